@@ -1,0 +1,209 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.30;
+
+import {IMembershipGated} from "../common/IMembershipGated.sol";
+
+/// @title Enterprise data-authorization (consent) registry
+/// @notice An enterprise authorizes one consumer (a bank or guarantor) to read chosen scopes of its data from one
+///         provider (the tax bureau) for a purpose, within a validity window, over a data period, at most
+///         `fetchCap` times per `fetchPeriod`, keeping what it read for at most `dataLife` seconds. The artefact is
+///         EIP-712 typed data signed by the enterprise's account (an EOA or an ERC-1271 contract wallet), so any
+///         member can relay it and the enterprise needs no gas. The consent id is the EIP-712 digest, so it is
+///         bound to this chain and this contract, and a nonce is used once.
+/// @dev Revocation and narrowing change state in the block that includes them: every check made against that
+///      block or a later one sees the change, so an access recorded in the next block is refused.
+interface IConsentRegistry is IMembershipGated {
+    /// @notice The artefact an enterprise signs (EIP-712 primary type `Consent`).
+    /// @param enterprise the enterprise's account, bound to `creditCodeHash` by the tax bureau beforehand
+    /// @param creditCodeHash salted keccak-256 of the enterprise's unified social credit code
+    /// @param consumer organization allowed to read (bank or guarantor)
+    /// @param provider organization that serves the data (tax bureau)
+    /// @param scopes bitmask of data scopes (see `Scopes`)
+    /// @param purpose purpose code (see docs/consent.md)
+    /// @param validFrom first second the consent may be used (unix time)
+    /// @param validUntil last second the consent may be used
+    /// @param dataFrom start of the period the data may cover (unix time)
+    /// @param dataUntil end of the period the data may cover
+    /// @param fetchCap accesses allowed per fetch period (1 = one-time when `fetchPeriod` is 0)
+    /// @param fetchPeriod length of a fetch period in seconds, counted from `validFrom`; 0 = the whole validity
+    /// @param dataLife seconds the consumer may keep fetched data
+    /// @param nonce any unused number of the enterprise (nonces are unordered; each is used once)
+    /// @param deadline last second the signature may be submitted
+    struct ConsentTerms {
+        address enterprise;
+        bytes32 creditCodeHash;
+        bytes32 consumer;
+        bytes32 provider;
+        uint64 scopes;
+        uint32 purpose;
+        uint64 validFrom;
+        uint64 validUntil;
+        uint64 dataFrom;
+        uint64 dataUntil;
+        uint32 fetchCap;
+        uint32 fetchPeriod;
+        uint64 dataLife;
+        uint256 nonce;
+        uint256 deadline;
+    }
+
+    /// @notice The enforcement state of a consent as kept on chain. `scopes` and `validUntil` are the current
+    ///         (possibly narrowed) values. The remaining terms (purpose, data period, data life, credit-code hash)
+    ///         are in the `ConsentGranted` event and in the artefact both parties hold; `consentId(terms)` proves
+    ///         an artefact belongs to an id.
+    struct ConsentState {
+        address enterprise;
+        bytes32 consumer;
+        bytes32 provider;
+        uint64 scopes;
+        uint64 validFrom;
+        uint64 validUntil;
+        uint64 revokedAtBlock;
+        uint32 fetchCap;
+        uint32 fetchPeriod;
+        uint32 fetchesInPeriod;
+        uint32 periodIndex;
+    }
+
+    /// @notice Answer of `checkAccess`; `Allowed` is the only one that lets data leave the provider.
+    enum AccessStatus {
+        Allowed,
+        UnknownConsent,
+        NotYetValid,
+        Expired,
+        Revoked,
+        WrongConsumer,
+        WrongProvider,
+        ScopeNotGranted,
+        FetchCapReached,
+        ConsumerIneligible,
+        ProviderIneligible,
+        EnterpriseUnbound
+    }
+
+    // ---------------------------------------------------------------- events
+
+    event EnterpriseBound(address indexed enterprise, bytes32 indexed creditCodeHash, bytes32 indexed taxOrg);
+    event EnterpriseUnbound(address indexed enterprise, bytes32 indexed creditCodeHash, bytes32 indexed taxOrg);
+
+    /// @notice A consent was granted. `relayer` is the account that submitted it (the enterprise itself when direct).
+    event ConsentGranted(
+        bytes32 indexed consentId,
+        address indexed enterprise,
+        bytes32 indexed consumer,
+        bytes32 provider,
+        bytes32 creditCodeHash,
+        ConsentTerms terms,
+        address relayer
+    );
+    /// @notice Scopes shrank and/or validity shortened.
+    event ConsentNarrowed(bytes32 indexed consentId, uint64 scopes, uint64 validUntil);
+    event ConsentRevoked(bytes32 indexed consentId, address indexed enterprise, bytes32 indexed consumer);
+    /// @notice The enterprise cancelled a nonce it had signed with but not used.
+    event NonceInvalidated(address indexed enterprise, uint256 nonce);
+    event AccessLogSet(address accessLog);
+
+    // ---------------------------------------------------------------- errors
+
+    error ConsentUnknown(bytes32 consentId);
+    error ConsentExists(bytes32 consentId);
+    error ConsentNotYetValid(bytes32 consentId, uint64 validFrom);
+    error ConsentExpired(bytes32 consentId, uint64 validUntil);
+    /// @notice The consent was revoked in block `revokedAtBlock`; nothing may be read under it since.
+    error ConsentRevokedAt(bytes32 consentId, uint64 revokedAtBlock);
+    error ConsentWrongConsumer(bytes32 consentId, bytes32 consumer);
+    error ConsentWrongProvider(bytes32 consentId, bytes32 provider);
+    error ConsentScopeNotGranted(bytes32 consentId, uint64 requested, uint64 granted);
+    error ConsentFetchCapReached(bytes32 consentId, uint32 fetchCap);
+    /// @notice The consumer is not an active bank or guarantor.
+    error ConsentConsumerIneligible(bytes32 consentId, bytes32 consumer);
+    /// @notice The provider is not an active tax bureau.
+    error ConsentProviderIneligible(bytes32 consentId, bytes32 provider);
+    /// @notice The signature does not recover to (or is not accepted by) the enterprise account.
+    error ConsentInvalidSignature(address enterprise);
+    error ConsentSignatureExpired(uint256 deadline);
+    error ConsentNonceUsed(address enterprise, uint256 nonce);
+    /// @notice The enterprise account is not bound to this credit-code hash by the tax bureau.
+    error ConsentEnterpriseNotBound(address enterprise, bytes32 creditCodeHash);
+    error ConsentEnterpriseAlreadyBound(address enterprise, bytes32 creditCodeHash);
+    /// @notice The account was unbound once and can never be bound again (its old consents must stay dead).
+    error ConsentEnterpriseRetired(address enterprise);
+    /// @notice Only the consent's enterprise may do this.
+    error ConsentNotEnterprise(bytes32 consentId, address caller);
+    /// @notice The terms are not usable; `reason` names the field.
+    error ConsentInvalidTerms(string reason);
+    /// @notice Narrowing may only remove scopes and shorten validity.
+    error ConsentNarrowingWidens(bytes32 consentId);
+    error ConsentOnlyAccessLog(address caller);
+    error ConsentAccessLogAlreadySet(address accessLog);
+    error ConsentNotDeployer(address caller);
+
+    // ---------------------------------------------------------------- enterprise binding (tax bureau)
+
+    /// @notice The tax bureau binds an enterprise account to its credit-code hash.
+    function bindEnterprise(address enterprise, bytes32 creditCodeHash) external;
+
+    /// @notice The tax bureau unbinds an account (e.g. a lost key); its consents stop working and the account
+    ///         is retired for good, so no later binding can revive them.
+    function unbindEnterprise(address enterprise) external;
+
+    // ---------------------------------------------------------------- consent lifecycle
+
+    /// @notice The enterprise grants a consent from its own account.
+    function grantConsent(ConsentTerms calldata terms) external returns (bytes32 consentId);
+
+    /// @notice Any active member relays a consent signed by the enterprise.
+    function grantConsentBySig(ConsentTerms calldata terms, bytes calldata signature) external returns (bytes32 consentId);
+
+    /// @notice The enterprise revokes a consent from its own account.
+    function revokeConsent(bytes32 consentId) external;
+
+    /// @notice Anyone relays a revocation signed by the enterprise (EIP-712 `Revocation`).
+    function revokeConsentBySig(bytes32 consentId, uint256 nonce, uint256 deadline, bytes calldata signature) external;
+
+    /// @notice The enterprise narrows a consent from its own account.
+    function narrowConsent(bytes32 consentId, uint64 scopes, uint64 validUntil) external;
+
+    /// @notice Anyone relays a narrowing signed by the enterprise (EIP-712 `Narrowing`).
+    function narrowConsentBySig(
+        bytes32 consentId,
+        uint64 scopes,
+        uint64 validUntil,
+        uint256 nonce,
+        uint256 deadline,
+        bytes calldata signature
+    ) external;
+
+    /// @notice The enterprise cancels a nonce it signed with, so that signature can never be used.
+    function invalidateNonce(uint256 nonce) external;
+
+    /// @notice Counts one access of `consumer` against the fetch cap after checking everything `checkAccess`
+    ///         checks; reverts with the matching error otherwise. Only the access log calls this, for the
+    ///         provider operator that served the data; returns that operator's organization.
+    function consumeFetch(bytes32 consentId, bytes32 consumer, uint64 scopes, address providerOperator)
+        external
+        returns (bytes32 provider);
+
+    /// @notice One-time wiring by the deployer: the access log that may count fetches.
+    function setAccessLog(address accessLog) external;
+
+    // ---------------------------------------------------------------- views
+
+    /// @notice May `consumer` read `scopes` from `provider` under `consentId` now (as of this block)?
+    function checkAccess(bytes32 consentId, bytes32 consumer, bytes32 provider, uint64 scopes)
+        external
+        view
+        returns (AccessStatus);
+
+    function consent(bytes32 consentId) external view returns (ConsentState memory);
+    /// @notice The EIP-712 digest of `terms`, which is also the consent's id.
+    function consentId(ConsentTerms calldata terms) external view returns (bytes32);
+    function revocationDigest(bytes32 consentId, uint256 nonce, uint256 deadline) external view returns (bytes32);
+    function narrowingDigest(bytes32 consentId, uint64 scopes, uint64 validUntil, uint256 nonce, uint256 deadline)
+        external
+        view
+        returns (bytes32);
+    function creditCodeOf(address enterprise) external view returns (bytes32);
+    function nonceUsed(address enterprise, uint256 nonce) external view returns (bool);
+    function accessLog() external view returns (address);
+}

@@ -1,0 +1,205 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.30;
+
+import {IGuaranteeBook} from "./IGuaranteeBook.sol";
+import {ILoanBook} from "./ILoanBook.sol";
+import {IConsortium} from "../consortium/IConsortium.sol";
+import {MembershipGated} from "../common/MembershipGated.sol";
+import {Role} from "../common/LedgerTypes.sol";
+
+/// @title Guarantee book
+contract GuaranteeBook is IGuaranteeBook, MembershipGated {
+    uint16 private constant _BPS = 10_000;
+
+    ILoanBook public immutable loanBook;
+
+    mapping(bytes32 agreementId => Agreement) private _agreements;
+    mapping(bytes32 loanId => Guarantee) private _guarantees;
+
+    constructor(IConsortium consortium_, ILoanBook loanBook_) MembershipGated(consortium_) {
+        loanBook = loanBook_;
+    }
+
+    /// @inheritdoc IGuaranteeBook
+    function guaranteeLoan(bytes32 loanId, uint16 coverageBps, uint128 feeFen) external {
+        bytes32 guarantorOrg = _requireMember(msg.sender, Role.Guarantor);
+        if (coverageBps == 0 || coverageBps > _BPS) revert GuaranteeInvalidTerms("coverageBps is outside 1..10000");
+        ILoanBook.Loan memory l = _activeLoan(loanId);
+        _create(loanId, l, guarantorOrg, bytes32(0), coverageBps, feeFen);
+    }
+
+    /// @inheritdoc IGuaranteeBook
+    function proposeAgreement(
+        bytes32 agreementId,
+        bytes32 bankOrg,
+        uint16 coverageBps,
+        uint16 feeBps,
+        uint128 perLoanLimitFen,
+        uint128 totalLimitFen,
+        uint40 validUntil
+    ) external {
+        bytes32 guarantorOrg = _requireMember(msg.sender, Role.Guarantor);
+        if (agreementId == bytes32(0)) revert GuaranteeInvalidTerms("agreementId is zero");
+        if (_agreements[agreementId].status != AgreementStatus.None) revert GuaranteeAgreementExists(agreementId);
+        if (!_isActiveOrg(bankOrg, Role.Bank)) revert GuaranteeInvalidTerms("bankOrg is not an active bank");
+        if (coverageBps == 0 || coverageBps > _BPS) revert GuaranteeInvalidTerms("coverageBps is outside 1..10000");
+        if (feeBps > _BPS) revert GuaranteeInvalidTerms("feeBps is above 10000");
+        if (perLoanLimitFen == 0 || totalLimitFen < perLoanLimitFen) {
+            revert GuaranteeInvalidTerms("limits must satisfy 0 < perLoanLimit <= totalLimit");
+        }
+        if (validUntil <= block.timestamp) revert GuaranteeInvalidTerms("validUntil is in the past");
+        _agreements[agreementId] = Agreement({
+            guarantorOrg: guarantorOrg,
+            bankOrg: bankOrg,
+            perLoanLimitFen: perLoanLimitFen,
+            totalLimitFen: totalLimitFen,
+            usedFen: 0,
+            coverageBps: coverageBps,
+            feeBps: feeBps,
+            validUntil: validUntil,
+            status: AgreementStatus.Proposed
+        });
+        emit AgreementProposed(
+            agreementId,
+            guarantorOrg,
+            bankOrg,
+            coverageBps,
+            feeBps,
+            perLoanLimitFen,
+            totalLimitFen,
+            validUntil
+        );
+    }
+
+    /// @inheritdoc IGuaranteeBook
+    function acceptAgreement(bytes32 agreementId) external {
+        Agreement storage a = _requireAgreement(agreementId);
+        _requireOperatorOf(msg.sender, a.bankOrg, Role.Bank);
+        if (a.status != AgreementStatus.Proposed) revert GuaranteeAgreementNotProposed(agreementId, a.status);
+        if (a.validUntil <= block.timestamp) revert GuaranteeAgreementExpired(agreementId, a.validUntil);
+        a.status = AgreementStatus.Active;
+        emit AgreementAccepted(agreementId, a.guarantorOrg, a.bankOrg);
+    }
+
+    /// @inheritdoc IGuaranteeBook
+    function terminateAgreement(bytes32 agreementId) external {
+        Agreement storage a = _requireAgreement(agreementId);
+        bytes32 org = _requireMember(msg.sender, Role.None);
+        if (org != a.guarantorOrg && org != a.bankOrg) revert MembershipWrongOrganization(msg.sender, a.guarantorOrg, org);
+        if (a.status == AgreementStatus.Terminated) revert GuaranteeAgreementNotActive(agreementId, a.status);
+        a.status = AgreementStatus.Terminated;
+        emit AgreementTerminated(agreementId, org);
+    }
+
+    /// @inheritdoc IGuaranteeBook
+    function enrollLoan(bytes32 agreementId, bytes32 loanId) external {
+        Agreement storage a = _requireAgreement(agreementId);
+        _requireOperatorOf(msg.sender, a.bankOrg, Role.Bank);
+        if (a.status != AgreementStatus.Active) revert GuaranteeAgreementNotActive(agreementId, a.status);
+        if (a.validUntil <= block.timestamp) revert GuaranteeAgreementExpired(agreementId, a.validUntil);
+        ILoanBook.Loan memory l = _activeLoan(loanId);
+        if (l.bankOrg != a.bankOrg) revert GuaranteeAgreementWrongBank(agreementId, l.bankOrg);
+        if (l.amountFen > a.perLoanLimitFen) {
+            revert GuaranteePerLoanLimitExceeded(agreementId, l.amountFen, a.perLoanLimitFen);
+        }
+        uint128 available = a.totalLimitFen - a.usedFen;
+        if (l.amountFen > available) revert GuaranteeTotalLimitExceeded(agreementId, l.amountFen, available);
+        a.usedFen += l.amountFen;
+        uint128 fee = uint128((uint256(l.amountFen) * a.feeBps) / _BPS);
+        _create(loanId, l, a.guarantorOrg, agreementId, a.coverageBps, fee);
+    }
+
+    /// @inheritdoc IGuaranteeBook
+    function releaseGuarantee(bytes32 loanId) external {
+        Guarantee storage g = _requireGuarantee(loanId);
+        ILoanBook.Loan memory l = loanBook.loan(loanId);
+        bytes32 org = _requireMember(msg.sender, Role.None);
+        if (org != g.guarantorOrg && org != l.bankOrg) revert MembershipWrongOrganization(msg.sender, g.guarantorOrg, org);
+        if (l.status != ILoanBook.LoanStatus.Repaid) revert GuaranteeLoanNotRepaid(loanId);
+        if (g.released) revert GuaranteeAlreadyReleased(loanId);
+        g.released = true;
+        if (g.agreementId != bytes32(0)) _agreements[g.agreementId].usedFen -= l.amountFen;
+        emit GuaranteeReleased(loanId, g.guarantorOrg, g.agreementId);
+    }
+
+    /// @inheritdoc IGuaranteeBook
+    function recordPayout(bytes32 loanId, uint128 payoutFen) external {
+        Guarantee storage g = _requireGuarantee(loanId);
+        _requireOperatorOf(msg.sender, g.guarantorOrg, Role.Guarantor);
+        ILoanBook.Loan memory l = loanBook.loan(loanId);
+        if (l.status != ILoanBook.LoanStatus.Defaulted) revert GuaranteeLoanNotDefaulted(loanId);
+        if (g.paidOut) revert GuaranteeAlreadyPaid(loanId);
+        uint128 maxFen = _maxPayout(l.lossFen, g.coverageBps);
+        if (payoutFen == 0) revert GuaranteeInvalidTerms("payoutFen is zero");
+        if (payoutFen > maxFen) revert GuaranteePayoutTooHigh(loanId, payoutFen, maxFen);
+        g.paidOut = true;
+        g.payoutFen = payoutFen;
+        emit GuaranteePaidOut(loanId, g.guarantorOrg, l.bankOrg, payoutFen, l.lossFen);
+    }
+
+    /// @inheritdoc IGuaranteeBook
+    function guaranteeOf(bytes32 loanId) external view returns (Guarantee memory) {
+        return _guarantees[loanId];
+    }
+
+    /// @inheritdoc IGuaranteeBook
+    function agreement(bytes32 agreementId) external view returns (Agreement memory) {
+        return _agreements[agreementId];
+    }
+
+    /// @inheritdoc IGuaranteeBook
+    function maxPayout(bytes32 loanId) external view returns (uint128) {
+        Guarantee storage g = _guarantees[loanId];
+        if (g.guarantorOrg == bytes32(0)) return 0;
+        return _maxPayout(loanBook.loan(loanId).lossFen, g.coverageBps);
+    }
+
+    /// @inheritdoc IGuaranteeBook
+    function paidOut(bytes32 loanId) external view returns (bool guaranteed, bool paid, uint128 payoutFen) {
+        Guarantee storage g = _guarantees[loanId];
+        return (g.guarantorOrg != bytes32(0), g.paidOut, g.payoutFen);
+    }
+
+    function _create(
+        bytes32 loanId,
+        ILoanBook.Loan memory l,
+        bytes32 guarantorOrg,
+        bytes32 agreementId,
+        uint16 coverageBps,
+        uint128 feeFen
+    ) private {
+        Guarantee storage existing = _guarantees[loanId];
+        if (existing.guarantorOrg != bytes32(0)) revert GuaranteeExists(loanId, existing.guarantorOrg);
+        _guarantees[loanId] = Guarantee({
+            guarantorOrg: guarantorOrg,
+            agreementId: agreementId,
+            feeFen: feeFen,
+            payoutFen: 0,
+            coverageBps: coverageBps,
+            createdAt: uint40(block.timestamp),
+            paidOut: false,
+            released: false
+        });
+        emit LoanGuaranteed(loanId, guarantorOrg, l.enterpriseHash, l.bankOrg, agreementId, coverageBps, feeFen);
+    }
+
+    function _activeLoan(bytes32 loanId) private view returns (ILoanBook.Loan memory l) {
+        l = loanBook.loan(loanId);
+        // Only a loan in good standing can be newly guaranteed.
+        if (l.status != ILoanBook.LoanStatus.Active) revert GuaranteeLoanNotEligible(loanId);
+    }
+
+    function _requireAgreement(bytes32 agreementId) private view returns (Agreement storage a) {
+        a = _agreements[agreementId];
+        if (a.status == AgreementStatus.None) revert GuaranteeAgreementUnknown(agreementId);
+    }
+
+    function _requireGuarantee(bytes32 loanId) private view returns (Guarantee storage g) {
+        g = _guarantees[loanId];
+        if (g.guarantorOrg == bytes32(0)) revert GuaranteeUnknown(loanId);
+    }
+
+    function _maxPayout(uint128 lossFen, uint16 coverageBps) private pure returns (uint128) {
+        return uint128((uint256(lossFen) * coverageBps) / _BPS);
+    }
+}

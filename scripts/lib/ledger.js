@@ -1,0 +1,221 @@
+// Shared by the deploy script, the gas report and the contract tests: one way to deploy and wire the suite,
+// one definition of the EIP-712 types, one encoding of ids.
+"use strict";
+
+const fs = require("fs");
+const path = require("path");
+
+/** Roles as in contracts/common/LedgerTypes.sol. */
+const Role = Object.freeze({ None: 0, TaxBureau: 1, Bank: 2, Guarantor: 3, Auditor: 4, Regulator: 5 });
+const MemberStatus = Object.freeze({ None: 0, Active: 1, Suspended: 2, Removed: 3 });
+
+/** Data scopes (bit positions of the consent's `scopes`). Bits 7..63 are reserved for new scopes. */
+const Scope = Object.freeze({
+  TaxCreditRating: 1n << 0n,
+  TaxPayments: 1n << 1n,
+  Invoices: 1n << 2n,
+  SocialInsurance: 1n << 3n,
+  Customs: 1n << 4n,
+  Judicial: 1n << 5n,
+  IntellectualProperty: 1n << 6n,
+});
+
+const LoanPurpose = Object.freeze({ WorkingCapital: 0, RnD: 1, Equipment: 2, Trade: 3, Other: 4 });
+const LoanStatus = Object.freeze({ None: 0, Active: 1, Overdue: 2, Repaid: 3, Defaulted: 4 });
+const SpendCategory = Object.freeze({ RnDLabour: 0, RnDEquipment: 1, RnDMaterials: 2, OutsourcedRnD: 3, NonRnD: 4 });
+const BatchKind = Object.freeze({
+  Mixed: 0,
+  AccessRecords: 1,
+  Refusals: 2,
+  DeletionReceipts: 3,
+  FundFlowEvidence: 4,
+  CreditDecisions: 5,
+});
+const AccessStatus = Object.freeze({
+  Allowed: 0,
+  UnknownConsent: 1,
+  NotYetValid: 2,
+  Expired: 3,
+  Revoked: 4,
+  WrongConsumer: 5,
+  WrongProvider: 6,
+  ScopeNotGranted: 7,
+  FetchCapReached: 8,
+  ConsumerIneligible: 9,
+  ProviderIneligible: 10,
+  EnterpriseUnbound: 11,
+});
+
+/** EIP-712 domain name and version of the consent registry. */
+const CONSENT_DOMAIN_NAME = "Ledger ConsentRegistry";
+const CONSENT_DOMAIN_VERSION = "1";
+
+/** EIP-712 types, field for field as in ConsentRegistry's typehashes. */
+const CONSENT_TYPES = {
+  Consent: [
+    { name: "enterprise", type: "address" },
+    { name: "creditCodeHash", type: "bytes32" },
+    { name: "consumer", type: "bytes32" },
+    { name: "provider", type: "bytes32" },
+    { name: "scopes", type: "uint64" },
+    { name: "purpose", type: "uint32" },
+    { name: "validFrom", type: "uint64" },
+    { name: "validUntil", type: "uint64" },
+    { name: "dataFrom", type: "uint64" },
+    { name: "dataUntil", type: "uint64" },
+    { name: "fetchCap", type: "uint32" },
+    { name: "fetchPeriod", type: "uint32" },
+    { name: "dataLife", type: "uint64" },
+    { name: "nonce", type: "uint256" },
+    { name: "deadline", type: "uint256" },
+  ],
+};
+const REVOCATION_TYPES = {
+  Revocation: [
+    { name: "consentId", type: "bytes32" },
+    { name: "nonce", type: "uint256" },
+    { name: "deadline", type: "uint256" },
+  ],
+};
+const NARROWING_TYPES = {
+  Narrowing: [
+    { name: "consentId", type: "bytes32" },
+    { name: "scopes", type: "uint64" },
+    { name: "validUntil", type: "uint64" },
+    { name: "nonce", type: "uint256" },
+    { name: "deadline", type: "uint256" },
+  ],
+};
+
+/** The contracts of a deployment, in deployment order. */
+const CONTRACTS = [
+  "Consortium",
+  "ConsentRegistry",
+  "AccessLog",
+  "LoanBook",
+  "GuaranteeBook",
+  "RiskCompensationFund",
+  "FundFlowTracker",
+];
+
+/** Readable 32-byte id from a short ASCII code (≤ 31 characters), e.g. orgId("bank.ccb.liuzhou"). */
+function orgId(ethers, code) {
+  return ethers.encodeBytes32String(code);
+}
+
+/** Salted credit-code hash: keccak256(abi.encode(salt, uscc)); the tax bureau keeps the salt. */
+function creditCodeHash(ethers, uscc, salt) {
+  return ethers.keccak256(ethers.AbiCoder.defaultAbiCoder().encode(["bytes32", "string"], [salt, uscc]));
+}
+
+async function consentDomain(registry) {
+  const { chainId } = await registry.runner.provider.getNetwork();
+  return {
+    name: CONSENT_DOMAIN_NAME,
+    version: CONSENT_DOMAIN_VERSION,
+    chainId,
+    verifyingContract: await registry.getAddress(),
+  };
+}
+
+/** The enterprise signs consent terms (EIP-712) for `registry`. */
+async function signConsent(signer, registry, terms, domainOverride = {}) {
+  const domain = { ...(await consentDomain(registry)), ...domainOverride };
+  return signer.signTypedData(domain, CONSENT_TYPES, terms);
+}
+
+async function signRevocation(signer, registry, revocation, domainOverride = {}) {
+  const domain = { ...(await consentDomain(registry)), ...domainOverride };
+  return signer.signTypedData(domain, REVOCATION_TYPES, revocation);
+}
+
+async function signNarrowing(signer, registry, narrowing, domainOverride = {}) {
+  const domain = { ...(await consentDomain(registry)), ...domainOverride };
+  return signer.signTypedData(domain, NARROWING_TYPES, narrowing);
+}
+
+/**
+ * Deploys and wires the whole suite. `governors` (addresses) and `threshold` set up governance.
+ * Returns the contracts by name and the block the first contract was deployed in.
+ */
+async function deployLedger(ethers, { governors, threshold, deployer } = {}) {
+  const signer = deployer ?? (await ethers.getSigners())[0];
+  if (!governors || governors.length === 0) throw new Error("deployLedger: at least one governor is required");
+  const deploy = async (name, ...args) => {
+    const factory = await ethers.getContractFactory(name, signer);
+    const contract = await factory.deploy(...args);
+    await contract.waitForDeployment();
+    return contract;
+  };
+  const consortium = await deploy("Consortium", governors, threshold ?? 1);
+  const deployBlock = (await consortium.deploymentTransaction().wait()).blockNumber;
+  const registry = await deploy("ConsentRegistry", consortium);
+  const accessLog = await deploy("AccessLog", consortium, registry);
+  await (await registry.setAccessLog(accessLog)).wait();
+  const loanBook = await deploy("LoanBook", consortium, registry);
+  const guaranteeBook = await deploy("GuaranteeBook", consortium, loanBook);
+  const fund = await deploy("RiskCompensationFund", consortium, loanBook, guaranteeBook);
+  const fundFlow = await deploy("FundFlowTracker", consortium, loanBook);
+  return {
+    deployBlock,
+    contracts: {
+      Consortium: consortium,
+      ConsentRegistry: registry,
+      AccessLog: accessLog,
+      LoanBook: loanBook,
+      GuaranteeBook: guaranteeBook,
+      RiskCompensationFund: fund,
+      FundFlowTracker: fundFlow,
+    },
+  };
+}
+
+/** The deployment file the C# nodes read: chain id, deploy block, addresses and ABIs. */
+async function deploymentDocument(hre, deployment, extra = {}) {
+  const { chainId } = await hre.ethers.provider.getNetwork();
+  const contracts = {};
+  for (const name of CONTRACTS) {
+    const artifact = await hre.artifacts.readArtifact(name);
+    contracts[name] = { address: await deployment.contracts[name].getAddress(), abi: artifact.abi };
+  }
+  return {
+    format: "ledger-deployment/1",
+    network: hre.network.name,
+    chainId: Number(chainId),
+    deployBlock: deployment.deployBlock,
+    consentDomain: { name: CONSENT_DOMAIN_NAME, version: CONSENT_DOMAIN_VERSION },
+    ...extra,
+    contracts,
+  };
+}
+
+function writeJson(file, doc) {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, JSON.stringify(doc, null, 2) + "\n");
+}
+
+module.exports = {
+  Role,
+  MemberStatus,
+  Scope,
+  LoanPurpose,
+  LoanStatus,
+  SpendCategory,
+  BatchKind,
+  AccessStatus,
+  CONSENT_DOMAIN_NAME,
+  CONSENT_DOMAIN_VERSION,
+  CONSENT_TYPES,
+  REVOCATION_TYPES,
+  NARROWING_TYPES,
+  CONTRACTS,
+  orgId,
+  creditCodeHash,
+  consentDomain,
+  signConsent,
+  signRevocation,
+  signNarrowing,
+  deployLedger,
+  deploymentDocument,
+  writeJson,
+};
