@@ -22,9 +22,13 @@ contract AccessLog is IAccessLog, MembershipGated {
     }
 
     /// @inheritdoc IAccessLog
-    function recordAccess(bytes32 consentId, bytes32 consumer, uint64 scopes, bytes32 requestHash, bytes32 responseHash)
-        external
-    {
+    function recordAccess(
+        bytes32 consentId,
+        bytes32 consumer,
+        uint64 scopes,
+        bytes32 requestHash,
+        bytes32 responseHash
+    ) external {
         if (requestHash == bytes32(0)) revert AccessInvalidRequest(requestHash);
         bytes32 provider = registry.consumeFetch(consentId, consumer, scopes, msg.sender);
         emit AccessRecorded(consentId, provider, consumer, scopes, requestHash, responseHash);
@@ -42,7 +46,9 @@ contract AccessLog is IAccessLog, MembershipGated {
     /// @inheritdoc IAccessLog
     function anchor(bytes32 batchId, bytes32 root, uint32 count, BatchKind kind, string calldata uri) external {
         bytes32 orgId = _requireMember(msg.sender, Role.None);
-        if (batchId == bytes32(0) || root == bytes32(0) || count == 0) revert AnchorInvalidBatch(batchId, root, count);
+        if (batchId == bytes32(0) || root == bytes32(0) || count == 0) {
+            revert AnchorInvalidBatch(batchId, root, count);
+        }
         bytes32 existing = _roots[orgId][batchId];
         if (existing != bytes32(0)) revert AnchorBatchExists(orgId, batchId, existing);
         _roots[orgId][batchId] = root;

@@ -7,7 +7,8 @@ import {IMembershipGated} from "../common/IMembershipGated.sol";
 /// @notice Two ways to leave an undeniable trail of data access:
 ///         - strong mode: one transaction per access, the consent checked and counted on chain;
 ///         - batch mode: records kept off chain and anchored as one Merkle root per batch.
-///         Leaves follow the standard tree of OpenZeppelin's merkle-tree library for the type `bytes32` (the record hash):
+///         Leaves follow the standard tree of OpenZeppelin's merkle-tree library for the type `bytes32`
+///         (the record hash):
 ///         `leaf = keccak256(bytes.concat(keccak256(abi.encode(recordHash))))`, pairs hashed sorted, so any
 ///         holder of a record and its proof can check it with public tools.
 interface IAccessLog is IMembershipGated {
@@ -57,8 +58,13 @@ interface IAccessLog is IMembershipGated {
 
     /// @notice Strong mode: the calling provider records that it served `scopes` to `consumer`; the consent is
     ///         checked (it must name this provider and consumer) and counted against its fetch cap.
-    function recordAccess(bytes32 consentId, bytes32 consumer, uint64 scopes, bytes32 requestHash, bytes32 responseHash)
-        external;
+    function recordAccess(
+        bytes32 consentId,
+        bytes32 consumer,
+        uint64 scopes,
+        bytes32 requestHash,
+        bytes32 responseHash
+    ) external;
 
     /// @notice Strong mode: the calling provider records a refused request.
     function recordRefusal(bytes32 consentId, bytes32 consumer, uint64 scopes, bytes32 requestHash, uint8 reason)

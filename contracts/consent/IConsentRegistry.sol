@@ -153,7 +153,9 @@ interface IConsentRegistry is IMembershipGated {
     function grantConsent(ConsentTerms calldata terms) external returns (bytes32 consentId);
 
     /// @notice Any active member relays a consent signed by the enterprise.
-    function grantConsentBySig(ConsentTerms calldata terms, bytes calldata signature) external returns (bytes32 consentId);
+    function grantConsentBySig(ConsentTerms calldata terms, bytes calldata signature)
+        external
+        returns (bytes32 consentId);
 
     /// @notice The enterprise revokes a consent from its own account.
     function revokeConsent(bytes32 consentId) external;
@@ -180,9 +182,12 @@ interface IConsentRegistry is IMembershipGated {
     /// @notice Counts one access of `consumer` against the fetch cap after checking everything `checkAccess`
     ///         checks; reverts with the matching error otherwise. Only the access log calls this, for the
     ///         provider operator that served the data; returns that operator's organization.
-    function consumeFetch(bytes32 consentId, bytes32 consumer, uint64 scopes, address providerOperator)
-        external
-        returns (bytes32 provider);
+    function consumeFetch(
+        bytes32 consentId,
+        bytes32 consumer,
+        uint64 scopes,
+        address providerOperator
+    ) external returns (bytes32 provider);
 
     /// @notice One-time wiring by the deployer: the access log that may count fetches.
     function setAccessLog(address accessLog) external;

@@ -364,7 +364,9 @@ contract Consortium is IConsortium {
         Proposal storage p = _proposals[proposalId];
         uint256 slot = _slotOf[msg.sender] - 1;
         uint32 generation = _slotGeneration[slot];
-        if (_approvalGeneration[proposalId][slot] == generation) revert GovernanceAlreadyApproved(proposalId, msg.sender);
+        if (_approvalGeneration[proposalId][slot] == generation) {
+            revert GovernanceAlreadyApproved(proposalId, msg.sender);
+        }
         _approvalGeneration[proposalId][slot] = generation;
         p.approvalMask |= uint256(1) << slot;
         uint256 approvals = _countApprovals(proposalId, p.approvalMask);
@@ -374,6 +376,7 @@ contract Consortium is IConsortium {
 
     function _execute(uint256 proposalId, Proposal storage p) private {
         p.executed = true;
+        // solhint-disable-next-line avoid-low-level-calls
         (bool ok, bytes memory returned) = address(this).call(p.action);
         if (!ok) {
             // Bubble the action's own custom error so the caller learns why; the whole call reverts, so the

@@ -35,7 +35,13 @@ interface IConsortium {
     // ---------------------------------------------------------------- events
 
     /// @notice A governor proposed `action` (its 4-byte `selector` for filtering).
-    event ProposalCreated(uint256 indexed proposalId, address indexed proposer, bytes4 indexed selector, bytes action, uint64 expiresAt);
+    event ProposalCreated(
+        uint256 indexed proposalId,
+        address indexed proposer,
+        bytes4 indexed selector,
+        bytes action,
+        uint64 expiresAt
+    );
     /// @notice `governor` approved; `approvals` counts the current governors' approvals.
     event ProposalApproved(uint256 indexed proposalId, address indexed governor, uint256 approvals, uint256 threshold);
     /// @notice `governor` withdrew its approval.
@@ -49,7 +55,14 @@ interface IConsortium {
     event GovernorRemoved(address indexed governor);
     event ThresholdChanged(uint256 previousThreshold, uint256 newThreshold);
 
-    event MemberAdmitted(bytes32 indexed orgId, Role indexed role, string name, string endpoint, string enode, bytes encryptionKey);
+    event MemberAdmitted(
+        bytes32 indexed orgId,
+        Role indexed role,
+        string name,
+        string endpoint,
+        string enode,
+        bytes encryptionKey
+    );
     event MemberSuspended(bytes32 indexed orgId);
     event MemberReinstated(bytes32 indexed orgId);
     event MemberRemoved(bytes32 indexed orgId);

@@ -21,14 +21,14 @@ contract FundFlowTracker is IFundFlowTracker, MembershipGated {
 
     /// @inheritdoc IFundFlowTracker
     function openFundFlow(bytes32 loanId, uint16 maxNonRdBps) external {
-        ILoanBook.Loan memory l = _rdLoan(loanId);
-        _requireOperatorOf(msg.sender, l.bankOrg, Role.Bank);
+        ILoanBook.Loan memory ln = _rdLoan(loanId);
+        _requireOperatorOf(msg.sender, ln.bankOrg, Role.Bank);
         FlowLedger storage f = _flows[loanId];
         if (f.open) revert FundFlowAlreadyOpen(loanId);
         if (maxNonRdBps == 0 || maxNonRdBps >= _BPS) revert FundFlowInvalidThreshold(maxNonRdBps);
         f.open = true;
         f.maxNonRdBps = maxNonRdBps;
-        emit FundFlowOpened(loanId, l.bankOrg, l.enterpriseHash, maxNonRdBps);
+        emit FundFlowOpened(loanId, ln.bankOrg, ln.enterpriseHash, maxNonRdBps);
     }
 
     /// @inheritdoc IFundFlowTracker
@@ -39,30 +39,39 @@ contract FundFlowTracker is IFundFlowTracker, MembershipGated {
         bytes32 counterpartyHash,
         bytes32 evidenceHash
     ) external {
-        ILoanBook.Loan memory l = _rdLoan(loanId);
-        bytes32 recorderOrg = _requireRecorder(l.bankOrg);
+        ILoanBook.Loan memory ln = _rdLoan(loanId);
+        bytes32 recorderOrg = _requireRecorder(ln.bankOrg);
         FlowLedger storage f = _flows[loanId];
         if (!f.open) revert FundFlowNotOpen(loanId);
         if (amountFen == 0) revert FundFlowInvalidEntry("amountFen is zero");
         if (evidenceHash == bytes32(0)) revert FundFlowInvalidEntry("evidenceHash is zero");
         if (counterpartyHash == bytes32(0)) revert FundFlowInvalidEntry("counterpartyHash is zero");
         uint128 total = f.totalFen + amountFen;
-        if (total > l.amountFen) revert FundFlowExceedsLoan(loanId, total, l.amountFen);
+        if (total > ln.amountFen) revert FundFlowExceedsLoan(loanId, total, ln.amountFen);
 
         f.totalFen = total;
         f.byCategoryFen[uint8(category)] += amountFen;
         if (category == SpendCategory.NonRnD) f.nonRdFen += amountFen;
         uint32 entryIndex = f.entries++;
         uint16 share = _nonRdShare(f.nonRdFen, total);
-        emit SpendingRecorded(loanId, recorderOrg, evidenceHash, entryIndex, category, amountFen, counterpartyHash, share);
+        emit SpendingRecorded(
+            loanId,
+            recorderOrg,
+            evidenceHash,
+            entryIndex,
+            category,
+            amountFen,
+            counterpartyHash,
+            share
+        );
 
         bool deviated = share > f.maxNonRdBps;
         if (deviated && !f.deviated) {
             f.deviated = true;
-            emit FundFlowDeviated(loanId, l.bankOrg, l.enterpriseHash, share, f.maxNonRdBps);
+            emit FundFlowDeviated(loanId, ln.bankOrg, ln.enterpriseHash, share, f.maxNonRdBps);
         } else if (!deviated && f.deviated) {
             f.deviated = false;
-            emit FundFlowDeviationCleared(loanId, l.bankOrg, l.enterpriseHash, share);
+            emit FundFlowDeviationCleared(loanId, ln.bankOrg, ln.enterpriseHash, share);
         }
     }
 
@@ -78,10 +87,10 @@ contract FundFlowTracker is IFundFlowTracker, MembershipGated {
         return _BPS - _nonRdShare(f.nonRdFen, f.totalFen);
     }
 
-    function _rdLoan(bytes32 loanId) private view returns (ILoanBook.Loan memory l) {
-        l = loanBook.loan(loanId);
-        if (l.status == ILoanBook.LoanStatus.None) revert FundFlowLoanUnknown(loanId);
-        if (l.purpose != ILoanBook.LoanPurpose.RnD) revert FundFlowLoanNotRnD(loanId);
+    function _rdLoan(bytes32 loanId) private view returns (ILoanBook.Loan memory ln) {
+        ln = loanBook.loan(loanId);
+        if (ln.status == ILoanBook.LoanStatus.None) revert FundFlowLoanUnknown(loanId);
+        if (ln.purpose != ILoanBook.LoanPurpose.RnD) revert FundFlowLoanNotRnD(loanId);
     }
 
     /// @dev The lending bank's operators or any tax bureau's operators may record spending.

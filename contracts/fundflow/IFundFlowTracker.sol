@@ -27,7 +27,12 @@ interface IFundFlowTracker is IMembershipGated {
         bool deviated;
     }
 
-    event FundFlowOpened(bytes32 indexed loanId, bytes32 indexed bankOrg, bytes32 indexed enterpriseHash, uint16 maxNonRdBps);
+    event FundFlowOpened(
+        bytes32 indexed loanId,
+        bytes32 indexed bankOrg,
+        bytes32 indexed enterpriseHash,
+        uint16 maxNonRdBps
+    );
     event SpendingRecorded(
         bytes32 indexed loanId,
         bytes32 indexed recorderOrg,

@@ -24,8 +24,8 @@ contract GuaranteeBook is IGuaranteeBook, MembershipGated {
     function guaranteeLoan(bytes32 loanId, uint16 coverageBps, uint128 feeFen) external {
         bytes32 guarantorOrg = _requireMember(msg.sender, Role.Guarantor);
         if (coverageBps == 0 || coverageBps > _BPS) revert GuaranteeInvalidTerms("coverageBps is outside 1..10000");
-        ILoanBook.Loan memory l = _activeLoan(loanId);
-        _create(loanId, l, guarantorOrg, bytes32(0), coverageBps, feeFen);
+        ILoanBook.Loan memory ln = _activeLoan(loanId);
+        _create(loanId, ln, guarantorOrg, bytes32(0), coverageBps, feeFen);
     }
 
     /// @inheritdoc IGuaranteeBook
@@ -85,7 +85,9 @@ contract GuaranteeBook is IGuaranteeBook, MembershipGated {
     function terminateAgreement(bytes32 agreementId) external {
         Agreement storage a = _requireAgreement(agreementId);
         bytes32 org = _requireMember(msg.sender, Role.None);
-        if (org != a.guarantorOrg && org != a.bankOrg) revert MembershipWrongOrganization(msg.sender, a.guarantorOrg, org);
+        if (org != a.guarantorOrg && org != a.bankOrg) {
+            revert MembershipWrongOrganization(msg.sender, a.guarantorOrg, org);
+        }
         if (a.status == AgreementStatus.Terminated) revert GuaranteeAgreementNotActive(agreementId, a.status);
         a.status = AgreementStatus.Terminated;
         emit AgreementTerminated(agreementId, org);
@@ -97,28 +99,30 @@ contract GuaranteeBook is IGuaranteeBook, MembershipGated {
         _requireOperatorOf(msg.sender, a.bankOrg, Role.Bank);
         if (a.status != AgreementStatus.Active) revert GuaranteeAgreementNotActive(agreementId, a.status);
         if (a.validUntil <= block.timestamp) revert GuaranteeAgreementExpired(agreementId, a.validUntil);
-        ILoanBook.Loan memory l = _activeLoan(loanId);
-        if (l.bankOrg != a.bankOrg) revert GuaranteeAgreementWrongBank(agreementId, l.bankOrg);
-        if (l.amountFen > a.perLoanLimitFen) {
-            revert GuaranteePerLoanLimitExceeded(agreementId, l.amountFen, a.perLoanLimitFen);
+        ILoanBook.Loan memory ln = _activeLoan(loanId);
+        if (ln.bankOrg != a.bankOrg) revert GuaranteeAgreementWrongBank(agreementId, ln.bankOrg);
+        if (ln.amountFen > a.perLoanLimitFen) {
+            revert GuaranteePerLoanLimitExceeded(agreementId, ln.amountFen, a.perLoanLimitFen);
         }
         uint128 available = a.totalLimitFen - a.usedFen;
-        if (l.amountFen > available) revert GuaranteeTotalLimitExceeded(agreementId, l.amountFen, available);
-        a.usedFen += l.amountFen;
-        uint128 fee = uint128((uint256(l.amountFen) * a.feeBps) / _BPS);
-        _create(loanId, l, a.guarantorOrg, agreementId, a.coverageBps, fee);
+        if (ln.amountFen > available) revert GuaranteeTotalLimitExceeded(agreementId, ln.amountFen, available);
+        a.usedFen += ln.amountFen;
+        uint128 fee = uint128((uint256(ln.amountFen) * a.feeBps) / _BPS);
+        _create(loanId, ln, a.guarantorOrg, agreementId, a.coverageBps, fee);
     }
 
     /// @inheritdoc IGuaranteeBook
     function releaseGuarantee(bytes32 loanId) external {
         Guarantee storage g = _requireGuarantee(loanId);
-        ILoanBook.Loan memory l = loanBook.loan(loanId);
+        ILoanBook.Loan memory ln = loanBook.loan(loanId);
         bytes32 org = _requireMember(msg.sender, Role.None);
-        if (org != g.guarantorOrg && org != l.bankOrg) revert MembershipWrongOrganization(msg.sender, g.guarantorOrg, org);
-        if (l.status != ILoanBook.LoanStatus.Repaid) revert GuaranteeLoanNotRepaid(loanId);
+        if (org != g.guarantorOrg && org != ln.bankOrg) {
+            revert MembershipWrongOrganization(msg.sender, g.guarantorOrg, org);
+        }
+        if (ln.status != ILoanBook.LoanStatus.Repaid) revert GuaranteeLoanNotRepaid(loanId);
         if (g.released) revert GuaranteeAlreadyReleased(loanId);
         g.released = true;
-        if (g.agreementId != bytes32(0)) _agreements[g.agreementId].usedFen -= l.amountFen;
+        if (g.agreementId != bytes32(0)) _agreements[g.agreementId].usedFen -= ln.amountFen;
         emit GuaranteeReleased(loanId, g.guarantorOrg, g.agreementId);
     }
 
@@ -126,15 +130,15 @@ contract GuaranteeBook is IGuaranteeBook, MembershipGated {
     function recordPayout(bytes32 loanId, uint128 payoutFen) external {
         Guarantee storage g = _requireGuarantee(loanId);
         _requireOperatorOf(msg.sender, g.guarantorOrg, Role.Guarantor);
-        ILoanBook.Loan memory l = loanBook.loan(loanId);
-        if (l.status != ILoanBook.LoanStatus.Defaulted) revert GuaranteeLoanNotDefaulted(loanId);
+        ILoanBook.Loan memory ln = loanBook.loan(loanId);
+        if (ln.status != ILoanBook.LoanStatus.Defaulted) revert GuaranteeLoanNotDefaulted(loanId);
         if (g.paidOut) revert GuaranteeAlreadyPaid(loanId);
-        uint128 maxFen = _maxPayout(l.lossFen, g.coverageBps);
+        uint128 maxFen = _maxPayout(ln.lossFen, g.coverageBps);
         if (payoutFen == 0) revert GuaranteeInvalidTerms("payoutFen is zero");
         if (payoutFen > maxFen) revert GuaranteePayoutTooHigh(loanId, payoutFen, maxFen);
         g.paidOut = true;
         g.payoutFen = payoutFen;
-        emit GuaranteePaidOut(loanId, g.guarantorOrg, l.bankOrg, payoutFen, l.lossFen);
+        emit GuaranteePaidOut(loanId, g.guarantorOrg, ln.bankOrg, payoutFen, ln.lossFen);
     }
 
     /// @inheritdoc IGuaranteeBook
@@ -162,7 +166,7 @@ contract GuaranteeBook is IGuaranteeBook, MembershipGated {
 
     function _create(
         bytes32 loanId,
-        ILoanBook.Loan memory l,
+        ILoanBook.Loan memory ln,
         bytes32 guarantorOrg,
         bytes32 agreementId,
         uint16 coverageBps,
@@ -180,13 +184,13 @@ contract GuaranteeBook is IGuaranteeBook, MembershipGated {
             paidOut: false,
             released: false
         });
-        emit LoanGuaranteed(loanId, guarantorOrg, l.enterpriseHash, l.bankOrg, agreementId, coverageBps, feeFen);
+        emit LoanGuaranteed(loanId, guarantorOrg, ln.enterpriseHash, ln.bankOrg, agreementId, coverageBps, feeFen);
     }
 
-    function _activeLoan(bytes32 loanId) private view returns (ILoanBook.Loan memory l) {
-        l = loanBook.loan(loanId);
+    function _activeLoan(bytes32 loanId) private view returns (ILoanBook.Loan memory ln) {
+        ln = loanBook.loan(loanId);
         // Only a loan in good standing can be newly guaranteed.
-        if (l.status != ILoanBook.LoanStatus.Active) revert GuaranteeLoanNotEligible(loanId);
+        if (ln.status != ILoanBook.LoanStatus.Active) revert GuaranteeLoanNotEligible(loanId);
     }
 
     function _requireAgreement(bytes32 agreementId) private view returns (Agreement storage a) {

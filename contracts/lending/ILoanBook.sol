@@ -95,7 +95,12 @@ interface ILoanBook is IMembershipGated {
         uint128 overdueFen
     );
     event LoanBackToCurrent(bytes32 indexed loanId, bytes32 indexed bankOrg, bytes32 indexed enterpriseHash);
-    event LoanDefaulted(bytes32 indexed loanId, bytes32 indexed bankOrg, bytes32 indexed enterpriseHash, uint128 lossFen);
+    event LoanDefaulted(
+        bytes32 indexed loanId,
+        bytes32 indexed bankOrg,
+        bytes32 indexed enterpriseHash,
+        uint128 lossFen
+    );
 
     error LoanDecisionExists(bytes32 decisionHash);
     error LoanDecisionUnknown(bytes32 decisionHash);

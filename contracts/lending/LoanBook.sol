@@ -56,7 +56,9 @@ contract LoanBook is ILoanBook, MembershipGated {
         if (_loans[t.loanId].status != LoanStatus.None) revert LoanExists(t.loanId);
         if (t.amountFen == 0) revert LoanInvalidTerms("amountFen is zero");
         if (t.rateBps == 0 || t.rateBps > MAX_RATE_BPS) revert LoanInvalidTerms("rateBps is outside 1..2400");
-        if (t.termMonths == 0 || t.termMonths > MAX_TERM_MONTHS) revert LoanInvalidTerms("termMonths is outside 1..360");
+        if (t.termMonths == 0 || t.termMonths > MAX_TERM_MONTHS) {
+            revert LoanInvalidTerms("termMonths is outside 1..360");
+        }
         if (t.productCode == bytes32(0)) revert LoanInvalidTerms("productCode is empty");
         d.used = true;
         bytes32 enterpriseHash = d.enterpriseHash;
@@ -91,50 +93,52 @@ contract LoanBook is ILoanBook, MembershipGated {
 
     /// @inheritdoc ILoanBook
     function recordRepayment(bytes32 loanId, uint128 principalFen, uint128 interestFen) external {
-        Loan storage l = _lenderLoan(loanId);
-        _requireRunning(loanId, l);
+        Loan storage ln = _lenderLoan(loanId);
+        _requireRunning(loanId, ln);
         if (principalFen == 0 && interestFen == 0) revert LoanInvalidTerms("repayment is zero");
-        if (principalFen > l.outstandingFen) {
-            revert LoanRepaymentExceedsOutstanding(loanId, principalFen, l.outstandingFen);
+        if (principalFen > ln.outstandingFen) {
+            revert LoanRepaymentExceedsOutstanding(loanId, principalFen, ln.outstandingFen);
         }
-        uint128 outstanding = l.outstandingFen - principalFen;
-        l.outstandingFen = outstanding;
+        uint128 outstanding = ln.outstandingFen - principalFen;
+        ln.outstandingFen = outstanding;
         if (outstanding == 0) {
-            l.status = LoanStatus.Repaid;
-            l.daysOverdue = 0;
+            ln.status = LoanStatus.Repaid;
+            ln.daysOverdue = 0;
         }
-        emit LoanRepaid(loanId, l.bankOrg, l.enterpriseHash, principalFen, interestFen, outstanding);
+        emit LoanRepaid(loanId, ln.bankOrg, ln.enterpriseHash, principalFen, interestFen, outstanding);
     }
 
     /// @inheritdoc ILoanBook
     function markOverdue(bytes32 loanId, uint16 daysOverdue, uint128 overdueFen) external {
-        Loan storage l = _lenderLoan(loanId);
-        _requireRunning(loanId, l);
+        Loan storage ln = _lenderLoan(loanId);
+        _requireRunning(loanId, ln);
         if (daysOverdue == 0) revert LoanInvalidTerms("daysOverdue is zero");
-        if (overdueFen == 0 || overdueFen > l.outstandingFen) revert LoanInvalidTerms("overdueFen is outside 1..outstanding");
-        l.status = LoanStatus.Overdue;
-        l.daysOverdue = daysOverdue;
-        emit LoanOverdue(loanId, l.bankOrg, l.enterpriseHash, daysOverdue, overdueFen);
+        if (overdueFen == 0 || overdueFen > ln.outstandingFen) {
+            revert LoanInvalidTerms("overdueFen is outside 1..outstanding");
+        }
+        ln.status = LoanStatus.Overdue;
+        ln.daysOverdue = daysOverdue;
+        emit LoanOverdue(loanId, ln.bankOrg, ln.enterpriseHash, daysOverdue, overdueFen);
     }
 
     /// @inheritdoc ILoanBook
     function markCurrent(bytes32 loanId) external {
-        Loan storage l = _lenderLoan(loanId);
-        if (l.status != LoanStatus.Overdue) revert LoanInvalidStatus(loanId, l.status);
-        l.status = LoanStatus.Active;
-        l.daysOverdue = 0;
-        emit LoanBackToCurrent(loanId, l.bankOrg, l.enterpriseHash);
+        Loan storage ln = _lenderLoan(loanId);
+        if (ln.status != LoanStatus.Overdue) revert LoanInvalidStatus(loanId, ln.status);
+        ln.status = LoanStatus.Active;
+        ln.daysOverdue = 0;
+        emit LoanBackToCurrent(loanId, ln.bankOrg, ln.enterpriseHash);
     }
 
     /// @inheritdoc ILoanBook
     function declareDefault(bytes32 loanId, uint128 lossFen) external {
-        Loan storage l = _lenderLoan(loanId);
-        _requireRunning(loanId, l);
+        Loan storage ln = _lenderLoan(loanId);
+        _requireRunning(loanId, ln);
         if (lossFen == 0) revert LoanInvalidTerms("lossFen is zero");
-        if (lossFen > l.outstandingFen) revert LoanLossExceedsOutstanding(loanId, lossFen, l.outstandingFen);
-        l.status = LoanStatus.Defaulted;
-        l.lossFen = lossFen;
-        emit LoanDefaulted(loanId, l.bankOrg, l.enterpriseHash, lossFen);
+        if (lossFen > ln.outstandingFen) revert LoanLossExceedsOutstanding(loanId, lossFen, ln.outstandingFen);
+        ln.status = LoanStatus.Defaulted;
+        ln.lossFen = lossFen;
+        emit LoanDefaulted(loanId, ln.bankOrg, ln.enterpriseHash, lossFen);
     }
 
     /// @inheritdoc ILoanBook
@@ -148,13 +152,15 @@ contract LoanBook is ILoanBook, MembershipGated {
     }
 
     /// @dev The loan, after checking the caller operates the lending bank.
-    function _lenderLoan(bytes32 loanId) private view returns (Loan storage l) {
-        l = _loans[loanId];
-        if (l.status == LoanStatus.None) revert LoanUnknown(loanId);
-        _requireOperatorOf(msg.sender, l.bankOrg, Role.Bank);
+    function _lenderLoan(bytes32 loanId) private view returns (Loan storage ln) {
+        ln = _loans[loanId];
+        if (ln.status == LoanStatus.None) revert LoanUnknown(loanId);
+        _requireOperatorOf(msg.sender, ln.bankOrg, Role.Bank);
     }
 
-    function _requireRunning(bytes32 loanId, Loan storage l) private view {
-        if (l.status != LoanStatus.Active && l.status != LoanStatus.Overdue) revert LoanInvalidStatus(loanId, l.status);
+    function _requireRunning(bytes32 loanId, Loan storage ln) private view {
+        if (ln.status != LoanStatus.Active && ln.status != LoanStatus.Overdue) {
+            revert LoanInvalidStatus(loanId, ln.status);
+        }
     }
 }

@@ -79,23 +79,23 @@ contract RiskCompensationFund is IRiskCompensationFund, MembershipGated {
     /// @inheritdoc IRiskCompensationFund
     function fileClaim(bytes32 fundId, bytes32 loanId) external {
         if (!_funds[fundId].exists) revert CompensationFundUnknown(fundId);
-        ILoanBook.Loan memory l = loanBook.loan(loanId);
-        if (l.status != ILoanBook.LoanStatus.Defaulted) revert CompensationLoanNotDefaulted(loanId);
-        _requireOperatorOf(msg.sender, l.bankOrg, Role.Bank);
-        if (!_eligible[fundId][l.productCode]) revert CompensationProductNotEligible(fundId, l.productCode);
+        ILoanBook.Loan memory ln = loanBook.loan(loanId);
+        if (ln.status != ILoanBook.LoanStatus.Defaulted) revert CompensationLoanNotDefaulted(loanId);
+        _requireOperatorOf(msg.sender, ln.bankOrg, Role.Bank);
+        if (!_eligible[fundId][ln.productCode]) revert CompensationProductNotEligible(fundId, ln.productCode);
         Claim storage c = _claims[loanId];
         if (c.status != ClaimStatus.None) revert CompensationClaimExists(loanId, c.status);
-        uint128 netLoss = _netLoss(loanId, l.lossFen);
+        uint128 netLoss = _netLoss(loanId, ln.lossFen);
         if (netLoss == 0) revert CompensationNothingToCompensate(loanId);
         _claims[loanId] = Claim({
             fundId: fundId,
-            bankOrg: l.bankOrg,
+            bankOrg: ln.bankOrg,
             netLossFen: netLoss,
             payoutFen: 0,
             status: ClaimStatus.Filed,
             reasonCode: 0
         });
-        emit ClaimFiled(loanId, fundId, l.bankOrg, netLoss);
+        emit ClaimFiled(loanId, fundId, ln.bankOrg, netLoss);
     }
 
     /// @inheritdoc IRiskCompensationFund

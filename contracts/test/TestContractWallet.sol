@@ -9,6 +9,8 @@ import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 contract TestContractWallet is IERC1271 {
     address public immutable owner;
 
+    error NotOwner(address caller);
+
     constructor(address owner_) {
         owner = owner_;
     }
@@ -21,7 +23,8 @@ contract TestContractWallet is IERC1271 {
 
     /// @notice Lets the owner send a transaction from the wallet (e.g. a direct grant or revocation).
     function execute(address target, bytes calldata data) external returns (bytes memory) {
-        require(msg.sender == owner, "not owner");
+        if (msg.sender != owner) revert NotOwner(msg.sender);
+        // solhint-disable-next-line avoid-low-level-calls
         (bool ok, bytes memory ret) = target.call(data);
         if (!ok) {
             assembly ("memory-safe") {
