@@ -1,0 +1,115 @@
+using System.Numerics;
+using Ledger.Core.Model;
+using Ledger.Core.Primitives;
+
+namespace Ledger.Core.Consent;
+
+/// <summary>
+/// The consent artefact an enterprise signs (EIP-712 primary type <c>Consent</c>), field for field as
+/// <c>IConsentRegistry.ConsentTerms</c>. Modelled on India's Account Aggregator consent artefact: who may read
+/// which data from whom, for what, for how long, how often, and how long the data may be kept.
+/// </summary>
+/// <param name="Enterprise">The enterprise's account (bound to <paramref name="CreditCodeHash"/> by the tax bureau).</param>
+/// <param name="CreditCodeHash">Salted hash of the unified social credit code.</param>
+/// <param name="Consumer">The bank (or guarantor) allowed to read.</param>
+/// <param name="Provider">The tax bureau that serves the data.</param>
+/// <param name="Scopes">Data scopes.</param>
+/// <param name="Purpose">Purpose code (see <see cref="PurposeCodes"/>).</param>
+/// <param name="ValidFrom">First second of use (unix time).</param>
+/// <param name="ValidUntil">Last second of use (unix time).</param>
+/// <param name="DataFrom">Start of the period the data may cover (unix time).</param>
+/// <param name="DataUntil">End of the period the data may cover (unix time).</param>
+/// <param name="FetchCap">Accesses allowed per fetch period (1 with period 0 = one-time).</param>
+/// <param name="FetchPeriod">Seconds per fetch period from <paramref name="ValidFrom"/>; 0 = the whole validity.</param>
+/// <param name="DataLife">Seconds the consumer may keep fetched data.</param>
+/// <param name="Nonce">Any unused number of the enterprise.</param>
+/// <param name="Deadline">Last second the signature may be submitted (unix time).</param>
+public sealed record ConsentTerms(
+    EthAddress Enterprise,
+    EnterpriseHash CreditCodeHash,
+    OrgId Consumer,
+    OrgId Provider,
+    Scopes Scopes,
+    uint Purpose,
+    ulong ValidFrom,
+    ulong ValidUntil,
+    ulong DataFrom,
+    ulong DataUntil,
+    uint FetchCap,
+    uint FetchPeriod,
+    ulong DataLife,
+    BigInteger Nonce,
+    BigInteger Deadline)
+{
+    /// <summary>The EIP-712 type string, exactly as in ConsentRegistry.CONSENT_TYPEHASH.</summary>
+    public const string TypeString =
+        "Consent(address enterprise,bytes32 creditCodeHash,bytes32 consumer,bytes32 provider,uint64 scopes,"
+        + "uint32 purpose,uint64 validFrom,uint64 validUntil,uint64 dataFrom,uint64 dataUntil,uint32 fetchCap,"
+        + "uint32 fetchPeriod,uint64 dataLife,uint256 nonce,uint256 deadline)";
+
+    /// <summary>keccak256 of <see cref="TypeString"/>.</summary>
+    public static readonly Hash32 TypeHash = Keccak.Hash(TypeString);
+
+    /// <summary>The EIP-712 struct hash.</summary>
+    public Hash32 StructHash() => new AbiWords()
+        .Bytes32(TypeHash)
+        .Address(Enterprise)
+        .Bytes32(CreditCodeHash.Value)
+        .Bytes32(Consumer.Value)
+        .Bytes32(Provider.Value)
+        .Number((ulong)Scopes)
+        .Number(Purpose)
+        .Number(ValidFrom)
+        .Number(ValidUntil)
+        .Number(DataFrom)
+        .Number(DataUntil)
+        .Number(FetchCap)
+        .Number(FetchPeriod)
+        .Number(DataLife)
+        .Number(Nonce)
+        .Number(Deadline)
+        .Keccak();
+
+    /// <summary>The consent id under <paramref name="domain"/>: the EIP-712 digest the enterprise signs.</summary>
+    public ConsentId IdIn(Eip712Domain domain) => new(domain.Digest(StructHash()));
+}
+
+/// <summary>A signed revocation (EIP-712 primary type <c>Revocation</c>).</summary>
+public sealed record ConsentRevocation(ConsentId ConsentId, BigInteger Nonce, BigInteger Deadline)
+{
+    /// <summary>The EIP-712 type string.</summary>
+    public const string TypeString = "Revocation(bytes32 consentId,uint256 nonce,uint256 deadline)";
+
+    /// <summary>keccak256 of <see cref="TypeString"/>.</summary>
+    public static readonly Hash32 TypeHash = Keccak.Hash(TypeString);
+
+    /// <summary>The EIP-712 struct hash.</summary>
+    public Hash32 StructHash() => new AbiWords().Bytes32(TypeHash).Bytes32(ConsentId.Value).Number(Nonce).Number(Deadline).Keccak();
+}
+
+/// <summary>A signed narrowing (EIP-712 primary type <c>Narrowing</c>): scopes only shrink, validity only shortens.</summary>
+public sealed record ConsentNarrowing(ConsentId ConsentId, Scopes Scopes, ulong ValidUntil, BigInteger Nonce, BigInteger Deadline)
+{
+    /// <summary>The EIP-712 type string.</summary>
+    public const string TypeString = "Narrowing(bytes32 consentId,uint64 scopes,uint64 validUntil,uint256 nonce,uint256 deadline)";
+
+    /// <summary>keccak256 of <see cref="TypeString"/>.</summary>
+    public static readonly Hash32 TypeHash = Keccak.Hash(TypeString);
+
+    /// <summary>The EIP-712 struct hash.</summary>
+    public Hash32 StructHash() => new AbiWords()
+        .Bytes32(TypeHash).Bytes32(ConsentId.Value).Number((ulong)Scopes).Number(ValidUntil).Number(Nonce).Number(Deadline).Keccak();
+}
+
+/// <summary>Purpose codes of a consent (the <c>purpose</c> field).</summary>
+public static class PurposeCodes
+{
+    /// <summary>Credit assessment before lending (贷前审查).</summary>
+    public const uint CreditAssessment = 1;
+    /// <summary>Monitoring after lending (贷后管理).</summary>
+    public const uint PostLoanMonitoring = 2;
+    /// <summary>Guarantee assessment by a guarantor.</summary>
+    public const uint GuaranteeAssessment = 3;
+    /// <summary>R&amp;D fund-flow verification.</summary>
+    public const uint RnDFundFlowVerification = 4;
+}
