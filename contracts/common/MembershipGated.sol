@@ -36,9 +36,9 @@ abstract contract MembershipGated is IMembershipGated {
         if (orgId != expectedOrg) revert MembershipWrongOrganization(account, expectedOrg, orgId);
     }
 
-    /// @dev True when `orgId` is an active member with `role` (any role when `None`).
+    /// @dev True when `orgId` is an active member with `role`.
     function _isActiveOrg(bytes32 orgId, Role role) internal view returns (bool) {
         (Role actual, MemberStatus status, ) = consortium.memberSummary(orgId);
-        return status == MemberStatus.Active && (role == Role.None || actual == role);
+        return status == MemberStatus.Active && actual == role;
     }
 }

@@ -107,7 +107,7 @@ contract Consortium is IConsortium {
     }
 
     /// @inheritdoc IConsortium
-    function cancel(uint256 proposalId) external {
+    function cancel(uint256 proposalId) external onlyGovernor {
         Proposal storage p = _requireOpen(proposalId);
         if (p.proposer != msg.sender) revert GovernanceNotProposer(proposalId, msg.sender);
         p.cancelled = true;

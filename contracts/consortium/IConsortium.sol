@@ -126,7 +126,7 @@ interface IConsortium {
     /// @notice Run a proposal that has enough approvals (e.g. after the threshold was lowered).
     function execute(uint256 proposalId) external;
 
-    /// @notice The proposer withdraws a proposal that has not run.
+    /// @notice The proposer, while still a governor, withdraws a proposal that has not run.
     function cancel(uint256 proposalId) external;
 
     // ---------------------------------------------------------------- actions (only through a passed proposal)

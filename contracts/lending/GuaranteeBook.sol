@@ -85,9 +85,7 @@ contract GuaranteeBook is IGuaranteeBook, MembershipGated {
     function terminateAgreement(bytes32 agreementId) external {
         Agreement storage a = _requireAgreement(agreementId);
         bytes32 org = _requireMember(msg.sender, Role.None);
-        if (org != a.guarantorOrg && org != a.bankOrg) {
-            revert MembershipWrongOrganization(msg.sender, a.guarantorOrg, org);
-        }
+        if (org != a.guarantorOrg && org != a.bankOrg) revert GuaranteeNotParty(msg.sender, a.guarantorOrg, a.bankOrg);
         if (a.status == AgreementStatus.Terminated) revert GuaranteeAgreementNotActive(agreementId, a.status);
         a.status = AgreementStatus.Terminated;
         emit AgreementTerminated(agreementId, org);
@@ -117,7 +115,7 @@ contract GuaranteeBook is IGuaranteeBook, MembershipGated {
         ILoanBook.Loan memory ln = loanBook.loan(loanId);
         bytes32 org = _requireMember(msg.sender, Role.None);
         if (org != g.guarantorOrg && org != ln.bankOrg) {
-            revert MembershipWrongOrganization(msg.sender, g.guarantorOrg, org);
+            revert GuaranteeNotParty(msg.sender, g.guarantorOrg, ln.bankOrg);
         }
         if (ln.status != ILoanBook.LoanStatus.Repaid) revert GuaranteeLoanNotRepaid(loanId);
         if (g.released) revert GuaranteeAlreadyReleased(loanId);

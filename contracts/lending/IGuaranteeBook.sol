@@ -69,6 +69,8 @@ interface IGuaranteeBook is IMembershipGated {
     );
 
     error GuaranteeExists(bytes32 loanId, bytes32 guarantorOrg);
+    /// @notice Only the guarantor or the bank of the agreement (or guaranteed loan) may do this.
+    error GuaranteeNotParty(address caller, bytes32 guarantorOrg, bytes32 bankOrg);
     error GuaranteeUnknown(bytes32 loanId);
     error GuaranteeLoanNotEligible(bytes32 loanId);
     error GuaranteeInvalidTerms(string reason);
