@@ -381,8 +381,8 @@ contract ConsentRegistry is IConsentRegistry, EIP712, MembershipGated {
         if (p.consumerIndex != c.consumerIndex) return AccessStatus.WrongConsumer;
         if (p.providerIndex != c.providerIndex) return AccessStatus.WrongProvider;
         if (scopes == 0 || scopes & ~c.scopes != 0) return AccessStatus.ScopeNotGranted;
-        bytes32 bound = _creditCodeOf[enterprise];
-        if (bound == bytes32(0) || bound == _RETIRED) return AccessStatus.EnterpriseUnbound;
+        // A consent exists only for a bound account, and unbinding retires the account (never zeroes it).
+        if (_creditCodeOf[enterprise] == _RETIRED) return AccessStatus.EnterpriseUnbound;
         if (period == c.periodIndex && c.fetchesInPeriod >= c.fetchCap) return AccessStatus.FetchCapReached;
         if (!p.consumerEligible) return AccessStatus.ConsumerIneligible;
         if (!p.providerEligible) return AccessStatus.ProviderIneligible;

@@ -106,7 +106,6 @@ interface IConsentRegistry is IMembershipGated {
     // ---------------------------------------------------------------- errors
 
     error ConsentUnknown(bytes32 consentId);
-    error ConsentExists(bytes32 consentId);
     error ConsentNotYetValid(bytes32 consentId, uint64 validFrom);
     error ConsentExpired(bytes32 consentId, uint64 validUntil);
     /// @notice The consent was revoked in block `revokedAtBlock`; nothing may be read under it since.

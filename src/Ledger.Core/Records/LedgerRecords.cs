@@ -1,0 +1,221 @@
+using Ledger.Core.Model;
+using Ledger.Core.Primitives;
+
+namespace Ledger.Core.Records;
+
+/// <summary>
+/// An off-chain record a node keeps and anchors. Its hash is canonical and language-neutral, built the way EIP-712
+/// hashes a struct: <c>keccak256(abi.encode(keccak256(TypeString), field1, field2, …))</c> — so the same record gives
+/// the same hash on any machine and in any ABI library (ethers, web3, Solidity).
+/// The Merkle leaf of a record is OpenZeppelin's standard leaf of its hash as <c>bytes32</c>.
+/// </summary>
+public interface ILedgerRecord
+{
+    /// <summary>What kind of record this is (the anchor batch kind it belongs to).</summary>
+    BatchKind Kind { get; }
+
+    /// <summary>The EIP-712-style type string of the record.</summary>
+    string TypeString { get; }
+
+    /// <summary>The canonical hash.</summary>
+    RecordHash Hash();
+}
+
+/// <summary>Why a request was refused, when the reason is the node's rather than the consent registry's.</summary>
+public enum RefusalReason : byte
+{
+    // 0..63 are IConsentRegistry.AccessStatus values (see AccessStatus).
+    /// <summary>The caller is not an operator of an active member.</summary>
+    NotAMember = 64,
+    /// <summary>The caller's member has the wrong role.</summary>
+    WrongRole = 65,
+    /// <summary>The request was malformed.</summary>
+    MalformedRequest = 66,
+    /// <summary>The request's signature was invalid or stale.</summary>
+    BadRequestSignature = 67,
+    /// <summary>The enterprise is unknown to the provider.</summary>
+    UnknownEnterprise = 68,
+    /// <summary>The requested data period is outside the consent's data period.</summary>
+    DataPeriodOutsideConsent = 69,
+}
+
+/// <summary>A provider served data to a consumer under a consent (batch mode's access record).</summary>
+/// <param name="CheckedAtBlock">The block whose state the consent was checked against.</param>
+/// <param name="ServedAtMs">Unix time in milliseconds.</param>
+/// <param name="Sequence">The provider's own sequence number, unique per provider.</param>
+public sealed record AccessRecord(
+    ConsentId ConsentId,
+    OrgId Provider,
+    OrgId Consumer,
+    Scopes Scopes,
+    Hash32 RequestHash,
+    Hash32 ResponseHash,
+    ulong CheckedAtBlock,
+    ulong ServedAtMs,
+    ulong Sequence) : ILedgerRecord
+{
+    /// <summary>The record's type string.</summary>
+    public const string Type =
+        "AccessRecord(bytes32 consentId,bytes32 provider,bytes32 consumer,uint64 scopes,bytes32 requestHash,"
+        + "bytes32 responseHash,uint64 checkedAtBlock,uint64 servedAtMs,uint64 sequence)";
+
+    private static readonly Hash32 TypeHash = Keccak.Hash(Type);
+
+    /// <inheritdoc/>
+    public BatchKind Kind => BatchKind.AccessRecords;
+
+    /// <inheritdoc/>
+    public string TypeString => Type;
+
+    /// <inheritdoc/>
+    public RecordHash Hash() => new(new AbiWords()
+        .Bytes32(TypeHash).Bytes32(ConsentId.Value).Bytes32(Provider.Value).Bytes32(Consumer.Value)
+        .Number((ulong)Scopes).Bytes32(RequestHash).Bytes32(ResponseHash)
+        .Number(CheckedAtBlock).Number(ServedAtMs).Number(Sequence).Keccak());
+}
+
+/// <summary>A provider refused a request; the refusal is kept and anchored like an access.</summary>
+/// <param name="Reason">An <see cref="AccessStatus"/> value (below 64) or a <see cref="RefusalReason"/> (64 and up).</param>
+public sealed record RefusalRecord(
+    ConsentId ConsentId,
+    OrgId Provider,
+    OrgId Consumer,
+    Scopes Scopes,
+    Hash32 RequestHash,
+    byte Reason,
+    ulong CheckedAtBlock,
+    ulong RefusedAtMs,
+    ulong Sequence) : ILedgerRecord
+{
+    /// <summary>The record's type string.</summary>
+    public const string Type =
+        "Refusal(bytes32 consentId,bytes32 provider,bytes32 consumer,uint64 scopes,bytes32 requestHash,uint8 reason,"
+        + "uint64 checkedAtBlock,uint64 refusedAtMs,uint64 sequence)";
+
+    private static readonly Hash32 TypeHash = Keccak.Hash(Type);
+
+    /// <inheritdoc/>
+    public BatchKind Kind => BatchKind.Refusals;
+
+    /// <inheritdoc/>
+    public string TypeString => Type;
+
+    /// <inheritdoc/>
+    public RecordHash Hash() => new(new AbiWords()
+        .Bytes32(TypeHash).Bytes32(ConsentId.Value).Bytes32(Provider.Value).Bytes32(Consumer.Value)
+        .Number((ulong)Scopes).Bytes32(RequestHash).Number(Reason)
+        .Number(CheckedAtBlock).Number(RefusedAtMs).Number(Sequence).Keccak());
+}
+
+/// <summary>Why a consumer deleted data it had fetched.</summary>
+public enum DeletionCause : byte
+{
+    /// <summary>The enterprise revoked the consent.</summary>
+    ConsentRevoked = 1,
+    /// <summary>The consent's data life ended.</summary>
+    DataLifeEnded = 2,
+    /// <summary>The consent expired and the bank keeps nothing past it.</summary>
+    ConsentExpired = 3,
+    /// <summary>The consumer deleted it of its own accord.</summary>
+    Voluntary = 4,
+}
+
+/// <summary>
+/// A consumer's receipt that it deleted what it held under a consent. <c>DataHash</c> is the hash of the data
+/// deleted (the response hash it was served).
+/// </summary>
+public sealed record DeletionReceipt(
+    ConsentId ConsentId,
+    OrgId Consumer,
+    Hash32 DataHash,
+    DeletionCause Cause,
+    ulong DeletedAtMs,
+    ulong Sequence) : ILedgerRecord
+{
+    /// <summary>The record's type string.</summary>
+    public const string Type =
+        "DeletionReceipt(bytes32 consentId,bytes32 consumer,bytes32 dataHash,uint8 cause,uint64 deletedAtMs,uint64 sequence)";
+
+    private static readonly Hash32 TypeHash = Keccak.Hash(Type);
+
+    /// <inheritdoc/>
+    public BatchKind Kind => BatchKind.DeletionReceipts;
+
+    /// <inheritdoc/>
+    public string TypeString => Type;
+
+    /// <inheritdoc/>
+    public RecordHash Hash() => new(new AbiWords()
+        .Bytes32(TypeHash).Bytes32(ConsentId.Value).Bytes32(Consumer.Value).Bytes32(DataHash)
+        .Number((byte)Cause).Number(DeletedAtMs).Number(Sequence).Keccak());
+}
+
+/// <summary>Evidence of one R&amp;D-loan spending entry (the invoice or payment behind it).</summary>
+public sealed record FundFlowEvidence(
+    LoanId LoanId,
+    SpendCategory Category,
+    UInt128 AmountFen,
+    Hash32 CounterpartyHash,
+    Hash32 DocumentHash,
+    OrgId Recorder,
+    ulong RecordedAtMs,
+    ulong Sequence) : ILedgerRecord
+{
+    /// <summary>The record's type string.</summary>
+    public const string Type =
+        "FundFlowEvidence(bytes32 loanId,uint8 category,uint128 amountFen,bytes32 counterpartyHash,bytes32 documentHash,"
+        + "bytes32 recorder,uint64 recordedAtMs,uint64 sequence)";
+
+    private static readonly Hash32 TypeHash = Keccak.Hash(Type);
+
+    /// <inheritdoc/>
+    public BatchKind Kind => BatchKind.FundFlowEvidence;
+
+    /// <inheritdoc/>
+    public string TypeString => Type;
+
+    /// <inheritdoc/>
+    public RecordHash Hash() => new(new AbiWords()
+        .Bytes32(TypeHash).Bytes32(LoanId.Value).Number((byte)Category).Number(AmountFen)
+        .Bytes32(CounterpartyHash).Bytes32(DocumentHash).Bytes32(Recorder.Value)
+        .Number(RecordedAtMs).Number(Sequence).Keccak());
+}
+
+/// <summary>
+/// A bank's credit decision as a record. Its hash is the decision hash recorded on chain; the full record (score,
+/// factors, reasons) stays with the bank and is anchored, so the decision can later be shown to be the one made.
+/// <c>ReasonsHash</c> is keccak256 of the canonical JSON of the scorecard's factors and reasons.
+/// </summary>
+public sealed record CreditDecisionRecord(
+    ConsentId ConsentId,
+    OrgId Bank,
+    EnterpriseHash Enterprise,
+    bool Approved,
+    uint Score,
+    ProductCode Product,
+    UInt128 LimitFen,
+    uint RateBps,
+    ushort TermMonths,
+    Hash32 ReasonsHash,
+    ulong DecidedAtMs,
+    ulong Sequence) : ILedgerRecord
+{
+    /// <summary>The record's type string.</summary>
+    public const string Type =
+        "CreditDecision(bytes32 consentId,bytes32 bank,bytes32 enterprise,bool approved,uint32 score,bytes32 product,"
+        + "uint128 limitFen,uint32 rateBps,uint16 termMonths,bytes32 reasonsHash,uint64 decidedAtMs,uint64 sequence)";
+
+    private static readonly Hash32 TypeHash = Keccak.Hash(Type);
+
+    /// <inheritdoc/>
+    public BatchKind Kind => BatchKind.CreditDecisions;
+
+    /// <inheritdoc/>
+    public string TypeString => Type;
+
+    /// <inheritdoc/>
+    public RecordHash Hash() => new(new AbiWords()
+        .Bytes32(TypeHash).Bytes32(ConsentId.Value).Bytes32(Bank.Value).Bytes32(Enterprise.Value)
+        .Bool(Approved).Number(Score).Bytes32(Product.Value).Number(LimitFen).Number(RateBps).Number(TermMonths)
+        .Bytes32(ReasonsHash).Number(DecidedAtMs).Number(Sequence).Keccak());
+}
