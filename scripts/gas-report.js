@@ -123,7 +123,8 @@ async function main() {
   const product = ethers.encodeBytes32String("SHUIYIDAI");
   add("Lending", "disburse", await gasOf(c.LoanBook.connect(bankA).disburse({ loanId, decisionHash: decision, productCode: product, amountFen: 100_000_000n, rateBps: 385, termMonths: 12, purpose: L.LoanPurpose.RnD })));
   add("Lending", "recordRepayment (partial)", await gasOf(c.LoanBook.connect(bankA).recordRepayment(loanId, 1_000_000n, 32_000n)));
-  add("Guarantee", "guaranteeLoan (single)", await gasOf(c.GuaranteeBook.connect(guarantor).guaranteeLoan(loanId, 5000, 1_000_000n)));
+  add("Guarantee", "inviteGuarantor (bank offers the loan to one guarantor)", await gasOf(c.GuaranteeBook.connect(bankA).inviteGuarantor(loanId, ORG.GUAR)));
+  add("Guarantee", "guaranteeLoan (single, invited)", await gasOf(c.GuaranteeBook.connect(guarantor).guaranteeLoan(loanId, 5000, 1_000_000n)));
   add("R&D fund flow", "openFundFlow", await gasOf(c.FundFlowTracker.connect(bankA).openFundFlow(loanId, 3000)));
   const flow = [];
   for (let i = 0; i < 3; i++) flow.push(await gasOf(c.FundFlowTracker.connect(tax).recordSpending(loanId, i % 4, 1_000_000n, ethers.id(`cp${i}`), ethers.id(`ev${i}`))));

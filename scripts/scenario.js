@@ -186,6 +186,7 @@ async function main() {
 
   console.log("\n7. Default: the guarantor pays its share, the fund compensates the rest at its ratio");
   const bad = loans.find((l) => l.i === 11);
+  await send(c.GuaranteeBook.connect(bad.e.bank).inviteGuarantor(bad.loanId, ORG.GUAR));
   await send(c.GuaranteeBook.connect(guarantor).guaranteeLoan(bad.loanId, 5000, bad.amountFen / 100n));
   await send(c.LoanBook.connect(bad.e.bank).markOverdue(bad.loanId, 95, bad.amountFen / 4n));
   const loss = (bad.amountFen * 8n) / 10n;

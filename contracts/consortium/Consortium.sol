@@ -409,6 +409,8 @@ contract Consortium is IConsortium {
 
     function _addGovernor(address governor) private {
         if (governor == address(0)) revert GovernanceZeroAddress();
+        // This contract can never approve anything itself: as a governor it would be a dead seat.
+        if (governor == address(this)) revert GovernanceInvalidAccount(governor);
         if (_slotOf[governor] != 0) revert GovernanceGovernorExists(governor);
         for (uint256 slot = 0; slot < MAX_GOVERNORS; ++slot) {
             if (_governorAt[slot] == address(0)) {
@@ -433,6 +435,7 @@ contract Consortium is IConsortium {
 
     function _addOperator(bytes32 orgId, address operator) private {
         if (operator == address(0)) revert GovernanceZeroAddress();
+        if (operator == address(this)) revert GovernanceInvalidAccount(operator);
         bytes32 current = _operatorOrg[operator];
         if (current != bytes32(0)) revert ConsortiumOperatorTaken(operator, current);
         address[] storage ops = _operators[orgId];

@@ -22,6 +22,8 @@ interface IConsortium {
     }
 
     /// @notice A governance proposal: an encoded call on this contract, run once enough governors approve.
+    ///         `approvalMask` is the raw slot bitmap; it can keep bits of removed governors, so count approvals
+    ///         with `approvalCount` / `hasApproved`, never from the mask.
     struct Proposal {
         address proposer;
         uint64 createdAt;
@@ -94,6 +96,8 @@ interface IConsortium {
     error GovernanceGovernorUnknown(address governor);
     error GovernanceTooManyGovernors(uint256 max);
     error GovernanceZeroAddress();
+    /// @notice The consortium contract itself cannot be a governor or an operator.
+    error GovernanceInvalidAccount(address account);
 
     error ConsortiumMemberExists(bytes32 orgId);
     error ConsortiumMemberUnknown(bytes32 orgId);

@@ -52,7 +52,7 @@ contract FundFlowTracker is IFundFlowTracker, MembershipGated {
         f.totalFen = total;
         f.byCategoryFen[uint8(category)] += amountFen;
         if (category == SpendCategory.NonRnD) f.nonRdFen += amountFen;
-        uint32 entryIndex = f.entries++;
+        uint32 entryIndex = f.entryCount++;
         uint16 share = _nonRdShare(f.nonRdFen, total);
         emit SpendingRecorded(
             loanId,
@@ -65,7 +65,8 @@ contract FundFlowTracker is IFundFlowTracker, MembershipGated {
             share
         );
 
-        bool deviated = share > f.maxNonRdBps;
+        // Compare exactly (not the rounded share): 30.0001 % is above a 30 % threshold.
+        bool deviated = uint256(f.nonRdFen) * _BPS > uint256(total) * f.maxNonRdBps;
         if (deviated && !f.deviated) {
             f.deviated = true;
             emit FundFlowDeviated(loanId, ln.bankOrg, ln.enterpriseHash, share, f.maxNonRdBps);

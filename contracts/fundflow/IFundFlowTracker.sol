@@ -22,7 +22,7 @@ interface IFundFlowTracker is IMembershipGated {
         uint128 nonRdFen;
         uint128[5] byCategoryFen;
         uint16 maxNonRdBps;
-        uint32 entries;
+        uint32 entryCount;
         bool open;
         bool deviated;
     }

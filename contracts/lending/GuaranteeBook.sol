@@ -15,9 +15,23 @@ contract GuaranteeBook is IGuaranteeBook, MembershipGated {
 
     mapping(bytes32 agreementId => Agreement) private _agreements;
     mapping(bytes32 loanId => Guarantee) private _guarantees;
+    mapping(bytes32 loanId => bytes32 guarantorOrg) private _invitations;
 
     constructor(IConsortium consortium_, ILoanBook loanBook_) MembershipGated(consortium_) {
         loanBook = loanBook_;
+    }
+
+    /// @inheritdoc IGuaranteeBook
+    function inviteGuarantor(bytes32 loanId, bytes32 guarantorOrg) external {
+        ILoanBook.Loan memory ln = _activeLoan(loanId);
+        _requireOperatorOf(msg.sender, ln.bankOrg, Role.Bank);
+        Guarantee storage existing = _guarantees[loanId];
+        if (existing.guarantorOrg != bytes32(0)) revert GuaranteeExists(loanId, existing.guarantorOrg);
+        if (!_isActiveOrg(guarantorOrg, Role.Guarantor)) {
+            revert GuaranteeInvalidTerms("guarantorOrg is not an active guarantor");
+        }
+        _invitations[loanId] = guarantorOrg;
+        emit GuarantorInvited(loanId, ln.bankOrg, guarantorOrg);
     }
 
     /// @inheritdoc IGuaranteeBook
@@ -25,6 +39,8 @@ contract GuaranteeBook is IGuaranteeBook, MembershipGated {
         bytes32 guarantorOrg = _requireMember(msg.sender, Role.Guarantor);
         if (coverageBps == 0 || coverageBps > _BPS) revert GuaranteeInvalidTerms("coverageBps is outside 1..10000");
         ILoanBook.Loan memory ln = _activeLoan(loanId);
+        if (_invitations[loanId] != guarantorOrg) revert GuaranteeNotInvited(loanId, guarantorOrg);
+        delete _invitations[loanId];
         _create(loanId, ln, guarantorOrg, bytes32(0), coverageBps, feeFen);
     }
 
@@ -142,6 +158,11 @@ contract GuaranteeBook is IGuaranteeBook, MembershipGated {
     /// @inheritdoc IGuaranteeBook
     function guaranteeOf(bytes32 loanId) external view returns (Guarantee memory) {
         return _guarantees[loanId];
+    }
+
+    /// @inheritdoc IGuaranteeBook
+    function invitedGuarantor(bytes32 loanId) external view returns (bytes32) {
+        return _invitations[loanId];
     }
 
     /// @inheritdoc IGuaranteeBook

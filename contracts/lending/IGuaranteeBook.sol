@@ -50,6 +50,8 @@ interface IGuaranteeBook is IMembershipGated {
     );
     event AgreementAccepted(bytes32 indexed agreementId, bytes32 indexed guarantorOrg, bytes32 indexed bankOrg);
     event AgreementTerminated(bytes32 indexed agreementId, bytes32 indexed byOrg);
+    /// @notice The lending bank invited a guarantor to guarantee one of its loans.
+    event GuarantorInvited(bytes32 indexed loanId, bytes32 indexed bankOrg, bytes32 indexed guarantorOrg);
     event LoanGuaranteed(
         bytes32 indexed loanId,
         bytes32 indexed guarantorOrg,
@@ -72,6 +74,8 @@ interface IGuaranteeBook is IMembershipGated {
     /// @notice Only the guarantor or the bank of the agreement (or guaranteed loan) may do this.
     error GuaranteeNotParty(address caller, bytes32 guarantorOrg, bytes32 bankOrg);
     error GuaranteeUnknown(bytes32 loanId);
+    /// @notice A single guarantee needs the lending bank's invitation of this guarantor first.
+    error GuaranteeNotInvited(bytes32 loanId, bytes32 guarantorOrg);
     error GuaranteeLoanNotEligible(bytes32 loanId);
     error GuaranteeInvalidTerms(string reason);
     error GuaranteeAlreadyPaid(bytes32 loanId);
@@ -89,7 +93,11 @@ interface IGuaranteeBook is IMembershipGated {
     error GuaranteePerLoanLimitExceeded(bytes32 agreementId, uint128 amountFen, uint128 perLoanLimitFen);
     error GuaranteeTotalLimitExceeded(bytes32 agreementId, uint128 requestedFen, uint128 availableFen);
 
-    /// @notice A guarantor guarantees one active (not overdue) loan.
+    /// @notice The lending bank invites `guarantorOrg` to guarantee one of its active loans (replacing an earlier
+    ///         invitation), so no guarantor can attach itself to a loan the bank did not offer.
+    function inviteGuarantor(bytes32 loanId, bytes32 guarantorOrg) external;
+
+    /// @notice An invited guarantor guarantees one active (not overdue) loan.
     function guaranteeLoan(bytes32 loanId, uint16 coverageBps, uint128 feeFen) external;
 
     /// @notice A guarantor proposes a batch agreement to a bank.
@@ -119,6 +127,8 @@ interface IGuaranteeBook is IMembershipGated {
     function recordPayout(bytes32 loanId, uint128 payoutFen) external;
 
     function guaranteeOf(bytes32 loanId) external view returns (Guarantee memory);
+    /// @notice The guarantor the lending bank invited for `loanId` (zero when none or already guaranteed).
+    function invitedGuarantor(bytes32 loanId) external view returns (bytes32);
     function agreement(bytes32 agreementId) external view returns (Agreement memory);
     /// @notice The most the guarantor may pay on a defaulted loan: loss × coverage.
     function maxPayout(bytes32 loanId) external view returns (uint128);

@@ -59,8 +59,9 @@ interface IRiskCompensationFund is IMembershipGated {
     error CompensationLoanNotDefaulted(bytes32 loanId);
     error CompensationClaimExists(bytes32 loanId, ClaimStatus status);
     error CompensationClaimNotFiled(bytes32 loanId, ClaimStatus status);
-    /// @notice The loan is guaranteed and the guarantor has not recorded its payout yet.
+    /// @notice The loan is guaranteed and the guarantor, who owes something, has not recorded its payout yet.
     error CompensationGuaranteePending(bytes32 loanId);
+    /// @notice The net loss is zero, or its compensated share rounds down to zero.
     error CompensationNothingToCompensate(bytes32 loanId);
     error CompensationFundExhausted(bytes32 fundId);
 

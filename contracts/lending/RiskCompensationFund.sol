@@ -102,8 +102,9 @@ contract RiskCompensationFund is IRiskCompensationFund, MembershipGated {
     function approveClaim(bytes32 loanId) external {
         Claim storage c = _filedClaim(loanId);
         Fund storage f = _ownFund(c.fundId);
+        if (f.balanceFen == 0) revert CompensationFundExhausted(c.fundId);
         uint128 payout = _payout(c.netLossFen, f.ratioBps, f.balanceFen);
-        if (payout == 0) revert CompensationFundExhausted(c.fundId);
+        if (payout == 0) revert CompensationNothingToCompensate(loanId);
         f.balanceFen -= payout;
         f.paidFen += payout;
         c.payoutFen = payout;
@@ -143,10 +144,11 @@ contract RiskCompensationFund is IRiskCompensationFund, MembershipGated {
         return (c.netLossFen, _payout(c.netLossFen, f.ratioBps, f.balanceFen));
     }
 
-    /// @dev The bank's loss after the guarantor's payout. A guaranteed loan must have its payout recorded first.
+    /// @dev The bank's loss after the guarantor's payout. A guaranteed loan must have its payout recorded first,
+    ///      unless the guarantor owes nothing (its covered share of the loss rounds down to zero).
     function _netLoss(bytes32 loanId, uint128 lossFen) private view returns (uint128) {
         (bool guaranteed, bool paid, uint128 payoutFen) = guaranteeBook.paidOut(loanId);
-        if (guaranteed && !paid) revert CompensationGuaranteePending(loanId);
+        if (guaranteed && !paid && guaranteeBook.maxPayout(loanId) != 0) revert CompensationGuaranteePending(loanId);
         return payoutFen >= lossFen ? 0 : lossFen - payoutFen;
     }
 

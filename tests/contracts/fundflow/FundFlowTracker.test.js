@@ -1,0 +1,371 @@
+"use strict";
+const { expect } = require("chai");
+const { ethers } = require("hardhat");
+const { loadFixture } = require("@nomicfoundation/hardhat-network-helpers");
+const { L, ORG, PRODUCT, govern, encryptionKey, loanFixture } = require("../helpers/fixtures");
+
+const { Role, LoanPurpose, SpendCategory } = L;
+
+/** Amounts are in fen: 1 CNY = 100 fen. */
+const cny = (n) => BigInt(n) * 100n;
+
+/** Highest tolerated non-R&D share of the fixture loan's spending: 30 %. */
+const THRESHOLD_BPS = 3000;
+const COUNTERPARTY = ethers.id("counterparty/guilin-lab-instruments");
+
+let evidenceSeq = 0;
+/** A fresh evidence hash (an invoice or payment record kept off chain). */
+const evidence = () => ethers.id(`evidence/${++evidenceSeq}`);
+
+/** Plus the fund-flow ledger of the fixture R&D loan (1,000,000 CNY by BANK_A) opened at THRESHOLD_BPS. */
+async function flowFixture() {
+  const f = await loadFixture(loanFixture);
+  await (await f.FundFlowTracker.connect(f.bankA).openFundFlow(f.loanId, THRESHOLD_BPS)).wait();
+  return f;
+}
+
+/** Records an approved decision and disburses loan `loan/<label>` as BANK_A under the fixture consent. */
+async function lend(f, label, terms = {}) {
+  const decisionHash = ethers.id(`decision/${label}`);
+  const loanId = ethers.id(`loan/${label}`);
+  await (await f.LoanBook.connect(f.bankA).recordDecision(decisionHash, f.consentId, true)).wait();
+  await (
+    await f.LoanBook.connect(f.bankA).disburse({
+      loanId,
+      decisionHash,
+      productCode: PRODUCT.SHUIYIDAI,
+      amountFen: cny(500_000),
+      rateBps: 385,
+      termMonths: 12,
+      purpose: LoanPurpose.RnD,
+      ...terms,
+    })
+  ).wait();
+  return loanId;
+}
+
+/** The ledger as a plain object (its `entries` field would be shadowed by Array#entries on ethers' Result). */
+async function ledger(f, loanId) {
+  return (await f.FundFlowTracker.fundFlow(loanId)).toObject();
+}
+
+/** `recorder` records `amountFen` of `category` on `loanId`. */
+function spend(f, recorder, loanId, category, amountFen, evidenceHash = evidence()) {
+  return f.FundFlowTracker.connect(recorder).recordSpending(loanId, category, amountFen, COUNTERPARTY, evidenceHash);
+}
+
+describe("FundFlowTracker", function () {
+  describe("openFundFlow", function () {
+    it("opens the ledger of an R&D loan with its threshold", async function () {
+      const f = await loadFixture(loanFixture);
+      await expect(f.FundFlowTracker.connect(f.bankA).openFundFlow(f.loanId, THRESHOLD_BPS))
+        .to.emit(f.FundFlowTracker, "FundFlowOpened")
+        .withArgs(f.loanId, ORG.BANK_A, f.cc1, THRESHOLD_BPS);
+      const flow = await ledger(f, f.loanId);
+      expect(flow.open).to.equal(true);
+      expect(flow.maxNonRdBps).to.equal(BigInt(THRESHOLD_BPS));
+      expect(flow.totalFen).to.equal(0n);
+      expect(flow.nonRdFen).to.equal(0n);
+      expect(flow.entries).to.equal(0n);
+      expect(flow.deviated).to.equal(false);
+    });
+
+    it("accepts thresholds of 1 and 9999 bps", async function () {
+      const f = await loadFixture(loanFixture);
+      await (await f.FundFlowTracker.connect(f.bankA).openFundFlow(f.loanId, 1)).wait();
+      const other = await lend(f, "rd-2");
+      await (await f.FundFlowTracker.connect(f.bankA).openFundFlow(other, 9999)).wait();
+      expect((await ledger(f, f.loanId)).maxNonRdBps).to.equal(1n);
+      expect((await ledger(f, other)).maxNonRdBps).to.equal(9999n);
+    });
+
+    it("rejects a threshold of 0 or 10000 bps", async function () {
+      const f = await loadFixture(loanFixture);
+      for (const threshold of [0, 10_000]) {
+        await expect(f.FundFlowTracker.connect(f.bankA).openFundFlow(f.loanId, threshold))
+          .to.be.revertedWithCustomError(f.FundFlowTracker, "FundFlowInvalidThreshold")
+          .withArgs(threshold);
+      }
+    });
+
+    it("rejects opening the same ledger twice", async function () {
+      const f = await loadFixture(flowFixture);
+      await expect(f.FundFlowTracker.connect(f.bankA).openFundFlow(f.loanId, 5000))
+        .to.be.revertedWithCustomError(f.FundFlowTracker, "FundFlowAlreadyOpen")
+        .withArgs(f.loanId);
+      expect((await ledger(f, f.loanId)).maxNonRdBps).to.equal(BigInt(THRESHOLD_BPS));
+    });
+
+    it("rejects a loan whose purpose is not R&D", async function () {
+      const f = await loadFixture(loanFixture);
+      const working = await lend(f, "working-capital", { purpose: LoanPurpose.WorkingCapital });
+      await expect(f.FundFlowTracker.connect(f.bankA).openFundFlow(working, THRESHOLD_BPS))
+        .to.be.revertedWithCustomError(f.FundFlowTracker, "FundFlowLoanNotRnD")
+        .withArgs(working);
+    });
+
+    it("rejects an unknown loan", async function () {
+      const f = await loadFixture(loanFixture);
+      const unknown = ethers.id("loan-unknown");
+      await expect(f.FundFlowTracker.connect(f.bankA).openFundFlow(unknown, THRESHOLD_BPS))
+        .to.be.revertedWithCustomError(f.FundFlowTracker, "FundFlowLoanUnknown")
+        .withArgs(unknown);
+    });
+
+    it("rejects anyone but the lending bank", async function () {
+      const f = await loadFixture(loanFixture);
+      await expect(f.FundFlowTracker.connect(f.bankB).openFundFlow(f.loanId, THRESHOLD_BPS))
+        .to.be.revertedWithCustomError(f.FundFlowTracker, "MembershipWrongOrganization")
+        .withArgs(f.bankB.address, ORG.BANK_A, ORG.BANK_B);
+      await expect(f.FundFlowTracker.connect(f.tax).openFundFlow(f.loanId, THRESHOLD_BPS))
+        .to.be.revertedWithCustomError(f.FundFlowTracker, "MembershipRequired")
+        .withArgs(f.tax.address, Role.Bank);
+      await expect(f.FundFlowTracker.connect(f.outsider).openFundFlow(f.loanId, THRESHOLD_BPS))
+        .to.be.revertedWithCustomError(f.FundFlowTracker, "MembershipRequired")
+        .withArgs(f.outsider.address, Role.Bank);
+    });
+  });
+
+  describe("recordSpending", function () {
+    it("records an entry from the lending bank with the running non-R&D share", async function () {
+      const f = await loadFixture(flowFixture);
+      const ev = evidence();
+      await expect(spend(f, f.bankA, f.loanId, SpendCategory.RnDEquipment, cny(120_000), ev))
+        .to.emit(f.FundFlowTracker, "SpendingRecorded")
+        .withArgs(f.loanId, ORG.BANK_A, ev, 0, SpendCategory.RnDEquipment, cny(120_000), COUNTERPARTY, 0);
+      const flow = await ledger(f, f.loanId);
+      expect(flow.totalFen).to.equal(cny(120_000));
+      expect(flow.nonRdFen).to.equal(0n);
+      expect(flow.entries).to.equal(1n);
+    });
+
+    it("records an entry from a tax bureau (from invoices)", async function () {
+      const f = await loadFixture(flowFixture);
+      await (await spend(f, f.bankA, f.loanId, SpendCategory.RnDLabour, cny(80_000))).wait();
+      const ev = evidence();
+      await expect(spend(f, f.tax, f.loanId, SpendCategory.NonRnD, cny(20_000), ev))
+        .to.emit(f.FundFlowTracker, "SpendingRecorded")
+        .withArgs(f.loanId, ORG.TAX, ev, 1, SpendCategory.NonRnD, cny(20_000), COUNTERPARTY, 2000);
+    });
+
+    it("records an entry from any tax bureau of the consortium", async function () {
+      const f = await loadFixture(flowFixture);
+      const tax2 = L.orgId(ethers, "tax.guilin");
+      await govern(f.Consortium, f.governors, "admitMember", [
+        tax2,
+        Role.TaxBureau,
+        "Guilin Tax Bureau",
+        "https://guilin-tax.example:7443",
+        "",
+        encryptionKey("Guilin Tax Bureau"),
+        [f.spare[0].address],
+      ]);
+      const ev = evidence();
+      await expect(spend(f, f.spare[0], f.loanId, SpendCategory.RnDMaterials, cny(5_000), ev))
+        .to.emit(f.FundFlowTracker, "SpendingRecorded")
+        .withArgs(f.loanId, tax2, ev, 0, SpendCategory.RnDMaterials, cny(5_000), COUNTERPARTY, 0);
+    });
+
+    it("keeps totals per category", async function () {
+      const f = await loadFixture(flowFixture);
+      await (await spend(f, f.bankA, f.loanId, SpendCategory.RnDLabour, cny(100_000))).wait();
+      await (await spend(f, f.tax, f.loanId, SpendCategory.RnDEquipment, cny(200_000))).wait();
+      await (await spend(f, f.bankA, f.loanId, SpendCategory.RnDMaterials, cny(50_000))).wait();
+      await (await spend(f, f.tax, f.loanId, SpendCategory.OutsourcedRnD, cny(70_000))).wait();
+      await (await spend(f, f.bankA, f.loanId, SpendCategory.NonRnD, cny(30_000))).wait();
+      await (await spend(f, f.bankA, f.loanId, SpendCategory.RnDLabour, cny(25_000))).wait();
+      const flow = await ledger(f, f.loanId);
+      expect(flow.byCategoryFen).to.deep.equal([cny(125_000), cny(200_000), cny(50_000), cny(70_000), cny(30_000)]);
+      expect(flow.totalFen).to.equal(cny(475_000));
+      expect(flow.nonRdFen).to.equal(cny(30_000));
+      expect(flow.entries).to.equal(6n);
+    });
+
+    it("accepts spending up to the amount lent and rejects one fen more", async function () {
+      const f = await loadFixture(flowFixture);
+      await (await spend(f, f.bankA, f.loanId, SpendCategory.RnDLabour, cny(999_999))).wait();
+      await expect(spend(f, f.bankA, f.loanId, SpendCategory.RnDLabour, cny(1) + 1n))
+        .to.be.revertedWithCustomError(f.FundFlowTracker, "FundFlowExceedsLoan")
+        .withArgs(f.loanId, cny(1_000_000) + 1n, cny(1_000_000));
+      await (await spend(f, f.bankA, f.loanId, SpendCategory.RnDLabour, cny(1))).wait();
+      expect((await ledger(f, f.loanId)).totalFen).to.equal(cny(1_000_000));
+    });
+
+    it("rejects other banks, guarantors and auditors", async function () {
+      const f = await loadFixture(flowFixture);
+      await expect(spend(f, f.bankB, f.loanId, SpendCategory.RnDLabour, cny(1)))
+        .to.be.revertedWithCustomError(f.FundFlowTracker, "FundFlowRecorderNotAllowed")
+        .withArgs(f.bankB.address, ORG.BANK_B);
+      await expect(spend(f, f.guarantor, f.loanId, SpendCategory.RnDLabour, cny(1)))
+        .to.be.revertedWithCustomError(f.FundFlowTracker, "FundFlowRecorderNotAllowed")
+        .withArgs(f.guarantor.address, ORG.GUARANTOR);
+      await expect(spend(f, f.auditor, f.loanId, SpendCategory.RnDLabour, cny(1)))
+        .to.be.revertedWithCustomError(f.FundFlowTracker, "FundFlowRecorderNotAllowed")
+        .withArgs(f.auditor.address, ORG.AUDITOR);
+    });
+
+    it("rejects an account that is not a member", async function () {
+      const f = await loadFixture(flowFixture);
+      await expect(spend(f, f.outsider, f.loanId, SpendCategory.RnDLabour, cny(1)))
+        .to.be.revertedWithCustomError(f.FundFlowTracker, "MembershipRequired")
+        .withArgs(f.outsider.address, Role.None);
+    });
+
+    it("rejects a ledger that was not opened", async function () {
+      const f = await loadFixture(loanFixture);
+      await expect(spend(f, f.bankA, f.loanId, SpendCategory.RnDLabour, cny(1)))
+        .to.be.revertedWithCustomError(f.FundFlowTracker, "FundFlowNotOpen")
+        .withArgs(f.loanId);
+    });
+
+    it("rejects an unknown loan and a loan that is not for R&D", async function () {
+      const f = await loadFixture(flowFixture);
+      const unknown = ethers.id("loan-unknown");
+      await expect(spend(f, f.bankA, unknown, SpendCategory.RnDLabour, cny(1)))
+        .to.be.revertedWithCustomError(f.FundFlowTracker, "FundFlowLoanUnknown")
+        .withArgs(unknown);
+      const trade = await lend(f, "trade", { purpose: LoanPurpose.Trade });
+      await expect(spend(f, f.bankA, trade, SpendCategory.RnDLabour, cny(1)))
+        .to.be.revertedWithCustomError(f.FundFlowTracker, "FundFlowLoanNotRnD")
+        .withArgs(trade);
+    });
+
+    it("rejects a zero amount", async function () {
+      const f = await loadFixture(flowFixture);
+      await expect(spend(f, f.bankA, f.loanId, SpendCategory.RnDLabour, 0))
+        .to.be.revertedWithCustomError(f.FundFlowTracker, "FundFlowInvalidEntry")
+        .withArgs("amountFen is zero");
+    });
+
+    it("rejects a zero evidence hash", async function () {
+      const f = await loadFixture(flowFixture);
+      await expect(spend(f, f.bankA, f.loanId, SpendCategory.RnDLabour, cny(1), ethers.ZeroHash))
+        .to.be.revertedWithCustomError(f.FundFlowTracker, "FundFlowInvalidEntry")
+        .withArgs("evidenceHash is zero");
+    });
+
+    it("rejects a zero counterparty hash", async function () {
+      const f = await loadFixture(flowFixture);
+      await expect(
+        f.FundFlowTracker.connect(f.bankA).recordSpending(
+          f.loanId,
+          SpendCategory.RnDLabour,
+          cny(1),
+          ethers.ZeroHash,
+          evidence(),
+        ),
+      )
+        .to.be.revertedWithCustomError(f.FundFlowTracker, "FundFlowInvalidEntry")
+        .withArgs("counterpartyHash is zero");
+    });
+  });
+
+  describe("deviation", function () {
+    it("alerts once when the non-R&D share passes the threshold, and clears when R&D spending brings it back", async function () {
+      const f = await loadFixture(flowFixture);
+      const { FundFlowTracker: t } = f;
+
+      // 70 R&D, 20 non-R&D: 22.22 % — under 30 %.
+      await (await spend(f, f.bankA, f.loanId, SpendCategory.RnDLabour, cny(70_000))).wait();
+      await expect(spend(f, f.bankA, f.loanId, SpendCategory.NonRnD, cny(20_000)))
+        .to.emit(t, "SpendingRecorded")
+        .withArgs(f.loanId, ORG.BANK_A, anyHash, 1, SpendCategory.NonRnD, cny(20_000), COUNTERPARTY, 2222)
+        .and.not.to.emit(t, "FundFlowDeviated");
+
+      // + 15 non-R&D: 35 / 105 = 33.33 % — over.
+      await expect(spend(f, f.tax, f.loanId, SpendCategory.NonRnD, cny(15_000)))
+        .to.emit(t, "FundFlowDeviated")
+        .withArgs(f.loanId, ORG.BANK_A, f.cc1, 3333, THRESHOLD_BPS);
+      expect((await ledger(f, f.loanId)).deviated).to.equal(true);
+
+      // + 5 non-R&D: 40 / 110 = 36.36 % — still over, no second alert.
+      await expect(spend(f, f.bankA, f.loanId, SpendCategory.NonRnD, cny(5_000)))
+        .to.emit(t, "SpendingRecorded")
+        .withArgs(f.loanId, ORG.BANK_A, anyHash, 3, SpendCategory.NonRnD, cny(5_000), COUNTERPARTY, 3636)
+        .and.not.to.emit(t, "FundFlowDeviated");
+
+      // + 20 R&D: 40 / 130 = 30.76 % — still over, nothing cleared.
+      await expect(spend(f, f.bankA, f.loanId, SpendCategory.RnDMaterials, cny(20_000)))
+        .not.to.emit(t, "FundFlowDeviationCleared")
+        .and.not.to.emit(t, "FundFlowDeviated");
+
+      // + 10 R&D: 40 / 140 = 28.57 % — back under.
+      await expect(spend(f, f.bankA, f.loanId, SpendCategory.OutsourcedRnD, cny(10_000)))
+        .to.emit(t, "FundFlowDeviationCleared")
+        .withArgs(f.loanId, ORG.BANK_A, f.cc1, 2857)
+        .and.not.to.emit(t, "FundFlowDeviated");
+      expect((await ledger(f, f.loanId)).deviated).to.equal(false);
+
+      // + 10 R&D: 40 / 150 = 26.66 % — still under, nothing cleared again.
+      await expect(spend(f, f.bankA, f.loanId, SpendCategory.RnDLabour, cny(10_000)))
+        .not.to.emit(t, "FundFlowDeviationCleared")
+        .and.not.to.emit(t, "FundFlowDeviated");
+
+      // + 30 non-R&D: 70 / 180 = 38.88 % — over again, a new alert.
+      await expect(spend(f, f.bankA, f.loanId, SpendCategory.NonRnD, cny(30_000)))
+        .to.emit(t, "FundFlowDeviated")
+        .withArgs(f.loanId, ORG.BANK_A, f.cc1, 3888, THRESHOLD_BPS);
+    });
+
+    it("does not alert at exactly the threshold", async function () {
+      const f = await loadFixture(flowFixture);
+      await (await spend(f, f.bankA, f.loanId, SpendCategory.RnDEquipment, cny(70_000))).wait();
+      await expect(spend(f, f.bankA, f.loanId, SpendCategory.NonRnD, cny(30_000)))
+        .to.emit(f.FundFlowTracker, "SpendingRecorded")
+        .withArgs(f.loanId, ORG.BANK_A, anyHash, 1, SpendCategory.NonRnD, cny(30_000), COUNTERPARTY, 3000)
+        .and.not.to.emit(f.FundFlowTracker, "FundFlowDeviated");
+      expect((await ledger(f, f.loanId)).deviated).to.equal(false);
+      // + 20 CNY non-R&D: 30,020 / 100,020 = 30.014 % — over.
+      await expect(spend(f, f.bankA, f.loanId, SpendCategory.NonRnD, cny(20)))
+        .to.emit(f.FundFlowTracker, "FundFlowDeviated")
+        .withArgs(f.loanId, ORG.BANK_A, f.cc1, 3001, THRESHOLD_BPS);
+    });
+
+    it("alerts at once when the first entry is not R&D", async function () {
+      const f = await loadFixture(flowFixture);
+      await expect(spend(f, f.tax, f.loanId, SpendCategory.NonRnD, cny(1_000)))
+        .to.emit(f.FundFlowTracker, "FundFlowDeviated")
+        .withArgs(f.loanId, ORG.BANK_A, f.cc1, 10_000, THRESHOLD_BPS);
+    });
+  });
+
+  describe("rdShareBps", function () {
+    it("is zero when nothing is recorded", async function () {
+      const f = await loadFixture(flowFixture);
+      expect(await f.FundFlowTracker.rdShareBps(f.loanId)).to.equal(0n);
+      expect(await f.FundFlowTracker.rdShareBps(ethers.id("loan-unknown"))).to.equal(0n);
+    });
+
+    it("is the share of recorded spending that reached R&D", async function () {
+      const f = await loadFixture(flowFixture);
+      await (await spend(f, f.bankA, f.loanId, SpendCategory.RnDLabour, cny(45_000))).wait();
+      await (await spend(f, f.bankA, f.loanId, SpendCategory.OutsourcedRnD, cny(25_000))).wait();
+      await (await spend(f, f.bankA, f.loanId, SpendCategory.NonRnD, cny(30_000))).wait();
+      expect(await f.FundFlowTracker.rdShareBps(f.loanId)).to.equal(7000n);
+    });
+
+    it("is 10000 when everything reached R&D and 0 when nothing did", async function () {
+      const f = await loadFixture(flowFixture);
+      await (await spend(f, f.bankA, f.loanId, SpendCategory.RnDMaterials, cny(10))).wait();
+      expect(await f.FundFlowTracker.rdShareBps(f.loanId)).to.equal(10_000n);
+
+      const other = await lend(f, "all-non-rd");
+      await (await f.FundFlowTracker.connect(f.bankA).openFundFlow(other, 5000)).wait();
+      await (await spend(f, f.bankA, other, SpendCategory.NonRnD, cny(10))).wait();
+      expect(await f.FundFlowTracker.rdShareBps(other)).to.equal(0n);
+    });
+
+    it("rounds the non-R&D share down, so the R&D share is the complement", async function () {
+      const f = await loadFixture(flowFixture);
+      await (await spend(f, f.bankA, f.loanId, SpendCategory.RnDLabour, 2n)).wait();
+      await (await spend(f, f.bankA, f.loanId, SpendCategory.NonRnD, 1n)).wait();
+      // non-R&D: 1 / 3 = 3333.3 bps → 3333; R&D: 10000 − 3333
+      expect(await f.FundFlowTracker.rdShareBps(f.loanId)).to.equal(6667n);
+    });
+  });
+});
+
+/** Matches any 32-byte hash (the evidence hashes are generated per call). */
+function anyHash(value) {
+  return ethers.isHexString(value, 32);
+}

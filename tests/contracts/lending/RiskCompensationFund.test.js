@@ -1,0 +1,633 @@
+"use strict";
+const { expect } = require("chai");
+const { ethers } = require("hardhat");
+const { loadFixture } = require("@nomicfoundation/hardhat-network-helpers");
+const {
+  L,
+  ORG,
+  PRODUCT,
+  govern,
+  encryptionKey,
+  membersFixture,
+  loanFixture,
+  defaultTerms,
+  grantBySig,
+} = require("../helpers/fixtures");
+
+const { Role, LoanPurpose } = L;
+const ClaimStatus = Object.freeze({ None: 0, Filed: 1, Paid: 2, Rejected: 3 });
+
+/** Amounts are in fen: 1 CNY = 100 fen. */
+const cny = (n) => BigInt(n) * 100n;
+
+const REGULATOR_2 = L.orgId(ethers, "regulator.gx");
+const FUND = ethers.id("fund/liuzhou-2025");
+const FUND_RATIO_BPS = 4000;
+const FUND_BALANCE = cny(10_000_000);
+
+/**
+ * Plus a consent of enterprise 1 for BANK_B, a second regulator organization operated by spare[0], and the
+ * regulator's fund FUND: 40 %, 10,000,000 CNY, covering SHUIYIDAI (the fixture loan's product).
+ */
+async function fundFixture() {
+  const f = await loadFixture(loanFixture);
+  const consentB = await grantBySig(f, await defaultTerms(f, { consumer: ORG.BANK_B, nonce: 2 }));
+  const regulator2 = f.spare[0];
+  await govern(f.Consortium, f.governors, "admitMember", [
+    REGULATOR_2,
+    Role.Regulator,
+    "Guangxi Finance Bureau",
+    "https://gx-finance.example:7443",
+    "",
+    encryptionKey("Guangxi Finance Bureau"),
+    [regulator2.address],
+  ]);
+  await (
+    await f.RiskCompensationFund.connect(f.regulator).createFund(FUND, FUND_RATIO_BPS, FUND_BALANCE, [
+      PRODUCT.SHUIYIDAI,
+    ])
+  ).wait();
+  return { ...f, consentB, regulator2 };
+}
+
+/** Plus the fixture loan (unguaranteed) defaulted with a loss of 800,000 CNY. */
+async function defaultedFixture() {
+  const f = await loadFixture(fundFixture);
+  await (await f.LoanBook.connect(f.bankA).declareDefault(f.loanId, cny(800_000))).wait();
+  return f;
+}
+
+/** Plus BANK_A's claim on it (net loss 800,000 CNY). */
+async function filedFixture() {
+  const f = await loadFixture(defaultedFixture);
+  await (await f.RiskCompensationFund.connect(f.bankA).fileClaim(FUND, f.loanId)).wait();
+  return f;
+}
+
+/** Records an approved decision and disburses loan `loan/<label>` as BANK_A (bank "A") or BANK_B (bank "B"). */
+async function lend(f, label, { bank = "A", ...terms } = {}) {
+  const signer = bank === "B" ? f.bankB : f.bankA;
+  const consentId = bank === "B" ? f.consentB : f.consentId;
+  const decisionHash = ethers.id(`decision/${label}`);
+  const loanId = ethers.id(`loan/${label}`);
+  await (await f.LoanBook.connect(signer).recordDecision(decisionHash, consentId, true)).wait();
+  await (
+    await f.LoanBook.connect(signer).disburse({
+      loanId,
+      decisionHash,
+      productCode: PRODUCT.SHUIYIDAI,
+      amountFen: cny(500_000),
+      rateBps: 420,
+      termMonths: 12,
+      purpose: LoanPurpose.WorkingCapital,
+      ...terms,
+    })
+  ).wait();
+  return loanId;
+}
+
+describe("RiskCompensationFund", function () {
+  describe("createFund", function () {
+    it("creates a fund with its ratio, balance and eligible products", async function () {
+      const f = await loadFixture(membersFixture);
+      const products = [PRODUCT.SHUIYIDAI, PRODUCT.YINSHUIDAI];
+      const tx = f.RiskCompensationFund.connect(f.regulator).createFund(FUND, 5000, cny(20_000_000), products);
+      await expect(tx)
+        .to.emit(f.RiskCompensationFund, "FundCreated")
+        .withArgs(FUND, ORG.REGULATOR, 5000, cny(20_000_000));
+      await expect(tx)
+        .to.emit(f.RiskCompensationFund, "FundProductEligibilitySet")
+        .withArgs(FUND, PRODUCT.SHUIYIDAI, true);
+      await expect(tx)
+        .to.emit(f.RiskCompensationFund, "FundProductEligibilitySet")
+        .withArgs(FUND, PRODUCT.YINSHUIDAI, true);
+
+      const fund = await f.RiskCompensationFund.fund(FUND);
+      expect(fund.regulatorOrg).to.equal(ORG.REGULATOR);
+      expect(fund.balanceFen).to.equal(cny(20_000_000));
+      expect(fund.paidFen).to.equal(0n);
+      expect(fund.ratioBps).to.equal(5000n);
+      expect(fund.exists).to.equal(true);
+      expect(await f.RiskCompensationFund.isEligible(FUND, PRODUCT.SHUIYIDAI)).to.equal(true);
+      expect(await f.RiskCompensationFund.isEligible(FUND, PRODUCT.YINSHUIDAI)).to.equal(true);
+      expect(await f.RiskCompensationFund.isEligible(FUND, ethers.encodeBytes32String("OTHER"))).to.equal(false);
+    });
+
+    it("creates a fund without products or balance", async function () {
+      const f = await loadFixture(membersFixture);
+      await expect(f.RiskCompensationFund.connect(f.regulator).createFund(FUND, 3000, 0, []))
+        .to.emit(f.RiskCompensationFund, "FundCreated")
+        .withArgs(FUND, ORG.REGULATOR, 3000, 0)
+        .and.not.to.emit(f.RiskCompensationFund, "FundProductEligibilitySet");
+      expect(await f.RiskCompensationFund.isEligible(FUND, PRODUCT.SHUIYIDAI)).to.equal(false);
+    });
+
+    it("rejects a caller that does not operate a regulator", async function () {
+      const f = await loadFixture(membersFixture);
+      await expect(f.RiskCompensationFund.connect(f.bankA).createFund(FUND, 4000, 0, []))
+        .to.be.revertedWithCustomError(f.RiskCompensationFund, "MembershipRequired")
+        .withArgs(f.bankA.address, Role.Regulator);
+      await expect(f.RiskCompensationFund.connect(f.auditor).createFund(FUND, 4000, 0, []))
+        .to.be.revertedWithCustomError(f.RiskCompensationFund, "MembershipRequired")
+        .withArgs(f.auditor.address, Role.Regulator);
+    });
+
+    it("never covers the whole loss: refuses a ratio of 0 or 10000 bps and accepts 9999", async function () {
+      const f = await loadFixture(membersFixture);
+      for (const ratio of [0, 10_000]) {
+        await expect(f.RiskCompensationFund.connect(f.regulator).createFund(FUND, ratio, 0, []))
+          .to.be.revertedWithCustomError(f.RiskCompensationFund, "CompensationInvalidRatio")
+          .withArgs(ratio);
+      }
+      await (await f.RiskCompensationFund.connect(f.regulator).createFund(FUND, 9999, 0, [])).wait();
+      expect((await f.RiskCompensationFund.fund(FUND)).ratioBps).to.equal(9999n);
+    });
+
+    it("rejects a zero fund id", async function () {
+      const f = await loadFixture(membersFixture);
+      await expect(
+        f.RiskCompensationFund.connect(f.regulator).createFund(ethers.ZeroHash, 4000, 0, []),
+      ).to.be.revertedWithCustomError(f.RiskCompensationFund, "CompensationInvalidFundId");
+    });
+
+    it("rejects a fund id that is already taken, even by another regulator", async function () {
+      const f = await loadFixture(fundFixture);
+      await expect(f.RiskCompensationFund.connect(f.regulator).createFund(FUND, 3000, 0, []))
+        .to.be.revertedWithCustomError(f.RiskCompensationFund, "CompensationFundExists")
+        .withArgs(FUND);
+      await expect(f.RiskCompensationFund.connect(f.regulator2).createFund(FUND, 3000, 0, []))
+        .to.be.revertedWithCustomError(f.RiskCompensationFund, "CompensationFundExists")
+        .withArgs(FUND);
+    });
+
+    it("accepts 32 products at creation and refuses 33", async function () {
+      const f = await loadFixture(membersFixture);
+      expect(await f.RiskCompensationFund.MAX_PRODUCTS_AT_CREATION()).to.equal(32n);
+      const products = Array.from({ length: 33 }, (_, i) => ethers.encodeBytes32String(`PRODUCT-${i}`));
+      await expect(f.RiskCompensationFund.connect(f.regulator).createFund(FUND, 4000, 0, products))
+        .to.be.revertedWithCustomError(f.RiskCompensationFund, "CompensationTooManyProducts")
+        .withArgs(33, 32);
+      await (await f.RiskCompensationFund.connect(f.regulator).createFund(FUND, 4000, 0, products.slice(0, 32))).wait();
+      expect(await f.RiskCompensationFund.isEligible(FUND, products[31])).to.equal(true);
+      expect(await f.RiskCompensationFund.isEligible(FUND, products[32])).to.equal(false);
+    });
+  });
+
+  describe("topUp", function () {
+    it("adds to the fund's balance", async function () {
+      const f = await loadFixture(fundFixture);
+      await expect(f.RiskCompensationFund.connect(f.regulator).topUp(FUND, cny(2_500_000)))
+        .to.emit(f.RiskCompensationFund, "FundToppedUp")
+        .withArgs(FUND, cny(2_500_000), FUND_BALANCE + cny(2_500_000));
+      expect((await f.RiskCompensationFund.fund(FUND)).balanceFen).to.equal(FUND_BALANCE + cny(2_500_000));
+    });
+
+    it("rejects a zero amount", async function () {
+      const f = await loadFixture(fundFixture);
+      await expect(f.RiskCompensationFund.connect(f.regulator).topUp(FUND, 0)).to.be.revertedWithCustomError(
+        f.RiskCompensationFund,
+        "CompensationInvalidAmount",
+      );
+    });
+
+    it("rejects another regulator organization", async function () {
+      const f = await loadFixture(fundFixture);
+      await expect(f.RiskCompensationFund.connect(f.regulator2).topUp(FUND, cny(1)))
+        .to.be.revertedWithCustomError(f.RiskCompensationFund, "MembershipWrongOrganization")
+        .withArgs(f.regulator2.address, ORG.REGULATOR, REGULATOR_2);
+    });
+
+    it("rejects a caller that does not operate a regulator", async function () {
+      const f = await loadFixture(fundFixture);
+      await expect(f.RiskCompensationFund.connect(f.bankA).topUp(FUND, cny(1)))
+        .to.be.revertedWithCustomError(f.RiskCompensationFund, "MembershipRequired")
+        .withArgs(f.bankA.address, Role.Regulator);
+    });
+
+    it("rejects an unknown fund", async function () {
+      const f = await loadFixture(fundFixture);
+      const unknown = ethers.id("fund/unknown");
+      await expect(f.RiskCompensationFund.connect(f.regulator).topUp(unknown, cny(1)))
+        .to.be.revertedWithCustomError(f.RiskCompensationFund, "CompensationFundUnknown")
+        .withArgs(unknown);
+    });
+  });
+
+  describe("setRatio", function () {
+    it("changes the compensation ratio", async function () {
+      const f = await loadFixture(fundFixture);
+      await expect(f.RiskCompensationFund.connect(f.regulator).setRatio(FUND, 7000))
+        .to.emit(f.RiskCompensationFund, "FundRatioChanged")
+        .withArgs(FUND, 7000);
+      expect((await f.RiskCompensationFund.fund(FUND)).ratioBps).to.equal(7000n);
+    });
+
+    it("refuses a ratio of 0 or 10000 bps", async function () {
+      const f = await loadFixture(fundFixture);
+      for (const ratio of [0, 10_000]) {
+        await expect(f.RiskCompensationFund.connect(f.regulator).setRatio(FUND, ratio))
+          .to.be.revertedWithCustomError(f.RiskCompensationFund, "CompensationInvalidRatio")
+          .withArgs(ratio);
+      }
+    });
+
+    it("rejects another regulator organization and an unknown fund", async function () {
+      const f = await loadFixture(fundFixture);
+      await expect(f.RiskCompensationFund.connect(f.regulator2).setRatio(FUND, 5000))
+        .to.be.revertedWithCustomError(f.RiskCompensationFund, "MembershipWrongOrganization")
+        .withArgs(f.regulator2.address, ORG.REGULATOR, REGULATOR_2);
+      const unknown = ethers.id("fund/unknown");
+      await expect(f.RiskCompensationFund.connect(f.regulator).setRatio(unknown, 5000))
+        .to.be.revertedWithCustomError(f.RiskCompensationFund, "CompensationFundUnknown")
+        .withArgs(unknown);
+    });
+  });
+
+  describe("setProductEligibility", function () {
+    it("adds and removes a product", async function () {
+      const f = await loadFixture(fundFixture);
+      await expect(f.RiskCompensationFund.connect(f.regulator).setProductEligibility(FUND, PRODUCT.YINSHUIDAI, true))
+        .to.emit(f.RiskCompensationFund, "FundProductEligibilitySet")
+        .withArgs(FUND, PRODUCT.YINSHUIDAI, true);
+      expect(await f.RiskCompensationFund.isEligible(FUND, PRODUCT.YINSHUIDAI)).to.equal(true);
+      await expect(f.RiskCompensationFund.connect(f.regulator).setProductEligibility(FUND, PRODUCT.SHUIYIDAI, false))
+        .to.emit(f.RiskCompensationFund, "FundProductEligibilitySet")
+        .withArgs(FUND, PRODUCT.SHUIYIDAI, false);
+      expect(await f.RiskCompensationFund.isEligible(FUND, PRODUCT.SHUIYIDAI)).to.equal(false);
+    });
+
+    it("rejects another regulator organization and an unknown fund", async function () {
+      const f = await loadFixture(fundFixture);
+      await expect(f.RiskCompensationFund.connect(f.regulator2).setProductEligibility(FUND, PRODUCT.YINSHUIDAI, true))
+        .to.be.revertedWithCustomError(f.RiskCompensationFund, "MembershipWrongOrganization")
+        .withArgs(f.regulator2.address, ORG.REGULATOR, REGULATOR_2);
+      const unknown = ethers.id("fund/unknown");
+      await expect(f.RiskCompensationFund.connect(f.regulator).setProductEligibility(unknown, PRODUCT.YINSHUIDAI, true))
+        .to.be.revertedWithCustomError(f.RiskCompensationFund, "CompensationFundUnknown")
+        .withArgs(unknown);
+    });
+  });
+
+  describe("fileClaim", function () {
+    it("files a claim on a defaulted, unguaranteed loan for the whole loss", async function () {
+      const f = await loadFixture(defaultedFixture);
+      await expect(f.RiskCompensationFund.connect(f.bankA).fileClaim(FUND, f.loanId))
+        .to.emit(f.RiskCompensationFund, "ClaimFiled")
+        .withArgs(f.loanId, FUND, ORG.BANK_A, cny(800_000));
+      const c = await f.RiskCompensationFund.claim(f.loanId);
+      expect(c.fundId).to.equal(FUND);
+      expect(c.bankOrg).to.equal(ORG.BANK_A);
+      expect(c.netLossFen).to.equal(cny(800_000));
+      expect(c.payoutFen).to.equal(0n);
+      expect(c.status).to.equal(BigInt(ClaimStatus.Filed));
+      expect(c.reasonCode).to.equal(0n);
+    });
+
+    it("nets the guarantor's payout out of the loss", async function () {
+      const f = await loadFixture(fundFixture);
+      await (await f.GuaranteeBook.connect(f.guarantor).guaranteeLoan(f.loanId, 6000, 0)).wait();
+      await (await f.LoanBook.connect(f.bankA).declareDefault(f.loanId, cny(500_000))).wait();
+      await (await f.GuaranteeBook.connect(f.guarantor).recordPayout(f.loanId, cny(250_000))).wait();
+      await expect(f.RiskCompensationFund.connect(f.bankA).fileClaim(FUND, f.loanId))
+        .to.emit(f.RiskCompensationFund, "ClaimFiled")
+        .withArgs(f.loanId, FUND, ORG.BANK_A, cny(250_000));
+      expect((await f.RiskCompensationFund.claim(f.loanId)).netLossFen).to.equal(cny(250_000));
+    });
+
+    it("rejects a guaranteed loan whose guarantor has not paid yet", async function () {
+      const f = await loadFixture(fundFixture);
+      await (await f.GuaranteeBook.connect(f.guarantor).guaranteeLoan(f.loanId, 5000, 0)).wait();
+      await (await f.LoanBook.connect(f.bankA).declareDefault(f.loanId, cny(800_000))).wait();
+      await expect(f.RiskCompensationFund.connect(f.bankA).fileClaim(FUND, f.loanId))
+        .to.be.revertedWithCustomError(f.RiskCompensationFund, "CompensationGuaranteePending")
+        .withArgs(f.loanId);
+    });
+
+    it("rejects a claim when the guarantor covered the whole loss", async function () {
+      const f = await loadFixture(fundFixture);
+      await (await f.GuaranteeBook.connect(f.guarantor).guaranteeLoan(f.loanId, 10_000, 0)).wait();
+      await (await f.LoanBook.connect(f.bankA).declareDefault(f.loanId, cny(300_000))).wait();
+      await (await f.GuaranteeBook.connect(f.guarantor).recordPayout(f.loanId, cny(300_000))).wait();
+      await expect(f.RiskCompensationFund.connect(f.bankA).fileClaim(FUND, f.loanId))
+        .to.be.revertedWithCustomError(f.RiskCompensationFund, "CompensationNothingToCompensate")
+        .withArgs(f.loanId);
+    });
+
+    // A guarantee whose covered share of the loss rounds down to zero owes nothing, yet no payout can be
+    // recorded for it (zero is refused as "payoutFen is zero", one fen is above the maximum of zero), so
+    // the claim stays "pending" for ever and the loss can never be compensated.
+    it("lets the bank claim when the guarantor's covered share of the loss rounds to zero", async function () {
+      const f = await loadFixture(fundFixture);
+      await (await f.GuaranteeBook.connect(f.guarantor).guaranteeLoan(f.loanId, 1, 0)).wait();
+      await (await f.LoanBook.connect(f.bankA).declareDefault(f.loanId, 9_999n)).wait();
+      expect(await f.GuaranteeBook.maxPayout(f.loanId)).to.equal(0n);
+      await expect(f.GuaranteeBook.connect(f.guarantor).recordPayout(f.loanId, 1n))
+        .to.be.revertedWithCustomError(f.GuaranteeBook, "GuaranteePayoutTooHigh")
+        .withArgs(f.loanId, 1n, 0n);
+      await expect(f.RiskCompensationFund.connect(f.bankA).fileClaim(FUND, f.loanId))
+        .to.emit(f.RiskCompensationFund, "ClaimFiled")
+        .withArgs(f.loanId, FUND, ORG.BANK_A, 9_999n);
+    });
+
+    it("rejects a loan that has not defaulted", async function () {
+      const f = await loadFixture(fundFixture);
+      await expect(f.RiskCompensationFund.connect(f.bankA).fileClaim(FUND, f.loanId))
+        .to.be.revertedWithCustomError(f.RiskCompensationFund, "CompensationLoanNotDefaulted")
+        .withArgs(f.loanId);
+      await (await f.LoanBook.connect(f.bankA).markOverdue(f.loanId, 90, cny(100_000))).wait();
+      await expect(f.RiskCompensationFund.connect(f.bankA).fileClaim(FUND, f.loanId))
+        .to.be.revertedWithCustomError(f.RiskCompensationFund, "CompensationLoanNotDefaulted")
+        .withArgs(f.loanId);
+      const unknown = ethers.id("loan-unknown");
+      await expect(f.RiskCompensationFund.connect(f.bankA).fileClaim(FUND, unknown))
+        .to.be.revertedWithCustomError(f.RiskCompensationFund, "CompensationLoanNotDefaulted")
+        .withArgs(unknown);
+    });
+
+    it("rejects a bank that did not lend", async function () {
+      const f = await loadFixture(defaultedFixture);
+      await expect(f.RiskCompensationFund.connect(f.bankB).fileClaim(FUND, f.loanId))
+        .to.be.revertedWithCustomError(f.RiskCompensationFund, "MembershipWrongOrganization")
+        .withArgs(f.bankB.address, ORG.BANK_A, ORG.BANK_B);
+      await expect(f.RiskCompensationFund.connect(f.regulator).fileClaim(FUND, f.loanId))
+        .to.be.revertedWithCustomError(f.RiskCompensationFund, "MembershipRequired")
+        .withArgs(f.regulator.address, Role.Bank);
+    });
+
+    it("lets another bank claim on its own loan", async function () {
+      const f = await loadFixture(fundFixture);
+      const loanOfB = await lend(f, "of-b", { bank: "B" });
+      await (await f.LoanBook.connect(f.bankB).declareDefault(loanOfB, cny(200_000))).wait();
+      await expect(f.RiskCompensationFund.connect(f.bankB).fileClaim(FUND, loanOfB))
+        .to.emit(f.RiskCompensationFund, "ClaimFiled")
+        .withArgs(loanOfB, FUND, ORG.BANK_B, cny(200_000));
+    });
+
+    it("rejects a product the fund does not cover", async function () {
+      const f = await loadFixture(fundFixture);
+      const other = await lend(f, "yinshuidai", { productCode: PRODUCT.YINSHUIDAI });
+      await (await f.LoanBook.connect(f.bankA).declareDefault(other, cny(100_000))).wait();
+      await expect(f.RiskCompensationFund.connect(f.bankA).fileClaim(FUND, other))
+        .to.be.revertedWithCustomError(f.RiskCompensationFund, "CompensationProductNotEligible")
+        .withArgs(FUND, PRODUCT.YINSHUIDAI);
+    });
+
+    it("rejects a product the regulator has removed", async function () {
+      const f = await loadFixture(defaultedFixture);
+      await (
+        await f.RiskCompensationFund.connect(f.regulator).setProductEligibility(FUND, PRODUCT.SHUIYIDAI, false)
+      ).wait();
+      await expect(f.RiskCompensationFund.connect(f.bankA).fileClaim(FUND, f.loanId))
+        .to.be.revertedWithCustomError(f.RiskCompensationFund, "CompensationProductNotEligible")
+        .withArgs(FUND, PRODUCT.SHUIYIDAI);
+    });
+
+    it("rejects an unknown fund", async function () {
+      const f = await loadFixture(defaultedFixture);
+      const unknown = ethers.id("fund/unknown");
+      await expect(f.RiskCompensationFund.connect(f.bankA).fileClaim(unknown, f.loanId))
+        .to.be.revertedWithCustomError(f.RiskCompensationFund, "CompensationFundUnknown")
+        .withArgs(unknown);
+    });
+
+    it("rejects a second claim on the same loan, whatever became of the first", async function () {
+      const f = await loadFixture(filedFixture);
+      await expect(f.RiskCompensationFund.connect(f.bankA).fileClaim(FUND, f.loanId))
+        .to.be.revertedWithCustomError(f.RiskCompensationFund, "CompensationClaimExists")
+        .withArgs(f.loanId, ClaimStatus.Filed);
+
+      const otherFund = ethers.id("fund/other");
+      await (
+        await f.RiskCompensationFund.connect(f.regulator2).createFund(otherFund, 3000, cny(1_000_000), [
+          PRODUCT.SHUIYIDAI,
+        ])
+      ).wait();
+      await expect(f.RiskCompensationFund.connect(f.bankA).fileClaim(otherFund, f.loanId))
+        .to.be.revertedWithCustomError(f.RiskCompensationFund, "CompensationClaimExists")
+        .withArgs(f.loanId, ClaimStatus.Filed);
+
+      await (await f.RiskCompensationFund.connect(f.regulator).rejectClaim(f.loanId, 3)).wait();
+      await expect(f.RiskCompensationFund.connect(f.bankA).fileClaim(FUND, f.loanId))
+        .to.be.revertedWithCustomError(f.RiskCompensationFund, "CompensationClaimExists")
+        .withArgs(f.loanId, ClaimStatus.Rejected);
+    });
+
+    it("rejects a claim on a loan already compensated", async function () {
+      const f = await loadFixture(filedFixture);
+      await (await f.RiskCompensationFund.connect(f.regulator).approveClaim(f.loanId)).wait();
+      await expect(f.RiskCompensationFund.connect(f.bankA).fileClaim(FUND, f.loanId))
+        .to.be.revertedWithCustomError(f.RiskCompensationFund, "CompensationClaimExists")
+        .withArgs(f.loanId, ClaimStatus.Paid);
+    });
+  });
+
+  describe("approveClaim", function () {
+    it("pays the net loss times the ratio and debits the fund", async function () {
+      const f = await loadFixture(filedFixture);
+      const payout = (cny(800_000) * BigInt(FUND_RATIO_BPS)) / 10_000n;
+      expect(payout).to.equal(cny(320_000));
+      await expect(f.RiskCompensationFund.connect(f.regulator).approveClaim(f.loanId))
+        .to.emit(f.RiskCompensationFund, "ClaimPaid")
+        .withArgs(f.loanId, FUND, ORG.BANK_A, cny(800_000), payout, FUND_BALANCE - payout);
+      const fund = await f.RiskCompensationFund.fund(FUND);
+      expect(fund.balanceFen).to.equal(FUND_BALANCE - payout);
+      expect(fund.paidFen).to.equal(payout);
+      const c = await f.RiskCompensationFund.claim(f.loanId);
+      expect(c.status).to.equal(BigInt(ClaimStatus.Paid));
+      expect(c.payoutFen).to.equal(payout);
+    });
+
+    it("rounds the payout down to the fen", async function () {
+      const f = await loadFixture(fundFixture);
+      await (await f.LoanBook.connect(f.bankA).declareDefault(f.loanId, 1_234_567n)).wait();
+      await (await f.RiskCompensationFund.connect(f.bankA).fileClaim(FUND, f.loanId)).wait();
+      // 1,234,567 fen × 4,000 / 10,000 = 493,826.8 fen
+      await expect(f.RiskCompensationFund.connect(f.regulator).approveClaim(f.loanId))
+        .to.emit(f.RiskCompensationFund, "ClaimPaid")
+        .withArgs(f.loanId, FUND, ORG.BANK_A, 1_234_567n, 493_826n, FUND_BALANCE - 493_826n);
+    });
+
+    it("applies the ratio in force when the claim is approved", async function () {
+      const f = await loadFixture(filedFixture);
+      await (await f.RiskCompensationFund.connect(f.regulator).setRatio(FUND, 7000)).wait();
+      await expect(f.RiskCompensationFund.connect(f.regulator).approveClaim(f.loanId))
+        .to.emit(f.RiskCompensationFund, "ClaimPaid")
+        .withArgs(f.loanId, FUND, ORG.BANK_A, cny(800_000), cny(560_000), FUND_BALANCE - cny(560_000));
+    });
+
+    it("caps the payout at the fund's balance", async function () {
+      const f = await loadFixture(defaultedFixture);
+      const small = ethers.id("fund/small");
+      await (
+        await f.RiskCompensationFund.connect(f.regulator).createFund(small, 5000, cny(100_000), [PRODUCT.SHUIYIDAI])
+      ).wait();
+      await (await f.RiskCompensationFund.connect(f.bankA).fileClaim(small, f.loanId)).wait();
+      expect(await f.RiskCompensationFund.quotePayout(f.loanId)).to.deep.equal([cny(800_000), cny(100_000)]);
+      await expect(f.RiskCompensationFund.connect(f.regulator).approveClaim(f.loanId))
+        .to.emit(f.RiskCompensationFund, "ClaimPaid")
+        .withArgs(f.loanId, small, ORG.BANK_A, cny(800_000), cny(100_000), 0);
+      const fund = await f.RiskCompensationFund.fund(small);
+      expect(fund.balanceFen).to.equal(0n);
+      expect(fund.paidFen).to.equal(cny(100_000));
+    });
+
+    it("refuses to pay from an empty fund until it is topped up", async function () {
+      const f = await loadFixture(defaultedFixture);
+      const empty = ethers.id("fund/empty");
+      await (await f.RiskCompensationFund.connect(f.regulator).createFund(empty, 5000, 0, [PRODUCT.SHUIYIDAI])).wait();
+      await (await f.RiskCompensationFund.connect(f.bankA).fileClaim(empty, f.loanId)).wait();
+      await expect(f.RiskCompensationFund.connect(f.regulator).approveClaim(f.loanId))
+        .to.be.revertedWithCustomError(f.RiskCompensationFund, "CompensationFundExhausted")
+        .withArgs(empty);
+      expect((await f.RiskCompensationFund.claim(f.loanId)).status).to.equal(BigInt(ClaimStatus.Filed));
+
+      await (await f.RiskCompensationFund.connect(f.regulator).topUp(empty, cny(1_000_000))).wait();
+      await expect(f.RiskCompensationFund.connect(f.regulator).approveClaim(f.loanId))
+        .to.emit(f.RiskCompensationFund, "ClaimPaid")
+        .withArgs(f.loanId, empty, ORG.BANK_A, cny(800_000), cny(400_000), cny(600_000));
+    });
+
+    it("rejects a claim that was never filed or is already settled", async function () {
+      const f = await loadFixture(filedFixture);
+      const unknown = ethers.id("loan-unknown");
+      await expect(f.RiskCompensationFund.connect(f.regulator).approveClaim(unknown))
+        .to.be.revertedWithCustomError(f.RiskCompensationFund, "CompensationClaimNotFiled")
+        .withArgs(unknown, ClaimStatus.None);
+      await (await f.RiskCompensationFund.connect(f.regulator).approveClaim(f.loanId)).wait();
+      await expect(f.RiskCompensationFund.connect(f.regulator).approveClaim(f.loanId))
+        .to.be.revertedWithCustomError(f.RiskCompensationFund, "CompensationClaimNotFiled")
+        .withArgs(f.loanId, ClaimStatus.Paid);
+    });
+
+    it("rejects a claim that was rejected", async function () {
+      const f = await loadFixture(filedFixture);
+      await (await f.RiskCompensationFund.connect(f.regulator).rejectClaim(f.loanId, 1)).wait();
+      await expect(f.RiskCompensationFund.connect(f.regulator).approveClaim(f.loanId))
+        .to.be.revertedWithCustomError(f.RiskCompensationFund, "CompensationClaimNotFiled")
+        .withArgs(f.loanId, ClaimStatus.Rejected);
+    });
+
+    it("rejects another regulator organization and the bank", async function () {
+      const f = await loadFixture(filedFixture);
+      await expect(f.RiskCompensationFund.connect(f.regulator2).approveClaim(f.loanId))
+        .to.be.revertedWithCustomError(f.RiskCompensationFund, "MembershipWrongOrganization")
+        .withArgs(f.regulator2.address, ORG.REGULATOR, REGULATOR_2);
+      await expect(f.RiskCompensationFund.connect(f.bankA).approveClaim(f.loanId))
+        .to.be.revertedWithCustomError(f.RiskCompensationFund, "MembershipRequired")
+        .withArgs(f.bankA.address, Role.Regulator);
+    });
+  });
+
+  describe("rejectClaim", function () {
+    it("rejects a filed claim with a reason code and pays nothing", async function () {
+      const f = await loadFixture(filedFixture);
+      await expect(f.RiskCompensationFund.connect(f.regulator).rejectClaim(f.loanId, 7))
+        .to.emit(f.RiskCompensationFund, "ClaimRejected")
+        .withArgs(f.loanId, FUND, ORG.BANK_A, 7);
+      const c = await f.RiskCompensationFund.claim(f.loanId);
+      expect(c.status).to.equal(BigInt(ClaimStatus.Rejected));
+      expect(c.reasonCode).to.equal(7n);
+      expect(c.payoutFen).to.equal(0n);
+      const fund = await f.RiskCompensationFund.fund(FUND);
+      expect(fund.balanceFen).to.equal(FUND_BALANCE);
+      expect(fund.paidFen).to.equal(0n);
+    });
+
+    it("rejects a claim that is not filed", async function () {
+      const f = await loadFixture(filedFixture);
+      await (await f.RiskCompensationFund.connect(f.regulator).approveClaim(f.loanId)).wait();
+      await expect(f.RiskCompensationFund.connect(f.regulator).rejectClaim(f.loanId, 7))
+        .to.be.revertedWithCustomError(f.RiskCompensationFund, "CompensationClaimNotFiled")
+        .withArgs(f.loanId, ClaimStatus.Paid);
+      const unknown = ethers.id("loan-unknown");
+      await expect(f.RiskCompensationFund.connect(f.regulator).rejectClaim(unknown, 7))
+        .to.be.revertedWithCustomError(f.RiskCompensationFund, "CompensationClaimNotFiled")
+        .withArgs(unknown, ClaimStatus.None);
+    });
+
+    it("rejects another regulator organization", async function () {
+      const f = await loadFixture(filedFixture);
+      await expect(f.RiskCompensationFund.connect(f.regulator2).rejectClaim(f.loanId, 7))
+        .to.be.revertedWithCustomError(f.RiskCompensationFund, "MembershipWrongOrganization")
+        .withArgs(f.regulator2.address, ORG.REGULATOR, REGULATOR_2);
+    });
+  });
+
+  describe("views", function () {
+    it("quote nothing for a loan without a claim", async function () {
+      const f = await loadFixture(defaultedFixture);
+      expect(await f.RiskCompensationFund.quotePayout(f.loanId)).to.deep.equal([0n, 0n]);
+    });
+
+    it("quote what approval would pay now, then what was paid", async function () {
+      const f = await loadFixture(filedFixture);
+      expect(await f.RiskCompensationFund.quotePayout(f.loanId)).to.deep.equal([cny(800_000), cny(320_000)]);
+      await (await f.RiskCompensationFund.connect(f.regulator).setRatio(FUND, 3000)).wait();
+      expect(await f.RiskCompensationFund.quotePayout(f.loanId)).to.deep.equal([cny(800_000), cny(240_000)]);
+      await (await f.RiskCompensationFund.connect(f.regulator).approveClaim(f.loanId)).wait();
+      await (await f.RiskCompensationFund.connect(f.regulator).setRatio(FUND, 6000)).wait();
+      expect(await f.RiskCompensationFund.quotePayout(f.loanId)).to.deep.equal([cny(800_000), cny(240_000)]);
+    });
+
+    it("quote no payout for a rejected claim", async function () {
+      const f = await loadFixture(filedFixture);
+      await (await f.RiskCompensationFund.connect(f.regulator).rejectClaim(f.loanId, 2)).wait();
+      expect(await f.RiskCompensationFund.quotePayout(f.loanId)).to.deep.equal([cny(800_000), 0n]);
+    });
+
+    it("return empty values for an unknown fund and claim", async function () {
+      const f = await loadFixture(fundFixture);
+      const unknown = ethers.id("fund/unknown");
+      const fund = await f.RiskCompensationFund.fund(unknown);
+      expect(fund.regulatorOrg).to.equal(ethers.ZeroHash);
+      expect(fund.balanceFen).to.equal(0n);
+      expect(fund.ratioBps).to.equal(0n);
+      expect(fund.exists).to.equal(false);
+      expect(await f.RiskCompensationFund.isEligible(unknown, PRODUCT.SHUIYIDAI)).to.equal(false);
+      const c = await f.RiskCompensationFund.claim(f.loanId);
+      expect(c.fundId).to.equal(ethers.ZeroHash);
+      expect(c.status).to.equal(BigInt(ClaimStatus.None));
+    });
+  });
+
+  describe("worked example", function () {
+    it("pays 160,000 CNY on a 1,000,000 CNY loan lost 800,000 CNY, half guaranteed, at a 40 % fund ratio", async function () {
+      const f = await loadFixture(fundFixture);
+      // The fixture loan: 1,000,000.00 CNY of 税易贷 lent by BANK_A.
+      expect((await f.LoanBook.loan(f.loanId)).amountFen).to.equal(100_000_000n);
+
+      // The guarantor covers 50 % of the loss.
+      await (await f.GuaranteeBook.connect(f.guarantor).guaranteeLoan(f.loanId, 5000, 1_000_000n)).wait();
+
+      // The enterprise defaults; the bank loses 800,000.00 CNY.
+      await expect(f.LoanBook.connect(f.bankA).declareDefault(f.loanId, 80_000_000n))
+        .to.emit(f.LoanBook, "LoanDefaulted")
+        .withArgs(f.loanId, ORG.BANK_A, f.cc1, 80_000_000n);
+
+      // The guarantor pays its share: 400,000.00 CNY.
+      expect(await f.GuaranteeBook.maxPayout(f.loanId)).to.equal(40_000_000n);
+      await expect(f.GuaranteeBook.connect(f.guarantor).recordPayout(f.loanId, 40_000_000n))
+        .to.emit(f.GuaranteeBook, "GuaranteePaidOut")
+        .withArgs(f.loanId, ORG.GUARANTOR, ORG.BANK_A, 40_000_000n, 80_000_000n);
+
+      // The bank claims the remaining 400,000.00 CNY from the fund.
+      await expect(f.RiskCompensationFund.connect(f.bankA).fileClaim(FUND, f.loanId))
+        .to.emit(f.RiskCompensationFund, "ClaimFiled")
+        .withArgs(f.loanId, FUND, ORG.BANK_A, 40_000_000n);
+      expect(await f.RiskCompensationFund.quotePayout(f.loanId)).to.deep.equal([40_000_000n, 16_000_000n]);
+
+      // The fund, at 40 %, pays 160,000.00 CNY; the bank keeps 240,000.00 CNY of the loss.
+      await expect(f.RiskCompensationFund.connect(f.regulator).approveClaim(f.loanId))
+        .to.emit(f.RiskCompensationFund, "ClaimPaid")
+        .withArgs(f.loanId, FUND, ORG.BANK_A, 40_000_000n, 16_000_000n, 984_000_000n);
+
+      const fund = await f.RiskCompensationFund.fund(FUND);
+      expect(fund.balanceFen).to.equal(984_000_000n);
+      expect(fund.paidFen).to.equal(16_000_000n);
+      const c = await f.RiskCompensationFund.claim(f.loanId);
+      expect(c.netLossFen).to.equal(40_000_000n);
+      expect(c.payoutFen).to.equal(16_000_000n);
+      expect(c.status).to.equal(BigInt(ClaimStatus.Paid));
+    });
+  });
+});
