@@ -30,6 +30,7 @@ contract AccessLog is IAccessLog, MembershipGated {
         bytes32 responseHash
     ) external {
         if (requestHash == bytes32(0)) revert AccessInvalidRequest(requestHash);
+        if (responseHash == bytes32(0)) revert AccessInvalidResponse(responseHash);
         bytes32 provider = registry.consumeFetch(consentId, consumer, scopes, msg.sender);
         emit AccessRecorded(consentId, provider, consumer, scopes, requestHash, responseHash);
     }
@@ -61,23 +62,14 @@ contract AccessLog is IAccessLog, MembershipGated {
     }
 
     /// @inheritdoc IAccessLog
-    function verifyLeaf(bytes32 orgId, bytes32 batchId, bytes32 leaf, bytes32[] calldata proof)
-        public
-        view
-        returns (bool)
-    {
-        bytes32 root = _roots[orgId][batchId];
-        if (root == bytes32(0)) revert AnchorUnknownBatch(orgId, batchId);
-        return MerkleProof.verifyCalldata(proof, root, leaf);
-    }
-
-    /// @inheritdoc IAccessLog
     function verifyRecord(bytes32 orgId, bytes32 batchId, bytes32 recordHash, bytes32[] calldata proof)
         external
         view
         returns (bool)
     {
-        return verifyLeaf(orgId, batchId, leafOf(recordHash), proof);
+        bytes32 root = _roots[orgId][batchId];
+        if (root == bytes32(0)) revert AnchorUnknownBatch(orgId, batchId);
+        return MerkleProof.verifyCalldata(proof, root, leafOf(recordHash));
     }
 
     /// @inheritdoc IAccessLog

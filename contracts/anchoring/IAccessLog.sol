@@ -55,6 +55,8 @@ interface IAccessLog is IMembershipGated {
     error AnchorInvalidBatch(bytes32 batchId, bytes32 root, uint32 count);
     error AnchorUnknownBatch(bytes32 orgId, bytes32 batchId);
     error AccessInvalidRequest(bytes32 requestHash);
+    /// @notice A served access must name what was sent: the response hash can't be zero.
+    error AccessInvalidResponse(bytes32 responseHash);
 
     /// @notice Strong mode: the calling provider records that it served `scopes` to `consumer`; the consent is
     ///         checked (it must name this provider and consumer) and counted against its fetch cap.
@@ -76,13 +78,9 @@ interface IAccessLog is IMembershipGated {
     /// @notice The root anchored by `orgId` as `batchId` (zero when none).
     function anchoredRoot(bytes32 orgId, bytes32 batchId) external view returns (bytes32);
 
-    /// @notice True when `leaf` (already double-hashed) is in the batch, by OpenZeppelin `MerkleProof`.
-    function verifyLeaf(bytes32 orgId, bytes32 batchId, bytes32 leaf, bytes32[] calldata proof)
-        external
-        view
-        returns (bool);
-
-    /// @notice True when the record with hash `recordHash` is in the batch (leaf computed as documented above).
+    /// @notice True when the record with hash `recordHash` is in the batch (leaf computed as documented above,
+    ///         proof checked with OpenZeppelin `MerkleProof`). There is deliberately no entry point taking a raw
+    ///         leaf: an inner node of the tree would pass as one.
     function verifyRecord(bytes32 orgId, bytes32 batchId, bytes32 recordHash, bytes32[] calldata proof)
         external
         view
