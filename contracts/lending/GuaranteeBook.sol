@@ -40,7 +40,6 @@ contract GuaranteeBook is IGuaranteeBook, MembershipGated {
         if (coverageBps == 0 || coverageBps > _BPS) revert GuaranteeInvalidTerms("coverageBps is outside 1..10000");
         ILoanBook.Loan memory ln = _activeLoan(loanId);
         if (_invitations[loanId] != guarantorOrg) revert GuaranteeNotInvited(loanId, guarantorOrg);
-        delete _invitations[loanId];
         _create(loanId, ln, guarantorOrg, bytes32(0), coverageBps, feeFen);
     }
 
@@ -193,6 +192,8 @@ contract GuaranteeBook is IGuaranteeBook, MembershipGated {
     ) private {
         Guarantee storage existing = _guarantees[loanId];
         if (existing.guarantorOrg != bytes32(0)) revert GuaranteeExists(loanId, existing.guarantorOrg);
+        // Whichever way the loan got its guarantee, an open invitation is spent.
+        delete _invitations[loanId];
         _guarantees[loanId] = Guarantee({
             guarantorOrg: guarantorOrg,
             agreementId: agreementId,

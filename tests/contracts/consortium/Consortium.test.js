@@ -115,6 +115,15 @@ describe("Consortium", function () {
       );
     });
 
+    it("rejects its own address as a governor", async function () {
+      const { deployer, governors } = await loadFixture(deployFixture);
+      const factory = await ethers.getContractFactory("Consortium", deployer);
+      const own = ethers.getCreateAddress({ from: deployer.address, nonce: await deployer.getNonce() });
+      await expect(factory.deploy([governors[1].address, own], 1))
+        .to.be.revertedWithCustomError(factory, "GovernanceInvalidAccount")
+        .withArgs(own);
+    });
+
     it("rejects a governor listed twice", async function () {
       const { governors } = await loadFixture(deployFixture);
       const factory = await ethers.getContractFactory("Consortium");
@@ -797,6 +806,16 @@ describe("Consortium", function () {
           .withArgs(NEW_ORG, MAX_OPERATORS);
       });
 
+      it("rejects the consortium's own address as an operator", async function () {
+        const f = await loadFixture(deployFixture);
+        const own = await f.Consortium.getAddress();
+        await expect(pass(f, "admitMember", admission(f, { operators: [f.spare[0].address, own] })))
+          .to.be.revertedWithCustomError(f.Consortium, "GovernanceInvalidAccount")
+          .withArgs(own);
+        expect((await f.Consortium.memberSummary(NEW_ORG)).status).to.equal(MemberStatus.None);
+        expect([...(await f.Consortium.operatorOrg(own))]).to.deep.equal([ZERO_ID, 0n, 0n, 0n]);
+      });
+
       it("rejects the zero address as an operator", async function () {
         const f = await loadFixture(deployFixture);
         await expect(
@@ -1077,6 +1096,16 @@ describe("Consortium", function () {
         );
       });
 
+      it("rejects the consortium's own address", async function () {
+        const f = await loadFixture(membersFixture);
+        const own = await f.Consortium.getAddress();
+        await expect(pass(f, "addOperator", [ORG.BANK_A, own]))
+          .to.be.revertedWithCustomError(f.Consortium, "GovernanceInvalidAccount")
+          .withArgs(own);
+        expect([...(await f.Consortium.operatorsOf(ORG.BANK_A))]).to.deep.equal([f.bankA.address]);
+        expect(await f.Consortium.isActiveOperator(own, Role.None)).to.equal(false);
+      });
+
       it("rejects an operator beyond MAX_OPERATORS", async function () {
         const f = await loadFixture(deployFixture);
         const operators = Array.from({ length: Number(MAX_OPERATORS) }, (_, i) => placeholder(100 + i));
@@ -1183,6 +1212,18 @@ describe("Consortium", function () {
           f.Consortium,
           "GovernanceZeroAddress",
         );
+      });
+
+      it("rejects the consortium's own address, which could never approve", async function () {
+        const f = await loadFixture(deployFixture);
+        const own = await f.Consortium.getAddress();
+        const id = await f.Consortium.proposalCount();
+        await expect(pass(f, "addGovernor", [own]))
+          .to.be.revertedWithCustomError(f.Consortium, "GovernanceInvalidAccount")
+          .withArgs(own);
+        expect(await f.Consortium.isGovernor(own)).to.equal(false);
+        expect([...(await f.Consortium.governors())]).to.deep.equal(f.governors.map((g) => g.address));
+        expect((await f.Consortium.proposal(id)).executed).to.equal(false);
       });
 
       it("rejects a governor beyond MAX_GOVERNORS", async function () {

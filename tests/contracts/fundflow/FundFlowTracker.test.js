@@ -44,7 +44,7 @@ async function lend(f, label, terms = {}) {
   return loanId;
 }
 
-/** The ledger as a plain object (its `entries` field would be shadowed by Array#entries on ethers' Result). */
+/** The ledger of `loanId` as a plain object. */
 async function ledger(f, loanId) {
   return (await f.FundFlowTracker.fundFlow(loanId)).toObject();
 }
@@ -66,7 +66,7 @@ describe("FundFlowTracker", function () {
       expect(flow.maxNonRdBps).to.equal(BigInt(THRESHOLD_BPS));
       expect(flow.totalFen).to.equal(0n);
       expect(flow.nonRdFen).to.equal(0n);
-      expect(flow.entries).to.equal(0n);
+      expect(flow.entryCount).to.equal(0n);
       expect(flow.deviated).to.equal(false);
     });
 
@@ -136,7 +136,7 @@ describe("FundFlowTracker", function () {
       const flow = await ledger(f, f.loanId);
       expect(flow.totalFen).to.equal(cny(120_000));
       expect(flow.nonRdFen).to.equal(0n);
-      expect(flow.entries).to.equal(1n);
+      expect(flow.entryCount).to.equal(1n);
     });
 
     it("records an entry from a tax bureau (from invoices)", async function () {
@@ -178,7 +178,7 @@ describe("FundFlowTracker", function () {
       expect(flow.byCategoryFen).to.deep.equal([cny(125_000), cny(200_000), cny(50_000), cny(70_000), cny(30_000)]);
       expect(flow.totalFen).to.equal(cny(475_000));
       expect(flow.nonRdFen).to.equal(cny(30_000));
-      expect(flow.entries).to.equal(6n);
+      expect(flow.entryCount).to.equal(6n);
     });
 
     it("accepts spending up to the amount lent and rejects one fen more", async function () {
@@ -267,9 +267,10 @@ describe("FundFlowTracker", function () {
 
       // 70 R&D, 20 non-R&D: 22.22 % — under 30 %.
       await (await spend(f, f.bankA, f.loanId, SpendCategory.RnDLabour, cny(70_000))).wait();
-      await expect(spend(f, f.bankA, f.loanId, SpendCategory.NonRnD, cny(20_000)))
+      const ev1 = evidence();
+      await expect(spend(f, f.bankA, f.loanId, SpendCategory.NonRnD, cny(20_000), ev1))
         .to.emit(t, "SpendingRecorded")
-        .withArgs(f.loanId, ORG.BANK_A, anyHash, 1, SpendCategory.NonRnD, cny(20_000), COUNTERPARTY, 2222)
+        .withArgs(f.loanId, ORG.BANK_A, ev1, 1, SpendCategory.NonRnD, cny(20_000), COUNTERPARTY, 2222)
         .and.not.to.emit(t, "FundFlowDeviated");
 
       // + 15 non-R&D: 35 / 105 = 33.33 % — over.
@@ -279,9 +280,10 @@ describe("FundFlowTracker", function () {
       expect((await ledger(f, f.loanId)).deviated).to.equal(true);
 
       // + 5 non-R&D: 40 / 110 = 36.36 % — still over, no second alert.
-      await expect(spend(f, f.bankA, f.loanId, SpendCategory.NonRnD, cny(5_000)))
+      const ev3 = evidence();
+      await expect(spend(f, f.bankA, f.loanId, SpendCategory.NonRnD, cny(5_000), ev3))
         .to.emit(t, "SpendingRecorded")
-        .withArgs(f.loanId, ORG.BANK_A, anyHash, 3, SpendCategory.NonRnD, cny(5_000), COUNTERPARTY, 3636)
+        .withArgs(f.loanId, ORG.BANK_A, ev3, 3, SpendCategory.NonRnD, cny(5_000), COUNTERPARTY, 3636)
         .and.not.to.emit(t, "FundFlowDeviated");
 
       // + 20 R&D: 40 / 130 = 30.76 % — still over, nothing cleared.
@@ -310,15 +312,73 @@ describe("FundFlowTracker", function () {
     it("does not alert at exactly the threshold", async function () {
       const f = await loadFixture(flowFixture);
       await (await spend(f, f.bankA, f.loanId, SpendCategory.RnDEquipment, cny(70_000))).wait();
-      await expect(spend(f, f.bankA, f.loanId, SpendCategory.NonRnD, cny(30_000)))
+      const ev = evidence();
+      // 30,000 / 100,000 = 30 % exactly.
+      await expect(spend(f, f.bankA, f.loanId, SpendCategory.NonRnD, cny(30_000), ev))
         .to.emit(f.FundFlowTracker, "SpendingRecorded")
-        .withArgs(f.loanId, ORG.BANK_A, anyHash, 1, SpendCategory.NonRnD, cny(30_000), COUNTERPARTY, 3000)
+        .withArgs(f.loanId, ORG.BANK_A, ev, 1, SpendCategory.NonRnD, cny(30_000), COUNTERPARTY, 3000)
         .and.not.to.emit(f.FundFlowTracker, "FundFlowDeviated");
       expect((await ledger(f, f.loanId)).deviated).to.equal(false);
-      // + 20 CNY non-R&D: 30,020 / 100,020 = 30.014 % — over.
-      await expect(spend(f, f.bankA, f.loanId, SpendCategory.NonRnD, cny(20)))
+    });
+
+    // The share in the events is rounded down to the basis point; whether spending deviates is decided on the
+    // exact amounts (nonRd × 10000 > total × threshold), so a fen over the line alerts although it still reads 3000.
+    it("alerts one fen above the threshold, though the rounded share still reads the threshold", async function () {
+      const f = await loadFixture(flowFixture);
+      await (await spend(f, f.bankA, f.loanId, SpendCategory.RnDEquipment, cny(70_000))).wait();
+      await (await spend(f, f.bankA, f.loanId, SpendCategory.NonRnD, cny(30_000))).wait();
+      // 3,000,001 / 10,000,001 fen = 30.00000699… %
+      const ev = evidence();
+      const tx = spend(f, f.bankA, f.loanId, SpendCategory.NonRnD, 1n, ev);
+      await expect(tx)
+        .to.emit(f.FundFlowTracker, "SpendingRecorded")
+        .withArgs(f.loanId, ORG.BANK_A, ev, 2, SpendCategory.NonRnD, 1n, COUNTERPARTY, 3000);
+      await expect(tx)
         .to.emit(f.FundFlowTracker, "FundFlowDeviated")
-        .withArgs(f.loanId, ORG.BANK_A, f.cc1, 3001, THRESHOLD_BPS);
+        .withArgs(f.loanId, ORG.BANK_A, f.cc1, 3000, THRESHOLD_BPS);
+      const flow = await ledger(f, f.loanId);
+      expect(flow.deviated).to.equal(true);
+      expect(flow.nonRdFen).to.equal(cny(30_000) + 1n);
+      expect(flow.totalFen).to.equal(cny(100_000) + 1n);
+    });
+
+    it("alerts at 30.0001 % of the whole loan against a 30 % threshold", async function () {
+      const f = await loadFixture(flowFixture);
+      await (await spend(f, f.bankA, f.loanId, SpendCategory.RnDLabour, cny(699_999))).wait();
+      // 300,001 / 1,000,000 CNY = 30.0001 %, read as 3000 bps.
+      await expect(spend(f, f.tax, f.loanId, SpendCategory.NonRnD, cny(300_001)))
+        .to.emit(f.FundFlowTracker, "FundFlowDeviated")
+        .withArgs(f.loanId, ORG.BANK_A, f.cc1, 3000, THRESHOLD_BPS);
+    });
+
+    it("clears when spending comes back to exactly the threshold", async function () {
+      const f = await loadFixture(flowFixture);
+      const { FundFlowTracker: t } = f;
+      await (await spend(f, f.bankA, f.loanId, SpendCategory.RnDLabour, 70_000n)).wait();
+      await (await spend(f, f.bankA, f.loanId, SpendCategory.NonRnD, 30_000n)).wait();
+      // 30,003 / 100,003 fen = 30.0020… % — over, read as 3000.
+      await expect(spend(f, f.bankA, f.loanId, SpendCategory.NonRnD, 3n))
+        .to.emit(t, "FundFlowDeviated")
+        .withArgs(f.loanId, ORG.BANK_A, f.cc1, 3000, THRESHOLD_BPS);
+      // 30,003 / 100,010 fen = 30 % exactly — no longer over.
+      await expect(spend(f, f.bankA, f.loanId, SpendCategory.RnDMaterials, 7n))
+        .to.emit(t, "FundFlowDeviationCleared")
+        .withArgs(f.loanId, ORG.BANK_A, f.cc1, 3000)
+        .and.not.to.emit(t, "FundFlowDeviated");
+      expect((await ledger(f, f.loanId)).deviated).to.equal(false);
+    });
+
+    it("compares exactly at the lowest threshold of 1 bps", async function () {
+      const f = await loadFixture(loanFixture);
+      const { FundFlowTracker: t } = f;
+      await (await t.connect(f.bankA).openFundFlow(f.loanId, 1)).wait();
+      // 1 / 10,000 fen = 1 bps exactly — not over.
+      await (await spend(f, f.bankA, f.loanId, SpendCategory.RnDLabour, 9_999n)).wait();
+      await expect(spend(f, f.bankA, f.loanId, SpendCategory.NonRnD, 1n)).not.to.emit(t, "FundFlowDeviated");
+      // 2 / 10,001 fen = 1.9998 bps, read as 1 — over.
+      await expect(spend(f, f.bankA, f.loanId, SpendCategory.NonRnD, 1n))
+        .to.emit(t, "FundFlowDeviated")
+        .withArgs(f.loanId, ORG.BANK_A, f.cc1, 1, 1);
     });
 
     it("alerts at once when the first entry is not R&D", async function () {
@@ -364,8 +424,3 @@ describe("FundFlowTracker", function () {
     });
   });
 });
-
-/** Matches any 32-byte hash (the evidence hashes are generated per call). */
-function anyHash(value) {
-  return ethers.isHexString(value, 32);
-}

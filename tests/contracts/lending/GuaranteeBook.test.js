@@ -51,6 +51,19 @@ async function guaranteeFixture() {
   return { ...f, consentB, guarantor2 };
 }
 
+/** Plus BANK_A's invitation of the guarantor to guarantee the fixture loan. */
+async function invitedFixture() {
+  const f = await loadFixture(guaranteeFixture);
+  await (await f.GuaranteeBook.connect(f.bankA).inviteGuarantor(f.loanId, ORG.GUARANTOR)).wait();
+  return f;
+}
+
+/** BANK_A invites `guarantorOrg` to guarantee the fixture loan, and `signer` (its operator) guarantees it. */
+async function inviteAndGuarantee(f, signer, guarantorOrg, coverageBps, feeFen) {
+  await (await f.GuaranteeBook.connect(f.bankA).inviteGuarantor(f.loanId, guarantorOrg)).wait();
+  await (await f.GuaranteeBook.connect(signer).guaranteeLoan(f.loanId, coverageBps, feeFen)).wait();
+}
+
 /** Plus the agreement OFFER proposed by the guarantor to BANK_A (not yet accepted). */
 async function proposedFixture() {
   const f = await loadFixture(guaranteeFixture);
@@ -102,9 +115,144 @@ async function lend(f, label, { bank = "A", ...terms } = {}) {
 }
 
 describe("GuaranteeBook", function () {
-  describe("guaranteeLoan", function () {
-    it("guarantees an active loan with a coverage share and a fee", async function () {
+  describe("inviteGuarantor", function () {
+    it("lets the lending bank invite an active guarantor to guarantee its active loan", async function () {
       const f = await loadFixture(guaranteeFixture);
+      expect(await f.GuaranteeBook.invitedGuarantor(f.loanId)).to.equal(ethers.ZeroHash);
+      await expect(f.GuaranteeBook.connect(f.bankA).inviteGuarantor(f.loanId, ORG.GUARANTOR))
+        .to.emit(f.GuaranteeBook, "GuarantorInvited")
+        .withArgs(f.loanId, ORG.BANK_A, ORG.GUARANTOR);
+      expect(await f.GuaranteeBook.invitedGuarantor(f.loanId)).to.equal(ORG.GUARANTOR);
+      // An invitation is not a guarantee.
+      expect((await f.GuaranteeBook.guaranteeOf(f.loanId)).guarantorOrg).to.equal(ethers.ZeroHash);
+      expect(await f.GuaranteeBook.paidOut(f.loanId)).to.deep.equal([false, false, 0n]);
+    });
+
+    it("replaces an earlier invitation, so only the guarantor invited last may guarantee", async function () {
+      const f = await loadFixture(invitedFixture);
+      await expect(f.GuaranteeBook.connect(f.bankA).inviteGuarantor(f.loanId, GUARANTOR_2))
+        .to.emit(f.GuaranteeBook, "GuarantorInvited")
+        .withArgs(f.loanId, ORG.BANK_A, GUARANTOR_2);
+      expect(await f.GuaranteeBook.invitedGuarantor(f.loanId)).to.equal(GUARANTOR_2);
+      await expect(f.GuaranteeBook.connect(f.guarantor).guaranteeLoan(f.loanId, 5000, 0))
+        .to.be.revertedWithCustomError(f.GuaranteeBook, "GuaranteeNotInvited")
+        .withArgs(f.loanId, ORG.GUARANTOR);
+      await expect(f.GuaranteeBook.connect(f.guarantor2).guaranteeLoan(f.loanId, 5000, 0))
+        .to.emit(f.GuaranteeBook, "LoanGuaranteed")
+        .withArgs(f.loanId, GUARANTOR_2, f.cc1, ORG.BANK_A, ethers.ZeroHash, 5000, 0);
+    });
+
+    it("lets the bank renew the invitation of the same guarantor", async function () {
+      const f = await loadFixture(invitedFixture);
+      await expect(f.GuaranteeBook.connect(f.bankA).inviteGuarantor(f.loanId, ORG.GUARANTOR))
+        .to.emit(f.GuaranteeBook, "GuarantorInvited")
+        .withArgs(f.loanId, ORG.BANK_A, ORG.GUARANTOR);
+      expect(await f.GuaranteeBook.invitedGuarantor(f.loanId)).to.equal(ORG.GUARANTOR);
+    });
+
+    it("keeps invitations per loan", async function () {
+      const f = await loadFixture(invitedFixture);
+      const other = await lend(f, "other");
+      await (await f.GuaranteeBook.connect(f.bankA).inviteGuarantor(other, GUARANTOR_2)).wait();
+      expect(await f.GuaranteeBook.invitedGuarantor(f.loanId)).to.equal(ORG.GUARANTOR);
+      expect(await f.GuaranteeBook.invitedGuarantor(other)).to.equal(GUARANTOR_2);
+      await expect(f.GuaranteeBook.connect(f.guarantor).guaranteeLoan(other, 5000, 0))
+        .to.be.revertedWithCustomError(f.GuaranteeBook, "GuaranteeNotInvited")
+        .withArgs(other, ORG.GUARANTOR);
+    });
+
+    it("rejects another bank", async function () {
+      const f = await loadFixture(guaranteeFixture);
+      await expect(f.GuaranteeBook.connect(f.bankB).inviteGuarantor(f.loanId, ORG.GUARANTOR))
+        .to.be.revertedWithCustomError(f.GuaranteeBook, "MembershipWrongOrganization")
+        .withArgs(f.bankB.address, ORG.BANK_A, ORG.BANK_B);
+      expect(await f.GuaranteeBook.invitedGuarantor(f.loanId)).to.equal(ethers.ZeroHash);
+    });
+
+    it("rejects a guarantor inviting itself and any caller that does not operate a bank", async function () {
+      const f = await loadFixture(guaranteeFixture);
+      for (const caller of [f.guarantor, f.tax, f.outsider, f.enterprise]) {
+        await expect(f.GuaranteeBook.connect(caller).inviteGuarantor(f.loanId, ORG.GUARANTOR))
+          .to.be.revertedWithCustomError(f.GuaranteeBook, "MembershipRequired")
+          .withArgs(caller.address, Role.Bank);
+      }
+      expect(await f.GuaranteeBook.invitedGuarantor(f.loanId)).to.equal(ethers.ZeroHash);
+    });
+
+    it("rejects the lending bank while it is suspended", async function () {
+      const f = await loadFixture(guaranteeFixture);
+      await govern(f.Consortium, f.governors, "suspendMember", [ORG.BANK_A]);
+      await expect(f.GuaranteeBook.connect(f.bankA).inviteGuarantor(f.loanId, ORG.GUARANTOR))
+        .to.be.revertedWithCustomError(f.GuaranteeBook, "MembershipRequired")
+        .withArgs(f.bankA.address, Role.Bank);
+    });
+
+    it("rejects a loan that is not active: overdue, repaid, defaulted or unknown", async function () {
+      const f = await loadFixture(guaranteeFixture);
+      const overdue = await lend(f, "overdue");
+      await (await f.LoanBook.connect(f.bankA).markOverdue(overdue, 10, cny(1))).wait();
+      const repaid = await lend(f, "repaid");
+      await (await f.LoanBook.connect(f.bankA).recordRepayment(repaid, cny(500_000), 0)).wait();
+      const defaulted = await lend(f, "defaulted");
+      await (await f.LoanBook.connect(f.bankA).declareDefault(defaulted, cny(1))).wait();
+      const unknown = ethers.id("loan-unknown");
+      for (const loanId of [overdue, repaid, defaulted, unknown]) {
+        await expect(f.GuaranteeBook.connect(f.bankA).inviteGuarantor(loanId, ORG.GUARANTOR))
+          .to.be.revertedWithCustomError(f.GuaranteeBook, "GuaranteeLoanNotEligible")
+          .withArgs(loanId);
+        expect(await f.GuaranteeBook.invitedGuarantor(loanId)).to.equal(ethers.ZeroHash);
+      }
+    });
+
+    it("rejects a loan that is already guaranteed, naming its guarantor", async function () {
+      const f = await loadFixture(guaranteeFixture);
+      await inviteAndGuarantee(f, f.guarantor, ORG.GUARANTOR, 5000, 0);
+      for (const invitee of [GUARANTOR_2, ORG.GUARANTOR]) {
+        await expect(f.GuaranteeBook.connect(f.bankA).inviteGuarantor(f.loanId, invitee))
+          .to.be.revertedWithCustomError(f.GuaranteeBook, "GuaranteeExists")
+          .withArgs(f.loanId, ORG.GUARANTOR);
+      }
+      expect(await f.GuaranteeBook.invitedGuarantor(f.loanId)).to.equal(ethers.ZeroHash);
+    });
+
+    it("rejects a loan already enrolled under an agreement", async function () {
+      const f = await loadFixture(agreementFixture);
+      await (await f.GuaranteeBook.connect(f.bankA).enrollLoan(AGREEMENT, f.loanId)).wait();
+      await expect(f.GuaranteeBook.connect(f.bankA).inviteGuarantor(f.loanId, GUARANTOR_2))
+        .to.be.revertedWithCustomError(f.GuaranteeBook, "GuaranteeExists")
+        .withArgs(f.loanId, ORG.GUARANTOR);
+    });
+
+    it("rejects an organization that is not an active guarantor", async function () {
+      const f = await loadFixture(guaranteeFixture);
+      await govern(f.Consortium, f.governors, "suspendMember", [GUARANTOR_2]);
+      const notGuarantors = [
+        ORG.BANK_B, // a bank
+        ORG.REGULATOR, // another role
+        L.orgId(ethers, "guarantor.unknown"), // not a member
+        ethers.ZeroHash,
+        GUARANTOR_2, // a suspended guarantor
+      ];
+      for (const org of notGuarantors) {
+        await expect(f.GuaranteeBook.connect(f.bankA).inviteGuarantor(f.loanId, org))
+          .to.be.revertedWithCustomError(f.GuaranteeBook, "GuaranteeInvalidTerms")
+          .withArgs("guarantorOrg is not an active guarantor");
+      }
+      expect(await f.GuaranteeBook.invitedGuarantor(f.loanId)).to.equal(ethers.ZeroHash);
+    });
+
+    it("keeps an earlier invitation when a replacement is refused", async function () {
+      const f = await loadFixture(invitedFixture);
+      await expect(f.GuaranteeBook.connect(f.bankA).inviteGuarantor(f.loanId, ORG.BANK_B))
+        .to.be.revertedWithCustomError(f.GuaranteeBook, "GuaranteeInvalidTerms")
+        .withArgs("guarantorOrg is not an active guarantor");
+      expect(await f.GuaranteeBook.invitedGuarantor(f.loanId)).to.equal(ORG.GUARANTOR);
+    });
+  });
+
+  describe("guaranteeLoan", function () {
+    it("lets the invited guarantor guarantee an active loan with a coverage share and a fee", async function () {
+      const f = await loadFixture(invitedFixture);
       const tx = f.GuaranteeBook.connect(f.guarantor).guaranteeLoan(f.loanId, 5000, cny(10_000));
       await expect(tx)
         .to.emit(f.GuaranteeBook, "LoanGuaranteed")
@@ -123,21 +271,55 @@ describe("GuaranteeBook", function () {
       expect(await f.GuaranteeBook.paidOut(f.loanId)).to.deep.equal([true, false, 0n]);
     });
 
+    it("uses up the invitation", async function () {
+      const f = await loadFixture(invitedFixture);
+      await (await f.GuaranteeBook.connect(f.guarantor).guaranteeLoan(f.loanId, 5000, 0)).wait();
+      expect(await f.GuaranteeBook.invitedGuarantor(f.loanId)).to.equal(ethers.ZeroHash);
+    });
+
     it("accepts full coverage", async function () {
-      const f = await loadFixture(guaranteeFixture);
+      const f = await loadFixture(invitedFixture);
       await (await f.GuaranteeBook.connect(f.guarantor).guaranteeLoan(f.loanId, 10_000, 0)).wait();
       expect((await f.GuaranteeBook.guaranteeOf(f.loanId)).coverageBps).to.equal(10_000n);
     });
 
-    it("rejects a caller that does not operate a guarantor", async function () {
+    it("rejects a guarantor the bank has not invited", async function () {
       const f = await loadFixture(guaranteeFixture);
+      await expect(f.GuaranteeBook.connect(f.guarantor).guaranteeLoan(f.loanId, 5000, 0))
+        .to.be.revertedWithCustomError(f.GuaranteeBook, "GuaranteeNotInvited")
+        .withArgs(f.loanId, ORG.GUARANTOR);
+      expect((await f.GuaranteeBook.guaranteeOf(f.loanId)).guarantorOrg).to.equal(ethers.ZeroHash);
+    });
+
+    it("rejects a guarantor other than the one invited, leaving the invitation in place", async function () {
+      const f = await loadFixture(invitedFixture);
+      await expect(f.GuaranteeBook.connect(f.guarantor2).guaranteeLoan(f.loanId, 5000, 0))
+        .to.be.revertedWithCustomError(f.GuaranteeBook, "GuaranteeNotInvited")
+        .withArgs(f.loanId, GUARANTOR_2);
+      expect(await f.GuaranteeBook.invitedGuarantor(f.loanId)).to.equal(ORG.GUARANTOR);
+      await expect(f.GuaranteeBook.connect(f.guarantor).guaranteeLoan(f.loanId, 5000, 0)).to.emit(
+        f.GuaranteeBook,
+        "LoanGuaranteed",
+      );
+    });
+
+    it("rejects a caller that does not operate a guarantor", async function () {
+      const f = await loadFixture(invitedFixture);
       await expect(f.GuaranteeBook.connect(f.bankA).guaranteeLoan(f.loanId, 5000, 0))
         .to.be.revertedWithCustomError(f.GuaranteeBook, "MembershipRequired")
         .withArgs(f.bankA.address, Role.Guarantor);
     });
 
+    it("rejects the invited guarantor while it is suspended", async function () {
+      const f = await loadFixture(invitedFixture);
+      await govern(f.Consortium, f.governors, "suspendMember", [ORG.GUARANTOR]);
+      await expect(f.GuaranteeBook.connect(f.guarantor).guaranteeLoan(f.loanId, 5000, 0))
+        .to.be.revertedWithCustomError(f.GuaranteeBook, "MembershipRequired")
+        .withArgs(f.guarantor.address, Role.Guarantor);
+    });
+
     it("rejects a coverage of zero or above 10000 bps", async function () {
-      const f = await loadFixture(guaranteeFixture);
+      const f = await loadFixture(invitedFixture);
       for (const coverage of [0, 10_001]) {
         await expect(f.GuaranteeBook.connect(f.guarantor).guaranteeLoan(f.loanId, coverage, 0))
           .to.be.revertedWithCustomError(f.GuaranteeBook, "GuaranteeInvalidTerms")
@@ -145,31 +327,31 @@ describe("GuaranteeBook", function () {
       }
     });
 
-    it("rejects an overdue loan", async function () {
-      const f = await loadFixture(guaranteeFixture);
+    it("rejects the invited guarantor once the loan is overdue", async function () {
+      const f = await loadFixture(invitedFixture);
       await (await f.LoanBook.connect(f.bankA).markOverdue(f.loanId, 10, cny(1))).wait();
       await expect(f.GuaranteeBook.connect(f.guarantor).guaranteeLoan(f.loanId, 5000, 0))
         .to.be.revertedWithCustomError(f.GuaranteeBook, "GuaranteeLoanNotEligible")
         .withArgs(f.loanId);
     });
 
-    it("rejects a repaid loan", async function () {
-      const f = await loadFixture(guaranteeFixture);
+    it("rejects the invited guarantor once the loan is repaid", async function () {
+      const f = await loadFixture(invitedFixture);
       await (await f.LoanBook.connect(f.bankA).recordRepayment(f.loanId, cny(1_000_000), 0)).wait();
       await expect(f.GuaranteeBook.connect(f.guarantor).guaranteeLoan(f.loanId, 5000, 0))
         .to.be.revertedWithCustomError(f.GuaranteeBook, "GuaranteeLoanNotEligible")
         .withArgs(f.loanId);
     });
 
-    it("rejects a defaulted loan", async function () {
-      const f = await loadFixture(guaranteeFixture);
+    it("rejects the invited guarantor once the loan is defaulted", async function () {
+      const f = await loadFixture(invitedFixture);
       await (await f.LoanBook.connect(f.bankA).declareDefault(f.loanId, cny(1))).wait();
       await expect(f.GuaranteeBook.connect(f.guarantor).guaranteeLoan(f.loanId, 5000, 0))
         .to.be.revertedWithCustomError(f.GuaranteeBook, "GuaranteeLoanNotEligible")
         .withArgs(f.loanId);
     });
 
-    it("rejects an unknown loan", async function () {
+    it("rejects an unknown loan before asking for an invitation", async function () {
       const f = await loadFixture(guaranteeFixture);
       const unknown = ethers.id("loan-unknown");
       await expect(f.GuaranteeBook.connect(f.guarantor).guaranteeLoan(unknown, 5000, 0))
@@ -177,15 +359,16 @@ describe("GuaranteeBook", function () {
         .withArgs(unknown);
     });
 
-    it("rejects a second guarantee on the same loan, naming the first guarantor", async function () {
-      const f = await loadFixture(guaranteeFixture);
+    it("rejects a second guarantee on the same loan: the invitation is used up and cannot be renewed", async function () {
+      const f = await loadFixture(invitedFixture);
       await (await f.GuaranteeBook.connect(f.guarantor).guaranteeLoan(f.loanId, 5000, 0)).wait();
       await expect(f.GuaranteeBook.connect(f.guarantor).guaranteeLoan(f.loanId, 6000, 0))
-        .to.be.revertedWithCustomError(f.GuaranteeBook, "GuaranteeExists")
+        .to.be.revertedWithCustomError(f.GuaranteeBook, "GuaranteeNotInvited")
         .withArgs(f.loanId, ORG.GUARANTOR);
       await expect(f.GuaranteeBook.connect(f.guarantor2).guaranteeLoan(f.loanId, 6000, 0))
-        .to.be.revertedWithCustomError(f.GuaranteeBook, "GuaranteeExists")
-        .withArgs(f.loanId, ORG.GUARANTOR);
+        .to.be.revertedWithCustomError(f.GuaranteeBook, "GuaranteeNotInvited")
+        .withArgs(f.loanId, GUARANTOR_2);
+      expect((await f.GuaranteeBook.guaranteeOf(f.loanId)).coverageBps).to.equal(5000n);
     });
   });
 
@@ -547,7 +730,7 @@ describe("GuaranteeBook", function () {
 
     it("rejects a loan that is already guaranteed, leaving the limit untouched", async function () {
       const f = await loadFixture(agreementFixture);
-      await (await f.GuaranteeBook.connect(f.guarantor2).guaranteeLoan(f.loanId, 5000, 0)).wait();
+      await inviteAndGuarantee(f, f.guarantor2, GUARANTOR_2, 5000, 0);
       await expect(f.GuaranteeBook.connect(f.bankA).enrollLoan(AGREEMENT, f.loanId))
         .to.be.revertedWithCustomError(f.GuaranteeBook, "GuaranteeExists")
         .withArgs(f.loanId, GUARANTOR_2);
@@ -580,7 +763,7 @@ describe("GuaranteeBook", function () {
 
     it("lets the guarantor release a single guarantee of a repaid loan", async function () {
       const f = await loadFixture(guaranteeFixture);
-      await (await f.GuaranteeBook.connect(f.guarantor).guaranteeLoan(f.loanId, 5000, 0)).wait();
+      await inviteAndGuarantee(f, f.guarantor, ORG.GUARANTOR, 5000, 0);
       await (await f.LoanBook.connect(f.bankA).recordRepayment(f.loanId, cny(1_000_000), 0)).wait();
       await expect(f.GuaranteeBook.connect(f.guarantor).releaseGuarantee(f.loanId))
         .to.emit(f.GuaranteeBook, "GuaranteeReleased")
@@ -614,7 +797,7 @@ describe("GuaranteeBook", function () {
 
     it("rejects a member that is neither the bank nor the guarantor", async function () {
       const f = await loadFixture(guaranteeFixture);
-      await (await f.GuaranteeBook.connect(f.guarantor).guaranteeLoan(f.loanId, 5000, 0)).wait();
+      await inviteAndGuarantee(f, f.guarantor, ORG.GUARANTOR, 5000, 0);
       await (await f.LoanBook.connect(f.bankA).recordRepayment(f.loanId, cny(1_000_000), 0)).wait();
       await expect(f.GuaranteeBook.connect(f.bankB).releaseGuarantee(f.loanId))
         .to.be.revertedWithCustomError(f.GuaranteeBook, "GuaranteeNotParty")
@@ -638,7 +821,7 @@ describe("GuaranteeBook", function () {
   describe("recordPayout", function () {
     /** The fixture loan guaranteed at 50 % by the guarantor and defaulted with a loss of 800,000 CNY. */
     async function defaultedFixture() {
-      const f = await loadFixture(guaranteeFixture);
+      const f = await loadFixture(invitedFixture);
       await (await f.GuaranteeBook.connect(f.guarantor).guaranteeLoan(f.loanId, 5000, cny(10_000))).wait();
       await (await f.LoanBook.connect(f.bankA).declareDefault(f.loanId, cny(800_000))).wait();
       return f;
@@ -700,7 +883,7 @@ describe("GuaranteeBook", function () {
 
     it("rejects a loan that has not defaulted", async function () {
       const f = await loadFixture(guaranteeFixture);
-      await (await f.GuaranteeBook.connect(f.guarantor).guaranteeLoan(f.loanId, 5000, 0)).wait();
+      await inviteAndGuarantee(f, f.guarantor, ORG.GUARANTOR, 5000, 0);
       await expect(f.GuaranteeBook.connect(f.guarantor).recordPayout(f.loanId, cny(1)))
         .to.be.revertedWithCustomError(f.GuaranteeBook, "GuaranteeLoanNotDefaulted")
         .withArgs(f.loanId);
@@ -734,7 +917,7 @@ describe("GuaranteeBook", function () {
   });
 
   describe("views", function () {
-    it("return empty values for a loan without a guarantee and an unknown agreement", async function () {
+    it("return empty values for a loan without a guarantee or an invitation and an unknown agreement", async function () {
       const f = await loadFixture(guaranteeFixture);
       const g = await f.GuaranteeBook.guaranteeOf(f.loanId);
       expect(g.guarantorOrg).to.equal(ethers.ZeroHash);
@@ -743,6 +926,8 @@ describe("GuaranteeBook", function () {
       expect(g.createdAt).to.equal(0n);
       expect(await f.GuaranteeBook.maxPayout(f.loanId)).to.equal(0n);
       expect(await f.GuaranteeBook.paidOut(f.loanId)).to.deep.equal([false, false, 0n]);
+      expect(await f.GuaranteeBook.invitedGuarantor(f.loanId)).to.equal(ethers.ZeroHash);
+      expect(await f.GuaranteeBook.invitedGuarantor(ethers.id("loan-unknown"))).to.equal(ethers.ZeroHash);
 
       const a = await f.GuaranteeBook.agreement(AGREEMENT);
       expect(a.guarantorOrg).to.equal(ethers.ZeroHash);
@@ -752,11 +937,21 @@ describe("GuaranteeBook", function () {
 
     it("report a maximum payout of zero until the guaranteed loan defaults", async function () {
       const f = await loadFixture(guaranteeFixture);
-      await (await f.GuaranteeBook.connect(f.guarantor).guaranteeLoan(f.loanId, 8000, 0)).wait();
+      await inviteAndGuarantee(f, f.guarantor, ORG.GUARANTOR, 8000, 0);
       expect(await f.GuaranteeBook.maxPayout(f.loanId)).to.equal(0n);
       await (await f.LoanBook.connect(f.bankA).declareDefault(f.loanId, cny(500_000))).wait();
       expect(await f.GuaranteeBook.maxPayout(f.loanId)).to.equal(cny(400_000));
       expect((await f.LoanBook.loan(f.loanId)).status).to.equal(BigInt(LoanStatus.Defaulted));
+    });
+
+    // IGuaranteeBook.invitedGuarantor: "zero when none or already guaranteed". Enrolling the loan under an
+    // agreement guarantees it, but only guaranteeLoan clears the invitation.
+    it("report no invitation once the invited loan is guaranteed under an agreement", async function () {
+      const f = await loadFixture(agreementFixture);
+      await (await f.GuaranteeBook.connect(f.bankA).inviteGuarantor(f.loanId, GUARANTOR_2)).wait();
+      await (await f.GuaranteeBook.connect(f.bankA).enrollLoan(AGREEMENT, f.loanId)).wait();
+      expect((await f.GuaranteeBook.guaranteeOf(f.loanId)).guarantorOrg).to.equal(ORG.GUARANTOR);
+      expect(await f.GuaranteeBook.invitedGuarantor(f.loanId)).to.equal(ethers.ZeroHash);
     });
   });
 });

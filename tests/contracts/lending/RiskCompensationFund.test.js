@@ -86,6 +86,12 @@ async function lend(f, label, { bank = "A", ...terms } = {}) {
   return loanId;
 }
 
+/** BANK_A invites the guarantor to guarantee the fixture loan, which the guarantor does at `coverageBps`. */
+async function guarantee(f, coverageBps, feeFen = 0n) {
+  await (await f.GuaranteeBook.connect(f.bankA).inviteGuarantor(f.loanId, ORG.GUARANTOR)).wait();
+  await (await f.GuaranteeBook.connect(f.guarantor).guaranteeLoan(f.loanId, coverageBps, feeFen)).wait();
+}
+
 describe("RiskCompensationFund", function () {
   describe("createFund", function () {
     it("creates a fund with its ratio, balance and eligible products", async function () {
@@ -285,7 +291,7 @@ describe("RiskCompensationFund", function () {
 
     it("nets the guarantor's payout out of the loss", async function () {
       const f = await loadFixture(fundFixture);
-      await (await f.GuaranteeBook.connect(f.guarantor).guaranteeLoan(f.loanId, 6000, 0)).wait();
+      await guarantee(f, 6000);
       await (await f.LoanBook.connect(f.bankA).declareDefault(f.loanId, cny(500_000))).wait();
       await (await f.GuaranteeBook.connect(f.guarantor).recordPayout(f.loanId, cny(250_000))).wait();
       await expect(f.RiskCompensationFund.connect(f.bankA).fileClaim(FUND, f.loanId))
@@ -296,7 +302,7 @@ describe("RiskCompensationFund", function () {
 
     it("rejects a guaranteed loan whose guarantor has not paid yet", async function () {
       const f = await loadFixture(fundFixture);
-      await (await f.GuaranteeBook.connect(f.guarantor).guaranteeLoan(f.loanId, 5000, 0)).wait();
+      await guarantee(f, 5000);
       await (await f.LoanBook.connect(f.bankA).declareDefault(f.loanId, cny(800_000))).wait();
       await expect(f.RiskCompensationFund.connect(f.bankA).fileClaim(FUND, f.loanId))
         .to.be.revertedWithCustomError(f.RiskCompensationFund, "CompensationGuaranteePending")
@@ -305,7 +311,7 @@ describe("RiskCompensationFund", function () {
 
     it("rejects a claim when the guarantor covered the whole loss", async function () {
       const f = await loadFixture(fundFixture);
-      await (await f.GuaranteeBook.connect(f.guarantor).guaranteeLoan(f.loanId, 10_000, 0)).wait();
+      await guarantee(f, 10_000);
       await (await f.LoanBook.connect(f.bankA).declareDefault(f.loanId, cny(300_000))).wait();
       await (await f.GuaranteeBook.connect(f.guarantor).recordPayout(f.loanId, cny(300_000))).wait();
       await expect(f.RiskCompensationFund.connect(f.bankA).fileClaim(FUND, f.loanId))
@@ -313,17 +319,40 @@ describe("RiskCompensationFund", function () {
         .withArgs(f.loanId);
     });
 
-    // A guarantee whose covered share of the loss rounds down to zero owes nothing, yet no payout can be
-    // recorded for it (zero is refused as "payoutFen is zero", one fen is above the maximum of zero), so
-    // the claim stays "pending" for ever and the loss can never be compensated.
+    // A guarantee whose covered share of the loss rounds down to zero owes nothing, and no payout can be
+    // recorded for it (zero is refused as "payoutFen is zero", one fen is above the maximum of zero): the bank
+    // need not wait for it.
     it("lets the bank claim when the guarantor's covered share of the loss rounds to zero", async function () {
       const f = await loadFixture(fundFixture);
-      await (await f.GuaranteeBook.connect(f.guarantor).guaranteeLoan(f.loanId, 1, 0)).wait();
+      await guarantee(f, 1);
+      // 9,999 fen × 1 bps = 0.9999 fen → 0
       await (await f.LoanBook.connect(f.bankA).declareDefault(f.loanId, 9_999n)).wait();
       expect(await f.GuaranteeBook.maxPayout(f.loanId)).to.equal(0n);
       await expect(f.GuaranteeBook.connect(f.guarantor).recordPayout(f.loanId, 1n))
         .to.be.revertedWithCustomError(f.GuaranteeBook, "GuaranteePayoutTooHigh")
         .withArgs(f.loanId, 1n, 0n);
+      expect(await f.GuaranteeBook.paidOut(f.loanId)).to.deep.equal([true, false, 0n]);
+
+      // The whole loss is the bank's: nothing was netted out.
+      await expect(f.RiskCompensationFund.connect(f.bankA).fileClaim(FUND, f.loanId))
+        .to.emit(f.RiskCompensationFund, "ClaimFiled")
+        .withArgs(f.loanId, FUND, ORG.BANK_A, 9_999n);
+      // 9,999 fen × 40 % = 3,999.6 fen → 3,999
+      await expect(f.RiskCompensationFund.connect(f.regulator).approveClaim(f.loanId))
+        .to.emit(f.RiskCompensationFund, "ClaimPaid")
+        .withArgs(f.loanId, FUND, ORG.BANK_A, 9_999n, 3_999n, FUND_BALANCE - 3_999n);
+    });
+
+    it("still waits for a guarantor that owes a single fen", async function () {
+      const f = await loadFixture(fundFixture);
+      await guarantee(f, 1);
+      // 10,000 fen × 1 bps = 1 fen
+      await (await f.LoanBook.connect(f.bankA).declareDefault(f.loanId, 10_000n)).wait();
+      expect(await f.GuaranteeBook.maxPayout(f.loanId)).to.equal(1n);
+      await expect(f.RiskCompensationFund.connect(f.bankA).fileClaim(FUND, f.loanId))
+        .to.be.revertedWithCustomError(f.RiskCompensationFund, "CompensationGuaranteePending")
+        .withArgs(f.loanId);
+      await (await f.GuaranteeBook.connect(f.guarantor).recordPayout(f.loanId, 1n)).wait();
       await expect(f.RiskCompensationFund.connect(f.bankA).fileClaim(FUND, f.loanId))
         .to.emit(f.RiskCompensationFund, "ClaimFiled")
         .withArgs(f.loanId, FUND, ORG.BANK_A, 9_999n);
@@ -487,6 +516,55 @@ describe("RiskCompensationFund", function () {
         .withArgs(f.loanId, empty, ORG.BANK_A, cny(800_000), cny(400_000), cny(600_000));
     });
 
+    it("reports the fund exhausted once a capped payout has drained it", async function () {
+      const f = await loadFixture(defaultedFixture);
+      const small = ethers.id("fund/small");
+      await (
+        await f.RiskCompensationFund.connect(f.regulator).createFund(small, 5000, cny(100_000), [PRODUCT.SHUIYIDAI])
+      ).wait();
+      await (await f.RiskCompensationFund.connect(f.bankA).fileClaim(small, f.loanId)).wait();
+      await (await f.RiskCompensationFund.connect(f.regulator).approveClaim(f.loanId)).wait();
+      const second = await lend(f, "second");
+      await (await f.LoanBook.connect(f.bankA).declareDefault(second, cny(100_000))).wait();
+      await (await f.RiskCompensationFund.connect(f.bankA).fileClaim(small, second)).wait();
+      expect(await f.RiskCompensationFund.quotePayout(second)).to.deep.equal([cny(100_000), 0n]);
+      await expect(f.RiskCompensationFund.connect(f.regulator).approveClaim(second))
+        .to.be.revertedWithCustomError(f.RiskCompensationFund, "CompensationFundExhausted")
+        .withArgs(small);
+    });
+
+    it("refuses a claim whose compensated share rounds down to zero, however full the fund", async function () {
+      const f = await loadFixture(fundFixture);
+      await (await f.LoanBook.connect(f.bankA).declareDefault(f.loanId, 2n)).wait();
+      await (await f.RiskCompensationFund.connect(f.bankA).fileClaim(FUND, f.loanId)).wait();
+      // 2 fen × 40 % = 0.8 fen → 0
+      expect(await f.RiskCompensationFund.quotePayout(f.loanId)).to.deep.equal([2n, 0n]);
+      await expect(f.RiskCompensationFund.connect(f.regulator).approveClaim(f.loanId))
+        .to.be.revertedWithCustomError(f.RiskCompensationFund, "CompensationNothingToCompensate")
+        .withArgs(f.loanId);
+      expect((await f.RiskCompensationFund.claim(f.loanId)).status).to.equal(BigInt(ClaimStatus.Filed));
+      const fund = await f.RiskCompensationFund.fund(FUND);
+      expect(fund.balanceFen).to.equal(FUND_BALANCE);
+      expect(fund.paidFen).to.equal(0n);
+
+      // At 50 % the share is a whole fen and the claim is paid.
+      await (await f.RiskCompensationFund.connect(f.regulator).setRatio(FUND, 5000)).wait();
+      await expect(f.RiskCompensationFund.connect(f.regulator).approveClaim(f.loanId))
+        .to.emit(f.RiskCompensationFund, "ClaimPaid")
+        .withArgs(f.loanId, FUND, ORG.BANK_A, 2n, 1n, FUND_BALANCE - 1n);
+    });
+
+    it("reports an empty fund as exhausted even when the share would round down to zero", async function () {
+      const f = await loadFixture(fundFixture);
+      const empty = ethers.id("fund/empty");
+      await (await f.RiskCompensationFund.connect(f.regulator).createFund(empty, 4000, 0, [PRODUCT.SHUIYIDAI])).wait();
+      await (await f.LoanBook.connect(f.bankA).declareDefault(f.loanId, 2n)).wait();
+      await (await f.RiskCompensationFund.connect(f.bankA).fileClaim(empty, f.loanId)).wait();
+      await expect(f.RiskCompensationFund.connect(f.regulator).approveClaim(f.loanId))
+        .to.be.revertedWithCustomError(f.RiskCompensationFund, "CompensationFundExhausted")
+        .withArgs(empty);
+    });
+
     it("rejects a claim that was never filed or is already settled", async function () {
       const f = await loadFixture(filedFixture);
       const unknown = ethers.id("loan-unknown");
@@ -596,7 +674,8 @@ describe("RiskCompensationFund", function () {
       // The fixture loan: 1,000,000.00 CNY of 税易贷 lent by BANK_A.
       expect((await f.LoanBook.loan(f.loanId)).amountFen).to.equal(100_000_000n);
 
-      // The guarantor covers 50 % of the loss.
+      // CCB invites the guarantor, which covers 50 % of the loss.
+      await (await f.GuaranteeBook.connect(f.bankA).inviteGuarantor(f.loanId, ORG.GUARANTOR)).wait();
       await (await f.GuaranteeBook.connect(f.guarantor).guaranteeLoan(f.loanId, 5000, 1_000_000n)).wait();
 
       // The enterprise defaults; the bank loses 800,000.00 CNY.

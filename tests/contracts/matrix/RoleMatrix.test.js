@@ -226,9 +226,16 @@ async function activeAgreementFixture() {
   return f;
 }
 
-/** The fixture loan guaranteed at 80 % by the guarantor. */
-async function guaranteedLoanFixture() {
+/** The fixture loan with CCB's invitation of the guarantor to guarantee it. */
+async function invitedLoanFixture() {
   const f = await loadFixture(loanFixture);
+  await (await f.GuaranteeBook.connect(f.bankA).inviteGuarantor(f.loanId, ORG.GUARANTOR)).wait();
+  return f;
+}
+
+/** The fixture loan guaranteed at 80 % by the invited guarantor. */
+async function guaranteedLoanFixture() {
+  const f = await loadFixture(invitedLoanFixture);
   await (await f.GuaranteeBook.connect(f.guarantor).guaranteeLoan(f.loanId, 8000, 1_000_000n)).wait();
   return f;
 }
@@ -755,9 +762,19 @@ const TABLES = {
 
   GuaranteeBook: [
     {
+      fn: "inviteGuarantor",
+      allowed: ["Bank"],
+      setup: loanFixture,
+      call: (f, s) => f.GuaranteeBook.connect(s).inviteGuarantor(f.loanId, ORG.GUARANTOR),
+      contract: (f) => f.GuaranteeBook,
+      event: "GuarantorInvited",
+      eventArgs: (f) => [f.loanId, ORG.BANK_A, ORG.GUARANTOR],
+      refuse: requireOperatorOf(() => ORG.BANK_A, Role.Bank),
+    },
+    {
       fn: "guaranteeLoan",
       allowed: ["Guarantor"],
-      setup: loanFixture,
+      setup: invitedLoanFixture,
       call: (f, s) => f.GuaranteeBook.connect(s).guaranteeLoan(f.loanId, 8000, 1_000_000n),
       contract: (f) => f.GuaranteeBook,
       event: "LoanGuaranteed",
