@@ -1,0 +1,453 @@
+using System.Numerics;
+using Ledger.Core.Errors;
+using Ledger.Core.Model;
+using Ledger.Core.Primitives;
+
+namespace Ledger.Chain.Errors;
+
+// One exception per Solidity custom error, named after it. Codes are stable: never renumber, never reuse
+// (docs/errors.md lists them; a test checks every ABI error is here and in the docs).
+
+/// <summary>LEDGER-1227: <c>ConsentUnknown(bytes32 consentId)</c> (ConsentRegistry).</summary>
+public sealed class ConsentUnknownException : ContractRevertException
+{
+    internal ConsentUnknownException(ContractError error)
+        : base(1227, ErrorCategory.NotFound, Describe(error), error)
+    {
+    }
+
+    /// <summary>The error's <c>consentId</c> argument.</summary>
+    public ConsentId ConsentId => new ConsentId(Error!.Hash(0));
+
+    private static string Describe(ContractError e) =>
+        $"Consent {Abbreviate(e.Hash(0))} does not exist on this chain; check the id (a consent signed for another chain or registry has another id).";
+}
+
+/// <summary>LEDGER-1228: <c>ConsentNotYetValid(bytes32 consentId, uint64 validFrom)</c> (ConsentRegistry).</summary>
+public sealed class ConsentNotYetValidException : ContractRevertException
+{
+    internal ConsentNotYetValidException(ContractError error)
+        : base(1228, ErrorCategory.FailedPrecondition, Describe(error), error)
+    {
+    }
+
+    /// <summary>The error's <c>consentId</c> argument.</summary>
+    public ConsentId ConsentId => new ConsentId(Error!.Hash(0));
+
+    /// <summary>The error's <c>validFrom</c> argument.</summary>
+    public ulong ValidFrom => Error!.UInt64(1);
+
+    private static string Describe(ContractError e) =>
+        $"Consent {Abbreviate(e.Hash(0))} is valid only from {Time(e.Number(1))}; wait until then.";
+}
+
+/// <summary>LEDGER-1229: <c>ConsentExpired(bytes32 consentId, uint64 validUntil)</c> (ConsentRegistry).</summary>
+public sealed class ConsentExpiredException : ContractRevertException
+{
+    internal ConsentExpiredException(ContractError error)
+        : base(1229, ErrorCategory.FailedPrecondition, Describe(error), error)
+    {
+    }
+
+    /// <summary>The error's <c>consentId</c> argument.</summary>
+    public ConsentId ConsentId => new ConsentId(Error!.Hash(0));
+
+    /// <summary>The error's <c>validUntil</c> argument.</summary>
+    public ulong ValidUntil => Error!.UInt64(1);
+
+    private static string Describe(ContractError e) =>
+        $"Consent {Abbreviate(e.Hash(0))} expired at {Time(e.Number(1))}; ask the enterprise for a new consent.";
+}
+
+/// <summary>LEDGER-1230: <c>ConsentRevokedAt(bytes32 consentId, uint64 revokedAtBlock)</c> (ConsentRegistry).</summary>
+public sealed class ConsentRevokedAtException : ContractRevertException
+{
+    internal ConsentRevokedAtException(ContractError error)
+        : base(1230, ErrorCategory.FailedPrecondition, Describe(error), error)
+    {
+    }
+
+    /// <summary>The error's <c>consentId</c> argument.</summary>
+    public ConsentId ConsentId => new ConsentId(Error!.Hash(0));
+
+    /// <summary>The error's <c>revokedAtBlock</c> argument.</summary>
+    public ulong RevokedAtBlock => Error!.UInt64(1);
+
+    private static string Describe(ContractError e) =>
+        $"Consent {Abbreviate(e.Hash(0))} was revoked at block {Num(e.Number(1))}; ask the enterprise for a new consent.";
+}
+
+/// <summary>LEDGER-1231: <c>ConsentWrongConsumer(bytes32 consentId, bytes32 consumer)</c> (ConsentRegistry).</summary>
+public sealed class ConsentWrongConsumerException : ContractRevertException
+{
+    internal ConsentWrongConsumerException(ContractError error)
+        : base(1231, ErrorCategory.PermissionDenied, Describe(error), error)
+    {
+    }
+
+    /// <summary>The error's <c>consentId</c> argument.</summary>
+    public ConsentId ConsentId => new ConsentId(Error!.Hash(0));
+
+    /// <summary>The error's <c>consumer</c> argument.</summary>
+    public OrgId Consumer => Error!.Org(1);
+
+    private static string Describe(ContractError e) =>
+        $"Consent {Abbreviate(e.Hash(0))} was not granted to {Org(e.Org(1))}; only the consumer named in the consent may use it.";
+}
+
+/// <summary>LEDGER-1232: <c>ConsentWrongProvider(bytes32 consentId, bytes32 provider)</c> (ConsentRegistry).</summary>
+public sealed class ConsentWrongProviderException : ContractRevertException
+{
+    internal ConsentWrongProviderException(ContractError error)
+        : base(1232, ErrorCategory.PermissionDenied, Describe(error), error)
+    {
+    }
+
+    /// <summary>The error's <c>consentId</c> argument.</summary>
+    public ConsentId ConsentId => new ConsentId(Error!.Hash(0));
+
+    /// <summary>The error's <c>provider</c> argument.</summary>
+    public OrgId Provider => Error!.Org(1);
+
+    private static string Describe(ContractError e) =>
+        $"Consent {Abbreviate(e.Hash(0))} does not name {Org(e.Org(1))} as its provider; only the tax bureau named in the consent may serve data under it.";
+}
+
+/// <summary>LEDGER-1233: <c>ConsentScopeNotGranted(bytes32 consentId, uint64 requested, uint64 granted)</c> (ConsentRegistry).</summary>
+public sealed class ConsentScopeNotGrantedException : ContractRevertException
+{
+    internal ConsentScopeNotGrantedException(ContractError error)
+        : base(1233, ErrorCategory.PermissionDenied, Describe(error), error)
+    {
+    }
+
+    /// <summary>The error's <c>consentId</c> argument.</summary>
+    public ConsentId ConsentId => new ConsentId(Error!.Hash(0));
+
+    /// <summary>The error's <c>requested</c> argument.</summary>
+    public ulong Requested => Error!.UInt64(1);
+
+    /// <summary>The error's <c>granted</c> argument.</summary>
+    public ulong Granted => Error!.UInt64(2);
+
+    private static string Describe(ContractError e) =>
+        $"Consent {Abbreviate(e.Hash(0))} grants {ScopeNames(e.Number(2))} but {ScopeNames(e.Number(1))} was asked for; ask only for granted scopes, or ask the enterprise for a wider consent.";
+}
+
+/// <summary>LEDGER-1234: <c>ConsentFetchCapReached(bytes32 consentId, uint32 fetchCap)</c> (ConsentRegistry).</summary>
+public sealed class ConsentFetchCapReachedException : ContractRevertException
+{
+    internal ConsentFetchCapReachedException(ContractError error)
+        : base(1234, ErrorCategory.FailedPrecondition, Describe(error), error)
+    {
+    }
+
+    /// <summary>The error's <c>consentId</c> argument.</summary>
+    public ConsentId ConsentId => new ConsentId(Error!.Hash(0));
+
+    /// <summary>The error's <c>fetchCap</c> argument.</summary>
+    public ulong FetchCap => Error!.UInt64(1);
+
+    private static string Describe(ContractError e) =>
+        $"Consent {Abbreviate(e.Hash(0))} allows {Num(e.Number(1))} access(es) per period and they are used up; wait for the next period or ask the enterprise for a new consent.";
+}
+
+/// <summary>LEDGER-1235: <c>ConsentConsumerIneligible(bytes32 consentId, bytes32 consumer)</c> (ConsentRegistry).</summary>
+public sealed class ConsentConsumerIneligibleException : ContractRevertException
+{
+    internal ConsentConsumerIneligibleException(ContractError error)
+        : base(1235, ErrorCategory.FailedPrecondition, Describe(error), error)
+    {
+    }
+
+    /// <summary>The error's <c>consentId</c> argument.</summary>
+    public ConsentId ConsentId => new ConsentId(Error!.Hash(0));
+
+    /// <summary>The error's <c>consumer</c> argument.</summary>
+    public OrgId Consumer => Error!.Org(1);
+
+    private static string Describe(ContractError e) =>
+        $"{Org(e.Org(1))} is not an active bank or guarantor, so it cannot use consent {Abbreviate(e.Hash(0))}; the governors must admit or reinstate it first.";
+}
+
+/// <summary>LEDGER-1236: <c>ConsentProviderIneligible(bytes32 consentId, bytes32 provider)</c> (ConsentRegistry).</summary>
+public sealed class ConsentProviderIneligibleException : ContractRevertException
+{
+    internal ConsentProviderIneligibleException(ContractError error)
+        : base(1236, ErrorCategory.FailedPrecondition, Describe(error), error)
+    {
+    }
+
+    /// <summary>The error's <c>consentId</c> argument.</summary>
+    public ConsentId ConsentId => new ConsentId(Error!.Hash(0));
+
+    /// <summary>The error's <c>provider</c> argument.</summary>
+    public OrgId Provider => Error!.Org(1);
+
+    private static string Describe(ContractError e) =>
+        $"{Org(e.Org(1))} is not an active tax bureau, so it cannot serve data under consent {Abbreviate(e.Hash(0))}; the governors must admit or reinstate it first.";
+}
+
+/// <summary>LEDGER-1237: <c>ConsentInvalidSignature(address enterprise)</c> (ConsentRegistry).</summary>
+public sealed class ConsentInvalidSignatureException : ContractRevertException
+{
+    internal ConsentInvalidSignatureException(ContractError error)
+        : base(1237, ErrorCategory.InvalidArgument, Describe(error), error)
+    {
+    }
+
+    /// <summary>The error's <c>enterprise</c> argument.</summary>
+    public EthAddress Enterprise => Error!.Address(0);
+
+    private static string Describe(ContractError e) =>
+        $"The signature is not enterprise {e.Address(0)}'s: it does not recover to that account (or its contract wallet rejects it). Have the enterprise sign exactly these terms for this chain and registry.";
+}
+
+/// <summary>LEDGER-1238: <c>ConsentSignatureExpired(uint256 deadline)</c> (ConsentRegistry).</summary>
+public sealed class ConsentSignatureExpiredException : ContractRevertException
+{
+    internal ConsentSignatureExpiredException(ContractError error)
+        : base(1238, ErrorCategory.FailedPrecondition, Describe(error), error)
+    {
+    }
+
+    /// <summary>The error's <c>deadline</c> argument.</summary>
+    public BigInteger Deadline => Error!.Number(0);
+
+    private static string Describe(ContractError e) =>
+        $"The signature's deadline ({Time(e.Number(0))}) has passed; have the enterprise sign again with a later deadline.";
+}
+
+/// <summary>LEDGER-1239: <c>ConsentNonceUsed(address enterprise, uint256 nonce)</c> (ConsentRegistry).</summary>
+public sealed class ConsentNonceUsedException : ContractRevertException
+{
+    internal ConsentNonceUsedException(ContractError error)
+        : base(1239, ErrorCategory.AlreadyExists, Describe(error), error)
+    {
+    }
+
+    /// <summary>The error's <c>enterprise</c> argument.</summary>
+    public EthAddress Enterprise => Error!.Address(0);
+
+    /// <summary>The error's <c>nonce</c> argument.</summary>
+    public BigInteger Nonce => Error!.Number(1);
+
+    private static string Describe(ContractError e) =>
+        $"Nonce {Num(e.Number(1))} of enterprise {e.Address(0)} was already used or cancelled, and each signature can be submitted once. If it was this very consent, it is already granted; otherwise have the enterprise sign with a new nonce.";
+}
+
+/// <summary>LEDGER-1240: <c>ConsentEnterpriseNotBound(address enterprise, bytes32 creditCodeHash)</c> (ConsentRegistry).</summary>
+public sealed class ConsentEnterpriseNotBoundException : ContractRevertException
+{
+    internal ConsentEnterpriseNotBoundException(ContractError error)
+        : base(1240, ErrorCategory.FailedPrecondition, Describe(error), error)
+    {
+    }
+
+    /// <summary>The error's <c>enterprise</c> argument.</summary>
+    public EthAddress Enterprise => Error!.Address(0);
+
+    /// <summary>The error's <c>creditCodeHash</c> argument.</summary>
+    public EnterpriseHash CreditCodeHash => new EnterpriseHash(Error!.Hash(1));
+
+    private static string Describe(ContractError e) =>
+        $"Enterprise account {e.Address(0)} is not bound to credit-code hash {Abbreviate(e.Hash(1))}; the tax bureau must bind it (bindEnterprise) before the enterprise can consent.";
+}
+
+/// <summary>LEDGER-1241: <c>ConsentEnterpriseAlreadyBound(address enterprise, bytes32 creditCodeHash)</c> (ConsentRegistry).</summary>
+public sealed class ConsentEnterpriseAlreadyBoundException : ContractRevertException
+{
+    internal ConsentEnterpriseAlreadyBoundException(ContractError error)
+        : base(1241, ErrorCategory.AlreadyExists, Describe(error), error)
+    {
+    }
+
+    /// <summary>The error's <c>enterprise</c> argument.</summary>
+    public EthAddress Enterprise => Error!.Address(0);
+
+    /// <summary>The error's <c>creditCodeHash</c> argument.</summary>
+    public EnterpriseHash CreditCodeHash => new EnterpriseHash(Error!.Hash(1));
+
+    private static string Describe(ContractError e) =>
+        $"Enterprise account {e.Address(0)} is already bound (to credit-code hash {Abbreviate(e.Hash(1))}); nothing to do.";
+}
+
+/// <summary>LEDGER-1242: <c>ConsentEnterpriseRetired(address enterprise)</c> (ConsentRegistry).</summary>
+public sealed class ConsentEnterpriseRetiredException : ContractRevertException
+{
+    internal ConsentEnterpriseRetiredException(ContractError error)
+        : base(1242, ErrorCategory.FailedPrecondition, Describe(error), error)
+    {
+    }
+
+    /// <summary>The error's <c>enterprise</c> argument.</summary>
+    public EthAddress Enterprise => Error!.Address(0);
+
+    private static string Describe(ContractError e) =>
+        $"Enterprise account {e.Address(0)} was unbound and is retired for good, so its old consents stay dead; bind a new account for the enterprise.";
+}
+
+/// <summary>LEDGER-1243: <c>ConsentNotEnterprise(bytes32 consentId, address caller)</c> (ConsentRegistry).</summary>
+public sealed class ConsentNotEnterpriseException : ContractRevertException
+{
+    internal ConsentNotEnterpriseException(ContractError error)
+        : base(1243, ErrorCategory.PermissionDenied, Describe(error), error)
+    {
+    }
+
+    /// <summary>The error's <c>consentId</c> argument.</summary>
+    public ConsentId ConsentId => new ConsentId(Error!.Hash(0));
+
+    /// <summary>The error's <c>caller</c> argument.</summary>
+    public EthAddress Caller => Error!.Address(1);
+
+    private static string Describe(ContractError e) =>
+        $"Only the enterprise of consent {Abbreviate(e.Hash(0))} may do this, and {e.Address(1)} is not its account; have the enterprise sign it.";
+}
+
+/// <summary>LEDGER-1244: <c>ConsentInvalidTerms(string reason)</c> (ConsentRegistry).</summary>
+public sealed class ConsentInvalidTermsException : ContractRevertException
+{
+    internal ConsentInvalidTermsException(ContractError error)
+        : base(1244, ErrorCategory.InvalidArgument, Describe(error), error)
+    {
+    }
+
+    /// <summary>The error's <c>reason</c> argument.</summary>
+    public string Reason => Error!.Text(0);
+
+    private static string Describe(ContractError e) =>
+        $"The consent terms are not usable: {e.Text(0)}. Correct them and have the enterprise sign again.";
+}
+
+/// <summary>LEDGER-1244: <c>LoanInvalidTerms(string reason)</c> (LoanBook).</summary>
+public sealed class LoanInvalidTermsException : ContractRevertException
+{
+    internal LoanInvalidTermsException(ContractError error)
+        : base(1244, ErrorCategory.InvalidArgument, Describe(error), error)
+    {
+    }
+
+    /// <summary>The error's <c>reason</c> argument.</summary>
+    public string Reason => Error!.Text(0);
+
+    private static string Describe(ContractError e) =>
+        $"The loan figures are not usable: {e.Text(0)}. Correct them and send again.";
+}
+
+/// <summary>LEDGER-1244: <c>GuaranteeInvalidTerms(string reason)</c> (GuaranteeBook).</summary>
+public sealed class GuaranteeInvalidTermsException : ContractRevertException
+{
+    internal GuaranteeInvalidTermsException(ContractError error)
+        : base(1244, ErrorCategory.InvalidArgument, Describe(error), error)
+    {
+    }
+
+    /// <summary>The error's <c>reason</c> argument.</summary>
+    public string Reason => Error!.Text(0);
+
+    private static string Describe(ContractError e) =>
+        $"The guarantee terms are not usable: {e.Text(0)}. Correct them and send again.";
+}
+
+/// <summary>LEDGER-1244: <c>FundFlowInvalidEntry(string reason)</c> (FundFlowTracker).</summary>
+public sealed class FundFlowInvalidEntryException : ContractRevertException
+{
+    internal FundFlowInvalidEntryException(ContractError error)
+        : base(1244, ErrorCategory.InvalidArgument, Describe(error), error)
+    {
+    }
+
+    /// <summary>The error's <c>reason</c> argument.</summary>
+    public string Reason => Error!.Text(0);
+
+    private static string Describe(ContractError e) =>
+        $"The spending entry is not usable: {e.Text(0)}. Correct it and send again.";
+}
+
+/// <summary>LEDGER-1245: <c>ConsentNarrowingWidens(bytes32 consentId)</c> (ConsentRegistry).</summary>
+public sealed class ConsentNarrowingWidensException : ContractRevertException
+{
+    internal ConsentNarrowingWidensException(ContractError error)
+        : base(1245, ErrorCategory.InvalidArgument, Describe(error), error)
+    {
+    }
+
+    /// <summary>The error's <c>consentId</c> argument.</summary>
+    public ConsentId ConsentId => new ConsentId(Error!.Hash(0));
+
+    private static string Describe(ContractError e) =>
+        $"A narrowing of consent {Abbreviate(e.Hash(0))} may only remove scopes and shorten validity, and this one widens it; grant a new consent instead.";
+}
+
+/// <summary>LEDGER-1246: <c>ConsentOnlyAccessLog(address caller)</c> (ConsentRegistry).</summary>
+public sealed class ConsentOnlyAccessLogException : ContractRevertException
+{
+    internal ConsentOnlyAccessLogException(ContractError error)
+        : base(1246, ErrorCategory.Internal, Describe(error), error)
+    {
+    }
+
+    /// <summary>The error's <c>caller</c> argument.</summary>
+    public EthAddress Caller => Error!.Address(0);
+
+    private static string Describe(ContractError e) =>
+        $"Account {e.Address(0)} tried to count a fetch directly; only the access log contract does that. Record accesses through AccessLog.recordAccess.";
+}
+
+/// <summary>LEDGER-1246: <c>ConsentAccessLogAlreadySet(address accessLog)</c> (ConsentRegistry).</summary>
+public sealed class ConsentAccessLogAlreadySetException : ContractRevertException
+{
+    internal ConsentAccessLogAlreadySetException(ContractError error)
+        : base(1246, ErrorCategory.Internal, Describe(error), error)
+    {
+    }
+
+    /// <summary>The error's <c>accessLog</c> argument.</summary>
+    public EthAddress AccessLog => Error!.Address(0);
+
+    private static string Describe(ContractError e) =>
+        $"The consent registry is already wired to access log {e.Address(0)}; the wiring is done once, at deployment.";
+}
+
+/// <summary>LEDGER-1246: <c>ConsentNotDeployer(address caller)</c> (ConsentRegistry).</summary>
+public sealed class ConsentNotDeployerException : ContractRevertException
+{
+    internal ConsentNotDeployerException(ContractError error)
+        : base(1246, ErrorCategory.Internal, Describe(error), error)
+    {
+    }
+
+    /// <summary>The error's <c>caller</c> argument.</summary>
+    public EthAddress Caller => Error!.Address(0);
+
+    private static string Describe(ContractError e) =>
+        $"Account {e.Address(0)} is not the registry's deployer, and only the deployer wires the registry at deployment.";
+}
+
+/// <summary>LEDGER-1246: <c>InvalidShortString()</c> (ConsentRegistry).</summary>
+public sealed class InvalidShortStringException : ContractRevertException
+{
+    internal InvalidShortStringException(ContractError error)
+        : base(1246, ErrorCategory.Internal, Describe(error), error)
+    {
+    }
+
+    private static string Describe(ContractError _) =>
+        $"A short string in the contract's EIP-712 domain is invalid; the deployment is broken, redeploy the contracts.";
+}
+
+/// <summary>LEDGER-1246: <c>StringTooLong(string str)</c> (ConsentRegistry).</summary>
+public sealed class StringTooLongException : ContractRevertException
+{
+    internal StringTooLongException(ContractError error)
+        : base(1246, ErrorCategory.Internal, Describe(error), error)
+    {
+    }
+
+    /// <summary>The error's <c>str</c> argument.</summary>
+    public string Text => Error!.Text(0);
+
+    private static string Describe(ContractError e) =>
+        $"The string \"{e.Text(0)}\" is too long for the contract's EIP-712 domain; the deployment is broken, redeploy the contracts.";
+}

@@ -1,0 +1,419 @@
+using System.Numerics;
+using Ledger.Chain.Abi;
+using Ledger.Chain.Contracts.AccessLog;
+using Ledger.Chain.Contracts.AccessLog.ContractDefinition;
+using Ledger.Chain.Contracts.ConsentRegistry;
+using Ledger.Chain.Contracts.ConsentRegistry.ContractDefinition;
+using Ledger.Chain.Contracts.Consortium;
+using Ledger.Chain.Contracts.Consortium.ContractDefinition;
+using Ledger.Chain.Contracts.FundFlowTracker;
+using Ledger.Chain.Contracts.FundFlowTracker.ContractDefinition;
+using Ledger.Chain.Contracts.GuaranteeBook;
+using Ledger.Chain.Contracts.GuaranteeBook.ContractDefinition;
+using Ledger.Chain.Contracts.LoanBook;
+using Ledger.Chain.Contracts.LoanBook.ContractDefinition;
+using Ledger.Chain.Contracts.RiskCompensationFund;
+using Ledger.Chain.Contracts.RiskCompensationFund.ContractDefinition;
+using Ledger.Chain.Deployment;
+using Ledger.Chain.Rpc;
+using Ledger.Chain.Transactions;
+using Ledger.Core.Consent;
+using Ledger.Core.Model;
+using Ledger.Core.Primitives;
+using Nethereum.Contracts;
+using ConsentTermsDto = Ledger.Chain.Contracts.ConsentRegistry.ContractDefinition.ConsentTerms;
+
+namespace Ledger.Chain;
+
+/// <summary>
+/// Typed calls on the Ledger contracts for one account: writes go through that account's
+/// <see cref="TransactionSender"/> (journaled, retried, awaited to finality) and take an optional idempotency key;
+/// reads go through the generated services with retries. Failures are Ledger errors: a contract's refusal is its
+/// typed <see cref="Errors.ContractRevertException"/>. Thin on purpose — anything not wrapped here is reachable
+/// through the generated services (<see cref="Consortium"/>, <see cref="Consents"/>, …).
+/// </summary>
+public sealed class LedgerChainClient
+{
+    /// <summary>Creates the client of <paramref name="sender"/>'s account on <paramref name="deployment"/>.</summary>
+    public LedgerChainClient(TransactionSender sender, LedgerDeployment deployment)
+    {
+        ArgumentNullException.ThrowIfNull(sender);
+        ArgumentNullException.ThrowIfNull(deployment);
+        Sender = sender;
+        Deployment = deployment;
+        var web3 = sender.Rpc.Web3;
+        Consortium = new ConsortiumService(web3, deployment[LedgerContracts.Consortium].ToString());
+        Consents = new ConsentRegistryService(web3, deployment[LedgerContracts.ConsentRegistry].ToString());
+        AccessLog = new AccessLogService(web3, deployment[LedgerContracts.AccessLog].ToString());
+        Loans = new LoanBookService(web3, deployment[LedgerContracts.LoanBook].ToString());
+        Guarantees = new GuaranteeBookService(web3, deployment[LedgerContracts.GuaranteeBook].ToString());
+        Fund = new RiskCompensationFundService(web3, deployment[LedgerContracts.RiskCompensationFund].ToString());
+        FundFlows = new FundFlowTrackerService(web3, deployment[LedgerContracts.FundFlowTracker].ToString());
+    }
+
+    /// <summary>The sending account's sender.</summary>
+    public TransactionSender Sender { get; }
+
+    /// <summary>The sending account.</summary>
+    public EthAddress Account => Sender.Account;
+
+    /// <summary>Where the contracts are.</summary>
+    public LedgerDeployment Deployment { get; }
+
+    /// <summary>Generated service: membership and governance (reads).</summary>
+    public ConsortiumService Consortium { get; }
+
+    /// <summary>Generated service: consents (reads).</summary>
+    public ConsentRegistryService Consents { get; }
+
+    /// <summary>Generated service: access log and anchors (reads).</summary>
+    public AccessLogService AccessLog { get; }
+
+    /// <summary>Generated service: loans (reads).</summary>
+    public LoanBookService Loans { get; }
+
+    /// <summary>Generated service: guarantees (reads).</summary>
+    public GuaranteeBookService Guarantees { get; }
+
+    /// <summary>Generated service: risk-compensation fund (reads).</summary>
+    public RiskCompensationFundService Fund { get; }
+
+    /// <summary>Generated service: R&amp;D fund flows (reads).</summary>
+    public FundFlowTrackerService FundFlows { get; }
+
+    private ChainRpc Rpc => Sender.Rpc;
+
+    private Task<TransactionOutcome> Send<TFunction>(string contract, TFunction function, string? key, CancellationToken cancellationToken)
+        where TFunction : FunctionMessage, new() =>
+        Sender.SendAsync(Deployment[contract], function, key, cancellationToken);
+
+    private Task<T> Read<T>(Func<Task<T>> read, CancellationToken cancellationToken) => Rpc.CallAsync(_ => read(), cancellationToken);
+
+    private static byte[] B(Hash32 value) => value.ToArray();
+
+    // ------------------------------------------------------------------ governance
+
+    /// <summary>Proposes a governance action (any Consortium governance function message); returns the proposal id.</summary>
+    /// <remarks>The proposer's approval counts at once; with a threshold of one the action runs in the same transaction.</remarks>
+    public async Task<BigInteger> ProposeAsync<TAction>(TAction action, string? key = null, CancellationToken cancellationToken = default)
+        where TAction : FunctionMessage, new()
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        var outcome = await Send(LedgerContracts.Consortium, new ProposeFunction { Action = action.GetCallData() }, key, cancellationToken).ConfigureAwait(false);
+        var created = outcome.Receipt.DecodeAllEvents<ProposalCreatedEventDTO>();
+        return created.Count > 0
+            ? created[0].Event.ProposalId
+            : throw new InvalidOperationException($"Transaction {outcome.TxHash} proposed nothing (no ProposalCreated event).");
+    }
+
+    /// <summary>Proposes admitting a member; returns the proposal id.</summary>
+    public Task<BigInteger> ProposeAdmitMemberAsync(
+        OrgId org, Role role, string name, string endpoint, string enode, byte[] encryptionKey, IReadOnlyList<EthAddress> operators,
+        string? key = null, CancellationToken cancellationToken = default) =>
+        ProposeAsync(
+            new AdmitMemberFunction
+            {
+                OrgId = B(org.Value),
+                Role = (byte)role,
+                Name = name,
+                Endpoint = endpoint,
+                Enode = enode,
+                EncryptionKey = encryptionKey,
+                Operators = operators.Select(o => o.ToString()).ToList(),
+            },
+            key, cancellationToken);
+
+    /// <summary>Approves a proposal; the approval that reaches the threshold runs it.</summary>
+    public Task<TransactionOutcome> ApproveAsync(BigInteger proposalId, string? key = null, CancellationToken cancellationToken = default) =>
+        Send(LedgerContracts.Consortium, new ApproveFunction { ProposalId = proposalId }, key, cancellationToken);
+
+    /// <summary>Withdraws an approval.</summary>
+    public Task<TransactionOutcome> RevokeApprovalAsync(BigInteger proposalId, string? key = null, CancellationToken cancellationToken = default) =>
+        Send(LedgerContracts.Consortium, new RevokeApprovalFunction { ProposalId = proposalId }, key, cancellationToken);
+
+    /// <summary>The proposer cancels a proposal.</summary>
+    public Task<TransactionOutcome> CancelProposalAsync(BigInteger proposalId, string? key = null, CancellationToken cancellationToken = default) =>
+        Send(LedgerContracts.Consortium, new CancelFunction { ProposalId = proposalId }, key, cancellationToken);
+
+    /// <summary>The organization an account operates, its role and status.</summary>
+    public async Task<(OrgId Org, Role Role, MemberStatus Status)> OperatorOrgAsync(EthAddress account, CancellationToken cancellationToken = default)
+    {
+        var result = await Read(() => Consortium.OperatorOrgQueryAsync(account.ToString()), cancellationToken).ConfigureAwait(false);
+        return (new OrgId(new Hash32(result.OrgId)), (Role)result.Role, (MemberStatus)result.Status);
+    }
+
+    /// <summary>A member's record.</summary>
+    public async Task<Member> MemberAsync(OrgId org, CancellationToken cancellationToken = default) =>
+        (await Read(() => Consortium.MemberQueryAsync(B(org.Value)), cancellationToken).ConfigureAwait(false)).ReturnValue1;
+
+    // ------------------------------------------------------------------ consent
+
+    /// <summary>The tax bureau binds an enterprise account to its credit-code hash.</summary>
+    public Task<TransactionOutcome> BindEnterpriseAsync(EthAddress enterprise, EnterpriseHash creditCodeHash, string? key = null, CancellationToken cancellationToken = default) =>
+        Send(LedgerContracts.ConsentRegistry, new BindEnterpriseFunction { Enterprise = enterprise.ToString(), CreditCodeHash = B(creditCodeHash.Value) }, key, cancellationToken);
+
+    /// <summary>Relays a consent the enterprise signed (EIP-712); returns its id.</summary>
+    public async Task<ConsentId> GrantConsentBySigAsync(Core.Consent.ConsentTerms terms, byte[] signature, string? key = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(terms);
+        await Send(LedgerContracts.ConsentRegistry, new GrantConsentBySigFunction { Terms = ToDto(terms), Signature = signature }, key, cancellationToken).ConfigureAwait(false);
+        return terms.IdIn(Deployment.ConsentDomain);
+    }
+
+    /// <summary>Relays a revocation the enterprise signed.</summary>
+    public Task<TransactionOutcome> RevokeConsentBySigAsync(ConsentRevocation revocation, byte[] signature, string? key = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(revocation);
+        return Send(
+            LedgerContracts.ConsentRegistry,
+            new RevokeConsentBySigFunction { Id = B(revocation.ConsentId.Value), Nonce = revocation.Nonce, Deadline = revocation.Deadline, Signature = signature },
+            key, cancellationToken);
+    }
+
+    /// <summary>The enterprise revokes from its own account (this client's account must be the enterprise's).</summary>
+    public Task<TransactionOutcome> RevokeConsentAsync(ConsentId consentId, string? key = null, CancellationToken cancellationToken = default) =>
+        Send(LedgerContracts.ConsentRegistry, new RevokeConsentFunction { Id = B(consentId.Value) }, key, cancellationToken);
+
+    /// <summary>Relays a narrowing the enterprise signed.</summary>
+    public Task<TransactionOutcome> NarrowConsentBySigAsync(ConsentNarrowing narrowing, byte[] signature, string? key = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(narrowing);
+        return Send(
+            LedgerContracts.ConsentRegistry,
+            new NarrowConsentBySigFunction
+            {
+                Id = B(narrowing.ConsentId.Value),
+                Scopes = (ulong)narrowing.Scopes,
+                ValidUntil = narrowing.ValidUntil,
+                Nonce = narrowing.Nonce,
+                Deadline = narrowing.Deadline,
+                Signature = signature,
+            },
+            key, cancellationToken);
+    }
+
+    /// <summary>May <paramref name="consumer"/> read <paramref name="scopes"/> from <paramref name="provider"/> under the consent now?</summary>
+    public async Task<AccessStatus> CheckAccessAsync(ConsentId consentId, OrgId consumer, OrgId provider, Scopes scopes, CancellationToken cancellationToken = default) =>
+        (AccessStatus)await Read(() => Consents.CheckAccessQueryAsync(B(consentId.Value), B(consumer.Value), B(provider.Value), (ulong)scopes), cancellationToken).ConfigureAwait(false);
+
+    /// <summary>The on-chain state of a consent.</summary>
+    public async Task<ConsentState> ConsentAsync(ConsentId consentId, CancellationToken cancellationToken = default) =>
+        (await Read(() => Consents.ConsentQueryAsync(B(consentId.Value)), cancellationToken).ConfigureAwait(false)).S;
+
+    /// <summary>The consent id the registry computes for <paramref name="terms"/>.</summary>
+    public async Task<ConsentId> ConsentIdOnChainAsync(Core.Consent.ConsentTerms terms, CancellationToken cancellationToken = default) =>
+        new(new Hash32(await Read(() => Consents.ConsentIdQueryAsync(ToDto(terms)), cancellationToken).ConfigureAwait(false)));
+
+    /// <summary>The credit-code hash an enterprise account is bound to (zero when none).</summary>
+    public async Task<EnterpriseHash> CreditCodeOfAsync(EthAddress enterprise, CancellationToken cancellationToken = default) =>
+        new(new Hash32(await Read(() => Consents.CreditCodeOfQueryAsync(enterprise.ToString()), cancellationToken).ConfigureAwait(false)));
+
+    /// <summary>The generated DTO of consent terms.</summary>
+    public static ConsentTermsDto ToDto(Core.Consent.ConsentTerms terms)
+    {
+        ArgumentNullException.ThrowIfNull(terms);
+        return new ConsentTermsDto
+        {
+            Enterprise = terms.Enterprise.ToString(),
+            CreditCodeHash = B(terms.CreditCodeHash.Value),
+            Consumer = B(terms.Consumer.Value),
+            Provider = B(terms.Provider.Value),
+            Scopes = (ulong)terms.Scopes,
+            Purpose = terms.Purpose,
+            ValidFrom = terms.ValidFrom,
+            ValidUntil = terms.ValidUntil,
+            DataFrom = terms.DataFrom,
+            DataUntil = terms.DataUntil,
+            FetchCap = terms.FetchCap,
+            FetchPeriod = terms.FetchPeriod,
+            DataLife = terms.DataLife,
+            Nonce = terms.Nonce,
+            Deadline = terms.Deadline,
+        };
+    }
+
+    // ------------------------------------------------------------------ access log and anchors
+
+    /// <summary>Strong mode: the provider records that it served <paramref name="scopes"/> to <paramref name="consumer"/>.</summary>
+    public Task<TransactionOutcome> RecordAccessAsync(
+        ConsentId consentId, OrgId consumer, Scopes scopes, Hash32 requestHash, Hash32 responseHash, string? key = null, CancellationToken cancellationToken = default) =>
+        Send(
+            LedgerContracts.AccessLog,
+            new RecordAccessFunction { ConsentId = B(consentId.Value), Consumer = B(consumer.Value), Scopes = (ulong)scopes, RequestHash = B(requestHash), ResponseHash = B(responseHash) },
+            key, cancellationToken);
+
+    /// <summary>Strong mode: the provider records a refused request.</summary>
+    public Task<TransactionOutcome> RecordRefusalAsync(
+        ConsentId consentId, OrgId consumer, Scopes scopes, Hash32 requestHash, byte reason, string? key = null, CancellationToken cancellationToken = default) =>
+        Send(
+            LedgerContracts.AccessLog,
+            new RecordRefusalFunction { ConsentId = B(consentId.Value), Consumer = B(consumer.Value), Scopes = (ulong)scopes, RequestHash = B(requestHash), Reason = reason },
+            key, cancellationToken);
+
+    /// <summary>Anchors a Merkle root under this account's organization.</summary>
+    public Task<TransactionOutcome> AnchorAsync(BatchId batchId, Hash32 root, uint count, BatchKind kind, string uri, string? key = null, CancellationToken cancellationToken = default) =>
+        Send(LedgerContracts.AccessLog, new AnchorFunction { BatchId = B(batchId.Value), Root = B(root), Count = count, Kind = (byte)kind, Uri = uri }, key, cancellationToken);
+
+    /// <summary>The root <paramref name="org"/> anchored as <paramref name="batchId"/> (zero when none).</summary>
+    public async Task<Hash32> AnchoredRootAsync(OrgId org, BatchId batchId, CancellationToken cancellationToken = default) =>
+        new(await Read(() => AccessLog.AnchoredRootQueryAsync(B(org.Value), B(batchId.Value)), cancellationToken).ConfigureAwait(false));
+
+    /// <summary>Whether a record is in an anchored batch, checked by the contract (OpenZeppelin MerkleProof).</summary>
+    public Task<bool> VerifyRecordAsync(OrgId org, BatchId batchId, RecordHash recordHash, IReadOnlyList<Hash32> proof, CancellationToken cancellationToken = default) =>
+        Read(() => AccessLog.VerifyRecordQueryAsync(B(org.Value), B(batchId.Value), B(recordHash.Value), proof.Select(B).ToList()), cancellationToken);
+
+    // ------------------------------------------------------------------ loans
+
+    /// <summary>Records a credit decision made on data fetched under <paramref name="consentId"/>.</summary>
+    public Task<TransactionOutcome> RecordDecisionAsync(DecisionHash decision, ConsentId consentId, bool approved, string? key = null, CancellationToken cancellationToken = default) =>
+        Send(LedgerContracts.LoanBook, new RecordDecisionFunction { DecisionHash = B(decision.Value), ConsentId = B(consentId.Value), Approved = approved }, key, cancellationToken);
+
+    /// <summary>Disburses a loan on an approved decision.</summary>
+    public Task<TransactionOutcome> DisburseAsync(
+        LoanId loanId, DecisionHash decision, ProductCode product, UInt128 amountFen, uint rateBps, ushort termMonths, LoanPurpose purpose,
+        string? key = null, CancellationToken cancellationToken = default) =>
+        Send(
+            LedgerContracts.LoanBook,
+            new DisburseFunction
+            {
+                T = new DisbursementTerms
+                {
+                    LoanId = B(loanId.Value),
+                    DecisionHash = B(decision.Value),
+                    ProductCode = B(product.Value),
+                    AmountFen = (BigInteger)amountFen,
+                    RateBps = rateBps,
+                    TermMonths = termMonths,
+                    Purpose = (byte)purpose,
+                },
+            },
+            key, cancellationToken);
+
+    /// <summary>Records a repayment.</summary>
+    public Task<TransactionOutcome> RecordRepaymentAsync(LoanId loanId, UInt128 principalFen, UInt128 interestFen, string? key = null, CancellationToken cancellationToken = default) =>
+        Send(LedgerContracts.LoanBook, new RecordRepaymentFunction { LoanId = B(loanId.Value), PrincipalFen = (BigInteger)principalFen, InterestFen = (BigInteger)interestFen }, key, cancellationToken);
+
+    /// <summary>Reports a loan overdue.</summary>
+    public Task<TransactionOutcome> MarkOverdueAsync(LoanId loanId, ushort daysOverdue, UInt128 overdueFen, string? key = null, CancellationToken cancellationToken = default) =>
+        Send(LedgerContracts.LoanBook, new MarkOverdueFunction { LoanId = B(loanId.Value), DaysOverdue = daysOverdue, OverdueFen = (BigInteger)overdueFen }, key, cancellationToken);
+
+    /// <summary>Reports arrears cleared.</summary>
+    public Task<TransactionOutcome> MarkCurrentAsync(LoanId loanId, string? key = null, CancellationToken cancellationToken = default) =>
+        Send(LedgerContracts.LoanBook, new MarkCurrentFunction { LoanId = B(loanId.Value) }, key, cancellationToken);
+
+    /// <summary>Declares default with the bank's loss.</summary>
+    public Task<TransactionOutcome> DeclareDefaultAsync(LoanId loanId, UInt128 lossFen, string? key = null, CancellationToken cancellationToken = default) =>
+        Send(LedgerContracts.LoanBook, new DeclareDefaultFunction { LoanId = B(loanId.Value), LossFen = (BigInteger)lossFen }, key, cancellationToken);
+
+    /// <summary>A loan's record.</summary>
+    public async Task<Loan> LoanAsync(LoanId loanId, CancellationToken cancellationToken = default) =>
+        (await Read(() => Loans.LoanQueryAsync(B(loanId.Value)), cancellationToken).ConfigureAwait(false)).ReturnValue1;
+
+    // ------------------------------------------------------------------ guarantees
+
+    /// <summary>The lending bank invites a guarantor to guarantee its loan.</summary>
+    public Task<TransactionOutcome> InviteGuarantorAsync(LoanId loanId, OrgId guarantor, string? key = null, CancellationToken cancellationToken = default) =>
+        Send(LedgerContracts.GuaranteeBook, new InviteGuarantorFunction { LoanId = B(loanId.Value), GuarantorOrg = B(guarantor.Value) }, key, cancellationToken);
+
+    /// <summary>The invited guarantor guarantees the loan.</summary>
+    public Task<TransactionOutcome> GuaranteeLoanAsync(LoanId loanId, ushort coverageBps, UInt128 feeFen, string? key = null, CancellationToken cancellationToken = default) =>
+        Send(LedgerContracts.GuaranteeBook, new GuaranteeLoanFunction { LoanId = B(loanId.Value), CoverageBps = coverageBps, FeeFen = (BigInteger)feeFen }, key, cancellationToken);
+
+    /// <summary>A guarantor proposes a batch agreement (银担"总对总") to a bank.</summary>
+    public Task<TransactionOutcome> ProposeAgreementAsync(
+        AgreementId agreementId, OrgId bank, ushort coverageBps, ushort feeBps, UInt128 perLoanLimitFen, UInt128 totalLimitFen, ulong validUntil,
+        string? key = null, CancellationToken cancellationToken = default) =>
+        Send(
+            LedgerContracts.GuaranteeBook,
+            new ProposeAgreementFunction
+            {
+                AgreementId = B(agreementId.Value),
+                BankOrg = B(bank.Value),
+                CoverageBps = coverageBps,
+                FeeBps = feeBps,
+                PerLoanLimitFen = (BigInteger)perLoanLimitFen,
+                TotalLimitFen = (BigInteger)totalLimitFen,
+                ValidUntil = validUntil,
+            },
+            key, cancellationToken);
+
+    /// <summary>The bank accepts a proposed agreement.</summary>
+    public Task<TransactionOutcome> AcceptAgreementAsync(AgreementId agreementId, string? key = null, CancellationToken cancellationToken = default) =>
+        Send(LedgerContracts.GuaranteeBook, new AcceptAgreementFunction { AgreementId = B(agreementId.Value) }, key, cancellationToken);
+
+    /// <summary>The bank enrols a loan under an agreement.</summary>
+    public Task<TransactionOutcome> EnrollLoanAsync(AgreementId agreementId, LoanId loanId, string? key = null, CancellationToken cancellationToken = default) =>
+        Send(LedgerContracts.GuaranteeBook, new EnrollLoanFunction { AgreementId = B(agreementId.Value), LoanId = B(loanId.Value) }, key, cancellationToken);
+
+    /// <summary>Either party releases the guarantee of a repaid loan.</summary>
+    public Task<TransactionOutcome> ReleaseGuaranteeAsync(LoanId loanId, string? key = null, CancellationToken cancellationToken = default) =>
+        Send(LedgerContracts.GuaranteeBook, new ReleaseGuaranteeFunction { LoanId = B(loanId.Value) }, key, cancellationToken);
+
+    /// <summary>The guarantor records its payout (代偿) on a defaulted loan.</summary>
+    public Task<TransactionOutcome> RecordPayoutAsync(LoanId loanId, UInt128 payoutFen, string? key = null, CancellationToken cancellationToken = default) =>
+        Send(LedgerContracts.GuaranteeBook, new RecordPayoutFunction { LoanId = B(loanId.Value), PayoutFen = (BigInteger)payoutFen }, key, cancellationToken);
+
+    /// <summary>A loan's guarantee.</summary>
+    public async Task<Guarantee> GuaranteeAsync(LoanId loanId, CancellationToken cancellationToken = default) =>
+        (await Read(() => Guarantees.GuaranteeOfQueryAsync(B(loanId.Value)), cancellationToken).ConfigureAwait(false)).ReturnValue1;
+
+    /// <summary>The most the guarantor may pay on a defaulted loan.</summary>
+    public Task<BigInteger> MaxPayoutAsync(LoanId loanId, CancellationToken cancellationToken = default) =>
+        Read(() => Guarantees.MaxPayoutQueryAsync(B(loanId.Value)), cancellationToken);
+
+    // ------------------------------------------------------------------ risk-compensation fund
+
+    /// <summary>A regulator creates a fund.</summary>
+    public Task<TransactionOutcome> CreateFundAsync(
+        FundId fundId, ushort ratioBps, UInt128 balanceFen, IReadOnlyList<ProductCode> eligibleProducts, string? key = null, CancellationToken cancellationToken = default) =>
+        Send(
+            LedgerContracts.RiskCompensationFund,
+            new CreateFundFunction { FundId = B(fundId.Value), RatioBps = ratioBps, BalanceFen = (BigInteger)balanceFen, EligibleProducts = eligibleProducts.Select(p => B(p.Value)).ToList() },
+            key, cancellationToken);
+
+    /// <summary>The regulator tops a fund up.</summary>
+    public Task<TransactionOutcome> TopUpAsync(FundId fundId, UInt128 amountFen, string? key = null, CancellationToken cancellationToken = default) =>
+        Send(LedgerContracts.RiskCompensationFund, new TopUpFunction { FundId = B(fundId.Value), AmountFen = (BigInteger)amountFen }, key, cancellationToken);
+
+    /// <summary>The lending bank files a claim on a defaulted loan.</summary>
+    public Task<TransactionOutcome> FileClaimAsync(FundId fundId, LoanId loanId, string? key = null, CancellationToken cancellationToken = default) =>
+        Send(LedgerContracts.RiskCompensationFund, new FileClaimFunction { FundId = B(fundId.Value), LoanId = B(loanId.Value) }, key, cancellationToken);
+
+    /// <summary>The fund's regulator approves a claim (the payout is computed on chain).</summary>
+    public Task<TransactionOutcome> ApproveClaimAsync(LoanId loanId, string? key = null, CancellationToken cancellationToken = default) =>
+        Send(LedgerContracts.RiskCompensationFund, new ApproveClaimFunction { LoanId = B(loanId.Value) }, key, cancellationToken);
+
+    /// <summary>The fund's regulator rejects a claim.</summary>
+    public Task<TransactionOutcome> RejectClaimAsync(LoanId loanId, ushort reasonCode, string? key = null, CancellationToken cancellationToken = default) =>
+        Send(LedgerContracts.RiskCompensationFund, new RejectClaimFunction { LoanId = B(loanId.Value), ReasonCode = reasonCode }, key, cancellationToken);
+
+    /// <summary>The claim on a loan.</summary>
+    public async Task<Claim> ClaimAsync(LoanId loanId, CancellationToken cancellationToken = default) =>
+        (await Read(() => Fund.ClaimQueryAsync(B(loanId.Value)), cancellationToken).ConfigureAwait(false)).ReturnValue1;
+
+    /// <summary>A fund's record.</summary>
+    public async Task<Contracts.RiskCompensationFund.ContractDefinition.Fund> FundAsync(FundId fundId, CancellationToken cancellationToken = default) =>
+        (await Read(() => Fund.FundQueryAsync(B(fundId.Value)), cancellationToken).ConfigureAwait(false)).ReturnValue1;
+
+    // ------------------------------------------------------------------ R&D fund flow
+
+    /// <summary>The lending bank opens the fund-flow ledger of its R&amp;D loan.</summary>
+    public Task<TransactionOutcome> OpenFundFlowAsync(LoanId loanId, ushort maxNonRdBps, string? key = null, CancellationToken cancellationToken = default) =>
+        Send(LedgerContracts.FundFlowTracker, new OpenFundFlowFunction { LoanId = B(loanId.Value), MaxNonRdBps = maxNonRdBps }, key, cancellationToken);
+
+    /// <summary>The lending bank or a tax bureau records one spending entry.</summary>
+    public Task<TransactionOutcome> RecordSpendingAsync(
+        LoanId loanId, SpendCategory category, UInt128 amountFen, Hash32 counterpartyHash, Hash32 evidenceHash, string? key = null, CancellationToken cancellationToken = default) =>
+        Send(
+            LedgerContracts.FundFlowTracker,
+            new RecordSpendingFunction { LoanId = B(loanId.Value), Category = (byte)category, AmountFen = (BigInteger)amountFen, CounterpartyHash = B(counterpartyHash), EvidenceHash = B(evidenceHash) },
+            key, cancellationToken);
+
+    /// <summary>A loan's fund-flow ledger.</summary>
+    public async Task<FlowLedger> FundFlowAsync(LoanId loanId, CancellationToken cancellationToken = default) =>
+        (await Read(() => FundFlows.FundFlowQueryAsync(B(loanId.Value)), cancellationToken).ConfigureAwait(false)).ReturnValue1;
+
+    /// <summary>Share of recorded spending that reached R&amp;D, in basis points.</summary>
+    public Task<ushort> RdShareBpsAsync(LoanId loanId, CancellationToken cancellationToken = default) =>
+        Read(() => FundFlows.RdShareBpsQueryAsync(B(loanId.Value)), cancellationToken);
+}

@@ -1,0 +1,197 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Ledger.Chain.Errors;
+using Ledger.Chain.Rpc;
+
+namespace Ledger.Chain.Profiles;
+
+/// <summary>A local chain node process (hardhat or anvil) on a loopback port, stopped with its whole process tree.</summary>
+internal sealed class LocalNodeProcess : IAsyncDisposable
+{
+    private const int TailLines = 40;
+    private readonly Process _process;
+    private readonly string _kind;
+    private readonly Queue<string> _tail = new();
+    private readonly object _tailLock = new();
+    private bool _stopped;
+
+    private LocalNodeProcess(Process process, string kind, string rpcUrl)
+    {
+        _process = process;
+        _kind = kind;
+        RpcUrl = rpcUrl;
+    }
+
+    public string RpcUrl { get; }
+
+    public int ProcessId => _process.Id;
+
+    /// <summary>Starts <paramref name="program"/> and waits until the node answers eth_chainId.</summary>
+    public static async Task<LocalNodeProcess> StartAsync(
+        string kind, string program, IReadOnlyList<string> arguments, string workingDirectory, int port, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var info = new ProcessStartInfo(program)
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true, // so the child never reads the host's console
+            UseShellExecute = false,
+            CreateNoWindow = true,
+        };
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+        info.Environment["NO_COLOR"] = "1";
+        info.Environment["HARDHAT_DISABLE_TELEMETRY_PROMPT"] = "true";
+        Process process;
+        try
+        {
+            process = Process.Start(info) ?? throw new InvalidOperationException("Process.Start returned no process.");
+        }
+        catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or InvalidOperationException)
+        {
+            throw LocalChainException.StartFailed(kind, $"{program} could not be run ({ex.Message})", "(no output)", ex);
+        }
+        var node = new LocalNodeProcess(process, kind, $"http://127.0.0.1:{port}");
+        process.OutputDataReceived += (_, e) => node.Remember(e.Data);
+        process.ErrorDataReceived += (_, e) => node.Remember(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            await node.WaitUntilAnsweringAsync(timeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await node.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+        return node;
+    }
+
+    /// <summary>A free TCP port on the loopback interface.</summary>
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public string Tail()
+    {
+        lock (_tailLock)
+        {
+            return _tail.Count == 0 ? "(no output)" : string.Join(Environment.NewLine, _tail);
+        }
+    }
+
+    private void Remember(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+        lock (_tailLock)
+        {
+            _tail.Enqueue(line);
+            while (_tail.Count > TailLines)
+            {
+                _tail.Dequeue();
+            }
+        }
+    }
+
+    private async Task WaitUntilAnsweringAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var rpc = new ChainRpc(RpcUrl, new RetryOptions { MaxRetryAttempts = 0, RequestTimeout = TimeSpan.FromSeconds(2) });
+        var watch = Stopwatch.StartNew();
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (_process.HasExited)
+            {
+                throw LocalChainException.StartFailed(_kind, $"the process exited with code {_process.ExitCode}", Tail());
+            }
+            try
+            {
+                await rpc.CallAsync(w => w.Eth.ChainId.SendRequestAsync(), cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (ChainUnavailableException) when (watch.Elapsed < timeout)
+            {
+                await Task.Delay(150, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ChainUnavailableException ex)
+            {
+                throw LocalChainException.StartFailed(_kind, $"it did not answer on {RpcUrl} within {timeout.TotalSeconds:0} s", Tail(), ex);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Stops the node: SIGTERM first so anvil writes its state file, then the whole process tree is killed if it
+    /// lingers (hardhat runs under node with children).
+    /// </summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_stopped)
+        {
+            return;
+        }
+        _stopped = true;
+        try
+        {
+            if (!_process.HasExited)
+            {
+                if (!OperatingSystem.IsWindows())
+                {
+                    await TerminateAsync(_process.Id).ConfigureAwait(false);
+                }
+                using var graceful = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+                try
+                {
+                    await _process.WaitForExitAsync(graceful.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    // Did not stop in time: killed below.
+                }
+                if (!_process.HasExited)
+                {
+                    _process.Kill(entireProcessTree: true);
+                    await _process.WaitForExitAsync().ConfigureAwait(false);
+                }
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // Already gone.
+        }
+        finally
+        {
+            _process.Dispose();
+        }
+    }
+
+    private static async Task TerminateAsync(int pid)
+    {
+        var info = new ProcessStartInfo("kill") { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
+        info.ArgumentList.Add("-TERM");
+        info.ArgumentList.Add(pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        try
+        {
+            using var kill = Process.Start(info);
+            if (kill is not null)
+            {
+                await kill.WaitForExitAsync().ConfigureAwait(false);
+            }
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            // No kill program: the tree is killed instead.
+        }
+    }
+}

@@ -1,0 +1,22 @@
+namespace Ledger.Store.Internal;
+
+/// <summary>The store's LiteDB collections (documented in docs/store.md).</summary>
+internal static class Collections
+{
+    /// <summary>One document, <c>_id = "store"</c>: application, schema version, owning organization.</summary>
+    public const string Meta = "meta";
+    /// <summary>Durable counters: the record sequence and the batch sequence.</summary>
+    public const string Counters = "counters";
+    /// <summary>Off-chain records, <c>_id</c> = the node's sequence number; each carries its anchor once anchored.</summary>
+    public const string Records = "records";
+    /// <summary>Records not yet anchored, <c>_id</c> = the record's sequence; Pending, then Assigned to a batch.</summary>
+    public const string Outbox = "outbox";
+    /// <summary>Anchor batches, <c>_id</c> = the batch sequence: members, root, state.</summary>
+    public const string Batches = "batches";
+    /// <summary>Chain events of the audit index, <c>_id</c> = <see cref="Core.Ports.ChainEvent.Id"/>.</summary>
+    public const string Events = "events";
+    /// <summary>Event indexers' checkpoints, <c>_id</c> = the indexer's name.</summary>
+    public const string Checkpoints = "checkpoints";
+    /// <summary>The transaction sender's write-ahead journal, <c>_id</c> = the caller's idempotency key.</summary>
+    public const string Journal = "journal";
+}

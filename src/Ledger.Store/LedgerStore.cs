@@ -1,0 +1,400 @@
+using Ledger.Core.Errors;
+using Ledger.Core.Model;
+using Ledger.Core.Ports;
+using Ledger.Core.Primitives;
+using Ledger.Store.Anchoring;
+using Ledger.Store.Audit;
+using Ledger.Store.Chain;
+using Ledger.Store.Internal;
+using Ledger.Store.Records;
+using LiteDB;
+
+namespace Ledger.Store;
+
+/// <summary>
+/// A node's durable store: one LiteDB file (direct connection, one process) holding the off-chain records, the
+/// anchor outbox and batches, the audit index of chain events, the event indexers' checkpoints and the
+/// transaction journal. Opened by one node at a time; every write is one LiteDB transaction, committed before
+/// the call returns. Thread-safe: calls are serialized (LiteDB binds a transaction to its thread, and a single
+/// writer keeps sequence numbers gap-free).
+/// </summary>
+public sealed class LedgerStore : IDisposable
+{
+    /// <summary>The schema version this code writes and the newest it reads.</summary>
+    public const int CurrentSchemaVersion = 1;
+
+    internal const string ApplicationName = "Ledger";
+
+    private readonly Lock _gate = new();
+    private readonly LiteDatabase _db;
+    private readonly StoreFileLock _fileLock;
+    private readonly bool _syncWrites;
+    private readonly string _logPath;
+    private bool _disposed;
+
+    private LedgerStore(string path, OrgId organization, LiteDatabase db, StoreFileLock fileLock, TimeProvider time, bool syncWrites)
+    {
+        Path = path;
+        _syncWrites = syncWrites;
+        // LiteDB's write-ahead log sits beside the data file: name-log.ext.
+        _logPath = System.IO.Path.Combine(
+            System.IO.Path.GetDirectoryName(path)!,
+            System.IO.Path.GetFileNameWithoutExtension(path) + "-log" + System.IO.Path.GetExtension(path));
+        Organization = organization;
+        _db = db;
+        _fileLock = fileLock;
+        Time = time;
+        Records = new RecordStore(this);
+        Outbox = new AnchorOutbox(this);
+        Audit = new AuditIndex(this);
+        Checkpoints = new IndexerCheckpointStore(this);
+        Journal = new TransactionJournalStore(this);
+    }
+
+    /// <summary>Full path of the store file.</summary>
+    public string Path { get; }
+
+    /// <summary>The organization that owns the store.</summary>
+    public OrgId Organization { get; }
+
+    /// <summary>Off-chain records: accept (durably, with an outbox row) and query.</summary>
+    public RecordStore Records { get; }
+
+    /// <summary>The anchor outbox and its batches (worked by <see cref="AnchorBatcher"/>).</summary>
+    public AnchorOutbox Outbox { get; }
+
+    /// <summary>The audit index of chain events (the event indexer's sink).</summary>
+    public AuditIndex Audit { get; }
+
+    /// <summary>The event indexers' checkpoints.</summary>
+    public IIndexerCheckpoints Checkpoints { get; }
+
+    /// <summary>The transaction sender's write-ahead journal.</summary>
+    public ITransactionJournal Journal { get; }
+
+    internal TimeProvider Time { get; }
+
+    internal ulong NowMs => (ulong)Time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    /// <summary>
+    /// Opens the store at <see cref="LedgerStoreOptions.Path"/>, creating it when the path does not exist.
+    /// </summary>
+    /// <exception cref="LedgerException">
+    /// LEDGER-1400 when another node has the file open; 1401 when the file is not a LiteDB file; 1402 when it is a
+    /// LiteDB file of another application; 1403 when it is damaged; 1404 when it belongs to another organization;
+    /// 1405 when a newer Ledger wrote it; 1406–1408 for password problems; 1409 for invalid options.
+    /// </exception>
+    public static LedgerStore Open(LedgerStoreOptions options, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (string.IsNullOrWhiteSpace(options.Path))
+        {
+            throw StoreErrors.InvalidOptions("Ledger:Store:Path is empty; set it to the store file's path, e.g. data/ledger.db");
+        }
+        if (options.Organization.Value.IsZero)
+        {
+            throw StoreErrors.InvalidOptions("the store's organization is not set; set the node's organization id (e.g. bank.ccb)");
+        }
+        if (options.Password is { Length: 0 })
+        {
+            throw StoreErrors.InvalidOptions("the store password is an empty string; remove it for a plain store or set a real password");
+        }
+
+        var path = System.IO.Path.GetFullPath(options.Path);
+        try
+        {
+            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw StoreErrors.StorageFailure(path, "create its folder", ex);
+        }
+
+        var fileLock = StoreFileLock.Acquire(path);
+        LiteDatabase? db = null;
+        try
+        {
+            var kind = StoreFileProbe.Probe(path);
+            if (kind == StoreFileKind.EncryptedLiteDb && options.Password is null)
+            {
+                throw StoreErrors.PasswordRequired(path);
+            }
+            if (kind == StoreFileKind.PlainLiteDb && options.Password is not null)
+            {
+                throw StoreErrors.NotEncrypted(path);
+            }
+
+            db = OpenLiteDb(path, options.Password);
+            var store = new LedgerStore(path, options.Organization, db, fileLock, time ?? TimeProvider.System, options.SyncWrites);
+            store.InitializeOrValidate();
+            return store;
+        }
+        catch
+        {
+            db?.Dispose();
+            fileLock.Dispose();
+            throw;
+        }
+    }
+
+    private static LiteDatabase OpenLiteDb(string path, string? password)
+    {
+        try
+        {
+            return new LiteDatabase(new ConnectionString
+            {
+                Filename = path,
+                Connection = ConnectionType.Direct,
+                Password = password,
+                Upgrade = false,
+                // A damaged file is reported, never silently rebuilt (a rebuild may drop records).
+                AutoRebuild = false,
+            });
+        }
+        catch (LiteException ex) when (ex.ErrorCode == LiteException.INVALID_PASSWORD)
+        {
+            throw StoreErrors.WrongPassword(path, ex);
+        }
+        catch (LiteException ex) when (ex.ErrorCode == LiteException.NOT_ENCRYPTED)
+        {
+            throw StoreErrors.NotEncrypted(path);
+        }
+        catch (Exception ex) when (ex is not LedgerException and not OutOfMemoryException)
+        {
+            throw StoreErrors.Corrupt(path, ex);
+        }
+    }
+
+    private void InitializeOrValidate()
+    {
+        try
+        {
+            var meta = _db.GetCollection(Collections.Meta).FindById("store");
+            if (meta is null)
+            {
+                var existing = _db.GetCollectionNames().ToList();
+                if (existing.Count > 0)
+                {
+                    throw StoreErrors.ForeignFile(Path, $"it has the collections {string.Join(", ", existing.Order(StringComparer.Ordinal))} but no Ledger metadata");
+                }
+                Initialize();
+            }
+            else
+            {
+                Validate(meta);
+            }
+            EnsureIndexes();
+            // Touch every collection's pages once, so a damaged file fails here rather than mid-operation.
+            foreach (var name in _db.GetCollectionNames())
+            {
+                _ = _db.GetCollection(name).Count();
+            }
+        }
+        catch (Exception ex) when (ex is not LedgerException and not OutOfMemoryException)
+        {
+            throw StoreErrors.Corrupt(Path, ex);
+        }
+    }
+
+    private void Initialize()
+    {
+        _db.BeginTrans();
+        _db.GetCollection(Collections.Meta).Insert(new BsonDocument
+        {
+            ["_id"] = "store",
+            ["application"] = ApplicationName,
+            ["schemaVersion"] = CurrentSchemaVersion,
+            ["organization"] = Bson.Hex(Organization.Value),
+            ["organizationCode"] = Organization.Code,
+            ["createdAtMs"] = Bson.U64(NowMs),
+        });
+        var counters = _db.GetCollection(Collections.Counters);
+        counters.Insert(new BsonDocument { ["_id"] = Counter.RecordSequence, ["value"] = 0L });
+        counters.Insert(new BsonDocument { ["_id"] = Counter.BatchSequence, ["value"] = 0L });
+        _db.Commit();
+    }
+
+    private void Validate(BsonDocument meta)
+    {
+        if (meta["application"].IsString is false || meta["application"].AsString != ApplicationName)
+        {
+            throw StoreErrors.ForeignFile(Path, $"its metadata names the application '{meta["application"]}'");
+        }
+        var version = meta["schemaVersion"].IsNumber ? meta["schemaVersion"].AsInt32 : 0;
+        if (version > CurrentSchemaVersion)
+        {
+            throw StoreErrors.SchemaTooNew(Path, version, CurrentSchemaVersion);
+        }
+        if (version < 1)
+        {
+            throw StoreErrors.ForeignFile(Path, "its Ledger metadata has no valid schema version");
+        }
+        var stored = Hash32.TryParse(meta["organization"].IsString ? meta["organization"].AsString : null, out var org)
+            ? new OrgId(org)
+            : throw StoreErrors.ForeignFile(Path, "its Ledger metadata names no organization");
+        if (stored != Organization)
+        {
+            throw StoreErrors.OrganizationMismatch(Path, stored.Code, Organization.Code);
+        }
+    }
+
+    private void EnsureIndexes()
+    {
+        var records = _db.GetCollection(Collections.Records);
+        records.EnsureIndex("hash", "$.hash", unique: true);
+        records.EnsureIndex("consent", "$.consent");
+        records.EnsureIndex("loan", "$.loan");
+        records.EnsureIndex("enterprise", "$.enterprise");
+        records.EnsureIndex("orgs", "$.orgs[*]");
+        records.EnsureIndex("kind", "$.kind");
+        records.EnsureIndex("timeMs", "$.timeMs");
+
+        _db.GetCollection(Collections.Batches).EnsureIndex("state", "$.state");
+
+        var events = _db.GetCollection(Collections.Events);
+        events.EnsureIndex("mentions", "$.mentions[*]");
+        events.EnsureIndex("block", "$.block");
+        events.EnsureIndex("time", "$.time");
+        events.EnsureIndex("name", "$.name");
+
+        _db.GetCollection(Collections.Journal).EnsureIndex("from", "$.from");
+    }
+
+    /// <summary>Runs <paramref name="work"/> in one LiteDB transaction, committed before returning.</summary>
+    internal T Write<T>(string operation, Func<LiteDatabase, T> work)
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            try
+            {
+                _db.BeginTrans();
+            }
+            catch (Exception ex) when (ex is LiteException or IOException)
+            {
+                throw StoreErrors.StorageFailure(Path, operation, ex);
+            }
+            T result;
+            try
+            {
+                result = work(_db);
+                _db.Commit();
+            }
+            catch (Exception ex)
+            {
+                TryRollback();
+                if (ex is LiteException or IOException or UnauthorizedAccessException)
+                {
+                    throw StoreErrors.StorageFailure(Path, operation, ex);
+                }
+                throw;
+            }
+            FlushToDisk(operation);
+            return result;
+        }
+    }
+
+    /// <summary>Runs <paramref name="work"/> in one LiteDB transaction, committed before returning.</summary>
+    internal void Write(string operation, Action<LiteDatabase> work) => Write(operation, db =>
+    {
+        work(db);
+        return true;
+    });
+
+    /// <summary>Runs a read under the store's lock.</summary>
+    internal T Read<T>(string operation, Func<LiteDatabase, T> work)
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            try
+            {
+                return work(_db);
+            }
+            catch (Exception ex) when (ex is LiteException or IOException or UnauthorizedAccessException)
+            {
+                throw StoreErrors.StorageFailure(Path, operation, ex);
+            }
+        }
+    }
+
+    // LiteDB has written the commit to its log with write(); this makes the kernel put it on the disk. fsync on any
+    // descriptor of a file flushes that file, so a short-lived descriptor beside LiteDB's own is enough.
+    private void FlushToDisk(string operation)
+    {
+        if (!_syncWrites)
+        {
+            return;
+        }
+        try
+        {
+            foreach (var file in (ReadOnlySpan<string>)[_logPath, Path])
+            {
+                if (File.Exists(file))
+                {
+                    using var stream = new FileStream(file, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
+                    stream.Flush(flushToDisk: true);
+                }
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Committed but maybe not on the disk: the caller hears of a failure and retries, which is harmless
+            // (records are accepted once by hash; journal and checkpoint writes are idempotent).
+            throw StoreErrors.StorageFailure(Path, operation + " (flushing the commit to the disk)", ex);
+        }
+    }
+
+    private void TryRollback()
+    {
+        try
+        {
+            _db.Rollback();
+        }
+        catch (Exception ex) when (ex is LiteException or IOException or InvalidOperationException)
+        {
+            // The original error is the one worth reporting; LiteDB discards an unfinished transaction anyway.
+        }
+    }
+
+    /// <summary>Increments a durable counter inside the caller's transaction and returns the new value.</summary>
+    internal static ulong NextValue(LiteDatabase db, string counter)
+    {
+        var counters = db.GetCollection(Collections.Counters);
+        var doc = counters.FindById(counter) ?? throw new InvalidOperationException($"The store's counter '{counter}' is missing.");
+        var next = Bson.ToU64(doc["value"]) + 1;
+        doc["value"] = Bson.U64(next);
+        counters.Update(doc);
+        return next;
+    }
+
+    internal static ulong CurrentValue(LiteDatabase db, string counter) =>
+        db.GetCollection(Collections.Counters).FindById(counter) is { } doc ? Bson.ToU64(doc["value"]) : 0;
+
+    /// <summary>Closes the file (a clean checkpoint) and releases the lock.</summary>
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+            _disposed = true;
+            try
+            {
+                _db.Dispose();
+            }
+            finally
+            {
+                _fileLock.Dispose();
+            }
+        }
+    }
+
+    internal static class Counter
+    {
+        public const string RecordSequence = "record-sequence";
+        public const string BatchSequence = "batch-sequence";
+    }
+}

@@ -1,0 +1,247 @@
+using Ledger.Core.Errors;
+using Ledger.Core.Model;
+using Ledger.Core.Primitives;
+using Ledger.Core.Records;
+using Ledger.Store.Internal;
+using LiteDB;
+
+namespace Ledger.Store.Records;
+
+/// <summary>
+/// The node's off-chain records. <see cref="Accept(ILedgerRecord)"/> writes the record and its anchor-outbox row
+/// in one LiteDB transaction and returns only after the commit, so "accepted" always means "durable and queued
+/// for anchoring"; the anchor batcher later adds each record's anchor and proof.
+/// </summary>
+public sealed class RecordStore
+{
+    /// <summary>Largest page a query returns.</summary>
+    public const int MaxQueryLimit = 10_000;
+
+    private readonly LedgerStore _store;
+
+    internal RecordStore(LedgerStore store) => _store = store;
+
+    /// <summary>Raised after a commit that added records (outside the store's lock); the batcher listens.</summary>
+    internal event Action? Accepted;
+
+    /// <summary>Sequence number of the last record accepted (0 when none).</summary>
+    public ulong LastSequence => _store.Read("read the record sequence", db => LedgerStore.CurrentValue(db, LedgerStore.Counter.RecordSequence));
+
+    /// <summary>Number of records stored.</summary>
+    public long Count => _store.Read("count records", db => db.GetCollection(Collections.Records).LongCount());
+
+    /// <summary>
+    /// Stores <paramref name="record"/> durably with its outbox row and returns its hash and sequence number.
+    /// A record already stored (same hash) is not stored twice: its earlier acceptance is returned.
+    /// </summary>
+    /// <exception cref="LedgerException">LEDGER-1421 for a record type the store does not know; LEDGER-1410 when the
+    /// file cannot be written (nothing is stored then).</exception>
+    public AcceptedRecord Accept(ILedgerRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        return AcceptCore(_ => record);
+    }
+
+    /// <summary>
+    /// Stores the record that <paramref name="create"/> builds with the node's next sequence number, so a record's
+    /// own <c>Sequence</c> field can be the store's (gap-free, never reused, durable across restarts).
+    /// </summary>
+    public AcceptedRecord Accept(Func<ulong, ILedgerRecord> create)
+    {
+        ArgumentNullException.ThrowIfNull(create);
+        return AcceptCore(create);
+    }
+
+    /// <summary>Stores several records in one transaction: all of them, or none when any fails.</summary>
+    public IReadOnlyList<AcceptedRecord> AcceptAll(IEnumerable<ILedgerRecord> records)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        var list = records.ToList();
+        var results = _store.Write("accept records", db => list.Select(r => AcceptInTransaction(db, _ => r)).ToList());
+        if (results.Any(r => !r.AlreadyStored))
+        {
+            Accepted?.Invoke();
+        }
+        return results;
+    }
+
+    private AcceptedRecord AcceptCore(Func<ulong, ILedgerRecord> create)
+    {
+        var result = _store.Write("accept a record", db => AcceptInTransaction(db, create));
+        if (!result.AlreadyStored)
+        {
+            Accepted?.Invoke();
+        }
+        return result;
+    }
+
+    private AcceptedRecord AcceptInTransaction(LiteDatabase db, Func<ulong, ILedgerRecord> create)
+    {
+        var records = db.GetCollection(Collections.Records);
+        var next = LedgerStore.CurrentValue(db, LedgerStore.Counter.RecordSequence) + 1;
+        var record = create(next) ?? throw new InvalidOperationException("The record factory returned null.");
+        var hash = record.Hash();
+        var (body, index) = RecordCodec.Encode(record);
+
+        var existing = records.FindOne(Query.EQ("hash", hash.ToString()));
+        if (existing is not null)
+        {
+            return new AcceptedRecord(hash, Bson.ToU64(existing["_id"]), Bson.ToU64(existing["acceptedAtMs"]), AlreadyStored: true);
+        }
+
+        var sequence = LedgerStore.NextValue(db, LedgerStore.Counter.RecordSequence);
+        var now = _store.NowMs;
+        var doc = new BsonDocument
+        {
+            ["_id"] = Bson.U64(sequence),
+            ["hash"] = Bson.Hex(hash.Value),
+            ["kind"] = (int)record.Kind,
+            ["type"] = index.Type,
+            ["timeMs"] = Bson.U64(index.TimeMs),
+            ["acceptedAtMs"] = Bson.U64(now),
+            ["orgs"] = new BsonArray(index.Orgs.Distinct().Select(o => Bson.Hex(o.Value))),
+            ["body"] = body,
+            ["anchor"] = BsonValue.Null,
+        };
+        if (index.Consent is { } consent)
+        {
+            doc["consent"] = Bson.Hex(consent.Value);
+        }
+        if (index.Enterprise is { } enterprise)
+        {
+            doc["enterprise"] = Bson.Hex(enterprise.Value);
+        }
+        if (index.Loan is { } loan)
+        {
+            doc["loan"] = Bson.Hex(loan.Value);
+        }
+        records.Insert(doc);
+        db.GetCollection(Collections.Outbox).Insert(new BsonDocument
+        {
+            ["_id"] = Bson.U64(sequence),
+            ["hash"] = Bson.Hex(hash.Value),
+            ["kind"] = (int)record.Kind,
+            ["state"] = OutboxState.Pending,
+            ["batch"] = BsonValue.Null,
+            ["acceptedAtMs"] = Bson.U64(now),
+        });
+        return new AcceptedRecord(hash, sequence, now, AlreadyStored: false);
+    }
+
+    /// <summary>The record with this hash, or null.</summary>
+    /// <exception cref="LedgerException">LEDGER-1420 when the stored content no longer matches its hash.</exception>
+    public StoredRecord? Get(RecordHash hash) =>
+        _store.Read("read a record", db => db.GetCollection(Collections.Records).FindOne(Query.EQ("hash", hash.ToString())) is { } doc ? ToStored(doc) : null);
+
+    /// <summary>The record with this sequence number, or null.</summary>
+    /// <exception cref="LedgerException">LEDGER-1420 when the stored content no longer matches its hash.</exception>
+    public StoredRecord? Get(ulong sequence) =>
+        _store.Read("read a record", db => db.GetCollection(Collections.Records).FindById(Bson.U64(sequence)) is { } doc ? ToStored(doc) : null);
+
+    /// <summary>Records matching <paramref name="query"/>, in sequence order.</summary>
+    /// <exception cref="LedgerException">LEDGER-1420 when a stored record no longer matches its hash.</exception>
+    public IReadOnlyList<StoredRecord> Find(RecordQuery query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        if (query.Limit is < 1 or > MaxQueryLimit)
+        {
+            throw StoreErrors.InvalidEntry($"A record query returns 1 to {MaxQueryLimit} records per page; {query.Limit} was asked.");
+        }
+        return _store.Read("query records", db =>
+        {
+            var q = db.GetCollection(Collections.Records).Query();
+            if (query.Consent is { } consent)
+            {
+                q = q.Where("$.consent = @0", Bson.Hex(consent.Value));
+            }
+            if (query.Organization is { } org)
+            {
+                q = q.Where("$.orgs[*] ANY = @0", Bson.Hex(org.Value));
+            }
+            if (query.Enterprise is { } enterprise)
+            {
+                q = q.Where("$.enterprise = @0", Bson.Hex(enterprise.Value));
+            }
+            if (query.Loan is { } loan)
+            {
+                q = q.Where("$.loan = @0", Bson.Hex(loan.Value));
+            }
+            if (query.Kind is { } kind)
+            {
+                q = q.Where("$.kind = @0", (int)kind);
+            }
+            if (query.FromMs is { } from)
+            {
+                q = q.Where("$.timeMs >= @0", Bson.U64(from));
+            }
+            if (query.UntilMs is { } until)
+            {
+                q = q.Where("$.timeMs < @0", Bson.U64(until));
+            }
+            if (query.Anchored is { } anchored)
+            {
+                q = q.Where(anchored ? "$.anchor != null" : "$.anchor = null");
+            }
+            if (query.AfterSequence > 0)
+            {
+                q = q.Where("$._id > @0", Bson.U64(query.AfterSequence));
+            }
+            return q.OrderBy("$._id").Limit(query.Limit).ToList().Select(ToStored).ToList();
+        });
+    }
+
+    internal static StoredRecord ToStored(BsonDocument doc)
+    {
+        var sequence = Bson.ToU64(doc["_id"]);
+        ILedgerRecord record;
+        RecordHash hash;
+        RecordAnchor? anchor;
+        try
+        {
+            hash = new RecordHash(Bson.ToHash(doc["hash"]));
+            record = RecordCodec.Decode(doc["type"].AsString, doc["body"].AsDocument);
+            anchor = doc["anchor"] is { IsDocument: true } a ? ToAnchor(a.AsDocument) : null;
+        }
+        catch (Exception ex) when (ex is FormatException or InvalidCastException or OverflowException or NullReferenceException or KeyNotFoundException)
+        {
+            throw StoreErrors.RecordTampered(sequence, doc["hash"].ToString(), $"nothing readable ({ex.Message})");
+        }
+        var computed = record.Hash();
+        if (computed != hash)
+        {
+            throw StoreErrors.RecordTampered(sequence, hash.ToString(), computed.ToString());
+        }
+        return new StoredRecord(sequence, hash, record, Bson.ToU64(doc["acceptedAtMs"]), anchor);
+    }
+
+    private static RecordAnchor ToAnchor(BsonDocument a) => new(
+        new OrgId(Bson.ToHash(a["organization"])),
+        new BatchId(Bson.ToHash(a["batchId"])),
+        Bson.ToU64(a["batch"]),
+        Bson.ToHash(a["root"]),
+        Bson.ToU64(a["block"]),
+        Bson.ToHash(a["txHash"]),
+        Bson.ToHashes(a["proof"]),
+        Bson.ToU64(a["anchoredAtMs"]));
+
+    internal static BsonDocument AnchorDocument(OrgId org, BatchId batchId, ulong batch, Hash32 root, ulong block, Hash32 txHash, IEnumerable<Hash32> proof, ulong now) => new()
+    {
+        ["organization"] = Bson.Hex(org.Value),
+        ["batchId"] = Bson.Hex(batchId.Value),
+        ["batch"] = Bson.U64(batch),
+        ["root"] = Bson.Hex(root),
+        ["block"] = Bson.U64(block),
+        ["txHash"] = Bson.Hex(txHash),
+        ["proof"] = Bson.HexArray(proof),
+        ["anchoredAtMs"] = Bson.U64(now),
+    };
+}
+
+/// <summary>States of an outbox row.</summary>
+internal static class OutboxState
+{
+    /// <summary>Waiting for a batch.</summary>
+    public const string Pending = "Pending";
+    /// <summary>Member of a batch that is not anchored yet.</summary>
+    public const string Assigned = "Assigned";
+}

@@ -1,0 +1,255 @@
+using System.Numerics;
+using Ledger.Chain.Contracts.Consortium.ContractDefinition;
+using Ledger.Chain.Errors;
+using Ledger.Chain.Profiles;
+using Ledger.Chain.Tests.Support;
+using Ledger.Core.Consent;
+using Ledger.Core.Crypto;
+using Ledger.Core.Errors;
+using Ledger.Core.Model;
+using Ledger.Core.Primitives;
+
+namespace Ledger.Chain.Tests;
+
+/// <summary>Custom errors provoked on a real chain surface as their typed exceptions with messages a user understands.</summary>
+public class ContractErrorTests(LedgerFixture fixture) : IClassFixture<LedgerFixture>
+{
+    private static readonly Hash32 Request = Keccak.Hash("request");
+    private static readonly Hash32 Response = Keccak.Hash("response");
+
+    [Fact]
+    public async Task BindEnterprise_ByAnOutsider_IsMembershipRequired()
+    {
+        var ex = await Assert.ThrowsAsync<MembershipRequiredException>(
+            () => fixture.Outsider.BindEnterpriseAsync(DevAccounts.Address(8), new EnterpriseHash(Keccak.Hash("x"))));
+        Assert.Equal(DevAccounts.Address(LedgerFixture.OutsiderAccount), ex.Account);
+        Assert.Equal(Role.TaxBureau, ex.Role);
+        Assert.Contains("is not an operator of an active tax bureau member", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(ErrorCategory.PermissionDenied, ex.Category);
+    }
+
+    [Fact]
+    public async Task Propose_ByABank_IsGovernanceNotGovernor()
+    {
+        var ex = await Assert.ThrowsAsync<GovernanceNotGovernorException>(
+            () => fixture.BankOperator.ProposeAsync(new SuspendMemberFunction { OrgId = LedgerFixture.OtherBank.Value.ToArray() }));
+        Assert.Contains("is not a governor", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Approve_ByTheProposerAgain_IsGovernanceAlreadyApproved()
+    {
+        var proposal = await fixture.Governor0.ProposeAsync(new SuspendMemberFunction { OrgId = LedgerFixture.OtherBank.Value.ToArray() });
+        var ex = await Assert.ThrowsAsync<GovernanceAlreadyApprovedException>(() => fixture.Governor0.ApproveAsync(proposal));
+        Assert.Equal(proposal, ex.ProposalId);
+        await fixture.Governor0.CancelProposalAsync(proposal);
+    }
+
+    [Fact]
+    public async Task Cancel_ByAnotherGovernor_IsGovernanceNotProposer()
+    {
+        var proposal = await fixture.Governor0.ProposeAsync(new SuspendMemberFunction { OrgId = LedgerFixture.OtherBank.Value.ToArray() });
+        await Assert.ThrowsAsync<GovernanceNotProposerException>(() => fixture.Governor1.CancelProposalAsync(proposal));
+        await fixture.Governor0.CancelProposalAsync(proposal);
+        var ex = await Assert.ThrowsAsync<GovernanceProposalClosedException>(() => fixture.Governor1.ApproveAsync(proposal));
+        Assert.Contains("already executed or cancelled", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Approve_UnknownProposal_IsGovernanceProposalNotFound()
+    {
+        var ex = await Assert.ThrowsAsync<GovernanceProposalNotFoundException>(() => fixture.Governor1.ApproveAsync(new BigInteger(987_654)));
+        Assert.Equal("Proposal 987654 does not exist; check the proposal number.", ex.Message);
+        Assert.Equal(ErrorCategory.NotFound, ex.Category);
+    }
+
+    [Fact]
+    public async Task AdmitMember_CalledDirectly_IsGovernanceOnlyByProposal()
+    {
+        var function = new AdmitMemberFunction
+        {
+            OrgId = OrgId.FromCode("bank.rogue").Value.ToArray(),
+            Role = (byte)Role.Bank,
+            Name = "Rogue",
+            Endpoint = "",
+            Enode = "",
+            EncryptionKey = Secp256k1Signer.CompressedPublicKey(DevAccounts.PrivateKey(9)),
+            Operators = [],
+        };
+        await Assert.ThrowsAsync<GovernanceOnlyByProposalException>(
+            () => fixture.Governor0.Sender.SendAsync(fixture.Chain.Deployment[Abi.LedgerContracts.Consortium], function));
+    }
+
+    [Fact]
+    public async Task ApproveAdmission_OfAnExistingMember_BubblesConsortiumMemberExistsFromTheAction()
+    {
+        var proposal = await fixture.Governor0.ProposeAdmitMemberAsync(
+            LedgerFixture.Bank, Role.Bank, "again", "", "", Secp256k1Signer.CompressedPublicKey(DevAccounts.PrivateKey(9)), [DevAccounts.Address(9)]);
+        var ex = await Assert.ThrowsAsync<ConsortiumMemberExistsException>(() => fixture.Governor1.ApproveAsync(proposal));
+        Assert.Equal(LedgerFixture.Bank, ex.OrgId);
+        Assert.StartsWith("Organization bank.ccb.liuzhou is already a member", ex.Message, StringComparison.Ordinal);
+        await fixture.Governor0.CancelProposalAsync(proposal);
+    }
+
+    [Fact]
+    public async Task BindEnterprise_Twice_IsConsentEnterpriseAlreadyBound()
+    {
+        var ex = await Assert.ThrowsAsync<ConsentEnterpriseAlreadyBoundException>(
+            () => fixture.TaxOperator.BindEnterpriseAsync(LedgerFixture.Enterprise, LedgerFixture.EnterpriseCreditCode));
+        Assert.Equal(LedgerFixture.Enterprise, ex.Enterprise);
+        Assert.Equal(ErrorCategory.AlreadyExists, ex.Category);
+    }
+
+    [Fact]
+    public async Task GrantConsent_SignedByAnotherKey_IsConsentInvalidSignature()
+    {
+        var terms = LedgerFixture.Terms();
+        var forged = ConsentSignatures.Sign(terms, fixture.Chain.Deployment.ConsentDomain, DevAccounts.PrivateKey(9));
+        var ex = await Assert.ThrowsAsync<ConsentInvalidSignatureException>(() => fixture.BankOperator.GrantConsentBySigAsync(terms, forged));
+        Assert.Contains($"is not enterprise {LedgerFixture.Enterprise}'s", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GrantConsent_SignedForAnotherChain_IsConsentInvalidSignature()
+    {
+        var terms = LedgerFixture.Terms();
+        var otherChain = Eip712Domain.ForConsentRegistry(1, fixture.Chain.Deployment.ConsentDomain.VerifyingContract);
+        var signature = ConsentSignatures.Sign(terms, otherChain, LedgerFixture.EnterpriseKey);
+        await Assert.ThrowsAsync<ConsentInvalidSignatureException>(() => fixture.BankOperator.GrantConsentBySigAsync(terms, signature));
+    }
+
+    [Fact]
+    public async Task GrantConsent_Twice_IsConsentNonceUsed()
+    {
+        var terms = LedgerFixture.Terms();
+        await fixture.GrantAsync(terms);
+        var ex = await Assert.ThrowsAsync<ConsentNonceUsedException>(() => fixture.GrantAsync(terms));
+        Assert.Equal(terms.Nonce, ex.Nonce);
+    }
+
+    [Fact]
+    public async Task GrantConsent_PastItsDeadline_IsConsentSignatureExpired()
+    {
+        var past = (ulong)DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 600;
+        var ex = await Assert.ThrowsAsync<ConsentSignatureExpiredException>(() => fixture.GrantAsync(LedgerFixture.Terms(deadline: past)));
+        Assert.Contains("UTC) has passed; have the enterprise sign again", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GrantConsent_ForAnUnboundAccount_IsConsentEnterpriseNotBound()
+    {
+        var key = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
+        var terms = LedgerFixture.Terms(enterprise: Secp256k1Signer.AddressOf(key));
+        var signature = ConsentSignatures.Sign(terms, fixture.Chain.Deployment.ConsentDomain, key);
+        var ex = await Assert.ThrowsAsync<ConsentEnterpriseNotBoundException>(() => fixture.BankOperator.GrantConsentBySigAsync(terms, signature));
+        Assert.Contains("the tax bureau must bind it", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GrantConsent_WithABackwardsWindow_IsConsentInvalidTermsNamingTheField()
+    {
+        var terms = LedgerFixture.Terms() with { ValidUntil = LedgerFixture.Terms().ValidFrom - 1 };
+        var ex = await Assert.ThrowsAsync<ConsentInvalidTermsException>(() => fixture.GrantAsync(terms));
+        Assert.StartsWith("The consent terms are not usable: ", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("valid", ex.Reason, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task RecordAccess_UnknownConsent_BubblesConsentUnknownThroughTheAccessLog()
+    {
+        var unknown = new ConsentId(Keccak.Hash("no such consent"));
+        var ex = await Assert.ThrowsAsync<ConsentUnknownException>(
+            () => fixture.TaxOperator.RecordAccessAsync(unknown, LedgerFixture.Bank, Scopes.TaxCreditRating, Request, Response));
+        Assert.Equal(unknown, ex.ConsentId);
+        Assert.Contains("ConsentRegistry", ex.Error!.DeclaredBy);
+    }
+
+    [Fact]
+    public async Task RecordAccess_AfterRevocation_IsConsentRevokedAtTheRevocationBlock()
+    {
+        var consentId = await fixture.GrantAsync(LedgerFixture.Terms());
+        var revocation = new ConsentRevocation(consentId, Random.Shared.NextInt64(1, long.MaxValue), (ulong)DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 600);
+        var revoked = await fixture.BankOperator.RevokeConsentBySigAsync(revocation, ConsentSignatures.Sign(revocation, fixture.Chain.Deployment.ConsentDomain, LedgerFixture.EnterpriseKey));
+
+        var ex = await Assert.ThrowsAsync<ConsentRevokedAtException>(
+            () => fixture.TaxOperator.RecordAccessAsync(consentId, LedgerFixture.Bank, Scopes.TaxCreditRating, Request, Response));
+
+        Assert.Equal(revoked.BlockNumber, ex.RevokedAtBlock);
+        var id = consentId.Value.ToString();
+        Assert.Equal($"Consent {id[..6]}…{id[^4..]} was revoked at block {revoked.BlockNumber}; ask the enterprise for a new consent.", ex.Message);
+        Assert.Equal("LEDGER-1230", ex.Code);
+    }
+
+    [Fact]
+    public async Task RecordAccess_ForAnotherBank_IsConsentWrongConsumer()
+    {
+        var consentId = await fixture.GrantAsync(LedgerFixture.Terms());
+        var ex = await Assert.ThrowsAsync<ConsentWrongConsumerException>(
+            () => fixture.TaxOperator.RecordAccessAsync(consentId, LedgerFixture.OtherBank, Scopes.TaxCreditRating, Request, Response));
+        Assert.Contains("was not granted to bank.icbc.liuzhou", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RecordAccess_BeyondTheGrantedScopes_IsConsentScopeNotGranted()
+    {
+        var consentId = await fixture.GrantAsync(LedgerFixture.Terms(scopes: Scopes.TaxCreditRating));
+        var ex = await Assert.ThrowsAsync<ConsentScopeNotGrantedException>(
+            () => fixture.TaxOperator.RecordAccessAsync(consentId, LedgerFixture.Bank, Scopes.TaxCreditRating | Scopes.Invoices, Request, Response));
+        Assert.Contains("grants TaxCreditRating but TaxCreditRating, Invoices was asked for", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RecordAccess_OnceMoreThanTheCap_IsConsentFetchCapReached()
+    {
+        var consentId = await fixture.GrantAsync(LedgerFixture.Terms(fetchCap: 1));
+        await fixture.TaxOperator.RecordAccessAsync(consentId, LedgerFixture.Bank, Scopes.TaxCreditRating, Request, Response);
+        var ex = await Assert.ThrowsAsync<ConsentFetchCapReachedException>(
+            () => fixture.TaxOperator.RecordAccessAsync(consentId, LedgerFixture.Bank, Scopes.TaxCreditRating, Request, Response));
+        Assert.Equal(1UL, ex.FetchCap);
+    }
+
+    [Fact]
+    public async Task RevokeConsent_FromTheBanksAccount_IsConsentNotEnterprise()
+    {
+        var consentId = await fixture.GrantAsync(LedgerFixture.Terms());
+        var ex = await Assert.ThrowsAsync<ConsentNotEnterpriseException>(() => fixture.BankOperator.RevokeConsentAsync(consentId));
+        Assert.Equal(DevAccounts.Address(4), ex.Caller);
+    }
+
+    [Fact]
+    public async Task Anchor_SameBatchWithAnotherRoot_IsAnchorBatchExists_AndAZeroRootIsAnchorInvalidBatch()
+    {
+        var batch = BatchId.For(LedgerFixture.Tax, 4242);
+        await fixture.TaxOperator.AnchorAsync(batch, Keccak.Hash("root-a"), 3, BatchKind.AccessRecords, "");
+        var exists = await Assert.ThrowsAsync<AnchorBatchExistsException>(
+            () => fixture.TaxOperator.AnchorAsync(batch, Keccak.Hash("root-b"), 3, BatchKind.AccessRecords, ""));
+        Assert.Equal(Keccak.Hash("root-a"), exists.Root);
+        Assert.Contains("tax.liuzhou already anchored batch", exists.Message, StringComparison.Ordinal);
+
+        await Assert.ThrowsAsync<AnchorInvalidBatchException>(
+            () => fixture.TaxOperator.AnchorAsync(BatchId.For(LedgerFixture.Tax, 4243), Hash32.Zero, 3, BatchKind.AccessRecords, ""));
+    }
+
+    [Fact]
+    public async Task LendingCalls_OnThingsThatDoNotExist_AreTheirNotFoundErrors()
+    {
+        var loan = LoanId.FromReference(LedgerFixture.Bank, "no-such-loan");
+        var decision = new DecisionHash(Keccak.Hash("no-such-decision"));
+        await Assert.ThrowsAsync<LoanDecisionUnknownException>(
+            () => fixture.BankOperator.DisburseAsync(loan, decision, ProductCode.FromCode("SHUIYIDAI"), 100_000, 450, 12, LoanPurpose.WorkingCapital));
+        var unknownLoan = await Assert.ThrowsAsync<LoanUnknownException>(() => fixture.BankOperator.RecordRepaymentAsync(loan, 1, 0));
+        Assert.Equal(loan, unknownLoan.LoanId);
+        await Assert.ThrowsAsync<FundFlowLoanUnknownException>(() => fixture.BankOperator.OpenFundFlowAsync(loan, 3000));
+        var fund = new FundId(Keccak.Hash("no-such-fund"));
+        await Assert.ThrowsAsync<CompensationFundUnknownException>(() => fixture.BankOperator.FileClaimAsync(fund, loan));
+    }
+
+    [Fact]
+    public async Task CreateFund_WithAFullRatio_IsCompensationInvalidRatio()
+    {
+        var ex = await Assert.ThrowsAsync<CompensationInvalidRatioException>(
+            () => fixture.RegulatorOperator.CreateFundAsync(new FundId(Keccak.Hash("fund-100")), 10_000, 1_000_000, [ProductCode.FromCode("SHUIYIDAI")]));
+        Assert.Contains("must be above 0 % and below 100 %", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("100 %", ex.Message, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,97 @@
+using System.Numerics;
+using Ledger.Chain.Errors;
+using Ledger.Chain.Indexing;
+using Ledger.Chain.Tests.Support;
+using Ledger.Core.Model;
+using Ledger.Core.Primitives;
+
+namespace Ledger.Chain.Tests;
+
+public class LendingTests(LedgerFixture fixture) : IClassFixture<LedgerFixture>
+{
+    private static readonly ProductCode ShuiYiDai = ProductCode.FromCode("SHUIYIDAI");
+
+    private async Task<LoanId> DisburseAsync(string reference, UInt128 amountFen, LoanPurpose purpose)
+    {
+        var consentId = await fixture.GrantAsync(LedgerFixture.Terms());
+        var decision = new DecisionHash(Keccak.Hash("decision/" + reference));
+        await fixture.BankOperator.RecordDecisionAsync(decision, consentId, approved: true);
+        var loanId = LoanId.FromReference(LedgerFixture.Bank, reference);
+        await fixture.BankOperator.DisburseAsync(loanId, decision, ShuiYiDai, amountFen, 435, 12, purpose);
+        return loanId;
+    }
+
+    [Fact]
+    public async Task Loan_FullLifeWithGuaranteeAndCompensation_PaysTheFundShareOfTheNetLoss()
+    {
+        var loanId = await DisburseAsync("L-2025-0001", 100_000_000, LoanPurpose.WorkingCapital); // 1,000,000 CNY
+        var fundId = new FundId(Keccak.Hash("fund/liuzhou/2025"));
+        await fixture.RegulatorOperator.CreateFundAsync(fundId, 5_000, 50_000_000, [ShuiYiDai]);
+
+        // The guarantor may only guarantee once the bank invites it.
+        var notInvited = await Assert.ThrowsAsync<GuaranteeNotInvitedException>(() => fixture.GuarantorOperator.GuaranteeLoanAsync(loanId, 6_000, 500_000));
+        Assert.Equal(LedgerFixture.Guarantor, notInvited.GuarantorOrg);
+        await fixture.BankOperator.InviteGuarantorAsync(loanId, LedgerFixture.Guarantor);
+        await fixture.GuarantorOperator.GuaranteeLoanAsync(loanId, 6_000, 500_000);
+
+        await fixture.BankOperator.RecordRepaymentAsync(loanId, 20_000_000, 350_000);
+        await fixture.BankOperator.MarkOverdueAsync(loanId, 95, 10_000_000);
+        await fixture.BankOperator.DeclareDefaultAsync(loanId, 80_000_000);
+        var loan = await fixture.BankOperator.LoanAsync(loanId);
+        Assert.Equal((byte)LoanStatus.Defaulted, loan.Status);
+        Assert.Equal(new BigInteger(80_000_000), loan.LossFen);
+
+        // The fund waits for the guarantor: claiming before the payout is refused.
+        await Assert.ThrowsAsync<CompensationGuaranteePendingException>(() => fixture.BankOperator.FileClaimAsync(fundId, loanId));
+        Assert.Equal(new BigInteger(48_000_000), await fixture.BankOperator.MaxPayoutAsync(loanId));
+        var tooHigh = await Assert.ThrowsAsync<GuaranteePayoutTooHighException>(() => fixture.GuarantorOperator.RecordPayoutAsync(loanId, 48_000_001));
+        Assert.Contains("exceeds the covered share of the loss, 480,000.00 CNY", tooHigh.Message, StringComparison.Ordinal);
+        await fixture.GuarantorOperator.RecordPayoutAsync(loanId, 48_000_000);
+
+        await fixture.BankOperator.FileClaimAsync(fundId, loanId);
+        await fixture.RegulatorOperator.ApproveClaimAsync(loanId);
+
+        var claim = await fixture.BankOperator.ClaimAsync(loanId);
+        Assert.Equal(new BigInteger(32_000_000), claim.NetLossFen);  // loss − guarantor's payout
+        Assert.Equal(new BigInteger(16_000_000), claim.PayoutFen);   // × 50 %
+        Assert.Equal(2, claim.Status);                              // Paid
+        var fund = await fixture.BankOperator.FundAsync(fundId);
+        Assert.Equal(new BigInteger(34_000_000), fund.BalanceFen);
+        var guarantee = await fixture.BankOperator.GuaranteeAsync(loanId);
+        Assert.True(guarantee.PaidOut);
+    }
+
+    [Fact]
+    public async Task FundFlow_NonRnDSpendingAboveTheThreshold_RaisesFundFlowDeviatedSeenByTheIndexer()
+    {
+        var loanId = await DisburseAsync("L-2025-RD-7", 10_000_000, LoanPurpose.RnD);
+        await fixture.BankOperator.OpenFundFlowAsync(loanId, 3_000); // at most 30 % outside R&D
+
+        await fixture.BankOperator.RecordSpendingAsync(loanId, SpendCategory.RnDLabour, 4_000_000, Keccak.Hash("lab staff"), Keccak.Hash("payroll 2025-03"));
+        await fixture.TaxOperator.RecordSpendingAsync(loanId, SpendCategory.RnDEquipment, 2_000_000, Keccak.Hash("instrument maker"), Keccak.Hash("invoice 4401"));
+        await fixture.BankOperator.RecordSpendingAsync(loanId, SpendCategory.NonRnD, 3_000_000, Keccak.Hash("property company"), Keccak.Hash("office rent"));
+
+        var ledger = await fixture.BankOperator.FundFlowAsync(loanId);
+        Assert.True(ledger.Deviated);
+        Assert.Equal(3u, ledger.EntryCount);
+        Assert.Equal((ushort)6_667, await fixture.BankOperator.RdShareBpsAsync(loanId));
+
+        var sink = new DedupingSink();
+        await new EventIndexer(fixture.Chain.Rpc, fixture.Chain.Deployment, new MemoryCheckpoints(), sink).RunOnceAsync();
+        var deviated = Assert.Single(sink.Events, e => e.Name == "FundFlowDeviated" && e.Args["loanId"] == loanId.Value.ToString());
+        Assert.Equal("FundFlowTracker", deviated.Contract);
+        Assert.Equal("3333", deviated.Args["nonRdShareBps"]);
+        Assert.Equal("3000", deviated.Args["maxNonRdBps"]);
+        Assert.Equal(LedgerFixture.Bank.Value.ToString(), deviated.Args["bankOrg"]);
+    }
+
+    [Fact]
+    public async Task InviteGuarantor_ByAnotherBank_IsMembershipWrongOrganization()
+    {
+        var loanId = await DisburseAsync("L-2025-0099", 1_000_000, LoanPurpose.Trade);
+        var ex = await Assert.ThrowsAsync<MembershipWrongOrganizationException>(() => fixture.OtherBankOperator.InviteGuarantorAsync(loanId, LedgerFixture.Guarantor));
+        Assert.Equal(LedgerFixture.Bank, ex.ExpectedOrg);
+        Assert.Equal(LedgerFixture.OtherBank, ex.ActualOrg);
+        Assert.Contains("operates bank.icbc.liuzhou, but this action belongs to bank.ccb.liuzhou", ex.Message, StringComparison.Ordinal);
+    }
+}

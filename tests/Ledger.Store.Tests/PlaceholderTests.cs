@@ -1,7 +1,0 @@
-namespace Ledger.Store.Tests;
-
-public class PlaceholderTests
-{
-    [Fact]
-    public void TestAssemblyIsNamedAfterItsProject() => Assert.EndsWith(".Tests", typeof(PlaceholderTests).Assembly.GetName().Name!, StringComparison.Ordinal);
-}
