@@ -17,7 +17,10 @@ const path = require("path");
 const { execFileSync } = require("child_process");
 
 const ROOT = path.resolve(__dirname, "..");
-const OUT_DIR = path.join(ROOT, "src", "Ledger.Chain", "Generated");
+// LEDGER_BINDINGS_OUT writes elsewhere (scripts/test regenerates into a temporary folder and compares).
+const OUT_DIR = process.env.LEDGER_BINDINGS_OUT
+  ? path.resolve(process.env.LEDGER_BINDINGS_OUT)
+  : path.join(ROOT, "src", "Ledger.Chain", "Generated");
 const NAMESPACE = "Ledger.Chain.Contracts";
 const CONTRACTS = [
   "Consortium",
