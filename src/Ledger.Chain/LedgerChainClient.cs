@@ -15,12 +15,16 @@ using Ledger.Chain.Contracts.LoanBook.ContractDefinition;
 using Ledger.Chain.Contracts.RiskCompensationFund;
 using Ledger.Chain.Contracts.RiskCompensationFund.ContractDefinition;
 using Ledger.Chain.Deployment;
+using Ledger.Chain.Indexing;
 using Ledger.Chain.Rpc;
 using Ledger.Chain.Transactions;
 using Ledger.Core.Consent;
 using Ledger.Core.Model;
+using Ledger.Core.Ports;
 using Ledger.Core.Primitives;
 using Nethereum.Contracts;
+using Nethereum.Hex.HexTypes;
+using Nethereum.RPC.Eth.DTOs;
 using ConsentTermsDto = Ledger.Chain.Contracts.ConsentRegistry.ContractDefinition.ConsentTerms;
 
 namespace Ledger.Chain;
@@ -146,6 +150,28 @@ public sealed class LedgerChainClient
     public async Task<Member> MemberAsync(OrgId org, CancellationToken cancellationToken = default) =>
         (await Read(() => Consortium.MemberQueryAsync(B(org.Value)), cancellationToken).ConfigureAwait(false)).ReturnValue1;
 
+    /// <summary>The organization an account operates, its role and status, as of block <paramref name="atBlock"/>.</summary>
+    public async Task<(OrgId Org, Role Role, MemberStatus Status)> OperatorOrgAsync(EthAddress account, ulong atBlock, CancellationToken cancellationToken = default)
+    {
+        var result = await Read(() => Consortium.OperatorOrgQueryAsync(account.ToString(), At(atBlock)), cancellationToken).ConfigureAwait(false);
+        return (new OrgId(new Hash32(result.OrgId)), (Role)result.Role, (MemberStatus)result.Status);
+    }
+
+    /// <summary>A member's record as of block <paramref name="atBlock"/>.</summary>
+    public async Task<Member> MemberAsync(OrgId org, ulong atBlock, CancellationToken cancellationToken = default) =>
+        (await Read(() => Consortium.MemberQueryAsync(B(org.Value), At(atBlock)), cancellationToken).ConfigureAwait(false)).ReturnValue1;
+
+    /// <summary>The latest block's number and time (unix seconds).</summary>
+    public async Task<(ulong Number, ulong Timestamp)> LatestBlockAsync(CancellationToken cancellationToken = default)
+    {
+        var block = await Read(() => Rpc.Web3.Eth.Blocks.GetBlockWithTransactionsHashesByNumber.SendRequestAsync(BlockParameter.CreateLatest()), cancellationToken).ConfigureAwait(false);
+        return ((ulong)block.Number.Value, (ulong)block.Timestamp.Value);
+    }
+
+    private static BlockParameter At(ulong block) => new(new HexBigInteger(block));
+
+    private EventDecoder? _decoder;
+
     // ------------------------------------------------------------------ consent
 
     /// <summary>The tax bureau binds an enterprise account to its credit-code hash.</summary>
@@ -195,6 +221,45 @@ public sealed class LedgerChainClient
     /// <summary>May <paramref name="consumer"/> read <paramref name="scopes"/> from <paramref name="provider"/> under the consent now?</summary>
     public async Task<AccessStatus> CheckAccessAsync(ConsentId consentId, OrgId consumer, OrgId provider, Scopes scopes, CancellationToken cancellationToken = default) =>
         (AccessStatus)await Read(() => Consents.CheckAccessQueryAsync(B(consentId.Value), B(consumer.Value), B(provider.Value), (ulong)scopes), cancellationToken).ConfigureAwait(false);
+
+    /// <summary>
+    /// May <paramref name="consumer"/> read <paramref name="scopes"/> from <paramref name="provider"/> under the consent,
+    /// as of block <paramref name="atBlock"/> (an eth_call on that block's state, so with that block's time)?
+    /// </summary>
+    public async Task<AccessStatus> CheckAccessAsync(
+        ConsentId consentId, OrgId consumer, OrgId provider, Scopes scopes, ulong atBlock, CancellationToken cancellationToken = default) =>
+        (AccessStatus)await Read(
+            () => Consents.CheckAccessQueryAsync(B(consentId.Value), B(consumer.Value), B(provider.Value), (ulong)scopes, At(atBlock)),
+            cancellationToken).ConfigureAwait(false);
+
+    /// <summary>The on-chain state of a consent as of block <paramref name="atBlock"/>.</summary>
+    public async Task<ConsentState> ConsentAsync(ConsentId consentId, ulong atBlock, CancellationToken cancellationToken = default) =>
+        (await Read(() => Consents.ConsentQueryAsync(B(consentId.Value), At(atBlock)), cancellationToken).ConfigureAwait(false)).S;
+
+    /// <summary>
+    /// The <c>ConsentGranted</c> event of a consent (its full terms, as the registry keeps only what every access
+    /// check needs), read from the chain's logs by the indexed consent id; null when the consent was never granted.
+    /// </summary>
+    public async Task<ChainEvent?> FindConsentGrantAsync(ConsentId consentId, CancellationToken cancellationToken = default)
+    {
+        var eventAbi = ABITypedRegistry.GetEvent<ConsentGrantedEventDTO>();
+        var filter = eventAbi.CreateFilterInput(
+            Deployment[LedgerContracts.ConsentRegistry].ToString(),
+            new object[] { B(consentId.Value) },
+            new BlockParameter(new HexBigInteger(Deployment.DeployBlock)),
+            BlockParameter.CreateLatest());
+        var logs = await Read(() => Rpc.Web3.Eth.Filters.GetLogs.SendRequestAsync(filter), cancellationToken).ConfigureAwait(false);
+        var log = logs?.Where(l => l.Removed != true).OrderBy(l => l.BlockNumber.Value).FirstOrDefault();
+        if (log is null)
+        {
+            return null;
+        }
+        var header = await Read(
+            () => Rpc.Web3.Eth.Blocks.GetBlockWithTransactionsHashesByNumber.SendRequestAsync(new BlockParameter(log.BlockNumber)),
+            cancellationToken).ConfigureAwait(false);
+        _decoder ??= new EventDecoder(Deployment);
+        return _decoder.Decode(log, (ulong)header.Timestamp.Value);
+    }
 
     /// <summary>The on-chain state of a consent.</summary>
     public async Task<ConsentState> ConsentAsync(ConsentId consentId, CancellationToken cancellationToken = default) =>

@@ -374,6 +374,8 @@ public sealed class LedgerStore : IDisposable
     /// <summary>Closes the file (a clean checkpoint) and releases the lock.</summary>
     public void Dispose()
     {
+        // Records queued for a group commit are committed first (outside the lock: the queue's commits take it).
+        Records.CloseCommitQueue();
         lock (_gate)
         {
             if (_disposed)

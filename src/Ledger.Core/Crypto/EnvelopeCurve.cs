@@ -6,7 +6,11 @@ using BigInteger = Org.BouncyCastle.Math.BigInteger;
 
 namespace Ledger.Core.Crypto;
 
-/// <summary>secp256k1 arithmetic for envelopes (BouncyCastle), with every input checked before use.</summary>
+/// <summary>
+/// secp256k1 arithmetic for envelopes, with every input checked before use: BouncyCastle checks and decodes, the two
+/// scalar multiplications of every envelope (public key of the ephemeral key, ECDH) run on NBitcoin.Secp256k1 (a
+/// port of libsecp256k1, several times faster); both give the same bytes.
+/// </summary>
 internal static class EnvelopeCurve
 {
     public const int PublicKeyLength = 33;
@@ -46,8 +50,14 @@ internal static class EnvelopeCurve
         return d;
     }
 
-    public static byte[] PublicKeyOf(ReadOnlySpan<byte> privateKey) =>
-        Parameters.G.Multiply(CheckPrivateKey(privateKey)).Normalize().GetEncoded(true);
+    public static byte[] PublicKeyOf(ReadOnlySpan<byte> privateKey)
+    {
+        CheckPrivateKey(privateKey);
+        using var key = NBitcoin.Secp256k1.Context.Instance.CreateECPrivKey(privateKey);
+        var compressed = new byte[PublicKeyLength];
+        key.CreatePubKey().WriteToSpan(true, compressed, out _);
+        return compressed;
+    }
 
     /// <summary>Decodes a compressed point; null when it is not one (wrong length, prefix, or not on the curve).</summary>
     public static ECPoint? TryDecode(ReadOnlySpan<byte> compressed, out string why)
@@ -83,12 +93,22 @@ internal static class EnvelopeCurve
     /// <summary>The x coordinate of d·P, 32 bytes big-endian.</summary>
     public static byte[] SharedSecret(ECPoint publicPoint, BigInteger privateScalar)
     {
-        var shared = publicPoint.Multiply(privateScalar).Normalize();
-        if (shared.IsInfinity)
+        // Both inputs were checked (a point on the curve, a scalar in [1, n − 1]), so the product is never infinity.
+        Span<byte> scalar = stackalloc byte[PrivateKeyLength];
+        var magnitude = privateScalar.ToByteArrayUnsigned();
+        scalar.Clear();
+        magnitude.CopyTo(scalar[(PrivateKeyLength - magnitude.Length)..]);
+        var context = NBitcoin.Secp256k1.Context.Instance;
+        if (!NBitcoin.Secp256k1.ECPubKey.TryCreate(publicPoint.GetEncoded(true), context, out _, out var point) || point is null)
         {
-            throw new CryptographicException("ECDH produced the point at infinity.");
+            throw new CryptographicException("ECDH was given a point that is not on the curve.");
         }
-        return shared.AffineXCoord.GetEncoded();
+        using var key = context.CreateECPrivKey(scalar);
+        CryptographicOperations.ZeroMemory(scalar);
+        CryptographicOperations.ZeroMemory(magnitude);
+        Span<byte> product = stackalloc byte[PublicKeyLength];
+        point.GetSharedPubkey(key).WriteToSpan(true, product, out _);
+        return product[1..].ToArray();
     }
 
     /// <summary>The first 8 bytes of keccak256(compressed public key): names a recipient key without revealing more.</summary>

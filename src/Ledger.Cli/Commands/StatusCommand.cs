@@ -1,0 +1,97 @@
+using System.CommandLine;
+using System.Globalization;
+using Grpc.Core;
+using Grpc.Net.Client;
+using Ledger.Core.Errors;
+using Ledger.Sdk;
+using Spectre.Console;
+using Proto = Ledger.Api.V1;
+
+namespace Ledger.Cli.Commands;
+
+/// <summary>
+/// <c>ledger status</c>: asks every node of the consortium (or the one given with <c>--node</c>) who it is and where
+/// it stands (<c>Node.GetInfo</c>, which needs no signature). Exits 2 when a node cannot be reached.
+/// </summary>
+public sealed class StatusCommand : ICommandGroup
+{
+    /// <inheritdoc/>
+    public Command Build(GlobalOptions globals)
+    {
+        ArgumentNullException.ThrowIfNull(globals);
+        var command = new Command("status", "Show every node of the consortium (or --node): organization, role, chain position, version.");
+        globals.Run(command, async (context, cancellationToken) =>
+        {
+            var targets = context.NodeOption is { } url
+                ? [(Org: (string?)null, Role: (string?)null, Url: CliParse.Url(url, "--node"))]
+                : context.Consortium().Nodes.Select(n => (Org: (string?)n.Org, Role: (string?)n.Role, n.Url)).ToList();
+            var results = await Task.WhenAll(targets.Select(t => AskAsync(t.Org, t.Role, t.Url, cancellationToken))).ConfigureAwait(false);
+            foreach (var failed in results.Where(r => r.Error is not null))
+            {
+                context.Environment.Error.WriteLine($"{failed.Error!.Code}: {failed.Error.Message}");
+            }
+            if (context.Json)
+            {
+                context.WriteJson(new
+                {
+                    nodes = results.Select(r => new
+                    {
+                        org = r.Info?.Organization.Code ?? r.Org,
+                        role = r.Info?.Role ?? r.Role,
+                        url = r.Url,
+                        reachable = r.Info is not null,
+                        chainId = r.Info?.ChainId.ToString(CultureInfo.InvariantCulture),
+                        @operator = r.Info?.Operator.ToString(),
+                        latestBlock = r.Info?.LatestBlock,
+                        indexedBlock = r.Info?.IndexedBlock,
+                        version = r.Info?.Version,
+                        strongMode = r.Info?.StrongMode,
+                        error = r.Error is null ? null : new { code = r.Error.Code, message = r.Error.Message },
+                    }),
+                });
+            }
+            else
+            {
+                var table = CliContext.NewTable("Org", "Role", "URL", "State", "Chain", "Block", "Indexed", "Version", "Strong mode");
+                foreach (var r in results)
+                {
+                    table.AddRow(
+                        Markup.Escape(r.Info?.Organization.Code ?? r.Org ?? "?"),
+                        Markup.Escape(r.Info?.Role ?? r.Role ?? "?"),
+                        Markup.Escape(r.Url),
+                        r.Info is null ? "[red]unreachable[/]" : "[green]ready[/]",
+                        r.Info?.ChainId.ToString(CultureInfo.InvariantCulture) ?? "-",
+                        r.Info?.LatestBlock.ToString(CultureInfo.InvariantCulture) ?? "-",
+                        r.Info?.IndexedBlock.ToString(CultureInfo.InvariantCulture) ?? "-",
+                        Markup.Escape(r.Info?.Version ?? "-"),
+                        r.Info is null ? "-" : r.Info.StrongMode ? "yes" : "no");
+                }
+                context.Console.Write(table);
+            }
+            return results.Any(r => r.Error is not null) ? CliErrors.UnusableInput : CliErrors.Ok;
+        });
+        return command;
+    }
+
+    private sealed record NodeStatus(string? Org, string? Role, string Url, NodeDetails? Info, LedgerException? Error);
+
+    private static async Task<NodeStatus> AskAsync(string? org, string? role, string url, CancellationToken cancellationToken)
+    {
+        using var channel = GrpcChannel.ForAddress(url);
+        try
+        {
+            var info = await new Proto.Node.NodeClient(channel)
+                .GetInfoAsync(new Proto.Empty(), deadline: DateTime.UtcNow.AddSeconds(5), cancellationToken: cancellationToken)
+                .ConfigureAwait(false);
+            return new NodeStatus(org, role, url, NodeDetails.FromProto(info), null);
+        }
+        catch (RpcException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            return new NodeStatus(org, role, url, null, SdkErrors.FromRpc(ex, url));
+        }
+        catch (LedgerException ex)
+        {
+            return new NodeStatus(org, role, url, null, ex);
+        }
+    }
+}

@@ -1,0 +1,202 @@
+using System.CommandLine;
+using System.Diagnostics;
+using Ledger.Chain.Profiles;
+using Ledger.Local;
+using Spectre.Console;
+
+namespace Ledger.Cli.Commands;
+
+/// <summary>
+/// <c>ledger up</c>: starts a local consortium (<see cref="LocalConsortium"/>) — by default a fresh hardhat chain and
+/// the demo's six members — prints its nodes, writes <c>out/consortium.json</c> so other commands reach the nodes by
+/// organization code, and runs until Ctrl-C (or SIGTERM), then stops everything it started.
+/// </summary>
+public sealed class UpCommand : ICommandGroup
+{
+    /// <inheritdoc/>
+    public Command Build(GlobalOptions globals)
+    {
+        ArgumentNullException.ThrowIfNull(globals);
+        var chain = new Option<string>("--chain")
+        {
+            Description = "hardhat (a fresh chain, the default), anvil (kept in --state-file across runs) or rpc (attach to --rpc with --deployment).",
+            HelpName = "KIND",
+        };
+        chain.AcceptOnlyFromAmong("hardhat", "anvil", "rpc");
+        var stateFile = new Option<string?>("--state-file") { Description = "The anvil state file (default WORK-DIR/anvil-state.json).", HelpName = "FILE" };
+        var workDir = new Option<string>("--work-dir")
+        {
+            Description = "Where key stores, node data and logs go (default out/local).",
+            HelpName = "DIR",
+            DefaultValueFactory = _ => Path.Combine("out", "local"),
+        };
+        var strongKdf = new Option<bool>("--strong-kdf") { Description = "Stretch key store passwords with the strong KDF (slower start; the default is fast, for local runs)." };
+        var synthetic = new Option<int>("--synthetic") { Description = "Synthetic taxpayers the tax node generates on its first start.", HelpName = "N" };
+        var strongMode = new Option<bool>("--strong-mode") { Description = "Run the tax node in strong mode (each access recorded on chain before the reply)." };
+
+        var command = new Command("up",
+            "Start a local consortium — chain, key stores, governance admission, one node per member (1 tax, 2 banks, a guarantor, "
+            + "a regulator, an auditor) — write out/consortium.json and run until Ctrl-C. Key store passwords are generated unless "
+            + $"{GlobalOptions.PasswordVariable} is set (set it to sign calls from other terminals).")
+        {
+            chain, stateFile, workDir, strongKdf, synthetic, strongMode,
+        };
+        globals.Run(command, async (context, cancellationToken) =>
+        {
+            var descriptionFile = context.ConsortiumFile;
+            RefuseIfRunning(descriptionFile);
+            var rpc = context.RpcOption;
+            var deployment = context.DeploymentOption;
+            var kind = (context.Get(chain) ?? (rpc is not null ? "rpc" : "hardhat")) switch
+            {
+                "anvil" => ChainKind.Anvil,
+                "rpc" => ChainKind.Rpc,
+                _ => ChainKind.Hardhat,
+            };
+            if (context.Get(synthetic) is < 0 or > 100_000)
+            {
+                throw CliErrors.BadArgument("--synthetic must be between 0 and 100000.");
+            }
+            var password = context.Environment.Variable(GlobalOptions.PasswordVariable);
+            var options = new LocalConsortiumOptions
+            {
+                Chain = kind,
+                RpcUrl = rpc is null ? null : CliParse.Url(rpc, "--rpc"),
+                DeploymentFile = deployment is null ? null : context.Environment.FullPath(deployment),
+                StateFile = context.Get(stateFile) is { } state ? context.Environment.FullPath(state) : null,
+                WorkDir = context.Environment.FullPath(context.Get(workDir)!),
+                KeyStorePassword = string.IsNullOrEmpty(password) ? null : password,
+                StrongKdf = context.Get(strongKdf),
+                TaxSyntheticCount = context.Get(synthetic),
+                Nodes = context.Get(strongMode)
+                    ? LocalConsortiumOptions.DefaultTopology.Select(n => n.Role == Core.Model.Role.TaxBureau ? n with { StrongMode = true } : n).ToList()
+                    : LocalConsortiumOptions.DefaultTopology,
+                Progress = new LineProgress(context),
+            };
+
+            await using var consortium = await LocalConsortium.StartAsync(options, cancellationToken).ConfigureAwait(false);
+            var description = consortium.Describe();
+            description.Save(descriptionFile);
+            if (context.Json)
+            {
+                context.WriteJson(description);
+            }
+            else
+            {
+                PrintTable(context, description, descriptionFile);
+            }
+            await context.Environment.Out.FlushAsync(cancellationToken).ConfigureAwait(false);
+
+            await WatchUntilCancelledAsync(context, consortium, cancellationToken).ConfigureAwait(false);
+
+            context.Progress("stopping the consortium…");
+            await consortium.StopAsync().ConfigureAwait(false);
+            try
+            {
+                // The description points at processes that are gone now; a stale file would only mislead.
+                if (File.Exists(descriptionFile) && ConsortiumDescription.Load(descriptionFile).ProcessId == Environment.ProcessId)
+                {
+                    File.Delete(descriptionFile);
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or Core.Errors.LedgerException)
+            {
+                context.Warn($"{descriptionFile} could not be removed ({ex.Message}); delete it by hand.");
+            }
+            context.Progress("stopped");
+            return CliErrors.Ok;
+        });
+        return command;
+    }
+
+    private static void RefuseIfRunning(string descriptionFile)
+    {
+        if (!File.Exists(descriptionFile))
+        {
+            return;
+        }
+        ConsortiumDescription existing;
+        try
+        {
+            existing = ConsortiumDescription.Load(descriptionFile);
+        }
+        catch (Core.Errors.LedgerException)
+        {
+            return; // unreadable: it is rewritten
+        }
+        if (existing.ProcessId is { } pid && pid != Environment.ProcessId && IsAlive(pid))
+        {
+            throw new Core.Errors.LedgerException(CliErrors.AlreadyRunningCode, Core.Errors.ErrorCategory.FailedPrecondition,
+                $"A local consortium is already running (process {pid}, described in {descriptionFile}); stop it with Ctrl-C in its terminal (or `kill {pid}`) first.");
+        }
+    }
+
+    private static bool IsAlive(int pid)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
+    private static void PrintTable(CliContext context, ConsortiumDescription description, string descriptionFile)
+    {
+        var console = context.Console;
+        console.MarkupLine($"[bold]Local consortium[/] on {Markup.Escape(description.Chain.Kind)} chain {description.Chain.ChainId} at {Markup.Escape(description.Chain.RpcUrl)}");
+        var table = CliContext.NewTable("Org", "Role", "Name", "URL", "Operator", "Log");
+        foreach (var node in description.Nodes)
+        {
+            table.AddRow(Markup.Escape(node.Org), node.Role, Markup.Escape(node.Name), Markup.Escape(node.Url), node.Operator, Markup.Escape(node.Log));
+        }
+        console.Write(table);
+        console.MarkupLine($"Deployment: {Markup.Escape(description.Chain.DeploymentFile)}");
+        console.MarkupLine($"Described in {Markup.Escape(descriptionFile)}; other `ledger` commands find the nodes there.");
+        if (description.KeyStorePassword == "generated")
+        {
+            console.MarkupLine($"[grey]Key store passwords were generated for this run; to sign calls from another terminal, start `ledger up` with {GlobalOptions.PasswordVariable} set and set it there too.[/]");
+        }
+        console.MarkupLine("[bold]Press Ctrl-C to stop.[/]");
+    }
+
+    private static async Task WatchUntilCancelledAsync(CliContext context, LocalConsortium consortium, CancellationToken cancellationToken)
+    {
+        var reported = new HashSet<string>(StringComparer.Ordinal);
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+            foreach (var node in consortium.Nodes.Where(n => !n.IsRunning))
+            {
+                if (reported.Add(node.Spec.Org))
+                {
+                    context.Warn($"the node {node.Spec.Org} has stopped; its log is {node.LogFile}.");
+                }
+            }
+        }
+    }
+
+    /// <summary>Progress reported synchronously, in order (Progress&lt;T&gt; would post to the thread pool).</summary>
+    private sealed class LineProgress(CliContext context) : IProgress<string>
+    {
+        private readonly object _gate = new();
+
+        public void Report(string value)
+        {
+            lock (_gate)
+            {
+                context.Progress(value);
+            }
+        }
+    }
+}

@@ -1,0 +1,61 @@
+using System.Collections.Frozen;
+using Ledger.Core.Model;
+
+namespace Ledger.Node.Hosting.Auth;
+
+/// <summary>Who may call a method.</summary>
+/// <param name="Roles">The consortium roles allowed (empty with <paramref name="Public"/>: anyone).</param>
+/// <param name="Public">No signed request needed (a signed one is still checked, and then the caller is known).</param>
+/// <param name="OwnOrganizationOnly">Only operators of the node's own organization.</param>
+/// <param name="RecordsRefusals">A refused call is recorded as a refusal record (data requests).</param>
+public sealed record MethodPolicy(IReadOnlySet<Role> Roles, bool Public = false, bool OwnOrganizationOnly = false, bool RecordsRefusals = false)
+{
+    /// <summary>A readable list of the allowed roles.</summary>
+    public string Describe() => Public ? "anyone" : string.Join(" or ", Roles.Order().Select(r => r.Word()));
+}
+
+/// <summary>
+/// The one table of who may call what (docs/nodes.md, "Allowed roles"). A method missing from the table is refused
+/// (fail closed), so a new service is unreachable until its line is added here.
+/// </summary>
+public static class AccessPolicy
+{
+    private static readonly Role[] AnyMember = [Role.TaxBureau, Role.Bank, Role.Guarantor, Role.Auditor, Role.Regulator];
+
+    private static readonly MethodPolicy PublicMethod = new(new HashSet<Role>(), Public: true);
+
+    private static MethodPolicy Roles(params Role[] roles) => new(roles.ToHashSet());
+
+    /// <summary>Method full name (<c>/package.Service/Method</c>) → policy.</summary>
+    public static FrozenDictionary<string, MethodPolicy> Table { get; } = new Dictionary<string, MethodPolicy>(StringComparer.Ordinal)
+    {
+        // Infrastructure: health and reflection answer anyone (they reveal nothing beyond the API itself).
+        ["/grpc.health.v1.Health/Check"] = PublicMethod,
+        ["/grpc.health.v1.Health/Watch"] = PublicMethod,
+        ["/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo"] = PublicMethod,
+        ["/grpc.reflection.v1.ServerReflection/ServerReflectionInfo"] = PublicMethod,
+
+        // Every node.
+        ["/ledger.v1.Node/GetInfo"] = PublicMethod,
+        ["/ledger.v1.Consent/PrepareConsent"] = Roles(AnyMember),
+        ["/ledger.v1.Consent/SubmitConsent"] = Roles(AnyMember),
+        ["/ledger.v1.Consent/RevokeConsent"] = Roles(AnyMember),
+        ["/ledger.v1.Consent/NarrowConsent"] = Roles(AnyMember),
+        ["/ledger.v1.Consent/PrepareRevocation"] = Roles(AnyMember),
+        ["/ledger.v1.Consent/PrepareNarrowing"] = Roles(AnyMember),
+        ["/ledger.v1.Consent/GetConsent"] = Roles(AnyMember),
+        ["/ledger.v1.Consent/ListConsents"] = Roles(AnyMember),
+        ["/ledger.v1.RecordExport/ExportRecords"] = Roles(Role.Auditor, Role.Regulator),
+
+        // Tax node.
+        ["/ledger.v1.DataExchange/FetchReport"] = Roles(Role.Bank, Role.Guarantor) with { RecordsRefusals = true },
+        ["/ledger.v1.TaxAdmin/BindEnterprise"] = Roles(Role.TaxBureau) with { OwnOrganizationOnly = true },
+        ["/ledger.v1.TaxAdmin/ImportTaxData"] = Roles(Role.TaxBureau) with { OwnOrganizationOnly = true },
+        ["/ledger.v1.TaxAdmin/GenerateSyntheticData"] = Roles(Role.TaxBureau) with { OwnOrganizationOnly = true },
+        ["/ledger.v1.TaxAdmin/UpdateRating"] = Roles(Role.TaxBureau) with { OwnOrganizationOnly = true },
+        ["/ledger.v1.TaxAdmin/ListEnterprises"] = Roles(Role.TaxBureau) with { OwnOrganizationOnly = true },
+    }.ToFrozenDictionary(StringComparer.Ordinal);
+
+    /// <summary>The policy of a method, or null when the method is not in the table.</summary>
+    public static MethodPolicy? For(string method) => Table.GetValueOrDefault(method);
+}

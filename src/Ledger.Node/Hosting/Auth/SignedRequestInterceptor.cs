@@ -1,0 +1,247 @@
+using System.Globalization;
+using Google.Protobuf;
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using Ledger.Core.Auth;
+using Ledger.Core.Errors;
+using Ledger.Core.Model;
+using Ledger.Core.Primitives;
+using Ledger.Core.Records;
+using Ledger.Sdk.Crypto;
+using Microsoft.Extensions.Logging;
+
+namespace Ledger.Node.Hosting.Auth;
+
+/// <summary>
+/// Records a refused call of a method whose refusals are kept (<see cref="MethodPolicy.RecordsRefusals"/>): accepts a
+/// refusal record durably and returns its hash. The tax node registers one for data requests.
+/// </summary>
+public interface IRefusalRecorder
+{
+    /// <summary>Records that <paramref name="request"/> of <paramref name="method"/> from <paramref name="claimedCaller"/> was refused.</summary>
+    Task<Hash32> RecordAsync(string method, object request, OrgId claimedCaller, RefusalReason reason, ulong block);
+}
+
+/// <summary>
+/// Authenticates every call as a <see cref="SignedRequest"/> and applies the <see cref="AccessPolicy"/> table: recovers
+/// the signing account from the EIP-712 <c>LedgerRequest</c> (method, keccak256 of the request's protobuf bytes, this
+/// node's organization as audience, the claimed caller organization, time, nonce), asks the chain which member the
+/// account operates as of the latest block (cached per block), and refuses a stale time (±120 s), a reused nonce, an
+/// account that operates another organization, an inactive member or a role the method does not allow — each with
+/// PERMISSION_DENIED, a sentence, and its LEDGER-15xx code. The caller is then available as
+/// <see cref="CallerContext.Caller"/>.
+/// </summary>
+public sealed class SignedRequestInterceptor : Interceptor
+{
+    /// <summary>How far a request's time may be from the node's clock.</summary>
+    public static readonly TimeSpan Window = TimeSpan.FromSeconds(120);
+
+    private readonly NodeContext _node;
+    private readonly IRefusalRecorder? _refusals;
+    private readonly ILogger<SignedRequestInterceptor> _logger;
+    private readonly TimeProvider _time;
+
+    /// <summary>Creates the interceptor (one per node).</summary>
+    public SignedRequestInterceptor(NodeContext node, IServiceProvider services, ILogger<SignedRequestInterceptor> logger, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        _node = node;
+        _refusals = services.GetService(typeof(IRefusalRecorder)) as IRefusalRecorder;
+        _logger = logger;
+        _time = time ?? TimeProvider.System;
+    }
+
+    /// <inheritdoc/>
+    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
+        TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+    {
+        ArgumentNullException.ThrowIfNull(continuation);
+        await AuthorizeAsync(request, context).ConfigureAwait(false);
+        return await continuation(request, context).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public override async Task ServerStreamingServerHandler<TRequest, TResponse>(
+        TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        ArgumentNullException.ThrowIfNull(continuation);
+        await AuthorizeAsync(request, context).ConfigureAwait(false);
+        await continuation(request, responseStream, context).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>Client streams carry no single body to sign: only public methods (reflection) may use them.</remarks>
+    public override Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(
+        IAsyncStreamReader<TRequest> requestStream, ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        ArgumentNullException.ThrowIfNull(continuation);
+        RequirePublic(context);
+        return continuation(requestStream, context);
+    }
+
+    /// <inheritdoc/>
+    public override Task DuplexStreamingServerHandler<TRequest, TResponse>(
+        IAsyncStreamReader<TRequest> requestStream, IServerStreamWriter<TResponse> responseStream, ServerCallContext context,
+        DuplexStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        ArgumentNullException.ThrowIfNull(continuation);
+        RequirePublic(context);
+        return continuation(requestStream, responseStream, context);
+    }
+
+    private static void RequirePublic(ServerCallContext context)
+    {
+        if (AccessPolicy.For(context.Method) is not { Public: true })
+        {
+            throw NotServed(context.Method);
+        }
+    }
+
+    private static LedgerException NotServed(string method) => new(
+        NodeErrors.NotServedCode, ErrorCategory.PermissionDenied,
+        $"{method} is not open to callers of this node; check the method name and the node's role (docs/nodes.md, 'Allowed roles').");
+
+    private async Task AuthorizeAsync<TRequest>(TRequest request, ServerCallContext context)
+        where TRequest : class
+    {
+        var method = context.Method;
+        var policy = AccessPolicy.For(method) ?? throw NotServed(method);
+        var headers = context.RequestHeaders;
+        var orgText = headers.GetValue(SignedRequest.Headers.Org);
+        var signatureText = headers.GetValue(SignedRequest.Headers.Signature);
+        if (policy.Public && orgText is null && signatureText is null)
+        {
+            return; // an anonymous call of a public method
+        }
+
+        var block = _node.Head.Latest.Number;
+        var claimed = TryOrg(orgText);
+        try
+        {
+            var caller = await AuthenticateAsync(request, method, headers, orgText, signatureText, block).ConfigureAwait(false);
+            if (!policy.Public)
+            {
+                if (!policy.Roles.Contains(caller.Role))
+                {
+                    throw new RefusalFailure(RefusalReason.WrongRole, new LedgerException(NodeErrors.WrongRoleCode, ErrorCategory.PermissionDenied,
+                        $"{caller.Org.Code} is a {caller.Role.Word()} member, and {method} is open to {policy.Describe()} members only."));
+                }
+                if (policy.OwnOrganizationOnly && caller.Org != _node.Organization)
+                {
+                    throw new RefusalFailure(RefusalReason.WrongRole, new LedgerException(NodeErrors.NotOwnOrganizationCode, ErrorCategory.PermissionDenied,
+                        $"{method} is open to operators of {_node.Organization.Code} only, and the caller acts for {caller.Org.Code}."));
+                }
+            }
+            context.UserState[CallerContext.Key] = caller;
+        }
+        catch (RefusalFailure failure)
+        {
+            NodeLog.Refused(_logger, method, claimed?.Code ?? "(unknown)", failure.Error.Code, failure.Error.Message);
+            if (policy.RecordsRefusals && _refusals is not null)
+            {
+                var hash = await _refusals.RecordAsync(method, request, claimed ?? default, failure.Reason, block).ConfigureAwait(false);
+                throw new RequestRefusedException(failure.Error, hash);
+            }
+            throw failure.Error;
+        }
+    }
+
+    private async Task<CallerIdentity> AuthenticateAsync<TRequest>(
+        TRequest request, string method, Metadata headers, string? orgText, string? signatureText, ulong block)
+        where TRequest : class
+    {
+        var timestampText = headers.GetValue(SignedRequest.Headers.Timestamp);
+        var nonceText = headers.GetValue(SignedRequest.Headers.Nonce);
+        if (orgText is null || signatureText is null || timestampText is null || nonceText is null)
+        {
+            throw Bad(NodeErrors.UnsignedCode,
+                $"{method} needs a signed request: the metadata {SignedRequest.Headers.Org}, {SignedRequest.Headers.Timestamp}, {SignedRequest.Headers.Nonce} and {SignedRequest.Headers.Signature} (use the Ledger SDK, which signs every call).");
+        }
+        var org = TryOrg(orgText) ?? throw Bad(NodeErrors.MalformedSignatureCode, $"The {SignedRequest.Headers.Org} metadata '{Clip(orgText)}' is not an organization code.");
+        if (!ulong.TryParse(timestampText, NumberStyles.None, CultureInfo.InvariantCulture, out var timestamp))
+        {
+            throw Bad(NodeErrors.MalformedSignatureCode, $"The {SignedRequest.Headers.Timestamp} metadata '{Clip(timestampText)}' is not unix milliseconds.");
+        }
+        if (nonceText.Length != 66 || !Hash32.TryParse(nonceText, out var nonce))
+        {
+            throw Bad(NodeErrors.MalformedSignatureCode, $"The {SignedRequest.Headers.Nonce} metadata is not 0x followed by 64 hex digits.");
+        }
+        var signature = signatureText.Length == 132 && signatureText.StartsWith("0x", StringComparison.Ordinal) ? TryHex(signatureText.AsSpan(2)) : null;
+        if (signature is null)
+        {
+            throw Bad(NodeErrors.MalformedSignatureCode, $"The {SignedRequest.Headers.Signature} metadata is not 0x followed by a 65-byte signature in hex.");
+        }
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        var skew = Math.Abs(now - (long)Math.Min(timestamp, long.MaxValue));
+        if (skew > Window.TotalMilliseconds)
+        {
+            throw Bad(NodeErrors.StaleRequestCode,
+                $"The request was signed {skew / 1000} s away from this node's clock (at most {Window.TotalSeconds:0} s is accepted); check the caller's clock and send it again.");
+        }
+
+        var body = request is IMessage message ? message.ToByteArray() : [];
+        var digest = SignedRequest.Digest(_node.RequestDomain, method, body, _node.Organization, org, timestamp, nonce);
+        var account = Secp256k1Fast.Recover(digest, signature)
+            ?? throw Bad(NodeErrors.BadSignatureCode, "The request's signature is malformed (not a low-s secp256k1 signature); sign it with the Ledger SDK.");
+        var standing = await _node.Membership.OperatorAsync(account, block).ConfigureAwait(false);
+        if (standing.Org.Value.IsZero)
+        {
+            throw new RefusalFailure(RefusalReason.NotAMember, new LedgerException(NodeErrors.NotAMemberCode, ErrorCategory.PermissionDenied,
+                $"The request is signed by account {account}, which operates no consortium member (as of block {block}); "
+                + $"only operators of members may call {method}. If the caller is {org.Code}, check that it signs with its registered operator key and for this node ({_node.Organization.Code}) on this chain."));
+        }
+        if (standing.Org != org)
+        {
+            throw Bad(NodeErrors.BadSignatureCode,
+                $"The request claims to come from {org.Code}, but it is signed by account {account}, an operator of {standing.Org.Code}; sign with an operator key of the organization you act for.");
+        }
+        if (standing.Status != MemberStatus.Active)
+        {
+            throw new RefusalFailure(RefusalReason.NotAMember, new LedgerException(NodeErrors.NotAMemberCode, ErrorCategory.PermissionDenied,
+                $"{org.Code} is {standing.Status.ToString().ToLowerInvariant()} in the consortium (as of block {block}), so it may not call {method}; the governors must reinstate it first."));
+        }
+        if (!_node.Nonces.TryUse(nonce, now))
+        {
+            throw Bad(NodeErrors.ReplayCode, $"The request's nonce {nonce.ToShortString()} was used before: a signed request is accepted once. Send a newly signed request.");
+        }
+        return new CallerIdentity(org, standing.Role, account, block);
+    }
+
+    private static RefusalFailure Bad(string code, string sentence) =>
+        new(RefusalReason.BadRequestSignature, new LedgerException(code, ErrorCategory.PermissionDenied, sentence));
+
+    private static OrgId? TryOrg(string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return null;
+        }
+        try
+        {
+            return OrgId.Parse(text);
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+
+    private static byte[]? TryHex(ReadOnlySpan<char> hex)
+    {
+        var bytes = new byte[hex.Length / 2];
+        return Convert.FromHexString(hex, bytes, out _, out var written) == System.Buffers.OperationStatus.Done && written == bytes.Length ? bytes : null;
+    }
+
+    private static string Clip(string text) => text.Length <= 40 ? text : text[..40] + "…";
+
+    /// <summary>An authentication failure with the refusal reason it is recorded under.</summary>
+    private sealed class RefusalFailure(RefusalReason reason, LedgerException error) : Exception(error.Message)
+    {
+        public RefusalReason Reason { get; } = reason;
+        public LedgerException Error { get; } = error;
+    }
+}

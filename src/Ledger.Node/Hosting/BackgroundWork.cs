@@ -1,0 +1,83 @@
+using Ledger.Chain.Indexing;
+using Ledger.Core.Errors;
+using Ledger.Store.Anchoring;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Ledger.Node.Hosting;
+
+/// <summary>Polls the chain head at the profile's interval.</summary>
+internal sealed class ChainHeadService(NodeContext node, ILogger<ChainHeadService> logger) : BackgroundService
+{
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => node.Head.RunAsync(node.PollInterval, logger, stoppingToken);
+}
+
+/// <summary>
+/// Feeds the store's audit index from the chain's events (every contract of the deployment), from its checkpoint on;
+/// a failure is logged and retried with backoff — the checkpoint makes it resume without loss or duplicates.
+/// </summary>
+internal sealed class IndexerService(NodeContext node, ILogger<IndexerService> logger, ILoggerFactory loggers) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var indexer = new EventIndexer(
+            node.Chain.Rpc, node.Deployment, node.Store.Checkpoints, node.Store.Audit,
+            new IndexerOptions
+            {
+                Name = "ledger-events",
+                FinalityDepth = node.Chain.Profile.EffectiveFinalityDepth,
+                PollInterval = node.PollInterval,
+            },
+            loggers.CreateLogger("Ledger.Chain.Indexer"));
+        var delay = TimeSpan.FromMilliseconds(250);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await indexer.RunAsync(stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+#pragma warning disable CA1031 // the indexer must survive any failure: its checkpoint makes a retry safe
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                NodeLog.IndexerFailed(logger, (ex as LedgerException)?.Code ?? ex.GetType().Name, ex.Message, (long)delay.TotalMilliseconds);
+                await Task.Delay(delay, stoppingToken).ConfigureAwait(false);
+                delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 30_000));
+            }
+        }
+    }
+}
+
+/// <summary>Runs the store's anchor batcher for the node's lifetime (it resumes unfinished batches first).</summary>
+internal sealed class AnchorService(NodeContext node, ILogger<AnchorBatcher> logger) : IHostedService, IAsyncDisposable
+{
+    private AnchorBatcher? _batcher;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _batcher = new AnchorBatcher(node.Store, node.AnchorChain, node.BatcherOptions, logger);
+        _batcher.Start();
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_batcher is not null)
+        {
+            await _batcher.StopAsync().ConfigureAwait(false);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_batcher is not null)
+        {
+            await _batcher.DisposeAsync().ConfigureAwait(false);
+            _batcher = null;
+        }
+    }
+}

@@ -1,0 +1,140 @@
+using Ledger.Core.Model;
+
+namespace Ledger.Node.Hosting;
+
+/// <summary>What a node does in the consortium; chosen by configuration (<c>Ledger:Node:Role</c>).</summary>
+public enum NodeRole
+{
+    /// <summary>税务局: holds tax data and serves it under consent.</summary>
+    Tax,
+    /// <summary>银行: fetches data under consent, decides and lends.</summary>
+    Bank,
+    /// <summary>担保机构: guarantees loans.</summary>
+    Guarantor,
+    /// <summary>监管: runs the risk-compensation fund.</summary>
+    Regulator,
+    /// <summary>审计: reads and verifies everything.</summary>
+    Auditor,
+}
+
+/// <summary>Conversions between the node's configured role and the consortium's on-chain role.</summary>
+public static class NodeRoles
+{
+    /// <summary>The consortium role of a node role.</summary>
+    public static Role ToChainRole(this NodeRole role) => role switch
+    {
+        NodeRole.Tax => Role.TaxBureau,
+        NodeRole.Bank => Role.Bank,
+        NodeRole.Guarantor => Role.Guarantor,
+        NodeRole.Regulator => Role.Regulator,
+        NodeRole.Auditor => Role.Auditor,
+        _ => Role.None,
+    };
+
+    /// <summary>The configuration word of a role (tax, bank, guarantor, regulator, auditor).</summary>
+    public static string Word(this NodeRole role) => role.ToString().ToLowerInvariant();
+
+    /// <summary>The configuration word of a consortium role.</summary>
+    public static string Word(this Role role) => role switch
+    {
+        Role.TaxBureau => "tax",
+        Role.Bank => "bank",
+        Role.Guarantor => "guarantor",
+        Role.Regulator => "regulator",
+        Role.Auditor => "auditor",
+        _ => "none",
+    };
+}
+
+/// <summary>
+/// A node's configuration, bound from section <c>Ledger:Node</c> of appsettings.json and the environment
+/// (<c>Ledger__Node__Role=bank</c>). Checked at start by <see cref="LedgerNodeOptionsValidator"/>; a bad value stops
+/// the node with one sentence saying what to fix (exit code 2). The full list is in docs/nodes.md.
+/// </summary>
+public sealed class LedgerNodeOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string Section = "Ledger:Node";
+
+    /// <summary>The organization code this node serves (e.g. <c>tax.liuzhou</c>); must be an active member on chain.</summary>
+    public string Org { get; set; } = "";
+
+    /// <summary>The node's role; must be the organization's role on chain.</summary>
+    public NodeRole? Role { get; set; }
+
+    /// <summary>Folder of the node's files: <c>ledger.db</c> (records, outbox, audit index, journal) and role data.</summary>
+    public string DataDir { get; set; } = "";
+
+    /// <summary>Where the node listens: <c>http://HOST:PORT</c>, plaintext HTTP/2 (h2c); keep it on loopback or a private network.</summary>
+    public string Listen { get; set; } = "http://127.0.0.1:7100";
+
+    /// <summary>The encrypted key store (operator key and encryption key), made with <c>ledger-node keys init</c>.</summary>
+    public string KeyStoreFile { get; set; } = "";
+
+    /// <summary>The name of the environment variable that holds the key store's password.</summary>
+    public string KeyStorePasswordEnv { get; set; } = Sdk.Keys.NodeKeyStore.DefaultPasswordVariable;
+
+    /// <summary>The chain the node works on.</summary>
+    public NodeChainOptions Chain { get; set; } = new();
+
+    /// <summary>Tax node: record every access on chain too (one transaction per access, awaited before the reply).</summary>
+    public bool StrongMode { get; set; }
+
+    /// <summary>How records are batched for anchoring.</summary>
+    public NodeBatcherOptions Batcher { get; set; } = new();
+
+    /// <summary>Tax node settings.</summary>
+    public NodeTaxOptions Tax { get; set; } = new();
+
+    /// <summary>Bank node settings.</summary>
+    public NodeBankOptions Bank { get; set; } = new();
+}
+
+/// <summary>The chain a node works on (<c>Ledger:Node:Chain</c>): any JSON-RPC endpoint plus the deployment file.</summary>
+public sealed class NodeChainOptions
+{
+    /// <summary>The JSON-RPC endpoint, e.g. <c>http://127.0.0.1:8545</c>.</summary>
+    public string RpcUrl { get; set; } = "";
+
+    /// <summary>The deployment file written when the contracts were deployed (<c>deployments/&lt;network&gt;.json</c>).</summary>
+    public string DeploymentFile { get; set; } = "";
+
+    /// <summary>Blocks on top of a transaction before it counts as final (default 0 on a local chain, 2 on a consortium).</summary>
+    public ulong? FinalityDepth { get; set; }
+
+    /// <summary>How often the node polls for new blocks and receipts (default 1 s; 100 ms suits a local chain).</summary>
+    public TimeSpan? PollInterval { get; set; }
+}
+
+/// <summary>Anchor batching (<c>Ledger:Node:Batcher</c>).</summary>
+public sealed class NodeBatcherOptions
+{
+    /// <summary>A batch is anchored as soon as this many records wait (1–65,536).</summary>
+    public int MaxBatch { get; set; } = 256;
+
+    /// <summary>…or when the oldest waiting record is this many milliseconds old.</summary>
+    public int MaxWaitMs { get; set; } = 5000;
+}
+
+/// <summary>Tax node settings (<c>Ledger:Node:Tax</c>).</summary>
+public sealed class NodeTaxOptions
+{
+    /// <summary>
+    /// The bureau's secret salt of credit-code hashes (32 bytes, hex): <c>keccak256(abi.encode(salt, code))</c> is what
+    /// the chain sees. Keep it secret and never change it (every binding and consent names the salted hash).
+    /// </summary>
+    public string Salt { get; set; } = "";
+
+    /// <summary>Taxpayers to generate on first start when the tax data is empty (0: none).</summary>
+    public int SyntheticCount { get; set; }
+
+    /// <summary>The seed of the synthetic data.</summary>
+    public int SyntheticSeed { get; set; } = 1;
+}
+
+/// <summary>Bank node settings (<c>Ledger:Node:Bank</c>).</summary>
+public sealed class NodeBankOptions
+{
+    /// <summary>The product table (JSON, docs/domain.md); empty: <c>ProductTable.Default</c>.</summary>
+    public string ProductTable { get; set; } = "";
+}

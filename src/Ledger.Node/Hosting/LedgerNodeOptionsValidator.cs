@@ -1,0 +1,127 @@
+using Ledger.Core.Model;
+using Ledger.Core.Primitives;
+using Microsoft.Extensions.Options;
+
+namespace Ledger.Node.Hosting;
+
+/// <summary>
+/// Checks a node's configuration before anything starts. Each failure is one sentence naming the setting (as an
+/// environment variable too) and what to put there.
+/// </summary>
+public sealed class LedgerNodeOptionsValidator : IValidateOptions<LedgerNodeOptions>
+{
+    /// <inheritdoc/>
+    public ValidateOptionsResult Validate(string? name, LedgerNodeOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var failures = new List<string>();
+        void Fail(string sentence) => failures.Add(sentence);
+
+        if (string.IsNullOrWhiteSpace(options.Org))
+        {
+            Fail("Ledger:Node:Org is not set; set it to the organization code this node serves, e.g. Ledger__Node__Org=tax.liuzhou.");
+        }
+        else
+        {
+            try
+            {
+                _ = OrgId.FromCode(options.Org);
+            }
+            catch (ArgumentException)
+            {
+                Fail($"Ledger:Node:Org '{options.Org}' is not an organization code; use 1 to 31 printable ASCII characters without spaces, e.g. bank.ccb.");
+            }
+        }
+        if (options.Role is null)
+        {
+            Fail("Ledger:Node:Role is not set; set it to tax, bank, guarantor, regulator or auditor (e.g. Ledger__Node__Role=bank).");
+        }
+        if (string.IsNullOrWhiteSpace(options.DataDir))
+        {
+            Fail("Ledger:Node:DataDir is not set; set it to the folder where the node keeps its store, e.g. Ledger__Node__DataDir=data/tax.");
+        }
+        if (!TryParseListen(options.Listen, out _, out _))
+        {
+            Fail($"Ledger:Node:Listen '{options.Listen}' is not an address the node can listen on; use http://HOST:PORT with an IP address or localhost, e.g. http://127.0.0.1:7101.");
+        }
+        if (string.IsNullOrWhiteSpace(options.KeyStoreFile))
+        {
+            Fail("Ledger:Node:KeyStoreFile is not set; create a key store with `ledger-node keys init --file FILE` and set Ledger__Node__KeyStoreFile=FILE.");
+        }
+        if (string.IsNullOrWhiteSpace(options.KeyStorePasswordEnv))
+        {
+            Fail("Ledger:Node:KeyStorePasswordEnv is empty; name the environment variable that holds the key store password (default LEDGER_KEYSTORE_PASSWORD).");
+        }
+        if (string.IsNullOrWhiteSpace(options.Chain.RpcUrl))
+        {
+            Fail("Ledger:Node:Chain:RpcUrl is not set; set it to the chain node's JSON-RPC address, e.g. Ledger__Node__Chain__RpcUrl=http://127.0.0.1:8545.");
+        }
+        else if (!Uri.TryCreate(options.Chain.RpcUrl, UriKind.Absolute, out var rpc) || (rpc.Scheme != Uri.UriSchemeHttp && rpc.Scheme != Uri.UriSchemeHttps))
+        {
+            Fail($"Ledger:Node:Chain:RpcUrl '{options.Chain.RpcUrl}' is not an http(s) URL such as http://127.0.0.1:8545.");
+        }
+        if (string.IsNullOrWhiteSpace(options.Chain.DeploymentFile))
+        {
+            Fail("Ledger:Node:Chain:DeploymentFile is not set; set it to the deployments/<network>.json written when the contracts were deployed.");
+        }
+        if (options.Chain.FinalityDepth > 64)
+        {
+            Fail($"Ledger:Node:Chain:FinalityDepth {options.Chain.FinalityDepth} is too deep; use 0 to 64 blocks (2 suits a QBFT consortium).");
+        }
+        if (options.Chain.PollInterval is { } poll && (poll <= TimeSpan.Zero || poll > TimeSpan.FromMinutes(1)))
+        {
+            Fail($"Ledger:Node:Chain:PollInterval {poll} is outside (0, 1 minute]; use e.g. 00:00:01.");
+        }
+        if (options.Batcher.MaxBatch is < 1 or > 65_536)
+        {
+            Fail($"Ledger:Node:Batcher:MaxBatch {options.Batcher.MaxBatch} is outside 1..65536.");
+        }
+        if (options.Batcher.MaxWaitMs is < 0 or > 86_400_000)
+        {
+            Fail($"Ledger:Node:Batcher:MaxWaitMs {options.Batcher.MaxWaitMs} is outside 0..86400000 (one day).");
+        }
+        if (options.Role == NodeRole.Tax)
+        {
+            if (!Hash32.TryParse(NormalizeHex(options.Tax.Salt), out var salt) || salt.IsZero)
+            {
+                Fail("Ledger:Node:Tax:Salt is not 32 bytes of hex; a tax node needs its secret credit-code salt, e.g. Ledger__Node__Tax__Salt=0x…(64 hex digits), and must keep it for good.");
+            }
+            if (options.Tax.SyntheticCount is < 0 or > 100_000)
+            {
+                Fail($"Ledger:Node:Tax:SyntheticCount {options.Tax.SyntheticCount} is outside 0..100000.");
+            }
+        }
+        if (options.StrongMode && options.Role is not null && options.Role != NodeRole.Tax)
+        {
+            Fail("Ledger:Node:StrongMode is for tax nodes only (it records each data access on chain); remove it from this node's configuration.");
+        }
+        if (options.Role == NodeRole.Bank && !string.IsNullOrWhiteSpace(options.Bank.ProductTable) && !File.Exists(options.Bank.ProductTable))
+        {
+            Fail($"Ledger:Node:Bank:ProductTable '{options.Bank.ProductTable}' does not exist; point it at the bank's product table JSON, or remove it to use the default table.");
+        }
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    /// <summary>The salt as 0x-prefixed hex.</summary>
+    internal static string NormalizeHex(string? hex) =>
+        string.IsNullOrWhiteSpace(hex) ? "" : hex.StartsWith("0x", StringComparison.OrdinalIgnoreCase) ? hex.Trim() : "0x" + hex.Trim();
+
+    /// <summary>Parses <c>http://HOST:PORT</c> (HOST an IP address or localhost).</summary>
+    internal static bool TryParseListen(string? listen, out string host, out int port)
+    {
+        host = "";
+        port = 0;
+        if (!Uri.TryCreate(listen, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttp || uri.IsDefaultPort && !listen!.Contains(":80", StringComparison.Ordinal))
+        {
+            return false;
+        }
+        if (uri.AbsolutePath != "/" || !string.IsNullOrEmpty(uri.Query))
+        {
+            return false;
+        }
+        host = uri.Host;
+        port = uri.Port;
+        return port is > 0 and <= 65535
+            && (host == "localhost" || System.Net.IPAddress.TryParse(host.Trim('[', ']'), out _));
+    }
+}

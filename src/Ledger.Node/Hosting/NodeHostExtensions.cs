@@ -1,0 +1,145 @@
+using System.Net;
+using System.Net.Sockets;
+using Ledger.Core.Errors;
+using Ledger.Node.Alerts;
+using Ledger.Node.Hosting.Auth;
+using Ledger.Node.Services;
+using Ledger.Node.Tax;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+
+namespace Ledger.Node.Hosting;
+
+/// <summary>
+/// The node host's setup in one place: configuration and its validation, the node's context and background work
+/// (chain head, event indexer, anchor batcher), gRPC with the error and signed-request interceptors, health and
+/// reflection, Kestrel on the configured HTTP/2 endpoint, and the services of the configured role.
+/// </summary>
+public static class NodeHostExtensions
+{
+    /// <summary>Largest request any method accepts, except the tax data import.</summary>
+    public const int MaxRequestBytes = 1024 * 1024;
+
+    /// <summary>Largest tax data import.</summary>
+    public const int MaxImportBytes = 64 * 1024 * 1024;
+
+    /// <summary>Registers everything a node needs.</summary>
+    public static WebApplicationBuilder AddLedgerNode(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        services.AddOptions<LedgerNodeOptions>().Bind(builder.Configuration.GetSection(LedgerNodeOptions.Section));
+        services.AddSingleton<IValidateOptions<LedgerNodeOptions>, LedgerNodeOptionsValidator>();
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<NodeContext>();
+
+        services.AddSingleton<ErrorInterceptor>();
+        services.AddSingleton<SignedRequestInterceptor>();
+        services.AddGrpc(grpc =>
+        {
+            // The first interceptor is the outermost: errors raised while authenticating are mapped too.
+            grpc.Interceptors.Add<ErrorInterceptor>();
+            grpc.Interceptors.Add<SignedRequestInterceptor>();
+            grpc.MaxReceiveMessageSize = MaxRequestBytes;
+            grpc.EnableDetailedErrors = false;
+        }).AddServiceOptions<TaxAdminService>(o => o.MaxReceiveMessageSize = MaxImportBytes);
+        services.AddGrpcReflection();
+        services.AddGrpcHealthChecks().AddCheck<NodeHealthCheck>("ledger-node");
+
+        services.AddHostedService<ChainHeadService>();
+        services.AddHostedService<IndexerService>();
+        services.AddHostedService<AnchorService>();
+
+        // Role parts. Registering them on every node is harmless (they are only reached through the role's services).
+        services.AddSingleton<IAlertPublisher, NullAlertPublisher>();
+        services.AddSingleton<ConsentGate>();
+        services.AddSingleton<DataExchangeProcessor>();
+        services.AddSingleton<IRefusalRecorder>(sp => sp.GetRequiredService<DataExchangeProcessor>());
+
+        builder.WebHost.ConfigureKestrel((context, kestrel) =>
+        {
+            var listen = context.Configuration[$"{LedgerNodeOptions.Section}:Listen"] ?? new LedgerNodeOptions().Listen;
+            if (!LedgerNodeOptionsValidator.TryParseListen(listen, out var host, out var port))
+            {
+                return; // reported by the options validator before the server starts
+            }
+            void Http2(ListenOptions o) => o.Protocols = HttpProtocols.Http2;
+            if (host == "localhost")
+            {
+                kestrel.ListenLocalhost(port, Http2);
+            }
+            else
+            {
+                kestrel.Listen(IPAddress.Parse(host.Trim('[', ']')), port, Http2);
+            }
+        });
+        return builder;
+    }
+
+    /// <summary>Maps the services every node serves and those of its role.</summary>
+    public static WebApplication MapLedgerNode(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.MapGrpcService<NodeService>();
+        app.MapGrpcService<ConsentService>();
+        app.MapGrpcService<RecordExportService>();
+        app.MapGrpcHealthChecksService();
+        app.MapGrpcReflectionService();
+
+        var role = Enum.TryParse<NodeRole>(app.Configuration[$"{LedgerNodeOptions.Section}:Role"], ignoreCase: true, out var r) ? r : (NodeRole?)null;
+        switch (role)
+        {
+            case NodeRole.Tax:
+                app.MapGrpcService<DataExchangeService>();
+                app.MapGrpcService<TaxAdminService>();
+                break;
+            default:
+                // Bank, guarantor, regulator and auditor services are mapped here as they are built.
+                break;
+        }
+        return app;
+    }
+
+    /// <summary>
+    /// Initializes the node (exit code 2 with one sentence on stderr when its configuration, keys, chain or membership
+    /// are wrong), then serves until stopped. Returns the process exit code.
+    /// </summary>
+    public static async Task<int> RunLedgerNodeAsync(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var node = app.Services.GetRequiredService<NodeContext>();
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Ledger.Node");
+        try
+        {
+            await node.InitializeAsync(app.Lifetime.ApplicationStopping).ConfigureAwait(false);
+        }
+        catch (LedgerException ex)
+        {
+            await Console.Error.WriteLineAsync($"{ex.Code}: {ex.Message}").ConfigureAwait(false);
+            await app.DisposeAsync().ConfigureAwait(false);
+            return 2;
+        }
+        app.Lifetime.ApplicationStarted.Register(() => NodeLog.Serving(
+            logger, node.Organization.Code, node.Role.Word(), node.Options.Listen, node.Keys.Operator.ToString(),
+            node.ChainId.ToString(System.Globalization.CultureInfo.InvariantCulture), node.Chain.RpcUrl, node.Options.StrongMode));
+        try
+        {
+            await app.RunAsync().ConfigureAwait(false);
+            return 0;
+        }
+        catch (IOException ex) when (ex.InnerException is SocketException || ex.Message.Contains("address", StringComparison.OrdinalIgnoreCase))
+        {
+            await Console.Error.WriteLineAsync(
+                $"{NodeErrors.ConfigurationCode}: Ledger:Node:Listen {node.Options.Listen} cannot be used ({ex.Message.TrimEnd('.')}); choose a free port or stop what holds it.").ConfigureAwait(false);
+            return 2;
+        }
+    }
+}
+
+/// <summary>The node's health: serving once initialized.</summary>
+internal sealed class NodeHealthCheck(NodeContext node) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(node.IsReady ? HealthCheckResult.Healthy("initialized") : HealthCheckResult.Unhealthy("starting"));
+}

@@ -1,0 +1,34 @@
+using Microsoft.Extensions.Logging;
+
+namespace Ledger.Node.Hosting;
+
+/// <summary>The node's log messages (source-generated; structured fields, never a key).</summary>
+internal static partial class NodeLog
+{
+    [LoggerMessage(1500, LogLevel.Information, "ledger-node {Org} ({Role}) serving on {Listen}: operator {Operator}, chain {ChainId} at {RpcUrl}, strong mode {StrongMode}")]
+    public static partial void Serving(ILogger logger, string org, string role, string listen, string @operator, string chainId, string rpcUrl, bool strongMode);
+
+    [LoggerMessage(1502, LogLevel.Warning, "Refused {Method} from {CallerOrg}: {Code} {Reason}")]
+    public static partial void Refused(ILogger logger, string method, string callerOrg, string code, string reason);
+
+    [LoggerMessage(1503, LogLevel.Error, "Unexpected failure in {Method} (correlation id {CorrelationId})")]
+    public static partial void Unexpected(ILogger logger, Exception exception, string method, string correlationId);
+
+    [LoggerMessage(1504, LogLevel.Warning, "The event indexer failed ({Code}: {Reason}); retrying in {DelayMs} ms. Nothing is lost: it resumes from its checkpoint.")]
+    public static partial void IndexerFailed(ILogger logger, string code, string reason, long delayMs);
+
+    [LoggerMessage(1505, LogLevel.Warning, "Polling the chain head failed ({Reason}); the node keeps its last known block {Block}.")]
+    public static partial void HeadPollFailed(ILogger logger, string reason, ulong block);
+
+    [LoggerMessage(1506, LogLevel.Information, "Recovered {Count} journaled transaction(s) of operator {Operator} at start.")]
+    public static partial void Recovered(ILogger logger, int count, string @operator);
+
+    [LoggerMessage(1507, LogLevel.Information, "Generated {Count} synthetic taxpayers (seed {Seed}) into an empty tax data store.")]
+    public static partial void SyntheticGenerated(ILogger logger, int count, int seed);
+
+    [LoggerMessage(1508, LogLevel.Debug, "Served {Scopes} of consent {ConsentId} to {Consumer} (request {RequestHash}, checked at block {Block}).")]
+    public static partial void Served(ILogger logger, string scopes, string consentId, string consumer, string requestHash, ulong block);
+
+    [LoggerMessage(1509, LogLevel.Information, "Rating of {CreditCode} for {Year} changed from {Previous} to {Rating}; downgrade alert raised: {Downgrade}.")]
+    public static partial void RatingUpdated(ILogger logger, string creditCode, int year, string previous, string rating, bool downgrade);
+}

@@ -1,0 +1,360 @@
+using System.Globalization;
+using System.Numerics;
+using System.Security.Cryptography;
+using Grpc.Core;
+using Ledger.Api.V1;
+using Ledger.Chain.Abi;
+using Ledger.Chain.Contracts.ConsentRegistry.ContractDefinition;
+using Ledger.Chain.Transactions;
+using Ledger.Core.Consent;
+using Ledger.Core.Errors;
+using Ledger.Core.Model;
+using Ledger.Core.Primitives;
+using Ledger.Node.Hosting;
+using Ledger.Node.Hosting.Auth;
+using Ledger.Node.Tax;
+using Ledger.Sdk.Mapping;
+using Ledger.Store.Audit;
+using ConsentTerms = Ledger.Core.Consent.ConsentTerms;
+using ProtoStatus = Ledger.Api.V1.ConsentStatus;
+
+namespace Ledger.Node.Services;
+
+/// <summary>
+/// <c>ledger.v1.Consent</c> on every node: prepares the typed data an enterprise signs (by the chain's clock), relays
+/// signed grants, revocations and narrowings through the node's operator (the enterprise needs no gas), and reads
+/// consents — one from the chain, lists from the node's audit index. A bank or guarantor sees the consents naming it
+/// (as consumer), a tax bureau those naming it (as provider); auditors and regulators see all.
+/// </summary>
+public sealed class ConsentService(NodeContext node, ConsentGate gate, TimeProvider time) : Api.V1.Consent.ConsentBase
+{
+    private const ulong DefaultValidity = 30 * 86_400;
+    private const ulong DefaultDataLife = 30 * 86_400;
+    private const ulong DefaultSignatureValidity = 3_600;
+    private const ulong MaxValidity = 10UL * 366 * 86_400;
+    private const int ListLimit = 1_000;
+
+    /// <inheritdoc/>
+    public override async Task<PreparedConsent> PrepareConsent(PrepareConsentRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var enterprise = Field(() => ApiMapping.Account(request.Enterprise, "enterprise"));
+        var consumer = Field(() => ApiMapping.Org(request.Consumer, "consumer"));
+        var provider = Field(() => ApiMapping.Org(request.Provider, "provider"));
+        var scopes = CheckScopes(request.Scopes);
+        if (request.ValidForSeconds > MaxValidity || request.SignatureValidSeconds > MaxValidity || request.DataLife > MaxValidity)
+        {
+            throw NodeErrors.InvalidField("valid_for_seconds, signature_valid_seconds and data_life are at most ten years.");
+        }
+        if (request.DataMonths > 240)
+        {
+            throw NodeErrors.InvalidField($"data_months {request.DataMonths} is above 240 (twenty years).");
+        }
+        if (request.FetchCap > ushort.MaxValue)
+        {
+            throw NodeErrors.InvalidField($"fetch_cap {request.FetchCap} is above 65535.");
+        }
+        EnterpriseHash creditCodeHash;
+        if (string.IsNullOrEmpty(request.CreditCodeHash))
+        {
+            creditCodeHash = await node.ChainClient.CreditCodeOfAsync(enterprise).ConfigureAwait(false);
+            if (creditCodeHash.Value.IsZero)
+            {
+                throw new LedgerException("LEDGER-1240", ErrorCategory.FailedPrecondition,
+                    $"Enterprise account {enterprise} is not bound to a credit code on chain; the tax bureau must bind it (BindEnterprise) before the enterprise can consent.");
+            }
+        }
+        else
+        {
+            creditCodeHash = new EnterpriseHash(Field(() => ApiMapping.Hash(request.CreditCodeHash, "credit_code_hash")));
+        }
+        var now = Now();
+        var months = request.DataMonths == 0 ? 24 : (int)request.DataMonths;
+        var local = DateTimeOffset.FromUnixTimeSeconds((long)now).ToOffset(TimeSpan.FromHours(8));
+        var dataFrom = (ulong)new DateTimeOffset(local.Year, local.Month, 1, 0, 0, 0, TimeSpan.FromHours(8)).AddMonths(-months).ToUnixTimeSeconds();
+        var terms = new ConsentTerms(
+            enterprise,
+            creditCodeHash,
+            consumer,
+            provider,
+            scopes,
+            request.Purpose == 0 ? PurposeCodes.CreditAssessment : request.Purpose,
+            now,
+            now + (request.ValidForSeconds == 0 ? DefaultValidity : request.ValidForSeconds),
+            dataFrom,
+            now,
+            request.FetchCap == 0 ? 1 : request.FetchCap,
+            request.FetchPeriod,
+            request.DataLife == 0 ? DefaultDataLife : request.DataLife,
+            string.IsNullOrEmpty(request.Nonce) ? RandomNonce() : Field(() => ApiMapping.UInt256(request.Nonce, "nonce")),
+            now + (request.SignatureValidSeconds == 0 ? DefaultSignatureValidity : request.SignatureValidSeconds));
+        return new PreparedConsent
+        {
+            Terms = ApiMapping.ToProto(terms),
+            TypedDataJson = TypedData.Consent(node.ConsentDomain, terms),
+            ConsentId = terms.IdIn(node.ConsentDomain).ToString(),
+        };
+    }
+
+    /// <inheritdoc/>
+    public override async Task<SubmitConsentResponse> SubmitConsent(SubmitConsentRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.Terms is null)
+        {
+            throw NodeErrors.InvalidField("terms are missing; send the terms the enterprise signed.");
+        }
+        var terms = Field(() => ApiMapping.FromProto(request.Terms));
+        var signature = Signature(request.Signature);
+        var id = terms.IdIn(node.ConsentDomain);
+        var outcome = await node.Sender.SendAsync(
+            node.Deployment[LedgerContracts.ConsentRegistry],
+            new GrantConsentBySigFunction { Terms = Chain.LedgerChainClient.ToDto(terms), Signature = signature },
+            $"grant:{id}",
+            CancellationToken.None).ConfigureAwait(false);
+        return new SubmitConsentResponse { ConsentId = id.ToString(), Tx = Tx(outcome) };
+    }
+
+    /// <inheritdoc/>
+    public override async Task<ChainTx> RevokeConsent(RevokeConsentRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var revocation = new ConsentRevocation(
+            ConsentIdOf(request.ConsentId),
+            Field(() => ApiMapping.UInt256(request.Nonce, "nonce")),
+            Field(() => ApiMapping.UInt256(request.Deadline, "deadline")));
+        var outcome = await node.ChainClient.RevokeConsentBySigAsync(
+            revocation, Signature(request.Signature), $"revoke:{revocation.ConsentId}:{revocation.Nonce}", CancellationToken.None).ConfigureAwait(false);
+        return Tx(outcome);
+    }
+
+    /// <inheritdoc/>
+    public override async Task<ChainTx> NarrowConsent(NarrowConsentRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var narrowing = new ConsentNarrowing(
+            ConsentIdOf(request.ConsentId),
+            CheckScopes(request.Scopes),
+            request.ValidUntil,
+            Field(() => ApiMapping.UInt256(request.Nonce, "nonce")),
+            Field(() => ApiMapping.UInt256(request.Deadline, "deadline")));
+        var outcome = await node.ChainClient.NarrowConsentBySigAsync(
+            narrowing, Signature(request.Signature), $"narrow:{narrowing.ConsentId}:{narrowing.Nonce}", CancellationToken.None).ConfigureAwait(false);
+        return Tx(outcome);
+    }
+
+    /// <inheritdoc/>
+    public override Task<PreparedSignature> PrepareRevocation(PrepareRevocationRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var revocation = new ConsentRevocation(ConsentIdOf(request.ConsentId), NonceOf(request.Nonce), Deadline(request.SignatureValidSeconds));
+        return Task.FromResult(new PreparedSignature
+        {
+            TypedDataJson = TypedData.Revocation(node.ConsentDomain, revocation),
+            Digest = node.ConsentDomain.Digest(revocation.StructHash()).ToString(),
+            Nonce = revocation.Nonce.ToString(CultureInfo.InvariantCulture),
+            Deadline = revocation.Deadline.ToString(CultureInfo.InvariantCulture),
+        });
+    }
+
+    /// <inheritdoc/>
+    public override Task<PreparedSignature> PrepareNarrowing(PrepareNarrowingRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.ValidUntil == 0)
+        {
+            throw NodeErrors.InvalidField("valid_until is missing; give the (earlier or equal) end of validity, in unix seconds.");
+        }
+        var narrowing = new ConsentNarrowing(ConsentIdOf(request.ConsentId), CheckScopes(request.Scopes), request.ValidUntil,
+            NonceOf(request.Nonce), Deadline(request.SignatureValidSeconds));
+        return Task.FromResult(new PreparedSignature
+        {
+            TypedDataJson = TypedData.Narrowing(node.ConsentDomain, narrowing),
+            Digest = node.ConsentDomain.Digest(narrowing.StructHash()).ToString(),
+            Nonce = narrowing.Nonce.ToString(CultureInfo.InvariantCulture),
+            Deadline = narrowing.Deadline.ToString(CultureInfo.InvariantCulture),
+        });
+    }
+
+    /// <inheritdoc/>
+    public override async Task<ConsentInfo> GetConsent(GetConsentRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(context);
+        var id = ConsentIdOf(request.ConsentId);
+        var block = node.Head.Latest;
+        var state = await node.ChainClient.ConsentAsync(id, block.Number).ConfigureAwait(false);
+        if (state.Enterprise is null || EthAddress.TryParse(state.Enterprise, out var enterprise) && enterprise.IsZero)
+        {
+            throw new LedgerException("LEDGER-1227", ErrorCategory.NotFound,
+                $"Consent {id.Value.ToShortString()} does not exist on this chain (as of block {block.Number}); check the id.");
+        }
+        var consumer = new OrgId(new Hash32(state.Consumer));
+        var provider = new OrgId(new Hash32(state.Provider));
+        RequireVisible(context.RequiredCaller(), consumer, provider, id);
+        var grant = await gate.GrantAsync(id).ConfigureAwait(false);
+        var info = new ConsentInfo
+        {
+            ConsentId = id.ToString(),
+            Enterprise = EthAddress.Parse(state.Enterprise).ToString(),
+            Consumer = consumer.Code,
+            Provider = provider.Code,
+            Scopes = state.Scopes,
+            ValidFrom = state.ValidFrom,
+            ValidUntil = state.ValidUntil,
+            RevokedAtBlock = state.RevokedAtBlock,
+            FetchCap = state.FetchCap,
+            FetchPeriod = state.FetchPeriod,
+            FetchesInPeriod = state.FetchesInPeriod,
+            Status = StatusOf(state.RevokedAtBlock, state.ValidFrom, state.ValidUntil, Math.Max(block.Timestamp, WallClock())),
+        };
+        if (grant is not null)
+        {
+            info.GrantedAtBlock = grant.GrantedAtBlock;
+            info.CreditCodeHash = grant.Terms.CreditCodeHash.ToString();
+            info.DataLife = grant.Terms.DataLife;
+            info.Purpose = grant.Terms.Purpose;
+        }
+        return info;
+    }
+
+    /// <inheritdoc/>
+    public override Task<ListConsentsResponse> ListConsents(ListConsentsRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(context);
+        var caller = context.RequiredCaller();
+        var query = new EventQuery
+        {
+            Name = ConsentEvents.Granted,
+            Account = string.IsNullOrEmpty(request.Enterprise) ? null : Field(() => ApiMapping.Account(request.Enterprise, "enterprise")),
+            Enterprise = string.IsNullOrEmpty(request.CreditCodeHash) ? null : new EnterpriseHash(Field(() => ApiMapping.Hash(request.CreditCodeHash, "credit_code_hash"))),
+            Organization = string.IsNullOrEmpty(request.Consumer) ? null : Field(() => ApiMapping.Org(request.Consumer, "consumer")),
+            Limit = ListLimit,
+        };
+        var consumerFilter = query.Organization;
+        var now = Math.Max(node.Head.Latest.Timestamp, WallClock());
+        var response = new ListConsentsResponse();
+        foreach (var granted in node.Store.Audit.Find(query))
+        {
+            var grant = ConsentEvents.ParseGrant(granted);
+            var terms = grant.Terms;
+            if (consumerFilter is { } c && terms.Consumer != c)
+            {
+                continue; // the organization filter also matches the provider; the request asks for the consumer
+            }
+            if (!IsVisible(caller, terms.Consumer, terms.Provider))
+            {
+                continue;
+            }
+            var scopes = terms.Scopes;
+            var validUntil = terms.ValidUntil;
+            var revokedAt = 0UL;
+            foreach (var later in node.Store.Audit.ByConsent(grant.ConsentId))
+            {
+                if (later.Name == ConsentEvents.Narrowed)
+                {
+                    scopes = (Scopes)ulong.Parse(later.Args["scopes"], CultureInfo.InvariantCulture);
+                    validUntil = ulong.Parse(later.Args["validUntil"], CultureInfo.InvariantCulture);
+                }
+                else if (later.Name == ConsentEvents.Revoked)
+                {
+                    revokedAt = later.BlockNumber;
+                }
+            }
+            var status = StatusOf(revokedAt, terms.ValidFrom, validUntil, now);
+            if (request.ActiveOnly && status != ProtoStatus.Active)
+            {
+                continue;
+            }
+            response.Consents.Add(new ConsentInfo
+            {
+                ConsentId = grant.ConsentId.ToString(),
+                Enterprise = terms.Enterprise.ToString(),
+                Consumer = terms.Consumer.Code,
+                Provider = terms.Provider.Code,
+                Scopes = (ulong)scopes,
+                ValidFrom = terms.ValidFrom,
+                ValidUntil = validUntil,
+                RevokedAtBlock = revokedAt,
+                FetchCap = terms.FetchCap,
+                FetchPeriod = terms.FetchPeriod,
+                Status = status,
+                GrantedAtBlock = grant.GrantedAtBlock,
+                CreditCodeHash = terms.CreditCodeHash.ToString(),
+                DataLife = terms.DataLife,
+                Purpose = terms.Purpose,
+            });
+        }
+        return Task.FromResult(response);
+    }
+
+    private static ProtoStatus StatusOf(ulong revokedAtBlock, ulong validFrom, ulong validUntil, ulong now) =>
+        revokedAtBlock != 0 ? ProtoStatus.Revoked
+        : now < validFrom ? ProtoStatus.NotYetValid
+        : now > validUntil ? ProtoStatus.Expired
+        : ProtoStatus.Active;
+
+    private static bool IsVisible(CallerIdentity caller, OrgId consumer, OrgId provider) =>
+        caller.Role is Role.Auditor or Role.Regulator || caller.Org == consumer || caller.Org == provider;
+
+    private static void RequireVisible(CallerIdentity caller, OrgId consumer, OrgId provider, ConsentId id)
+    {
+        if (!IsVisible(caller, consumer, provider))
+        {
+            throw NodeErrors.NotParty($"Consent {id.Value.ToShortString()} is between {consumer.Code} and {provider.Code}; only its parties, auditors and regulators may read it.");
+        }
+    }
+
+    /// <summary>"Now" for new terms: the chain's clock when it runs ahead (a test chain), else the wall clock.</summary>
+    private ulong Now() => Math.Max(node.Head.Latest.Timestamp, WallClock());
+
+    private ulong WallClock() => (ulong)time.GetUtcNow().ToUnixTimeSeconds();
+
+    private BigInteger Deadline(ulong validSeconds)
+    {
+        if (validSeconds > MaxValidity)
+        {
+            throw NodeErrors.InvalidField("signature_valid_seconds is at most ten years.");
+        }
+        return Now() + (validSeconds == 0 ? DefaultSignatureValidity : validSeconds);
+    }
+
+    private static BigInteger NonceOf(string? text) => string.IsNullOrEmpty(text) ? RandomNonce() : Field(() => ApiMapping.UInt256(text, "nonce"));
+
+    private static BigInteger RandomNonce() => new(RandomNumberGenerator.GetBytes(8), isUnsigned: true);
+
+    private static Scopes CheckScopes(ulong scopes) =>
+        scopes is 0 or > 0x7F
+            ? throw NodeErrors.InvalidField($"scopes {scopes} is not a set of known scopes (bits 0 to 6: rating 1, payments 2, invoices 4, social insurance 8, customs 16, judicial 32, IP 64).")
+            : (Scopes)scopes;
+
+    private static ConsentId ConsentIdOf(string? text) => new(Field(() => ApiMapping.Hash(text, "consent_id")));
+
+    private static byte[] Signature(string? text)
+    {
+        if (text is { Length: >= 4 and <= 8194 } && text.StartsWith("0x", StringComparison.Ordinal) && text.Length % 2 == 0)
+        {
+            var bytes = new byte[(text.Length - 2) / 2];
+            if (Convert.FromHexString(text.AsSpan(2), bytes, out _, out var written) == System.Buffers.OperationStatus.Done && written == bytes.Length)
+            {
+                return bytes;
+            }
+        }
+        throw NodeErrors.InvalidField("signature must be 0x followed by the signature's bytes in hex (65 bytes for an account key, up to 4096 for a contract wallet).");
+    }
+
+    private static ChainTx Tx(TransactionOutcome outcome) => ApiMapping.ToProto(outcome.TxHash, outcome.BlockNumber);
+
+    private static T Field<T>(Func<T> parse)
+    {
+        try
+        {
+            return parse();
+        }
+        catch (FormatException ex)
+        {
+            throw NodeErrors.InvalidField(ex.Message);
+        }
+    }
+}

@@ -1,0 +1,149 @@
+using System.Collections.Concurrent;
+using Ledger.Core.Model;
+using Ledger.Core.Primitives;
+using Ledger.Core.Records;
+using Ledger.Node.Hosting;
+using Ledger.Node.Services;
+using Ledger.Store.Audit;
+using Ledger.Store.Records;
+
+namespace Ledger.Node.Tax;
+
+/// <summary>What happened to a reservation of a fetch under a consent.</summary>
+public enum ReserveOutcome
+{
+    /// <summary>Reserved: serve, then keep the reservation (or release it when serving fails).</summary>
+    Reserved,
+    /// <summary>This request (same request hash) was served, or is being served, already.</summary>
+    Duplicate,
+    /// <summary>The consent's fetch cap for the current period is used up.</summary>
+    CapReached,
+}
+
+/// <summary>
+/// The tax node's view of consents before data leaves:
+/// <list type="bullet">
+/// <item>the registry's verdict (<c>checkAccess</c>) as of a block, one eth_call per consent, consumer, scopes and block;</item>
+/// <item>the full terms of a grant (data period, fetch cap and period, credit-code hash), which the registry keeps only
+/// in its <c>ConsentGranted</c> event: from the audit index, or from the chain's logs when the indexer has not got there
+/// yet; they never change, so they are kept in memory;</item>
+/// <item>in batch mode, the fetch cap counted by the node itself (the chain counts only in strong mode): a per-consent
+/// tally of served requests by fetch period, loaded once from the store's access records and then kept in memory, with
+/// each request hash served once.</item>
+/// </list>
+/// </summary>
+public sealed class ConsentGate
+{
+    private readonly NodeContext _node;
+    private readonly PerBlockCache<(ConsentId, OrgId, Scopes), AccessStatus> _checks = new();
+    private readonly ConcurrentDictionary<ConsentId, GrantedConsent> _grants = new();
+    private readonly ConcurrentDictionary<ConsentId, Usage> _usage = new();
+
+    /// <summary>Creates the gate of <paramref name="node"/>.</summary>
+    public ConsentGate(NodeContext node) => _node = node;
+
+    /// <summary>The registry's answer for this consent, consumer and scopes, as of <paramref name="block"/>.</summary>
+    public Task<AccessStatus> CheckAsync(ConsentId consentId, OrgId consumer, Scopes scopes, ulong block) =>
+        _checks.GetAsync(block, (consentId, consumer, scopes),
+            (key, b) => _node.ChainClient.CheckAccessAsync(key.Item1, key.Item2, _node.Organization, key.Item3, b));
+
+    /// <summary>The grant of a consent, or null when it was never granted on this chain.</summary>
+    public async Task<GrantedConsent?> GrantAsync(ConsentId consentId, CancellationToken cancellationToken = default)
+    {
+        if (_grants.TryGetValue(consentId, out var known))
+        {
+            return known;
+        }
+        var indexed = _node.Store.Audit.Find(new EventQuery { Consent = consentId, Name = ConsentEvents.Granted, Limit = 1 });
+        var grantEvent = indexed.Count > 0 ? indexed[0] : await _node.ChainClient.FindConsentGrantAsync(consentId, cancellationToken).ConfigureAwait(false);
+        if (grantEvent is null)
+        {
+            return null;
+        }
+        var grant = ConsentEvents.ParseGrant(grantEvent);
+        return _grants.GetOrAdd(consentId, grant);
+    }
+
+    /// <summary>The fetch period a moment falls in (0 for a consent without periods, or before its validity).</summary>
+    public static ulong PeriodOf(GrantedConsent grant, ulong unixSeconds)
+    {
+        ArgumentNullException.ThrowIfNull(grant);
+        var period = grant.Terms.FetchPeriod;
+        return period == 0 || unixSeconds < grant.Terms.ValidFrom ? 0 : (unixSeconds - grant.Terms.ValidFrom) / period;
+    }
+
+    /// <summary>
+    /// Reserves the fetch of <paramref name="requestHash"/> in <paramref name="period"/>: refuses a request hash seen
+    /// before and, when <paramref name="countCap"/>, a period whose cap is used up.
+    /// </summary>
+    public ReserveOutcome TryReserve(GrantedConsent grant, Hash32 requestHash, ulong period, bool countCap)
+    {
+        ArgumentNullException.ThrowIfNull(grant);
+        var usage = Load(grant);
+        lock (usage)
+        {
+            if (usage.Requests.Contains(requestHash))
+            {
+                return ReserveOutcome.Duplicate;
+            }
+            var used = usage.ByPeriod.GetValueOrDefault(period);
+            if (countCap && used >= grant.Terms.FetchCap)
+            {
+                return ReserveOutcome.CapReached;
+            }
+            usage.Requests.Add(requestHash);
+            usage.ByPeriod[period] = used + 1;
+            return ReserveOutcome.Reserved;
+        }
+    }
+
+    /// <summary>Gives back a reservation whose fetch was not served.</summary>
+    public void Release(GrantedConsent grant, Hash32 requestHash, ulong period)
+    {
+        ArgumentNullException.ThrowIfNull(grant);
+        var usage = Load(grant);
+        lock (usage)
+        {
+            if (usage.Requests.Remove(requestHash) && usage.ByPeriod.TryGetValue(period, out var used) && used > 0)
+            {
+                usage.ByPeriod[period] = used - 1;
+            }
+        }
+    }
+
+    private Usage Load(GrantedConsent grant)
+    {
+        if (_usage.TryGetValue(grant.ConsentId, out var usage))
+        {
+            return usage;
+        }
+        // First use since start: count what the store already holds under this consent.
+        var loaded = new Usage();
+        var after = 0UL;
+        while (true)
+        {
+            var page = _node.Store.Records.Find(new RecordQuery { Consent = grant.ConsentId, Kind = BatchKind.AccessRecords, AfterSequence = after, Limit = RecordStore.MaxQueryLimit });
+            foreach (var stored in page)
+            {
+                if (stored.Record is AccessRecord access)
+                {
+                    loaded.Requests.Add(access.RequestHash);
+                    var period = PeriodOf(grant, access.ServedAtMs / 1000);
+                    loaded.ByPeriod[period] = loaded.ByPeriod.GetValueOrDefault(period) + 1;
+                }
+                after = stored.Sequence;
+            }
+            if (page.Count < RecordStore.MaxQueryLimit)
+            {
+                break;
+            }
+        }
+        return _usage.GetOrAdd(grant.ConsentId, loaded);
+    }
+
+    private sealed class Usage
+    {
+        public HashSet<Hash32> Requests { get; } = [];
+        public Dictionary<ulong, int> ByPeriod { get; } = [];
+    }
+}

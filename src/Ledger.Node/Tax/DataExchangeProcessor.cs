@@ -1,0 +1,297 @@
+using System.Text;
+using Google.Protobuf;
+using Ledger.Api.V1;
+using Ledger.Core.Crypto;
+using Ledger.Core.Errors;
+using Ledger.Core.Model;
+using Ledger.Core.Primitives;
+using Ledger.Core.Records;
+using Ledger.Core.Scoring;
+using Ledger.Node.Hosting;
+using Ledger.Node.Hosting.Auth;
+using Ledger.Node.Services;
+using Microsoft.Extensions.Logging;
+
+namespace Ledger.Node.Tax;
+
+/// <summary>
+/// Serves a consumer's request for a tax report (<c>DataExchange.FetchReport</c>), in this order:
+/// <list type="number">
+/// <item>validate the request (ids, sizes);</item>
+/// <item>ask the consent registry as of the chain head's latest block (re-asking once at a newer head when it says
+/// no, so a consent granted a moment ago is seen); refuse on anything but Allowed;</item>
+/// <item>read the grant's terms: the data period asked for must lie within the consent's;</item>
+/// <item>find the enterprise by the consent's credit-code hash;</item>
+/// <item>reserve the fetch: a request id is served once; in batch mode the node counts the fetch cap;</item>
+/// <item>build the report of the granted scopes and period, seal it to the consumer's encryption key registered on
+/// chain, bound to (consent id, request hash);</item>
+/// <item>strong mode: record the access on chain (AccessLog.recordAccess) and wait for it;</item>
+/// <item>accept the access record durably (group commit) — only then answer.</item>
+/// </list>
+/// Every refusal is a refusal record accepted durably before the answer, whose hash the caller gets in the trailer
+/// <c>ledger-refusal-record</c>.
+/// </summary>
+public sealed class DataExchangeProcessor : IRefusalRecorder
+{
+    /// <summary>Longest request id accepted.</summary>
+    public const int MaxRequestIdLength = 128;
+
+    private static readonly Scopes KnownScopes = (Scopes)0x7F;
+
+    private readonly NodeContext _node;
+    private readonly ConsentGate _gate;
+    private readonly ILogger<DataExchangeProcessor> _logger;
+    private readonly TimeProvider _time;
+
+    /// <summary>Creates the processor.</summary>
+    public DataExchangeProcessor(NodeContext node, ConsentGate gate, ILogger<DataExchangeProcessor> logger, TimeProvider time)
+    {
+        _node = node;
+        _gate = gate;
+        _logger = logger;
+        _time = time;
+    }
+
+    /// <summary>Serves one request of an authenticated caller.</summary>
+    public async Task<FetchReportResponse> FetchAsync(FetchReportRequest request, CallerIdentity caller, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(caller);
+        var block = _node.Head.Latest;
+
+        // 1. The request itself.
+        FetchRequest fetch;
+        try
+        {
+            fetch = Validate(request, caller.Org);
+        }
+        catch (LedgerException invalid)
+        {
+            throw await RefuseAsync(ConsentIdOrZero(request.ConsentId), caller.Org, (Scopes)request.Scopes, RawRequestHash(request),
+                (byte)RefusalReason.MalformedRequest, block.Number, invalid).ConfigureAwait(false);
+        }
+        var requestHash = fetch.Hash();
+
+        // 2. The consent, as of the latest block.
+        var status = await _gate.CheckAsync(fetch.ConsentId, caller.Org, fetch.Scopes, block.Number).ConfigureAwait(false);
+        if (status != AccessStatus.Allowed)
+        {
+            var newer = await _node.Head.RefreshAsync(cancellationToken).ConfigureAwait(false);
+            if (newer.Number > block.Number)
+            {
+                block = newer;
+                status = await _gate.CheckAsync(fetch.ConsentId, caller.Org, fetch.Scopes, block.Number).ConfigureAwait(false);
+            }
+        }
+        if (status != AccessStatus.Allowed)
+        {
+            var error = await RefusalCatalogue.ForStatusAsync(status, fetch, _node, block.Number).ConfigureAwait(false);
+            throw await RefuseAsync(fetch.ConsentId, caller.Org, fetch.Scopes, requestHash, (byte)status, block.Number, error).ConfigureAwait(false);
+        }
+
+        // 3. Its terms: the data period.
+        var grant = await _gate.GrantAsync(fetch.ConsentId, cancellationToken).ConfigureAwait(false)
+            ?? throw new LedgerException(NodeErrors.ConsentTermsMissingCode, ErrorCategory.Unavailable,
+                $"Consent {fetch.ConsentId} is allowed on chain but its ConsentGranted event cannot be read yet; retry in a moment.");
+        var terms = grant.Terms;
+        var from = fetch.PeriodFrom == 0 ? terms.DataFrom : fetch.PeriodFrom;
+        var until = fetch.PeriodUntil == 0 ? terms.DataUntil : fetch.PeriodUntil;
+        if (from < terms.DataFrom || until > terms.DataUntil || from > until)
+        {
+            throw await RefuseAsync(fetch.ConsentId, caller.Org, fetch.Scopes, requestHash, (byte)RefusalReason.DataPeriodOutsideConsent, block.Number,
+                new LedgerException(NodeErrors.DataPeriodCode, ErrorCategory.PermissionDenied,
+                    $"The data period asked for ({Day(from)} to {Day(until)}) is not within consent {fetch.ConsentId.Value.ToShortString()}'s data period "
+                    + $"({Day(terms.DataFrom)} to {Day(terms.DataUntil)}); ask for a period inside it, or leave the period empty for the whole of it.")).ConfigureAwait(false);
+        }
+
+        // 4. The enterprise.
+        var taxpayer = _node.TaxData.Find(terms.CreditCodeHash);
+        if (taxpayer is null)
+        {
+            throw await RefuseAsync(fetch.ConsentId, caller.Org, fetch.Scopes, requestHash, (byte)RefusalReason.UnknownEnterprise, block.Number,
+                new LedgerException(NodeErrors.UnknownEnterpriseCode, ErrorCategory.NotFound,
+                    $"{_node.Organization.Code} holds no tax data on the enterprise of consent {fetch.ConsentId.Value.ToShortString()} (credit-code hash {terms.CreditCodeHash.Value.ToShortString()}); the enterprise is not a taxpayer of this bureau.")).ConfigureAwait(false);
+        }
+
+        // 5. The consumer's registered encryption key.
+        var member = await _node.Membership.MemberAsync(caller.Org, block.Number).ConfigureAwait(false);
+        var recipientKey = member.EncryptionKey;
+        if (recipientKey is not { Length: 33 } || recipientKey[0] is not (0x02 or 0x03))
+        {
+            throw await RefuseAsync(fetch.ConsentId, caller.Org, fetch.Scopes, requestHash, (byte)AccessStatus.ConsumerIneligible, block.Number,
+                new LedgerException(NodeErrors.NoEncryptionKeyCode, ErrorCategory.FailedPrecondition,
+                    $"{caller.Org.Code} has no usable encryption key registered in the consortium, so nothing can be sealed to it; the governors must register its node's encryption key.")).ConfigureAwait(false);
+        }
+
+        // 6. Reserve the fetch (request served once; the cap counted here in batch mode).
+        var now = _time.GetUtcNow();
+        var period = ConsentGate.PeriodOf(grant, (ulong)now.ToUnixTimeSeconds());
+        var strong = _node.Options.StrongMode;
+        switch (_gate.TryReserve(grant, requestHash, period, countCap: !strong))
+        {
+            case ReserveOutcome.Duplicate:
+                throw await RefuseAsync(fetch.ConsentId, caller.Org, fetch.Scopes, requestHash, (byte)RefusalReason.MalformedRequest, block.Number,
+                    new LedgerException(NodeErrors.DuplicateRequestCode, ErrorCategory.AlreadyExists,
+                        $"Request id '{fetch.RequestId}' was already served under consent {fetch.ConsentId.Value.ToShortString()}; every request needs its own request id.")).ConfigureAwait(false);
+            case ReserveOutcome.CapReached:
+                throw await RefuseAsync(fetch.ConsentId, caller.Org, fetch.Scopes, requestHash, (byte)AccessStatus.FetchCapReached, block.Number,
+                    RefusalCatalogue.FetchCapReached(fetch.ConsentId, terms.FetchCap, terms.FetchPeriod)).ConfigureAwait(false);
+        }
+
+        try
+        {
+            // 7. The report, sealed to the consumer and bound to this consent and request.
+            var report = taxpayer.Taxpayer.Report(fetch.Scopes, MonthOf(from), MonthOf(until), now);
+            var plaintext = Encoding.UTF8.GetBytes(report.ToJson());
+            var responseHash = Keccak.Hash(plaintext);
+            var envelope = Envelope.Seal(plaintext, recipientKey, new EnvelopeBinding(fetch.ConsentId, requestHash));
+
+            // 8. Strong mode: the chain records (and counts) the access before anything is answered.
+            ChainTx? strongTx = null;
+            if (strong)
+            {
+                try
+                {
+                    var outcome = await _node.ChainClient.RecordAccessAsync(fetch.ConsentId, caller.Org, fetch.Scopes, requestHash, responseHash,
+                        key: $"access:{requestHash}", cancellationToken: CancellationToken.None).ConfigureAwait(false);
+                    strongTx = new ChainTx { TxHash = outcome.TxHash.ToString(), BlockNumber = outcome.BlockNumber };
+                }
+                catch (LedgerException refused) when (RefusalCatalogue.StatusOfContractError(refused.Code) is { } chainStatus)
+                {
+                    _gate.Release(grant, requestHash, period);
+                    throw await RefuseAsync(fetch.ConsentId, caller.Org, fetch.Scopes, requestHash, (byte)chainStatus, block.Number, refused).ConfigureAwait(false);
+                }
+            }
+
+            // 9. Durable before acknowledged.
+            var servedAtMs = (ulong)now.ToUnixTimeMilliseconds();
+            var provider = _node.Organization;
+            var consumer = caller.Org;
+            var checkedAt = block.Number;
+            var accepted = await _node.Store.Records.AcceptAsync(sequence => new AccessRecord(
+                fetch.ConsentId, provider, consumer, fetch.Scopes, requestHash, responseHash, checkedAt, servedAtMs, sequence)).ConfigureAwait(false);
+            NodeLog.Served(_logger, fetch.Scopes.ToString(), fetch.ConsentId.ToString(), consumer.Code, requestHash.ToString(), checkedAt);
+
+            var response = new FetchReportResponse
+            {
+                Envelope = UnsafeByteOperations.UnsafeWrap(envelope),
+                RequestHash = requestHash.ToString(),
+                ResponseHash = responseHash.ToString(),
+                CheckedAtBlock = checkedAt,
+                ServedAtMs = servedAtMs,
+                AccessRecord = new AnchorRef { RecordHash = accepted.Hash.ToString(), Org = provider.Code },
+            };
+            if (strongTx is not null)
+            {
+                response.StrongModeTx = strongTx;
+            }
+            return response;
+        }
+        catch (Exception ex) when (ex is not RequestRefusedException)
+        {
+            // Nothing was acknowledged: the reservation goes back (the access record, if the commit raced the failure,
+            // is kept and counted on the next start).
+            _gate.Release(grant, requestHash, period);
+            throw;
+        }
+    }
+
+    /// <inheritdoc/>
+    public async Task<Hash32> RecordAsync(string method, object request, OrgId claimedCaller, RefusalReason reason, ulong block)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var fetch = request as FetchReportRequest;
+        var consent = ConsentIdOrZero(fetch?.ConsentId);
+        var scopes = (Scopes)(fetch?.Scopes ?? 0);
+        var requestHash = fetch is null ? Keccak.Hash(Encoding.UTF8.GetBytes(method)) : RequestHashOrRaw(fetch, claimedCaller);
+        var refused = await AcceptRefusalAsync(consent, claimedCaller, scopes, requestHash, (byte)reason, block).ConfigureAwait(false);
+        return refused.Value;
+    }
+
+    private async Task<RequestRefusedException> RefuseAsync(
+        ConsentId consent, OrgId consumer, Scopes scopes, Hash32 requestHash, byte reason, ulong block, LedgerException error)
+    {
+        var hash = await AcceptRefusalAsync(consent, consumer, scopes, requestHash, reason, block).ConfigureAwait(false);
+        NodeLog.Refused(_logger, "/ledger.v1.DataExchange/FetchReport", consumer.Code, error.Code, error.Message);
+        return new RequestRefusedException(error, hash.Value);
+    }
+
+    private async Task<RecordHash> AcceptRefusalAsync(ConsentId consent, OrgId consumer, Scopes scopes, Hash32 requestHash, byte reason, ulong block)
+    {
+        var provider = _node.Organization;
+        var refusedAtMs = (ulong)_time.GetUtcNow().ToUnixTimeMilliseconds();
+        var accepted = await _node.Store.Records.AcceptAsync(sequence =>
+            new RefusalRecord(consent, provider, consumer, scopes, requestHash, reason, block, refusedAtMs, sequence)).ConfigureAwait(false);
+        return accepted.Hash;
+    }
+
+    private FetchRequest Validate(FetchReportRequest request, OrgId caller)
+    {
+        if (request.ConsentId is not { Length: 66 } || !Hash32.TryParse(request.ConsentId, out var consent))
+        {
+            throw NodeErrors.InvalidField($"consent_id must be 0x followed by 64 hex digits (the consent's id); '{Clip(request.ConsentId)}' is not.");
+        }
+        if (!string.IsNullOrEmpty(request.Consumer))
+        {
+            OrgId consumer;
+            try
+            {
+                consumer = OrgId.Parse(request.Consumer);
+            }
+            catch (ArgumentException)
+            {
+                throw NodeErrors.InvalidField($"consumer must be an organization code; '{Clip(request.Consumer)}' is not.");
+            }
+            if (consumer != caller)
+            {
+                throw NodeErrors.InvalidField($"consumer '{consumer.Code}' is not the calling organization {caller.Code}; a member fetches data for itself only.");
+            }
+        }
+        var scopes = (Scopes)request.Scopes;
+        if (scopes == Scopes.None || (scopes & ~KnownScopes) != 0)
+        {
+            throw NodeErrors.InvalidField($"scopes {request.Scopes} is not a set of known scopes (bits 0 to 6: rating 1, payments 2, invoices 4, social insurance 8, customs 16, judicial 32, IP 64).");
+        }
+        if (request.PeriodFrom != 0 && request.PeriodUntil != 0 && request.PeriodFrom > request.PeriodUntil)
+        {
+            throw NodeErrors.InvalidField($"period_from {request.PeriodFrom} is after period_until {request.PeriodUntil}.");
+        }
+        var id = request.RequestId;
+        if (string.IsNullOrEmpty(id) || id.Length > MaxRequestIdLength || id.Any(ch => ch is < (char)0x21 or > (char)0x7e))
+        {
+            throw NodeErrors.InvalidField($"request_id must be 1 to {MaxRequestIdLength} printable ASCII characters without spaces (the caller's unique id of the request); '{Clip(id)}' is not.");
+        }
+        return new FetchRequest(new ConsentId(consent), caller, _node.Organization, scopes, request.PeriodFrom, request.PeriodUntil, id);
+    }
+
+    private Hash32 RequestHashOrRaw(FetchReportRequest request, OrgId caller)
+    {
+        try
+        {
+            return Validate(request, caller).Hash();
+        }
+        catch (LedgerException)
+        {
+            return RawRequestHash(request);
+        }
+    }
+
+    /// <summary>A malformed request is named in its refusal by keccak256 of its protobuf bytes.</summary>
+    private static Hash32 RawRequestHash(FetchReportRequest request) => Keccak.Hash(request.ToByteArray());
+
+    private static ConsentId ConsentIdOrZero(string? text) =>
+        text is { Length: 66 } && Hash32.TryParse(text, out var id) ? new ConsentId(id) : default;
+
+    /// <summary>The calendar month of a moment in China Standard Time (as the scorecard counts months).</summary>
+    internal static YearMonth MonthOf(ulong unixSeconds)
+    {
+        var seconds = (long)Math.Min(unixSeconds, 253_402_271_999UL); // 9999-12-31 in UTC+8
+        var moment = DateTimeOffset.FromUnixTimeSeconds(seconds).ToOffset(TimeSpan.FromHours(8));
+        return new YearMonth(moment.Year, moment.Month);
+    }
+
+    private static string Day(ulong unixSeconds) =>
+        DateTimeOffset.FromUnixTimeSeconds((long)Math.Min(unixSeconds, 253_402_271_999UL)).ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
+    private static string Clip(string? text) => text is null ? "" : text.Length <= 80 ? text : text[..77] + "...";
+}

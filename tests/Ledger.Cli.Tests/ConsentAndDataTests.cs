@@ -1,0 +1,162 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using Ledger.Cli.Tests.Support;
+using Ledger.Core.TaxData;
+
+namespace Ledger.Cli.Tests;
+
+/// <summary>
+/// `tax …`, `consent …` and `data fetch` against the running nodes: the bureau imports a taxpayer and binds its wallet,
+/// the enterprise grants a bank a consent (signed here with its key file, relayed by the bank's node), the bank fetches
+/// and decrypts the report, the enterprise revokes, and the next fetch is refused.
+/// </summary>
+[Collection(SharedConsortium.Name)]
+public sealed class ConsentAndDataTests(ConsortiumFixture fixture)
+{
+    private const string Bank = "bank.ccb.liuzhou";
+
+    [Fact]
+    public async Task ConsentGrant_ThenList_ShowsTheConsentActiveToTheBankItNames()
+    {
+        var enterprise = await BindNewEnterpriseAsync();
+
+        var granted = await fixture.RunAsync("consent", "grant", "--enterprise-key", enterprise.KeyFile, "--org", Bank, "--scopes", "rating,payments", "--fetch-cap", "3", "--json");
+
+        Assert.True(granted.ExitCode == 0, granted.ToString());
+        var id = granted.Json().GetProperty("consentId").GetString()!;
+        var terms = granted.Json().GetProperty("terms");
+        Assert.Equal(enterprise.Account, terms.GetProperty("enterprise").GetString());
+        Assert.Equal(Bank, terms.GetProperty("consumer").GetString());
+        Assert.Equal("tax.liuzhou", terms.GetProperty("provider").GetString());
+        Assert.Equal("rating,payments", terms.GetProperty("scopes").GetString());
+
+        var listed = await fixture.RunAsync("consent", "list", "--org", Bank, "--enterprise", enterprise.Account, "--json");
+        Assert.True(listed.ExitCode == 0, listed.ToString());
+        var consent = Assert.Single(listed.Json().GetProperty("consents").EnumerateArray());
+        Assert.Equal(id, consent.GetProperty("consentId").GetString());
+        Assert.Equal("active", consent.GetProperty("status").GetString());
+        Assert.Equal(3u, consent.GetProperty("fetchCap").GetUInt32());
+
+        // Another bank sees only the consents naming it.
+        var other = await fixture.RunAsync("consent", "list", "--org", "bank.icbc.liuzhou", "--enterprise", enterprise.Account, "--json");
+        Assert.True(other.ExitCode == 0, other.ToString());
+        Assert.Empty(other.Json().GetProperty("consents").EnumerateArray());
+
+        var shown = await fixture.RunAsync("consent", "show", id, "--org", Bank);
+        Assert.True(shown.ExitCode == 0, shown.ToString());
+        Assert.Contains(id, shown.Out);
+        Assert.Contains("active", shown.Out);
+    }
+
+    [Fact]
+    public async Task DataFetch_UnderAGrantedConsent_PrintsTheDecryptedReportOfThatEnterprise()
+    {
+        var enterprise = await BindNewEnterpriseAsync();
+        var granted = await fixture.RunAsync("consent", "grant", "--enterprise-key", enterprise.KeyFile, "--org", Bank, "--scopes", "rating,invoices", "--json");
+        Assert.True(granted.ExitCode == 0, granted.ToString());
+        var id = granted.Json().GetProperty("consentId").GetString()!;
+
+        var fetched = await fixture.RunAsync("data", "fetch", "--consent", id, "--org", Bank, "--json");
+
+        Assert.True(fetched.ExitCode == 0, fetched.ToString());
+        var report = fetched.Json().GetProperty("report");
+        Assert.Equal(enterprise.Taxpayer.CreditCode.Value, report.GetProperty("creditCode").GetString());
+        Assert.Equal(enterprise.Taxpayer.Name, report.GetProperty("name").GetString());
+        Assert.Equal(JsonValueKind.Array, report.GetProperty("ratings").ValueKind);
+        Assert.Equal(JsonValueKind.Array, report.GetProperty("invoices").ValueKind);
+        Assert.False(report.TryGetProperty("payments", out var payments) && payments.ValueKind != JsonValueKind.Null, "payments were not consented");
+        Assert.StartsWith("0x", fetched.Json().GetProperty("accessRecord").GetProperty("recordHash").GetString());
+    }
+
+    [Fact]
+    public async Task ConsentRevoke_ThenDataFetch_IsRefusedWithItsReasonAndExitOne()
+    {
+        var enterprise = await BindNewEnterpriseAsync();
+        var granted = await fixture.RunAsync("consent", "grant", "--enterprise-key", enterprise.KeyFile, "--org", Bank, "--json");
+        Assert.True(granted.ExitCode == 0, granted.ToString());
+        var id = granted.Json().GetProperty("consentId").GetString()!;
+
+        var revoked = await fixture.RunAsync("consent", "revoke", id, "--enterprise-key", enterprise.KeyFile, "--org", Bank, "--json");
+        Assert.True(revoked.ExitCode == 0, revoked.ToString());
+        var shown = await fixture.RunAsync("consent", "show", id, "--org", Bank, "--json");
+        Assert.Equal("revoked", shown.Json().GetProperty("status").GetString());
+
+        var refused = await fixture.RunAsync("data", "fetch", "--consent", id, "--org", Bank, "--scopes", "rating");
+
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Matches("^LEDGER-1[0-9]{3}: .*revoked", refused.Error);
+        Assert.DoesNotContain("   at ", refused.Error);
+        Assert.Equal("", refused.Out);
+    }
+
+    [Fact]
+    public async Task ConsentPrepare_ShowsTermsAndTypedDataWithoutGrantingAnything()
+    {
+        var enterprise = await BindNewEnterpriseAsync();
+        var typedData = Path.Combine(fixture.Dir, $"typed-{Guid.NewGuid():N}.json");
+
+        var prepared = await fixture.RunAsync("consent", "prepare", "--enterprise", enterprise.Account, "--org", Bank, "--out", typedData, "--json");
+
+        Assert.True(prepared.ExitCode == 0, prepared.ToString());
+        var id = prepared.Json().GetProperty("consentId").GetString()!;
+        Assert.Equal("Consent", prepared.Json().GetProperty("typedData").GetProperty("primaryType").GetString());
+        using (var written = JsonDocument.Parse(await File.ReadAllTextAsync(typedData)))
+        {
+            Assert.Equal("Consent", written.RootElement.GetProperty("primaryType").GetString());
+        }
+        var shown = await fixture.RunAsync("consent", "show", id, "--org", Bank);
+        Assert.Equal(1, shown.ExitCode);
+        Assert.StartsWith("LEDGER-1227: ", shown.Error);
+    }
+
+    [Fact]
+    public async Task TaxGenerate_AsABank_IsRefusedByTheTaxNodeWithExitOne()
+    {
+        var tax = fixture.Consortium["tax.liuzhou"];
+
+        var run = await fixture.RunAsync("tax", "generate", "--count", "1", "--org", Bank, "--node", tax.Url);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Matches("^LEDGER-15[0-9]{2}: ", run.Error);
+    }
+
+    [Fact]
+    public async Task TaxImport_RejectedRows_AreNamedAndExitOne()
+    {
+        var file = Path.Combine(fixture.Dir, $"bad-{Guid.NewGuid():N}.jsonl");
+        await File.WriteAllTextAsync(file, "{\"not\":\"a taxpayer\"}\n");
+
+        var run = await fixture.RunAsync("tax", "import", file, "--json");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Equal(0, run.Json().GetProperty("imported").GetInt32());
+        Assert.Single(run.Json().GetProperty("rejected").EnumerateArray());
+    }
+
+    private sealed record BoundEnterprise(Taxpayer Taxpayer, string KeyFile, string Account);
+
+    /// <summary>A fresh taxpayer imported into the tax node (`tax import`), a wallet key (`consent keygen`) bound to it (`tax bind`).</summary>
+    private async Task<BoundEnterprise> BindNewEnterpriseAsync()
+    {
+        var taxpayer = SyntheticTaxpayers.Generate(1, RandomNumberGenerator.GetInt32(1, int.MaxValue), DateOnly.FromDateTime(DateTime.UtcNow))[0];
+        var data = Path.Combine(fixture.Dir, $"taxpayer-{Guid.NewGuid():N}.jsonl");
+        await File.WriteAllTextAsync(data, TaxpayerImport.ToJsonLine(taxpayer) + "\n");
+        var imported = await fixture.RunAsync("tax", "import", data, "--json");
+        Assert.True(imported.ExitCode == 0, imported.ToString());
+        Assert.Equal(1, imported.Json().GetProperty("imported").GetInt32());
+
+        var keyFile = Path.Combine(fixture.Dir, $"enterprise-{Guid.NewGuid():N}.key");
+        var key = await fixture.RunAsync("consent", "keygen", "--out", keyFile, "--json");
+        Assert.True(key.ExitCode == 0, key.ToString());
+        var account = key.Json().GetProperty("account").GetString()!;
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(keyFile));
+        }
+
+        var bound = await fixture.RunAsync("tax", "bind", "--credit-code", taxpayer.CreditCode.Value, "--enterprise-key", keyFile, "--json");
+        Assert.True(bound.ExitCode == 0, bound.ToString());
+        Assert.Equal(account, bound.Json().GetProperty("account").GetString());
+        return new BoundEnterprise(taxpayer, keyFile, account);
+    }
+}
