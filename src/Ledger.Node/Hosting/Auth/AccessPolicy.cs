@@ -54,6 +54,51 @@ public static class AccessPolicy
         ["/ledger.v1.TaxAdmin/GenerateSyntheticData"] = Roles(Role.TaxBureau) with { OwnOrganizationOnly = true },
         ["/ledger.v1.TaxAdmin/UpdateRating"] = Roles(Role.TaxBureau) with { OwnOrganizationOnly = true },
         ["/ledger.v1.TaxAdmin/ListEnterprises"] = Roles(Role.TaxBureau) with { OwnOrganizationOnly = true },
+
+        // Bank node: the bank's own software (its operators) only.
+        ["/ledger.v1.Lending/FetchData"] = Roles(Role.Bank) with { OwnOrganizationOnly = true },
+        ["/ledger.v1.Lending/Decide"] = Roles(Role.Bank) with { OwnOrganizationOnly = true },
+        ["/ledger.v1.Lending/Disburse"] = Roles(Role.Bank) with { OwnOrganizationOnly = true },
+        ["/ledger.v1.Lending/RecordRepayment"] = Roles(Role.Bank) with { OwnOrganizationOnly = true },
+        ["/ledger.v1.Lending/MarkOverdue"] = Roles(Role.Bank) with { OwnOrganizationOnly = true },
+        ["/ledger.v1.Lending/MarkCurrent"] = Roles(Role.Bank) with { OwnOrganizationOnly = true },
+        ["/ledger.v1.Lending/DeclareDefault"] = Roles(Role.Bank) with { OwnOrganizationOnly = true },
+        ["/ledger.v1.Lending/GetLoan"] = Roles(Role.Bank) with { OwnOrganizationOnly = true },
+        ["/ledger.v1.Lending/ListLoans"] = Roles(Role.Bank) with { OwnOrganizationOnly = true },
+        ["/ledger.v1.Lending/InviteGuarantor"] = Roles(Role.Bank) with { OwnOrganizationOnly = true },
+        ["/ledger.v1.Lending/AcceptAgreement"] = Roles(Role.Bank) with { OwnOrganizationOnly = true },
+        ["/ledger.v1.Lending/EnrollLoan"] = Roles(Role.Bank) with { OwnOrganizationOnly = true },
+        ["/ledger.v1.Lending/FileClaim"] = Roles(Role.Bank) with { OwnOrganizationOnly = true },
+        ["/ledger.v1.Lending/ListHeldData"] = Roles(Role.Bank) with { OwnOrganizationOnly = true },
+
+        // Guarantor node: its own operators only.
+        ["/ledger.v1.Guarantee/GuaranteeLoan"] = Roles(Role.Guarantor) with { OwnOrganizationOnly = true },
+        ["/ledger.v1.Guarantee/ProposeAgreement"] = Roles(Role.Guarantor) with { OwnOrganizationOnly = true },
+        ["/ledger.v1.Guarantee/TerminateAgreement"] = Roles(Role.Guarantor) with { OwnOrganizationOnly = true },
+        ["/ledger.v1.Guarantee/RecordPayout"] = Roles(Role.Guarantor) with { OwnOrganizationOnly = true },
+        ["/ledger.v1.Guarantee/ListGuarantees"] = Roles(Role.Guarantor) with { OwnOrganizationOnly = true },
+
+        // Regulator node: its own operators only.
+        ["/ledger.v1.Compensation/CreateFund"] = Roles(Role.Regulator) with { OwnOrganizationOnly = true },
+        ["/ledger.v1.Compensation/TopUp"] = Roles(Role.Regulator) with { OwnOrganizationOnly = true },
+        ["/ledger.v1.Compensation/ApproveClaim"] = Roles(Role.Regulator) with { OwnOrganizationOnly = true },
+        ["/ledger.v1.Compensation/RejectClaim"] = Roles(Role.Regulator) with { OwnOrganizationOnly = true },
+        ["/ledger.v1.Compensation/GetFund"] = Roles(Role.Regulator) with { OwnOrganizationOnly = true },
+        ["/ledger.v1.Compensation/ListClaims"] = Roles(Role.Regulator) with { OwnOrganizationOnly = true },
+
+        // R&D fund flow, served by bank and tax nodes: entries by the node's own operators; status for any member.
+        ["/ledger.v1.FundFlow/RecordSpending"] = Roles(Role.Bank, Role.TaxBureau) with { OwnOrganizationOnly = true },
+        ["/ledger.v1.FundFlow/GetFundFlow"] = Roles(AnyMember),
+
+        // Alerts: banks and guarantors; each stream is filtered by the caller's own exposure (loan, guarantee, consent).
+        ["/ledger.v1.Alerts/Subscribe"] = Roles(Role.Bank, Role.Guarantor),
+
+        // Auditor node: auditors and regulators.
+        ["/ledger.v1.Audit/GetTrail"] = Roles(Role.Auditor, Role.Regulator),
+        ["/ledger.v1.Audit/VerifyLedger"] = Roles(Role.Auditor, Role.Regulator),
+        ["/ledger.v1.Audit/ExportBundle"] = Roles(Role.Auditor, Role.Regulator),
+        ["/ledger.v1.Audit/GetStatistics"] = Roles(Role.Auditor, Role.Regulator),
+        ["/ledger.v1.Audit/Sync"] = Roles(Role.Auditor, Role.Regulator),
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>The policy of a method, or null when the method is not in the table.</summary>
