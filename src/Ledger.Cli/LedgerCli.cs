@@ -58,7 +58,7 @@ public static class LedgerCli
     {
         ArgumentNullException.ThrowIfNull(args);
         environment ??= CliEnvironment.FromConsole();
-        var root = Build(environment, out var globals);
+        var root = Build(environment, out _);
         var parsed = root.Parse(args);
         var configuration = new InvocationConfiguration
         {
@@ -81,7 +81,6 @@ public static class LedgerCli
             }
             return CliErrors.UnusableInput;
         }
-        _ = globals;
         return await parsed.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
     }
 

@@ -53,6 +53,12 @@ public sealed class LedgerConnection : IDisposable
     private ConsentClient? _consents;
     private NodeClient? _node;
     private RecordsClient? _records;
+    private GuaranteeClient? _guarantees;
+    private CompensationClient? _compensation;
+    private AlertsClient? _alerts;
+    private BankClient? _bank;
+    private FundFlowClient? _fundFlow;
+    private AuditClient? _audit;
 
     private LedgerConnection(GrpcChannel channel, string address, LedgerIdentity identity, NodeDetails info, LedgerConnectionOptions options)
     {
@@ -105,6 +111,24 @@ public sealed class LedgerConnection : IDisposable
 
     /// <summary>The node's off-chain records with their anchors (auditors and regulators).</summary>
     public RecordsClient Records => _records ??= new RecordsClient(this);
+
+    /// <summary>A guarantor node's guarantees: single guarantees, batch agreements, payouts (the guarantor's own operators).</summary>
+    public GuaranteeClient Guarantees => _guarantees ??= new GuaranteeClient(this);
+
+    /// <summary>A regulator node's risk-compensation funds and claims (the regulator's own operators).</summary>
+    public CompensationClient Compensation => _compensation ??= new CompensationClient(this);
+
+    /// <summary>The alert stream of a tax, bank or guarantor node (banks and guarantors).</summary>
+    public AlertsClient Alerts => _alerts ??= new AlertsClient(this);
+
+    /// <summary>A bank node's lending: fetch and keep reports, decide, disburse, loans, held data (the bank's own operators).</summary>
+    public BankClient Bank => _bank ??= new BankClient(this);
+
+    /// <summary>R&amp;D fund flows on a bank or tax node: record spending entries, read a loan's ledger.</summary>
+    public FundFlowClient FundFlow => _fundFlow ??= new FundFlowClient(this);
+
+    /// <summary>The auditor node: sync, trails, whole-ledger verification, bundles, statistics (auditors and regulators).</summary>
+    public AuditClient Audit => _audit ??= new AuditClient(this);
 
     /// <summary>Connects to the node at <paramref name="address"/> (e.g. <c>http://127.0.0.1:7101</c>) as <paramref name="identity"/>.</summary>
     /// <exception cref="Core.Errors.LedgerException">LEDGER-1600 when the node cannot be reached; LEDGER-1603 when it is not the expected node or chain.</exception>

@@ -23,6 +23,9 @@ public sealed class LedgerStore : IDisposable
     /// <summary>The schema version this code writes and the newest it reads.</summary>
     public const int CurrentSchemaVersion = 1;
 
+    // LiteDB's default automatic checkpoint size: 1,000 pages of 8 KiB.
+    private const long CheckpointLogBytes = 1000L * 8192;
+
     internal const string ApplicationName = "Ledger";
 
     private readonly Lock _gate = new();
@@ -127,6 +130,9 @@ public sealed class LedgerStore : IDisposable
             db = OpenLiteDb(path, options.Password);
             var store = new LedgerStore(path, options.Organization, db, fileLock, time ?? TimeProvider.System, options.SyncWrites);
             store.InitializeOrValidate();
+            // The data file is written only by checkpoints, which the store runs itself (see CheckpointIfDue); a new
+            // file's header reaches the disk here, once.
+            store.FlushFiles("open the store", includeDataFile: true);
             return store;
         }
         catch
@@ -141,7 +147,7 @@ public sealed class LedgerStore : IDisposable
     {
         try
         {
-            return new LiteDatabase(new ConnectionString
+            var db = new LiteDatabase(new ConnectionString
             {
                 Filename = path,
                 Connection = ConnectionType.Direct,
@@ -150,6 +156,10 @@ public sealed class LedgerStore : IDisposable
                 // A damaged file is reported, never silently rebuilt (a rebuild may drop records).
                 AutoRebuild = false,
             });
+            // Checkpoints (log → data file) are run by the store after a commit (CheckpointIfDue), so that a commit
+            // that did not checkpoint leaves the data file untouched and only the log needs flushing to the disk.
+            db.CheckpointSize = 0;
+            return db;
         }
         catch (LiteException ex) when (ex.ErrorCode == LiteException.INVALID_PASSWORD)
         {
@@ -289,7 +299,8 @@ public sealed class LedgerStore : IDisposable
                 }
                 throw;
             }
-            FlushToDisk(operation);
+            FlushFiles(operation, includeDataFile: false);
+            CheckpointIfDue(operation);
             return result;
         }
     }
@@ -319,8 +330,10 @@ public sealed class LedgerStore : IDisposable
     }
 
     // LiteDB has written the commit to its log with write(); this makes the kernel put it on the disk. fsync on any
-    // descriptor of a file flushes that file, so a short-lived descriptor beside LiteDB's own is enough.
-    private void FlushToDisk(string operation)
+    // descriptor of a file flushes that file, so a short-lived descriptor beside LiteDB's own is enough. A commit
+    // writes the log only (checkpoints are the store's own, below), so one flush per commit: each fsync costs a
+    // device cache flush (milliseconds on virtual disks) even when the file has nothing dirty.
+    private void FlushFiles(string operation, bool includeDataFile)
     {
         if (!_syncWrites)
         {
@@ -328,13 +341,10 @@ public sealed class LedgerStore : IDisposable
         }
         try
         {
-            foreach (var file in (ReadOnlySpan<string>)[_logPath, Path])
+            FlushFile(_logPath);
+            if (includeDataFile)
             {
-                if (File.Exists(file))
-                {
-                    using var stream = new FileStream(file, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
-                    stream.Flush(flushToDisk: true);
-                }
+                FlushFile(Path);
             }
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
@@ -343,6 +353,49 @@ public sealed class LedgerStore : IDisposable
             // (records are accepted once by hash; journal and checkpoint writes are idempotent).
             throw StoreErrors.StorageFailure(Path, operation + " (flushing the commit to the disk)", ex);
         }
+    }
+
+    private static void FlushFile(string file)
+    {
+        if (File.Exists(file))
+        {
+            using var stream = new FileStream(file, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
+            stream.Flush(flushToDisk: true);
+        }
+    }
+
+    // LiteDB's own threshold (1,000 pages of 8 KiB in the log): copy the log into the data file, flush the data file,
+    // and LiteDB empties the log. Runs under the store's lock, after a commit, like LiteDB's automatic checkpoint did.
+    private void CheckpointIfDue(string operation)
+    {
+        long logLength;
+        try
+        {
+            logLength = File.Exists(_logPath) ? new FileInfo(_logPath).Length : 0;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return; // the next commit looks again
+        }
+        if (logLength < CheckpointLogBytes)
+        {
+            return;
+        }
+        Checkpoint(operation);
+    }
+
+    private void Checkpoint(string operation)
+    {
+        try
+        {
+            _db.Checkpoint();
+        }
+        catch (Exception ex) when (ex is LiteException or IOException or UnauthorizedAccessException)
+        {
+            // The commit is durable in the log (flushed above); a failed checkpoint is retried after the next commit.
+            throw StoreErrors.StorageFailure(Path, operation + " (copying the log into the data file)", ex);
+        }
+        FlushFiles(operation, includeDataFile: true);
     }
 
     private void TryRollback()
@@ -368,6 +421,15 @@ public sealed class LedgerStore : IDisposable
         return next;
     }
 
+    /// <summary>Sets a durable counter inside the caller's transaction (the caller advanced it).</summary>
+    internal static void SetValue(LiteDatabase db, string counter, ulong value)
+    {
+        var counters = db.GetCollection(Collections.Counters);
+        var doc = counters.FindById(counter) ?? throw new InvalidOperationException($"The store's counter '{counter}' is missing.");
+        doc["value"] = Bson.U64(value);
+        counters.Update(doc);
+    }
+
     internal static ulong CurrentValue(LiteDatabase db, string counter) =>
         db.GetCollection(Collections.Counters).FindById(counter) is { } doc ? Bson.ToU64(doc["value"]) : 0;
 
@@ -385,6 +447,15 @@ public sealed class LedgerStore : IDisposable
             _disposed = true;
             try
             {
+                // A clean close: the log copied into the data file (LiteDB skips this with manual checkpoints).
+                try
+                {
+                    Checkpoint("close the store");
+                }
+                catch (LedgerException)
+                {
+                    // The log stays and is replayed on the next open; nothing committed is lost.
+                }
                 _db.Dispose();
             }
             finally

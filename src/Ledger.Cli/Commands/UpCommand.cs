@@ -71,10 +71,9 @@ public sealed class UpCommand : ICommandGroup
                 Nodes = context.Get(strongMode)
                     ? LocalConsortiumOptions.DefaultTopology.Select(n => n.Role == Core.Model.Role.TaxBureau ? n with { StrongMode = true } : n).ToList()
                     : LocalConsortiumOptions.DefaultTopology,
-                Progress = new LineProgress(context),
             };
 
-            await using var consortium = await LocalConsortium.StartAsync(options, cancellationToken).ConfigureAwait(false);
+            await using var consortium = await StartAsync(context, options, cancellationToken).ConfigureAwait(false);
             var description = consortium.Describe();
             description.Save(descriptionFile);
             if (context.Json)
@@ -107,6 +106,23 @@ public sealed class UpCommand : ICommandGroup
             return CliErrors.Ok;
         });
         return command;
+    }
+
+    /// <summary>
+    /// Starts the consortium with progress: a spinner naming the current step above the finished ones when a person
+    /// watches a terminal, plain lines otherwise (none with --json).
+    /// </summary>
+    private static async Task<LocalConsortium> StartAsync(CliContext context, LocalConsortiumOptions options, CancellationToken cancellationToken)
+    {
+        if (!context.Environment.Interactive || context.Json)
+        {
+            return await LocalConsortium.StartAsync(options with { Progress = new LineProgress(context, null) }, cancellationToken).ConfigureAwait(false);
+        }
+        return await context.Console.Status()
+            .Spinner(Spinner.Known.Dots)
+            .StartAsync("starting the local consortium…", status =>
+                LocalConsortium.StartAsync(options with { Progress = new LineProgress(context, status) }, cancellationToken))
+            .ConfigureAwait(false);
     }
 
     private static void RefuseIfRunning(string descriptionFile)
@@ -186,8 +202,11 @@ public sealed class UpCommand : ICommandGroup
         }
     }
 
-    /// <summary>Progress reported synchronously, in order (Progress&lt;T&gt; would post to the thread pool).</summary>
-    private sealed class LineProgress(CliContext context) : IProgress<string>
+    /// <summary>
+    /// Progress reported synchronously and in order (Progress&lt;T&gt; would post to the thread pool): each step a line,
+    /// and the spinner's text when there is one. Nodes start in parallel, so reports are serialized here.
+    /// </summary>
+    private sealed class LineProgress(CliContext context, StatusContext? status) : IProgress<string>
     {
         private readonly object _gate = new();
 
@@ -196,6 +215,10 @@ public sealed class UpCommand : ICommandGroup
             lock (_gate)
             {
                 context.Progress(value);
+                if (status is not null)
+                {
+                    status.Status = Markup.Escape(value);
+                }
             }
         }
     }

@@ -81,36 +81,58 @@ public static class Envelope
         ReadOnlySpan<byte> plaintext, ReadOnlySpan<byte> recipientPublicKey, EnvelopeBinding binding,
         ReadOnlySpan<byte> ephemeralPrivateKey, ReadOnlySpan<byte> nonce)
     {
+        Span<byte> key = stackalloc byte[32];
+        var ephemeralPublic = DeriveSealingKey(recipientPublicKey, ephemeralPrivateKey, key);
+        try
+        {
+            return SealWithKey(plaintext, ephemeralPublic, EnvelopeCurve.KeyId(recipientPublicKey), key, binding, nonce);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(key);
+        }
+    }
+
+    /// <summary>
+    /// The sealing side's ECDH and HKDF: checks the recipient key, computes the shared secret with the ephemeral key
+    /// and derives the AES key into <paramref name="key"/>; returns the ephemeral public key (compressed).
+    /// </summary>
+    internal static byte[] DeriveSealingKey(ReadOnlySpan<byte> recipientPublicKey, ReadOnlySpan<byte> ephemeralPrivateKey, Span<byte> key)
+    {
         var recipient = EnvelopeCurve.TryDecode(recipientPublicKey, out var why)
             ?? throw EnvelopeErrors.InvalidPublicKey("recipient public key", why);
         var ephemeralScalar = EnvelopeCurve.CheckPrivateKey(ephemeralPrivateKey);
         var ephemeralPublic = EnvelopeCurve.PublicKeyOf(ephemeralPrivateKey);
-
-        var envelope = new byte[HeaderLength + plaintext.Length];
-        envelope[0] = Version;
-        ephemeralPublic.CopyTo(envelope, EphemeralKeyOffset);
-        EnvelopeCurve.KeyId(recipientPublicKey).CopyTo(envelope, KeyIdOffset);
-        WriteBindingId(binding, envelope.AsSpan(BindingIdOffset, BindingIdLength));
-        nonce.CopyTo(envelope.AsSpan(NonceOffset, NonceLength));
-
-        Span<byte> key = stackalloc byte[32];
         var shared = EnvelopeCurve.SharedSecret(recipient, ephemeralScalar);
         try
         {
             DeriveKey(shared, ephemeralPublic, recipientPublicKey, key);
-            using var aes = NewAesGcm(key);
-            aes.Encrypt(
-                envelope.AsSpan(NonceOffset, NonceLength),
-                plaintext,
-                envelope.AsSpan(HeaderLength),
-                envelope.AsSpan(TagOffset, TagLength),
-                AssociatedData(envelope, binding));
         }
         finally
         {
             CryptographicOperations.ZeroMemory(shared);
-            CryptographicOperations.ZeroMemory(key);
         }
+        return ephemeralPublic;
+    }
+
+    /// <summary>Writes the header and encrypts under an AES key derived for (ephemeral key, recipient key).</summary>
+    internal static byte[] SealWithKey(
+        ReadOnlySpan<byte> plaintext, ReadOnlySpan<byte> ephemeralPublic, ReadOnlySpan<byte> recipientKeyId, ReadOnlySpan<byte> key,
+        EnvelopeBinding binding, ReadOnlySpan<byte> nonce)
+    {
+        var envelope = new byte[HeaderLength + plaintext.Length];
+        envelope[0] = Version;
+        ephemeralPublic.CopyTo(envelope.AsSpan(EphemeralKeyOffset, EphemeralKeyLength));
+        recipientKeyId.CopyTo(envelope.AsSpan(KeyIdOffset, KeyIdLength));
+        WriteBindingId(binding, envelope.AsSpan(BindingIdOffset, BindingIdLength));
+        nonce.CopyTo(envelope.AsSpan(NonceOffset, NonceLength));
+        using var aes = NewAesGcm(key);
+        aes.Encrypt(
+            envelope.AsSpan(NonceOffset, NonceLength),
+            plaintext,
+            envelope.AsSpan(HeaderLength),
+            envelope.AsSpan(TagOffset, TagLength),
+            AssociatedData(envelope, binding));
         return envelope;
     }
 

@@ -120,6 +120,14 @@ public readonly record struct RecordHash(Hash32 Value)
 /// <summary>A batch guarantee agreement's id (bytes32).</summary>
 public readonly record struct AgreementId(Hash32 Value)
 {
+    /// <summary>Parses 0x + 64 hex digits.</summary>
+    public static AgreementId Parse(string hex) => new(Hash32.Parse(hex));
+    /// <summary>
+    /// The id a guarantor gives the agreement it calls <paramref name="reference"/> (its own contract number):
+    /// keccak256(abi.encode(keccak256("ledger/agreement/v1"), guarantor, keccak256(utf8(reference)))).
+    /// </summary>
+    public static AgreementId FromReference(OrgId guarantor, string reference) =>
+        new(new AbiWords().Bytes32(Keccak.Hash("ledger/agreement/v1")).Bytes32(guarantor.Value).Bytes32(Keccak.Hash(reference)).Keccak());
     /// <inheritdoc/>
     public override string ToString() => Value.ToString();
 }
@@ -127,6 +135,14 @@ public readonly record struct AgreementId(Hash32 Value)
 /// <summary>A risk-compensation fund's id (bytes32).</summary>
 public readonly record struct FundId(Hash32 Value)
 {
+    /// <summary>Parses 0x + 64 hex digits.</summary>
+    public static FundId Parse(string hex) => new(Hash32.Parse(hex));
+    /// <summary>
+    /// The id a regulator gives the fund it calls <paramref name="reference"/> (e.g. its programme number):
+    /// keccak256(abi.encode(keccak256("ledger/fund/v1"), regulator, keccak256(utf8(reference)))).
+    /// </summary>
+    public static FundId FromReference(OrgId regulator, string reference) =>
+        new(new AbiWords().Bytes32(Keccak.Hash("ledger/fund/v1")).Bytes32(regulator.Value).Bytes32(Keccak.Hash(reference)).Keccak());
     /// <inheritdoc/>
     public override string ToString() => Value.ToString();
 }

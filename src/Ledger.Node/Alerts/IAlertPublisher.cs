@@ -46,8 +46,9 @@ public sealed record NodeAlert(
 }
 
 /// <summary>
-/// Where a node publishes the alerts it raises (rating downgrades on the tax node, …). The default does nothing; the
-/// alert hub replaces it to stream alerts to the exposed members.
+/// Where a node publishes the alerts it raises (rating downgrades on the tax node, …). Nodes register the
+/// <see cref="AlertHub"/>, which keeps each alert with its audience (the members exposed to the enterprise) and streams
+/// it to them (<c>Alerts.Subscribe</c>).
 /// </summary>
 public interface IAlertPublisher
 {
@@ -55,7 +56,7 @@ public interface IAlertPublisher
     ValueTask PublishAsync(NodeAlert alert, CancellationToken cancellationToken = default);
 }
 
-/// <summary>Drops every alert (until an alert hub is registered in its place).</summary>
+/// <summary>Drops every alert (a host that streams none, e.g. a test host).</summary>
 public sealed class NullAlertPublisher : IAlertPublisher
 {
     /// <inheritdoc/>

@@ -14,14 +14,18 @@ internal sealed class ChainHeadService(NodeContext node, ILogger<ChainHeadServic
 
 /// <summary>
 /// Feeds the store's audit index from the chain's events (every contract of the deployment), from its checkpoint on;
-/// a failure is logged and retried with backoff — the checkpoint makes it resume without loss or duplicates.
+/// a failure is logged and retried with backoff — the checkpoint makes it resume without loss or duplicates. Each page
+/// then goes to the registered <see cref="IIndexedEventsObserver"/>s (alerts, …) before the checkpoint moves.
 /// </summary>
-internal sealed class IndexerService(NodeContext node, ILogger<IndexerService> logger, ILoggerFactory loggers) : BackgroundService
+internal sealed class IndexerService(
+    NodeContext node, ILogger<IndexerService> logger, ILoggerFactory loggers, IEnumerable<IIndexedEventsObserver> observers) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var watching = observers.ToList();
+        Core.Ports.IChainEventSink sink = watching.Count == 0 ? node.Store.Audit : new ObservedEventSink(node.Store.Audit, watching);
         var indexer = new EventIndexer(
-            node.Chain.Rpc, node.Deployment, node.Store.Checkpoints, node.Store.Audit,
+            node.Chain.Rpc, node.Deployment, node.Store.Checkpoints, sink,
             new IndexerOptions
             {
                 Name = "ledger-events",

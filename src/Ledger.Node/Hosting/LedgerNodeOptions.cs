@@ -88,6 +88,9 @@ public sealed class LedgerNodeOptions
 
     /// <summary>Bank node settings.</summary>
     public NodeBankOptions Bank { get; set; } = new();
+
+    /// <summary>Auditor node settings.</summary>
+    public global::Ledger.Node.Auditor.NodeAuditorOptions Auditor { get; set; } = new();
 }
 
 /// <summary>The chain a node works on (<c>Ledger:Node:Chain</c>): any JSON-RPC endpoint plus the deployment file.</summary>

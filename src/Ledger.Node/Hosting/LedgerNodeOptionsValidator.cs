@@ -99,6 +99,14 @@ public sealed class LedgerNodeOptionsValidator : IValidateOptions<LedgerNodeOpti
         {
             Fail($"Ledger:Node:Bank:ProductTable '{options.Bank.ProductTable}' does not exist; point it at the bank's product table JSON, or remove it to use the default table.");
         }
+        if (options.Auditor.SyncInterval < TimeSpan.Zero || options.Auditor.SyncInterval > global::Ledger.Node.Auditor.NodeAuditorOptions.MaxSyncInterval)
+        {
+            Fail($"Ledger:Node:Auditor:SyncInterval {options.Auditor.SyncInterval} is outside 0 (off) .. 1 day; use e.g. 00:00:30.");
+        }
+        if (options.Auditor.IndexerWait < TimeSpan.Zero || options.Auditor.IndexerWait > TimeSpan.FromMinutes(10))
+        {
+            Fail($"Ledger:Node:Auditor:IndexerWait {options.Auditor.IndexerWait} is outside 0 .. 10 minutes; use e.g. 00:00:15.");
+        }
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

@@ -52,10 +52,17 @@ public static class NodeHostExtensions
         services.AddHostedService<AnchorService>();
 
         // Role parts. Registering them on every node is harmless (they are only reached through the role's services).
-        services.AddSingleton<IAlertPublisher, NullAlertPublisher>();
+        services.AddLedgerAlerts(); // the alert hub (IAlertPublisher, chain alerts) and the upstream streams of bank and guarantor nodes
         services.AddSingleton<ConsentGate>();
         services.AddSingleton<DataExchangeProcessor>();
         services.AddSingleton<IRefusalRecorder>(sp => sp.GetRequiredService<DataExchangeProcessor>());
+        services.AddSingleton<Bank.BankStore>();
+        services.AddSingleton<Bank.ICreditReasonsSource>(sp => sp.GetRequiredService<Bank.BankStore>());
+        services.AddSingleton<Bank.DataLifeKeeper>();
+        services.AddSingleton<Bank.ReportFetcher>();
+        services.AddHostedService<Bank.DataLifeService>(); // returns at once on other roles
+
+        Auditor.AuditorRegistration.AddLedgerAuditor(services, builder.Configuration); // only on the auditor role
 
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
         {
@@ -93,10 +100,28 @@ public static class NodeHostExtensions
             case NodeRole.Tax:
                 app.MapGrpcService<DataExchangeService>();
                 app.MapGrpcService<TaxAdminService>();
+                app.MapGrpcService<FundFlow.FundFlowService>();
+                break;
+            case NodeRole.Bank:
+                app.MapGrpcService<Bank.LendingService>();
+                app.MapGrpcService<FundFlow.FundFlowService>();
+                break;
+            case NodeRole.Auditor:
+                app.MapGrpcService<Auditor.AuditService>();
+                break;
+            case NodeRole.Guarantor:
+                app.MapGrpcService<Guarantor.GuaranteeService>();
+                break;
+            case NodeRole.Regulator:
+                app.MapGrpcService<Regulator.CompensationService>();
                 break;
             default:
                 // Bank, guarantor, regulator and auditor services are mapped here as they are built.
                 break;
+        }
+        if (role is NodeRole.Tax or NodeRole.Bank or NodeRole.Guarantor)
+        {
+            app.MapGrpcService<AlertsService>(); // alerts stream on the nodes of the parties exposed to enterprises
         }
         return app;
     }

@@ -12,7 +12,7 @@ namespace Ledger.Node.Services;
 /// <c>ledger.v1.RecordExport</c>: streams this node's off-chain records, in sequence order, each with its canonical
 /// JSON (docs/api.md, "Records") and its anchor reference — for auditors and regulators (access policy).
 /// </summary>
-public sealed class RecordExportService(NodeContext node) : RecordExport.RecordExportBase
+public sealed class RecordExportService(NodeContext node, Bank.ICreditReasonsSource reasons) : RecordExport.RecordExportBase
 {
     private const int PageSize = 500;
 
@@ -36,7 +36,7 @@ public sealed class RecordExportService(NodeContext node) : RecordExport.RecordE
             var page = node.Store.Records.Find(query);
             foreach (var stored in page)
             {
-                await responseStream.WriteAsync(ToExported(stored, node.Organization), context.CancellationToken).ConfigureAwait(false);
+                await responseStream.WriteAsync(ToExported(stored, node.Organization, reasons), context.CancellationToken).ConfigureAwait(false);
             }
             if (page.Count < PageSize)
             {
@@ -67,6 +67,22 @@ public sealed class RecordExportService(NodeContext node) : RecordExport.RecordE
             Sequence = stored.Sequence,
             Anchor = anchor,
         };
+    }
+
+    /// <summary>
+    /// A stored record as exported, a credit decision with the reasons document its <c>reasonsHash</c> commits to and
+    /// the rating the bank read (<c>reasons_json</c>, <c>rating</c>) when <paramref name="reasons"/> has them.
+    /// </summary>
+    public static ExportedRecord ToExported(StoredRecord stored, OrgId organization, Bank.ICreditReasonsSource reasons)
+    {
+        ArgumentNullException.ThrowIfNull(reasons);
+        var exported = ToExported(stored, organization);
+        if (stored.Record is CreditDecisionRecord decision && reasons.Find(decision.ReasonsHash) is { } kept)
+        {
+            exported.ReasonsJson = kept.ReasonsJson;
+            exported.Rating = kept.Rating;
+        }
+        return exported;
     }
 
     private static T? Optional<T>(string? text, string field, Func<Hash32, T> create)

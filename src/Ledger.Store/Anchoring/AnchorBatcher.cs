@@ -41,6 +41,11 @@ public sealed class AnchorBatcher : IAsyncDisposable
     private readonly SemaphoreSlim _signal = new(0, 1);
     private CancellationTokenSource? _stopping;
     private Task? _loop;
+    // Wake-up discipline: the loop is signalled when it waits for records with none pending (_idle = 1), or when the
+    // records accepted since its last look (_pendingHint, an over-estimate) fill a batch. A partial batch waits for
+    // MaxWait without being woken by every commit — each wake-up scanned the outbox, once per commit under load.
+    private int _idle = 1;
+    private long _pendingHint;
 
     /// <summary>Creates a batcher for <paramref name="store"/> anchoring through <paramref name="chain"/>.</summary>
     /// <exception cref="LedgerException">LEDGER-1430 when the chain anchors for another organization than the store's;
@@ -254,11 +259,17 @@ public sealed class AnchorBatcher : IAsyncDisposable
         try
         {
             await ResumeCoreAsync(stopping).ConfigureAwait(false);
+            // Idle and the hint reset before looking, so a record accepted meanwhile signals (or is counted twice,
+            // which only wakes the loop early).
+            Volatile.Write(ref _idle, 1);
+            Interlocked.Exchange(ref _pendingHint, 0);
             var (pending, oldest) = _store.Outbox.PendingSummary();
             if (pending == 0)
             {
                 return Timeout.InfiniteTimeSpan;
             }
+            Volatile.Write(ref _idle, 0);
+            Interlocked.Add(ref _pendingHint, pending);
             var dueInMs = (long)(oldest!.Value + (ulong)_options.MaxWait.TotalMilliseconds) - (long)_store.NowMs;
             if (pending < _options.MaxBatchSize && dueInMs > 0)
             {
@@ -276,8 +287,13 @@ public sealed class AnchorBatcher : IAsyncDisposable
         }
     }
 
-    private void OnAccepted()
+    private void OnAccepted(int count)
     {
+        var pending = Interlocked.Add(ref _pendingHint, count);
+        if (Volatile.Read(ref _idle) == 0 && pending < _options.MaxBatchSize)
+        {
+            return; // a partial batch is waiting for MaxWait; the loop's timeout wakes it
+        }
         try
         {
             if (_signal.CurrentCount == 0)

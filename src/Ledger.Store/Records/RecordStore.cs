@@ -31,8 +31,8 @@ public sealed class RecordStore
         _commits = new RecordCommitQueue(this);
     }
 
-    /// <summary>Raised after a commit that added records (outside the store's lock); the batcher listens.</summary>
-    internal event Action? Accepted;
+    /// <summary>Raised after a commit that added records (outside the store's lock), with how many; the batcher listens.</summary>
+    internal event Action<int>? Accepted;
 
     /// <summary>Sequence number of the last record accepted (0 when none).</summary>
     public ulong LastSequence => _store.Read("read the record sequence", db => LedgerStore.CurrentValue(db, LedgerStore.Counter.RecordSequence));
@@ -68,9 +68,9 @@ public sealed class RecordStore
         ArgumentNullException.ThrowIfNull(records);
         var list = records.ToList();
         var results = _store.Write("accept records", db => list.Select(r => AcceptInTransaction(db, _ => r)).ToList());
-        if (results.Any(r => !r.AlreadyStored))
+        if (results.Count(r => !r.AlreadyStored) is var added and > 0)
         {
-            Accepted?.Invoke();
+            Accepted?.Invoke(added);
         }
         return results;
     }
@@ -89,21 +89,43 @@ public sealed class RecordStore
         {
             return [];
         }
-        var results = _store.Write("accept records", db =>
+        AcceptedRecord[] results;
+        try
         {
-            var accepted = new AcceptedRecord[creates.Count];
-            for (var i = 0; i < creates.Count; i++)
-            {
-                accepted[i] = AcceptInTransaction(db, creates[i]);
-            }
-            return accepted;
-        });
-        if (results.Any(r => !r.AlreadyStored))
+            // New records are the rule (a retried request is refused before it reaches the store), so the group is
+            // first written without looking each hash up: the unique hash index refuses a record stored before,
+            // and then the group is rolled back and written again with the look-ups.
+            results = WriteGroup(creates, checkDuplicates: false);
+        }
+        catch (LedgerException ex) when (ex.InnerException is LiteException { ErrorCode: LiteException.INDEX_DUPLICATE_KEY })
         {
-            Accepted?.Invoke();
+            results = WriteGroup(creates, checkDuplicates: true);
+        }
+        if (results.Count(r => !r.AlreadyStored) is var added and > 0)
+        {
+            Accepted?.Invoke(added);
         }
         return results;
     }
+
+    private AcceptedRecord[] WriteGroup(IReadOnlyList<Func<ulong, ILedgerRecord>> creates, bool checkDuplicates) =>
+        _store.Write("accept records", db =>
+        {
+            // The sequence counter is read once and written once per group (two LiteDB operations per group instead
+            // of per record: on the group-commit path they cost as much as a record's insert).
+            var accepted = new AcceptedRecord[creates.Count];
+            var last = LedgerStore.CurrentValue(db, LedgerStore.Counter.RecordSequence);
+            var first = last;
+            for (var i = 0; i < creates.Count; i++)
+            {
+                accepted[i] = AcceptInTransaction(db, creates[i], ref last, checkDuplicates);
+            }
+            if (last != first)
+            {
+                LedgerStore.SetValue(db, LedgerStore.Counter.RecordSequence, last);
+            }
+            return accepted;
+        });
 
     /// <summary>
     /// Group commit: queues the record and completes once it is durable, like <see cref="Accept(Func{ulong, ILedgerRecord})"/>,
@@ -128,27 +150,44 @@ public sealed class RecordStore
         var result = _store.Write("accept a record", db => AcceptInTransaction(db, create));
         if (!result.AlreadyStored)
         {
-            Accepted?.Invoke();
+            Accepted?.Invoke(1);
         }
         return result;
     }
 
     private AcceptedRecord AcceptInTransaction(LiteDatabase db, Func<ulong, ILedgerRecord> create)
     {
+        var last = LedgerStore.CurrentValue(db, LedgerStore.Counter.RecordSequence);
+        var result = AcceptInTransaction(db, create, ref last, checkDuplicate: true);
+        if (!result.AlreadyStored)
+        {
+            LedgerStore.SetValue(db, LedgerStore.Counter.RecordSequence, last);
+        }
+        return result;
+    }
+
+    // Accepts one record inside the caller's transaction; lastSequence is the record-sequence counter as the caller
+    // keeps it (advanced here when the record is new; the caller writes it back before committing).
+    private AcceptedRecord AcceptInTransaction(LiteDatabase db, Func<ulong, ILedgerRecord> create, ref ulong lastSequence, bool checkDuplicate)
+    {
         var records = db.GetCollection(Collections.Records);
-        var next = LedgerStore.CurrentValue(db, LedgerStore.Counter.RecordSequence) + 1;
+        var next = lastSequence + 1;
         var record = create(next) ?? throw new InvalidOperationException("The record factory returned null.");
         var hash = record.Hash();
         var (body, index) = RecordCodec.Encode(record);
 
-        _byHash.Parameters["0"] = hash.ToString();
-        var existing = records.FindOne(_byHash);
-        if (existing is not null)
+        if (checkDuplicate)
         {
-            return new AcceptedRecord(hash, Bson.ToU64(existing["_id"]), Bson.ToU64(existing["acceptedAtMs"]), AlreadyStored: true);
+            _byHash.Parameters["0"] = hash.ToString();
+            var existing = records.FindOne(_byHash);
+            if (existing is not null)
+            {
+                return new AcceptedRecord(hash, Bson.ToU64(existing["_id"]), Bson.ToU64(existing["acceptedAtMs"]), AlreadyStored: true);
+            }
         }
 
-        var sequence = LedgerStore.NextValue(db, LedgerStore.Counter.RecordSequence);
+        var sequence = next;
+        lastSequence = next;
         var now = _store.NowMs;
         var doc = new BsonDocument
         {

@@ -1,0 +1,170 @@
+using Ledger.Core.Errors;
+using Ledger.Core.Model;
+using Ledger.Node.Hosting;
+using Ledger.Sdk;
+using Ledger.Sdk.Auth;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Ledger.Node.Alerts;
+
+/// <summary>
+/// Opens the alert hub at start (tax, bank and guarantor nodes), and on bank and guarantor nodes follows the alert stream of every active tax bureau that has a node endpoint on chain
+/// (rating downgrades only — chain-sourced alerts the node raises itself), signed as this node's organization, so the
+/// tax node streams what this organization is exposed to; each alert is re-published through the <see cref="AlertHub"/>
+/// to this node's subscribers. A stream resumes after the last alert received (its cursor is kept in the alert log, so
+/// also across restarts); a failure is logged and retried with backoff (250 ms doubling to 10 s) and never stops the
+/// node. The tax bureaus are looked up again every <see cref="Rediscover"/>.
+/// </summary>
+internal sealed class AlertUpstreamService(NodeContext node, AlertHub hub, ILogger<AlertUpstreamService> logger) : BackgroundService
+{
+    /// <summary>How often the tax bureaus to follow are looked up on chain.</summary>
+    public static readonly TimeSpan Rediscover = TimeSpan.FromSeconds(30);
+
+    private static readonly TimeSpan FirstDelay = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(10);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // Off the start-up path: the alert log opens and the exposure is rebuilt before the first request needs them.
+        await Task.Yield();
+        try
+        {
+            hub.Warm();
+        }
+#pragma warning disable CA1031 // a failure here is retried by the first use of the hub, which reports it to its caller
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            AlertsLog.WarmFailed(logger, ex is LedgerException ? ex.Message : $"{ex.GetType().Name}: {ex.Message}");
+        }
+        if (node.Role is not (NodeRole.Bank or NodeRole.Guarantor))
+        {
+            return;
+        }
+        var following = new Dictionary<OrgId, (CancellationTokenSource Stop, Task Run)>();
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                try
+                {
+                    var bureaus = await TaxBureausAsync(stoppingToken).ConfigureAwait(false);
+                    foreach (var bureau in bureaus.Where(b => !following.ContainsKey(b)))
+                    {
+                        var stop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                        following[bureau] = (stop, FollowAsync(bureau, stop.Token));
+                    }
+                    foreach (var gone in following.Keys.Where(k => !bureaus.Contains(k)).ToList())
+                    {
+                        await following[gone].Stop.CancelAsync().ConfigureAwait(false);
+                        await following[gone].Run.ConfigureAwait(false);
+                        following[gone].Stop.Dispose();
+                        following.Remove(gone);
+                    }
+                }
+                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+                {
+                    return;
+                }
+#pragma warning disable CA1031 // discovery must survive any failure; the next round tries again
+                catch (Exception ex)
+#pragma warning restore CA1031
+                {
+                    AlertsLog.DiscoveryFailed(logger, ex is LedgerException ? ex.Message : $"{ex.GetType().Name}: {ex.Message}");
+                }
+                await Task.Delay(Rediscover, stoppingToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            foreach (var (stop, run) in following.Values)
+            {
+                await stop.CancelAsync().ConfigureAwait(false);
+                await run.ConfigureAwait(false);
+                stop.Dispose();
+            }
+        }
+    }
+
+    /// <summary>The active tax bureaus with a node endpoint, as of the latest block.</summary>
+    private async Task<HashSet<OrgId>> TaxBureausAsync(CancellationToken cancellationToken)
+    {
+        var ids = await node.Chain.Rpc.CallAsync(_ => node.ChainClient.Consortium.MemberIdsQueryAsync(), cancellationToken).ConfigureAwait(false);
+        var block = node.Head.Latest.Number;
+        var bureaus = new HashSet<OrgId>();
+        foreach (var id in ids)
+        {
+            var org = new OrgId(new Core.Primitives.Hash32(id));
+            var member = await node.Membership.MemberAsync(org, block).ConfigureAwait(false);
+            if ((Role)member.Role == Role.TaxBureau && (MemberStatus)member.Status == MemberStatus.Active && !string.IsNullOrWhiteSpace(member.Endpoint))
+            {
+                bureaus.Add(org);
+            }
+        }
+        return bureaus;
+    }
+
+    /// <summary>
+    /// Follows one tax bureau's stream until cancelled, reconnecting with backoff. Each attempt opens a connection of
+    /// its own to the endpoint the chain names now (and closes it after a failure), so a restarted or moved tax node is
+    /// reached at the next attempt — a channel kept across failures would add its own growing reconnect delay.
+    /// </summary>
+    private async Task FollowAsync(OrgId bureau, CancellationToken cancellationToken)
+    {
+        // Run off the discovery loop's thread.
+        await Task.Yield();
+        using var identity = LedgerIdentity.FromKeys(node.Organization, node.Keys);
+        var delay = FirstDelay;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                var member = await node.Membership.MemberAsync(bureau, node.Head.Latest.Number).ConfigureAwait(false);
+                using var connection = await LedgerConnection.ConnectAsync(
+                    member.Endpoint, identity, new LedgerConnectionOptions { ExpectedNode = bureau, ExpectedChainId = node.ChainId }, cancellationToken).ConfigureAwait(false);
+                var after = hub.UpstreamCursor(bureau) ?? "0";
+                using var subscription = await connection.Alerts
+                    .SubscribeAsync(new AlertFilter { Kinds = [AlertKind.RatingDowngrade], AfterId = after }, cancellationToken).ConfigureAwait(false);
+                AlertsLog.UpstreamConnected(logger, bureau.Code, connection.Address, after);
+                delay = FirstDelay;
+                await foreach (var alert in subscription.WithCancellation(cancellationToken).ConfigureAwait(false))
+                {
+                    if (alert.Kind == AlertKind.RatingDowngrade)
+                    {
+                        hub.PublishUpstream(bureau, alert);
+                    }
+                }
+                // The tax node ended the stream (it is stopping): reconnect after the delay.
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (LedgerException ex) when (ex.Code == AlertErrors.UnknownAlertCode)
+            {
+                AlertsLog.UpstreamReset(logger, bureau.Code, hub.UpstreamCursor(bureau) ?? "0");
+                hub.ResetUpstreamCursor(bureau);
+                continue;
+            }
+#pragma warning disable CA1031 // the upstream stream must never stop the node; it is retried
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                AlertsLog.UpstreamFailed(logger, bureau.Code, (ex as LedgerException)?.Code ?? ex.GetType().Name, ex.Message, (long)delay.TotalMilliseconds);
+            }
+            try
+            {
+                await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, MaxDelay.TotalMilliseconds));
+        }
+    }
+}

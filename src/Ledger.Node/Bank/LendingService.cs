@@ -1,0 +1,447 @@
+using System.Globalization;
+using System.Text;
+using Grpc.Core;
+using Ledger.Api.V1;
+using Ledger.Chain.Abi;
+using Ledger.Chain.Contracts.LoanBook.ContractDefinition;
+using Ledger.Chain.Errors;
+using Ledger.Core.Errors;
+using Ledger.Core.Model;
+using Ledger.Core.Primitives;
+using Ledger.Core.Records;
+using Ledger.Core.Scoring;
+using Ledger.Core.TaxData;
+using Ledger.Node.Hosting;
+using Microsoft.Extensions.Logging;
+using CoreLoanPurpose = Ledger.Core.Model.LoanPurpose;
+using CoreLoanStatus = Ledger.Core.Model.LoanStatus;
+using ProtoLoanPurpose = Ledger.Api.V1.LoanPurpose;
+using ProtoLoanStatus = Ledger.Api.V1.LoanStatus;
+
+namespace Ledger.Node.Bank;
+
+/// <summary>
+/// <c>ledger.v1.Lending</c> on a bank node, for the bank's own software (its operators, access policy):
+/// <list type="bullet">
+/// <item><c>FetchData</c> / <c>Decide</c>: reports fetched under the bank's consents and kept for their data life
+/// (<see cref="ReportFetcher"/>); a decision scores the report with the node's product table, is accepted durably as a
+/// <see cref="CreditDecisionRecord"/> (anchored by this bank, its reasons document kept beside it) and recorded on
+/// chain by hash (<c>LoanBook.recordDecision</c>);</item>
+/// <item>loans on approved decisions (<c>LoanBook.disburse</c>, and <c>FundFlowTracker.openFundFlow</c> for R&amp;D
+/// loans), their life (repayments, overdue, back to current, default), reads from the chain and the node's index;</item>
+/// <item>the bank's side of guarantees and of the risk-compensation fund;</item>
+/// <item>the data it holds and the deletions it made.</item>
+/// </list>
+/// </summary>
+public sealed class LendingService(
+    NodeContext node, ReportFetcher fetcher, BankStore store, TimeProvider time, ILogger<LendingService> logger) : Lending.LendingBase
+{
+    private const int IndexPage = 5_000;
+
+    /// <inheritdoc/>
+    public override async Task<FetchDataResponse> FetchData(FetchDataRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(context);
+        var consent = new ConsentId(BankWire.Hash(request.ConsentId, "consent_id"));
+        var opened = await fetcher.FetchAsync(consent, (Scopes)request.Scopes, context.CancellationToken).ConfigureAwait(false);
+        var response = new FetchDataResponse
+        {
+            ConsentId = consent.ToString(),
+            ReportJson = Encoding.UTF8.GetString(opened.Plaintext),
+            ResponseHash = opened.Item.ResponseHash.ToString(),
+            CheckedAtBlock = opened.Item.CheckedAtBlock,
+            KeepUntilMs = opened.Item.KeepUntilMs,
+        };
+        if (opened.ProviderAccessRecord is { } access)
+        {
+            response.ProviderAccessRecord = new AnchorRef { RecordHash = access.RecordHash.ToString(), Org = opened.Item.Provider.Code };
+        }
+        return response;
+    }
+
+    /// <inheritdoc/>
+    public override async Task<DecisionResponse> Decide(DecideRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(context);
+        var cancellationToken = context.CancellationToken;
+        var consent = new ConsentId(BankWire.Hash(request.ConsentId, "consent_id"));
+        ProductCode? product = null;
+        if (!string.IsNullOrEmpty(request.Product))
+        {
+            try
+            {
+                product = ProductCode.FromCode(request.Product);
+            }
+            catch (ArgumentException)
+            {
+                throw NodeErrors.InvalidField($"product must be a product code of 1 to 31 printable ASCII characters, e.g. SHUIYIDAI; '{BankWire.Clip(request.Product)}' is not.");
+            }
+        }
+        UInt128? requested = string.IsNullOrEmpty(request.RequestedAmountFen) ? null : BankWire.PositiveAmount(request.RequestedAmountFen, "requested_amount_fen");
+        var table = node.ProductTable ?? ProductTable.Default;
+        if (product is { } code)
+        {
+            table.Find(code); // an unknown product is refused before anything is fetched
+        }
+
+        var grant = await fetcher.GrantAsync(consent, cancellationToken).ConfigureAwait(false);
+        var opened = await fetcher.HeldOrFetchAsync(consent, cancellationToken).ConfigureAwait(false);
+        var report = TaxReport.FromJson(Encoding.UTF8.GetString(opened.Plaintext));
+        var decision = CreditDecider.Decide(report.ToProfile(), table, time.GetUtcNow(), product);
+        if (requested is { } amount && decision.Approved)
+        {
+            decision = WithRequestedAmount(decision, amount);
+        }
+        var enterprise = grant.Terms.CreditCodeHash;
+        var bank = node.Organization;
+
+        // The chain must take the decision (consent the bank's, not revoked, enterprise bound) before the record is
+        // accepted: a record the chain then refused would be anchored without its on-chain decision.
+        await BankWire.PreflightAsync(node, LedgerContracts.LoanBook, new RecordDecisionFunction
+        {
+            DecisionHash = Keccak.Hash($"ledger/decision-preflight/{Guid.NewGuid():N}").ToArray(),
+            ConsentId = consent.Value.ToArray(),
+            Approved = decision.Approved,
+        }, cancellationToken).ConfigureAwait(false);
+
+        // Reasons first (keyed by the hash the record commits to), so no accepted decision lacks them.
+        var rating = decision.LatestRating?.Rating.ToString() ?? "";
+        store.PutReasons(decision.ReasonsHash(), new CreditReasons(decision.CanonicalReasonsJson(), rating));
+        var accepted = await node.Store.Records.AcceptAsync(sequence => decision.ToRecord(consent, bank, enterprise, sequence)).ConfigureAwait(false);
+        var decisionHash = new DecisionHash(accepted.Hash.Value);
+        var outcome = await node.ChainClient.RecordDecisionAsync(decisionHash, consent, decision.Approved, key: $"decision:{decisionHash}", cancellationToken: CancellationToken.None).ConfigureAwait(false);
+        BankLog.Decided(logger, consent.ToString(), decision.Approved, decision.Score, decision.Product?.Code ?? "", decisionHash.ToString());
+
+        var response = new DecisionResponse
+        {
+            DecisionHash = decisionHash.ToString(),
+            Approved = decision.Approved,
+            Score = (uint)decision.Score,
+            Product = decision.Product?.Code ?? "",
+            LimitFen = decision.LimitFen.ToString(CultureInfo.InvariantCulture),
+            RateBps = decision.RateBps,
+            TermMonths = decision.TermMonths,
+            Rating = rating,
+            EnterpriseHash = enterprise.ToString(),
+            Tx = BankWire.Tx(outcome),
+            Record = BankWire.Anchor(accepted.Hash, node.Store.Records.Get(accepted.Hash), bank),
+        };
+        response.Factors.AddRange(decision.Factors.Select(f => new ScoreFactor { Name = f.Factor, Points = f.Points, Reason = f.Reason }));
+        response.Reasons.AddRange(decision.Reasons);
+        return response;
+    }
+
+    /// <summary>
+    /// A requested amount below the limit becomes the limit offered; one above it is noted and the limit stands. Either
+    /// way the reasons say so (and so the reasons hash covers it).
+    /// </summary>
+    private static CreditDecision WithRequestedAmount(CreditDecision decision, UInt128 requested)
+    {
+        var limit = (UInt128)decision.LimitFen;
+        if (requested < limit)
+        {
+            return decision with
+            {
+                LimitFen = (long)requested,
+                Reasons = [.. decision.Reasons, $"Limit set to the {BankWire.Cny(requested)} requested (up to {BankWire.Cny(limit)} could be offered)"],
+            };
+        }
+        return requested == limit
+            ? decision
+            : decision with { Reasons = [.. decision.Reasons, $"{BankWire.Cny(requested)} was requested; {BankWire.Cny(limit)} is the most offered"] };
+    }
+
+    /// <inheritdoc/>
+    public override async Task<LoanInfo> Disburse(DisburseRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(context);
+        var cancellationToken = context.CancellationToken;
+        var decisionHash = BankWire.Hash(request.DecisionHash, "decision_hash");
+        var reference = BankWire.Text(request.LoanReference, "loan_reference", "CCB-2026-000123");
+        var amount = BankWire.PositiveAmount(request.AmountFen, "amount_fen");
+        if (!Enum.IsDefined(request.Purpose))
+        {
+            throw NodeErrors.InvalidField($"purpose {(int)request.Purpose} is not a loan purpose (0 working capital, 1 R&D, 2 equipment, 3 trade, 4 other).");
+        }
+        var purpose = (CoreLoanPurpose)(int)request.Purpose;
+        if (purpose == CoreLoanPurpose.RnD && request.MaxNonRndBps is 0 or >= 10_000)
+        {
+            throw NodeErrors.InvalidField($"max_non_rnd_bps {request.MaxNonRndBps} is not a tolerated non-R&D share; an R&D loan needs 1 to 9999 basis points (e.g. 2000 for 20 %).");
+        }
+        if (purpose != CoreLoanPurpose.RnD && request.MaxNonRndBps != 0)
+        {
+            throw NodeErrors.InvalidField($"max_non_rnd_bps is for R&D loans only; leave it 0 for a {purpose} loan.");
+        }
+
+        var record = node.Store.Records.Get(new RecordHash(decisionHash))?.Record as CreditDecisionRecord;
+        if (record is null || record.Bank != node.Organization)
+        {
+            throw BankErrors.UnknownDecision(
+                $"{node.Organization.Code} made no credit decision {decisionHash.ToShortString()}; disburse on the decision_hash a Decide call returned.");
+        }
+        if (!record.Approved)
+        {
+            // The contract's own code for the same refusal (LoanDecisionNotApproved), as the chain would give it.
+            throw new LedgerException("LEDGER-1253", ErrorCategory.FailedPrecondition,
+                $"Credit decision {decisionHash.ToShortString()} declined the loan, so nothing can be disbursed on it.");
+        }
+        if (amount > record.LimitFen)
+        {
+            throw BankErrors.AboveLimit(
+                $"The amount {BankWire.Cny(amount)} is above the limit of decision {decisionHash.ToShortString()} ({BankWire.Cny(record.LimitFen)}); disburse at most the limit, or make a new decision for more.");
+        }
+
+        var loanId = LoanId.FromReference(node.Organization, reference);
+        var existing = await node.ChainClient.LoanAsync(loanId, cancellationToken).ConfigureAwait(false);
+        if (existing.Status != (byte)CoreLoanStatus.None
+            && (new Hash32(existing.DecisionHash) != decisionHash || (UInt128)existing.AmountFen != amount || existing.Purpose != (byte)purpose))
+        {
+            throw BankErrors.LoanReferenceUsed(
+                $"Loan reference '{BankWire.Clip(reference)}' is already loan {loanId.Value.ToShortString()} on another decision or amount; every loan needs its own reference.");
+        }
+        // Same reference, decision and amount again (a retry): the journaled transaction's outcome is returned.
+        var outcome = await node.ChainClient.DisburseAsync(
+            loanId, new DecisionHash(decisionHash), record.Product, amount, record.RateBps, record.TermMonths, purpose,
+            key: $"disburse:{loanId}", cancellationToken: CancellationToken.None).ConfigureAwait(false);
+        if (purpose == CoreLoanPurpose.RnD)
+        {
+            try
+            {
+                await node.ChainClient.OpenFundFlowAsync(loanId, (ushort)request.MaxNonRndBps, key: $"fundflow-open:{loanId}", cancellationToken: CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (FundFlowAlreadyOpenException)
+            {
+                // A retry after the ledger was opened: nothing to do.
+            }
+        }
+        return await LoanInfoAsync(loanId, BankWire.Tx(outcome), record.ConsentId, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public override async Task<LoanInfo> RecordRepayment(RepaymentRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(context);
+        var loanId = Loan(request.LoanId);
+        var principal = BankWire.Amount(request.PrincipalFen, "principal_fen", UInt128.Zero);
+        var interest = BankWire.Amount(request.InterestFen, "interest_fen", UInt128.Zero);
+        if (principal == UInt128.Zero && interest == UInt128.Zero)
+        {
+            throw NodeErrors.InvalidField("principal_fen and interest_fen are both 0; a repayment repays something.");
+        }
+        await OwnLoanAsync(loanId, context.CancellationToken).ConfigureAwait(false);
+        var outcome = await node.ChainClient.RecordRepaymentAsync(loanId, principal, interest, cancellationToken: CancellationToken.None).ConfigureAwait(false);
+        return await LoanInfoAsync(loanId, BankWire.Tx(outcome), null, context.CancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public override async Task<LoanInfo> MarkOverdue(OverdueRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(context);
+        var loanId = Loan(request.LoanId);
+        if (request.DaysOverdue is 0 or > ushort.MaxValue)
+        {
+            throw NodeErrors.InvalidField($"days_overdue {request.DaysOverdue} must be 1 to {ushort.MaxValue}.");
+        }
+        var overdue = BankWire.Amount(request.OverdueFen, "overdue_fen");
+        await OwnLoanAsync(loanId, context.CancellationToken).ConfigureAwait(false);
+        var outcome = await node.ChainClient.MarkOverdueAsync(loanId, (ushort)request.DaysOverdue, overdue, cancellationToken: CancellationToken.None).ConfigureAwait(false);
+        return await LoanInfoAsync(loanId, BankWire.Tx(outcome), null, context.CancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public override async Task<LoanInfo> MarkCurrent(LoanRef request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(context);
+        var loanId = Loan(request.LoanId);
+        await OwnLoanAsync(loanId, context.CancellationToken).ConfigureAwait(false);
+        var outcome = await node.ChainClient.MarkCurrentAsync(loanId, cancellationToken: CancellationToken.None).ConfigureAwait(false);
+        return await LoanInfoAsync(loanId, BankWire.Tx(outcome), null, context.CancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public override async Task<LoanInfo> DeclareDefault(DefaultRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(context);
+        var loanId = Loan(request.LoanId);
+        var loss = BankWire.Amount(request.LossFen, "loss_fen");
+        await OwnLoanAsync(loanId, context.CancellationToken).ConfigureAwait(false);
+        var outcome = await node.ChainClient.DeclareDefaultAsync(loanId, loss, key: $"default:{loanId}", cancellationToken: CancellationToken.None).ConfigureAwait(false);
+        return await LoanInfoAsync(loanId, BankWire.Tx(outcome), null, context.CancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public override Task<LoanInfo> GetLoan(LoanRef request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(context);
+        return LoanInfoAsync(Loan(request.LoanId), null, null, context.CancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public override Task<ListLoansResponse> ListLoans(ListLoansRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        EnterpriseHash? enterprise = string.IsNullOrEmpty(request.EnterpriseHash) ? null : new EnterpriseHash(BankWire.Hash(request.EnterpriseHash, "enterprise_hash"));
+        if (!Enum.IsDefined(request.Status))
+        {
+            throw NodeErrors.InvalidField($"status {(int)request.Status} is not a loan status (0 any, 1 active, 2 overdue, 3 repaid, 4 defaulted).");
+        }
+        var loans = LoanIndex.Fold(ReadLoanEvents(enterprise), node.Organization);
+        var response = new ListLoansResponse();
+        response.Loans.AddRange(loans.Where(l => request.Status == ProtoLoanStatus.None || l.Status == request.Status));
+        return Task.FromResult(response);
+    }
+
+    private IEnumerable<Core.Ports.ChainEvent> ReadLoanEvents(EnterpriseHash? enterprise)
+    {
+        string? after = null;
+        while (true)
+        {
+            var page = node.Store.Audit.Find(new Store.Audit.EventQuery
+            {
+                Organization = node.Organization,
+                Enterprise = enterprise,
+                Contract = LedgerContracts.LoanBook,
+                AfterId = after,
+                Limit = IndexPage,
+            });
+            foreach (var e in page)
+            {
+                yield return e;
+            }
+            if (page.Count < IndexPage)
+            {
+                yield break;
+            }
+            after = page[^1].Id;
+        }
+    }
+
+    /// <inheritdoc/>
+    public override async Task<ChainTx> InviteGuarantor(InviteGuarantorRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(context);
+        var loanId = Loan(request.LoanId);
+        var guarantor = BankWire.Org(request.Guarantor, "guarantor");
+        await OwnLoanAsync(loanId, context.CancellationToken).ConfigureAwait(false);
+        var outcome = await node.ChainClient.InviteGuarantorAsync(loanId, guarantor, key: $"invite:{loanId}:{guarantor.Value}", cancellationToken: CancellationToken.None).ConfigureAwait(false);
+        return BankWire.Tx(outcome);
+    }
+
+    /// <inheritdoc/>
+    public override async Task<ChainTx> AcceptAgreement(AgreementRef request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var agreement = new AgreementId(BankWire.Hash(request.AgreementId, "agreement_id"));
+        var outcome = await node.ChainClient.AcceptAgreementAsync(agreement, key: $"agreement-accept:{agreement}", cancellationToken: CancellationToken.None).ConfigureAwait(false);
+        return BankWire.Tx(outcome);
+    }
+
+    /// <inheritdoc/>
+    public override async Task<ChainTx> EnrollLoan(EnrollLoanRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(context);
+        var agreement = new AgreementId(BankWire.Hash(request.AgreementId, "agreement_id"));
+        var loanId = Loan(request.LoanId);
+        await OwnLoanAsync(loanId, context.CancellationToken).ConfigureAwait(false);
+        var outcome = await node.ChainClient.EnrollLoanAsync(agreement, loanId, key: $"enroll:{agreement}:{loanId}", cancellationToken: CancellationToken.None).ConfigureAwait(false);
+        return BankWire.Tx(outcome);
+    }
+
+    /// <inheritdoc/>
+    public override async Task<ChainTx> FileClaim(FileClaimRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(context);
+        var fund = new FundId(BankWire.Hash(request.FundId, "fund_id"));
+        var loanId = Loan(request.LoanId);
+        await OwnLoanAsync(loanId, context.CancellationToken).ConfigureAwait(false);
+        var outcome = await node.ChainClient.FileClaimAsync(fund, loanId, key: $"claim:{fund}:{loanId}", cancellationToken: CancellationToken.None).ConfigureAwait(false);
+        return BankWire.Tx(outcome);
+    }
+
+    /// <inheritdoc/>
+    public override Task<ListHeldDataResponse> ListHeldData(ListHeldDataRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var response = new ListHeldDataResponse();
+        foreach (var item in store.List(request.IncludeDeleted))
+        {
+            var held = new HeldData
+            {
+                ConsentId = item.ConsentId.ToString(),
+                ResponseHash = item.ResponseHash.ToString(),
+                FetchedAtMs = item.FetchedAtMs,
+                KeepUntilMs = item.KeepUntilMs,
+                Deleted = item.Deleted,
+                DeletedAtMs = item.DeletedAtMs ?? 0,
+                DeletionCause = item.Cause?.ToString() ?? "",
+            };
+            if (item.Receipt is { } receipt)
+            {
+                held.DeletionReceipt = BankWire.Anchor(receipt, node.Store.Records.Get(receipt), node.Organization);
+            }
+            response.Items.Add(held);
+        }
+        return Task.FromResult(response);
+    }
+
+    private static LoanId Loan(string? text) => new(BankWire.Hash(text, "loan_id"));
+
+    /// <summary>The loan must exist and be this bank's (the contract would refuse another bank's operators anyway).</summary>
+    private async Task<Chain.Contracts.LoanBook.ContractDefinition.Loan> OwnLoanAsync(LoanId loanId, CancellationToken cancellationToken)
+    {
+        var loan = await node.ChainClient.LoanAsync(loanId, cancellationToken).ConfigureAwait(false);
+        if (loan.Status == (byte)CoreLoanStatus.None)
+        {
+            throw BankErrors.UnknownLoan($"Loan {loanId.Value.ToShortString()} does not exist; check the loan id (LoanId.FromReference(bank, reference)).");
+        }
+        if (new OrgId(new Hash32(loan.BankOrg)) != node.Organization)
+        {
+            throw NodeErrors.NotParty($"Loan {loanId.Value.ToShortString()} is {new OrgId(new Hash32(loan.BankOrg)).Code}'s, not {node.Organization.Code}'s; a bank manages its own loans only.");
+        }
+        return loan;
+    }
+
+    private async Task<LoanInfo> LoanInfoAsync(LoanId loanId, ChainTx? tx, ConsentId? consent, CancellationToken cancellationToken)
+    {
+        var loan = await OwnLoanAsync(loanId, cancellationToken).ConfigureAwait(false);
+        var decisionHash = new Hash32(loan.DecisionHash);
+        if (consent is null)
+        {
+            var decision = await node.Chain.Rpc.CallAsync(_ => node.ChainClient.Loans.DecisionQueryAsync(loan.DecisionHash), cancellationToken).ConfigureAwait(false);
+            consent = new ConsentId(new Hash32(decision.ReturnValue1.ConsentId));
+        }
+        var info = new LoanInfo
+        {
+            LoanId = loanId.ToString(),
+            Bank = new OrgId(new Hash32(loan.BankOrg)).Code,
+            EnterpriseHash = new Hash32(loan.EnterpriseHash).ToString(),
+            Product = new ProductCode(new Hash32(loan.ProductCode)).Code,
+            AmountFen = loan.AmountFen.ToString(CultureInfo.InvariantCulture),
+            OutstandingFen = loan.OutstandingFen.ToString(CultureInfo.InvariantCulture),
+            LossFen = loan.LossFen.ToString(CultureInfo.InvariantCulture),
+            RateBps = loan.RateBps,
+            TermMonths = loan.TermMonths,
+            Purpose = (ProtoLoanPurpose)loan.Purpose,
+            Status = (ProtoLoanStatus)loan.Status,
+            DisbursedAt = loan.DisbursedAt,
+            DecisionHash = decisionHash.ToString(),
+            ConsentId = consent.Value.ToString(),
+        };
+        if (tx is not null)
+        {
+            info.Tx = tx;
+        }
+        return info;
+    }
+}

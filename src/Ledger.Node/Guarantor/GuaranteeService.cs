@@ -1,0 +1,171 @@
+using Grpc.Core;
+using Ledger.Api.V1;
+using Ledger.Chain.Errors;
+using Ledger.Core.Errors;
+using Ledger.Core.Model;
+using Ledger.Core.Primitives;
+using Ledger.Node.Hosting;
+using Ledger.Sdk.Mapping;
+using Ledger.Store.Audit;
+using static Ledger.Node.Guarantor.RiskRequests;
+
+namespace Ledger.Node.Guarantor;
+
+/// <summary>
+/// <c>ledger.v1.Guarantee</c> on a guarantor node, for its own operators: guarantees loans its banks invited it to,
+/// proposes and terminates batch agreements ("总对总"), records payouts (代偿) on defaulted loans — by default the most
+/// allowed, loss × coverage as <c>GuaranteeBook.maxPayout</c> computes it — and lists the guarantees it holds from the
+/// node's chain index. Every transaction is sent by the node's operator under an idempotency key, so a call repeated
+/// with the same terms returns the same transaction.
+/// </summary>
+public sealed class GuaranteeService(NodeContext node, TimeProvider time) : Api.V1.Guarantee.GuaranteeBase
+{
+    /// <inheritdoc/>
+    public override async Task<ChainTx> GuaranteeLoan(GuaranteeLoanRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var loan = Field(() => RiskMapping.Loan(request.LoanId, "loan_id"));
+        var coverage = Bps(request.CoverageBps, "coverage_bps", 1, 10_000, "the share of the loss the guarantee covers");
+        var fee = string.IsNullOrEmpty(request.FeeFen) ? UInt128.Zero : Field(() => RiskMapping.Fen(request.FeeFen, "fee_fen"));
+        try
+        {
+            var outcome = await node.ChainClient.GuaranteeLoanAsync(loan, coverage, fee, $"guarantee:{loan}:{coverage}:{fee}", CancellationToken.None).ConfigureAwait(false);
+            return Tx(outcome);
+        }
+        catch (GuaranteeNotInvitedException ex)
+        {
+            throw await NotInvitedAsync(loan, ex).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// The contract's <c>GuaranteeNotInvited</c> as what it is for the guarantor: a step the bank has not taken yet
+    /// (FAILED_PRECONDITION, same code LEDGER-1266), naming the bank and whom it invited instead.
+    /// </summary>
+    private async Task<LedgerException> NotInvitedAsync(LoanId loan, GuaranteeNotInvitedException ex)
+    {
+        var own = node.Organization.Code;
+        string sentence;
+        try
+        {
+            var record = await node.ChainClient.LoanAsync(loan).ConfigureAwait(false);
+            var bank = new OrgId(new Hash32(record.BankOrg)).Code;
+            var invited = new OrgId(new Hash32(await node.Chain.Rpc.CallAsync(
+                _ => node.ChainClient.Guarantees.InvitedGuarantorQueryAsync(loan.Value.ToArray())).ConfigureAwait(false)));
+            sentence = invited.Value.IsZero
+                ? $"{bank} has not invited {own} to guarantee loan {loan.Value.ToShortString()}; a guarantor guarantees only a loan its bank offers it, so ask {bank} to invite {own} (Lending.InviteGuarantor) first."
+                : $"{bank} invited {invited.Code}, not {own}, to guarantee loan {loan.Value.ToShortString()}; only the invited guarantor can guarantee it, so ask {bank} to invite {own} instead.";
+        }
+        catch (LedgerException)
+        {
+            sentence = $"{own} was not invited to guarantee loan {loan.Value.ToShortString()}; ask the lending bank to invite it (Lending.InviteGuarantor) first.";
+        }
+        return new LedgerException(ex.Code, ErrorCategory.FailedPrecondition, sentence, ex);
+    }
+
+    /// <inheritdoc/>
+    public override async Task<ProposeAgreementResponse> ProposeAgreement(ProposeAgreementRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var reference = Field(() => RiskMapping.Reference(request.AgreementReference, "agreement_reference"));
+        var bank = Field(() => ApiMapping.Org(request.Bank, "bank"));
+        var coverage = Bps(request.CoverageBps, "coverage_bps", 1, 10_000, "the share of each loan's loss the agreement covers");
+        var fee = Bps(request.FeeBps, "fee_bps", 0, 10_000, "the fee on each enrolled loan's amount");
+        var perLoan = Field(() => RiskMapping.Fen(request.PerLoanLimitFen, "per_loan_limit_fen"));
+        var total = Field(() => RiskMapping.Fen(request.TotalLimitFen, "total_limit_fen"));
+        if (perLoan == UInt128.Zero || total < perLoan)
+        {
+            throw NodeErrors.InvalidField($"per_loan_limit_fen {perLoan} and total_limit_fen {total} must satisfy 0 < per-loan limit ≤ total limit.");
+        }
+        var now = Math.Max(node.Head.Latest.Timestamp, (ulong)time.GetUtcNow().ToUnixTimeSeconds());
+        if (request.ValidUntil <= now || request.ValidUntil > 0xFF_FFFF_FFFF)
+        {
+            throw NodeErrors.InvalidField($"valid_until {request.ValidUntil} must be a future time in unix seconds (now is {now}).");
+        }
+        var id = AgreementId.FromReference(node.Organization, reference);
+        var outcome = await node.ChainClient.ProposeAgreementAsync(
+            id, bank, coverage, fee, perLoan, total, request.ValidUntil,
+            $"agreement:{id}:{bank.Value}:{coverage}:{fee}:{perLoan}:{total}:{request.ValidUntil}", CancellationToken.None).ConfigureAwait(false);
+        return new ProposeAgreementResponse { AgreementId = id.ToString(), Tx = Tx(outcome) };
+    }
+
+    /// <inheritdoc/>
+    public override async Task<ChainTx> TerminateAgreement(TerminateAgreementRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var id = Field(() => RiskMapping.Agreement(request.AgreementId, "agreement_id"));
+        var outcome = await node.Sender.SendAsync(
+            node.Deployment[Chain.Abi.LedgerContracts.GuaranteeBook],
+            new Chain.Contracts.GuaranteeBook.ContractDefinition.TerminateAgreementFunction { AgreementId = id.Value.ToArray() },
+            $"terminate:{id}", CancellationToken.None).ConfigureAwait(false);
+        return Tx(outcome);
+    }
+
+    /// <inheritdoc/>
+    public override async Task<PayoutResponse> RecordPayout(RecordPayoutRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var loan = Field(() => RiskMapping.Loan(request.LoanId, "loan_id"));
+        var asked = !string.IsNullOrEmpty(request.PayoutFen);
+        UInt128 payout;
+        if (asked)
+        {
+            payout = Field(() => RiskMapping.Fen(request.PayoutFen, "payout_fen"));
+            if (payout == UInt128.Zero)
+            {
+                throw NodeErrors.InvalidField("payout_fen is zero; leave it empty to pay the covered share of the loss (loss × coverage).");
+            }
+        }
+        else
+        {
+            // The most the guarantor owes, computed by the contract that will check the payout.
+            payout = Amount(await node.ChainClient.MaxPayoutAsync(loan).ConfigureAwait(false));
+        }
+        try
+        {
+            var outcome = await node.ChainClient.RecordPayoutAsync(loan, payout, $"payout:{loan}:{payout}", CancellationToken.None).ConfigureAwait(false);
+            return new PayoutResponse { LoanId = loan.ToString(), PayoutFen = RiskMapping.Fen(payout), Tx = Tx(outcome) };
+        }
+        catch (GuaranteeInvalidTermsException ex) when (!asked && payout == UInt128.Zero)
+        {
+            throw GuarantorErrors.NothingToPay(loan, ex);
+        }
+    }
+
+    /// <inheritdoc/>
+    public override Task<ListGuaranteesResponse> ListGuarantees(ListGuaranteesRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var enterprise = string.IsNullOrEmpty(request.EnterpriseHash)
+            ? (EnterpriseHash?)null
+            : Field(() => RiskMapping.Enterprise(request.EnterpriseHash, "enterprise_hash"));
+        var own = node.Organization;
+        var audit = node.Store.Audit;
+        var payouts = All(audit, new EventQuery { Name = "GuaranteePaidOut", Organization = own })
+            .Where(e => Hash32.Parse(e.Args["guarantorOrg"]) == own.Value)
+            .ToDictionary(e => e.Args["loanId"], e => e.Args["payoutFen"], StringComparer.OrdinalIgnoreCase);
+        var response = new ListGuaranteesResponse();
+        foreach (var e in All(audit, new EventQuery { Name = "LoanGuaranteed", Organization = own, Enterprise = enterprise }))
+        {
+            if (Hash32.Parse(e.Args["guarantorOrg"]) != own.Value)
+            {
+                continue;
+            }
+            var loanId = e.Args["loanId"];
+            var agreement = e.Args["agreementId"];
+            response.Guarantees.Add(new GuaranteeInfo
+            {
+                LoanId = loanId,
+                Guarantor = own.Code,
+                Bank = new OrgId(Hash32.Parse(e.Args["bankOrg"])).Code,
+                EnterpriseHash = e.Args["enterpriseHash"],
+                AgreementId = Hash32.Parse(agreement).IsZero ? "" : agreement,
+                CoverageBps = uint.Parse(e.Args["coverageBps"], System.Globalization.CultureInfo.InvariantCulture),
+                FeeFen = e.Args["feeFen"],
+                PaidOut = payouts.ContainsKey(loanId),
+                PayoutFen = payouts.GetValueOrDefault(loanId, "0"),
+            });
+        }
+        return Task.FromResult(response);
+    }
+}

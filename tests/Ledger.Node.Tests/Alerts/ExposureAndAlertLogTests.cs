@@ -1,0 +1,256 @@
+using Ledger.Core.Model;
+using Ledger.Core.Ports;
+using Ledger.Core.Primitives;
+using Ledger.Node.Alerts;
+
+namespace Ledger.Node.Tests.Alerts;
+
+/// <summary>Chain events of the shape the indexer delivers (bytes32 as 0x-hex, integers in decimal).</summary>
+internal static class Events
+{
+    private static int _log;
+
+    public static readonly OrgId Bank = OrgId.FromCode("bank.ccb");
+    public static readonly OrgId OtherBank = OrgId.FromCode("bank.icbc");
+    public static readonly OrgId Guarantor = OrgId.FromCode("guarantee.gx");
+    public static readonly EnterpriseHash Enterprise = new(Keccak.Hash("enterprise"));
+
+    public static ChainEvent Make(string name, ulong block, params (string Name, string Value)[] args) =>
+        new("Test", name, block, 1_700_000_000 + block, Keccak.Hash($"tx{block}"), Interlocked.Increment(ref _log) % 1000,
+            args.ToDictionary(a => a.Name, a => a.Value, StringComparer.Ordinal));
+
+    public static ChainEvent Disbursed(LoanId loan, OrgId bank, ulong block = 1) =>
+        Make("LoanDisbursed", block, ("loanId", loan.ToString()), ("bankOrg", bank.Value.ToString()), ("enterpriseHash", Enterprise.ToString()));
+
+    public static ChainEvent Repaid(LoanId loan, string outstanding, ulong block = 2) =>
+        Make("LoanRepaid", block, ("loanId", loan.ToString()), ("bankOrg", Bank.Value.ToString()), ("enterpriseHash", Enterprise.ToString()), ("outstandingFen", outstanding));
+
+    public static ChainEvent Guaranteed(LoanId loan, OrgId guarantor, ulong block = 3) =>
+        Make("LoanGuaranteed", block, ("loanId", loan.ToString()), ("guarantorOrg", guarantor.Value.ToString()), ("enterpriseHash", Enterprise.ToString()), ("bankOrg", Bank.Value.ToString()));
+
+    public static ChainEvent Released(LoanId loan, ulong block = 4) =>
+        Make("GuaranteeReleased", block, ("loanId", loan.ToString()), ("guarantorOrg", Guarantor.Value.ToString()));
+
+    public static ChainEvent Granted(ConsentId consent, OrgId consumer, ulong validUntil, ulong block = 5) =>
+        Make("ConsentGranted", block, ("consentId", consent.ToString()), ("consumer", consumer.Value.ToString()), ("creditCodeHash", Enterprise.ToString()),
+            ("terms.validUntil", validUntil.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+
+    public static ChainEvent Narrowed(ConsentId consent, ulong validUntil, ulong block = 6) =>
+        Make("ConsentNarrowed", block, ("consentId", consent.ToString()), ("scopes", "1"), ("validUntil", validUntil.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+
+    public static ChainEvent Revoked(ConsentId consent, OrgId consumer, ulong block = 7) =>
+        Make("ConsentRevoked", block, ("consentId", consent.ToString()), ("enterprise", "0x00000000000000000000000000000000000000aa"), ("consumer", consumer.Value.ToString()));
+
+    public static LoanId Loan(string name) => new(Keccak.Hash("loan:" + name));
+
+    public static ConsentId Consent(string name) => new(Keccak.Hash("consent:" + name));
+}
+
+/// <summary>The exposure rule: loans not repaid, guarantees not released, consents neither revoked nor expired.</summary>
+public sealed class ExposureIndexTests
+{
+    [Fact]
+    public void ExposedTo_LoanGuaranteeAndValidConsent_EachExposesItsHolder()
+    {
+        var index = new ExposureIndex();
+        index.Apply(Events.Disbursed(Events.Loan("a"), Events.Bank));
+        index.Apply(Events.Guaranteed(Events.Loan("a"), Events.Guarantor));
+        index.Apply(Events.Granted(Events.Consent("c"), Events.OtherBank, validUntil: 2_000));
+
+        Assert.Equal(new[] { Events.Bank, Events.OtherBank, Events.Guarantor }.ToHashSet(), index.ExposedTo(Events.Enterprise, 1_000).ToHashSet());
+        Assert.Empty(index.ExposedTo(new EnterpriseHash(Keccak.Hash("someone else")), 1_000));
+    }
+
+    [Fact]
+    public void ExposedTo_RepaidReleasedRevokedOrExpired_ExposesNobody()
+    {
+        var index = new ExposureIndex();
+        index.Apply(Events.Disbursed(Events.Loan("a"), Events.Bank));
+        index.Apply(Events.Repaid(Events.Loan("a"), "1000"));
+        Assert.Contains(Events.Bank, index.ExposedTo(Events.Enterprise, 0)); // partly repaid: still a loan
+        index.Apply(Events.Repaid(Events.Loan("a"), "0"));
+        index.Apply(Events.Guaranteed(Events.Loan("a"), Events.Guarantor));
+        index.Apply(Events.Released(Events.Loan("a")));
+        index.Apply(Events.Granted(Events.Consent("revoked"), Events.OtherBank, validUntil: 5_000));
+        index.Apply(Events.Revoked(Events.Consent("revoked"), Events.OtherBank));
+        index.Apply(Events.Granted(Events.Consent("narrowed"), Events.OtherBank, validUntil: 5_000));
+        index.Apply(Events.Narrowed(Events.Consent("narrowed"), validUntil: 1_500));
+
+        Assert.Contains(Events.OtherBank, index.ExposedTo(Events.Enterprise, 1_500)); // the narrowed consent's last second
+        Assert.Empty(index.ExposedTo(Events.Enterprise, 1_501));
+    }
+
+    [Fact]
+    public void Apply_APageDeliveredAgain_ChangesNothing()
+    {
+        var index = new ExposureIndex();
+        var page = new[]
+        {
+            Events.Disbursed(Events.Loan("a"), Events.Bank),
+            Events.Repaid(Events.Loan("a"), "0"),
+            Events.Granted(Events.Consent("c"), Events.OtherBank, validUntil: 5_000),
+            Events.Revoked(Events.Consent("c"), Events.OtherBank),
+        };
+        foreach (var e in page.Concat(page))
+        {
+            index.Apply(e);
+        }
+        Assert.Empty(index.ExposedTo(Events.Enterprise, 1_000));
+        Assert.Equal((Events.Enterprise, Events.OtherBank), index.Consent(Events.Consent("c")));
+    }
+}
+
+/// <summary>Rebuilding the exposure from a real audit index (a LiteDB store file).</summary>
+public sealed class ExposureRebuildTests : IDisposable
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "ledger-exposure-tests", Guid.NewGuid().ToString("N")[..12]);
+
+    [Fact]
+    public void Rebuild_FromTheAuditIndex_ReadsEveryFollowedEventOrOnlyThoseBeforeTheNextPage()
+    {
+        using var store = Store.LedgerStore.Open(new Store.LedgerStoreOptions { Path = Path.Combine(_dir, "ledger.db"), Organization = Events.Bank });
+        var loan = Events.Loan("rebuild");
+        store.Audit.Accept([Events.Disbursed(loan, Events.Bank, block: 1), Events.Granted(Events.Consent("r"), Events.OtherBank, 5_000, block: 2)], 2);
+        store.Audit.Accept([Events.Repaid(loan, "0", block: 3)], 3);
+
+        var all = new ExposureIndex();
+        all.Rebuild(store.Audit);
+        Assert.Equal(new[] { Events.OtherBank }, all.ExposedTo(Events.Enterprise, 1_000));
+
+        var beforePage = new ExposureIndex();
+        beforePage.Rebuild(store.Audit, beforeBlock: 3);
+        Assert.Equal(new[] { Events.Bank, Events.OtherBank }.ToHashSet(), beforePage.ExposedTo(Events.Enterprise, 1_000).ToHashSet());
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(_dir, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
+
+/// <summary>The alerts chain events raise, and their audience.</summary>
+public sealed class ChainAlertsTests
+{
+    [Fact]
+    public void From_Revocation_NamesTheConsentsEnterpriseAndAlwaysReachesItsConsumer()
+    {
+        var index = new ExposureIndex();
+        index.Apply(Events.Granted(Events.Consent("c"), Events.OtherBank, validUntil: 1)); // already expired: no exposure left
+        var revoked = Events.Revoked(Events.Consent("c"), Events.OtherBank);
+
+        var raised = ChainAlerts.From(revoked, index, Events.Bank);
+
+        Assert.NotNull(raised);
+        Assert.Equal(NodeAlertKind.ConsentRevoked, raised.Value.Alert.Kind);
+        Assert.Equal(Events.Enterprise, raised.Value.Alert.Enterprise);
+        Assert.Equal(Events.Consent("c"), raised.Value.Alert.Consent);
+        Assert.Equal(Events.OtherBank, raised.Value.AlsoTo);
+        Assert.Equal(revoked.BlockNumber, raised.Value.Alert.BlockNumber);
+        Assert.Equal(revoked.BlockTimestamp * 1000, raised.Value.Alert.RaisedAtMs);
+    }
+
+    [Fact]
+    public void From_OverdueDefaultAndDeviation_CarryTheFactsAndOtherEventsRaiseNothing()
+    {
+        var index = new ExposureIndex();
+        var loan = Events.Loan("x");
+        var common = new[] { ("loanId", loan.ToString()), ("bankOrg", Events.Bank.Value.ToString()), ("enterpriseHash", Events.Enterprise.ToString()) };
+
+        var overdue = ChainAlerts.From(Events.Make("LoanOverdue", 9, [.. common, ("daysOverdue", "31"), ("overdueFen", "123456")]), index, Events.Bank)!.Value.Alert;
+        Assert.Equal((NodeAlertKind.OverdueRepayment, "31", "123456"), (overdue.Kind, overdue.Details["daysOverdue"], overdue.Details["overdueFen"]));
+        Assert.Contains("1,234.56 CNY", overdue.Summary, StringComparison.Ordinal);
+        var defaulted = ChainAlerts.From(Events.Make("LoanDefaulted", 9, [.. common, ("lossFen", "500")]), index, Events.Bank)!.Value.Alert;
+        Assert.Equal((NodeAlertKind.Default, "500", loan), (defaulted.Kind, defaulted.Details["lossFen"], defaulted.Loan!.Value));
+        var deviated = ChainAlerts.From(Events.Make("FundFlowDeviated", 9, [.. common, ("nonRdShareBps", "2501"), ("maxNonRdBps", "2500")]), index, Events.Bank)!.Value.Alert;
+        Assert.Contains("25.01 %", deviated.Summary, StringComparison.Ordinal);
+
+        Assert.Null(ChainAlerts.From(Events.Disbursed(loan, Events.Bank), index, Events.Bank));
+        Assert.Null(ChainAlerts.From(Events.Revoked(Events.Consent("never granted"), Events.Bank), index, Events.Bank));
+    }
+}
+
+/// <summary>The node's alert log: ordered ids, one alert per key, paging past the in-memory ring, reopening, cursors.</summary>
+public sealed class AlertStoreTests : IDisposable
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "ledger-alert-store-tests", Guid.NewGuid().ToString("N")[..12]);
+
+    private string File => Path.Combine(_dir, "alerts.db");
+
+    private static NodeAlert Alert(int n) =>
+        new(NodeAlertKind.RatingDowngrade, Events.Enterprise, $"alert {n}", new Dictionary<string, string> { ["n"] = n.ToString(System.Globalization.CultureInfo.InvariantCulture) }, (ulong)n, Events.Bank)
+        {
+            Loan = n % 2 == 0 ? Events.Loan("l") : null,
+            TxHash = n % 3 == 0 ? Keccak.Hash("t") : null,
+            BlockNumber = (ulong)n,
+        };
+
+    private static IReadOnlySet<OrgId> Audience => new HashSet<OrgId> { Events.Bank, Events.Guarantor };
+
+    [Fact]
+    public void Append_SameKeyTwice_KeepsOneAlertAndSequencesWithoutGaps()
+    {
+        using var store = AlertStore.Open(File);
+        var first = store.Append([("k1", Alert(1), Audience), ("k2", Alert(2), Audience)]);
+        var again = store.Append([("k2", Alert(2), Audience), ("k3", Alert(3), Audience), ("k3", Alert(3), Audience)]);
+
+        Assert.Equal(new long[] { 1, 2 }, first.Select(a => a.Sequence));
+        Assert.Equal(new long[] { 3 }, again.Select(a => a.Sequence));
+        Assert.Equal(3, store.LastSequence);
+        Assert.Equal("0000000000000003", again[0].Id);
+        Assert.Equal(new[] { "k2", "k3" }, store.After(1, 10).Select(a => a.Key));
+        Assert.Empty(store.After(3, 10));
+    }
+
+    [Fact]
+    public void After_BeyondTheRingAndAfterReopening_ReadsTheSameAlertsFromDisk()
+    {
+        var count = AlertStore.RingSize + 50;
+        List<StoredAlert> written;
+        using (var store = AlertStore.Open(File))
+        {
+            written = [.. store.Append(Enumerable.Range(1, count).Select(n => ($"k{n}", Alert(n), Audience)), (Events.Bank, "0000000000000042"))];
+            var fromDisk = store.After(10, 5); // older than the ring holds
+            Assert.Equal(written.Skip(10).Take(5).Select(a => a.Id), fromDisk.Select(a => a.Id));
+            Assert.Equal(written[^3..].Select(a => a.Id), store.After(count - 3, 100).Select(a => a.Id));
+        }
+        using var reopened = AlertStore.Open(File);
+        Assert.Equal(count, reopened.LastSequence);
+        Assert.Equal("0000000000000042", reopened.Cursor(Events.Bank));
+        Assert.Null(reopened.Cursor(Events.Guarantor));
+        var read = reopened.After(0, 3);
+        Assert.Equal(written.Take(3).Select(a => (a.Id, a.Key, a.Alert.Summary, a.Alert.Loan, a.Alert.TxHash, a.Alert.BlockNumber, a.Alert.Details["n"])),
+            read.Select(a => (a.Id, a.Key, a.Alert.Summary, a.Alert.Loan, a.Alert.TxHash, a.Alert.BlockNumber, a.Alert.Details["n"])));
+        Assert.Equal(Audience.ToHashSet(), read[0].Audience.ToHashSet());
+        Assert.Empty(reopened.Append([("k1", Alert(1), Audience)])); // the keys survive too
+        reopened.ResetCursor(Events.Bank);
+        Assert.Null(reopened.Cursor(Events.Bank));
+    }
+
+    [Fact]
+    public void AlertIds_ParseTheirOwnFormatAndZero_AndRefuseAnythingElse()
+    {
+        Assert.True(AlertIds.TryParse(AlertIds.Format(42), out var n) && n == 42);
+        Assert.True(AlertIds.TryParse("0", out var zero) && zero == 0);
+        Assert.False(AlertIds.TryParse("-1", out _));
+        Assert.False(AlertIds.TryParse("0x10", out _));
+        Assert.False(AlertIds.TryParse("1234567890123456789", out _));
+        Assert.False(AlertIds.TryParse("", out _));
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(_dir, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
