@@ -32,6 +32,12 @@ public static class LedgerCli
         new ConsentCommands(),
         new DataCommands(),
         new TaxCommands(),
+        new LoanCommands(),
+        new GuaranteeCommands(),
+        new FundCommands(),
+        new FundFlowCommands(),
+        new AlertsCommands(),
+        new AuditCommands(),
     ];
 
     /// <summary>The root command over <paramref name="environment"/>.</summary>
