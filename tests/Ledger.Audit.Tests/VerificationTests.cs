@@ -505,6 +505,43 @@ public class VerificationTests
     }
 
     [Fact]
+    public void VerifyAll_ARevocationDeletionAnchoredBeforeTheRevocationBlock_IsInconsistent()
+    {
+        var l = new SyntheticLedger();
+        var terms = l.Terms(1, SyntheticLedger.Bank);
+        var consent = l.Grant(terms);
+        l.NextBlock();
+        var early = l.Deletion(consent, terms, DeletionCause.ConsentRevoked);
+        l.AnchorPending(SyntheticLedger.Bank);
+        l.NextBlock();
+        l.Revoke(consent, terms);
+
+        var problem = Verify.Offline(l.ToBundle()).AssertFailedWith(early, ProblemKind.Inconsistent);
+        Assert.Contains("before consent", problem.Message, StringComparison.Ordinal);
+        Assert.Contains($"revoked in block {l.Block}", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void VerifyAll_ARevocationDeletionTimedByABankClockBehindTheChain_IsVerifiedByBlockOrder()
+    {
+        // A busy dev chain's block times run ahead of wall clocks: the bank's deletedAt may precede the revocation
+        // block's timestamp although the bank deleted after it saw that block. Order is judged by blocks.
+        var l = new SyntheticLedger();
+        var terms = l.Terms(1, SyntheticLedger.Bank);
+        var consent = l.Grant(terms);
+        l.NextBlock();
+        l.Revoke(consent, terms);
+        var revokedAtMs = SyntheticLedger.TimeOf(l.Block) * 1000;
+        var deletion = l.Add(new DeletionReceipt(consent, SyntheticLedger.Bank, Keccak.Hash("held/report"), DeletionCause.ConsentRevoked, revokedAtMs - 30_000, 1));
+        l.NextBlock();
+        l.AnchorPending(SyntheticLedger.Bank);
+
+        var report = Verify.Offline(l.ToBundle());
+
+        Assert.Equal(VerificationStatus.Verified, report.StatusOf(deletion));
+    }
+
+    [Fact]
     public void VerifyAll_ADecisionUnlikeItsChainEvent_IsInconsistent()
     {
         var s = TestLedgers.LendingScenario();

@@ -511,10 +511,13 @@ public sealed class LedgerVerifier
                 Add(ref problems, ProblemKind.Inconsistent,
                     $"{Label(i)}: it gives revocation as the cause, but consent {r.ConsentId} was never revoked in the evidence.");
             }
-            else if (revoked.BlockTimestamp * 1000 > r.DeletedAtMs + 1000)
+            else if (anchorBlock is { } anchoredIn && revoked.BlockNumber > anchoredIn)
             {
+                // Causal order, by blocks: the bank deletes after it saw the revocation's block, so its receipt is anchored
+                // in that block or a later one. (Not by time: the receipt's time is the bank's clock, and a busy dev chain's
+                // block times run ahead of wall clocks.)
                 Add(ref problems, ProblemKind.Inconsistent,
-                    $"{Label(i)}: it gives revocation as the cause, but says it deleted at {UtcMs(r.DeletedAtMs)}, before consent {r.ConsentId} was revoked at {Utc(revoked.BlockTimestamp)}.");
+                    $"{Label(i)}: it gives revocation as the cause, but it was anchored in block {anchoredIn}, before consent {r.ConsentId} was revoked in block {revoked.BlockNumber} ({Utc(revoked.BlockTimestamp)}).");
             }
         }
     }
@@ -715,5 +718,4 @@ public sealed class LedgerVerifier
     private static string Utc(ulong seconds) =>
         DateTimeOffset.FromUnixTimeSeconds((long)Math.Min(seconds, 253402300799UL)).ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture);
 
-    private static string UtcMs(ulong ms) => Utc(ms / 1000);
 }
