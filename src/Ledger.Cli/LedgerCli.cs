@@ -38,6 +38,7 @@ public static class LedgerCli
         new FundFlowCommands(),
         new AlertsCommands(),
         new AuditCommands(),
+        new Demo.DemoCommand(),
     ];
 
     /// <summary>The root command over <paramref name="environment"/>.</summary>

@@ -112,7 +112,7 @@ public sealed class UpCommand : ICommandGroup
     /// Starts the consortium with progress: a spinner naming the current step above the finished ones when a person
     /// watches a terminal, plain lines otherwise (none with --json).
     /// </summary>
-    private static async Task<LocalConsortium> StartAsync(CliContext context, LocalConsortiumOptions options, CancellationToken cancellationToken)
+    internal static async Task<LocalConsortium> StartAsync(CliContext context, LocalConsortiumOptions options, CancellationToken cancellationToken)
     {
         if (!context.Environment.Interactive || context.Json)
         {
