@@ -99,11 +99,12 @@ public static class Envelope
     /// </summary>
     internal static byte[] DeriveSealingKey(ReadOnlySpan<byte> recipientPublicKey, ReadOnlySpan<byte> ephemeralPrivateKey, Span<byte> key)
     {
-        var recipient = EnvelopeCurve.TryDecode(recipientPublicKey, out var why)
-            ?? throw EnvelopeErrors.InvalidPublicKey("recipient public key", why);
-        var ephemeralScalar = EnvelopeCurve.CheckPrivateKey(ephemeralPrivateKey);
+        if (!EnvelopeCurve.IsValidPoint(recipientPublicKey, out var why))
+        {
+            throw EnvelopeErrors.InvalidPublicKey("recipient public key", why);
+        }
         var ephemeralPublic = EnvelopeCurve.PublicKeyOf(ephemeralPrivateKey);
-        var shared = EnvelopeCurve.SharedSecret(recipient, ephemeralScalar);
+        var shared = EnvelopeCurve.SharedSecret(recipientPublicKey, ephemeralPrivateKey);
         try
         {
             DeriveKey(shared, ephemeralPublic, recipientPublicKey, key);
@@ -151,7 +152,6 @@ public static class Envelope
         {
             throw EnvelopeErrors.UnsupportedVersion(envelope[0]);
         }
-        var scalar = EnvelopeCurve.CheckPrivateKey(recipientPrivateKey);
         var recipientPublicKey = EnvelopeCurve.PublicKeyOf(recipientPrivateKey);
 
         var ownKeyId = EnvelopeCurve.KeyId(recipientPublicKey);
@@ -167,12 +167,14 @@ public static class Envelope
             throw EnvelopeErrors.WrongBinding(binding.ConsentId.Value.ToShortString(), binding.RequestHash.ToShortString());
         }
         var ephemeralPublic = envelope.Slice(EphemeralKeyOffset, EphemeralKeyLength);
-        var ephemeral = EnvelopeCurve.TryDecode(ephemeralPublic, out var why)
-            ?? throw EnvelopeErrors.Tampered($"its ephemeral public key is invalid: {why}");
+        if (!EnvelopeCurve.IsValidPoint(ephemeralPublic, out var why))
+        {
+            throw EnvelopeErrors.Tampered($"its ephemeral public key is invalid: {why}");
+        }
 
         var plaintext = new byte[envelope.Length - HeaderLength];
         Span<byte> key = stackalloc byte[32];
-        var shared = EnvelopeCurve.SharedSecret(ephemeral, scalar);
+        var shared = EnvelopeCurve.SharedSecret(ephemeralPublic, recipientPrivateKey);
         try
         {
             DeriveKey(shared, ephemeralPublic, recipientPublicKey, key);

@@ -1,15 +1,12 @@
 using System.Security.Cryptography;
 using Ledger.Core.Primitives;
-using Org.BouncyCastle.Asn1.X9;
-using ECPoint = Org.BouncyCastle.Math.EC.ECPoint;
-using BigInteger = Org.BouncyCastle.Math.BigInteger;
 
 namespace Ledger.Core.Crypto;
 
 /// <summary>
-/// secp256k1 arithmetic for envelopes, with every input checked before use: BouncyCastle checks and decodes, the two
-/// scalar multiplications of every envelope (public key of the ephemeral key, ECDH) run on NBitcoin.Secp256k1 (a
-/// port of libsecp256k1, several times faster); both give the same bytes.
+/// secp256k1 arithmetic for envelopes, with every input checked before use, on <see cref="Secp256k1Backend"/>
+/// (libsecp256k1, or its C# port where the native library does not load: the same bytes): the public key of a
+/// private key, point checks, and the constant-time ECDH of every envelope.
 /// </summary>
 internal static class EnvelopeCurve
 {
@@ -17,9 +14,12 @@ internal static class EnvelopeCurve
     public const int PrivateKeyLength = 32;
     public const int KeyIdLength = 8;
 
-    private static readonly X9ECParameters Parameters = Org.BouncyCastle.Asn1.Sec.SecNamedCurves.GetByName("secp256k1");
-
-    public static BigInteger Order => Parameters.N;
+    // The group order n, big-endian.
+    private static ReadOnlySpan<byte> Order =>
+    [
+        0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFE,
+        0xBA, 0xAE, 0xDC, 0xE6, 0xAF, 0x48, 0xA0, 0x3B, 0xBF, 0xD2, 0x5E, 0x8C, 0xD0, 0x36, 0x41, 0x41,
+    ];
 
     /// <summary>A uniformly random scalar in [1, n − 1].</summary>
     public static byte[] RandomScalar()
@@ -28,89 +28,74 @@ internal static class EnvelopeCurve
         while (true)
         {
             RandomNumberGenerator.Fill(bytes);
-            var d = new BigInteger(1, bytes);
-            if (d.SignValue > 0 && d.CompareTo(Parameters.N) < 0)
+            if (InRange(bytes))
             {
                 return bytes;
             }
         }
     }
 
-    public static BigInteger CheckPrivateKey(ReadOnlySpan<byte> privateKey)
+    /// <summary>Throws LEDGER-1103 unless the key is 32 bytes in [1, n − 1].</summary>
+    public static void CheckPrivateKey(ReadOnlySpan<byte> privateKey)
     {
         if (privateKey.Length != PrivateKeyLength)
         {
             throw EnvelopeErrors.InvalidPrivateKey($"{privateKey.Length} bytes");
         }
-        var d = new BigInteger(1, privateKey.ToArray());
-        if (d.SignValue == 0 || d.CompareTo(Parameters.N) >= 0)
+        if (!InRange(privateKey))
         {
-            throw EnvelopeErrors.InvalidPrivateKey(d.SignValue == 0 ? "zero" : "not below the curve order");
+            throw EnvelopeErrors.InvalidPrivateKey(privateKey.IndexOfAnyExcept((byte)0) < 0 ? "zero" : "not below the curve order");
         }
-        return d;
     }
 
     public static byte[] PublicKeyOf(ReadOnlySpan<byte> privateKey)
     {
         CheckPrivateKey(privateKey);
-        using var key = NBitcoin.Secp256k1.Context.Instance.CreateECPrivKey(privateKey);
         var compressed = new byte[PublicKeyLength];
-        key.CreatePubKey().WriteToSpan(true, compressed, out _);
+        if (!Secp256k1Backend.Current.TryPublicKey(privateKey, true, compressed))
+        {
+            throw new CryptographicException("secp256k1 could not derive the public key of a checked private key.");
+        }
         return compressed;
     }
 
-    /// <summary>Decodes a compressed point; null when it is not one (wrong length, prefix, or not on the curve).</summary>
-    public static ECPoint? TryDecode(ReadOnlySpan<byte> compressed, out string why)
+    /// <summary>True when the bytes are a compressed point on the curve; otherwise says why not.</summary>
+    public static bool IsValidPoint(ReadOnlySpan<byte> compressed, out string why)
     {
         if (compressed.Length != PublicKeyLength)
         {
             why = $"{compressed.Length} bytes instead of {PublicKeyLength}";
-            return null;
+            return false;
         }
         if (compressed[0] is not (0x02 or 0x03))
         {
             why = $"prefix 0x{compressed[0]:x2} instead of 0x02 or 0x03";
-            return null;
+            return false;
         }
-        try
-        {
-            var point = Parameters.Curve.DecodePoint(compressed.ToArray());
-            if (point.IsInfinity || !point.IsValid())
-            {
-                why = "not a point on the curve";
-                return null;
-            }
-            why = string.Empty;
-            return point;
-        }
-        catch (ArgumentException)
+        if (!Secp256k1Backend.Current.IsValidPublicKey(compressed))
         {
             why = "x has no point on the curve";
-            return null;
+            return false;
         }
+        why = string.Empty;
+        return true;
     }
 
-    /// <summary>The x coordinate of d·P, 32 bytes big-endian.</summary>
-    public static byte[] SharedSecret(ECPoint publicPoint, BigInteger privateScalar)
+    /// <summary>The x coordinate of d·P, 32 bytes big-endian, for a checked point and a checked private key.</summary>
+    public static byte[] SharedSecret(ReadOnlySpan<byte> compressedPoint, ReadOnlySpan<byte> privateKey)
     {
         // Both inputs were checked (a point on the curve, a scalar in [1, n − 1]), so the product is never infinity.
-        Span<byte> scalar = stackalloc byte[PrivateKeyLength];
-        var magnitude = privateScalar.ToByteArrayUnsigned();
-        scalar.Clear();
-        magnitude.CopyTo(scalar[(PrivateKeyLength - magnitude.Length)..]);
-        var context = NBitcoin.Secp256k1.Context.Instance;
-        if (!NBitcoin.Secp256k1.ECPubKey.TryCreate(publicPoint.GetEncoded(true), context, out _, out var point) || point is null)
+        var x = new byte[32];
+        if (!Secp256k1Backend.Current.TrySharedX(compressedPoint, privateKey, x))
         {
             throw new CryptographicException("ECDH was given a point that is not on the curve.");
         }
-        using var key = context.CreateECPrivKey(scalar);
-        CryptographicOperations.ZeroMemory(scalar);
-        CryptographicOperations.ZeroMemory(magnitude);
-        Span<byte> product = stackalloc byte[PublicKeyLength];
-        point.GetSharedPubkey(key).WriteToSpan(true, product, out _);
-        return product[1..].ToArray();
+        return x;
     }
 
     /// <summary>The first 8 bytes of keccak256(compressed public key): names a recipient key without revealing more.</summary>
     public static byte[] KeyId(ReadOnlySpan<byte> compressedPublicKey) => Keccak.Hash(compressedPublicKey).ToArray()[..KeyIdLength];
+
+    private static bool InRange(ReadOnlySpan<byte> scalar) =>
+        scalar.Length == PrivateKeyLength && scalar.IndexOfAnyExcept((byte)0) >= 0 && scalar.SequenceCompareTo(Order) < 0;
 }
