@@ -79,6 +79,7 @@ public sealed class DemoCommand : ICommandGroup
 
             var started = DateTimeOffset.UtcNow;
             DemoOutcome outcome;
+            IReadOnlyList<int> processes;
             await using (var consortium = await UpCommand.StartAsync(context, options, cancellationToken).ConfigureAwait(false))
             {
                 if (!context.Json)
@@ -88,6 +89,7 @@ public sealed class DemoCommand : ICommandGroup
                 }
                 var narrator = context.Json ? (IDemoNarrator)new SilentNarrator() : new ConsoleNarrator(context.Console);
                 outcome = await new DemoScenario(consortium, demo, narrator).RunAsync(cancellationToken).ConfigureAwait(false);
+                processes = [.. consortium.ProcessIds];
                 context.Progress("stopping every process the demo started…");
             }
             var elapsed = DateTimeOffset.UtcNow - started;
@@ -103,6 +105,7 @@ public sealed class DemoCommand : ICommandGroup
                     scenarioSeconds = Math.Round(outcome.Elapsed.TotalSeconds, 1),
                     totalSeconds = Math.Round(elapsed.TotalSeconds, 1),
                     statistics = outcome.Statistics,
+                    stoppedProcesses = processes,
                 });
             }
             else
