@@ -46,8 +46,9 @@ public static class LedgerCli
     {
         ArgumentNullException.ThrowIfNull(environment);
         var root = new RootCommand(
-            "Ledger: the 银税互动 (bank–tax interaction) data-sharing ledger. Start a local consortium, manage members, "
-            + "consents and tax data, and fetch reports. Exit codes: 0 ok, 1 refused or verification failed, 2 unusable input, 3 internal error.");
+            "Ledger: the 银税互动 (bank–tax interaction) data-sharing ledger. Run the demo or start a local consortium; manage "
+            + "members, consents and tax data; fetch reports; lend, guarantee, compensate and track R&D fund flows; watch alerts; "
+            + "audit. Exit codes: 0 ok, 1 refused or verification failed, 2 unusable input, 3 internal error.");
         globals = new GlobalOptions(environment);
         globals.AddTo(root);
         foreach (var group in Groups)
