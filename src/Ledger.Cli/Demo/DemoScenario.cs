@@ -281,11 +281,11 @@ public sealed class DemoScenario
             return (Enterprise: e, Decision: decision);
         }, cancellationToken).ConfigureAwait(false);
 
-        // One approved A-rated enterprise of the first bank borrows for R&D (its spending is tracked); the rest for
+        // One approved enterprise of the first bank (A-rated if any) borrows for R&D (its spending is tracked); the rest for
         // working capital, at the limit offered.
         var firstBank = BankOrgs[0];
-        var rnd = decided.Where(d => d.Decision.Approved && d.Enterprise.Bank == firstBank && d.Decision.Rating == TaxCreditRating.A)
-            .Select(d => d.Enterprise).FirstOrDefault();
+        var rnd = decided.Where(d => d.Decision.Approved && d.Enterprise.Bank == firstBank)
+            .OrderBy(d => d.Decision.Rating == TaxCreditRating.A ? 0 : 1).Select(d => d.Enterprise).FirstOrDefault();
         var approved = decided.Where(d => d.Decision.Approved).ToList();
         var lent = await ParallelAsync(approved, 4, async (d, ct) =>
         {
@@ -331,7 +331,7 @@ public sealed class DemoScenario
         Check(!approved.Any(d => d.Decision.Rating is TaxCreditRating.C or TaxCreditRating.D),
             "no C- or D-rated enterprise is lent to", $"{decided.Count(d => d.Decision.Rating is TaxCreditRating.C or TaxCreditRating.D)} C/D declined");
         Check(rnd is not null, "an R&D loan is disbursed with its fund-flow ledger opened (non-R&D at most 20 %)",
-            rnd is null ? "no approved A-rated enterprise of the first bank" : $"loan {Short(_loans.First(l => l.Enterprise == rnd).Loan.LoanId.ToString())}");
+            rnd is null ? "the first bank approved no enterprise" : $"loan {Short(_loans.First(l => l.Enterprise == rnd).Loan.LoanId.ToString())}");
 
         // Repayments on a few working-capital loans.
         var repaying = _loans.Where(l => l.Loan.Purpose == LoanPurpose.WorkingCapital).Take(6).ToList();
