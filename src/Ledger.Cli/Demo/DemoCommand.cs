@@ -87,7 +87,7 @@ public sealed class DemoCommand : ICommandGroup
                     context.Console.MarkupLine($"[grey]chain {Markup.Escape(consortium.RpcUrl)} (hardhat, chain id {consortium.Deployment.ChainId}); "
                         + $"{consortium.Nodes.Count} node processes; logs under {Markup.Escape(consortium.WorkDir)}[/]");
                 }
-                var narrator = context.Json ? (IDemoNarrator)new SilentNarrator() : new ConsoleNarrator(context.Console);
+                var narrator = context.Json ? (IDemoNarrator)new SilentNarrator() : new ConsoleNarrator(context.Console, context.Environment.Interactive);
                 outcome = await new DemoScenario(consortium, demo, narrator).RunAsync(cancellationToken).ConfigureAwait(false);
                 processes = [.. consortium.ProcessIds];
                 context.Progress("stopping every process the demo started…");

@@ -27,11 +27,37 @@ public interface IDemoNarrator
 
     /// <summary>A check held or failed.</summary>
     void Check(DemoCheck check);
+
+    /// <summary>
+    /// Runs countable work (<paramref name="total"/> items; the work calls the action it is given once per item done),
+    /// with a progress bar when a person watches a terminal.
+    /// </summary>
+    Task<T> WithProgressAsync<T>(string what, int total, Func<Action, Task<T>> work);
 }
 
 /// <summary>Narrates to a Spectre console: bold step headings, grey lines, rounded tables, ✓/✗ checks.</summary>
-internal sealed class ConsoleNarrator(IAnsiConsole console) : IDemoNarrator
+internal sealed class ConsoleNarrator(IAnsiConsole console, bool interactive) : IDemoNarrator
 {
+    public async Task<T> WithProgressAsync<T>(string what, int total, Func<Action, Task<T>> work)
+    {
+        if (!interactive)
+        {
+            return await work(() => { }).ConfigureAwait(false);
+        }
+        T result = default!;
+        await console.Progress()
+            .AutoClear(true)
+            .HideCompleted(true)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+            .StartAsync(async context =>
+            {
+                var task = context.AddTask("   " + Markup.Escape(what), maxValue: Math.Max(total, 1));
+                result = await work(() => task.Increment(1)).ConfigureAwait(false);
+                task.StopTask();
+            }).ConfigureAwait(false);
+        return result;
+    }
+
     public void BeginStep(int number, string title)
     {
         console.WriteLine();
@@ -58,6 +84,8 @@ internal sealed class ConsoleNarrator(IAnsiConsole console) : IDemoNarrator
 /// <summary>Tells nothing (for <c>--json</c>, where only the final document is printed).</summary>
 internal sealed class SilentNarrator : IDemoNarrator
 {
+    public Task<T> WithProgressAsync<T>(string what, int total, Func<Action, Task<T>> work) => work(() => { });
+
     public void BeginStep(int number, string title)
     {
     }
