@@ -7,6 +7,7 @@ using Ledger.Core.Model;
 using Ledger.Core.Primitives;
 using Ledger.Core.Records;
 using Ledger.Core.Scoring;
+using Ledger.Core.TaxData;
 using Ledger.Node.Hosting;
 using Ledger.Node.Hosting.Auth;
 using Ledger.Node.Services;
@@ -41,6 +42,10 @@ public sealed class DataExchangeProcessor : IRefusalRecorder
     // One per node: each consumer's ephemeral key is reused for a second (at most 4,096 envelopes) instead of two
     // scalar multiplications per report; the envelope format is unchanged (EnvelopeSealer explains the trade).
     private static readonly EnvelopeSealer Sealer = new();
+
+    // One per node: a report's canonical JSON is built once per taxpayer data, scopes and period, and each request
+    // splices in its own generatedAtMs (the same bytes as building it in full; ReportTemplates explains).
+    private static readonly ReportTemplates Reports = new();
 
     private readonly NodeContext _node;
     private readonly ConsentGate _gate;
@@ -145,8 +150,7 @@ public sealed class DataExchangeProcessor : IRefusalRecorder
         try
         {
             // 7. The report, sealed to the consumer and bound to this consent and request.
-            var report = taxpayer.Taxpayer.Report(fetch.Scopes, MonthOf(from), MonthOf(until), now);
-            var plaintext = Encoding.UTF8.GetBytes(report.ToJson());
+            var plaintext = Reports.Json(taxpayer.Taxpayer, fetch.Scopes, MonthOf(from), MonthOf(until), now);
             var responseHash = Keccak.Hash(plaintext);
             var envelope = Sealer.Seal(plaintext, recipientKey, new EnvelopeBinding(fetch.ConsentId, requestHash));
 
