@@ -140,7 +140,7 @@ public sealed class TaxClient
             ApiMapping.FromProto(response.Tx) ?? throw new FormatException("tx is missing")));
     }
 
-    /// <summary>Imports taxpayers: <paramref name="format"/> is <c>jsonl</c> or <c>csv</c> (docs/api.md).</summary>
+    /// <summary>Imports taxpayers: <paramref name="format"/> is <c>json</c> (an array), <c>jsonl</c> or <c>csv</c> (docs/api.md, "Tax data import").</summary>
     public async Task<ImportOutcome> ImportTaxDataAsync(string format, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
     {
         var response = await Calls.RunAsync(_connection.Address, () => _admin.ImportTaxDataAsync(

@@ -28,9 +28,12 @@ public sealed class TaxCommands : ICommandGroup
 
     private static Command Import(GlobalOptions globals)
     {
-        var file = new Argument<string>("file") { Description = "Taxpayers as JSON lines (.jsonl) or CSV (.csv; header in docs/api.md)." };
-        var format = new Option<string?>("--format") { Description = "jsonl or csv (default: from the file's extension)." };
-        format.AcceptOnlyFromAmong("jsonl", "csv");
+        var file = new Argument<string>("file")
+        {
+            Description = "Taxpayers as a JSON array (.json), JSON lines (.jsonl, .ndjson) or CSV (.csv); the formats and the CSV header are in docs/api.md, 'Tax data import'.",
+        };
+        var format = new Option<string?>("--format") { Description = "json, jsonl or csv (default: from the file's extension)." };
+        format.AcceptOnlyFromAmong("json", "jsonl", "csv");
         var command = new Command("import", "Import taxpayers into the tax node. Exits 1 when any row is rejected (each is named).") { file, format };
         globals.Run(command, async (context, cancellationToken) =>
         {
@@ -38,8 +41,9 @@ public sealed class TaxCommands : ICommandGroup
             var kind = context.Get(format) ?? Path.GetExtension(path).ToLowerInvariant() switch
             {
                 ".csv" => "csv",
-                ".jsonl" or ".ndjson" or ".json" => "jsonl",
-                _ => throw CliErrors.BadArgument($"The format of {path} is not clear from its name; give --format jsonl or --format csv."),
+                ".json" => "json",
+                ".jsonl" or ".ndjson" => "jsonl",
+                _ => throw CliErrors.BadArgument($"The format of {path} is not clear from its name; give --format json, --format jsonl or --format csv."),
             };
             byte[] content;
             try

@@ -9,16 +9,20 @@ namespace Ledger.Core.TaxData;
 public sealed record ImportResult(IReadOnlyList<Taxpayer> Taxpayers, IReadOnlyList<string> Rejected);
 
 /// <summary>
-/// Reads and writes taxpayers in two formats a tax bureau can produce from its own systems:
+/// Reads and writes taxpayers in the formats a tax bureau can produce from its own systems (docs/api.md, "Tax data
+/// import"):
 /// <list type="bullet">
-/// <item><b>JSON lines</b>: one taxpayer per line, as written by <see cref="ToJsonLine"/>.</item>
-/// <item><b>CSV</b>: one fact per row, header
+/// <item><b>JSON</b> (<c>json</c>, <c>.json</c>): a JSON array of taxpayer objects, pretty-printed or not (a single
+/// object, or JSON lines, are read too); each object has the shape <see cref="ToJsonLine"/> writes.</item>
+/// <item><b>JSON lines</b> (<c>jsonl</c>): one taxpayer object per line, as written by <see cref="ToJsonLine"/>.</item>
+/// <item><b>CSV</b> (<c>csv</c>): one fact per row, header
 /// <c>credit_code,name,industry,region,registered_on,fact,period,tax_type,value</c>; facts are <c>rating</c>
 /// (period = year, value = A/B/M/C/D), <c>payment</c> (period = yyyy-MM, tax_type, value = fen), <c>invoice</c>
 /// (period = yyyy-MM, value = fen), <c>arrears_count</c>, <c>arrears_fen</c>, <c>headcount</c>,
 /// <c>enforcement_cases</c>. Identity columns are taken from the first row of each credit code.</item>
 /// </list>
-/// A bad line never stops the import: it is rejected with the line number and the reason.
+/// A bad line, row or array element never stops the import: it is rejected with its line number (element number in an
+/// array) and the reason, and the others are read.
 /// </summary>
 public static class TaxpayerImport
 {
@@ -46,6 +50,37 @@ public static class TaxpayerImport
         return JsonSerializer.Serialize(doc, JsonOptions);
     }
 
+    /// <summary>
+    /// Reads a <c>.json</c> document: a JSON array of taxpayer objects (pretty-printed or not), a single taxpayer
+    /// object, or — when the text is neither — JSON lines. An element that is not a valid taxpayer is rejected with its
+    /// position (<c>element 3: …</c>, counting from 1) and the others are kept; a document that is not valid JSON at all
+    /// imports nothing and is rejected with the element and line where it breaks.
+    /// </summary>
+    public static ImportResult ReadJson(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var body = text.AsSpan().TrimStart("\uFEFF \t\r\n");
+        if (body.Length > 0 && body[0] == '[')
+        {
+            return ReadJsonArray(body.ToString());
+        }
+        if (body.Length > 0 && body[0] == '{' && SingleValue(body.ToString()) is { } single)
+        {
+            using (single)
+            {
+                try
+                {
+                    return new ImportResult([ParseTaxpayer(single.RootElement)], []);
+                }
+                catch (Exception ex) when (IsBadData(ex))
+                {
+                    return new ImportResult([], [$"the taxpayer object: {ex.Message}"]);
+                }
+            }
+        }
+        return ReadJsonLines(text);
+    }
+
     /// <summary>Reads JSON lines (blank lines ignored).</summary>
     public static ImportResult ReadJsonLines(string text)
     {
@@ -63,33 +98,152 @@ public static class TaxpayerImport
             try
             {
                 using var doc = JsonDocument.Parse(line);
-                var r = doc.RootElement;
-                var arrears = r.GetProperty("arrears");
-                taxpayers.Add(new Taxpayer(
-                    CreditCode.Parse(r.GetProperty("creditCode").GetString()!),
-                    Required(r, "name"),
-                    Optional(r, "industry"),
-                    Optional(r, "region"),
-                    DateOnly.ParseExact(Required(r, "registeredOn"), "yyyy-MM-dd", CultureInfo.InvariantCulture),
-                    r.GetProperty("ratings").EnumerateArray()
-                        .Select(x => new RatingOfYear(x.GetProperty("year").GetInt32(), ParseRating(x.GetProperty("rating").GetString()))).ToList(),
-                    r.GetProperty("payments").EnumerateArray()
-                        .Select(x => new TaxPayment(YearMonth.Parse(x.GetProperty("month").GetString()!),
-                            ParseTaxType(x.GetProperty("type").GetString()), NonNegative(x.GetProperty("amountFen").GetInt64(), "amountFen"))).ToList(),
-                    r.GetProperty("invoices").EnumerateArray()
-                        .Select(x => new MonthlyAmount(YearMonth.Parse(x.GetProperty("month").GetString()!),
-                            NonNegative(x.GetProperty("amountFen").GetInt64(), "amountFen"))).ToList(),
-                    new TaxArrears(arrears.GetProperty("count").GetInt32(), NonNegative(arrears.GetProperty("amountFen").GetInt64(), "arrears amountFen")),
-                    (int)NonNegative(r.GetProperty("socialInsuranceHeadcount").GetInt32(), "socialInsuranceHeadcount"),
-                    (int)NonNegative(r.GetProperty("enforcementCases").GetInt32(), "enforcementCases")));
+                taxpayers.Add(ParseTaxpayer(doc.RootElement));
             }
-            catch (Exception ex) when (ex is JsonException or KeyNotFoundException or FormatException or InvalidOperationException)
+            catch (Exception ex) when (ex is JsonException || IsBadData(ex))
             {
                 rejected.Add($"line {lineNumber}: {ex.Message}");
             }
         }
         return new ImportResult(taxpayers, rejected);
     }
+
+    /// <summary>A JSON array of taxpayer objects, read element by element so that a bad one is named and the others kept.</summary>
+    private static ImportResult ReadJsonArray(string text)
+    {
+        var taxpayers = new List<Taxpayer>();
+        var rejected = new List<string>();
+        var reader = new Utf8JsonReader(Encoding.UTF8.GetBytes(text), new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip });
+        var element = 0;
+        var closed = false;
+        try
+        {
+            reader.Read(); // '['
+            while (true)
+            {
+                element++;
+                if (!reader.Read())
+                {
+                    throw new JsonException("The array has no closing ']'.");
+                }
+                if (reader.TokenType == JsonTokenType.EndArray)
+                {
+                    closed = true;
+                    break;
+                }
+                using var doc = JsonDocument.ParseValue(ref reader);
+                try
+                {
+                    taxpayers.Add(ParseTaxpayer(doc.RootElement));
+                }
+                catch (Exception ex) when (IsBadData(ex))
+                {
+                    rejected.Add($"element {element}: {ex.Message}");
+                }
+            }
+            if (reader.Read())
+            {
+                throw new JsonException("There is more after the array's closing ']'.");
+            }
+        }
+        catch (JsonException ex)
+        {
+            var where = closed ? "after the array" : $"element {element}";
+            var line = ex.LineNumber is { } l ? string.Create(CultureInfo.InvariantCulture, $" (line {l + 1}, byte {ex.BytePositionInLine + 1})") : "";
+            var reason = ex.Message.Split(" LineNumber:", 2)[0].Trim();
+            return new ImportResult([],
+                [$"{where}: the document is not valid JSON{line}: {reason} Nothing was imported from it; fix the document and import it again."]);
+        }
+        return new ImportResult(taxpayers, rejected);
+    }
+
+    /// <summary>The text as one JSON value, or null when it is not exactly one (e.g. several JSON lines).</summary>
+    private static JsonDocument? SingleValue(string text)
+    {
+        try
+        {
+            return JsonDocument.Parse(text);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static bool IsBadData(Exception ex) =>
+        ex is KeyNotFoundException or FormatException or InvalidOperationException or OverflowException;
+
+    /// <summary>One taxpayer object (the shape <see cref="ToJsonLine"/> writes); a problem names the field.</summary>
+    private static Taxpayer ParseTaxpayer(JsonElement r)
+    {
+        if (r.ValueKind != JsonValueKind.Object)
+        {
+            throw new FormatException($"a taxpayer is a JSON object, not {Describe(r.ValueKind)}.");
+        }
+        var arrears = Field(r, "arrears", "", JsonValueKind.Object);
+        return new Taxpayer(
+            CreditCode.Parse(Text(r, "creditCode")),
+            Required(r, "name"),
+            Optional(r, "industry"),
+            Optional(r, "region"),
+            DateOnly.TryParseExact(Required(r, "registeredOn"), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var registeredOn)
+                ? registeredOn
+                : throw new FormatException($"'registeredOn' is '{Text(r, "registeredOn")}', not a date yyyy-MM-dd."),
+            Items(r, "ratings").Select((x, i) => new RatingOfYear(
+                Int(x, "year", $"ratings[{i}]."), ParseRating(Text(x, "rating", $"ratings[{i}].")))).ToList(),
+            Items(r, "payments").Select((x, i) => new TaxPayment(
+                YearMonth.Parse(Text(x, "month", $"payments[{i}].")),
+                ParseTaxType(Text(x, "type", $"payments[{i}].")),
+                NonNegative(Number(x, "amountFen", $"payments[{i}]."), $"payments[{i}].amountFen"))).ToList(),
+            Items(r, "invoices").Select((x, i) => new MonthlyAmount(
+                YearMonth.Parse(Text(x, "month", $"invoices[{i}].")),
+                NonNegative(Number(x, "amountFen", $"invoices[{i}]."), $"invoices[{i}].amountFen"))).ToList(),
+            new TaxArrears((int)NonNegative(Int(arrears, "count", "arrears."), "arrears.count"),
+                NonNegative(Number(arrears, "amountFen", "arrears."), "arrears.amountFen")),
+            (int)NonNegative(Int(r, "socialInsuranceHeadcount"), "socialInsuranceHeadcount"),
+            (int)NonNegative(Int(r, "enforcementCases"), "enforcementCases"));
+    }
+
+    private static JsonElement Field(JsonElement r, string name, string path, JsonValueKind kind)
+    {
+        if (r.ValueKind != JsonValueKind.Object)
+        {
+            throw new FormatException($"'{path.TrimEnd('.')}' must be a JSON object, not {Describe(r.ValueKind)}.");
+        }
+        if (!r.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            throw new FormatException($"'{path}{name}' is missing.");
+        }
+        return value.ValueKind == kind ? value : throw new FormatException($"'{path}{name}' must be {Describe(kind)}, not {Describe(value.ValueKind)}.");
+    }
+
+    private static string Text(JsonElement r, string name, string path = "") => Field(r, name, path, JsonValueKind.String).GetString()!;
+
+    private static long Number(JsonElement r, string name, string path = "")
+    {
+        var value = Field(r, name, path, JsonValueKind.Number);
+        return value.TryGetInt64(out var n)
+            ? n
+            : throw new FormatException($"'{path}{name}' is {value.GetRawText()}, not a whole number.");
+    }
+
+    private static int Int(JsonElement r, string name, string path = "")
+    {
+        var n = Number(r, name, path);
+        return n is >= int.MinValue and <= int.MaxValue ? (int)n : throw new FormatException($"'{path}{name}' is {n}, too large.");
+    }
+
+    private static JsonElement.ArrayEnumerator Items(JsonElement r, string name) => Field(r, name, "", JsonValueKind.Array).EnumerateArray();
+
+    private static string Describe(JsonValueKind kind) => kind switch
+    {
+        JsonValueKind.Object => "an object",
+        JsonValueKind.Array => "an array",
+        JsonValueKind.String => "a string",
+        JsonValueKind.Number => "a number",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        _ => "null",
+    };
 
     /// <summary>Reads the CSV format described on the class.</summary>
     public static ImportResult ReadCsv(string text)
@@ -199,10 +353,10 @@ public static class TaxpayerImport
     };
 
     private static string Required(JsonElement r, string name) =>
-        r.GetProperty(name).GetString() is { Length: > 0 } s ? s : throw new FormatException($"'{name}' is empty.");
+        Text(r, name) is { Length: > 0 } s ? s : throw new FormatException($"'{name}' is empty.");
 
     private static string Optional(JsonElement r, string name) =>
-        r.TryGetProperty(name, out var v) ? v.GetString() ?? "" : "";
+        r.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null ? Text(r, name) : "";
 
     private static long NonNegative(long value, string field) =>
         value >= 0 ? value : throw new FormatException($"'{field}' is negative ({value}).");

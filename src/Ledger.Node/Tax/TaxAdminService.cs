@@ -45,13 +45,14 @@ public sealed class TaxAdminService(NodeContext node, IAlertPublisher alerts, IL
         }
         catch (DecoderFallbackException)
         {
-            throw NodeErrors.InvalidField("content is not UTF-8 text; export the tax data as UTF-8 JSON lines or CSV.");
+            throw NodeErrors.InvalidField("content is not UTF-8 text; export the tax data as UTF-8 JSON, JSON lines or CSV.");
         }
         var result = request.Format switch
         {
+            "json" => TaxpayerImport.ReadJson(text),
             "jsonl" => TaxpayerImport.ReadJsonLines(text),
             "csv" => TaxpayerImport.ReadCsv(text),
-            _ => throw NodeErrors.InvalidField($"format '{request.Format}' is not jsonl or csv."),
+            _ => throw NodeErrors.InvalidField($"format '{request.Format}' is not json, jsonl or csv; give one of them (docs/api.md, 'Tax data import')."),
         };
         var imported = node.TaxData.Upsert(result.Taxpayers);
         var response = new ImportTaxDataResponse { Imported = (uint)imported };

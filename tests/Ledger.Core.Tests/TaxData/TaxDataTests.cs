@@ -216,4 +216,88 @@ public class TaxpayerImportTests
         Assert.Equal(2, result.Taxpayers.Count);
         Assert.StartsWith("line 2:", Assert.Single(result.Rejected), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Json_PrettyPrintedArray_ReadsEveryTaxpayer()
+    {
+        var result = TaxpayerImport.ReadJson(PrettyArray(Some.Select(TaxpayerImport.ToJsonLine)));
+        Assert.Empty(result.Rejected);
+        Assert.Equal(Some.Select(TaxpayerImport.ToJsonLine), result.Taxpayers.Select(TaxpayerImport.ToJsonLine));
+    }
+
+    [Fact]
+    public void Json_CompactArrayWithBom_AndJsonLines_AndOneObject_AreAllRead()
+    {
+        var compact = "\uFEFF[" + string.Join(',', Some.Select(TaxpayerImport.ToJsonLine)) + "]\r\n";
+        Assert.Equal(Some.Count, TaxpayerImport.ReadJson(compact).Taxpayers.Count);
+        Assert.Equal(Some.Count, TaxpayerImport.ReadJson(string.Join('\n', Some.Select(TaxpayerImport.ToJsonLine))).Taxpayers.Count);
+        var one = System.Text.Json.Nodes.JsonNode.Parse(TaxpayerImport.ToJsonLine(Some[2]))!.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true });
+        Assert.Contains('\n', one);
+        var single = TaxpayerImport.ReadJson(one);
+        Assert.Empty(single.Rejected);
+        Assert.Equal(Some[2].CreditCode, Assert.Single(single.Taxpayers).CreditCode);
+    }
+
+    [Fact]
+    public void Json_ArrayWithBadElements_RejectsEachByItsPositionAndField_KeepsTheOthers()
+    {
+        var noName = System.Text.Json.Nodes.JsonNode.Parse(TaxpayerImport.ToJsonLine(Some[1]))!.AsObject();
+        noName.Remove("name");
+        var badPayment = System.Text.Json.Nodes.JsonNode.Parse(TaxpayerImport.ToJsonLine(Some[3]))!.AsObject();
+        badPayment["payments"]![0]!["amountFen"] = "lots";
+        var elements = new[] { TaxpayerImport.ToJsonLine(Some[0]), noName.ToJsonString(), "42", badPayment.ToJsonString(), TaxpayerImport.ToJsonLine(Some[4]) };
+
+        var result = TaxpayerImport.ReadJson(PrettyArray(elements));
+
+        Assert.Equal([Some[0].CreditCode, Some[4].CreditCode], result.Taxpayers.Select(t => t.CreditCode));
+        Assert.Equal(3, result.Rejected.Count);
+        Assert.Equal("element 2: 'name' is missing.", result.Rejected[0]);
+        Assert.Equal("element 3: a taxpayer is a JSON object, not a number.", result.Rejected[1]);
+        Assert.Equal("element 4: 'payments[0].amountFen' must be a number, not a string.", result.Rejected[2]);
+    }
+
+    [Fact]
+    public void Json_MalformedArray_ImportsNothingAndNamesTheElementAndLine()
+    {
+        var text = "[\n" + TaxpayerImport.ToJsonLine(Some[0]) + ",\n" + TaxpayerImport.ToJsonLine(Some[1]) + ",\n{\"creditCode\": \"914403001922038216\", name: 1}\n]";
+
+        var result = TaxpayerImport.ReadJson(text);
+
+        Assert.Empty(result.Taxpayers);
+        var rejected = Assert.Single(result.Rejected);
+        Assert.StartsWith("element 3: the document is not valid JSON (line 4, ", rejected, StringComparison.Ordinal);
+        Assert.Contains("Nothing was imported", rejected, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Json_UnclosedArray_AndTrailingContent_AreRejectedWhole()
+    {
+        var unclosed = TaxpayerImport.ReadJson("[" + TaxpayerImport.ToJsonLine(Some[0]) + ",");
+        Assert.Empty(unclosed.Taxpayers);
+        Assert.StartsWith("element 2: the document is not valid JSON", Assert.Single(unclosed.Rejected), StringComparison.Ordinal);
+
+        var trailing = TaxpayerImport.ReadJson("[" + TaxpayerImport.ToJsonLine(Some[0]) + "] x");
+        Assert.Empty(trailing.Taxpayers);
+        Assert.StartsWith("after the array: the document is not valid JSON", Assert.Single(trailing.Rejected), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void JsonLines_MissingArray_NamesTheField()
+    {
+        var doc = System.Text.Json.Nodes.JsonNode.Parse(TaxpayerImport.ToJsonLine(Some[0]))!.AsObject();
+        doc.Remove("ratings");
+        var result = TaxpayerImport.ReadJsonLines(doc.ToJsonString());
+        Assert.Equal("line 1: 'ratings' is missing.", Assert.Single(result.Rejected));
+    }
+
+    /// <summary>A pretty-printed JSON array (two-space indented, one property per line) of the given JSON values.</summary>
+    private static string PrettyArray(IEnumerable<string> elements)
+    {
+        var array = new System.Text.Json.Nodes.JsonArray(elements.Select(e => System.Text.Json.Nodes.JsonNode.Parse(e)).ToArray());
+        return array.ToJsonString(new System.Text.Json.JsonSerializerOptions
+        {
+            WriteIndented = true,
+            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        });
+    }
 }
