@@ -32,7 +32,8 @@ public sealed class AlertsCommands : ICommandGroup
     {
         var kinds = new Option<string?>("--kinds")
         {
-            Description = $"Only these kinds, comma-separated: {string.Join(", ", LendingParse.AlertWords.Select(a => a.Word))}.",
+            Description = $"Only these kinds, comma-separated: {string.Join(", ", LendingParse.AlertWords.Select(a => a.Word))} "
+                + "(controller-change is reserved; not raised yet: no on-chain source of controller changes).",
             HelpName = "LIST",
         };
         var enterprise = new Option<string?>("--enterprise") { Description = "Only this enterprise's alerts (its credit-code hash).", HelpName = "HASH" };
