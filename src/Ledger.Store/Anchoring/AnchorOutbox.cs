@@ -130,58 +130,99 @@ public sealed class AnchorOutbox
         doc["lastErrorAtMs"] = Bson.U64(_store.NowMs);
     });
 
+    /// <summary>Members marked per transaction by <see cref="MarkAnchored(ulong, ChainConfirmation)"/>: the store's lock is let go between them.</summary>
+    internal const int MarkChunkSize = 32;
+
     /// <summary>
-    /// Stores the confirmation: every member record gets its anchor and proof, its outbox row is removed, and the
-    /// batch becomes Anchored — one transaction. Recording the same confirmation again changes nothing.
+    /// Stores the confirmation: every member record gets its anchor and proof and its outbox row is removed, in
+    /// transactions of <see cref="MarkChunkSize"/> members (so records accepted meanwhile wait for one chunk, not for
+    /// the whole batch), and then the batch becomes Anchored. Recording the same confirmation again changes nothing,
+    /// and a marking cut short (a crash between two chunks) is finished by the next call: members already anchored in
+    /// this batch are left as they are, so every record's anchor is written once.
     /// </summary>
     /// <exception cref="Core.Errors.LedgerException">LEDGER-1431 when the stored members no longer give the root.</exception>
-    internal AnchorBatch MarkAnchored(ulong sequence, ChainConfirmation confirmation) => _store.Write("record an anchor", db =>
+    internal AnchorBatch MarkAnchored(ulong sequence, ChainConfirmation confirmation) => MarkAnchored(sequence, confirmation, int.MaxValue);
+
+    /// <summary>As <see cref="MarkAnchored(ulong, ChainConfirmation)"/>, but stops after <paramref name="maxChunks"/> chunks (tests: a crash between chunks).</summary>
+    internal AnchorBatch MarkAnchored(ulong sequence, ChainConfirmation confirmation, int maxChunks)
     {
-        var batches = db.GetCollection(Collections.Batches);
-        var doc = batches.FindById(Bson.U64(sequence)) ?? throw new InvalidOperationException($"Anchor batch #{sequence} is not in the store.");
-        if (doc["state"].AsString == nameof(AnchorBatchState.Anchored))
+        var batch = _store.Read("read an anchor batch", db =>
         {
+            var doc = db.GetCollection(Collections.Batches).FindById(Bson.U64(sequence)) ?? throw new InvalidOperationException($"Anchor batch #{sequence} is not in the store.");
+            if (doc["state"].AsString == nameof(AnchorBatchState.Abandoned))
+            {
+                throw new InvalidOperationException($"Anchor batch #{sequence} was abandoned; it cannot be marked anchored.");
+            }
             return ToBatch(doc);
-        }
-        if (doc["state"].AsString == nameof(AnchorBatchState.Abandoned))
+        });
+        if (batch.State == AnchorBatchState.Anchored)
         {
-            throw new InvalidOperationException($"Anchor batch #{sequence} was abandoned; it cannot be marked anchored.");
+            return batch;
         }
-        var batch = ToBatch(doc);
         var tree = StandardMerkleTree.Of(batch.Hashes);
         if (tree.Root != batch.Root)
         {
             throw StoreErrors.BatchTampered(sequence, batch.Root.ToString(), tree.Root.ToString());
         }
 
-        var records = db.GetCollection(Collections.Records);
-        var outbox = db.GetCollection(Collections.Outbox);
         var now = _store.NowMs;
-        for (var i = 0; i < batch.Members.Count; i++)
+        var chunks = 0;
+        for (var from = 0; from < batch.Members.Count; from += MarkChunkSize)
         {
-            var member = batch.Members[i];
-            var record = records.FindById(Bson.U64(member)) ?? throw new InvalidOperationException($"Record #{member} of batch #{sequence} is not in the store.");
-            if (Bson.ToHash(record["hash"]) != batch.Hashes[i].Value)
+            if (chunks++ == maxChunks)
             {
-                throw StoreErrors.BatchTampered(sequence, batch.Hashes[i].ToString(), record["hash"].AsString);
+                return batch;
             }
-            if (record["anchor"] is { IsDocument: true } existing && Bson.ToU64(existing["batch"]) != sequence)
+            if (from > 0)
             {
-                throw new InvalidOperationException($"Record #{member} is already anchored in batch #{Bson.ToU64(existing["batch"])}; it cannot join batch #{sequence}.");
+                Thread.Yield(); // let a commit waiting for the lock go first
             }
-            var proof = tree.GetProof(i);
-            record["anchor"] = RecordStore.AnchorDocument(_store.Organization, batch.Id, sequence, batch.Root, confirmation.BlockNumber, confirmation.TxHash, proof, now);
-            records.Update(record);
-            outbox.Delete(Bson.U64(member));
+            var start = from;
+            _store.Write("record an anchor", db =>
+            {
+                var records = db.GetCollection(Collections.Records);
+                var outbox = db.GetCollection(Collections.Outbox);
+                for (var i = start; i < Math.Min(start + MarkChunkSize, batch.Members.Count); i++)
+                {
+                    var member = batch.Members[i];
+                    var record = records.FindById(Bson.U64(member)) ?? throw new InvalidOperationException($"Record #{member} of batch #{sequence} is not in the store.");
+                    if (Bson.ToHash(record["hash"]) != batch.Hashes[i].Value)
+                    {
+                        throw StoreErrors.BatchTampered(sequence, batch.Hashes[i].ToString(), record["hash"].AsString);
+                    }
+                    if (record["anchor"] is { IsDocument: true } existing)
+                    {
+                        if (Bson.ToU64(existing["batch"]) != sequence)
+                        {
+                            throw new InvalidOperationException($"Record #{member} is already anchored in batch #{Bson.ToU64(existing["batch"])}; it cannot join batch #{sequence}.");
+                        }
+                    }
+                    else
+                    {
+                        record["anchor"] = RecordStore.AnchorDocument(_store.Organization, batch.Id, sequence, batch.Root, confirmation.BlockNumber, confirmation.TxHash, tree.GetProof(i), now);
+                        records.Update(record);
+                    }
+                    outbox.Delete(Bson.U64(member));
+                }
+            });
         }
 
-        doc["state"] = nameof(AnchorBatchState.Anchored);
-        doc["block"] = Bson.U64(confirmation.BlockNumber);
-        doc["txHash"] = Bson.Hex(confirmation.TxHash);
-        doc["anchoredAtMs"] = Bson.U64(now);
-        batches.Update(doc);
-        return ToBatch(doc);
-    });
+        return _store.Write("record an anchor", db =>
+        {
+            var batches = db.GetCollection(Collections.Batches);
+            var doc = batches.FindById(Bson.U64(sequence)) ?? throw new InvalidOperationException($"Anchor batch #{sequence} is not in the store.");
+            if (doc["state"].AsString == nameof(AnchorBatchState.Anchored))
+            {
+                return ToBatch(doc);
+            }
+            doc["state"] = nameof(AnchorBatchState.Anchored);
+            doc["block"] = Bson.U64(confirmation.BlockNumber);
+            doc["txHash"] = Bson.Hex(confirmation.TxHash);
+            doc["anchoredAtMs"] = Bson.U64(now);
+            batches.Update(doc);
+            return ToBatch(doc);
+        });
+    }
 
     /// <summary>
     /// Gives up a batch whose id the chain holds with another root: its rows go back to Pending (they keep their
