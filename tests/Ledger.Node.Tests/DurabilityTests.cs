@@ -16,10 +16,24 @@ public sealed class DurabilityTests(DurabilityCluster cluster) : IClassFixture<D
     public async Task KilledRightAfterAcknowledging_EveryAcknowledgedAccessIsStoredAndAnchoredExactlyOnceOnChain()
     {
         var (consent, _) = await cluster.GrantAsync(cluster.Enterprises[0], fetchCap: 1000);
-        var acknowledged = await Task.WhenAll(Enumerable.Range(0, 40).Select(_ =>
+        // Enough accesses for several full batches, and a count that leaves a partial batch waiting (for 10 minutes).
+        var before = (await cluster.TaxRecordsAsync()).Count;
+        var count = 41;
+        while ((before + count) % DurabilityCluster.MaxBatch == 0)
+        {
+            count++;
+        }
+        var acknowledged = await Task.WhenAll(Enumerable.Range(0, count).Select(_ =>
             cluster.TaxAsBank.Tax.FetchReportAsync(new ReportRequest(consent, Scopes.TaxCreditRating | Scopes.TaxPayments))));
-        cluster.Tax.Kill(); // SIGKILL the moment the last answer arrived: nothing of the node's shutdown runs
 
+        // Not vacuous: some acknowledged accesses are still unanchored, so the restart has outbox work to finish.
+        Assert.True((await cluster.TaxAsAuditor.Node.GetInfoAsync()).OutboxPending > 0, "nothing was waiting in the outbox before the kill");
+        var ackHashes = acknowledged.Select(a => a.AccessRecord.RecordHash).ToHashSet();
+        var unanchored = (await cluster.TaxRecordsAsync()).Count(r => ackHashes.Contains(r.Hash) && !r.Anchor.IsAnchored);
+        Assert.True(unanchored > 0, "every acknowledged access was anchored before the kill");
+        cluster.Tax.Kill(); // SIGKILL: nothing of the node's shutdown runs
+
+        cluster.Tax.Environment[DurabilityCluster.MaxWaitVariable] = DurabilityCluster.RestartMaxWaitMs; // the partial batch goes out soon
         cluster.Tax.Start();
         await cluster.Tax.WaitReadyAsync();
 

@@ -6,15 +6,24 @@ public sealed class TimeTravelCluster : NodeCluster
     protected override bool WithBankAndAuditor => false;
 }
 
-/// <summary>Only the tax node, anchoring in small batches, for the crash tests.</summary>
+/// <summary>
+/// Only the tax node, for the crash tests: it anchors full batches of 8 at once, but a partial batch would wait
+/// <see cref="HoldMs"/> (10 minutes), so records beyond the last full batch stay unanchored until the test restarts the
+/// node with <see cref="RestartMaxWaitMs"/>.
+/// </summary>
 public sealed class DurabilityCluster : NodeCluster
 {
+    public const int MaxBatch = 8;
+    public const string HoldMs = "600000";
+    public const string RestartMaxWaitMs = "200";
+    public const string MaxWaitVariable = "Ledger__Node__Batcher__MaxWaitMs";
+
     protected override bool WithBankAndAuditor => false;
 
     protected override void Configure(Dictionary<string, string> environment)
     {
-        environment["Ledger__Node__Batcher__MaxBatch"] = "8";
-        environment["Ledger__Node__Batcher__MaxWaitMs"] = "200";
+        environment["Ledger__Node__Batcher__MaxBatch"] = MaxBatch.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        environment[MaxWaitVariable] = HoldMs;
     }
 }
 
