@@ -3,6 +3,7 @@ using Ledger.Audit;
 using Ledger.Cli.Tests.Loan;
 using Ledger.Cli.Tests.Support;
 using Ledger.Core.Model;
+using Ledger.Core.Records;
 using Ledger.Core.TaxData;
 using Ledger.Sdk;
 
@@ -48,14 +49,6 @@ public sealed partial class SdkReadmeTests(ConsortiumFixture fixture)
         Assert.Equal(loan.AmountFen - (loan.AmountFen / 4), loan.OutstandingFen);
         Assert.Equal(enterprise, loan.Enterprise);
 
-        // Audited before the revocation: the enterprise's bundle then holds no deletion receipt (see the report on
-        // receipts timed by the bank's clock against block times that run ahead of it on a busy hardhat chain).
-        var bundle = Path.Combine(fixture.Dir, "sdk-readme", "audit-bundle.json");
-        var verified = await SdkReadmeExamples.AuditAsync(auditor, enterprise, bundle, consortium.RpcUrl);
-        Assert.True(verified.ExitCode == BundleVerificationResult.Verified, string.Join("\n", verified.Problems));
-        Assert.True(File.Exists(bundle));
-        Assert.NotEmpty(verified.Report!.Records);
-
         var revocation = await SdkReadmeExamples.RevokeAsync(bank, wallet, consentId);
         await SeenAsync(bank, consentId, ConsentStatus.Revoked);
         // The tax node checks consents as of the latest block it has seen (polled every interval): wait until it has
@@ -69,6 +62,21 @@ public sealed partial class SdkReadmeTests(ConsortiumFixture fixture)
         var alert = await SdkReadmeExamples.WatchAlertsAsync(bank, enterprise);
         Assert.NotNull(alert);
         Assert.Equal(consentId, alert.Consent);
+
+        // The bank's node deleted what it held under the revoked consent and anchors the deletion receipt; once the
+        // receipt is anchored, the auditor's bundle of the enterprise carries it beside the accesses and the refusal.
+        using var bankAsAuditor = await consortium.ConnectAsync(LendingSetup.Bank, LendingSetup.Auditor);
+        var receipt = await LendingSetup.EventuallyAsync(async () =>
+            (await bankAsAuditor.Records.ListAsync(new RecordFilter { Consent = consentId }))
+                .FirstOrDefault(r => r.Record is DeletionReceipt && r.Anchor.IsAnchored), "the bank's deletion receipt to be anchored");
+        var bundle = Path.Combine(fixture.Dir, "sdk-readme", "audit-bundle.json");
+        var verified = await SdkReadmeExamples.AuditAsync(auditor, enterprise, bundle, consortium.RpcUrl);
+        Assert.True(verified.ExitCode == BundleVerificationResult.Verified, string.Join("\n", verified.Problems));
+        Assert.True(File.Exists(bundle));
+        var records = verified.Report!.Records;
+        Assert.Contains(records, r => r.Record is DeletionReceipt d && d.ConsentId == consentId && r.DeclaredHash == receipt.Hash);
+        Assert.Contains(records, r => r.Record is AccessRecord a && a.ConsentId == consentId);
+        Assert.Contains(records, r => r.Record is RefusalRecord f && f.ConsentId == consentId);
     }
 
     /// <summary>The consent as <paramref name="node"/> reports it once the node's view of the chain shows it in <paramref name="status"/>.</summary>
