@@ -39,7 +39,8 @@ public sealed class TaxImportTests(ConsortiumFixture fixture)
         {
             Assert.True(listed.TryGetValue(taxpayer.CreditCode.Value, out var entry), $"{taxpayer.CreditCode} is not listed after the import");
             Assert.Equal(taxpayer.Name, entry.GetProperty("name").GetString());
-            Assert.Equal(taxpayer.LatestRating?.ToString(), entry.GetProperty("latestRating").GetString());
+            // `--json` leaves out what a taxpayer does not have (a rating).
+            Assert.Equal(taxpayer.LatestRating?.ToString(), entry.TryGetProperty("latestRating", out var rating) ? rating.GetString() : null);
         }
     }
 
