@@ -130,8 +130,13 @@ public sealed class AnchorOutbox
         doc["lastErrorAtMs"] = Bson.U64(_store.NowMs);
     });
 
-    /// <summary>Members marked per transaction by <see cref="MarkAnchored(ulong, ChainConfirmation)"/>: the store's lock is let go between them.</summary>
-    internal const int MarkChunkSize = 32;
+    /// <summary>
+    /// Members marked per transaction by <see cref="MarkAnchored(ulong, ChainConfirmation)"/>: the store's lock is let
+    /// go between them. Smaller chunks shorten the wait of a record accepted meanwhile but write the pages the chunks
+    /// share once per chunk (and flush once per chunk): 64 writes about 10 % more than one transaction for a batch
+    /// of 256, 32 about 27 % more.
+    /// </summary>
+    internal const int MarkChunkSize = 64;
 
     /// <summary>
     /// Stores the confirmation: every member record gets its anchor and proof and its outbox row is removed, in
