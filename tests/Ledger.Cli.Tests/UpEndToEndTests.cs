@@ -51,6 +51,8 @@ public sealed class UpEndToEndTests : IAsyncLifetime
 
         // `up --json` prints one JSON document once the consortium is ready, then keeps running.
         var description = await ReadDocumentAsync(_up, TimeSpan.FromMinutes(4), () => { lock (stderr) { return stderr.ToString(); } });
+        // A start that failed prints {"error":{…}} instead of the description: show it.
+        Assert.False(description.TryGetProperty("error", out var failed), $"ledger up did not start: {failed}\n{stderr}");
         Assert.Equal(ConsortiumDescription.FormatTag, description.GetProperty("format").GetString());
         Assert.Equal(6, description.GetProperty("nodes").GetArrayLength());
         Assert.True(File.Exists(DescriptionFile));
