@@ -11,9 +11,11 @@ using Ledger.Bench.Setup;
 namespace Ledger.Bench;
 
 /// <summary>
-/// <c>ledger-bench [--quick] [--out DIR] [--work-dir DIR] [--phases gas,access,lag,indexer,audit] [--command TEXT]</c>:
-/// starts a local consortium, runs every measurement in one run on one chain node, and writes benchmarks.md and
-/// benchmarks.json (docs/ by default). Exit code 0 when every phase ran (whatever the numbers), 1 on a failure.
+/// <c>ledger-bench [--quick] [--out DIR] [--work-dir DIR] [--phases profile,gas,access,lag,indexer,audit] [--command TEXT]
+/// [--clients 1,4,16,64] [--requests N] [--rounds N]</c>: starts a local consortium, runs every measurement in one run
+/// on one chain node, and writes benchmarks.md and benchmarks.json (docs/ by default). The last three override the
+/// access plan (client levels, batch-mode requests per round, rounds per level), e.g. to measure one level longer
+/// while working on the fetch path. Exit code 0 when every phase ran (whatever the numbers), 1 on a failure.
 /// </summary>
 internal static class Program
 {
@@ -49,6 +51,18 @@ internal static class Program
         var plan = quick
             ? new AccessPlan([1, 4, 16, 64], Rounds: 1, BatchRequests: 1_000, StrongRequests: 150, StrongMaxRound: TimeSpan.FromSeconds(3), WarmupRequests: 100)
             : new AccessPlan([1, 4, 16, 64], Rounds: 3, BatchRequests: 10_000, StrongRequests: 1_000, StrongMaxRound: TimeSpan.FromSeconds(12), WarmupRequests: 500);
+        if (Option(args, "--clients") is { } clientLevels)
+        {
+            plan = plan with { Clients = [.. clientLevels.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(c => int.Parse(c, CultureInfo.InvariantCulture))] };
+        }
+        if (Option(args, "--requests") is { } requests)
+        {
+            plan = plan with { BatchRequests = int.Parse(requests, CultureInfo.InvariantCulture) };
+        }
+        if (Option(args, "--rounds") is { } rounds)
+        {
+            plan = plan with { Rounds = int.Parse(rounds, CultureInfo.InvariantCulture) };
+        }
         var indexerBlocks = quick ? 1_500UL : 10_000UL;
         var indexerRounds = quick ? 1 : 3;
         int[] auditSizes = quick ? [10_000, 100_000] : [10_000, 100_000, 1_000_000];

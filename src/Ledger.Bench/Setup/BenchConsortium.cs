@@ -111,7 +111,17 @@ internal sealed class BenchConsortium : IAsyncDisposable
             NodeLogLevel = "Warning",
             Progress = new Progress<string>(m => log("  " + m)),
         };
-        var local = await LocalConsortium.StartAsync(options, cancellationToken).ConfigureAwait(false);
+        LocalConsortium local;
+        try
+        {
+            local = await LocalConsortium.StartAsync(options, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Core.Errors.LedgerException ex) when (ex.Code == "LEDGER-1651")
+        {
+            // Two nodes can be handed the same free port (each is probed, then released); a second start picks again.
+            log($"  the consortium did not start ({ex.Message}); starting it again…");
+            local = await LocalConsortium.StartAsync(options, cancellationToken).ConfigureAwait(false);
+        }
         var bench = new BenchConsortium(local);
         try
         {
