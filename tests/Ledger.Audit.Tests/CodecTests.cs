@@ -29,24 +29,6 @@ public class CodecTests
     public void RecordHasher_EveryRecordType_EqualsTheCanonicalHash(ILedgerRecord record) =>
         Assert.Equal(record.Hash(), RecordHasher.Hash(record));
 
-    [Fact]
-    public void KeccakSponge_RandomInputsOfEveryLength_EqualsBouncyCastle()
-    {
-        var random = new Random(17);
-        for (var length = 0; length <= 600; length += random.Next(1, 9))
-        {
-            var data = new byte[length];
-            random.NextBytes(data);
-            Assert.Equal(Keccak.Hash(data), KeccakSponge.Hash(data));
-        }
-        // The block boundary itself (136 bytes) and one byte either side.
-        foreach (var length in new[] { 135, 136, 137, 271, 272, 273 })
-        {
-            var data = Enumerable.Range(0, length).Select(i => (byte)i).ToArray();
-            Assert.Equal(Keccak.Hash(data), KeccakSponge.Hash(data));
-        }
-    }
-
     [Theory]
     [MemberData(nameof(EveryRecordType))]
     public void AuditRecordJson_EveryRecordType_RoundTripsWithItsHash(ILedgerRecord record)

@@ -7,7 +7,7 @@ namespace Ledger.Audit.Verification;
 
 /// <summary>
 /// The canonical hash of a record (<see cref="ILedgerRecord.Hash"/>) without allocating: the same ABI words, written
-/// into a stack buffer and hashed with <see cref="KeccakSponge"/>. Whole-ledger verification recomputes a million
+/// into a stack buffer and hashed with <see cref="Keccak"/> (the core's allocation-free sponge). Whole-ledger verification recomputes a million
 /// hashes, and the general path allocates a word array per field. The tests check both agree for every type.
 /// </summary>
 public static class RecordHasher
@@ -26,7 +26,7 @@ public static class RecordHasher
     {
         Span<byte> words = stackalloc byte[MaxEncodedLength];
         var length = Encode(record, words);
-        return length < 0 ? record.Hash() : new RecordHash(KeccakSponge.Hash(words[..length]));
+        return length < 0 ? record.Hash() : new RecordHash(Keccak.Hash(words[..length]));
     }
 
     /// <summary>
@@ -59,7 +59,7 @@ public static class RecordHasher
                     for (var k = 0; k < 4; k++)
                     {
                         hashes[i + k] = lengths[k] >= 0
-                            ? KeccakSponge.Hash(slots.Slice(k * MaxEncodedLength, lengths[k]))
+                            ? Keccak.Hash(slots.Slice(k * MaxEncodedLength, lengths[k]))
                             : items[i + k].Record.Hash().Value;
                     }
                 }
