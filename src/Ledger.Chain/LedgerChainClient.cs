@@ -170,6 +170,43 @@ public sealed class LedgerChainClient
 
     private static BlockParameter At(ulong block) => new(new HexBigInteger(block));
 
+    private string? _batchAnchoredTopic;
+
+    /// <summary>
+    /// True when a block from <paramref name="fromBlock"/> to <paramref name="toBlock"/> holds an event of the
+    /// consortium, the consent registry or the access log other than <c>BatchAnchored</c>: the contracts whose state
+    /// membership and consent checks (<c>operatorOrg</c>, <c>member</c>, <c>checkAccess</c>) read. Every change of that
+    /// state emits one of those events (a strong-mode fetch's count through the access log's <c>AccessRecorded</c>),
+    /// so when this is false a check's answer at <paramref name="fromBlock"/> − 1 is its answer at
+    /// <paramref name="toBlock"/>, apart from what depends on the block's time. One eth_getLogs.
+    /// </summary>
+    public async Task<bool> AccessStateChangedAsync(ulong fromBlock, ulong toBlock, CancellationToken cancellationToken = default)
+    {
+        if (toBlock < fromBlock)
+        {
+            return false;
+        }
+        if (_batchAnchoredTopic is null)
+        {
+            var signature = ABITypedRegistry.GetEvent<BatchAnchoredEventDTO>().Sha3Signature;
+            _batchAnchoredTopic = signature.StartsWith("0x", StringComparison.OrdinalIgnoreCase) ? signature : "0x" + signature;
+        }
+        var filter = new NewFilterInput
+        {
+            Address =
+            [
+                Deployment[LedgerContracts.Consortium].ToString(),
+                Deployment[LedgerContracts.ConsentRegistry].ToString(),
+                Deployment[LedgerContracts.AccessLog].ToString(),
+            ],
+            FromBlock = new BlockParameter(new HexBigInteger(fromBlock)),
+            ToBlock = new BlockParameter(new HexBigInteger(toBlock)),
+        };
+        var logs = await Read(() => Rpc.Web3.Eth.Filters.GetLogs.SendRequestAsync(filter), cancellationToken).ConfigureAwait(false);
+        return (logs ?? []).Any(l => l.Topics is not { Length: > 0 } topics
+            || !string.Equals(topics[0]?.ToString(), _batchAnchoredTopic, StringComparison.OrdinalIgnoreCase));
+    }
+
     private EventDecoder? _decoder;
 
     // ------------------------------------------------------------------ consent

@@ -14,14 +14,23 @@ public readonly record struct OperatorStanding(OrgId Org, Role Role, MemberStatu
 
 /// <summary>
 /// The consortium's membership as the chain says at a block: which member an account operates (with role and status),
-/// and each member's record (encryption key, endpoint). Read with eth_call at the block and cached per block, so
-/// authentication of every call and the key of every sealed report cost a chain read only when a block is new.
+/// and each member's record (encryption key, endpoint). Read with eth_call at the block and cached, so authentication
+/// of every call and the key of every sealed report cost a chain read only when membership may have changed (an event
+/// of the consortium in a new block, see <see cref="ChainHead.StateSince"/>) or the cached read is older than
+/// <see cref="PerBlockCache{TKey, TValue}.MaxCarry"/>. Nothing here depends on the block's time.
 /// </summary>
 public sealed class MembershipDirectory
 {
-    private readonly PerBlockCache<EthAddress, OperatorStanding> _operators = new();
-    private readonly PerBlockCache<OrgId, Member> _members = new();
+    private readonly PerBlockCache<EthAddress, OperatorStanding> _operators;
+    private readonly PerBlockCache<OrgId, Member> _members;
     private LedgerChainClient? _client;
+
+    /// <summary>A directory whose reads are carried across the heads of <paramref name="head"/> while membership is unchanged.</summary>
+    public MembershipDirectory(ChainHead head)
+    {
+        _operators = new PerBlockCache<EthAddress, OperatorStanding>(head, static (_, _) => true);
+        _members = new PerBlockCache<OrgId, Member>(head, static (_, _) => true);
+    }
 
     internal void Attach(LedgerChainClient client) => _client = client;
 

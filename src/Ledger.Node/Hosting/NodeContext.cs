@@ -45,6 +45,7 @@ public sealed class NodeContext : IAsyncDisposable
         _options = options;
         _loggers = loggers;
         _logger = loggers.CreateLogger("Ledger.Node");
+        Membership = new MembershipDirectory(Head);
     }
 
     /// <summary>True once <see cref="InitializeAsync"/> succeeded.</summary>
@@ -83,8 +84,8 @@ public sealed class NodeContext : IAsyncDisposable
     /// <summary>The latest block.</summary>
     public ChainHead Head { get; } = new();
 
-    /// <summary>Membership at a block (cached per block).</summary>
-    public MembershipDirectory Membership { get; } = new();
+    /// <summary>Membership at a block (cached while the chain's membership is unchanged).</summary>
+    public MembershipDirectory Membership { get; }
 
     /// <summary>The domain signed requests are signed in.</summary>
     public Eip712Domain RequestDomain { get; private set; } = null!;

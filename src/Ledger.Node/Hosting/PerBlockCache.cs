@@ -1,44 +1,123 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 
 namespace Ledger.Node.Hosting;
 
 /// <summary>
-/// Chain reads memoized for one block: every value is read at most once per block (concurrent readers share the read),
-/// and the whole cache is dropped when a newer block is asked for. Reads for an older block are not cached. A failed
-/// read is forgotten, so the next caller tries again.
+/// Chain reads memoized by block: every value is read at most once per block (concurrent readers share the read), and
+/// a value read at an earlier block still answers for the head while the head says nothing it depends on changed since
+/// (<see cref="ChainHead.StateSince"/> at or before the block it was read at), the value still holds at the head's time
+/// (<c>stillHolds</c>), and it is younger than <see cref="MaxCarry"/>. Reads for a block older than the cached one are
+/// not cached. A failed read is forgotten, so the next caller tries again.
 /// </summary>
+/// <remarks>
+/// Without the head's state mark every new block (on a busy node: every anchor transaction) emptied the cache and
+/// every consent and caller was read again from the chain, dozens of eth_calls per block, and the requests that
+/// found an empty cache waited for them.
+/// </remarks>
 internal sealed class PerBlockCache<TKey, TValue>
     where TKey : notnull
 {
-    private readonly Lock _gate = new();
-    private ulong _block;
-    private ConcurrentDictionary<TKey, Task<TValue>> _entries = new();
+    /// <summary>
+    /// Longest a value is carried from block to block without being read again: a bound on how long a state change
+    /// that emitted no event (there should be none) could go unseen.
+    /// </summary>
+    public static readonly TimeSpan MaxCarry = TimeSpan.FromSeconds(5);
+
+    private readonly ChainHead? _head;
+    private readonly Func<TValue, ChainBlock, bool> _stillHolds;
+    private readonly ConcurrentDictionary<TKey, Entry> _entries = new();
+
+    /// <summary>A cache of values for exactly the block they were read at (nothing carried).</summary>
+    public PerBlockCache()
+        : this(null, static (_, _) => false)
+    {
+    }
+
+    /// <summary>
+    /// A cache that carries a value to newer heads of <paramref name="head"/> while the chain's state it depends on is
+    /// unchanged and <paramref name="stillHolds"/> says the value is still the answer at the head's block (its time).
+    /// </summary>
+    public PerBlockCache(ChainHead? head, Func<TValue, ChainBlock, bool> stillHolds)
+    {
+        _head = head;
+        _stillHolds = stillHolds;
+    }
 
     public async Task<TValue> GetAsync(ulong block, TKey key, Func<TKey, ulong, Task<TValue>> load)
     {
-        ConcurrentDictionary<TKey, Task<TValue>>? entries;
-        lock (_gate)
+        while (true)
         {
-            if (block > _block)
+            if (_entries.TryGetValue(key, out var entry))
             {
-                _block = block;
-                _entries = new ConcurrentDictionary<TKey, Task<TValue>>();
+                if (entry.Block == block || Carries(entry, block))
+                {
+                    return await Await(key, entry).ConfigureAwait(false);
+                }
+                if (entry.Block > block)
+                {
+                    return await load(key, block).ConfigureAwait(false);
+                }
+                var fresher = new Entry(block, key, load);
+                if (_entries.TryUpdate(key, fresher, entry))
+                {
+                    return await Await(key, fresher).ConfigureAwait(false);
+                }
             }
-            entries = block == _block ? _entries : null;
+            else
+            {
+                var fresh = new Entry(block, key, load);
+                if (_entries.TryAdd(key, fresh))
+                {
+                    return await Await(key, fresh).ConfigureAwait(false);
+                }
+            }
         }
-        if (entries is null)
+    }
+
+    // A value read at an earlier block answers for `block` only when `block` is the head, nothing it depends on changed
+    // since it was read, it is recent, it was read successfully, and it still holds at the head's time.
+    private bool Carries(Entry entry, ulong block)
+    {
+        if (_head is null || entry.Block > block || Stopwatch.GetElapsedTime(entry.ReadAt) > MaxCarry)
         {
-            return await load(key, block).ConfigureAwait(false);
+            return false;
         }
-        var task = entries.GetOrAdd(key, k => load(k, block));
+        var (head, since) = _head.Snapshot();
+        if (head.Number != block || since > entry.Block)
+        {
+            return false;
+        }
+        var value = entry.Value;
+        return value.IsValueCreated && value.Value.IsCompletedSuccessfully && _stillHolds(value.Value.Result, head);
+    }
+
+    private async Task<TValue> Await(TKey key, Entry entry)
+    {
         try
         {
-            return await task.ConfigureAwait(false);
+            return await entry.Value.Value.ConfigureAwait(false);
         }
         catch
         {
-            entries.TryRemove(new KeyValuePair<TKey, Task<TValue>>(key, task));
+            _entries.TryRemove(new KeyValuePair<TKey, Entry>(key, entry));
             throw;
         }
+    }
+
+    private sealed class Entry
+    {
+        public Entry(ulong block, TKey key, Func<TKey, ulong, Task<TValue>> load)
+        {
+            Block = block;
+            ReadAt = Stopwatch.GetTimestamp();
+            Value = new Lazy<Task<TValue>>(() => load(key, block), LazyThreadSafetyMode.ExecutionAndPublication);
+        }
+
+        public ulong Block { get; }
+
+        public long ReadAt { get; }
+
+        public Lazy<Task<TValue>> Value { get; }
     }
 }

@@ -23,7 +23,10 @@ public enum ReserveOutcome
 /// <summary>
 /// The tax node's view of consents before data leaves:
 /// <list type="bullet">
-/// <item>the registry's verdict (<c>checkAccess</c>) as of a block, one eth_call per consent, consumer, scopes and block;</item>
+/// <item>the registry's verdict (<c>checkAccess</c>) as of a block: one eth_call per consent, consumer and scopes, read
+/// again when a new block may have changed consent or membership state (<see cref="ChainHead.StateSince"/>); an
+/// "allowed" is carried to later blocks only up to the consent's <c>validUntil</c> (read with it), the one part of the
+/// verdict that time alone changes once a consent is allowed;</item>
 /// <item>the full terms of a grant (data period, fetch cap and period, credit-code hash), which the registry keeps only
 /// in its <c>ConsentGranted</c> event: from the audit index, or from the chain's logs when the indexer has not got there
 /// yet; they never change, so they are kept in memory;</item>
@@ -35,17 +38,38 @@ public enum ReserveOutcome
 public sealed class ConsentGate
 {
     private readonly NodeContext _node;
-    private readonly PerBlockCache<(ConsentId, OrgId, Scopes), AccessStatus> _checks = new();
+    private readonly PerBlockCache<(ConsentId, OrgId, Scopes), Verdict> _checks;
     private readonly ConcurrentDictionary<ConsentId, GrantedConsent> _grants = new();
     private readonly ConcurrentDictionary<ConsentId, Usage> _usage = new();
 
     /// <summary>Creates the gate of <paramref name="node"/>.</summary>
-    public ConsentGate(NodeContext node) => _node = node;
+    public ConsentGate(NodeContext node)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        _node = node;
+        // An allowed access stays allowed while nothing changes on chain, until the consent expires: checkAccess's
+        // other time-dependent conditions only loosen as time passes (validFrom was reached, a new fetch period
+        // starts with an unused cap). A refusal is never carried: it may lift at the next block.
+        _checks = new PerBlockCache<(ConsentId, OrgId, Scopes), Verdict>(node.Head,
+            static (verdict, head) => verdict.Status == AccessStatus.Allowed && head.Timestamp <= verdict.ValidUntil);
+    }
 
     /// <summary>The registry's answer for this consent, consumer and scopes, as of <paramref name="block"/>.</summary>
-    public Task<AccessStatus> CheckAsync(ConsentId consentId, OrgId consumer, Scopes scopes, ulong block) =>
-        _checks.GetAsync(block, (consentId, consumer, scopes),
-            (key, b) => _node.ChainClient.CheckAccessAsync(key.Item1, key.Item2, _node.Organization, key.Item3, b));
+    public async Task<AccessStatus> CheckAsync(ConsentId consentId, OrgId consumer, Scopes scopes, ulong block) =>
+        (await _checks.GetAsync(block, (consentId, consumer, scopes), LoadAsync).ConfigureAwait(false)).Status;
+
+    private async Task<Verdict> LoadAsync((ConsentId Consent, OrgId Consumer, Scopes Scopes) key, ulong block)
+    {
+        var status = await _node.ChainClient.CheckAccessAsync(key.Consent, key.Consumer, _node.Organization, key.Scopes, block).ConfigureAwait(false);
+        if (status != AccessStatus.Allowed)
+        {
+            return new Verdict(status, 0);
+        }
+        var state = await _node.ChainClient.ConsentAsync(key.Consent, block).ConfigureAwait(false);
+        return new Verdict(status, state.ValidUntil);
+    }
+
+    private readonly record struct Verdict(AccessStatus Status, ulong ValidUntil);
 
     /// <summary>The grant of a consent, or null when it was never granted on this chain.</summary>
     public async Task<GrantedConsent?> GrantAsync(ConsentId consentId, CancellationToken cancellationToken = default)
