@@ -20,8 +20,11 @@ namespace Ledger.Store;
 /// </summary>
 public sealed class LedgerStore : IDisposable
 {
-    /// <summary>The schema version this code writes and the newest it reads.</summary>
-    public const int CurrentSchemaVersion = 1;
+    /// <summary>
+    /// The schema version this code writes and the newest it reads. 2: a confirmed batch is recorded on the batch
+    /// (with its indexed member range) instead of in every member record; a version-1 file is upgraded when opened.
+    /// </summary>
+    public const int CurrentSchemaVersion = 2;
 
     // LiteDB's default automatic checkpoint size: 1,000 pages of 8 KiB.
     private const long CheckpointLogBytes = 1000L * 8192;
@@ -194,6 +197,10 @@ public sealed class LedgerStore : IDisposable
                 Validate(meta);
             }
             EnsureIndexes();
+            if (meta is not null && meta["schemaVersion"].AsInt32 < CurrentSchemaVersion)
+            {
+                Upgrade(meta);
+            }
             // Touch every collection's pages once, so a damaged file fails here rather than mid-operation.
             foreach (var name in _db.GetCollectionNames())
             {
@@ -248,6 +255,38 @@ public sealed class LedgerStore : IDisposable
         }
     }
 
+    // Version 1 → 2, in one transaction: every batch gets its member range (first, last), by which records find their
+    // batch. Records anchored by version 1 keep the anchor written into them (read as it is); the rest of a version-1
+    // file is read unchanged. Nothing is dropped.
+    private void Upgrade(BsonDocument meta)
+    {
+        _db.BeginTrans();
+        try
+        {
+            var batches = _db.GetCollection(Collections.Batches);
+            foreach (var batch in batches.FindAll().ToList())
+            {
+                var members = batch["members"].AsArray.Select(Bson.ToU64).ToList();
+                if (members.Count > 0 && !batch.ContainsKey("first"))
+                {
+                    batch["first"] = Bson.U64(members.Min());
+                    batch["last"] = Bson.U64(members.Max());
+                    batches.Update(batch);
+                }
+            }
+            meta["schemaVersion"] = CurrentSchemaVersion;
+            meta["upgradedAtMs"] = Bson.U64(NowMs);
+            _db.GetCollection(Collections.Meta).Update(meta);
+            _db.Commit();
+        }
+        catch
+        {
+            TryRollback();
+            throw;
+        }
+        FlushFiles("upgrade the store's schema", includeDataFile: false);
+    }
+
     private void EnsureIndexes()
     {
         var records = _db.GetCollection(Collections.Records);
@@ -259,7 +298,9 @@ public sealed class LedgerStore : IDisposable
         records.EnsureIndex("kind", "$.kind");
         records.EnsureIndex("timeMs", "$.timeMs");
 
-        _db.GetCollection(Collections.Batches).EnsureIndex("state", "$.state");
+        var batches = _db.GetCollection(Collections.Batches);
+        batches.EnsureIndex("state", "$.state");
+        batches.EnsureIndex("last", "$.last");
 
         var events = _db.GetCollection(Collections.Events);
         events.EnsureIndex("mentions", "$.mentions[*]");

@@ -7,11 +7,11 @@ internal static class Collections
     public const string Meta = "meta";
     /// <summary>Durable counters: the record sequence and the batch sequence.</summary>
     public const string Counters = "counters";
-    /// <summary>Off-chain records, <c>_id</c> = the node's sequence number; each carries its anchor once anchored.</summary>
+    /// <summary>Off-chain records, <c>_id</c> = the node's sequence number; a record's anchor is read from its batch (schema 1 wrote it into the record).</summary>
     public const string Records = "records";
     /// <summary>Records not yet anchored, <c>_id</c> = the record's sequence; Pending, then Assigned to a batch.</summary>
     public const string Outbox = "outbox";
-    /// <summary>Anchor batches, <c>_id</c> = the batch sequence: members, root, state.</summary>
+    /// <summary>Anchor batches, <c>_id</c> = the batch sequence: members (and their range <c>first</c>..<c>last</c>), hashes, root, state, confirmation.</summary>
     public const string Batches = "batches";
     /// <summary>Chain events of the audit index, <c>_id</c> = <see cref="Core.Ports.ChainEvent.Id"/>.</summary>
     public const string Events = "events";

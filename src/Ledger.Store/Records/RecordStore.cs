@@ -2,6 +2,7 @@ using Ledger.Core.Errors;
 using Ledger.Core.Model;
 using Ledger.Core.Primitives;
 using Ledger.Core.Records;
+using Ledger.Store.Anchoring;
 using Ledger.Store.Internal;
 using LiteDB;
 
@@ -10,7 +11,8 @@ namespace Ledger.Store.Records;
 /// <summary>
 /// The node's off-chain records. <see cref="Accept(ILedgerRecord)"/> writes the record and its anchor-outbox row
 /// in one LiteDB transaction and returns only after the commit, so "accepted" always means "durable and queued
-/// for anchoring"; the anchor batcher later adds each record's anchor and proof.
+/// for anchoring"; once its batch is anchored, a record read from the store carries its anchor and proof (derived from
+/// the batch, see <see cref="BatchAnchors"/>).
 /// </summary>
 public sealed class RecordStore
 {
@@ -21,6 +23,8 @@ public sealed class RecordStore
 
     private readonly RecordCommitQueue _commits;
 
+    private readonly BatchAnchors _anchors;
+
     // Parsed once: LiteDB parses a query's expression on every Query.EQ, which cost more than the insert itself on
     // the accept path. Reused only under the store's lock (every read and write holds it), so the parameter is safe.
     private readonly BsonExpression _byHash = BsonExpression.Create("$.hash = @0");
@@ -29,6 +33,7 @@ public sealed class RecordStore
     {
         _store = store;
         _commits = new RecordCommitQueue(this);
+        _anchors = new BatchAnchors(store.Organization);
     }
 
     /// <summary>Raised after a commit that added records (outside the store's lock), with how many; the batcher listens.</summary>
@@ -199,7 +204,6 @@ public sealed class RecordStore
             ["acceptedAtMs"] = Bson.U64(now),
             ["orgs"] = new BsonArray(index.Orgs.Distinct().Select(o => Bson.Hex(o.Value))),
             ["body"] = body,
-            ["anchor"] = BsonValue.Null,
         };
         if (index.Consent is { } consent)
         {
@@ -232,13 +236,13 @@ public sealed class RecordStore
         _store.Read("read a record", db =>
         {
             _byHash.Parameters["0"] = hash.ToString();
-            return db.GetCollection(Collections.Records).FindOne(_byHash) is { } doc ? ToStored(doc) : null;
+            return db.GetCollection(Collections.Records).FindOne(_byHash) is { } doc ? ToStored(db, doc) : null;
         });
 
     /// <summary>The record with this sequence number, or null.</summary>
     /// <exception cref="LedgerException">LEDGER-1420 when the stored content no longer matches its hash.</exception>
     public StoredRecord? Get(ulong sequence) =>
-        _store.Read("read a record", db => db.GetCollection(Collections.Records).FindById(Bson.U64(sequence)) is { } doc ? ToStored(doc) : null);
+        _store.Read("read a record", db => db.GetCollection(Collections.Records).FindById(Bson.U64(sequence)) is { } doc ? ToStored(db, doc) : null);
 
     /// <summary>Records matching <paramref name="query"/>, in sequence order.</summary>
     /// <exception cref="LedgerException">LEDGER-1420 when a stored record no longer matches its hash.</exception>
@@ -251,48 +255,79 @@ public sealed class RecordStore
         }
         return _store.Read("query records", db =>
         {
-            var q = db.GetCollection(Collections.Records).Query();
-            if (query.Consent is { } consent)
+            var records = db.GetCollection(Collections.Records);
+            if (query.Anchored is not { } anchored)
             {
-                q = q.Where("$.consent = @0", Bson.Hex(consent.Value));
+                return Filtered(records, query, query.AfterSequence).ToList().Select(doc => ToStored(db, doc)).ToList();
             }
-            if (query.Organization is { } org)
+            // Whether a record is anchored is its batch's state, not a field of the record: filter pages of matches.
+            var results = new List<StoredRecord>(Math.Min(query.Limit, 1024));
+            var after = query.AfterSequence;
+            while (results.Count < query.Limit)
             {
-                q = q.Where("$.orgs[*] ANY = @0", Bson.Hex(org.Value));
+                var page = Filtered(records, query, after).ToList();
+                foreach (var doc in page)
+                {
+                    var stored = ToStored(db, doc);
+                    after = stored.Sequence;
+                    if (stored.IsAnchored == anchored)
+                    {
+                        results.Add(stored);
+                        if (results.Count == query.Limit)
+                        {
+                            break;
+                        }
+                    }
+                }
+                if (page.Count < query.Limit)
+                {
+                    break;
+                }
             }
-            if (query.Enterprise is { } enterprise)
-            {
-                q = q.Where("$.enterprise = @0", Bson.Hex(enterprise.Value));
-            }
-            if (query.Loan is { } loan)
-            {
-                q = q.Where("$.loan = @0", Bson.Hex(loan.Value));
-            }
-            if (query.Kind is { } kind)
-            {
-                q = q.Where("$.kind = @0", (int)kind);
-            }
-            if (query.FromMs is { } from)
-            {
-                q = q.Where("$.timeMs >= @0", Bson.U64(from));
-            }
-            if (query.UntilMs is { } until)
-            {
-                q = q.Where("$.timeMs < @0", Bson.U64(until));
-            }
-            if (query.Anchored is { } anchored)
-            {
-                q = q.Where(anchored ? "$.anchor != null" : "$.anchor = null");
-            }
-            if (query.AfterSequence > 0)
-            {
-                q = q.Where("$._id > @0", Bson.U64(query.AfterSequence));
-            }
-            return q.OrderBy("$._id").Limit(query.Limit).ToList().Select(ToStored).ToList();
+            return results;
         });
     }
 
-    internal static StoredRecord ToStored(BsonDocument doc)
+    // One page of the records matching the query's filters (all but Anchored), after a sequence, in sequence order.
+    private static ILiteQueryableResult<BsonDocument> Filtered(ILiteCollection<BsonDocument> records, RecordQuery query, ulong afterSequence)
+    {
+        var q = records.Query();
+        if (query.Consent is { } consent)
+        {
+            q = q.Where("$.consent = @0", Bson.Hex(consent.Value));
+        }
+        if (query.Organization is { } org)
+        {
+            q = q.Where("$.orgs[*] ANY = @0", Bson.Hex(org.Value));
+        }
+        if (query.Enterprise is { } enterprise)
+        {
+            q = q.Where("$.enterprise = @0", Bson.Hex(enterprise.Value));
+        }
+        if (query.Loan is { } loan)
+        {
+            q = q.Where("$.loan = @0", Bson.Hex(loan.Value));
+        }
+        if (query.Kind is { } kind)
+        {
+            q = q.Where("$.kind = @0", (int)kind);
+        }
+        if (query.FromMs is { } from)
+        {
+            q = q.Where("$.timeMs >= @0", Bson.U64(from));
+        }
+        if (query.UntilMs is { } until)
+        {
+            q = q.Where("$.timeMs < @0", Bson.U64(until));
+        }
+        if (afterSequence > 0)
+        {
+            q = q.Where("$._id > @0", Bson.U64(afterSequence));
+        }
+        return q.OrderBy("$._id").Limit(query.Limit);
+    }
+
+    private StoredRecord ToStored(LiteDatabase db, BsonDocument doc)
     {
         var sequence = Bson.ToU64(doc["_id"]);
         ILedgerRecord record;
@@ -302,6 +337,7 @@ public sealed class RecordStore
         {
             hash = new RecordHash(Bson.ToHash(doc["hash"]));
             record = RecordCodec.Decode(doc["type"].AsString, doc["body"].AsDocument);
+            // Schema version 1 wrote the anchor into the record; since version 2 it is read from the anchored batch.
             anchor = doc["anchor"] is { IsDocument: true } a ? ToAnchor(a.AsDocument) : null;
         }
         catch (Exception ex) when (ex is FormatException or InvalidCastException or OverflowException or NullReferenceException or KeyNotFoundException)
@@ -313,6 +349,7 @@ public sealed class RecordStore
         {
             throw StoreErrors.RecordTampered(sequence, hash.ToString(), computed.ToString());
         }
+        anchor ??= _anchors.AnchorOf(db, sequence, hash);
         return new StoredRecord(sequence, hash, record, Bson.ToU64(doc["acceptedAtMs"]), anchor);
     }
 
@@ -325,18 +362,6 @@ public sealed class RecordStore
         Bson.ToHash(a["txHash"]),
         Bson.ToHashes(a["proof"]),
         Bson.ToU64(a["anchoredAtMs"]));
-
-    internal static BsonDocument AnchorDocument(OrgId org, BatchId batchId, ulong batch, Hash32 root, ulong block, Hash32 txHash, IEnumerable<Hash32> proof, ulong now) => new()
-    {
-        ["organization"] = Bson.Hex(org.Value),
-        ["batchId"] = Bson.Hex(batchId.Value),
-        ["batch"] = Bson.U64(batch),
-        ["root"] = Bson.Hex(root),
-        ["block"] = Bson.U64(block),
-        ["txHash"] = Bson.Hex(txHash),
-        ["proof"] = Bson.HexArray(proof),
-        ["anchoredAtMs"] = Bson.U64(now),
-    };
 }
 
 /// <summary>States of an outbox row.</summary>

@@ -1,0 +1,185 @@
+using Ledger.Core.Errors;
+using Ledger.Core.Merkle;
+using Ledger.Core.Ports;
+using Ledger.Core.Primitives;
+using Ledger.Store.Anchoring;
+using Ledger.Store.Records;
+using Ledger.Store.Tests.Support;
+using LiteDB;
+
+namespace Ledger.Store.Tests.Anchoring;
+
+/// <summary>
+/// Schema version 2: a record's anchor is read from its anchored batch (the member records are not rewritten); a
+/// version-1 file, whose anchored records carry their anchor themselves, is upgraded when opened and loses nothing.
+/// </summary>
+public sealed class BatchAnchorTests : IDisposable
+{
+    private readonly TempStore _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    private static ChainConfirmation Confirmation(string tag, ulong block = 42) => new(Keccak.Hash(tag), block, 1_760_000_000);
+
+    private static AnchorBatch Batch(LedgerStore store, int records, int maxSize = 1_000)
+    {
+        for (var i = 0; i < records; i++)
+        {
+            store.Records.Accept(SampleRecords.Access());
+        }
+        return store.Outbox.AssignNextBatch(maxSize, "ledger://{org}/{sequence}") ?? throw new InvalidOperationException("no batch");
+    }
+
+    private LiteDatabase Raw() => new(new ConnectionString { Filename = _temp.FilePath, Connection = ConnectionType.Direct });
+
+    [Fact]
+    public void ReadAfterAnchoring_EveryMemberHasItsBatchsAnchorAndAProofOfItsOwnHash_OthersNone()
+    {
+        using var store = _temp.Open();
+        var first = Batch(store, 7);
+        var second = Batch(store, 9);
+        var pending = store.Records.Accept(SampleRecords.Access());
+
+        store.Outbox.MarkAnchored(first.Sequence, Confirmation("first", block: 40));
+        store.Outbox.MarkAnchored(second.Sequence, Confirmation("second", block: 41));
+
+        foreach (var (batch, tx, block) in new[] { (first, "first", 40UL), (second, "second", 41UL) })
+        {
+            var tree = StandardMerkleTree.Of(batch.Hashes);
+            for (var i = 0; i < batch.Members.Count; i++)
+            {
+                var anchor = store.Records.Get(batch.Members[i])!.Anchor!;
+                Assert.Equal(batch.Sequence, anchor.BatchSequence);
+                Assert.Equal(batch.Id, anchor.BatchId);
+                Assert.Equal(tree.Root, anchor.Root);
+                Assert.Equal(block, anchor.BlockNumber);
+                Assert.Equal(Keccak.Hash(tx), anchor.TxHash);
+                Assert.Equal(TempStore.Org, anchor.Organization);
+                Assert.True(anchor.Proves(batch.Hashes[i]));
+            }
+        }
+        Assert.Null(store.Records.Get(pending.Sequence)!.Anchor);
+        Assert.Equal(16, store.Records.Find(new RecordQuery { Anchored = true }).Count);
+        Assert.Equal([pending.Sequence], store.Records.Find(new RecordQuery { Anchored = false }).Select(r => r.Sequence));
+    }
+
+    [Fact]
+    public void FindAnchored_PagesOverRecordsOfTheOtherStateToFillTheLimit()
+    {
+        using var store = _temp.Open();
+        var anchored = Batch(store, 5);
+        Batch(store, 5); // formed, not anchored
+        store.Outbox.MarkAnchored(anchored.Sequence, Confirmation("tx"));
+        for (var i = 0; i < 3; i++)
+        {
+            store.Records.Accept(SampleRecords.Access());
+        }
+
+        var unanchored = store.Records.Find(new RecordQuery { Anchored = false, Limit = 4 });
+        var rest = store.Records.Find(new RecordQuery { Anchored = false, Limit = 4, AfterSequence = unanchored[^1].Sequence });
+
+        Assert.Equal([6UL, 7, 8, 9], unanchored.Select(r => r.Sequence));
+        Assert.Equal([10UL, 11, 12, 13], rest.Select(r => r.Sequence));
+        Assert.Equal([1UL, 2, 3, 4, 5], store.Records.Find(new RecordQuery { Anchored = true, Limit = 10 }).Select(r => r.Sequence));
+    }
+
+    [Fact]
+    public void Read_ABatchWhoseHashesWereAlteredInTheFile_IsReportedAsTamperedNotGivenAProof()
+    {
+        AnchorBatch batch;
+        using (var store = _temp.Open())
+        {
+            batch = Batch(store, 4);
+            store.Outbox.MarkAnchored(batch.Sequence, Confirmation("tx"));
+        }
+        using (var db = Raw())
+        {
+            var batches = db.GetCollection("batches");
+            var doc = batches.FindById((long)batch.Sequence);
+            var hashes = doc["hashes"].AsArray;
+            hashes[3] = SampleRecords.RandomHash().ToString(); // a record swapped in the batch after anchoring
+            batches.Update(doc);
+        }
+        using var reopened = _temp.Open();
+
+        var ex = Assert.Throws<LedgerException>(() => reopened.Records.Get(batch.Members[0]));
+
+        Assert.Equal(StoreErrors.BatchTamperedCode, ex.Code);
+        Assert.Equal(ErrorCategory.Tampered, ex.Category);
+    }
+
+    [Fact]
+    public void Open_AVersion1File_UpgradesItAndKeepsEveryAnchor_AndItsUnfinishedBatchIsAnchoredUnderVersion2()
+    {
+        AnchorBatch anchoredV1, unfinished;
+        var confirmation = Confirmation("v1 tx", block: 77);
+        using (var store = _temp.Open())
+        {
+            anchoredV1 = Batch(store, 6);
+            store.Outbox.MarkAnchored(anchoredV1.Sequence, confirmation);
+            unfinished = Batch(store, 5);
+        }
+        // Make the file what version 1 wrote: anchors inside the anchored records, no member ranges, version 1.
+        var tree = StandardMerkleTree.Of(anchoredV1.Hashes);
+        using (var db = Raw())
+        {
+            var records = db.GetCollection("records");
+            var batches = db.GetCollection("batches");
+            var v1Batch = batches.FindById((long)anchoredV1.Sequence);
+            for (var i = 0; i < anchoredV1.Members.Count; i++)
+            {
+                var record = records.FindById((long)anchoredV1.Members[i]);
+                record["anchor"] = new BsonDocument
+                {
+                    ["organization"] = TempStore.Org.Value.ToString(),
+                    ["batchId"] = anchoredV1.Id.Value.ToString(),
+                    ["batch"] = (long)anchoredV1.Sequence,
+                    ["root"] = tree.Root.ToString(),
+                    ["block"] = 77L,
+                    ["txHash"] = confirmation.TxHash.ToString(),
+                    ["proof"] = new BsonArray(tree.GetProof(i).Select(h => new BsonValue(h.ToString()))),
+                    ["anchoredAtMs"] = v1Batch["anchoredAtMs"],
+                };
+                records.Update(record);
+            }
+            foreach (var doc in batches.FindAll().ToList())
+            {
+                doc.Remove("first");
+                doc.Remove("last");
+                batches.Update(doc);
+            }
+            batches.DropIndex("last");
+            var meta = db.GetCollection("meta").FindById("store");
+            meta["schemaVersion"] = 1;
+            db.GetCollection("meta").Update(meta);
+        }
+
+        using (var upgraded = _temp.Open())
+        {
+            for (var i = 0; i < anchoredV1.Members.Count; i++)
+            {
+                var stored = upgraded.Records.Get(anchoredV1.Members[i])!;
+                Assert.Equal(77UL, stored.Anchor!.BlockNumber);
+                Assert.Equal(tree.GetProof(i), stored.Anchor.Proof);
+                Assert.True(stored.Anchor.Proves(stored.Hash));
+            }
+            Assert.All(unfinished.Members, m => Assert.Null(upgraded.Records.Get(m)!.Anchor));
+            Assert.Equal(unfinished.Members, upgraded.Outbox.UnfinishedBatches().Single().Members);
+
+            upgraded.Outbox.MarkAnchored(unfinished.Sequence, Confirmation("v2 tx", block: 78));
+
+            Assert.All(unfinished.Members, m =>
+            {
+                var stored = upgraded.Records.Get(m)!;
+                Assert.Equal(78UL, stored.Anchor!.BlockNumber);
+                Assert.True(stored.Anchor.Proves(stored.Hash));
+            });
+            Assert.Equal(11, upgraded.Records.Find(new RecordQuery { Anchored = true }).Count);
+            Assert.Equal(0, upgraded.Outbox.UnanchoredCount);
+        }
+        using var raw = Raw();
+        var upgradedMeta = raw.GetCollection("meta").FindById("store");
+        Assert.Equal(LedgerStore.CurrentSchemaVersion, upgradedMeta["schemaVersion"].AsInt32);
+        Assert.Equal((long)unfinished.Members[0], raw.GetCollection("batches").FindById((long)unfinished.Sequence)["first"].AsInt64);
+    }
+}
