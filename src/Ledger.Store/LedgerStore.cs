@@ -201,6 +201,12 @@ public sealed class LedgerStore : IDisposable
             {
                 Upgrade(meta);
             }
+            // The version-1 outbox, read by the upgrade: dropped after it committed (LiteDB drops a collection outside
+            // a transaction only; a crash in between leaves it for this line at the next open).
+            if (_db.CollectionExists(Collections.Outbox))
+            {
+                _db.DropCollection(Collections.Outbox);
+            }
             // Touch every collection's pages once, so a damaged file fails here rather than mid-operation.
             foreach (var name in _db.GetCollectionNames())
             {
@@ -228,6 +234,7 @@ public sealed class LedgerStore : IDisposable
         var counters = _db.GetCollection(Collections.Counters);
         counters.Insert(new BsonDocument { ["_id"] = Counter.RecordSequence, ["value"] = 0L });
         counters.Insert(new BsonDocument { ["_id"] = Counter.BatchSequence, ["value"] = 0L });
+        counters.Insert(new BsonDocument { ["_id"] = Counter.BatchedThrough, ["value"] = 0L });
         _db.Commit();
     }
 
@@ -255,25 +262,48 @@ public sealed class LedgerStore : IDisposable
         }
     }
 
-    // Version 1 → 2, in one transaction: every batch gets its member range (first, last), by which records find their
-    // batch. Records anchored by version 1 keep the anchor written into them (read as it is); the rest of a version-1
-    // file is read unchanged. Nothing is dropped.
+    // Version 1 → 2, in one transaction. Every batch gets its member range (first, last), by which records find their
+    // batch. The outbox rows become the batched-through counter (the last member of any batch not abandoned) and the
+    // requeue (rows waiting again below it, given back by an abandoned batch); records after the counter wait as
+    // they did. Records anchored by version 1 keep the anchor written into them (read as it is). Nothing is dropped
+    // but the outbox rows, whose content is now implied (the collection is dropped after the commit, by the caller).
     private void Upgrade(BsonDocument meta)
     {
         _db.BeginTrans();
         try
         {
             var batches = _db.GetCollection(Collections.Batches);
+            var through = 0UL;
             foreach (var batch in batches.FindAll().ToList())
             {
                 var members = batch["members"].AsArray.Select(Bson.ToU64).ToList();
-                if (members.Count > 0 && !batch.ContainsKey("first"))
+                if (members.Count == 0)
+                {
+                    continue;
+                }
+                if (!batch.ContainsKey("first"))
                 {
                     batch["first"] = Bson.U64(members.Min());
                     batch["last"] = Bson.U64(members.Max());
                     batches.Update(batch);
                 }
+                if (batch["state"].AsString != "Abandoned")
+                {
+                    through = Math.Max(through, members.Max());
+                }
             }
+            var requeue = _db.GetCollection(Collections.Requeue);
+            if (_db.CollectionExists(Collections.Outbox))
+            {
+                foreach (var row in _db.GetCollection(Collections.Outbox).FindAll().ToList())
+                {
+                    if (row["state"].AsString == "Pending" && Bson.ToU64(row["_id"]) <= through)
+                    {
+                        requeue.Upsert(new BsonDocument { ["_id"] = row["_id"], ["abandonedBatch"] = BsonValue.Null });
+                    }
+                }
+            }
+            SetValueOrInsert(_db, Counter.BatchedThrough, through);
             meta["schemaVersion"] = CurrentSchemaVersion;
             meta["upgradedAtMs"] = Bson.U64(NowMs);
             _db.GetCollection(Collections.Meta).Update(meta);
@@ -286,6 +316,9 @@ public sealed class LedgerStore : IDisposable
         }
         FlushFiles("upgrade the store's schema", includeDataFile: false);
     }
+
+    private static void SetValueOrInsert(LiteDatabase db, string counter, ulong value) =>
+        db.GetCollection(Collections.Counters).Upsert(new BsonDocument { ["_id"] = counter, ["value"] = Bson.U64(value) });
 
     private void EnsureIndexes()
     {
@@ -510,5 +543,7 @@ public sealed class LedgerStore : IDisposable
     {
         public const string RecordSequence = "record-sequence";
         public const string BatchSequence = "batch-sequence";
+        /// <summary>Every record up to this sequence was taken into a batch (or given back to <c>requeue</c>).</summary>
+        public const string BatchedThrough = "batched-through";
     }
 }

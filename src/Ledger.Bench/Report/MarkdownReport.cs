@@ -246,7 +246,7 @@ internal static class MarkdownReport
         }
         if (audit.TrailWithReportMs is { } trail)
         {
-            s.AppendLine(Invariant($"One enterprise's trail ({audit.TrailRecords:N0} records out of {audit.TrailOutOf:N0}, with its consent's events): **{S(trail, "F1")} ms** from the whole-ledger report (`TrailBuilder(verifier, report)`),"));
+            s.AppendLine(Invariant($"One enterprise's trail ({audit.TrailRecords:N0} records out of {audit.TrailOutOf:N0}, with its consent's events): {S(trail, "F1")} ms from the whole-ledger report (`TrailBuilder(verifier, report)`),"));
             s.AppendLine(Invariant($"{S(audit.TrailStandaloneMs!, "F1")} ms when each of its records is verified on its own with its proof (`TrailBuilder(verifier)`)."));
             s.AppendLine();
         }

@@ -10,10 +10,12 @@ namespace Ledger.Store.Anchoring;
 
 /// <summary>
 /// The anchor outbox: records accepted but not yet anchored, and the batches formed from them. Every state change
-/// is one LiteDB transaction. A row is Pending until a batch takes it (Assigned, with the batch's sequence); when
-/// the batch is confirmed the batch document records the confirmation once and the rows are removed. The member
-/// records themselves are not rewritten: a record's anchor and proof are read from its anchored batch
-/// (<see cref="BatchAnchors"/>). A row belongs to at most one unfinished batch.
+/// is one LiteDB transaction. Records wait in sequence order: a batch takes the oldest waiting records — first those
+/// given back by an abandoned batch (the <c>requeue</c> collection), then the records after the store's
+/// <c>batched-through</c> counter, which moves past them — so accepting a record writes nothing for anchoring, and
+/// forming a batch writes only the batch and the counter. When the batch is confirmed the batch document records the
+/// confirmation once; the member records are not rewritten: a record's anchor and proof are read from its anchored
+/// batch (<see cref="BatchAnchors"/>). A record belongs to at most one unfinished batch.
 /// </summary>
 public sealed class AnchorOutbox
 {
@@ -22,10 +24,18 @@ public sealed class AnchorOutbox
     internal AnchorOutbox(LedgerStore store) => _store = store;
 
     /// <summary>Number of records waiting for a batch.</summary>
-    public long PendingCount => _store.Read("count pending records", db => db.GetCollection(Collections.Outbox).LongCount(Query.EQ("state", OutboxState.Pending)));
+    public long PendingCount => _store.Read("count pending records", Pending);
 
     /// <summary>Number of records not yet anchored (pending or in an unfinished batch).</summary>
-    public long UnanchoredCount => _store.Read("count unanchored records", db => db.GetCollection(Collections.Outbox).LongCount());
+    public long UnanchoredCount => _store.Read("count unanchored records", db =>
+        Pending(db) + Unfinished(db).Sum(batch => (long)batch["members"].AsArray.Count));
+
+    private static long Pending(LiteDatabase db) =>
+        (long)(LedgerStore.CurrentValue(db, LedgerStore.Counter.RecordSequence) - LedgerStore.CurrentValue(db, LedgerStore.Counter.BatchedThrough))
+        + db.GetCollection(Collections.Requeue).LongCount();
+
+    private static IEnumerable<BsonDocument> Unfinished(LiteDatabase db) => db.GetCollection(Collections.Batches)
+        .Find(Query.Or(Query.EQ("state", nameof(AnchorBatchState.Assigned)), Query.EQ("state", nameof(AnchorBatchState.Sent))));
 
     /// <summary>The batch with this sequence number, or null.</summary>
     public AnchorBatch? GetBatch(ulong sequence) =>
@@ -39,27 +49,37 @@ public sealed class AnchorOutbox
 
     /// <summary>Batches formed but not yet anchored (Assigned or Sent), oldest first: what a restart resumes.</summary>
     public IReadOnlyList<AnchorBatch> UnfinishedBatches() =>
-        _store.Read("list unfinished batches", db => db.GetCollection(Collections.Batches)
-            .Find(Query.Or(Query.EQ("state", nameof(AnchorBatchState.Assigned)), Query.EQ("state", nameof(AnchorBatchState.Sent))))
-            .Select(ToBatch).OrderBy(b => b.Sequence).ToList());
+        _store.Read("list unfinished batches", db => Unfinished(db).Select(ToBatch).OrderBy(b => b.Sequence).ToList());
 
     /// <summary>How many records wait and when the oldest was accepted (unix ms).</summary>
     internal (long Count, ulong? OldestAcceptedAtMs) PendingSummary() => _store.Read("inspect the outbox", db =>
     {
-        var outbox = db.GetCollection(Collections.Outbox);
-        var count = outbox.LongCount(Query.EQ("state", OutboxState.Pending));
+        var count = Pending(db);
         if (count == 0)
         {
             return (0L, (ulong?)null);
         }
-        var oldest = PendingInOrder(outbox).First();
+        var oldest = WaitingInOrder(db, 1).First();
         return (count, Bson.ToU64(oldest["acceptedAtMs"]));
     });
 
-    // Rows in sequence order: Assigned rows (at most one batch's worth) come before every Pending row, so this
-    // reads little more than the rows it returns.
-    private static IEnumerable<BsonDocument> PendingInOrder(ILiteCollection<BsonDocument> outbox) =>
-        outbox.Find(Query.All("_id", Query.Ascending)).Where(row => row["state"].AsString == OutboxState.Pending);
+    // Up to `max` waiting records, oldest first: those an abandoned batch gave back (all older than the counter),
+    // then those after the batched-through counter.
+    private static List<BsonDocument> WaitingInOrder(LiteDatabase db, int max)
+    {
+        var records = db.GetCollection(Collections.Records);
+        var waiting = new List<BsonDocument>();
+        foreach (var row in db.GetCollection(Collections.Requeue).Find(Query.All("_id", Query.Ascending), 0, max))
+        {
+            waiting.Add(records.FindById(row["_id"]) ?? throw new InvalidOperationException($"Record #{row["_id"]} waits for a batch but is not in the store."));
+        }
+        if (waiting.Count < max)
+        {
+            var after = LedgerStore.CurrentValue(db, LedgerStore.Counter.BatchedThrough);
+            waiting.AddRange(records.Find(Query.GT("_id", Bson.U64(after)), 0, max - waiting.Count));
+        }
+        return waiting;
+    }
 
     /// <summary>
     /// Forms the next batch from up to <paramref name="maxSize"/> pending rows (oldest first): allocates the next
@@ -68,8 +88,7 @@ public sealed class AnchorOutbox
     /// </summary>
     internal AnchorBatch? AssignNextBatch(int maxSize, string uriTemplate) => _store.Write("form an anchor batch", db =>
     {
-        var outbox = db.GetCollection(Collections.Outbox);
-        var rows = PendingInOrder(outbox).Take(maxSize).ToList();
+        var rows = WaitingInOrder(db, maxSize);
         if (rows.Count == 0)
         {
             return null;
@@ -107,12 +126,21 @@ public sealed class AnchorOutbox
             ["conflictingRoot"] = BsonValue.Null,
         };
         db.GetCollection(Collections.Batches).Insert(doc);
+        var requeue = db.GetCollection(Collections.Requeue);
+        var through = LedgerStore.CurrentValue(db, LedgerStore.Counter.BatchedThrough);
         foreach (var row in rows)
         {
-            row["state"] = OutboxState.Assigned;
-            row["batch"] = Bson.U64(sequence);
-            outbox.Update(row);
+            var member = Bson.ToU64(row["_id"]);
+            if (member > through)
+            {
+                through = member;
+            }
+            else
+            {
+                requeue.Delete(row["_id"]);
+            }
         }
+        LedgerStore.SetValue(db, LedgerStore.Counter.BatchedThrough, through);
         return ToBatch(doc);
     });
 
@@ -135,109 +163,58 @@ public sealed class AnchorOutbox
     });
 
     /// <summary>
-    /// Outbox rows removed per transaction by <see cref="MarkAnchored(ulong, ChainConfirmation)"/>: the store's lock is
-    /// let go between them, so records accepted meanwhile wait for one chunk, not for the whole batch.
-    /// </summary>
-    internal const int MarkChunkSize = 256;
-
-    /// <summary>
-    /// Stores the confirmation: the batch's hashes are checked against its root, the members' outbox rows are removed
-    /// (in transactions of <see cref="MarkChunkSize"/> rows), and then the batch document becomes Anchored with the
-    /// block and transaction — from then on every member record reads its anchor and proof from it. Recording the same
-    /// confirmation again changes nothing, and a marking cut short (a crash between two transactions: the batch is
-    /// still Sent, so a restart resumes it) is finished by the next call. The member records are not rewritten (schema
-    /// version 1 wrote each record's anchor and proof into it: a read and a rewrite of every record, the larger part
-    /// of the node's anchoring cost).
+    /// Stores the confirmation, in one transaction: the batch's hashes are checked against its root and the batch
+    /// document becomes Anchored with the block and transaction — from then on every member record reads its anchor
+    /// and proof from it. Recording the same confirmation again changes nothing. The member records are not rewritten
+    /// (schema version 1 wrote each record's anchor and proof into it and removed an outbox row per record: a read and
+    /// two writes per record, the larger part of the node's anchoring cost).
     /// </summary>
     /// <exception cref="Core.Errors.LedgerException">LEDGER-1431 when the stored members no longer give the root.</exception>
-    internal AnchorBatch MarkAnchored(ulong sequence, ChainConfirmation confirmation) => MarkAnchored(sequence, confirmation, int.MaxValue);
-
-    /// <summary>As <see cref="MarkAnchored(ulong, ChainConfirmation)"/>, but stops after <paramref name="maxChunks"/> chunks of rows (tests: a crash between chunks).</summary>
-    internal AnchorBatch MarkAnchored(ulong sequence, ChainConfirmation confirmation, int maxChunks)
+    internal AnchorBatch MarkAnchored(ulong sequence, ChainConfirmation confirmation) => _store.Write("record an anchor", db =>
     {
-        var batch = _store.Read("read an anchor batch", db =>
+        var batches = db.GetCollection(Collections.Batches);
+        var doc = batches.FindById(Bson.U64(sequence)) ?? throw new InvalidOperationException($"Anchor batch #{sequence} is not in the store.");
+        var batch = ToBatch(doc);
+        switch (batch.State)
         {
-            var doc = db.GetCollection(Collections.Batches).FindById(Bson.U64(sequence)) ?? throw new InvalidOperationException($"Anchor batch #{sequence} is not in the store.");
-            if (doc["state"].AsString == nameof(AnchorBatchState.Abandoned))
-            {
+            case AnchorBatchState.Anchored:
+                return batch;
+            case AnchorBatchState.Abandoned:
                 throw new InvalidOperationException($"Anchor batch #{sequence} was abandoned; it cannot be marked anchored.");
-            }
-            return ToBatch(doc);
-        });
-        if (batch.State == AnchorBatchState.Anchored)
-        {
-            return batch;
         }
         var tree = StandardMerkleTree.Of(batch.Hashes);
         if (tree.Root != batch.Root)
         {
             throw StoreErrors.BatchTampered(sequence, batch.Root.ToString(), tree.Root.ToString());
         }
-
-        var chunks = 0;
-        for (var from = 0; from < batch.Members.Count; from += MarkChunkSize)
-        {
-            if (chunks++ == maxChunks)
-            {
-                return batch;
-            }
-            if (from > 0)
-            {
-                Thread.Yield(); // let a commit waiting for the lock go first
-            }
-            var start = from;
-            _store.Write("record an anchor", db =>
-            {
-                var outbox = db.GetCollection(Collections.Outbox);
-                for (var i = start; i < Math.Min(start + MarkChunkSize, batch.Members.Count); i++)
-                {
-                    var member = Bson.U64(batch.Members[i]);
-                    if (outbox.FindById(member) is { } row && row["batch"] == Bson.U64(sequence))
-                    {
-                        outbox.Delete(member);
-                    }
-                }
-            });
-        }
-
-        return _store.Write("record an anchor", db =>
-        {
-            var batches = db.GetCollection(Collections.Batches);
-            var doc = batches.FindById(Bson.U64(sequence)) ?? throw new InvalidOperationException($"Anchor batch #{sequence} is not in the store.");
-            if (doc["state"].AsString == nameof(AnchorBatchState.Anchored))
-            {
-                return ToBatch(doc);
-            }
-            doc["state"] = nameof(AnchorBatchState.Anchored);
-            doc["block"] = Bson.U64(confirmation.BlockNumber);
-            doc["txHash"] = Bson.Hex(confirmation.TxHash);
-            doc["anchoredAtMs"] = Bson.U64(_store.NowMs);
-            batches.Update(doc);
-            return ToBatch(doc);
-        });
-    }
+        doc["state"] = nameof(AnchorBatchState.Anchored);
+        doc["block"] = Bson.U64(confirmation.BlockNumber);
+        doc["txHash"] = Bson.Hex(confirmation.TxHash);
+        doc["anchoredAtMs"] = Bson.U64(_store.NowMs);
+        batches.Update(doc);
+        return ToBatch(doc);
+    });
 
     /// <summary>
-    /// Gives up a batch whose id the chain holds with another root: its rows go back to Pending (they keep their
-    /// place at the head of the outbox) and the batch becomes Abandoned. The batch sequence is not reused.
+    /// Gives up a batch whose id the chain holds with another root: its members wait again (at the head of the queue,
+    /// before every record after the batched-through counter) and the batch becomes Abandoned. The batch sequence is
+    /// not reused.
     /// </summary>
     internal AnchorBatch Abandon(ulong sequence, Hash32 chainRoot) => _store.Write("abandon a batch", db =>
     {
         var batches = db.GetCollection(Collections.Batches);
         var doc = batches.FindById(Bson.U64(sequence)) ?? throw new InvalidOperationException($"Anchor batch #{sequence} is not in the store.");
-        var outbox = db.GetCollection(Collections.Outbox);
-        foreach (var member in doc["members"].AsArray)
+        if (doc["state"].AsString is nameof(AnchorBatchState.Assigned) or nameof(AnchorBatchState.Sent))
         {
-            if (outbox.FindById(member) is { } row && row["batch"] == doc["_id"])
+            var requeue = db.GetCollection(Collections.Requeue);
+            foreach (var member in doc["members"].AsArray)
             {
-                row["state"] = OutboxState.Pending;
-                row["batch"] = BsonValue.Null;
-                outbox.Update(row);
+                requeue.Upsert(new BsonDocument { ["_id"] = member, ["abandonedBatch"] = doc["_id"] });
             }
+            doc["state"] = nameof(AnchorBatchState.Abandoned);
+            doc["conflictingRoot"] = Bson.Hex(chainRoot);
+            batches.Update(doc);
         }
-        doc["state"] = nameof(AnchorBatchState.Abandoned);
-        doc["conflictingRoot"] = Bson.Hex(chainRoot);
-        batches.Update(doc);
         return ToBatch(doc);
     });
 

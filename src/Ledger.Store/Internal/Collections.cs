@@ -5,12 +5,14 @@ internal static class Collections
 {
     /// <summary>One document, <c>_id = "store"</c>: application, schema version, owning organization.</summary>
     public const string Meta = "meta";
-    /// <summary>Durable counters: the record sequence and the batch sequence.</summary>
+    /// <summary>Durable counters: the record sequence, the batch sequence, and the last record taken into a batch in order.</summary>
     public const string Counters = "counters";
     /// <summary>Off-chain records, <c>_id</c> = the node's sequence number; a record's anchor is read from its batch (schema 1 wrote it into the record).</summary>
     public const string Records = "records";
-    /// <summary>Records not yet anchored, <c>_id</c> = the record's sequence; Pending, then Assigned to a batch.</summary>
+    /// <summary>Schema 1 only (removed by the upgrade): records not yet anchored, Pending, then Assigned to a batch.</summary>
     public const string Outbox = "outbox";
+    /// <summary>Records an abandoned batch gave back, <c>_id</c> = the record's sequence: the next batch takes them first.</summary>
+    public const string Requeue = "requeue";
     /// <summary>Anchor batches, <c>_id</c> = the batch sequence: members (and their range <c>first</c>..<c>last</c>), hashes, root, state, confirmation.</summary>
     public const string Batches = "batches";
     /// <summary>Chain events of the audit index, <c>_id</c> = <see cref="Core.Ports.ChainEvent.Id"/>.</summary>

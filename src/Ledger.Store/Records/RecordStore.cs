@@ -9,9 +9,9 @@ using LiteDB;
 namespace Ledger.Store.Records;
 
 /// <summary>
-/// The node's off-chain records. <see cref="Accept(ILedgerRecord)"/> writes the record and its anchor-outbox row
+/// The node's off-chain records. <see cref="Accept(ILedgerRecord)"/> writes the record (with the record sequence)
 /// in one LiteDB transaction and returns only after the commit, so "accepted" always means "durable and queued
-/// for anchoring"; once its batch is anchored, a record read from the store carries its anchor and proof (derived from
+/// for anchoring" (a record waits for a batch by its sequence, see <see cref="AnchorOutbox"/>); once its batch is anchored, a record read from the store carries its anchor and proof (derived from
 /// the batch, see <see cref="BatchAnchors"/>).
 /// </summary>
 public sealed class RecordStore
@@ -218,15 +218,6 @@ public sealed class RecordStore
             doc["loan"] = Bson.Hex(loan.Value);
         }
         records.Insert(doc);
-        db.GetCollection(Collections.Outbox).Insert(new BsonDocument
-        {
-            ["_id"] = Bson.U64(sequence),
-            ["hash"] = Bson.Hex(hash.Value),
-            ["kind"] = (int)record.Kind,
-            ["state"] = OutboxState.Pending,
-            ["batch"] = BsonValue.Null,
-            ["acceptedAtMs"] = Bson.U64(now),
-        });
         return new AcceptedRecord(hash, sequence, now, AlreadyStored: false);
     }
 
@@ -362,13 +353,4 @@ public sealed class RecordStore
         Bson.ToHash(a["txHash"]),
         Bson.ToHashes(a["proof"]),
         Bson.ToU64(a["anchoredAtMs"]));
-}
-
-/// <summary>States of an outbox row.</summary>
-internal static class OutboxState
-{
-    /// <summary>Waiting for a batch.</summary>
-    public const string Pending = "Pending";
-    /// <summary>Member of a batch that is not anchored yet.</summary>
-    public const string Assigned = "Assigned";
 }

@@ -109,17 +109,43 @@ public sealed class BatchAnchorTests : IDisposable
     }
 
     [Fact]
-    public void Open_AVersion1File_UpgradesItAndKeepsEveryAnchor_AndItsUnfinishedBatchIsAnchoredUnderVersion2()
+    public void Abandon_TheMembersWaitAgainAheadOfNewerRecords_AndTheNextBatchTakesThemFirst()
     {
-        AnchorBatch anchoredV1, unfinished;
+        using var store = _temp.Open();
+        var abandoned = Batch(store, 3);
+        store.Records.Accept(SampleRecords.Access());
+        store.Records.Accept(SampleRecords.Access());
+
+        store.Outbox.Abandon(abandoned.Sequence, Keccak.Hash("another root"));
+
+        Assert.Equal(5, store.Outbox.PendingCount);
+        var next = store.Outbox.AssignNextBatch(4, "")!;
+        Assert.Equal([1UL, 2, 3, 4], next.Members);
+        var last = store.Outbox.AssignNextBatch(4, "")!;
+        Assert.Equal([5UL], last.Members);
+        Assert.Null(store.Outbox.AssignNextBatch(4, ""));
+        store.Outbox.MarkAnchored(next.Sequence, Confirmation("next"));
+        Assert.Equal(next.Sequence, store.Records.Get(1UL)!.Anchor!.BatchSequence);
+        Assert.Equal(AnchorBatchState.Abandoned, store.Outbox.GetBatch(abandoned.Sequence)!.State);
+    }
+
+    [Fact]
+    public void Open_AVersion1File_UpgradesItAndLosesNothing_AnchorsKept_WaitingRecordsStillWaitInOrder()
+    {
+        AnchorBatch anchoredV1, unfinished, abandoned;
         var confirmation = Confirmation("v1 tx", block: 77);
+        List<ulong> pendingAfter;
         using (var store = _temp.Open())
         {
             anchoredV1 = Batch(store, 6);
             store.Outbox.MarkAnchored(anchoredV1.Sequence, confirmation);
             unfinished = Batch(store, 5);
+            abandoned = Batch(store, 3);
+            store.Outbox.Abandon(abandoned.Sequence, Keccak.Hash("another root"));
+            pendingAfter = [store.Records.Accept(SampleRecords.Access()).Sequence, store.Records.Accept(SampleRecords.Access()).Sequence];
         }
-        // Make the file what version 1 wrote: anchors inside the anchored records, no member ranges, version 1.
+        // Make the file what version 1 wrote: anchors inside the anchored records, an outbox row per unanchored record
+        // (Assigned to its unfinished batch, or Pending), no member ranges, no batched-through counter, version 1.
         var tree = StandardMerkleTree.Of(anchoredV1.Hashes);
         using (var db = Raw())
         {
@@ -142,6 +168,24 @@ public sealed class BatchAnchorTests : IDisposable
                 };
                 records.Update(record);
             }
+            var outbox = db.GetCollection("outbox");
+            void Row(ulong member, string state, BsonValue batch) => outbox.Insert(new BsonDocument
+            {
+                ["_id"] = (long)member,
+                ["hash"] = records.FindById((long)member)["hash"],
+                ["kind"] = 1,
+                ["state"] = state,
+                ["batch"] = batch,
+                ["acceptedAtMs"] = records.FindById((long)member)["acceptedAtMs"],
+            });
+            foreach (var member in unfinished.Members)
+            {
+                Row(member, "Assigned", (long)unfinished.Sequence);
+            }
+            foreach (var member in abandoned.Members.Concat(pendingAfter))
+            {
+                Row(member, "Pending", BsonValue.Null);
+            }
             foreach (var doc in batches.FindAll().ToList())
             {
                 doc.Remove("first");
@@ -149,6 +193,8 @@ public sealed class BatchAnchorTests : IDisposable
                 batches.Update(doc);
             }
             batches.DropIndex("last");
+            db.DropCollection("requeue");
+            db.GetCollection("counters").Delete("batched-through");
             var meta = db.GetCollection("meta").FindById("store");
             meta["schemaVersion"] = 1;
             db.GetCollection("meta").Update(meta);
@@ -163,23 +209,27 @@ public sealed class BatchAnchorTests : IDisposable
                 Assert.Equal(tree.GetProof(i), stored.Anchor.Proof);
                 Assert.True(stored.Anchor.Proves(stored.Hash));
             }
-            Assert.All(unfinished.Members, m => Assert.Null(upgraded.Records.Get(m)!.Anchor));
+            Assert.Equal(5, upgraded.Outbox.PendingCount);
+            Assert.Equal(10, upgraded.Outbox.UnanchoredCount);
             Assert.Equal(unfinished.Members, upgraded.Outbox.UnfinishedBatches().Single().Members);
 
             upgraded.Outbox.MarkAnchored(unfinished.Sequence, Confirmation("v2 tx", block: 78));
+            var rest = upgraded.Outbox.AssignNextBatch(100, "")!;
+            Assert.Equal(abandoned.Members.Concat(pendingAfter), rest.Members);
+            upgraded.Outbox.MarkAnchored(rest.Sequence, Confirmation("v2 tx 2", block: 79));
 
-            Assert.All(unfinished.Members, m =>
+            Assert.All(unfinished.Members.Concat(rest.Members), m =>
             {
                 var stored = upgraded.Records.Get(m)!;
-                Assert.Equal(78UL, stored.Anchor!.BlockNumber);
+                Assert.True(stored.Anchor!.BlockNumber is 78 or 79);
                 Assert.True(stored.Anchor.Proves(stored.Hash));
             });
-            Assert.Equal(11, upgraded.Records.Find(new RecordQuery { Anchored = true }).Count);
+            Assert.Equal(16, upgraded.Records.Find(new RecordQuery { Anchored = true }).Count);
             Assert.Equal(0, upgraded.Outbox.UnanchoredCount);
         }
         using var raw = Raw();
-        var upgradedMeta = raw.GetCollection("meta").FindById("store");
-        Assert.Equal(LedgerStore.CurrentSchemaVersion, upgradedMeta["schemaVersion"].AsInt32);
+        Assert.Equal(LedgerStore.CurrentSchemaVersion, raw.GetCollection("meta").FindById("store")["schemaVersion"].AsInt32);
+        Assert.False(raw.CollectionExists("outbox"));
         Assert.Equal((long)unfinished.Members[0], raw.GetCollection("batches").FindById((long)unfinished.Sequence)["first"].AsInt64);
     }
 }

@@ -213,26 +213,25 @@ public sealed class RecordStoreTests : IDisposable
     }
 
     [Fact]
-    public void Accepted_RecordsAndOutbox_AreInOneTransaction_NothingHalfWrittenWhenTheOutboxInsertFails()
+    public void Accept_WhenTheInsertFails_NothingIsHalfWritten_TheSequenceIsNotAdvanced()
     {
         using (var store = _temp.Open())
         {
             store.Records.Accept(SampleRecords.Access());
         }
-        // Plant an outbox row where the next record's row will go: the record insert succeeds, the outbox insert
-        // fails on the duplicate key, and the whole acceptance must roll back.
+        // Plant a document where the next record will go: the sequence counter is advanced in the same transaction,
+        // the record insert fails on the duplicate key, and the whole acceptance must roll back.
         using (var db = new LiteDatabase(new ConnectionString { Filename = _temp.FilePath, Connection = ConnectionType.Direct }))
         {
-            db.GetCollection("outbox").Insert(new BsonDocument { ["_id"] = 2L, ["state"] = "Planted", ["hash"] = Hash32.Zero.ToString(), ["kind"] = 1, ["acceptedAtMs"] = 0L });
+            db.GetCollection("records").Insert(new BsonDocument { ["_id"] = 2L, ["hash"] = Hash32.Zero.ToString(), ["planted"] = true });
         }
         using var reopened = _temp.Open();
 
         var ex = Assert.Throws<LedgerException>(() => reopened.Records.Accept(SampleRecords.Access()));
 
         Assert.Equal(StoreErrors.StorageFailureCode, ex.Code);
-        Assert.Equal(1, reopened.Records.Count);
         Assert.Equal(1UL, reopened.Records.LastSequence);
-        Assert.Null(reopened.Records.Get(2UL));
+        Assert.Equal(1, reopened.Outbox.PendingCount);
     }
 
     private static List<ulong> Sequences(LedgerStore store, RecordQuery query) => store.Records.Find(query).Select(r => r.Sequence).ToList();

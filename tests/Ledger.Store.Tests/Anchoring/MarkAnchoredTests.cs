@@ -8,12 +8,12 @@ using Ledger.Store.Tests.Support;
 namespace Ledger.Store.Tests.Anchoring;
 
 /// <summary>
-/// MarkAnchored removes the outbox rows in chunks and then marks the batch once: records accepted meanwhile
-/// interleave, a marking cut short is finished by the next call, and every member reads its anchor from the batch.
+/// MarkAnchored marks the batch once, in one transaction, without rewriting its members: every member reads its anchor
+/// from the batch, marking again changes nothing, and records accepted meanwhile wait for the next batch.
 /// </summary>
-public sealed class ChunkedMarkingTests : IDisposable
+public sealed class MarkAnchoredTests : IDisposable
 {
-    private const int Records = (AnchorOutbox.MarkChunkSize * 3) + 5;
+    private const int Records = 773;
     private readonly TempStore _temp = new();
 
     public void Dispose() => _temp.Dispose();
@@ -30,24 +30,15 @@ public sealed class ChunkedMarkingTests : IDisposable
     }
 
     [Fact]
-    public void MarkAnchored_CutShortAfterOneChunk_ThenAgain_AnchorsEveryMemberOnceWithTheFirstAnchor()
+    public void MarkAnchored_EveryMemberReadsTheBatchsAnchorAndItsOwnProof()
     {
         using var store = _temp.Open();
         var batch = FormBatch(store);
-        var first = Confirmation("tx");
+        var confirmation = Confirmation("tx");
+        Assert.Equal(Records, store.Outbox.UnanchoredCount);
+        Assert.Equal(0, store.Outbox.PendingCount);
 
-        var partial = store.Outbox.MarkAnchored(batch.Sequence, first, maxChunks: 1);
-
-        // Cut short: one chunk of rows gone, the batch not yet anchored, so no member reads an anchor yet (and a
-        // restart resumes the batch, which is still unfinished).
-        Assert.Equal(AnchorBatchState.Assigned, partial.State);
-        Assert.Equal(Records - AnchorOutbox.MarkChunkSize, store.Outbox.UnanchoredCount);
-        Assert.Contains(store.Outbox.UnfinishedBatches(), b => b.Sequence == batch.Sequence);
-        Assert.Null(store.Records.Get(batch.Members[0])!.Anchor);
-        Assert.Null(store.Records.Get(batch.Members[AnchorOutbox.MarkChunkSize])!.Anchor);
-
-        // A restart finds the same transaction on chain and records it again.
-        var done = store.Outbox.MarkAnchored(batch.Sequence, first);
+        var done = store.Outbox.MarkAnchored(batch.Sequence, confirmation);
 
         Assert.Equal(AnchorBatchState.Anchored, done.State);
         Assert.Equal(0, store.Outbox.UnanchoredCount);
@@ -58,7 +49,7 @@ public sealed class ChunkedMarkingTests : IDisposable
             var stored = store.Records.Get(batch.Members[i])!;
             Assert.NotNull(stored.Anchor);
             Assert.Equal(batch.Sequence, stored.Anchor.BatchSequence);
-            Assert.Equal(first.TxHash, stored.Anchor.TxHash);
+            Assert.Equal(confirmation.TxHash, stored.Anchor.TxHash);
             Assert.Equal(tree.GetProof(i), stored.Anchor.Proof);
             Assert.True(stored.Anchor.Proves(stored.Hash));
         }
