@@ -34,6 +34,24 @@ public sealed class AnchorOutbox
         (long)(LedgerStore.CurrentValue(db, LedgerStore.Counter.RecordSequence) - LedgerStore.CurrentValue(db, LedgerStore.Counter.BatchedThrough))
         + db.GetCollection(Collections.Requeue).LongCount();
 
+    /// <summary>
+    /// The lowest sequence a record not yet anchored can have: every such record waits in <c>requeue</c>, belongs to
+    /// an unfinished batch, or comes after the batched-through counter.
+    /// </summary>
+    internal static ulong LowestUnanchored(LiteDatabase db)
+    {
+        var lowest = LedgerStore.CurrentValue(db, LedgerStore.Counter.BatchedThrough) + 1;
+        if (db.GetCollection(Collections.Requeue).Find(Query.All("_id", Query.Ascending), 0, 1).FirstOrDefault() is { } requeued)
+        {
+            lowest = Math.Min(lowest, Bson.ToU64(requeued["_id"]));
+        }
+        foreach (var batch in Unfinished(db))
+        {
+            lowest = Math.Min(lowest, Bson.ToU64(batch["first"]));
+        }
+        return lowest;
+    }
+
     private static IEnumerable<BsonDocument> Unfinished(LiteDatabase db) => db.GetCollection(Collections.Batches)
         .Find(Query.Or(Query.EQ("state", nameof(AnchorBatchState.Assigned)), Query.EQ("state", nameof(AnchorBatchState.Sent))));
 

@@ -252,8 +252,9 @@ public sealed class RecordStore
                 return Filtered(records, query, query.AfterSequence).ToList().Select(doc => ToStored(db, doc)).ToList();
             }
             // Whether a record is anchored is its batch's state, not a field of the record: filter pages of matches.
+            // Records not yet anchored are all at or after the lowest waiting sequence, so that search starts there.
             var results = new List<StoredRecord>(Math.Min(query.Limit, 1024));
-            var after = query.AfterSequence;
+            var after = anchored ? query.AfterSequence : Math.Max(query.AfterSequence, AnchorOutbox.LowestUnanchored(db) - 1);
             while (results.Count < query.Limit)
             {
                 var page = Filtered(records, query, after).ToList();
