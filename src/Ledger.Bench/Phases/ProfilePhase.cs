@@ -107,7 +107,7 @@ internal static class ProfilePhase
             var cpuA = Process.GetCurrentProcess().TotalProcessorTime;
             var watchA = Stopwatch.StartNew();
             batcher.AnchorPendingAsync().GetAwaiter().GetResult();
-            Add("store", "anchor batching (form the batch, store every record's proof): CPU", (Process.GetCurrentProcess().TotalProcessorTime - cpuA).TotalMicroseconds / pending,
+            Add("store", "anchor batching (form the batch, record its confirmation; proofs are derived on read): CPU", (Process.GetCurrentProcess().TotalProcessorTime - cpuA).TotalMicroseconds / pending,
                 string.Create(CultureInfo.InvariantCulture, $"wall {watchA.Elapsed.TotalMicroseconds / pending:F0} µs per record, batches of 256, chain not included"));
             batcher.DisposeAsync().AsTask().GetAwaiter().GetResult();
         }
