@@ -182,8 +182,8 @@ internal static class MarkdownReport
             return;
         }
         var rest = taxMs - crypto - accept - anchoring;
-        s.AppendLine(Invariant($"The tax node's {taxMs:F2} ms per request, split with the stages measured on their own below: the store ≈ {accept + anchoring:F2} ms "));
-        s.AppendLine(Invariant($"({accept / taxMs:P0}: accepting the access record in a group of 16, {accept:F2}; anchoring, {anchoring:F2}), signatures, hashes and the"));
+        s.AppendLine(Invariant($"The tax node's {taxMs:F2} ms per request, split with the stages measured on their own below: the store ≈ {accept + anchoring:F2} ms"));
+        s.AppendLine(Invariant($"({(accept + anchoring) / taxMs:P0}: accepting the access record in a group of 16, {accept:F2}; anchoring, {anchoring:F2}), signatures, hashes and the"));
         s.AppendLine(Invariant($"seal ≈ {crypto:F2} ms ({crypto / taxMs:P0}), and the rest ≈ {Math.Max(rest, 0):F2} ms ({Math.Max(rest, 0) / taxMs:P0}): gRPC over HTTP/2, ASP.NET Core, sockets, the consent and"));
         s.AppendLine("membership caches and the garbage collector. The store's part is LiteDB's per-document and per-index work and its");
         s.AppendLine("share of each commit and fsync; the chain node's part is small since checks are kept across blocks (docs/nodes.md).");
