@@ -158,6 +158,13 @@ internal static class MarkdownReport
             s.AppendLine(Invariant($"{perRequest:F2} ms of CPU in total ({string.Join(", ", b16.CpuMsPerRequest.Select(p => $"{p.Key} {p.Value.Median:F2}"))}), so {r.Machine.Cores} fully busy cores"));
             s.AppendLine(Invariant($"cannot serve more than ≈ {r.Machine.Cores * 1000 / perRequest:N0} requests/s here; the tax node alone, given the cores to itself, would be bounded at ≈ {r.Machine.Cores * 1000 / tax:N0} requests/s."));
             s.AppendLine(Invariant($"Others' CPU during those rounds: {b16.OthersCores.Median:F2} cores (median)."));
+            var before16 = a.Batch.Where(l => l.Clients < 16).Sum(l => l.Rounds.Sum(x => (long)x.Requests));
+            if (before16 > 0)
+            {
+                s.AppendLine(Invariant($"The levels run one after the other on one tax node and store, so the 16-client rounds start with {before16:N0} access records"));
+                s.AppendLine("already stored; LiteDB's cost per accepted record grows with the store (deeper indexes, more distinct pages per");
+                s.AppendLine("checkpoint), so the same code on a fresh store (`scripts/bench --quick`) serves more, with a lower p99.");
+            }
             WriteTaxSplit(s, r, tax);
             if (s16 is not null)
             {
