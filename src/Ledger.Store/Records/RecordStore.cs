@@ -11,8 +11,9 @@ namespace Ledger.Store.Records;
 /// <summary>
 /// The node's off-chain records. <see cref="Accept(ILedgerRecord)"/> writes the record (with the record sequence)
 /// in one LiteDB transaction and returns only after the commit, so "accepted" always means "durable and queued
-/// for anchoring" (a record waits for a batch by its sequence, see <see cref="AnchorOutbox"/>); once its batch is anchored, a record read from the store carries its anchor and proof (derived from
-/// the batch, see <see cref="BatchAnchors"/>).
+/// for anchoring" (a record waits for a batch by its sequence, see <see cref="AnchorOutbox"/>); once its batch is
+/// anchored, a record read from the store carries its anchor and proof, derived from the batch
+/// (<see cref="BatchAnchors"/>).
 /// </summary>
 public sealed class RecordStore
 {
