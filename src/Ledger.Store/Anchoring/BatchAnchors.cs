@@ -41,12 +41,19 @@ internal sealed class BatchAnchors
                 return cached.AnchorAt(index, sequence, hash);
             }
         }
-        var batches = db.GetCollection(Collections.Batches);
-        var candidates = batches.Find(Query.And(Query.GTE("last", Bson.U64(sequence)), Query.LTE("first", Bson.U64(sequence))))
-            .Where(doc => doc["state"].AsString == nameof(AnchorBatchState.Anchored))
-            .OrderBy(doc => Bson.ToU64(doc["_id"]));
+        // Batches in the order of their last member, from the first that ends at or after the record: normally the
+        // first one read holds it (ranges of batches do not overlap unless a batch was abandoned and its members were
+        // batched again), so a lookup reads one batch, not every batch after the record.
+        var candidates = db.GetCollection(Collections.Batches).Query()
+            .Where("$.last >= @0", Bson.U64(sequence))
+            .OrderBy("$.last")
+            .ToEnumerable();
         foreach (var doc in candidates)
         {
+            if (Bson.ToU64(doc["first"]) > sequence || doc["state"].AsString != nameof(AnchorBatchState.Anchored))
+            {
+                continue;
+            }
             var batch = new AnchoredBatch(_organization, doc);
             if (batch.Position(sequence) is { } index)
             {
