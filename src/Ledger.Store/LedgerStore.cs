@@ -287,7 +287,7 @@ public sealed class LedgerStore : IDisposable
                     batch["last"] = Bson.U64(members.Max());
                     batches.Update(batch);
                 }
-                if (batch["state"].AsString != "Abandoned")
+                if (batch["state"].AsString != nameof(AnchorBatchState.Abandoned))
                 {
                     through = Math.Max(through, members.Max());
                 }
@@ -297,6 +297,7 @@ public sealed class LedgerStore : IDisposable
             {
                 foreach (var row in _db.GetCollection(Collections.Outbox).FindAll().ToList())
                 {
+                    // "Pending": the schema-1 outbox state of a row no batch held.
                     if (row["state"].AsString == "Pending" && Bson.ToU64(row["_id"]) <= through)
                     {
                         requeue.Upsert(new BsonDocument { ["_id"] = row["_id"], ["abandonedBatch"] = BsonValue.Null });

@@ -126,6 +126,11 @@ public static class StoreErrors
         $"Record #{sequence} in the store no longer matches its hash: stored {stored}, its content hashes to {computed}. "
         + "The store file was altered outside Ledger; restore it from a backup and have the record verified against its anchor.");
 
+    internal static LedgerException RecordNotAsAnchored(ulong sequence, string stored, ulong batchSequence, string anchored) => new(
+        RecordTamperedCode, ErrorCategory.Tampered,
+        $"Record #{sequence} in the store is not the record anchor batch #{batchSequence} holds at its place: the store has {stored}, "
+        + $"the batch anchored {anchored}. The store file was altered outside Ledger; restore it from a backup and verify the record against its anchor.");
+
     internal static LedgerException UnsupportedRecord(string what) => new(
         UnsupportedRecordCode, ErrorCategory.InvalidArgument,
         $"The record cannot be stored: {what}.");

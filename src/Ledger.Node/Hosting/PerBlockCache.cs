@@ -8,7 +8,8 @@ namespace Ledger.Node.Hosting;
 /// a value read at an earlier block still answers for the head while the head says nothing it depends on changed since
 /// (<see cref="ChainHead.StateSince"/> at or before the block it was read at), the value still holds at the head's time
 /// (<c>stillHolds</c>), and it is younger than <see cref="MaxCarry"/>. Reads for a block older than the cached one are
-/// not cached. A failed read is forgotten, so the next caller tries again.
+/// not cached. A failed read is forgotten, so the next caller tries again. Values too old to be carried are swept once
+/// the cache holds a few thousand, so it keeps what was read lately rather than every key ever asked for.
 /// </summary>
 /// <remarks>
 /// Without the head's state mark every new block (on a busy node: every anchor transaction) emptied the cache and
@@ -24,25 +25,26 @@ internal sealed class PerBlockCache<TKey, TValue>
     /// </summary>
     public static readonly TimeSpan MaxCarry = TimeSpan.FromSeconds(5);
 
-    private readonly ChainHead? _head;
+    // Entries kept before the ones too old to be carried are swept (on the next new key): the cache holds what was
+    // read in the last MaxCarry, not every consent and caller the node has ever seen.
+    private const int SweepAbove = 4096;
+
+    private readonly ChainHead _head;
     private readonly Func<TValue, ChainBlock, bool> _stillHolds;
     private readonly ConcurrentDictionary<TKey, Entry> _entries = new();
-
-    /// <summary>A cache of values for exactly the block they were read at (nothing carried).</summary>
-    public PerBlockCache()
-        : this(null, static (_, _) => false)
-    {
-    }
 
     /// <summary>
     /// A cache that carries a value to newer heads of <paramref name="head"/> while the chain's state it depends on is
     /// unchanged and <paramref name="stillHolds"/> says the value is still the answer at the head's block (its time).
     /// </summary>
-    public PerBlockCache(ChainHead? head, Func<TValue, ChainBlock, bool> stillHolds)
+    public PerBlockCache(ChainHead head, Func<TValue, ChainBlock, bool> stillHolds)
     {
         _head = head;
         _stillHolds = stillHolds;
     }
+
+    /// <summary>Number of values held (tests).</summary>
+    internal int Count => _entries.Count;
 
     public async Task<TValue> GetAsync(ulong block, TKey key, Func<TKey, ulong, Task<TValue>> load)
     {
@@ -66,6 +68,10 @@ internal sealed class PerBlockCache<TKey, TValue>
             }
             else
             {
+                if (_entries.Count >= SweepAbove)
+                {
+                    Sweep();
+                }
                 var fresh = new Entry(block, key, load);
                 if (_entries.TryAdd(key, fresh))
                 {
@@ -79,7 +85,7 @@ internal sealed class PerBlockCache<TKey, TValue>
     // since it was read, it is recent, it was read successfully, and it still holds at the head's time.
     private bool Carries(Entry entry, ulong block)
     {
-        if (_head is null || entry.Block > block || Stopwatch.GetElapsedTime(entry.ReadAt) > MaxCarry)
+        if (entry.Block > block || Stopwatch.GetElapsedTime(entry.ReadAt) > MaxCarry)
         {
             return false;
         }
@@ -90,6 +96,18 @@ internal sealed class PerBlockCache<TKey, TValue>
         }
         var value = entry.Value;
         return value.IsValueCreated && value.Value.IsCompletedSuccessfully && _stillHolds(value.Value.Result, head);
+    }
+
+    // Drops the values too old to be carried (a value for the current block is read again anyway when asked for).
+    private void Sweep()
+    {
+        foreach (var (key, entry) in _entries)
+        {
+            if (Stopwatch.GetElapsedTime(entry.ReadAt) > MaxCarry)
+            {
+                _entries.TryRemove(new KeyValuePair<TKey, Entry>(key, entry));
+            }
+        }
     }
 
     private async Task<TValue> Await(TKey key, Entry entry)

@@ -109,7 +109,7 @@ internal sealed class BatchAnchors
         {
             if (_hashes[index] != hash.Value)
             {
-                throw StoreErrors.RecordTampered(sequence, hash.ToString(), $"{_hashes[index]} (the hash batch #{Sequence} anchored for it)");
+                throw StoreErrors.RecordNotAsAnchored(sequence, hash.ToString(), Sequence, _hashes[index].ToString());
             }
             var tree = Tree();
             return new RecordAnchor(_organization, _id, Sequence, _root, _block, _txHash, tree.GetProof(index), _anchoredAtMs);

@@ -80,15 +80,38 @@ public sealed class PerBlockCacheTests
     }
 
     [Fact]
-    public async Task GetAsync_WithoutAHead_ReadsOncePerBlockOnly()
+    public async Task GetAsync_AValueThatNeverHolds_IsReadOncePerBlockOnly()
     {
-        var cache = new PerBlockCache<string, string>();
+        var head = HeadAt(10);
+        var cache = new PerBlockCache<string, string>(head, (_, _) => false);
         var loader = new CountingLoader();
 
         await cache.GetAsync(10, "k", loader.LoadAsync);
         await cache.GetAsync(10, "k", loader.LoadAsync);
+        head.Advance(new ChainBlock(11, 1_001), stateChanged: false);
         Assert.Equal("k@11", await cache.GetAsync(11, "k", loader.LoadAsync));
         Assert.Equal(2, loader.Calls);
+    }
+
+    [Fact]
+    public async Task GetAsync_ManyKeys_HoldsOnlyWhatCanStillBeCarried()
+    {
+        var head = HeadAt(10);
+        var cache = new PerBlockCache<string, string>(head, (_, _) => true);
+        var loader = new CountingLoader();
+        for (var i = 0; i < 4096; i++)
+        {
+            await cache.GetAsync(10, $"k{i}", loader.LoadAsync);
+        }
+        Assert.Equal(4096, cache.Count);
+
+        // Nothing is old enough to go yet: a new key is added beside them.
+        await cache.GetAsync(10, "recent", loader.LoadAsync);
+        Assert.Equal(4097, cache.Count);
+
+        await Task.Delay(PerBlockCache<string, string>.MaxCarry + TimeSpan.FromMilliseconds(200));
+        await cache.GetAsync(10, "after", loader.LoadAsync);
+        Assert.Equal(1, cache.Count);
     }
 
     [Fact]

@@ -109,6 +109,35 @@ public sealed class BatchAnchorTests : IDisposable
     }
 
     [Fact]
+    public void Read_ARecordSwappedForAnotherAfterAnchoring_IsReportedAsNotTheAnchoredRecord()
+    {
+        AnchorBatch batch;
+        using (var store = _temp.Open())
+        {
+            batch = Batch(store, 4);
+            store.Outbox.MarkAnchored(batch.Sequence, Confirmation("tx"));
+        }
+        // Record #1 becomes a copy of record #2: its content still matches its stored hash, but not the batch's.
+        using (var db = Raw())
+        {
+            var records = db.GetCollection("records");
+            var first = records.FindById(1L);
+            var second = records.FindById(2L);
+            first["body"] = second["body"];
+            first["hash"] = second["hash"];
+            records.Delete(2L);
+            records.Update(first);
+        }
+        using var reopened = _temp.Open();
+
+        var ex = Assert.Throws<LedgerException>(() => reopened.Records.Get(1UL));
+
+        Assert.Equal(StoreErrors.RecordTamperedCode, ex.Code);
+        Assert.Contains($"anchor batch #{batch.Sequence}", ex.Message, StringComparison.Ordinal);
+        Assert.Contains(batch.Hashes[0].ToString(), ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Abandon_TheMembersWaitAgainAheadOfNewerRecords_AndTheNextBatchTakesThemFirst()
     {
         using var store = _temp.Open();
