@@ -30,6 +30,17 @@ public sealed class CliEnvironment
         Interactive = !Console.IsOutputRedirected && !Console.IsErrorRedirected,
     };
 
-    /// <summary>A path made absolute against <see cref="WorkingDirectory"/>.</summary>
-    public string FullPath(string path) => Path.GetFullPath(path, WorkingDirectory);
+    /// <summary>A path made absolute against <see cref="WorkingDirectory"/>; LEDGER-1660 when it is empty or holds a NUL character.</summary>
+    public string FullPath(string path)
+    {
+        try
+        {
+            return Path.GetFullPath(path, WorkingDirectory);
+        }
+        catch (ArgumentException)
+        {
+            var shown = path.Length <= 60 ? path : path[..60] + "…";
+            throw CliErrors.BadArgument($"'{shown.Replace("\0", "\\0", StringComparison.Ordinal)}' is not a usable path: it is empty or holds a NUL character. Give the path of a file.");
+        }
+    }
 }

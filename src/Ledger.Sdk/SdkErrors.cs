@@ -54,7 +54,8 @@ public static class SdkErrors
     public static ErrorCategory CategoryOf(StatusCode status) => status switch
     {
         StatusCode.InvalidArgument or StatusCode.OutOfRange or StatusCode.ResourceExhausted => ErrorCategory.InvalidArgument,
-        StatusCode.PermissionDenied or StatusCode.Unauthenticated => ErrorCategory.PermissionDenied,
+        // UNIMPLEMENTED: the node has no such method (another role's node, LEDGER-1519) — the caller's choice of node, not a defect.
+        StatusCode.PermissionDenied or StatusCode.Unauthenticated or StatusCode.Unimplemented => ErrorCategory.PermissionDenied,
         StatusCode.NotFound => ErrorCategory.NotFound,
         StatusCode.AlreadyExists => ErrorCategory.AlreadyExists,
         StatusCode.FailedPrecondition or StatusCode.Aborted => ErrorCategory.FailedPrecondition,

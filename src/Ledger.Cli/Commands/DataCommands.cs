@@ -31,6 +31,8 @@ public sealed class DataCommands : ICommandGroup
         globals.Run(fetch, async (context, cancellationToken) =>
         {
             var id = CliParse.ConsentId(context.Get(consent), "--consent");
+            var periodFrom = Date(context.Get(from), "--from");
+            var periodUntil = Date(context.Get(until), "--until");
             var caller = context.Identity("bank");
             if (caller.Encryption is null)
             {
@@ -42,8 +44,8 @@ public sealed class DataCommands : ICommandGroup
                 : (await connection.Consents.GetAsync(id, cancellationToken).ConfigureAwait(false)).Scopes;
             var request = new ReportRequest(id, wanted)
             {
-                PeriodFrom = Date(context.Get(from), "--from"),
-                PeriodUntil = Date(context.Get(until), "--until"),
+                PeriodFrom = periodFrom,
+                PeriodUntil = periodUntil,
             };
             var (fetched, report) = await connection.Tax.FetchAndOpenAsync(request, cancellationToken).ConfigureAwait(false);
             using var reportJson = JsonDocument.Parse(report.ToJson());
@@ -85,8 +87,13 @@ public sealed class DataCommands : ICommandGroup
         {
             return null;
         }
-        return DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
+        if (!DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        {
+            throw CliErrors.BadArgument($"{option} '{text}' is not a date; use yyyy-MM-dd, e.g. 2024-01-01.");
+        }
+        // Before 1970 the day has no unix time (and 0001-01-01 in China Standard Time is not even a DateTimeOffset).
+        return date.Year >= 1970
             ? (ulong)new DateTimeOffset(date.ToDateTime(TimeOnly.MinValue), TimeSpan.FromHours(8)).ToUnixTimeSeconds()
-            : throw CliErrors.BadArgument($"{option} '{text}' is not a date; use yyyy-MM-dd, e.g. 2024-01-01.");
+            : throw CliErrors.BadArgument($"{option} '{text}' is before 1970; give a date of the data period, e.g. 2024-01-01.");
     }
 }

@@ -201,7 +201,9 @@ public static class LendingParse
         var value = CliParse.Required(text, option).Trim();
         if (DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
         {
-            return (ulong)new DateTimeOffset(date.ToDateTime(TimeOnly.MinValue), TimeSpan.FromHours(8)).ToUnixTimeMilliseconds();
+            return date.Year >= 1970
+                ? (ulong)new DateTimeOffset(date.ToDateTime(TimeOnly.MinValue), TimeSpan.FromHours(8)).ToUnixTimeMilliseconds()
+                : throw CliErrors.BadArgument($"{option} '{text}' is before 1970; nothing on the ledger is that old.");
         }
         if (DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time) && time.ToUnixTimeMilliseconds() > 0)
         {

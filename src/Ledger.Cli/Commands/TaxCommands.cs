@@ -199,9 +199,18 @@ public sealed class TaxCommands : ICommandGroup
 
     private static int Report(CliContext context, int imported, IReadOnlyList<string> rejected, string verb)
     {
+        // Rows rejected: exit 1 like any refusal, with its code and sentence on stderr (and in the JSON document).
+        var failure = rejected.Count == 0
+            ? null
+            : string.Create(CultureInfo.InvariantCulture,
+                $"{rejected.Count} row(s) were rejected, each named {(context.Json ? "in rejected" : "above")}; correct them and import those rows again (the {imported} others were {verb}).");
+        if (failure is not null)
+        {
+            context.Environment.Error.WriteLine($"{CliErrors.ImportRejectedCode}: {failure}");
+        }
         if (context.Json)
         {
-            context.WriteJson(new { imported, rejected });
+            context.WriteJson(new { imported, rejected, error = failure is null ? null : new { code = CliErrors.ImportRejectedCode, message = failure, exitCode = CliErrors.Refused } });
         }
         else
         {

@@ -113,7 +113,10 @@ internal static class BankWire
 
     public static string Clip(string? text) => text is null ? "" : text.Length <= 80 ? text : text[..77] + "...";
 
-    /// <summary>An amount in CNY for sentences: <c>5,000,000.00 CNY</c>.</summary>
+    /// <summary>
+    /// An amount in CNY for sentences: <c>5,000,000.00 CNY</c>. Exact for every uint128 (the chain's amount type): a
+    /// request may carry up to 39 digits, far beyond <see cref="decimal"/>'s 7.9 × 10^28.
+    /// </summary>
     public static string Cny(UInt128 fen) =>
-        ((decimal)fen / 100m).ToString("N2", CultureInfo.InvariantCulture) + " CNY";
+        string.Create(CultureInfo.InvariantCulture, $"{(fen / 100).ToString("N0", CultureInfo.InvariantCulture)}.{(ulong)(fen % 100):00} CNY");
 }

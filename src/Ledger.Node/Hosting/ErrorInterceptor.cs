@@ -84,6 +84,13 @@ public sealed class ErrorInterceptor : Interceptor
         }
     }
 
+    /// <summary>
+    /// Longest status detail sent. The detail travels in the grpc-message header, percent-encoded (a Chinese character
+    /// takes 9 bytes), and a client drops the whole HTTP/2 connection — every call on it — when a header block passes
+    /// 64 KiB; a sentence that quotes a caller's value must never get near that, whatever the caller sent.
+    /// </summary>
+    public const int MaxDetailLength = 2_000;
+
     /// <summary>The gRPC status of a category.</summary>
     public static StatusCode StatusOf(ErrorCategory category) => category switch
     {
@@ -110,7 +117,8 @@ public sealed class ErrorInterceptor : Interceptor
             {
                 trailers.Add(SdkErrors.RefusalRecordTrailer, refused.RefusalRecord.ToString());
             }
-            return new RpcException(new Status(StatusOf(ledger.Category), ledger.Message), trailers);
+            var detail = ledger.Message.Length <= MaxDetailLength ? ledger.Message : ledger.Message[..MaxDetailLength] + "…";
+            return new RpcException(new Status(StatusOf(ledger.Category), detail), trailers);
         }
         var correlation = Guid.NewGuid().ToString("N")[..12];
         NodeLog.Unexpected(_logger, exception, context.Method, correlation);

@@ -47,6 +47,10 @@ public static class NodeErrors
     public const string NoEncryptionKeyCode = "LEDGER-1524";
     /// <summary>LEDGER-1525: the consent's terms cannot be found on chain.</summary>
     public const string ConsentTermsMissingCode = "LEDGER-1525";
+    /// <summary>LEDGER-1570: the request body is not a valid protobuf message of the method's request type.</summary>
+    public const string MalformedRequestCode = "LEDGER-1570";
+    /// <summary>LEDGER-1571: the request body is larger than the node accepts.</summary>
+    public const string TooLargeCode = "LEDGER-1571";
     /// <summary>LEDGER-1530: an unexpected failure (a defect); the log has the details under the correlation id.</summary>
     public const string InternalCode = "LEDGER-1530";
 

@@ -6,6 +6,7 @@ using Ledger.Node.Hosting.Auth;
 using Ledger.Node.Services;
 using Ledger.Node.Tax;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
@@ -44,6 +45,9 @@ public static class NodeHostExtensions
             grpc.MaxReceiveMessageSize = MaxRequestBytes;
             grpc.EnableDetailedErrors = false;
         }).AddServiceOptions<TaxAdminService>(o => o.MaxReceiveMessageSize = MaxImportBytes);
+        // grpc-dotnet's binder, except that a request body that does not parse is LEDGER-1570 (WireErrors).
+        services.RemoveAll(typeof(Grpc.AspNetCore.Server.Model.IServiceMethodProvider<>));
+        services.AddSingleton(typeof(Grpc.AspNetCore.Server.Model.IServiceMethodProvider<>), typeof(LedgerServiceMethodProvider<>));
         services.AddGrpcReflection();
         services.AddGrpcHealthChecks().AddCheck<NodeHealthCheck>("ledger-node");
 
@@ -88,6 +92,12 @@ public static class NodeHostExtensions
     public static WebApplication MapLedgerNode(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        // grpc-dotnet's own refusals (too large, no such method) get their Ledger code (WireErrors).
+        app.Use(async (context, next) =>
+        {
+            await next(context).ConfigureAwait(false);
+            WireErrors.AddCodes(context);
+        });
         app.MapGrpcService<NodeService>();
         app.MapGrpcService<ConsentService>();
         app.MapGrpcService<RecordExportService>();

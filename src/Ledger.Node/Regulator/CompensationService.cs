@@ -65,6 +65,15 @@ public sealed class CompensationService(NodeContext node) : Compensation.Compens
         {
             throw NodeErrors.InvalidField("amount_fen is zero; a top-up adds more than nothing.");
         }
+        // The contract adds with checked uint128 arithmetic: a sum past 2^128 − 1 would come back as a panic
+        // (LEDGER-1202, "a defect") instead of the caller's mistake it is. (A top-up racing this one can still meet
+        // the panic; only the regulator's own operators top up.)
+        var fund = await node.ChainClient.FundAsync(id).ConfigureAwait(false);
+        if (fund.Exists && (UInt128)fund.BalanceFen > UInt128.MaxValue - amount)
+        {
+            throw NodeErrors.InvalidField(
+                $"amount_fen {amount} would take fund {id.Value.ToShortString()}'s balance ({fund.BalanceFen} fen) past the largest amount the chain holds (2^128 − 1 fen); top up less.");
+        }
         var outcome = await node.ChainClient.TopUpAsync(id, amount, cancellationToken: CancellationToken.None).ConfigureAwait(false);
         var info = await FundAsync(id).ConfigureAwait(false);
         info.Tx = Tx(outcome);

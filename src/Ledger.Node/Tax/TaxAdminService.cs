@@ -52,7 +52,7 @@ public sealed class TaxAdminService(NodeContext node, IAlertPublisher alerts, IL
             "json" => TaxpayerImport.ReadJson(text),
             "jsonl" => TaxpayerImport.ReadJsonLines(text),
             "csv" => TaxpayerImport.ReadCsv(text),
-            _ => throw NodeErrors.InvalidField($"format '{request.Format}' is not json, jsonl or csv; give one of them (docs/api.md, 'Tax data import')."),
+            _ => throw NodeErrors.InvalidField($"format '{Clip(request.Format)}' is not json, jsonl or csv; give one of them (docs/api.md, 'Tax data import')."),
         };
         var imported = node.TaxData.Upsert(result.Taxpayers);
         var response = new ImportTaxDataResponse { Imported = (uint)imported };
@@ -80,7 +80,7 @@ public sealed class TaxAdminService(NodeContext node, IAlertPublisher alerts, IL
         var code = ParseCode(request.CreditCode);
         if (request.Rating is not ("A" or "B" or "M" or "C" or "D") || !Enum.TryParse<TaxCreditRating>(request.Rating, ignoreCase: false, out var rating))
         {
-            throw NodeErrors.InvalidField($"rating '{request.Rating}' is not one of A, B, M, C, D.");
+            throw NodeErrors.InvalidField($"rating '{Clip(request.Rating)}' is not one of A, B, M, C, D.");
         }
         var thisYear = time.GetUtcNow().Year;
         if (request.Year < 1990 || request.Year > thisYear)
@@ -139,7 +139,10 @@ public sealed class TaxAdminService(NodeContext node, IAlertPublisher alerts, IL
     private static CreditCode ParseCode(string? text) =>
         CreditCode.TryParse(text, out var code)
             ? code
-            : throw NodeErrors.InvalidField($"credit_code '{text}' is not a unified social credit code (18 characters with valid check characters).");
+            : throw NodeErrors.InvalidField($"credit_code '{Clip(text)}' is not a unified social credit code (18 characters with valid check characters).");
+
+    /// <summary>A field's value as error messages quote it: at most 40 characters (the message travels as an HTTP/2 header).</summary>
+    private static string Clip(string? text) => text is null ? "" : text.Length <= 40 ? text : text[..40] + "…";
 
     private static LedgerException UnknownTaxpayer(CreditCode code) => new(NodeErrors.UnknownEnterpriseCode, ErrorCategory.NotFound,
         $"The tax bureau holds no data on {code}; import its tax data before binding its account.");
