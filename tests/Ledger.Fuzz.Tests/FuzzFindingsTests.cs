@@ -161,11 +161,13 @@ public sealed class FuzzFindingsTests(FuzzConsortium consortium)
         var json = await consortium.RunAsync("tax", "import", file, "--json");
 
         Assert.True(run.ExitCode == 1, run.ToString());
-        Assert.StartsWith("LEDGER-1680: ", run.Error);
-        Assert.Contains("row(s) were rejected, each named above; correct them and import those rows again (the 1 others were imported).", run.Error);
         Assert.Equal(1, json.ExitCode);
+        var rejected = json.Json().GetProperty("rejected").GetArrayLength();
+        var imported = json.Json().GetProperty("imported").GetInt32();
+        Assert.True(rejected > 0, json.ToString());
+        Assert.StartsWith(
+            $"LEDGER-1680: {rejected} row(s) were rejected, each named above; correct them and import those rows again (the {imported} others were imported).", run.Error);
         Assert.Equal("LEDGER-1680", json.Json().GetProperty("error").GetProperty("code").GetString());
-        Assert.NotEmpty(json.Json().GetProperty("rejected").EnumerateArray());
     }
 
     private async Task<RpcException> RawAsync(string node, string service, string method, byte[] body)

@@ -87,7 +87,7 @@ public sealed class NodeServiceFuzzTests(FuzzConsortium consortium, ITestOutputH
     {
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture,
-            $"{service}: {exchanges.Count} requests (seed {Seed}, {Count} generated, concurrency {Concurrency}) in {elapsed.TotalSeconds:0.0} s");
+            $"{service}: {exchanges.Count} requests (seed {Seed}, concurrency {Concurrency}) in {elapsed.TotalSeconds:0.0} s");
         text.AppendLine("  layer:   " + Tally(exchanges, e => e.Layer.ToString()));
         text.AppendLine("  auth:    " + Tally(exchanges, e => e.Auth.ToString()));
         text.AppendLine("  body:    " + Tally(exchanges, e => e.BodyKind.ToString()));

@@ -88,7 +88,7 @@ public sealed class FuzzConsortium : IAsyncLifetime
         {
             WorkDir = Path.Combine(Dir, "local"),
             KeyStorePassword = Password,
-            PollInterval = TimeSpan.FromMilliseconds(250),
+            PollInterval = TimeSpan.FromSeconds(1),
             BatcherMaxWaitMs = 300,
         });
         Consortium.Describe().Save(ConsortiumFile);
@@ -104,6 +104,8 @@ public sealed class FuzzConsortium : IAsyncLifetime
         var granted = LendingSetup.Ok(await RunAsync(
             "consent", "grant", "--enterprise-key", keyFile, "--org", LendingSetup.Bank, "--scopes", "rating,payments,invoices", "--fetch-cap", "100", "--json"));
         var consentId = granted.GetProperty("consentId").GetString()!;
+        // The tax node decides "as of the latest block it knows"; with a 1 s poll it may not know the grant's yet.
+        await WaitForHeadAsync(LendingSetup.Tax, granted.GetProperty("block").GetUInt64());
         var decision = LendingSetup.Ok(await RunAsync("loan", "decide", "--consent", consentId, "--org", LendingSetup.Bank, "--json"));
         var decisionHash = decision.GetProperty("decisionHash").GetString()!;
         const string reference = "FUZZ-LOAN-1";
@@ -140,6 +142,18 @@ public sealed class FuzzConsortium : IAsyncLifetime
             reference,
             agreement.ToString(),
             fund.Fund.ToString());
+    }
+
+    private async Task WaitForHeadAsync(string org, ulong block)
+    {
+        var node = await Consortium.ConnectAsync(org);
+        using (node)
+        {
+            for (var i = 0; i < 600 && (await node.Node.GetInfoAsync()) is var info && (info.LatestBlock < block || info.IndexedBlock < block); i++)
+            {
+                await Task.Delay(100);
+            }
+        }
     }
 
     /// <summary>A connection to the node of <paramref name="node"/> signing as the operator of <paramref name="caller"/>.</summary>

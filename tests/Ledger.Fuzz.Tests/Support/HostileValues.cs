@@ -71,7 +71,7 @@ public static class HostileValues
     }
 
     /// <summary>A 32-byte value as the API writes it (0x + 64 hex digits), or one that is almost that.</summary>
-    public static string Hash(Random random) => random.Next(28) switch
+    public static string Hash(Random random) => random.Next(40) switch
     {
         0 => "0x" + Hex(random, 64),
         1 => "0x" + Hex(random, 64).ToUpperInvariant(),
