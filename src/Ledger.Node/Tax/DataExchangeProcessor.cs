@@ -219,8 +219,23 @@ public sealed class DataExchangeProcessor : IRefusalRecorder
         AccessStatus status;
         try
         {
-            head = await _node.Head.ConfirmAsync(cancellationToken).ConfigureAwait(false);
-            status = await _gate.CheckAsync(fetch.ConsentId, consumer, fetch.Scopes, head.Block.Number).ConfigureAwait(false);
+            // The verdict must still be within T of the read that confirmed its head once it is in hand (a verdict
+            // not cached is itself read from the chain, which takes time): otherwise confirm and ask again.
+            var started = _node.Head.Time.GetTimestamp();
+            while (true)
+            {
+                head = await _node.Head.ConfirmAsync(cancellationToken).ConfigureAwait(false);
+                status = await _gate.CheckAsync(fetch.ConsentId, consumer, fetch.Scopes, head.Block.Number).ConfigureAwait(false);
+                if (_node.Head.IsCurrent(head.ConfirmedAt))
+                {
+                    break;
+                }
+                if (_node.Head.Time.GetElapsedTime(started) >= _node.Head.Options.ReadTimeout)
+                {
+                    throw new LedgerException(ChainHead.StaleViewCode, ErrorCategory.Unavailable,
+                        $"The node could not confirm consent {fetch.ConsentId.Value.ToShortString()} within {_node.Head.Options.MaxCheckAge.TotalSeconds:0.###} s of a chain read for {_node.Head.Options.ReadTimeout.TotalSeconds:0.###} s, so it serves no data; the refusal is recorded. Retry in a moment.");
+                }
+            }
         }
         catch (LedgerException unreadable) when (unreadable.Code == ChainHead.StaleViewCode)
         {
