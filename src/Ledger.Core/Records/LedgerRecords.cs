@@ -59,6 +59,8 @@ public enum RefusalReason : byte
     UnknownEnterprise = 68,
     /// <summary>The requested data period is outside the consent's data period.</summary>
     DataPeriodOutsideConsent = 69,
+    /// <summary>The provider could not confirm the consent against the chain in time (chain unreachable or stalled).</summary>
+    ChainViewStale = 70,
 }
 
 /// <summary>A provider served data to a consumer under a consent (batch mode's access record).</summary>
