@@ -772,6 +772,9 @@ public sealed class LedgerVerifier
 
     private static string Seconds(ulong ms) => (ms / 1000.0).ToString("0.0", CultureInfo.InvariantCulture) + " s";
 
+    // The node refusal reasons this version knows, for sentences: "64–70".
+    private static readonly string NodeReasons = $"{(byte)Enum.GetValues<RefusalReason>().Min()}–{(byte)Enum.GetValues<RefusalReason>().Max()}";
+
     private void CheckRefusal(int i, RefusalRecord r, ulong? anchorBlock, ref List<AuditProblem>? problems)
     {
         var block = r.CheckedAtBlock;
@@ -784,7 +787,7 @@ public sealed class LedgerVerifier
         if (!known)
         {
             Add(ref problems, ProblemKind.Inconsistent,
-                $"{Label(i)}: its reason code {r.Reason} is neither a consent-registry status (1–11) nor a node refusal reason (64–69).");
+                $"{Label(i)}: its reason code {r.Reason} is neither a consent-registry status (1–11) nor a node refusal reason ({NodeReasons}).");
         }
         CheckActor(i, r.Provider, block, "its provider", "only an active tax bureau answers data requests", ref problems, Role.TaxBureau);
     }
