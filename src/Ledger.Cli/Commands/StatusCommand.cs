@@ -46,6 +46,11 @@ public sealed class StatusCommand : ICommandGroup
                         indexedBlock = r.Info?.IndexedBlock,
                         version = r.Info?.Version,
                         strongMode = r.Info?.StrongMode,
+                        chainDegraded = r.Info?.ChainDegraded,
+                        chainDegradedReason = r.Info is { ChainDegraded: true } ? r.Info.ChainDegradedReason : null,
+                        chainDegradedSince = r.Info?.ChainDegradedSince?.ToString("O", CultureInfo.InvariantCulture),
+                        lastOutageMs = r.Info?.LastOutage is { } outage ? (long?)outage.TotalMilliseconds : null,
+                        lastOutageEnded = r.Info?.LastOutageEnded?.ToString("O", CultureInfo.InvariantCulture),
                         error = r.Error is null ? null : new { code = r.Error.Code, message = r.Error.Message },
                     }),
                 });
@@ -59,7 +64,7 @@ public sealed class StatusCommand : ICommandGroup
                         Markup.Escape(r.Info?.Organization.Code ?? r.Org ?? "?"),
                         Markup.Escape(r.Info?.Role ?? r.Role ?? "?"),
                         Markup.Escape(r.Url),
-                        r.Info is null ? "[red]unreachable[/]" : "[green]ready[/]",
+                        State(r.Info),
                         r.Info?.ChainId.ToString(CultureInfo.InvariantCulture) ?? "-",
                         r.Info?.LatestBlock.ToString(CultureInfo.InvariantCulture) ?? "-",
                         r.Info?.IndexedBlock.ToString(CultureInfo.InvariantCulture) ?? "-",
@@ -71,6 +76,24 @@ public sealed class StatusCommand : ICommandGroup
             return results.Any(r => r.Error is not null) ? CliErrors.UnusableInput : CliErrors.Ok;
         });
         return command;
+    }
+
+    // Ready, or degraded with why and since when (the node refuses data while its chain view is stale), and the last
+    // outage once one has ended.
+    private static string State(NodeDetails? info)
+    {
+        if (info is null)
+        {
+            return "[red]unreachable[/]";
+        }
+        if (info.ChainDegraded)
+        {
+            var since = info.ChainDegradedSince is { } at ? $" since {at.ToOffset(TimeSpan.FromHours(8)):yyyy-MM-dd HH:mm:ss} (UTC+8)" : "";
+            return $"[red]chain degraded{Markup.Escape(since)}[/]: {Markup.Escape(info.ChainDegradedReason)}";
+        }
+        return info.LastOutage is { } outage
+            ? $"[green]ready[/] (last chain outage {outage.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture)} s)"
+            : "[green]ready[/]";
     }
 
     private sealed record NodeStatus(string? Org, string? Role, string Url, NodeDetails? Info, LedgerException? Error);

@@ -26,7 +26,7 @@ namespace Ledger.Node.Services;
 /// consents — one from the chain, lists from the node's audit index. A bank or guarantor sees the consents naming it
 /// (as consumer), a tax bureau those naming it (as provider); auditors and regulators see all.
 /// </summary>
-public sealed class ConsentService(NodeContext node, ConsentGate gate, TimeProvider time) : Api.V1.Consent.ConsentBase
+public sealed class ConsentService(NodeContext node, ConsentGate gate, TimeProvider time, RevocationWitness witness) : Api.V1.Consent.ConsentBase
 {
     private const ulong DefaultValidity = 30 * 86_400;
     private const ulong DefaultDataLife = 30 * 86_400;
@@ -68,7 +68,7 @@ public sealed class ConsentService(NodeContext node, ConsentGate gate, TimeProvi
         {
             creditCodeHash = new EnterpriseHash(Field(() => ApiMapping.Hash(request.CreditCodeHash, "credit_code_hash")));
         }
-        var now = Now();
+        var now = ValidFrom();
         var months = request.DataMonths == 0 ? 24 : (int)request.DataMonths;
         var local = DateTimeOffset.FromUnixTimeSeconds((long)now).ToOffset(TimeSpan.FromHours(8));
         var dataFrom = (ulong)new DateTimeOffset(local.Year, local.Month, 1, 0, 0, 0, TimeSpan.FromHours(8)).AddMonths(-months).ToUnixTimeSeconds();
@@ -115,16 +115,37 @@ public sealed class ConsentService(NodeContext node, ConsentGate gate, TimeProvi
         return new SubmitConsentResponse { ConsentId = id.ToString(), Tx = Tx(outcome) };
     }
 
-    /// <inheritdoc/>
+    /// <summary>
+    /// Relays a revocation the enterprise signed and returns once it is final on chain <b>and</b> the consent's provider
+    /// has seen it (its node reports a head at or past the revocation's block), so a fetch sent after this returns is
+    /// refused. The same revocation sent again through the same node does not revoke twice: it waits again. A
+    /// revocation of a consent revoked before answers LEDGER-1230 once the provider has seen that revocation.
+    /// </summary>
     public override async Task<ChainTx> RevokeConsent(RevokeConsentRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(context);
         var revocation = new ConsentRevocation(
             ConsentIdOf(request.ConsentId),
             Field(() => ApiMapping.UInt256(request.Nonce, "nonce")),
             Field(() => ApiMapping.UInt256(request.Deadline, "deadline")));
-        var outcome = await node.ChainClient.RevokeConsentBySigAsync(
-            revocation, Signature(request.Signature), $"revoke:{revocation.ConsentId}:{revocation.Nonce}", CancellationToken.None).ConfigureAwait(false);
+        var signature = Signature(request.Signature);
+        TransactionOutcome outcome;
+        try
+        {
+            outcome = await node.ChainClient.RevokeConsentBySigAsync(
+                revocation, signature, $"revoke:{revocation.ConsentId}:{revocation.Nonce}", CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Chain.Errors.ConsentRevokedAtException revokedBefore)
+        {
+            var earlier = await node.ChainClient.ConsentAsync(revocation.ConsentId, CancellationToken.None).ConfigureAwait(false);
+            await witness.AwaitSeenAsync(revocation.ConsentId, new OrgId(new Hash32(earlier.Provider)), revokedBefore.RevokedAtBlock, "(an earlier one)",
+                RevocationWitness.DefaultTimeout, context.CancellationToken).ConfigureAwait(false);
+            throw;
+        }
+        var state = await node.ChainClient.ConsentAsync(revocation.ConsentId, outcome.BlockNumber, CancellationToken.None).ConfigureAwait(false);
+        await witness.AwaitSeenAsync(revocation.ConsentId, new OrgId(new Hash32(state.Provider)), outcome.BlockNumber, outcome.TxHash.ToString(),
+            RevocationWitness.DefaultTimeout, context.CancellationToken).ConfigureAwait(false);
         return Tx(outcome);
     }
 
@@ -308,6 +329,18 @@ public sealed class ConsentService(NodeContext node, ConsentGate gate, TimeProvi
 
     /// <summary>"Now" for new terms: the chain's clock when it runs ahead (a test chain), else the wall clock.</summary>
     private ulong Now() => Math.Max(node.Head.Latest.Timestamp, WallClock());
+
+    // A consent is valid from the earlier of this node's clock and the chain's latest block time (when that block is
+    // recent): whichever clock the chain judges validity by — a block's timestamp, or, in an eth_call at the head, a
+    // busy hardhat chain's clock running ahead of or behind the wall clock — the consent is already valid in the block
+    // that grants it. (With the later of the two, a fetch right after the grant was refused as "not yet valid" whenever
+    // the clocks differed by a second.)
+    private ulong ValidFrom()
+    {
+        var wall = WallClock();
+        var head = node.Head.Latest.Timestamp;
+        return head + 300 >= wall ? Math.Min(head, wall) : wall;
+    }
 
     private ulong WallClock() => (ulong)time.GetUtcNow().ToUnixTimeSeconds();
 

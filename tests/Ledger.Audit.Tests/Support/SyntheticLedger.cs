@@ -37,6 +37,7 @@ public sealed class SyntheticLedger
     private readonly Dictionary<ulong, ulong> _blockTimes = [];
     private readonly Dictionary<OrgId, ulong> _batchSequence = [];
     private readonly Dictionary<OrgId, ulong> _recordSequence = [];
+    private readonly Dictionary<(OrgId, ConsentId), ulong> _consentSequence = [];
     private int _logIndex;
     private long _nonce = 1;
     private long _tx = 1;
@@ -167,9 +168,21 @@ public sealed class SyntheticLedger
     public ChainEvent Unbind(ConsentTerms terms) =>
         Emit(LedgerEvents.ConsentRegistry, LedgerEvents.EnterpriseUnbound, ("enterprise", terms.Enterprise.ToString()), ("creditCodeHash", H(terms.CreditCodeHash.Value)), ("taxOrg", H(Tax.Value)));
 
-    public ChainEvent StrongAccess(ConsentId id, ConsentTerms terms) =>
+    public ChainEvent StrongAccess(ConsentId id, ConsentTerms terms, Hash32? requestHash = null, Hash32? responseHash = null) =>
         Emit(LedgerEvents.AccessLog, LedgerEvents.AccessRecorded, ("consentId", H(id.Value)), ("provider", H(terms.Provider.Value)), ("consumer", H(terms.Consumer.Value)),
-            ("scopes", N((ulong)terms.Scopes)), ("requestHash", H(Keccak.Hash("req"))), ("responseHash", H(Keccak.Hash("resp"))));
+            ("scopes", N((ulong)terms.Scopes)), ("requestHash", H(requestHash ?? Keccak.Hash("req"))), ("responseHash", H(responseHash ?? Keccak.Hash("resp"))));
+
+    /// <summary>
+    /// A strong-mode fetch as the tax node makes it: the AccessRecorded event in the current block, then the access
+    /// record (same request and response hashes) checked against the block before, served in the current one.
+    /// </summary>
+    public int StrongFetch(ConsentId consent, ConsentTerms terms, ulong? servedAtMs = null)
+    {
+        var index = Access(consent, terms, checkedAt: Block - 1, servedAtMs: servedAtMs ?? TimeOf(Block) * 1000 + 800);
+        var r = (AccessRecord)_records[index].Record;
+        StrongAccess(consent, terms, r.RequestHash, r.ResponseHash);
+        return index;
+    }
 
     // ------------------------------------------------------------------ records
 
@@ -180,14 +193,28 @@ public sealed class SyntheticLedger
         return s;
     }
 
+    /// <summary>The provider's next number for an access or refusal under the consent, as its store hands it out.</summary>
+    private ulong NextConsentSequence(OrgId provider, ConsentId consent)
+    {
+        _consentSequence.TryGetValue((provider, consent), out var s);
+        _consentSequence[(provider, consent)] = ++s;
+        return s;
+    }
+
+    /// <summary>When false, accesses and refusals are made as before consent sequences (number 0, the legacy hash).</summary>
+    public bool NumberPerConsent { get; set; } = true;
+
     public int Add(ILedgerRecord record, string? reasonsJson = null, string? rating = null)
     {
         _records.Add(BundleRecord.Of(record) with { ReasonsJson = reasonsJson, Rating = rating });
         return _records.Count - 1;
     }
 
-    /// <summary>An access served under <paramref name="consent"/>, checked against <paramref name="checkedAt"/> (default: the current block).</summary>
-    public int Access(ConsentId consent, ConsentTerms terms, Scopes? scopes = null, ulong? checkedAt = null, OrgId? provider = null, OrgId? consumer = null)
+    /// <summary>
+    /// An access served under <paramref name="consent"/>, checked against <paramref name="checkedAt"/> (default: the
+    /// current block), served at <paramref name="servedAtMs"/> (default: half a second into the checked block).
+    /// </summary>
+    public int Access(ConsentId consent, ConsentTerms terms, Scopes? scopes = null, ulong? checkedAt = null, OrgId? provider = null, OrgId? consumer = null, ulong? servedAtMs = null)
     {
         var block = checkedAt ?? Block;
         _blockTimes[block] = TimeOf(block); // what a bundle builder reads from the chain for every checked block
@@ -195,7 +222,7 @@ public sealed class SyntheticLedger
         var sequence = NextSequence(p);
         return Add(new AccessRecord(consent, p, consumer ?? terms.Consumer, scopes ?? terms.Scopes,
             Keccak.Hash("request/" + N(sequence) + "/" + p.Code), Keccak.Hash("response/" + N(sequence) + "/" + p.Code),
-            block, TimeOf(block) * 1000 + 500, sequence));
+            block, servedAtMs ?? TimeOf(block) * 1000 + 500, sequence, NumberPerConsent ? NextConsentSequence(p, consent) : 0));
     }
 
     public int Refusal(ConsentId consent, ConsentTerms terms, byte reason, ulong? checkedAt = null)
@@ -203,7 +230,8 @@ public sealed class SyntheticLedger
         var block = checkedAt ?? Block;
         _blockTimes[block] = TimeOf(block);
         var sequence = NextSequence(terms.Provider);
-        return Add(new RefusalRecord(consent, terms.Provider, terms.Consumer, terms.Scopes, Keccak.Hash("refused/" + N(sequence)), reason, block, TimeOf(block) * 1000 + 700, sequence));
+        return Add(new RefusalRecord(consent, terms.Provider, terms.Consumer, terms.Scopes, Keccak.Hash("refused/" + N(sequence)), reason, block, TimeOf(block) * 1000 + 700, sequence,
+            NumberPerConsent ? NextConsentSequence(terms.Provider, consent) : 0));
     }
 
     public int Deletion(ConsentId consent, ConsentTerms terms, DeletionCause cause, OrgId? consumer = null)
