@@ -46,8 +46,8 @@ public sealed record FuzzSeeds(
 /// <summary>
 /// The consortium the fuzz suite runs against: the default local consortium (a hardhat chain and six real ledger-node
 /// processes on loopback — tax, two banks, guarantor, regulator, auditor — started by <see cref="LocalConsortium"/> as
-/// the CLI tests start it, but polling the chain every 250 ms instead of 50 ms: a hundred thousand requests run for a
-/// while, and six nodes polling hardhat twenty times a second would cost a core's fifth all along); a borrower with a
+/// the CLI tests start it, but polling the chain every 2 s and anchoring at most every 2 s instead of 50 and 300 ms:
+/// a hundred thousand requests take minutes, and six nodes polling hardhat all along cost a good share of a core); a borrower with a
 /// consent, a decision and a loan, made through the CLI in-process as the CLI tests make them; a batch agreement and a
 /// fund; and signed connections from every member (and from a key that operates no member) to every node. Its
 /// description file is where the CLI finds it, so the CLI fuzz runs commands against it.
@@ -88,8 +88,8 @@ public sealed class FuzzConsortium : IAsyncLifetime
         {
             WorkDir = Path.Combine(Dir, "local"),
             KeyStorePassword = Password,
-            PollInterval = TimeSpan.FromSeconds(1),
-            BatcherMaxWaitMs = 300,
+            PollInterval = TimeSpan.FromSeconds(2),
+            BatcherMaxWaitMs = 2_000,
         });
         Consortium.Describe().Save(ConsortiumFile);
 
@@ -102,11 +102,15 @@ public sealed class FuzzConsortium : IAsyncLifetime
         var account = LendingSetup.Ok(await RunAsync("consent", "keygen", "--out", keyFile, "--json")).GetProperty("account").GetString()!;
         LendingSetup.Ok(await RunAsync("tax", "bind", "--credit-code", taxpayer.CreditCode.Value, "--enterprise-key", keyFile, "--json"));
         var granted = LendingSetup.Ok(await RunAsync(
-            "consent", "grant", "--enterprise-key", keyFile, "--org", LendingSetup.Bank, "--scopes", "rating,payments,invoices", "--fetch-cap", "100", "--json"));
+            "consent", "grant", "--enterprise-key", keyFile, "--org", LendingSetup.Bank, "--scopes", "rating,payments,invoices,judicial", "--fetch-cap", "100", "--json"));
         var consentId = granted.GetProperty("consentId").GetString()!;
-        // The tax node decides "as of the latest block it knows"; with a 1 s poll it may not know the grant's yet.
+        // The tax node decides "as of the latest block it knows"; with a 2 s poll it may not know the grant's yet.
         await WaitForHeadAsync(LendingSetup.Tax, granted.GetProperty("block").GetUInt64());
         var decision = LendingSetup.Ok(await RunAsync("loan", "decide", "--consent", consentId, "--org", LendingSetup.Bank, "--json"));
+        if (!decision.GetProperty("approved").GetBoolean())
+        {
+            throw new InvalidOperationException($"The borrower's decision was declined; the suite needs an approved one:\n{decision}");
+        }
         var decisionHash = decision.GetProperty("decisionHash").GetString()!;
         const string reference = "FUZZ-LOAN-1";
         var loan = LendingSetup.Ok(await RunAsync("loan", "disburse", "--decision", decisionHash, "--reference", reference, "--amount", "1万", "--org", LendingSetup.Bank, "--json"));
