@@ -127,6 +127,12 @@ public sealed record ChainDescription
 
     /// <summary>True when the well-known dev accounts are usable (a local chain): they fund and govern.</summary>
     public bool DevAccounts { get; init; }
+
+    /// <summary>Under supervision (<c>ledger up</c>): running, restarting or given-up (a chain that is not the orchestrator's has none).</summary>
+    public string? State { get; init; }
+
+    /// <summary>Under supervision: how often the chain was restarted.</summary>
+    public int? Restarts { get; init; }
 }
 
 /// <summary>A node of a described consortium.</summary>
@@ -161,4 +167,10 @@ public sealed record NodeDescription
 
     /// <summary>The node's process, while it runs.</summary>
     public int? ProcessId { get; init; }
+
+    /// <summary>Under supervision (<c>ledger up</c>): running, restarting, given-up or stopped.</summary>
+    public string? State { get; init; }
+
+    /// <summary>Under supervision: how often the node was restarted (by the supervisor or by hand).</summary>
+    public int? Restarts { get; init; }
 }

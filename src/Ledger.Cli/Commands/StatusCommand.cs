@@ -3,6 +3,7 @@ using System.Globalization;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Ledger.Core.Errors;
+using Ledger.Local;
 using Ledger.Sdk;
 using Spectre.Console;
 using Proto = Ledger.Api.V1;
@@ -11,7 +12,8 @@ namespace Ledger.Cli.Commands;
 
 /// <summary>
 /// <c>ledger status</c>: asks every node of the consortium (or the one given with <c>--node</c>) who it is and where
-/// it stands (<c>Node.GetInfo</c>, which needs no signature). Exits 2 when a node cannot be reached.
+/// it stands (<c>Node.GetInfo</c>, which needs no signature), beside what the description says of its process
+/// (its id, the supervisor's state: restarting, given-up…, and restarts). Exits 2 when a node cannot be reached.
 /// </summary>
 public sealed class StatusCommand : ICommandGroup
 {
@@ -23,9 +25,9 @@ public sealed class StatusCommand : ICommandGroup
         globals.Run(command, async (context, cancellationToken) =>
         {
             var targets = context.NodeOption is { } url
-                ? [(Org: (string?)null, Role: (string?)null, Url: CliParse.Url(url, "--node"))]
-                : context.Consortium().Nodes.Select(n => (Org: (string?)n.Org, Role: (string?)n.Role, n.Url)).ToList();
-            var results = await Task.WhenAll(targets.Select(t => AskAsync(t.Org, t.Role, t.Url, cancellationToken))).ConfigureAwait(false);
+                ? [(Org: (string?)null, Role: (string?)null, Url: CliParse.Url(url, "--node"), Described: (NodeDescription?)null)]
+                : context.Consortium().Nodes.Select(n => (Org: (string?)n.Org, Role: (string?)n.Role, n.Url, Described: (NodeDescription?)n)).ToList();
+            var results = await Task.WhenAll(targets.Select(t => AskAsync(t.Org, t.Role, t.Url, t.Described, cancellationToken))).ConfigureAwait(false);
             foreach (var failed in results.Where(r => r.Error is not null))
             {
                 context.Environment.Error.WriteLine($"{failed.Error!.Code}: {failed.Error.Message}");
@@ -46,6 +48,9 @@ public sealed class StatusCommand : ICommandGroup
                         indexedBlock = r.Info?.IndexedBlock,
                         version = r.Info?.Version,
                         strongMode = r.Info?.StrongMode,
+                        processId = r.Described?.ProcessId,
+                        supervision = r.Described?.State,
+                        restarts = r.Described?.Restarts,
                         error = r.Error is null ? null : new { code = r.Error.Code, message = r.Error.Message },
                     }),
                 });
@@ -59,7 +64,9 @@ public sealed class StatusCommand : ICommandGroup
                         Markup.Escape(r.Info?.Organization.Code ?? r.Org ?? "?"),
                         Markup.Escape(r.Info?.Role ?? r.Role ?? "?"),
                         Markup.Escape(r.Url),
-                        r.Info is null ? "[red]unreachable[/]" : "[green]ready[/]",
+                        r.Info is null
+                            ? r.Described?.State is { } state and not "running" ? $"[red]unreachable[/] ({Markup.Escape(state)})" : "[red]unreachable[/]"
+                            : r.Described?.Restarts is > 0 ? $"[green]ready[/] (restarted {r.Described.Restarts}×)" : "[green]ready[/]",
                         r.Info?.ChainId.ToString(CultureInfo.InvariantCulture) ?? "-",
                         r.Info?.LatestBlock.ToString(CultureInfo.InvariantCulture) ?? "-",
                         r.Info?.IndexedBlock.ToString(CultureInfo.InvariantCulture) ?? "-",
@@ -73,9 +80,15 @@ public sealed class StatusCommand : ICommandGroup
         return command;
     }
 
-    private sealed record NodeStatus(string? Org, string? Role, string Url, NodeDetails? Info, LedgerException? Error);
+    private sealed record NodeStatus(string? Org, string? Role, string Url, NodeDetails? Info, LedgerException? Error)
+    {
+        public NodeDescription? Described { get; init; }
+    }
 
-    private static async Task<NodeStatus> AskAsync(string? org, string? role, string url, CancellationToken cancellationToken)
+    private static async Task<NodeStatus> AskAsync(string? org, string? role, string url, NodeDescription? described, CancellationToken cancellationToken) =>
+        await AskNodeAsync(org, role, url, cancellationToken).ConfigureAwait(false) with { Described = described };
+
+    private static async Task<NodeStatus> AskNodeAsync(string? org, string? role, string url, CancellationToken cancellationToken)
     {
         using var channel = GrpcChannel.ForAddress(url);
         try
