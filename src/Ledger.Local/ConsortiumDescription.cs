@@ -48,6 +48,24 @@ public sealed record ConsortiumDescription
     /// <summary>The nodes, in start order.</summary>
     public IReadOnlyList<NodeDescription> Nodes { get; init; } = [];
 
+    /// <summary>
+    /// The processes it names that are alive and are what it says (<see cref="LocalProcesses.IsAliveAs"/>, with each node's
+    /// data folder and the chain's state file or port as evidence): nodes first, then a chain the orchestrator started.
+    /// </summary>
+    public IReadOnlyList<(string What, int ProcessId)> LiveProcesses()
+    {
+        var live = Nodes
+            .Where(n => n.ProcessId is { } pid && LocalProcesses.IsAliveAs(pid, LocalProcessKind.Node, n.DataDir))
+            .Select(n => (n.Org, n.ProcessId!.Value))
+            .ToList();
+        var chainEvidence = Chain.StateFile ?? (Uri.TryCreate(Chain.RpcUrl, UriKind.Absolute, out var url) ? url.Port.ToString(System.Globalization.CultureInfo.InvariantCulture) : null);
+        if (Chain.ProcessId is { } chain && LocalProcesses.IsAliveAs(chain, LocalProcessKind.Chain, chainEvidence))
+        {
+            live.Add(($"{Chain.Kind} chain", chain));
+        }
+        return live;
+    }
+
     /// <summary>The node of an organization, or null.</summary>
     public NodeDescription? Node(string org) => Nodes.FirstOrDefault(n => string.Equals(n.Org, org, StringComparison.Ordinal));
 

@@ -290,13 +290,21 @@ public sealed class ConsortiumSupervisor : IAsyncDisposable
             var previous = node.IsRunning ? node.ProcessId : null;
             Report(org, SupervisionEventKind.RestartRequested,
                 previous is { } running ? $"restarting {org} (process {running}) as asked." : $"starting {org} as asked.", previous);
-            await node.StopAsync().ConfigureAwait(false);
-            lock (watch)
+            try
             {
-                watch.Backoff.RestartedByHand();
+                await node.StopAsync().ConfigureAwait(false);
+                lock (watch)
+                {
+                    watch.Backoff.RestartedByHand();
+                }
+                var error = await StartNodeAsync(watch, "restarted as asked", cancellationToken).ConfigureAwait(false);
+                request.Outcome.TrySetResult(new NodeRestartOutcome(org, previous, error is null ? node.ProcessId : null, error));
             }
-            var error = await StartNodeAsync(watch, "restarted as asked", cancellationToken).ConfigureAwait(false);
-            request.Outcome.TrySetResult(new NodeRestartOutcome(org, previous, error is null ? node.ProcessId : null, error));
+            catch (OperationCanceledException)
+            {
+                request.Outcome.TrySetException(LocalErrors.NotSupervised($"The consortium is stopping; {org} was not restarted."));
+                throw;
+            }
         }
     }
 

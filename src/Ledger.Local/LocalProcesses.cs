@@ -36,26 +36,32 @@ public static class LocalProcesses
     }
 
     /// <summary>
-    /// True when <paramref name="pid"/> is alive and looks like a <paramref name="kind"/> process: on Linux its command
-    /// line (<c>/proc/PID/cmdline</c>) names ledger-node.dll, anvil or hardhat, or ledger; elsewhere its program name.
+    /// True when <paramref name="pid"/> is alive and is a <paramref name="kind"/> process: on Linux its command line
+    /// (<c>/proc/PID/cmdline</c>) names ledger-node, anvil or hardhat, or ledger, and — when <paramref name="evidence"/>
+    /// is given — its command line or environment holds that text too (a node's data folder, which reaches it as
+    /// <c>Ledger__Node__DataDir</c>; a chain's state file or port), so another consortium's process that happens to
+    /// have a recycled id is never taken for this one's. Where there is no <c>/proc</c>, being alive is all there is.
     /// </summary>
-    public static bool IsAliveAs(int pid, LocalProcessKind kind)
+    public static bool IsAliveAs(int pid, LocalProcessKind kind, string? evidence = null)
     {
         if (!IsAlive(pid))
         {
             return false;
         }
-        var commandLine = CommandLine(pid);
+        var commandLine = ProcFile(pid, "cmdline");
         if (commandLine is null)
         {
-            return true; // no way to tell: the description's word is all there is
+            return true;
         }
-        return kind switch
+        var program = kind switch
         {
             LocalProcessKind.Node => commandLine.Contains("ledger-node", StringComparison.OrdinalIgnoreCase),
             LocalProcessKind.Chain => commandLine.Contains("anvil", StringComparison.OrdinalIgnoreCase) || commandLine.Contains("hardhat", StringComparison.OrdinalIgnoreCase),
             _ => commandLine.Contains("ledger", StringComparison.OrdinalIgnoreCase),
         };
+        return program && (string.IsNullOrEmpty(evidence)
+            || commandLine.Contains(evidence, StringComparison.Ordinal)
+            || (ProcFile(pid, "environ")?.Contains(evidence, StringComparison.Ordinal) ?? false));
     }
 
     /// <summary>
@@ -118,9 +124,9 @@ public static class LocalProcesses
         return true;
     }
 
-    private static string? CommandLine(int pid)
+    private static string? ProcFile(int pid, string name)
     {
-        var file = string.Create(CultureInfo.InvariantCulture, $"/proc/{pid}/cmdline");
+        var file = string.Create(CultureInfo.InvariantCulture, $"/proc/{pid}/{name}");
         try
         {
             return File.Exists(file) ? File.ReadAllText(file).Replace('\0', ' ') : null;

@@ -41,14 +41,7 @@ public sealed class DownCommand : ICommandGroup
                     description = ConsortiumDescription.Load(file);
                 }
             }
-            var left = description.Nodes
-                .Where(n => n.ProcessId is { } pid && LocalProcesses.IsAliveAs(pid, LocalProcessKind.Node))
-                .Select(n => (What: n.Org, Pid: n.ProcessId!.Value))
-                .ToList();
-            if (description.Chain.ProcessId is { } chain && LocalProcesses.IsAliveAs(chain, LocalProcessKind.Chain))
-            {
-                left.Add(($"{description.Chain.Kind} chain", chain));
-            }
+            var left = description.LiveProcesses().Select(p => (p.What, Pid: p.ProcessId)).ToList();
             if (left.Count > 0)
             {
                 context.Progress($"stopping what is left: {string.Join(", ", left.Select(l => $"{l.What} (process {l.Pid})"))}…");

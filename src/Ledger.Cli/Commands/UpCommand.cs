@@ -175,9 +175,7 @@ public sealed class UpCommand : ICommandGroup
                 $"A local consortium is already running (process {pid}, described in {descriptionFile}); stop it with Ctrl-C in its terminal or `ledger down` first.");
         }
         // Its `up` process is gone (killed without a chance to stop them), but what it started may still run.
-        var left = existing.Nodes.Where(n => n.ProcessId is { } node && LocalProcesses.IsAliveAs(node, LocalProcessKind.Node)).Select(n => $"{n.Org} (process {n.ProcessId})")
-            .Concat(existing.Chain.ProcessId is { } chain && LocalProcesses.IsAliveAs(chain, LocalProcessKind.Chain) ? [$"the chain (process {chain})"] : [])
-            .ToList();
+        var left = existing.LiveProcesses().Select(p => $"{p.What} (process {p.ProcessId})").ToList();
         if (left.Count > 0)
         {
             throw new LedgerException(CliErrors.AlreadyRunningCode, ErrorCategory.FailedPrecondition,
