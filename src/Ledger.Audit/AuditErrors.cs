@@ -87,6 +87,12 @@ public static class AuditErrors
         ContractsNotOnChainCode, ErrorCategory.FailedPrecondition,
         $"The bundle's contracts are not on the chain at {rpcUrl}: {what}. Verify against the chain the bundle was exported from.");
 
+    /// <summary>LEDGER-1730: verification options out of range (a negative or implausibly long freshness bound or clock skew).</summary>
+    public const string InvalidOptionsCode = "LEDGER-1730";
+
+    internal static AuditException InvalidOptions(string why) => new(
+        InvalidOptionsCode, ErrorCategory.InvalidArgument, $"The verification options are not usable: {why}.");
+
     internal static AuditException InvalidRecord(string where, string why, Exception? inner = null) => new(
         InvalidRecordCode, ErrorCategory.InvalidArgument,
         $"The record cannot be read: {Bundle.JsonShapeException.Sentence(where, why)}.", inner);

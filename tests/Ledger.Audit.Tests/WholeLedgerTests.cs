@@ -51,8 +51,10 @@ public class WholeLedgerTests
         Assert.Contains(partial.Records[0].DeclaredHash.ToString(), problem.Message, StringComparison.Ordinal);
         Assert.False(report.Passed);
 
-        // A bundle carries only its scope's records: the same gap is no failure there.
-        Assert.True(Verify.Offline(partial).Passed);
+        // A whole ledger is complete whatever the options say; a bundle of a narrower scope (here: a time range)
+        // carries only its scope's records, so there the same gap is no failure.
+        Assert.False(Verify.Offline(partial).Passed);
+        Assert.True(Verify.Offline(partial with { Scope = AuditScope.ForTimeRange(1, null) }).Passed);
     }
 
     [Fact]

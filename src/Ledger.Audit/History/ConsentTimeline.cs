@@ -20,7 +20,7 @@ public readonly record struct ConsentStateAt(bool Granted, ulong? RevokedAtBlock
 /// </summary>
 public sealed class ConsentTimeline
 {
-    private readonly List<(ulong Block, int LogIndex, Scopes Scopes, ulong ValidUntil)> _narrowings = [];
+    private readonly List<(ulong Block, int LogIndex, ulong Time, Scopes Scopes, ulong ValidUntil)> _narrowings = [];
 
     internal ConsentTimeline(ConsentId id, ConsentTerms terms, ChainEvent granted, bool idMatchesTerms)
     {
@@ -45,13 +45,13 @@ public sealed class ConsentTimeline
     /// <summary>The ConsentRevoked event, if revoked.</summary>
     public ChainEvent? Revoked { get; private set; }
 
-    /// <summary>The narrowings, in chain order.</summary>
-    public IReadOnlyList<(ulong Block, int LogIndex, Scopes Scopes, ulong ValidUntil)> Narrowings => _narrowings;
+    /// <summary>The narrowings (block, log index, block time, scopes and last valid second after it), in chain order.</summary>
+    public IReadOnlyList<(ulong Block, int LogIndex, ulong Time, Scopes Scopes, ulong ValidUntil)> Narrowings => _narrowings;
 
     /// <summary>True when the terms in the ConsentGranted event hash (EIP-712, the bundle's domain) to the consent id.</summary>
     public bool IdMatchesTerms { get; }
 
-    internal void Narrow(ChainEvent e) => _narrowings.Add((e.BlockNumber, e.LogIndex, (Scopes)e.U64("scopes"), e.U64("validUntil")));
+    internal void Narrow(ChainEvent e) => _narrowings.Add((e.BlockNumber, e.LogIndex, e.BlockTimestamp, (Scopes)e.U64("scopes"), e.U64("validUntil")));
 
     internal void Revoke(ChainEvent e) => Revoked ??= e;
 

@@ -39,7 +39,11 @@ public sealed class LedgerVerifier
     private readonly Dictionary<BatchKey, AnchorInfo> _anchors = [];
     private readonly List<AuditProblem> _evidenceProblems = [];
     private readonly BatchResolution?[] _resolutions;
-    private readonly ConcurrentDictionary<ConsentId, Dictionary<int, (ulong Period, int Ordinal)>> _fetchOrdinals = new();
+    private readonly ConcurrentDictionary<ConsentId, ConsentFetches> _fetches = new();
+    private readonly bool _wholeLedger;
+    private readonly bool _requireComplete;
+    private readonly ulong _slackMs;
+    private readonly Lazy<Dictionary<OrgId, HashSet<ulong>>> _sequencesByAuthor;
 
     /// <summary>A verifier of the evidence in <paramref name="index"/> against <paramref name="roots"/>.</summary>
     /// <param name="evidenceProblems">Problems found with the evidence beforehand (e.g. bundle events that are not the chain's).</param>
@@ -51,8 +55,14 @@ public sealed class LedgerVerifier
         _history = index.History;
         _roots = roots;
         _options = options ?? new VerificationOptions();
+        _options.Validate();
         _records = index.Evidence.Records;
         _resolutions = new BatchResolution?[index.BatchCount];
+        // A whole ledger holds every record of every batch: its scope says so, whatever the options.
+        _wholeLedger = index.Evidence.Scope.Kind == AuditScopeKind.Ledger;
+        _requireComplete = _wholeLedger || _options.RequireCompleteBatches;
+        _slackMs = SlackMs(_options);
+        _sequencesByAuthor = new Lazy<Dictionary<OrgId, HashSet<ulong>>>(SequencesByAuthor, LazyThreadSafetyMode.ExecutionAndPublication);
         foreach (var anchor in index.Evidence.Anchors)
         {
             if (_anchors.TryGetValue(anchor.Batch, out var other) && other.Root != anchor.Root)
@@ -75,7 +85,10 @@ public sealed class LedgerVerifier
     /// <summary>What roots are checked against.</summary>
     public RootAuthority Roots => _roots;
 
-    /// <summary>Verifies every record and batch; each batch is rebuilt once where all its records are present.</summary>
+    /// <summary>
+    /// Verifies every record and batch; each batch is rebuilt once where all its records are present. Evidence whose
+    /// scope is the whole ledger must hold every record of every batch (docs/audit.md, "Completeness").
+    /// </summary>
     public VerificationReport VerifyAll(CancellationToken cancellationToken = default)
     {
         var clock = Stopwatch.StartNew();
@@ -99,11 +112,12 @@ public sealed class LedgerVerifier
         {
             Resolution(b);
         }
-        var anchors = new AnchorVerification[_resolutions.Length];
-        Parallel.For(0, _resolutions.Length, parallel, b => anchors[b] = VerifyBatch(b, computed, problems));
+        var verified = new AnchorVerification[_resolutions.Length];
+        Parallel.For(0, _resolutions.Length, parallel, b => verified[b] = VerifyBatch(b, computed, problems));
+        IReadOnlyList<AnchorVerification> anchors = _wholeLedger ? [.. verified, .. SkippedBatches()] : verified;
 
         // Fetch counts per consent, then (d), (e) and consistency for every record.
-        Parallel.ForEach(_index.ConsentsWithRecords, parallel, consent => FetchOrdinals(consent));
+        Parallel.ForEach(_index.ConsentsWithRecords, parallel, consent => Fetches(consent));
         Parallel.ForEach(Partitioner.Create(0, n, Math.Max(1024, n / (Environment.ProcessorCount * 8) + 1)), parallel, range =>
         {
             for (var i = range.Item1; i < range.Item2; i++)
@@ -247,6 +261,7 @@ public sealed class LedgerVerifier
         }
 
         var rebuilt = false;
+        var proven = new List<int>(eligible.Count);
         if (resolution.Root is { } root && eligible.Count > 0)
         {
             if (resolution.Count is { } count && eligible.Count == count && eligible.Count == members.Length)
@@ -260,6 +275,7 @@ public sealed class LedgerVerifier
                 if (tree.Root == root)
                 {
                     rebuilt = true;
+                    proven.AddRange(eligible);
                     for (var k = 0; k < values.Length; k++)
                     {
                         if (!tree.IsProofOf(k, _records[eligible[k]].Anchor!.Proof))
@@ -272,18 +288,23 @@ public sealed class LedgerVerifier
             }
             if (!rebuilt)
             {
-                ProveOneByOne(resolution, eligible, computed, problems, batchProblems);
+                ProveOneByOne(resolution, eligible, computed, problems, proven);
             }
+        }
+
+        // Completeness: a whole ledger (or the auditor's own copy) holds every record its batches anchored.
+        if (_requireComplete && resolution.Root is not null && resolution.Count is { } anchored && (uint)proven.Count < anchored)
+        {
+            batchProblems.Add(Incomplete(resolution, proven, anchored));
         }
 
         var status = batchProblems.Count > 0 ? VerificationStatus.Failed : VerificationStatus.Verified;
         return new AnchorVerification(resolution.Key, resolution.Root, members.Length, resolution.Count, rebuilt, status, batchProblems);
     }
 
-    private void ProveOneByOne(BatchResolution resolution, List<int> eligible, Hash32[] computed, List<AuditProblem>?[] problems, List<AuditProblem> batchProblems)
+    private void ProveOneByOne(BatchResolution resolution, List<int> eligible, Hash32[] computed, List<AuditProblem>?[] problems, List<int> proven)
     {
         var root = resolution.Root!.Value;
-        var proven = new List<int>(eligible.Count);
         var unproven = new List<int>();
         foreach (var i in eligible)
         {
@@ -317,14 +338,141 @@ public sealed class LedgerVerifier
                     $"{Label(i)}: its inclusion proof does not lead to the root {root} of its {resolution.Key}; the proof was altered, or the record is not in that batch.");
             }
         }
+    }
 
-        if (_options.RequireCompleteBatches && resolution.Count is { } anchored && proven.Count < anchored)
+    /// <summary>
+    /// The problem of a batch whose anchored records are not all in the evidence: how many are missing and, where the
+    /// author's record sequences show it, which ones (sequences between those present that no record of the author
+    /// in the evidence has).
+    /// </summary>
+    private AuditProblem Incomplete(BatchResolution resolution, List<int> proven, uint anchored)
+    {
+        var where = (resolution.Block, resolution.Anchor?.Uri ?? resolution.Event?.Args.GetValueOrDefault("uri")) switch
         {
-            var present = string.Join(", ", proven.Take(10).Select(i => _records[i].DeclaredHash.ToString())) + (proven.Count > 10 ? ", …" : "");
-            batchProblems.Add(new(ProblemKind.BatchIncomplete,
-                $"The {resolution.Key} has {anchored} anchored record(s), but the ledger holds {proven.Count} that prove against its root ({anchored - (uint)proven.Count} missing)"
-                + (proven.Count > 0 ? $"; present: {present}." : ".")));
+            ({ } b, { Length: > 0 } uri) => $" (anchored in block {b}, {uri})",
+            ({ } b, _) => $" (anchored in block {b})",
+            _ => "",
+        };
+        if (proven.Count == 0)
+        {
+            return new(ProblemKind.BatchIncomplete,
+                $"The evidence holds none of the {anchored} anchored record(s) of the {resolution.Key}{where}; a whole ledger holds every record of every batch.");
         }
+        var org = resolution.Key.Org;
+        var sequences = proven.Select(i => AuditRecordJson.SequenceOf(_records[i].Record)).Order().ToList();
+        var held = _sequencesByAuthor.Value.GetValueOrDefault(org);
+        var lacking = new List<ulong>();
+        for (var k = 1; k < sequences.Count && lacking.Count <= 10; k++)
+        {
+            for (var seq = sequences[k - 1] + 1; seq < sequences[k] && lacking.Count <= 10; seq++)
+            {
+                if (held is null || !held.Contains(seq))
+                {
+                    lacking.Add(seq);
+                }
+            }
+        }
+        var missing = anchored - (uint)proven.Count;
+        var which = lacking.Count switch
+        {
+            0 => "",
+            1 => $"; of {org}'s records between sequence {sequences[0]} and {sequences[^1]} it lacks sequence {lacking[0]}",
+            _ => $"; of {org}'s records between sequence {sequences[0]} and {sequences[^1]} it lacks sequences {string.Join(", ", lacking.Take(10))}{(lacking.Count > 10 ? ", …" : "")}",
+        };
+        var present = string.Join(", ", proven.Take(10).Select(i => _records[i].DeclaredHash.ToString())) + (proven.Count > 10 ? ", …" : "");
+        return new(ProblemKind.BatchIncomplete,
+            $"The {resolution.Key}{where} has {anchored} anchored record(s), but the evidence holds {proven.Count} that prove against its root ({missing} missing{which}); present: {present}.");
+    }
+
+    /// <summary>
+    /// Whole ledger: batches of which the evidence holds nothing although a later batch of the same organization is
+    /// held — provably missing, since an organization anchors its records in order. A batch after the last one held
+    /// may simply not have reached the holder yet; so may one whose records the evidence holds as still pending.
+    /// </summary>
+    private List<AnchorVerification> SkippedBatches()
+    {
+        var result = new List<AnchorVerification>();
+        var inIndex = new HashSet<BatchKey>();
+        var held = new Dictionary<OrgId, List<(ChainEvent Event, ulong LowestSequence)>>();
+        for (var b = 0; b < _index.BatchCount; b++)
+        {
+            var key = _index.BatchKeyAt(b);
+            inIndex.Add(key);
+            var members = _index.MembersOf(b);
+            if (members.Length == 0 || _history.AnchorEvent(key) is not { } e)
+            {
+                continue;
+            }
+            var lowest = ulong.MaxValue;
+            foreach (var i in members)
+            {
+                lowest = Math.Min(lowest, AuditRecordJson.SequenceOf(_records[i].Record));
+            }
+            if (!held.TryGetValue(key.Org, out var list))
+            {
+                held[key.Org] = list = [];
+            }
+            list.Add((e, lowest));
+        }
+        if (held.Count == 0)
+        {
+            return result;
+        }
+        var lowestPending = new Dictionary<OrgId, ulong>();
+        foreach (var item in _records)
+        {
+            if (item.Anchor is null)
+            {
+                var author = AuditRecordJson.AuthorOf(item.Record);
+                var sequence = AuditRecordJson.SequenceOf(item.Record);
+                lowestPending[author] = Math.Min(lowestPending.GetValueOrDefault(author, ulong.MaxValue), sequence);
+            }
+        }
+        foreach (var (key, e) in _history.AnchorEvents)
+        {
+            if (inIndex.Contains(key) || !held.TryGetValue(key.Org, out var later))
+            {
+                continue;
+            }
+            var follower = later.Where(h => LedgerEvents.CompareChainOrder(h.Event, e) > 0).OrderBy(h => h.LowestSequence).FirstOrDefault();
+            if (follower.Event is null || lowestPending.GetValueOrDefault(key.Org, ulong.MaxValue) < follower.LowestSequence)
+            {
+                continue;
+            }
+            uint? count = null;
+            Hash32? root = null;
+            try
+            {
+                count = checked((uint)e.U64("count"));
+                root = e.Hash("root");
+            }
+            catch (Exception ex) when (ex is FormatException or OverflowException)
+            {
+                // A malformed event is reported with the history's problems; the batch is still missing.
+            }
+            var followerKey = new BatchKey(key.Org, new BatchId(follower.Event.Hash("batchId")));
+            result.Add(new AnchorVerification(key, root, 0, count, false, VerificationStatus.Failed,
+            [
+                new AuditProblem(ProblemKind.BatchIncomplete,
+                    $"The {key} (anchored in block {e.BlockNumber}, {e.Text("count")} record(s)) is missing from the evidence: none of its records is there, though the {followerKey}, anchored after it in block {follower.Event.BlockNumber}, is."),
+            ]));
+        }
+        return result;
+    }
+
+    private Dictionary<OrgId, HashSet<ulong>> SequencesByAuthor()
+    {
+        var map = new Dictionary<OrgId, HashSet<ulong>>();
+        foreach (var item in _records)
+        {
+            var author = AuditRecordJson.AuthorOf(item.Record);
+            if (!map.TryGetValue(author, out var set))
+            {
+                map[author] = set = [];
+            }
+            set.Add(AuditRecordJson.SequenceOf(item.Record));
+        }
+        return map;
     }
 
     private static bool RebuildsTo(List<int> members, Hash32[] computed, Hash32 root)
@@ -447,28 +595,115 @@ public sealed class LedgerVerifier
             Add(ref problems, ProblemKind.EnterpriseUnbound,
                 $"{Label(i)}: the enterprise account {timeline.Terms.Enterprise} of consent {r.ConsentId} was unbound at block {unbound}, before the access was checked at block {block}.");
         }
+        var expiredByBlock = false;
         if (!_history.TryGetBlockTime(block, out var time))
         {
             Add(ref problems, ProblemKind.BlockTimeUnknown,
-                $"{Label(i)}: the evidence does not give the time of block {block}, so consent {r.ConsentId}'s validity window and fetch cap cannot be checked.");
-            return;
+                $"{Label(i)}: the evidence does not give the time of block {block}, so consent {r.ConsentId}'s validity window at that block cannot be checked.");
         }
-        if (time < state.ValidFrom)
+        else if (time < state.ValidFrom)
         {
             Add(ref problems, ProblemKind.ConsentNotYetValid,
                 $"{Label(i)}: at block {block} ({Utc(time)}) consent {r.ConsentId} was not yet valid (valid from {Utc(state.ValidFrom)}).");
         }
         else if (time > state.ValidUntil)
         {
+            expiredByBlock = true;
             Add(ref problems, ProblemKind.ConsentExpired,
                 $"{Label(i)}: at block {block} ({Utc(time)}) consent {r.ConsentId} had expired (valid until {Utc(state.ValidUntil)}).");
         }
-        if (FetchOrdinals(r.ConsentId).TryGetValue(i, out var fetch) && fetch.Ordinal > timeline.Terms.FetchCap)
+        var fetches = Fetches(r.ConsentId);
+        if (fetches.Ordinals.TryGetValue(i, out var fetch) && fetch.Ordinal > timeline.Terms.FetchCap)
         {
             Add(ref problems, ProblemKind.FetchCapExceeded,
-                $"{Label(i)}: it is fetch {fetch.Ordinal} in fetch period {fetch.Period} of consent {r.ConsentId}, above its cap of {timeline.Terms.FetchCap}.");
+                $"{Label(i)}: it is fetch {fetch.Ordinal} in fetch period {fetch.Period} of consent {r.ConsentId} in serving order, above its cap of {timeline.Terms.FetchCap}.");
+        }
+        if (!fetches.Strong.ContainsKey(i))
+        {
+            // Strong mode keeps its on-chain ordering: the chain checked and recorded the access in its AccessRecorded block.
+            CheckServedInTime(i, r, timeline, state, expiredByBlock, ref problems);
         }
     }
+
+    /// <summary>
+    /// Rule (d) in time: what the consent's events had changed by the time the access was served, allowing the
+    /// providers' check freshness bound T and the tolerances (<see cref="SlackMs"/>). A provider whose view of the chain
+    /// stood still checks against an old block; its serving time does not stand still.
+    /// </summary>
+    private void CheckServedInTime(int i, AccessRecord r, ConsentTimeline timeline, ConsentStateAt state, bool expiredByBlock, ref List<AuditProblem>? problems)
+    {
+        var served = r.ServedAtMs;
+        if (state.RevokedAtBlock is null && timeline.Revoked is { } revocation && served > revocation.BlockTimestamp * 1000 + _slackMs)
+        {
+            Add(ref problems, ProblemKind.ServedAfterRevocation,
+                $"{Label(i)}: it was served at {UtcMs(served)}, {After(served, revocation.BlockTimestamp)} consent {r.ConsentId} was revoked in block {revocation.BlockNumber} ({Utc(revocation.BlockTimestamp)}), "
+                + $"though it was checked against block {r.CheckedAtBlock}; {Allowance()} — the provider served on a stale view of the chain.");
+        }
+
+        // Narrowings the provider could not have missed by then: those mined more than the allowance before serving.
+        var scopes = state.Scopes;
+        var validUntil = state.ValidUntil;
+        (ulong Block, ulong Time)? scopesNarrowed = null;
+        (ulong Block, ulong Time)? windowNarrowed = null;
+        foreach (var n in timeline.Narrowings)
+        {
+            if (n.Block <= r.CheckedAtBlock)
+            {
+                continue; // already in the state at the checked block
+            }
+            if (served <= n.Time * 1000 + _slackMs)
+            {
+                break;
+            }
+            if (n.Scopes != scopes)
+            {
+                scopesNarrowed = (n.Block, n.Time);
+            }
+            if (n.ValidUntil != validUntil)
+            {
+                windowNarrowed = (n.Block, n.Time);
+            }
+            scopes = n.Scopes;
+            validUntil = n.ValidUntil;
+        }
+        if (scopesNarrowed is { } narrowing && (r.Scopes & ~state.Scopes) == 0 && (r.Scopes & ~scopes) != 0)
+        {
+            Add(ref problems, ProblemKind.ServedAfterNarrowing,
+                $"{Label(i)}: it served {ScopeText(r.Scopes & ~scopes)} at {UtcMs(served)}, {After(served, narrowing.Time)} consent {r.ConsentId} was narrowed in block {narrowing.Block} to {ScopeText(scopes)}, "
+                + $"though it was checked against block {r.CheckedAtBlock}; {Allowance()}.");
+        }
+        if (!expiredByBlock && served > validUntil * 1000 + _slackMs)
+        {
+            var how = windowNarrowed is { } w ? $" (as narrowed in block {w.Block})" : "";
+            Add(ref problems, ProblemKind.ServedAfterExpiry,
+                $"{Label(i)}: it was served at {UtcMs(served)}, {After(served, validUntil)} the last second consent {r.ConsentId} was valid until{how} ({Utc(validUntil)}), "
+                + $"though it was checked against block {r.CheckedAtBlock}; {Allowance()}.");
+        }
+    }
+
+    /// <summary>
+    /// How late an access may be served after the block time of a change and still have been checked before it: the
+    /// providers' check freshness bound T, plus 1 s because block timestamps are whole seconds (a block stamped t was
+    /// made during second t), plus the clock skew allowed between the provider's clock and the chain's.
+    /// </summary>
+    public static ulong SlackMs(VerificationOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        return (ulong)options.MaxCheckAge.TotalMilliseconds + BlockTimeGranularityMs + (ulong)options.ClockSkew.TotalMilliseconds;
+    }
+
+    /// <summary>Block timestamps are whole seconds.</summary>
+    public const ulong BlockTimeGranularityMs = 1000;
+
+    private string Allowance() =>
+        $"more than the {Seconds(_slackMs)} allowed (the providers' check freshness bound {Seconds((ulong)_options.MaxCheckAge.TotalMilliseconds)}, "
+        + $"{Seconds(BlockTimeGranularityMs)} for whole-second block times, {Seconds((ulong)_options.ClockSkew.TotalMilliseconds)} of clock skew)";
+
+    private static string After(ulong servedMs, ulong blockSeconds) =>
+        servedMs >= blockSeconds * 1000 ? $"{Seconds(servedMs - blockSeconds * 1000)} after" : "before";
+
+    private static string Seconds(ulong ms) => (ms / 1000.0).ToString("0.0", CultureInfo.InvariantCulture) + " s";
 
     private void CheckRefusal(int i, RefusalRecord r, ulong? anchorBlock, ref List<AuditProblem>? problems)
     {
@@ -643,29 +878,47 @@ public sealed class LedgerVerifier
         }
     }
 
+    /// <summary>A consent's fetches: each access record's fetch period and place in it, and the strong-mode event of each access the chain recorded.</summary>
+    private sealed record ConsentFetches(Dictionary<int, (ulong Period, int Ordinal)> Ordinals, Dictionary<int, ChainEvent> Strong);
+
     /// <summary>
-    /// Each access record of a consent → its fetch period and its place in that period, counting the records in the
-    /// evidence and the consent's strong-mode AccessRecorded events, in chain order (a record checked at block N
-    /// comes after the events of block N).
+    /// The fetches of a consent in serving order, counted per fetch period (<c>(time − validFrom) / fetchPeriod</c>):
+    /// batch-mode accesses by the time they were served (the provider counts its cap by the same clock), strong-mode
+    /// accesses by their AccessRecorded block time (the chain counts those). An access record whose request hash is
+    /// one of the consent's AccessRecorded events is that strong-mode fetch, counted once.
     /// </summary>
-    private Dictionary<int, (ulong Period, int Ordinal)> FetchOrdinals(ConsentId consent) => _fetchOrdinals.GetOrAdd(consent, id =>
+    private ConsentFetches Fetches(ConsentId consent) => _fetches.GetOrAdd(consent, id =>
     {
-        var result = new Dictionary<int, (ulong, int)>();
+        var result = new ConsentFetches([], []);
         if (_history.Consent(id) is not { } timeline)
         {
             return result;
         }
-        var entries = new List<(ulong Block, int Order, ulong Time, ulong Sequence, int Index)>();
+        var strongByRequest = new Dictionary<Hash32, int>();
+        var entries = new List<(ulong TimeMs, int Order, ulong Sequence, int Event, List<int> Records)>();
         foreach (var e in _history.StrongAccesses(id))
         {
-            entries.Add((e.BlockNumber, e.LogIndex, e.BlockTimestamp, 0, -1));
+            var k = entries.Count;
+            entries.Add((e.BlockTimestamp * 1000, 0, (ulong)e.LogIndex, k, []));
+            if (e.HashOrNull("requestHash") is { } request)
+            {
+                strongByRequest.TryAdd(request, k);
+            }
         }
+        var strongEvents = _history.StrongAccesses(id);
         foreach (var i in _index.RecordsOfConsent(id))
         {
-            if (_records[i].Record is AccessRecord r && _index.DuplicateOf(i) is null && _history.TryGetBlockTime(r.CheckedAtBlock, out var time))
+            if (_records[i].Record is not AccessRecord r || _index.DuplicateOf(i) is not null)
             {
-                entries.Add((r.CheckedAtBlock, int.MaxValue, time, r.Sequence, i));
+                continue;
             }
+            if (strongByRequest.TryGetValue(r.RequestHash, out var k) && strongEvents[k].HashOrNull("provider") == r.Provider.Value)
+            {
+                entries[k].Records.Add(i);
+                result.Strong[i] = strongEvents[k];
+                continue;
+            }
+            entries.Add((r.ServedAtMs, 1, r.Sequence, -1, [i]));
         }
         if (entries.Count <= timeline.Terms.FetchCap)
         {
@@ -673,32 +926,22 @@ public sealed class LedgerVerifier
         }
         entries.Sort((a, b) =>
         {
-            var c = a.Block.CompareTo(b.Block);
+            var c = a.TimeMs.CompareTo(b.TimeMs);
             if (c == 0)
             {
                 c = a.Order.CompareTo(b.Order);
             }
-            if (c == 0 && a.Index >= 0 && b.Index >= 0)
-            {
-                var ra = (AccessRecord)_records[a.Index].Record;
-                var rb = (AccessRecord)_records[b.Index].Record;
-                c = ra.ServedAtMs.CompareTo(rb.ServedAtMs);
-                if (c == 0)
-                {
-                    c = ra.Sequence.CompareTo(rb.Sequence);
-                }
-            }
-            return c;
+            return c != 0 ? c : a.Sequence.CompareTo(b.Sequence);
         });
         var perPeriod = new Dictionary<ulong, int>();
         foreach (var entry in entries)
         {
-            var period = timeline.PeriodAt(entry.Time);
+            var period = timeline.PeriodAt(entry.TimeMs / 1000);
             var ordinal = perPeriod.TryGetValue(period, out var seen) ? seen + 1 : 1;
             perPeriod[period] = ordinal;
-            if (entry.Index >= 0)
+            foreach (var i in entry.Records)
             {
-                result[entry.Index] = (period, ordinal);
+                result.Ordinals[i] = (period, ordinal);
             }
         }
         return result;
@@ -714,6 +957,9 @@ public sealed class LedgerVerifier
 
     /// <summary>Scopes by name, e.g. "TaxCreditRating, TaxPayments" ("nothing" for none).</summary>
     public static string ScopeText(Scopes scopes) => scopes == Scopes.None ? "nothing" : scopes.ToString();
+
+    private static string UtcMs(ulong ms) =>
+        DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Min(ms, 253402300799999UL)).ToString("yyyy-MM-dd HH:mm:ss.fff 'UTC'", CultureInfo.InvariantCulture);
 
     private static string Utc(ulong seconds) =>
         DateTimeOffset.FromUnixTimeSeconds((long)Math.Min(seconds, 253402300799UL)).ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture);

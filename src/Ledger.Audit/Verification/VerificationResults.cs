@@ -34,7 +34,7 @@ public enum ProblemKind
     RootUnknown,
     /// <summary>(c) The anchor reference (block, transaction, count, kind) disagrees with the anchor.</summary>
     AnchorMismatch,
-    /// <summary>Whole-ledger: records of an anchored batch are missing.</summary>
+    /// <summary>Whole ledger: records of an anchored batch are missing (or the whole batch, though a later batch of its organization is held).</summary>
     BatchIncomplete,
     /// <summary>(e) The batch was anchored by another organization than the record's author.</summary>
     WrongAnchoringOrg,
@@ -76,6 +76,15 @@ public enum ProblemKind
     Duplicate,
     /// <summary>A chain event in the bundle is not the chain's (online), or is malformed.</summary>
     EventMismatch,
+    /// <summary>
+    /// (d, in time) The access was served after the block time of the consent's revocation plus the provider's check
+    /// freshness bound and the tolerances, though it was checked against an earlier block.
+    /// </summary>
+    ServedAfterRevocation,
+    /// <summary>(d, in time) The access was served after the consent's last valid second (as granted or narrowed) plus the bound and tolerances.</summary>
+    ServedAfterExpiry,
+    /// <summary>(d, in time) The access served a scope that a narrowing had removed by the time it was served (plus the bound and tolerances).</summary>
+    ServedAfterNarrowing,
 }
 
 /// <summary>One failed check: its kind and a sentence naming the record (or batch) and why.</summary>
@@ -109,11 +118,40 @@ public sealed record AnchorVerification(
 public sealed record VerificationOptions
 {
     /// <summary>
-    /// Whole-ledger verification: a batch whose records are not all present is a failure (its present records are
-    /// still proved one by one). Off for bundles, which carry only the records of their scope.
+    /// A batch whose records are not all present is a failure (its present records are still proved one by one).
+    /// Evidence whose scope is the whole ledger is held to this whatever the option says; a bundle of a narrower
+    /// scope carries only its scope's records, so leave it off there (docs/audit.md, "Completeness").
     /// </summary>
     public bool RequireCompleteBatches { get; init; }
 
+    /// <summary>
+    /// T, the providers' consent-check freshness bound (<c>Ledger:Node:Chain:MaxCheckAge</c>): a provider serves only on a
+    /// check confirmed by a chain read at most this long before. Set it to the largest any provider runs with. Default 1 s.
+    /// </summary>
+    public TimeSpan MaxCheckAge { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How far a provider's clock (which times its records) may run ahead of the chain's block timestamps. Default 2 s.
+    /// </summary>
+    public TimeSpan ClockSkew { get; init; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Most threads to use (default: all cores).</summary>
     public int MaxDegreeOfParallelism { get; init; } = -1;
+
+    /// <summary>The longest <see cref="MaxCheckAge"/> or <see cref="ClockSkew"/> accepted.</summary>
+    public static TimeSpan MaxAllowance { get; } = TimeSpan.FromHours(1);
+
+    /// <summary>Checks that the bound and the skew are between 0 and <see cref="MaxAllowance"/>.</summary>
+    /// <exception cref="AuditException">LEDGER-1730 otherwise.</exception>
+    public void Validate()
+    {
+        if (MaxCheckAge < TimeSpan.Zero || MaxCheckAge > MaxAllowance)
+        {
+            throw AuditErrors.InvalidOptions($"the providers' consent-check freshness bound (max check age) is {MaxCheckAge}; give 0 to 1 hour (default 1 s)");
+        }
+        if (ClockSkew < TimeSpan.Zero || ClockSkew > MaxAllowance)
+        {
+            throw AuditErrors.InvalidOptions($"the clock skew allowed is {ClockSkew}; give 0 to 1 hour (default 2 s)");
+        }
+    }
 }

@@ -167,9 +167,21 @@ public sealed class SyntheticLedger
     public ChainEvent Unbind(ConsentTerms terms) =>
         Emit(LedgerEvents.ConsentRegistry, LedgerEvents.EnterpriseUnbound, ("enterprise", terms.Enterprise.ToString()), ("creditCodeHash", H(terms.CreditCodeHash.Value)), ("taxOrg", H(Tax.Value)));
 
-    public ChainEvent StrongAccess(ConsentId id, ConsentTerms terms) =>
+    public ChainEvent StrongAccess(ConsentId id, ConsentTerms terms, Hash32? requestHash = null, Hash32? responseHash = null) =>
         Emit(LedgerEvents.AccessLog, LedgerEvents.AccessRecorded, ("consentId", H(id.Value)), ("provider", H(terms.Provider.Value)), ("consumer", H(terms.Consumer.Value)),
-            ("scopes", N((ulong)terms.Scopes)), ("requestHash", H(Keccak.Hash("req"))), ("responseHash", H(Keccak.Hash("resp"))));
+            ("scopes", N((ulong)terms.Scopes)), ("requestHash", H(requestHash ?? Keccak.Hash("req"))), ("responseHash", H(responseHash ?? Keccak.Hash("resp"))));
+
+    /// <summary>
+    /// A strong-mode fetch as the tax node makes it: the AccessRecorded event in the current block, then the access
+    /// record (same request and response hashes) checked against the block before, served in the current one.
+    /// </summary>
+    public int StrongFetch(ConsentId consent, ConsentTerms terms, ulong? servedAtMs = null)
+    {
+        var index = Access(consent, terms, checkedAt: Block - 1, servedAtMs: servedAtMs ?? TimeOf(Block) * 1000 + 800);
+        var r = (AccessRecord)_records[index].Record;
+        StrongAccess(consent, terms, r.RequestHash, r.ResponseHash);
+        return index;
+    }
 
     // ------------------------------------------------------------------ records
 
@@ -186,8 +198,11 @@ public sealed class SyntheticLedger
         return _records.Count - 1;
     }
 
-    /// <summary>An access served under <paramref name="consent"/>, checked against <paramref name="checkedAt"/> (default: the current block).</summary>
-    public int Access(ConsentId consent, ConsentTerms terms, Scopes? scopes = null, ulong? checkedAt = null, OrgId? provider = null, OrgId? consumer = null)
+    /// <summary>
+    /// An access served under <paramref name="consent"/>, checked against <paramref name="checkedAt"/> (default: the
+    /// current block), served at <paramref name="servedAtMs"/> (default: half a second into the checked block).
+    /// </summary>
+    public int Access(ConsentId consent, ConsentTerms terms, Scopes? scopes = null, ulong? checkedAt = null, OrgId? provider = null, OrgId? consumer = null, ulong? servedAtMs = null)
     {
         var block = checkedAt ?? Block;
         _blockTimes[block] = TimeOf(block); // what a bundle builder reads from the chain for every checked block
@@ -195,7 +210,7 @@ public sealed class SyntheticLedger
         var sequence = NextSequence(p);
         return Add(new AccessRecord(consent, p, consumer ?? terms.Consumer, scopes ?? terms.Scopes,
             Keccak.Hash("request/" + N(sequence) + "/" + p.Code), Keccak.Hash("response/" + N(sequence) + "/" + p.Code),
-            block, TimeOf(block) * 1000 + 500, sequence));
+            block, servedAtMs ?? TimeOf(block) * 1000 + 500, sequence));
     }
 
     public int Refusal(ConsentId consent, ConsentTerms terms, byte reason, ulong? checkedAt = null)
