@@ -39,12 +39,17 @@ public static class ConsortiumControl
     /// <summary>The control folder of a work folder.</summary>
     public static string Folder(string workDir) => Path.Combine(workDir, "control");
 
+    /// <summary>How long the supervisor may take to pick a request up (it reads the folder four times a second).</summary>
+    public static readonly TimeSpan PickUpTimeout = TimeSpan.FromSeconds(30);
+
     /// <summary>
     /// Asks the supervisor of <paramref name="description"/> to restart the node of <paramref name="org"/> (stop it
-    /// politely, start it on the same port, data and key store, wait until it is ready) and waits for the answer.
+    /// politely, start it on the same port, data and key store, wait until it is ready) and waits for the answer: while
+    /// the <c>up</c> process lives, up to <paramref name="timeout"/> once the request was picked up (a start on a loaded
+    /// machine can take minutes), and <see cref="PickUpTimeout"/> for the pick-up itself.
     /// </summary>
-    /// <exception cref="LedgerException">LEDGER-1659 when no supervisor runs the consortium or none answers within
-    /// <paramref name="timeout"/>; LEDGER-1654 for a description without that node.</exception>
+    /// <exception cref="LedgerException">LEDGER-1659 when no supervisor runs the consortium, or it does not pick the
+    /// request up or answer in time; LEDGER-1654 for a description without that node.</exception>
     public static async Task<NodeRestartOutcome> RestartNodeAsync(
         ConsortiumDescription description, string org, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
@@ -60,8 +65,9 @@ public static class ConsortiumControl
         Directory.CreateDirectory(folder);
         var id = Guid.NewGuid().ToString("N");
         var request = new ControlRequest { Action = RestartNodeAction, Org = org, RequestedBy = Environment.ProcessId };
-        WriteWhole(Path.Combine(folder, id + RequestSuffix), JsonSerializer.Serialize(request, Json));
+        var requestFile = Path.Combine(folder, id + RequestSuffix);
         var resultFile = Path.Combine(folder, id + ResultSuffix);
+        WriteWhole(requestFile, JsonSerializer.Serialize(request, Json));
         var watch = Stopwatch.StartNew();
         try
         {
@@ -81,17 +87,22 @@ public static class ConsortiumControl
                     throw LocalErrors.NotSupervised(
                         $"The `ledger up` process {description.ProcessId} ended before it answered; nothing supervises the consortium now. `ledger down` stops what is left; `ledger up` starts it again.");
                 }
+                if (File.Exists(requestFile) && watch.Elapsed > PickUpTimeout)
+                {
+                    throw LocalErrors.NotSupervised(
+                        $"The `ledger up` process {description.ProcessId} did not pick the request up within {PickUpTimeout.TotalSeconds:0} s (is it an older version, or stuck?); nothing was restarted.");
+                }
                 if (watch.Elapsed > timeout)
                 {
                     throw LocalErrors.NotSupervised(
-                        $"The `ledger up` process {description.ProcessId} did not answer within {timeout.TotalSeconds:0} s; its terminal shows what it is doing (a node start may take long on a loaded machine). Try again, or restart it with Ctrl-C and `ledger up`.");
+                        $"The `ledger up` process {description.ProcessId} took the request but did not answer within {timeout.TotalSeconds:0} s; its terminal and WORK-DIR/supervisor.log show how the restart goes.");
                 }
                 await Task.Delay(100, cancellationToken).ConfigureAwait(false);
             }
         }
         finally
         {
-            TryDelete(Path.Combine(folder, id + RequestSuffix));
+            TryDelete(requestFile);
         }
     }
 

@@ -13,8 +13,11 @@ namespace Ledger.Cli.Commands;
 /// </summary>
 public sealed class NodeCommands : ICommandGroup
 {
-    /// <summary>How long to wait for the supervisor's answer: a polite stop (10 s) and a start (at most 120 s), with room.</summary>
-    private static readonly TimeSpan AnswerTimeout = TimeSpan.FromSeconds(180);
+    /// <summary>
+    /// How long to wait for the supervisor's answer once it took the request: a polite stop (10 s) and a start, which
+    /// `up` itself bounds (120 s) — with room for a loaded machine. The wait ends at once if `up` ends.
+    /// </summary>
+    private static readonly TimeSpan AnswerTimeout = TimeSpan.FromMinutes(10);
 
     /// <inheritdoc/>
     public Command Build(GlobalOptions globals)

@@ -18,7 +18,9 @@ namespace Ledger.Cli.Tests.Ops;
 public sealed class SupervisionTests : IAsyncLifetime
 {
     private const string Org = "tax.ops";
-    private static readonly TimeSpan Patience = TimeSpan.FromMinutes(3);
+    // Generous: on two shared cores under load a node can take minutes to start; these bound waits, they time nothing.
+    private static readonly TimeSpan Patience = TimeSpan.FromMinutes(6);
+    private static readonly TimeSpan NodeStartTimeout = TimeSpan.FromMinutes(5);
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "ledger-ops-supervision", Guid.NewGuid().ToString("N")[..12]);
     private readonly string _password = "ops-" + Guid.NewGuid().ToString("N");
     private readonly ConcurrentQueue<SupervisionEvent> _events = new();
@@ -38,6 +40,7 @@ public sealed class SupervisionTests : IAsyncLifetime
             WorkDir = Path.Combine(_dir, "local"),
             Nodes = [new LocalNodeSpec(Role.TaxBureau, Org, "税务局")],
             KeyStorePassword = _password,
+            NodeStartTimeout = NodeStartTimeout,
         });
         var tax = consortium[Org];
         var taxpayer = SyntheticTaxpayers.Generate(1, 77, DateOnly.FromDateTime(DateTime.UtcNow))[0];
@@ -73,7 +76,7 @@ public sealed class SupervisionTests : IAsyncLifetime
 
         // 3. `ledger node restart` (another command, through the control folder) brings it back, still supervised.
         var run = await CliRunner.RunAsync(["node", "restart", Org, "--json"], Environment());
-        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.True(run.ExitCode == 0, $"{run}\n{string.Join('\n', _events)}");
         var newPid = run.Json().GetProperty("processId").GetInt32();
         Assert.NotEqual(secondPid, newPid);
         Assert.True(LocalProcesses.IsAlive(newPid));
@@ -123,6 +126,7 @@ public sealed class SupervisionTests : IAsyncLifetime
             WorkDir = Path.Combine(_dir, "local"),
             Nodes = [new LocalNodeSpec(Role.Auditor, "auditor.ops", "审计")],
             KeyStorePassword = _password,
+            NodeStartTimeout = NodeStartTimeout,
         });
         var supervisor = consortium.Supervise(null, DescriptionFile, _events.Enqueue);
 
@@ -165,7 +169,7 @@ public sealed class SupervisionTests : IAsyncLifetime
         return pid;
     }
 
-    private static async Task<T> UntilAsync<T>(Func<T?> probe, string what)
+    private async Task<T> UntilAsync<T>(Func<T?> probe, string what)
         where T : class
     {
         var watch = Stopwatch.StartNew();
@@ -184,7 +188,7 @@ public sealed class SupervisionTests : IAsyncLifetime
             }
             if (watch.Elapsed > Patience)
             {
-                throw new TimeoutException($"Waited {Patience} for {what}.");
+                throw new TimeoutException($"Waited {Patience} for {what}. The supervisor reported:\n{string.Join('\n', _events)}");
             }
             await Task.Delay(100);
         }
