@@ -63,7 +63,8 @@ public sealed record SupervisionEvent(DateTimeOffset At, string Subject, Supervi
 /// back-off (<see cref="SupervisionOptions"/>: 1 s, 2 s, 4 s … at most 30 s; after 5 restarts in 10 minutes it is left
 /// stopped, LEDGER-1658) on the same port, key store and LiteDB files, and counts as back only when it answers its
 /// health check as its member. An anvil chain that dies is restarted the same way on the same port from its state file
-/// (what anvil wrote last — it writes every 2 s and when stopped); the nodes ride out the gap on their own. A hardhat
+/// (what anvil wrote last — it writes every 2 s and when stopped — or, if it died mid-write, the last complete copy the
+/// supervisor keeps, <see cref="AnvilStateFiles"/>); the nodes ride out the gap on their own. A hardhat
 /// chain keeps its state in memory, so it cannot come back as the chain the nodes know: the supervisor reports it
 /// (LEDGER-1657) and <see cref="Fatal"/> completes, and the owner stops the consortium. An rpc chain is not this
 /// orchestrator's to restart. After every change the consortium description (if a file was given) is rewritten
@@ -126,6 +127,10 @@ public sealed class ConsortiumSupervisor : IAsyncDisposable
         if (_consortium.OwnsChain)
         {
             _loops.Add(GuardAsync(SupervisionEvent.ChainSubject, () => SuperviseChainAsync(token), token));
+        }
+        if (_consortium.AnvilStateFile is { } stateFile)
+        {
+            _loops.Add(GuardAsync("chain state", () => SnapshotChainStateAsync(stateFile, token), token));
         }
         _loops.Add(GuardAsync("control", () => ServeControlAsync(token), token));
         SaveDescription();
@@ -373,7 +378,7 @@ public sealed class ConsortiumSupervisor : IAsyncDisposable
                     var state = await _consortium.RestartChainAsync(cancellationToken).ConfigureAwait(false);
                     _chainState = SupervisedState.Running;
                     Report(SupervisionEvent.ChainSubject, SupervisionEventKind.Restarted,
-                        $"the anvil chain is back on {_consortium.RpcUrl} (process {_consortium.Chain.ProcessId}) from its state file {state}.", _consortium.Chain.ProcessId);
+                        $"the anvil chain is back on {_consortium.RpcUrl} (process {_consortium.Chain.ProcessId}) from {state}.", _consortium.Chain.ProcessId);
                     SaveDescription();
                     break;
                 }
@@ -388,6 +393,20 @@ public sealed class ConsortiumSupervisor : IAsyncDisposable
                     Report(SupervisionEvent.ChainSubject, SupervisionEventKind.RestartFailed, $"the anvil chain did not come back: {FirstLine(ex.Message)}", code: ex.Code);
                 }
             }
+        }
+    }
+
+    /// <summary>Keeps a last complete copy of anvil's state file (<see cref="AnvilStateFiles"/>), in case anvil dies mid-write.</summary>
+    private async Task SnapshotChainStateAsync(string stateFile, CancellationToken cancellationToken)
+    {
+        var kept = DateTime.MinValue;
+        while (true)
+        {
+            if (_chainState == SupervisedState.Running)
+            {
+                kept = AnvilStateFiles.TrySnapshot(stateFile, kept);
+            }
+            await Task.Delay(_options.ChainStateSnapshotInterval, cancellationToken).ConfigureAwait(false);
         }
     }
 

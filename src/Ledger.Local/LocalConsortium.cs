@@ -197,15 +197,19 @@ public sealed class LocalConsortium : IAsyncDisposable
         }
     }
 
+    /// <summary>The anvil chain's state file (null for other chains).</summary>
+    internal string? AnvilStateFile => Options.Chain == ChainKind.Anvil ? StateFile() : null;
+
     /// <summary>The supervisor, once <see cref="Supervise"/> started one.</summary>
     public ConsortiumSupervisor? Supervisor => _supervisor;
 
     /// <summary>
     /// Starts the anvil chain again after its process ended: on the same port (the URL every node was configured with)
-    /// from its state file, checked against the deployment file. Returns the state file.
+    /// from its state file — or, when anvil died while writing it, from its last complete copy
+    /// (<see cref="AnvilStateFiles"/>) — checked against the deployment file. Returns where the state came from.
     /// </summary>
-    /// <exception cref="LedgerException">LEDGER-1657 when the chain cannot come back with its state (not anvil, or no
-    /// state file was ever written); 13xx when anvil does not start.</exception>
+    /// <exception cref="LedgerException">LEDGER-1657 when the chain cannot come back with its state (not anvil, no
+    /// state file was ever written, or it is damaged with no good copy); 13xx when anvil does not start.</exception>
     internal async Task<string> RestartChainAsync(CancellationToken cancellationToken)
     {
         var old = Chain;
@@ -219,10 +223,13 @@ public sealed class LocalConsortium : IAsyncDisposable
             throw LocalErrors.ChainLost(
                 $"The anvil chain ended before it wrote its state file {stateFile}, so it cannot come back as the chain the nodes know; the consortium is stopped. Delete the work folder's deployment and start again.");
         }
+        var repaired = AnvilStateFiles.Repair(stateFile);
         var port = new Uri(old.RpcUrl).Port;
-        await old.DisposeAsync().ConfigureAwait(false);
+        // The old process is gone (its port free); its environment is disposed only once the new one runs, so a failed
+        // start leaves one environment to stop, not a disposed one.
         _chain = await ChainEnvironment.StartAsync(old.Profile with { Port = port }, null, cancellationToken).ConfigureAwait(false);
-        return stateFile;
+        await old.DisposeAsync().ConfigureAwait(false);
+        return repaired is null ? $"its state file {stateFile}" : $"{stateFile}: {repaired}";
     }
 
     /// <summary>A description of the running consortium (public facts and paths only) for <c>consortium.json</c>.</summary>
@@ -346,6 +353,10 @@ public sealed class LocalConsortium : IAsyncDisposable
             FinalityDepth = options.Chain == ChainKind.Rpc ? options.FinalityDepth ?? (DeploymentChainId(DeploymentFile) == LocalChainId ? 0UL : null) : 0,
         };
         Report(options.Chain == ChainKind.Rpc ? $"attaching to the chain at {options.RpcUrl}…" : $"starting a {options.Chain.ToString().ToLowerInvariant()} chain…");
+        if (options.Chain == ChainKind.Anvil && AnvilStateFiles.Repair(StateFile()) is { } repaired)
+        {
+            Report($"anvil: {repaired}");
+        }
         var chainStart = ChainEnvironment.StartAsync(profile, null, cancellationToken);
         IReadOnlyList<KeyedSpec> keyed;
         try

@@ -23,6 +23,9 @@ public sealed record SupervisionOptions
     /// <summary>How often the control folder is read for requests (<c>ledger node restart</c>).</summary>
     public TimeSpan ControlPollInterval { get; init; } = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>How often a complete copy of an anvil chain's state file is taken (<see cref="AnvilStateFiles"/>).</summary>
+    public TimeSpan ChainStateSnapshotInterval { get; init; } = TimeSpan.FromSeconds(10);
+
     internal void Validate()
     {
         if (FirstDelay < TimeSpan.Zero || MaxDelay < FirstDelay)
@@ -36,6 +39,10 @@ public sealed record SupervisionOptions
         if (ControlPollInterval <= TimeSpan.Zero || ControlPollInterval > TimeSpan.FromSeconds(10))
         {
             throw LocalErrors.Options($"The control poll interval {ControlPollInterval} is outside (0, 10 s].");
+        }
+        if (ChainStateSnapshotInterval <= TimeSpan.Zero || ChainStateSnapshotInterval > TimeSpan.FromHours(1))
+        {
+            throw LocalErrors.Options($"The chain state snapshot interval {ChainStateSnapshotInterval} is outside (0, 1 h].");
         }
     }
 }

@@ -94,6 +94,56 @@ public sealed class OpsUnitTests
     }
 
     [Fact]
+    public void AnvilStateFiles_ACutShortStateFile_IsReplacedByTheLastCompleteCopyAndKept()
+    {
+        var dir = Directory.CreateTempSubdirectory("ledger-ops-state").FullName;
+        try
+        {
+            var state = Path.Combine(dir, "anvil-state.json");
+            File.WriteAllText(state, "{\"block\":{\"number\":\"0x7\"},\"accounts\":{}}");
+            var kept = AnvilStateFiles.TrySnapshot(state, DateTime.MinValue);
+            Assert.True(kept > DateTime.MinValue);
+            Assert.Equal(kept, AnvilStateFiles.TrySnapshot(state, kept)); // unchanged: no new copy
+            Assert.Null(AnvilStateFiles.Repair(state)); // whole: left alone
+
+            File.WriteAllText(state, "{\"block\":{\"number\":\"0x9\"},\"acc");
+            File.SetLastWriteTimeUtc(state, kept.AddSeconds(2));
+            Assert.Equal(kept, AnvilStateFiles.TrySnapshot(state, kept)); // a half-written file is never taken as good
+
+            var note = AnvilStateFiles.Repair(state);
+
+            Assert.Contains("cut short", note);
+            Assert.Contains("0x7", File.ReadAllText(state));
+            Assert.True(AnvilStateFiles.IsComplete(state));
+            Assert.Equal("{\"block\":{\"number\":\"0x9\"},\"acc", File.ReadAllText(Assert.Single(Directory.GetFiles(dir, "anvil-state.json.damaged-*"))));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void AnvilStateFiles_ACutShortStateFileWithoutACopy_IsLedger1657()
+    {
+        var dir = Directory.CreateTempSubdirectory("ledger-ops-state").FullName;
+        try
+        {
+            var state = Path.Combine(dir, "anvil-state.json");
+            File.WriteAllText(state, "{\"block\":");
+
+            var error = Assert.Throws<LedgerException>(() => AnvilStateFiles.Repair(state));
+
+            Assert.Equal(LocalErrors.ChainLostCode, error.Code);
+            Assert.Equal("{\"block\":", File.ReadAllText(state)); // nothing moved
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public void RestartBackoff_DoublesFromOneSecondCappedAtThirty_AndGivesUpAfterTheMaximumInTheWindow()
     {
         var backoff = new RestartBackoff(new SupervisionOptions { MaxRestarts = 7 });

@@ -10,10 +10,10 @@ using Ledger.Local;
 namespace Ledger.Cli.Tests.Ops;
 
 /// <summary>
-/// A supervised consortium (what `ledger up` runs) with real processes: a tax node and an anvil chain killed with
-/// SIGKILL come back on their ports with their data and state, a node that keeps dying is given up on and restarted by
-/// hand through `ledger node restart`, the description always names the live processes, and a hardhat chain that dies
-/// stops the consortium with LEDGER-1657.
+/// A supervised consortium (what `ledger up` runs) with real processes: a tax node killed with SIGKILL comes back on
+/// its port with its data; a node that keeps dying is given up on and restarted by hand through `ledger node restart`;
+/// an anvil chain killed while writing its state file comes back on its port from the last complete copy; the
+/// description always names the live processes; and a hardhat chain that dies stops the consortium with LEDGER-1657.
 /// </summary>
 public sealed class SupervisionTests : IAsyncLifetime
 {
@@ -49,7 +49,7 @@ public sealed class SupervisionTests : IAsyncLifetime
             Assert.Equal(1, (await connection.Tax.ImportTaxDataAsync("jsonl", Encoding.UTF8.GetBytes(TaxpayerImport.ToJsonLine(taxpayer)))).Imported);
         }
         // One automatic restart in the window, so the second death is given up on.
-        consortium.Supervise(new SupervisionOptions { MaxRestarts = 1 }, DescriptionFile, _events.Enqueue);
+        consortium.Supervise(new SupervisionOptions { MaxRestarts = 1, ChainStateSnapshotInterval = TimeSpan.FromSeconds(1) }, DescriptionFile, _events.Enqueue);
         var first = Described().Node(Org)!;
         Assert.Equal(tax.ProcessId, first.ProcessId);
         Assert.Equal("running", first.State);
@@ -85,12 +85,20 @@ public sealed class SupervisionTests : IAsyncLifetime
         Assert.Equal(newPid, tax.ProcessId);
         await AssertStillHoldsAsync(consortium, taxpayer);
 
-        // 4. The anvil chain, SIGKILLed once its state file holds the member: back on the same URL with that state.
+        // 4. The anvil chain dies while writing its state file (frozen, the file cut in half, then SIGKILL): it comes
+        // back on the same URL from the supervisor's last complete copy, with the member, and the damaged file is kept.
         var chain = Described().Chain;
         var stateFile = chain.StateFile!;
         var admittedAt = (await new MemberDirectory(consortium.Chain.Rpc, consortium.Deployment).ListAsync()).Block;
         var marker = DateTime.UtcNow;
-        await UntilAsync(() => File.Exists(stateFile) && File.GetLastWriteTimeUtc(stateFile) > marker ? "" : null, "anvil to write its state");
+        var lastGood = AnvilStateFiles.LastGood(stateFile);
+        await UntilAsync(() => File.Exists(lastGood) && File.GetLastWriteTimeUtc(lastGood) > marker ? "" : null, "a complete copy of anvil's state");
+        Signal("STOP", chain.ProcessId!.Value);
+        await using (var half = new FileStream(stateFile, FileMode.Open, FileAccess.Write))
+        {
+            half.SetLength(half.Length / 2);
+        }
+        Assert.False(AnvilStateFiles.IsComplete(stateFile));
         var chainPid = KillNine(chain.ProcessId!.Value);
         var chainReady = await UntilAsync(() => _events.FirstOrDefault(e => e.Subject == SupervisionEvent.ChainSubject && e.Kind == SupervisionEventKind.Restarted), "the chain to come back");
         var back = Described().Chain;
@@ -100,6 +108,8 @@ public sealed class SupervisionTests : IAsyncLifetime
         Assert.Equal(chain.RpcUrl, back.RpcUrl);
         Assert.Equal(1, back.Restarts);
         Assert.Contains(_events, e => e.Subject == SupervisionEvent.ChainSubject && e.Kind == SupervisionEventKind.Exited && e.ProcessId == chainPid);
+        Assert.Contains("cut short", chainReady.Message);
+        Assert.Single(Directory.GetFiles(Path.GetDirectoryName(stateFile)!, Path.GetFileName(stateFile) + ".damaged-*"));
         var (members, block) = await new MemberDirectory(consortium.Chain.Rpc, consortium.Deployment).ListAsync();
         Assert.Equal(Org, Assert.Single(members).Org.Code);
         Assert.True(block >= admittedAt, $"the chain came back at block {block}, before the member's block {admittedAt}");
@@ -160,13 +170,16 @@ public sealed class SupervisionTests : IAsyncLifetime
     /// <summary>kill -9, as an operator's mistake or the OOM killer would.</summary>
     private int KillNine(int pid)
     {
-        using (var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-9", pid.ToString(System.Globalization.CultureInfo.InvariantCulture) }, UseShellExecute = false })!)
-        {
-            kill.WaitForExit();
-            Assert.Equal(0, kill.ExitCode);
-        }
+        Signal("KILL", pid);
         _killed.Add(pid);
         return pid;
+    }
+
+    private static void Signal(string signal, int pid)
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-" + signal, pid.ToString(System.Globalization.CultureInfo.InvariantCulture) }, UseShellExecute = false })!;
+        kill.WaitForExit();
+        Assert.Equal(0, kill.ExitCode);
     }
 
     private async Task<T> UntilAsync<T>(Func<T?> probe, string what)
