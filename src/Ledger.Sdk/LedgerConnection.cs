@@ -206,6 +206,27 @@ public sealed record NodeDetails(
     string Version,
     bool StrongMode)
 {
+    /// <summary>True while the node cannot read the chain or its head has stalled (a tax node then serves no data: LEDGER-1330).</summary>
+    public bool ChainDegraded { get; init; }
+
+    /// <summary>Why the node's chain view is degraded (empty when it is not).</summary>
+    public string ChainDegradedReason { get; init; } = "";
+
+    /// <summary>When the current degradation began (null when not degraded).</summary>
+    public DateTimeOffset? ChainDegradedSince { get; init; }
+
+    /// <summary>Time since the node's last completed chain read.</summary>
+    public TimeSpan ChainConfirmedAge { get; init; }
+
+    /// <summary>How long the node's last chain outage lasted (null: none since it started).</summary>
+    public TimeSpan? LastOutage { get; init; }
+
+    /// <summary>When the last outage ended.</summary>
+    public DateTimeOffset? LastOutageEnded { get; init; }
+
+    /// <summary>T: the longest a consent check may be confirmed before data is served on it.</summary>
+    public TimeSpan MaxCheckAge { get; init; }
+
     /// <summary>From the wire.</summary>
     /// <exception cref="Core.Errors.LedgerException">LEDGER-1604 when a field is malformed.</exception>
     public static NodeDetails FromProto(Proto.NodeInfo info)
@@ -227,7 +248,16 @@ public sealed record NodeDetails(
                 info.OutboxPending,
                 info.Records,
                 info.Version,
-                info.StrongMode);
+                info.StrongMode)
+            {
+                ChainDegraded = info.ChainDegraded,
+                ChainDegradedReason = info.ChainDegradedReason,
+                ChainDegradedSince = info.ChainDegradedSinceMs == 0 ? null : DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Min(info.ChainDegradedSinceMs, 253_402_300_799_000UL)),
+                ChainConfirmedAge = TimeSpan.FromMilliseconds(Math.Min(info.ChainConfirmedAgeMs, (ulong)TimeSpan.MaxValue.TotalMilliseconds / 2)),
+                LastOutage = info.LastOutageMs == 0 ? null : TimeSpan.FromMilliseconds(Math.Min(info.LastOutageMs, (ulong)TimeSpan.MaxValue.TotalMilliseconds / 2)),
+                LastOutageEnded = info.LastOutageEndedMs == 0 ? null : DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Min(info.LastOutageEndedMs, 253_402_300_799_000UL)),
+                MaxCheckAge = TimeSpan.FromMilliseconds(Math.Min(info.MaxCheckAgeMs, 86_400_000UL)),
+            };
         }
         catch (FormatException ex)
         {

@@ -22,9 +22,11 @@ public sealed class LedgerStore : IDisposable
 {
     /// <summary>
     /// The schema version this code writes and the newest it reads. 2: a confirmed batch is recorded on the batch
-    /// (with its indexed member range) instead of in every member record; a version-1 file is upgraded when opened.
+    /// (with its indexed member range) instead of in every member record. 3: accesses and refusals carry a consent
+    /// sequence, counted per consent in <c>consentSequences</c> (a record of an older version hashes as it did, without
+    /// one). Older files are upgraded when opened; an older node refuses an upgraded file (LEDGER-1405).
     /// </summary>
-    public const int CurrentSchemaVersion = 2;
+    public const int CurrentSchemaVersion = 3;
 
     // LiteDB's default automatic checkpoint size: 1,000 pages of 8 KiB.
     private const long CheckpointLogBytes = 1000L * 8192;
@@ -267,44 +269,18 @@ public sealed class LedgerStore : IDisposable
     // requeue (rows waiting again below it, given back by an abandoned batch); records after the counter wait as
     // they did. Records anchored by version 1 keep the anchor written into them (read as it is). Nothing is dropped
     // but the outbox rows, whose content is now implied (the collection is dropped after the commit, by the caller).
+    // Version 2 → 3 writes nothing but the version: records stored before keep consent sequence 0 (and their hashes);
+    // each consent's counter starts at 0, so its first access or refusal from now on is number 1.
     private void Upgrade(BsonDocument meta)
     {
+        var from = meta["schemaVersion"].AsInt32;
         _db.BeginTrans();
         try
         {
-            var batches = _db.GetCollection(Collections.Batches);
-            var through = 0UL;
-            foreach (var batch in batches.FindAll().ToList())
+            if (from < 2)
             {
-                var members = batch["members"].AsArray.Select(Bson.ToU64).ToList();
-                if (members.Count == 0)
-                {
-                    continue;
-                }
-                if (!batch.ContainsKey("first"))
-                {
-                    batch["first"] = Bson.U64(members.Min());
-                    batch["last"] = Bson.U64(members.Max());
-                    batches.Update(batch);
-                }
-                if (batch["state"].AsString != nameof(AnchorBatchState.Abandoned))
-                {
-                    through = Math.Max(through, members.Max());
-                }
+                UpgradeToVersion2();
             }
-            var requeue = _db.GetCollection(Collections.Requeue);
-            if (_db.CollectionExists(Collections.Outbox))
-            {
-                foreach (var row in _db.GetCollection(Collections.Outbox).FindAll().ToList())
-                {
-                    // "Pending": the schema-1 outbox state of a row no batch held.
-                    if (row["state"].AsString == "Pending" && Bson.ToU64(row["_id"]) <= through)
-                    {
-                        requeue.Upsert(new BsonDocument { ["_id"] = row["_id"], ["abandonedBatch"] = BsonValue.Null });
-                    }
-                }
-            }
-            SetValueOrInsert(_db, Counter.BatchedThrough, through);
             meta["schemaVersion"] = CurrentSchemaVersion;
             meta["upgradedAtMs"] = Bson.U64(NowMs);
             _db.GetCollection(Collections.Meta).Update(meta);
@@ -316,6 +292,43 @@ public sealed class LedgerStore : IDisposable
             throw;
         }
         FlushFiles("upgrade the store's schema", includeDataFile: false);
+    }
+
+    private void UpgradeToVersion2()
+    {
+        var batches = _db.GetCollection(Collections.Batches);
+        var through = 0UL;
+        foreach (var batch in batches.FindAll().ToList())
+        {
+            var members = batch["members"].AsArray.Select(Bson.ToU64).ToList();
+            if (members.Count == 0)
+            {
+                continue;
+            }
+            if (!batch.ContainsKey("first"))
+            {
+                batch["first"] = Bson.U64(members.Min());
+                batch["last"] = Bson.U64(members.Max());
+                batches.Update(batch);
+            }
+            if (batch["state"].AsString != nameof(AnchorBatchState.Abandoned))
+            {
+                through = Math.Max(through, members.Max());
+            }
+        }
+        var requeue = _db.GetCollection(Collections.Requeue);
+        if (_db.CollectionExists(Collections.Outbox))
+        {
+            foreach (var row in _db.GetCollection(Collections.Outbox).FindAll().ToList())
+            {
+                // "Pending": the schema-1 outbox state of a row no batch held.
+                if (row["state"].AsString == "Pending" && Bson.ToU64(row["_id"]) <= through)
+                {
+                    requeue.Upsert(new BsonDocument { ["_id"] = row["_id"], ["abandonedBatch"] = BsonValue.Null });
+                }
+            }
+        }
+        SetValueOrInsert(_db, Counter.BatchedThrough, through);
     }
 
     private static void SetValueOrInsert(LiteDatabase db, string counter, ulong value) =>

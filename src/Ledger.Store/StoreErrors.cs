@@ -62,6 +62,9 @@ public static class StoreErrors
     /// <summary>LEDGER-1441: an indexer name or a journaled transaction is malformed.</summary>
     public const string InvalidEntryCode = "LEDGER-1441";
 
+    /// <summary>LEDGER-1450: an access or refusal was given a consent sequence that is not the consent's next one.</summary>
+    public const string ConsentSequenceOutOfOrderCode = "LEDGER-1450";
+
     internal static LedgerException Locked(string path, string lockPath, Exception inner) => new(
         LockedCode, ErrorCategory.FailedPrecondition,
         $"The store file '{path}' is already open in another Ledger node (its lock file '{lockPath}' is held). "
@@ -152,6 +155,11 @@ public static class StoreErrors
     internal static LedgerException UnknownTransaction(string id) => new(
         UnknownTransactionCode, ErrorCategory.NotFound,
         $"No transaction is journaled under '{id}'; it must be saved (before it is broadcast) before it can be marked mined.");
+
+    internal static LedgerException ConsentSequenceOutOfOrder(string consent, ulong given, ulong next) => new(
+        ConsentSequenceOutOfOrderCode, ErrorCategory.InvalidArgument,
+        $"The record cannot be stored: it carries consent sequence {given} under consent {consent}, but the consent's next one here is {next}. "
+        + "The store numbers accesses and refusals per consent itself: give the record consent sequence 0 and it gets the next one.");
 
     internal static LedgerException InvalidEntry(string what) => new(
         InvalidEntryCode, ErrorCategory.InvalidArgument,

@@ -16,6 +16,8 @@ public class CodecTests
     {
         new AccessRecord(Consent, SyntheticLedger.Tax, SyntheticLedger.Bank, Scopes.TaxCreditRating | Scopes.Invoices, Keccak.Hash("q"), Keccak.Hash("r"), 41, 1_760_000_000_123, 7),
         new RefusalRecord(Consent, SyntheticLedger.Tax, SyntheticLedger.OtherBank, Scopes.TaxPayments, Keccak.Hash("q2"), (byte)AccessStatus.Revoked, 42, 1_760_000_000_456, 8),
+        new AccessRecord(Consent, SyntheticLedger.Tax, SyntheticLedger.Bank, Scopes.TaxPayments, Keccak.Hash("q3"), Keccak.Hash("r3"), 43, 1_760_000_000_789, 9, 3),
+        new RefusalRecord(Consent, SyntheticLedger.Tax, SyntheticLedger.Bank, Scopes.TaxPayments, Keccak.Hash("q4"), (byte)AccessStatus.FetchCapReached, 43, 1_760_000_000_790, 10, 4),
         new DeletionReceipt(Consent, SyntheticLedger.Bank, Keccak.Hash("data"), DeletionCause.ConsentRevoked, 1_760_000_001_000, 3),
         new FundFlowEvidence(new LoanId(Keccak.Hash("loan")), SpendCategory.NonRnD, UInt128.Parse("340282366920938463463374607431768211455", System.Globalization.CultureInfo.InvariantCulture),
             Keccak.Hash("cp"), Keccak.Hash("doc"), SyntheticLedger.Bank, 1_760_000_002_000, 4),

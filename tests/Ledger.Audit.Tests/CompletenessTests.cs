@@ -3,6 +3,7 @@ using Ledger.Audit.Bundle;
 using Ledger.Audit.Indexing;
 using Ledger.Audit.Tests.Support;
 using Ledger.Audit.Verification;
+using Ledger.Core.Model;
 using Ledger.Core.Records;
 
 namespace Ledger.Audit.Tests;
@@ -136,6 +137,111 @@ public sealed class CompletenessTests : IDisposable
 
         Assert.True(report.Passed, string.Join(Environment.NewLine, report.AllProblems()));
         Assert.Contains(report.Anchors, a => a.AnchoredCount > (uint)a.RecordsInEvidence);
+    }
+
+    // ------------------------------------------------------------------ consent sequences
+
+    [Fact]
+    public void VerifyAll_AConsentBundleWithOneAccessDeleted_ShowsTheGapInTheConsentSequence()
+    {
+        var (ledger, consent, accesses, _) = ConsentWithAnswers();
+        var bundle = AuditBundleBuilder.Select(LedgerIndex.Build(ledger.ToBundle()), AuditScope.ForConsent(consent));
+        var deleted = ledger.Records[accesses[1]].DeclaredHash;
+        var without = bundle with { Records = [.. bundle.Records.Where(r => r.DeclaredHash != deleted)] };
+
+        var report = Verify.Offline(without);
+
+        Assert.Equal(0, report.Failed); // every record present verifies; what is missing is the consent's
+        var problem = Assert.Single(report.CompletenessProblems);
+        Assert.Equal(ProblemKind.ConsentSequenceGap, problem.Kind);
+        Assert.Contains($"consent {consent}", problem.Message, StringComparison.Ordinal);
+        Assert.Contains("numbers 1 to 4 but not 2", problem.Message, StringComparison.Ordinal);
+        Assert.Contains("tax.liuzhou", problem.Message, StringComparison.Ordinal);
+        Assert.False(report.Passed);
+        Assert.True(Verify.Offline(bundle).Passed, string.Join(Environment.NewLine, Verify.Offline(bundle).AllProblems()));
+    }
+
+    [Fact]
+    public void VerifyAll_AnEnterpriseBundleWithARefusalDeleted_ShowsTheGapToo_RefusalsShareTheSequence()
+    {
+        var (ledger, consent, _, refusal) = ConsentWithAnswers();
+        var enterprise = AuditBundleBuilder.Select(LedgerIndex.Build(ledger.ToBundle()), AuditScope.ForEnterprise(SyntheticLedger.EnterpriseHashOf(1)));
+        var deleted = ledger.Records[refusal].DeclaredHash;
+        Assert.Contains(enterprise.Records, r => r.DeclaredHash == deleted);
+
+        var report = Verify.Offline(enterprise with { Records = [.. enterprise.Records.Where(r => r.DeclaredHash != deleted)] });
+
+        var problem = Assert.Single(report.CompletenessProblems);
+        Assert.Equal(ProblemKind.ConsentSequenceGap, problem.Kind);
+        Assert.Contains($"consent {consent}", problem.Message, StringComparison.Ordinal);
+        Assert.Contains("but not 3", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void VerifyAll_ATimeRangeBundle_DoesNotClaimWholeConsents()
+    {
+        var (ledger, _, accesses, _) = ConsentWithAnswers();
+        var firstServed = ((AccessRecord)ledger.Records[accesses[1]].Record).ServedAtMs;
+        var range = AuditBundleBuilder.Select(LedgerIndex.Build(ledger.ToBundle()), AuditScope.ForTimeRange(firstServed, null));
+
+        var report = Verify.Offline(range);
+
+        Assert.DoesNotContain(range.Records, r => r.DeclaredHash == ledger.Records[accesses[0]].DeclaredHash);
+        Assert.True(report.Passed, string.Join(Environment.NewLine, report.AllProblems()));
+    }
+
+    [Fact]
+    public void VerifyAll_RecordsMadeBeforeConsentSequences_AreNotCounted_TheNumberedOnesStartAtOne()
+    {
+        var l = new SyntheticLedger { NumberPerConsent = false };
+        var terms = l.Terms(1);
+        var consent = l.Grant(terms);
+        l.NextBlock();
+        l.Access(consent, terms);
+        l.Access(consent, terms);
+        l.NumberPerConsent = true; // the store upgraded: its next answers under the consent are 1, 2
+        l.NextBlock();
+        var one = l.Access(consent, terms);
+        l.Access(consent, terms);
+        l.AnchorAll();
+        var bundle = AuditBundleBuilder.Select(LedgerIndex.Build(l.ToBundle()), AuditScope.ForConsent(consent));
+
+        Assert.True(Verify.Offline(bundle).Passed);
+        var report = Verify.Offline(bundle with { Records = [.. bundle.Records.Where(r => r.DeclaredHash != l.Records[one].DeclaredHash)] });
+        Assert.Contains("but not 1", Assert.Single(report.CompletenessProblems).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void VerifyAll_TwoRecordsWithTheSameConsentSequence_AreRepeated()
+    {
+        var (ledger, consent, accesses, _) = ConsentWithAnswers();
+        var original = (AccessRecord)ledger.Records[accesses[2]].Record;
+        ledger.Add(original with { RequestHash = Core.Primitives.Keccak.Hash("another request"), Sequence = 99 });
+        ledger.AnchorAll();
+
+        var report = Verify.Offline(ledger.ToBundle());
+
+        var problem = Assert.Single(report.CompletenessProblems);
+        Assert.Equal(ProblemKind.ConsentSequenceRepeated, problem.Kind);
+        Assert.Contains($"two records {original.ConsentSequence} under consent {consent}", problem.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>A consent with four answers of the tax bureau: accesses 1, 2 and 4, and refusal 3.</summary>
+    private static (SyntheticLedger Ledger, ConsentId Consent, int[] Accesses, int Refusal) ConsentWithAnswers()
+    {
+        var l = new SyntheticLedger();
+        var terms = l.Terms(1);
+        var consent = l.Grant(terms);
+        l.NextBlock();
+        var a1 = l.Access(consent, terms);
+        l.NextBlock();
+        var a2 = l.Access(consent, terms);
+        var refusal = l.Refusal(consent, terms, (byte)AccessStatus.ScopeNotGranted);
+        l.NextBlock();
+        var a3 = l.Access(consent, terms);
+        l.AnchorAll();
+        l.NextBlock();
+        return (l, consent, [a1, a2, a3], refusal);
     }
 
     private string SaveTrusted(AuditBundle bundle)

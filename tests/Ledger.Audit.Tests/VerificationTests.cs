@@ -482,12 +482,15 @@ public class VerificationTests
         var s = TestLedgers.LendingScenario();
         var unknownReason = s.Ledger.Refusal(s.C1, s.T1, 42);
         var unjustified = s.Ledger.Refusal(s.C1, s.T1, (byte)AccessStatus.Expired); // the consent was fine: not the audit's business
+        var stale = s.Ledger.Refusal(s.C1, s.T1, (byte)RefusalReason.ChainViewStale);
         s.Ledger.AnchorPending(SyntheticLedger.Tax);
 
         var report = Verify.Offline(s.ToBundle());
 
-        report.AssertFailedWith(unknownReason, ProblemKind.Inconsistent);
+        var problem = report.AssertFailedWith(unknownReason, ProblemKind.Inconsistent);
+        Assert.Contains($"(64–{(byte)RefusalReason.ChainViewStale})", problem.Message, StringComparison.Ordinal);
         Assert.Equal(VerificationStatus.Verified, report.StatusOf(unjustified));
+        Assert.Equal(VerificationStatus.Verified, report.StatusOf(stale));
         Assert.Equal(VerificationStatus.Verified, report.StatusOf(s.Refusal));
     }
 

@@ -32,6 +32,7 @@ public sealed class SlowChainAndCrashTests(FaultConsortium consortium, ITestOutp
         var records = await drill.CatchUpAsync();
 
         drill.AssertNoReportAfterRevocation();
+        drill.AssertEveryFetchAnswered();
         var servedWhileSlow = drill.Attempts.Count(a => a.Served && a.Consent == consortium.Steady && a.StartedMs >= drill.FaultStartedMs && a.EndedMs < drill.FaultEndedMs);
         Assert.True(servedWhileSlow >= 5, $"only {servedWhileSlow} report(s) were served while the chain was slow (but readable)\n{drill.Figures.Line()}");
         drill.AssertRevokedRefusedAfterRecovery();
@@ -63,6 +64,7 @@ public sealed class SlowChainAndCrashTests(FaultConsortium consortium, ITestOutp
         var whileDown = drill.Attempts.Where(a => a.StartedMs >= killedMs && a.EndedMs < drill.FaultEndedMs).ToList();
         Assert.NotEmpty(whileDown);
         Assert.All(whileDown, a => Assert.False(a.Served || a.Refused, $"answered while the tax node was down: {a}"));
+        drill.AssertEveryFetchAnswered(downFromMs: drill.FaultStartedMs);
         drill.AssertRevokedRefusedAfterRecovery();
         await drill.AssertRecordsKeptOnceAndAnchoredAsync(records);
     }

@@ -155,6 +155,10 @@ public static class AuditRecordJson
                 sink.Number("checkedAtBlock", r.CheckedAtBlock);
                 sink.Number("servedAtMs", r.ServedAtMs);
                 sink.Number("sequence", r.Sequence);
+                if (r.ConsentSequence != 0)
+                {
+                    sink.Number("consentSequence", r.ConsentSequence); // records made before consent sequences have none
+                }
                 break;
             case RefusalRecord r:
                 sink.String("consentId", r.ConsentId.Value.ToString());
@@ -166,6 +170,10 @@ public static class AuditRecordJson
                 sink.Number("checkedAtBlock", r.CheckedAtBlock);
                 sink.Number("refusedAtMs", r.RefusedAtMs);
                 sink.Number("sequence", r.Sequence);
+                if (r.ConsentSequence != 0)
+                {
+                    sink.Number("consentSequence", r.ConsentSequence);
+                }
                 break;
             case DeletionReceipt r:
                 sink.String("consentId", r.ConsentId.Value.ToString());
@@ -239,11 +247,11 @@ public static class AuditRecordJson
         AccessType => new AccessRecord(
             new ConsentId(JsonRead.Hash(f, "consentId", path)), JsonRead.Org(f, "provider", path), JsonRead.Org(f, "consumer", path),
             (Scopes)JsonRead.U64(f, "scopes", path), JsonRead.Hash(f, "requestHash", path), JsonRead.Hash(f, "responseHash", path),
-            JsonRead.U64(f, "checkedAtBlock", path), JsonRead.U64(f, "servedAtMs", path), JsonRead.U64(f, "sequence", path)),
+            JsonRead.U64(f, "checkedAtBlock", path), JsonRead.U64(f, "servedAtMs", path), JsonRead.U64(f, "sequence", path), ConsentSequence(f, path)),
         RefusalType => new RefusalRecord(
             new ConsentId(JsonRead.Hash(f, "consentId", path)), JsonRead.Org(f, "provider", path), JsonRead.Org(f, "consumer", path),
             (Scopes)JsonRead.U64(f, "scopes", path), JsonRead.Hash(f, "requestHash", path), JsonRead.U8(f, "reason", path),
-            JsonRead.U64(f, "checkedAtBlock", path), JsonRead.U64(f, "refusedAtMs", path), JsonRead.U64(f, "sequence", path)),
+            JsonRead.U64(f, "checkedAtBlock", path), JsonRead.U64(f, "refusedAtMs", path), JsonRead.U64(f, "sequence", path), ConsentSequence(f, path)),
         DeletionType => new DeletionReceipt(
             new ConsentId(JsonRead.Hash(f, "consentId", path)), JsonRead.Org(f, "consumer", path), JsonRead.Hash(f, "dataHash", path),
             (DeletionCause)JsonRead.U8(f, "cause", path), JsonRead.U64(f, "deletedAtMs", path), JsonRead.U64(f, "sequence", path)),
@@ -258,6 +266,10 @@ public static class AuditRecordJson
             JsonRead.U64(f, "decidedAtMs", path), JsonRead.U64(f, "sequence", path)),
         _ => throw new JsonShapeException(path, $"'{JsonRead.Clip(type)}' is not a record type Ledger knows ({string.Join(", ", TypeNames)})"),
     };
+
+    // Bundles written before consent sequences (and records made before them) have none: 0, the legacy type string.
+    private static ulong ConsentSequence(JsonElement f, string path) =>
+        JsonRead.Optional(f, "consentSequence") is null ? 0 : JsonRead.U64(f, "consentSequence", path);
 
     // A declined decision for no particular product carries the zero product; "" is read as that too.
     private static ProductCode Product(JsonElement f, string path)
@@ -287,6 +299,9 @@ public static class AuditRecordJson
         CreditDecisionRecord r => r.DecidedAtMs,
         _ => 0,
     };
+
+    /// <summary>An access's or refusal's number among its provider's answers under its consent (0: none, or another record type).</summary>
+    public static ulong ConsentSequenceOf(ILedgerRecord record) => record is IConsentSequencedRecord r ? r.ConsentSequence : 0;
 
     /// <summary>The record's sequence number at its author.</summary>
     public static ulong SequenceOf(ILedgerRecord record) => record switch

@@ -140,7 +140,74 @@ public sealed class LedgerVerifier
                 statuses[i] = _records[i].Anchor is null ? VerificationStatus.Pending : VerificationStatus.Verified;
             }
         }
-        return new VerificationReport(_records, statuses, failures, anchors, _evidenceProblems, _roots.Description, clock.Elapsed);
+        return new VerificationReport(_records, statuses, failures, anchors, _evidenceProblems, _roots.Description, clock.Elapsed)
+        {
+            CompletenessProblems = CoversWholeConsents ? ConsentSequenceProblems() : [],
+        };
+    }
+
+    /// <summary>
+    /// True when the evidence holds every record of each consent it holds records of: the whole ledger, an
+    /// enterprise, a consent or a loan — but not a time range, which cuts a consent's records at its edges.
+    /// </summary>
+    private bool CoversWholeConsents => _index.Evidence.Scope is { FromMs: null, UntilMs: null };
+
+    /// <summary>
+    /// Gaps and repeats in the consent sequences of each provider's accesses and refusals under each consent: its
+    /// records numbered 1 … n must all be there, once (docs/audit.md, "Completeness"). Records made before consent
+    /// sequences (number 0) are not counted.
+    /// </summary>
+    private List<AuditProblem> ConsentSequenceProblems()
+    {
+        var groups = new Dictionary<(OrgId Provider, ConsentId Consent), List<int>>();
+        for (var i = 0; i < _records.Count; i++)
+        {
+            if (_records[i].Record is IConsentSequencedRecord { ConsentSequence: > 0 } r && _index.DuplicateOf(i) is null)
+            {
+                if (!groups.TryGetValue((r.Provider, r.ConsentId), out var list))
+                {
+                    groups[(r.Provider, r.ConsentId)] = list = [];
+                }
+                list.Add(i);
+            }
+        }
+        var problems = new List<AuditProblem>();
+        foreach (var ((provider, consent), members) in groups)
+        {
+            var bySequence = new SortedDictionary<ulong, int>();
+            foreach (var i in members)
+            {
+                var sequence = ((IConsentSequencedRecord)_records[i].Record).ConsentSequence;
+                if (!bySequence.TryAdd(sequence, i))
+                {
+                    problems.Add(new(ProblemKind.ConsentSequenceRepeated,
+                        $"{provider} numbered two records {sequence} under consent {consent} ({Label(bySequence[sequence])} and {Label(i)}); a provider's store gives each number once."));
+                }
+            }
+            var last = bySequence.Keys.Max();
+            if ((ulong)bySequence.Count == last)
+            {
+                continue;
+            }
+            var missing = new List<ulong>();
+            var count = 0UL;
+            for (var n = 1UL; n <= last; n++)
+            {
+                if (!bySequence.ContainsKey(n))
+                {
+                    count++;
+                    if (missing.Count < 10)
+                    {
+                        missing.Add(n);
+                    }
+                }
+            }
+            var numbers = string.Join(", ", missing) + (count > (ulong)missing.Count ? ", …" : "");
+            problems.Add(new(ProblemKind.ConsentSequenceGap,
+                $"The evidence lacks {count} of {provider}'s accesses and refusals under consent {consent}: it holds numbers 1 to {last} but not {numbers}; "
+                + $"a record was removed or withheld (the next present after the first gap: {Label(bySequence.First(kv => kv.Key > missing[0]).Value)})."));
+        }
+        return problems;
     }
 
     /// <summary>Verifies the record at <paramref name="index"/> alone, by its own inclusion proof.</summary>
@@ -705,6 +772,9 @@ public sealed class LedgerVerifier
 
     private static string Seconds(ulong ms) => (ms / 1000.0).ToString("0.0", CultureInfo.InvariantCulture) + " s";
 
+    // The node refusal reasons this version knows, for sentences: "64–70".
+    private static readonly string NodeReasons = $"{(byte)Enum.GetValues<RefusalReason>().Min()}–{(byte)Enum.GetValues<RefusalReason>().Max()}";
+
     private void CheckRefusal(int i, RefusalRecord r, ulong? anchorBlock, ref List<AuditProblem>? problems)
     {
         var block = r.CheckedAtBlock;
@@ -717,7 +787,7 @@ public sealed class LedgerVerifier
         if (!known)
         {
             Add(ref problems, ProblemKind.Inconsistent,
-                $"{Label(i)}: its reason code {r.Reason} is neither a consent-registry status (1–11) nor a node refusal reason (64–69).");
+                $"{Label(i)}: its reason code {r.Reason} is neither a consent-registry status (1–11) nor a node refusal reason ({NodeReasons}).");
         }
         CheckActor(i, r.Provider, block, "its provider", "only an active tax bureau answers data requests", ref problems, Role.TaxBureau);
     }
@@ -918,7 +988,7 @@ public sealed class LedgerVerifier
                 result.Strong[i] = strongEvents[k];
                 continue;
             }
-            entries.Add((r.ServedAtMs, 1, r.Sequence, -1, [i]));
+            entries.Add((r.ServedAtMs, 1, r.ConsentSequence != 0 ? r.ConsentSequence : r.Sequence, -1, [i]));
         }
         if (entries.Count <= timeline.Terms.FetchCap)
         {

@@ -13,7 +13,9 @@ namespace Ledger.Audit.Verification;
 public static class RecordHasher
 {
     private static readonly Hash32 AccessTypeHash = Keccak.Hash(AccessRecord.Type);
+    private static readonly Hash32 AccessLegacyTypeHash = Keccak.Hash(AccessRecord.LegacyType);
     private static readonly Hash32 RefusalTypeHash = Keccak.Hash(RefusalRecord.Type);
+    private static readonly Hash32 RefusalLegacyTypeHash = Keccak.Hash(RefusalRecord.LegacyType);
     private static readonly Hash32 DeletionTypeHash = Keccak.Hash(DeletionReceipt.Type);
     private static readonly Hash32 FundFlowTypeHash = Keccak.Hash(FundFlowEvidence.Type);
     private static readonly Hash32 DecisionTypeHash = Keccak.Hash(CreditDecisionRecord.Type);
@@ -79,14 +81,16 @@ public static class RecordHasher
         switch (record)
         {
             case AccessRecord r:
-                length = w.Bytes32(AccessTypeHash).Bytes32(r.ConsentId.Value).Bytes32(r.Provider.Value).Bytes32(r.Consumer.Value)
+                w = w.Bytes32(r.ConsentSequence == 0 ? AccessLegacyTypeHash : AccessTypeHash).Bytes32(r.ConsentId.Value).Bytes32(r.Provider.Value).Bytes32(r.Consumer.Value)
                     .Number((ulong)r.Scopes).Bytes32(r.RequestHash).Bytes32(r.ResponseHash)
-                    .Number(r.CheckedAtBlock).Number(r.ServedAtMs).Number(r.Sequence).Length;
+                    .Number(r.CheckedAtBlock).Number(r.ServedAtMs).Number(r.Sequence);
+                length = (r.ConsentSequence == 0 ? w : w.Number(r.ConsentSequence)).Length;
                 break;
             case RefusalRecord r:
-                length = w.Bytes32(RefusalTypeHash).Bytes32(r.ConsentId.Value).Bytes32(r.Provider.Value).Bytes32(r.Consumer.Value)
+                w = w.Bytes32(r.ConsentSequence == 0 ? RefusalLegacyTypeHash : RefusalTypeHash).Bytes32(r.ConsentId.Value).Bytes32(r.Provider.Value).Bytes32(r.Consumer.Value)
                     .Number((ulong)r.Scopes).Bytes32(r.RequestHash).Number(r.Reason)
-                    .Number(r.CheckedAtBlock).Number(r.RefusedAtMs).Number(r.Sequence).Length;
+                    .Number(r.CheckedAtBlock).Number(r.RefusedAtMs).Number(r.Sequence);
+                length = (r.ConsentSequence == 0 ? w : w.Number(r.ConsentSequence)).Length;
                 break;
             case DeletionReceipt r:
                 length = w.Bytes32(DeletionTypeHash).Bytes32(r.ConsentId.Value).Bytes32(r.Consumer.Value).Bytes32(r.DataHash)

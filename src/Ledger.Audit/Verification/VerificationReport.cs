@@ -74,6 +74,12 @@ public sealed class VerificationReport
     /// <summary>Problems with the chain events (malformed, duplicated, altered terms, not on chain).</summary>
     public IReadOnlyList<AuditProblem> EvidenceProblems { get; }
 
+    /// <summary>
+    /// Records missing from evidence that should hold them, shown by the providers' consent sequences: gaps and repeats
+    /// (docs/audit.md, "Completeness"). A batch's missing records are its own problems (<see cref="Anchors"/>).
+    /// </summary>
+    public IReadOnlyList<AuditProblem> CompletenessProblems { get; init; } = [];
+
     /// <summary>What the roots were checked against, for people ("the chain 31337 at http://…", "the trusted roots in …").</summary>
     public string RootSource { get; }
 
@@ -81,7 +87,7 @@ public sealed class VerificationReport
     public TimeSpan Elapsed { get; }
 
     /// <summary>True when nothing failed: every record verified or pending, every batch and event fine.</summary>
-    public bool Passed => Failed == 0 && FailedBatches == 0 && EvidenceProblems.Count == 0;
+    public bool Passed => Failed == 0 && FailedBatches == 0 && EvidenceProblems.Count == 0 && CompletenessProblems.Count == 0;
 
     /// <summary>The status of the record at <paramref name="index"/>.</summary>
     public VerificationStatus StatusOf(int index) => _statuses[index];
@@ -97,14 +103,17 @@ public sealed class VerificationReport
         return new RecordVerification(index, AuditRecordJson.TypeName(record.Record), record.DeclaredHash, _statuses[index], []);
     }
 
-    /// <summary>Every problem, one sentence each: records first, then batches, then events.</summary>
+    /// <summary>Every problem, one sentence each: records first, then batches, then missing records, then events.</summary>
     public IEnumerable<AuditProblem> AllProblems() =>
         Failures.SelectMany(f => f.Problems)
             .Concat(Anchors.Where(a => a.Status == VerificationStatus.Failed).SelectMany(a => a.Problems))
+            .Concat(CompletenessProblems)
             .Concat(EvidenceProblems);
 
     /// <summary>A one-line summary for people.</summary>
     public string Summary() =>
         $"{Records.Count:N0} record(s): {Verified:N0} verified, {Pending:N0} pending, {Failed:N0} failed; "
-        + $"{Anchors.Count:N0} batch(es), {FailedBatches:N0} failed; roots checked against {RootSource}.";
+        + $"{Anchors.Count:N0} batch(es), {FailedBatches:N0} failed; "
+        + (CompletenessProblems.Count > 0 ? $"{CompletenessProblems.Count:N0} gap(s) in consent sequences; " : "")
+        + $"roots checked against {RootSource}.";
 }

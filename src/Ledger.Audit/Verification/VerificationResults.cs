@@ -85,6 +85,10 @@ public enum ProblemKind
     ServedAfterExpiry,
     /// <summary>(d, in time) The access served a scope that a narrowing had removed by the time it was served (plus the bound and tolerances).</summary>
     ServedAfterNarrowing,
+    /// <summary>Completeness: a provider's accesses and refusals under a consent are numbered 1 … n, and a number is missing from the evidence.</summary>
+    ConsentSequenceGap,
+    /// <summary>Completeness: two records of a provider under a consent carry the same consent sequence.</summary>
+    ConsentSequenceRepeated,
 }
 
 /// <summary>One failed check: its kind and a sentence naming the record (or batch) and why.</summary>

@@ -51,6 +51,11 @@ public sealed class StatusCommand : ICommandGroup
                         processId = r.Described?.ProcessId,
                         supervision = r.Described?.State,
                         restarts = r.Described?.Restarts,
+                        chainDegraded = r.Info?.ChainDegraded,
+                        chainDegradedReason = r.Info is { ChainDegraded: true } ? r.Info.ChainDegradedReason : null,
+                        chainDegradedSince = r.Info?.ChainDegradedSince?.ToString("O", CultureInfo.InvariantCulture),
+                        lastOutageMs = r.Info?.LastOutage is { } outage ? (long?)outage.TotalMilliseconds : null,
+                        lastOutageEnded = r.Info?.LastOutageEnded?.ToString("O", CultureInfo.InvariantCulture),
                         error = r.Error is null ? null : new { code = r.Error.Code, message = r.Error.Message },
                     }),
                 });
@@ -64,9 +69,7 @@ public sealed class StatusCommand : ICommandGroup
                         Markup.Escape(r.Info?.Organization.Code ?? r.Org ?? "?"),
                         Markup.Escape(r.Info?.Role ?? r.Role ?? "?"),
                         Markup.Escape(r.Url),
-                        r.Info is null
-                            ? r.Described?.State is { } state and not "running" ? $"[red]unreachable[/] ({Markup.Escape(state)})" : "[red]unreachable[/]"
-                            : r.Described?.Restarts is > 0 ? $"[green]ready[/] (restarted {r.Described.Restarts}×)" : "[green]ready[/]",
+                        State(r.Info, r.Described),
                         r.Info?.ChainId.ToString(CultureInfo.InvariantCulture) ?? "-",
                         r.Info?.LatestBlock.ToString(CultureInfo.InvariantCulture) ?? "-",
                         r.Info?.IndexedBlock.ToString(CultureInfo.InvariantCulture) ?? "-",
@@ -78,6 +81,32 @@ public sealed class StatusCommand : ICommandGroup
             return results.Any(r => r.Error is not null) ? CliErrors.UnusableInput : CliErrors.Ok;
         });
         return command;
+    }
+
+    // Ready, or degraded with why and since when (the node refuses data while its chain view is stale), and the last
+    // outage once one has ended; unreachable with the supervisor's word (restarting, given-up) when it has one, and how
+    // often the node was restarted.
+    private static string State(NodeDetails? info, NodeDescription? described)
+    {
+        if (info is null)
+        {
+            return described?.State is { } state and not "running" ? $"[red]unreachable[/] ({Markup.Escape(state)})" : "[red]unreachable[/]";
+        }
+        if (info.ChainDegraded)
+        {
+            var since = info.ChainDegradedSince is { } at ? $" since {at.ToOffset(TimeSpan.FromHours(8)):yyyy-MM-dd HH:mm:ss} (UTC+8)" : "";
+            return $"[red]chain degraded{Markup.Escape(since)}[/]: {Markup.Escape(info.ChainDegradedReason)}";
+        }
+        var notes = new List<string>();
+        if (info.LastOutage is { } outage)
+        {
+            notes.Add($"last chain outage {outage.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture)} s");
+        }
+        if (described?.Restarts is > 0)
+        {
+            notes.Add(string.Create(CultureInfo.InvariantCulture, $"restarted {described.Restarts}×"));
+        }
+        return notes.Count == 0 ? "[green]ready[/]" : $"[green]ready[/] ({string.Join("; ", notes)})";
     }
 
     private sealed record NodeStatus(string? Org, string? Role, string Url, NodeDetails? Info, LedgerException? Error)

@@ -21,6 +21,28 @@ public interface ILedgerRecord
     RecordHash Hash();
 }
 
+/// <summary>
+/// A record a provider makes when it answers a request under a consent — an access or a refusal — and numbers per
+/// consent: <see cref="ConsentSequence"/> is 1, 2, 3 … without gaps among the provider's accesses and refusals under
+/// that consent, assigned by the provider's store as it accepts the record (docs/store.md, "Consent sequences"), so
+/// that a record missing from an audit bundle shows as a gap (docs/audit.md, "Completeness"). Records made before
+/// consent sequences carry 0 and hash under their earlier type string (<c>LegacyType</c>), so they keep their hashes.
+/// </summary>
+public interface IConsentSequencedRecord : ILedgerRecord
+{
+    /// <summary>The consent the request named (zero when it named none that could be read).</summary>
+    ConsentId ConsentId { get; }
+
+    /// <summary>The provider that answered and numbers its answers.</summary>
+    OrgId Provider { get; }
+
+    /// <summary>The record's number among the provider's accesses and refusals under the consent; 0: made before consent sequences.</summary>
+    ulong ConsentSequence { get; }
+
+    /// <summary>The same record numbered <paramref name="consentSequence"/> under its consent.</summary>
+    IConsentSequencedRecord WithConsentSequence(ulong consentSequence);
+}
+
 /// <summary>Why a request was refused, when the reason is the node's rather than the consent registry's.</summary>
 public enum RefusalReason : byte
 {
@@ -37,12 +59,16 @@ public enum RefusalReason : byte
     UnknownEnterprise = 68,
     /// <summary>The requested data period is outside the consent's data period.</summary>
     DataPeriodOutsideConsent = 69,
+    /// <summary>The provider could not confirm the consent against the chain in time (chain unreachable or stalled).</summary>
+    ChainViewStale = 70,
 }
 
 /// <summary>A provider served data to a consumer under a consent (batch mode's access record).</summary>
 /// <param name="CheckedAtBlock">The block whose state the consent was checked against.</param>
 /// <param name="ServedAtMs">Unix time in milliseconds.</param>
 /// <param name="Sequence">The provider's own sequence number, unique per provider.</param>
+/// <param name="ConsentSequence">The record's number among the provider's accesses and refusals under the consent
+/// (<see cref="IConsentSequencedRecord"/>); 0 for a record made before consent sequences, hashed under <see cref="LegacyType"/>.</param>
 public sealed record AccessRecord(
     ConsentId ConsentId,
     OrgId Provider,
@@ -52,30 +78,46 @@ public sealed record AccessRecord(
     Hash32 ResponseHash,
     ulong CheckedAtBlock,
     ulong ServedAtMs,
-    ulong Sequence) : ILedgerRecord
+    ulong Sequence,
+    ulong ConsentSequence = 0) : IConsentSequencedRecord
 {
     /// <summary>The record's type string.</summary>
     public const string Type =
         "AccessRecord(bytes32 consentId,bytes32 provider,bytes32 consumer,uint64 scopes,bytes32 requestHash,"
+        + "bytes32 responseHash,uint64 checkedAtBlock,uint64 servedAtMs,uint64 sequence,uint64 consentSequence)";
+
+    /// <summary>The type string of records made before consent sequences (<see cref="ConsentSequence"/> 0).</summary>
+    public const string LegacyType =
+        "AccessRecord(bytes32 consentId,bytes32 provider,bytes32 consumer,uint64 scopes,bytes32 requestHash,"
         + "bytes32 responseHash,uint64 checkedAtBlock,uint64 servedAtMs,uint64 sequence)";
 
     private static readonly Hash32 TypeHash = Keccak.Hash(Type);
+    private static readonly Hash32 LegacyTypeHash = Keccak.Hash(LegacyType);
 
     /// <inheritdoc/>
     public BatchKind Kind => BatchKind.AccessRecords;
 
     /// <inheritdoc/>
-    public string TypeString => Type;
+    public string TypeString => ConsentSequence == 0 ? LegacyType : Type;
 
     /// <inheritdoc/>
-    public RecordHash Hash() => new(new AbiWords()
-        .Bytes32(TypeHash).Bytes32(ConsentId.Value).Bytes32(Provider.Value).Bytes32(Consumer.Value)
-        .Number((ulong)Scopes).Bytes32(RequestHash).Bytes32(ResponseHash)
-        .Number(CheckedAtBlock).Number(ServedAtMs).Number(Sequence).Keccak());
+    public RecordHash Hash()
+    {
+        var words = new AbiWords()
+            .Bytes32(ConsentSequence == 0 ? LegacyTypeHash : TypeHash).Bytes32(ConsentId.Value).Bytes32(Provider.Value).Bytes32(Consumer.Value)
+            .Number((ulong)Scopes).Bytes32(RequestHash).Bytes32(ResponseHash)
+            .Number(CheckedAtBlock).Number(ServedAtMs).Number(Sequence);
+        return new(ConsentSequence == 0 ? words.Keccak() : words.Number(ConsentSequence).Keccak());
+    }
+
+    /// <inheritdoc/>
+    public IConsentSequencedRecord WithConsentSequence(ulong consentSequence) => this with { ConsentSequence = consentSequence };
 }
 
 /// <summary>A provider refused a request; the refusal is kept and anchored like an access.</summary>
 /// <param name="Reason">An <see cref="AccessStatus"/> value (below 64) or a <see cref="RefusalReason"/> (64 and up).</param>
+/// <param name="ConsentSequence">The record's number among the provider's accesses and refusals under the consent
+/// (<see cref="IConsentSequencedRecord"/>); 0 for a record made before consent sequences, hashed under <see cref="LegacyType"/>.</param>
 public sealed record RefusalRecord(
     ConsentId ConsentId,
     OrgId Provider,
@@ -85,26 +127,40 @@ public sealed record RefusalRecord(
     byte Reason,
     ulong CheckedAtBlock,
     ulong RefusedAtMs,
-    ulong Sequence) : ILedgerRecord
+    ulong Sequence,
+    ulong ConsentSequence = 0) : IConsentSequencedRecord
 {
     /// <summary>The record's type string.</summary>
     public const string Type =
         "Refusal(bytes32 consentId,bytes32 provider,bytes32 consumer,uint64 scopes,bytes32 requestHash,uint8 reason,"
+        + "uint64 checkedAtBlock,uint64 refusedAtMs,uint64 sequence,uint64 consentSequence)";
+
+    /// <summary>The type string of records made before consent sequences (<see cref="ConsentSequence"/> 0).</summary>
+    public const string LegacyType =
+        "Refusal(bytes32 consentId,bytes32 provider,bytes32 consumer,uint64 scopes,bytes32 requestHash,uint8 reason,"
         + "uint64 checkedAtBlock,uint64 refusedAtMs,uint64 sequence)";
 
     private static readonly Hash32 TypeHash = Keccak.Hash(Type);
+    private static readonly Hash32 LegacyTypeHash = Keccak.Hash(LegacyType);
 
     /// <inheritdoc/>
     public BatchKind Kind => BatchKind.Refusals;
 
     /// <inheritdoc/>
-    public string TypeString => Type;
+    public string TypeString => ConsentSequence == 0 ? LegacyType : Type;
 
     /// <inheritdoc/>
-    public RecordHash Hash() => new(new AbiWords()
-        .Bytes32(TypeHash).Bytes32(ConsentId.Value).Bytes32(Provider.Value).Bytes32(Consumer.Value)
-        .Number((ulong)Scopes).Bytes32(RequestHash).Number(Reason)
-        .Number(CheckedAtBlock).Number(RefusedAtMs).Number(Sequence).Keccak());
+    public RecordHash Hash()
+    {
+        var words = new AbiWords()
+            .Bytes32(ConsentSequence == 0 ? LegacyTypeHash : TypeHash).Bytes32(ConsentId.Value).Bytes32(Provider.Value).Bytes32(Consumer.Value)
+            .Number((ulong)Scopes).Bytes32(RequestHash).Number(Reason)
+            .Number(CheckedAtBlock).Number(RefusedAtMs).Number(Sequence);
+        return new(ConsentSequence == 0 ? words.Keccak() : words.Number(ConsentSequence).Keccak());
+    }
+
+    /// <inheritdoc/>
+    public IConsentSequencedRecord WithConsentSequence(ulong consentSequence) => this with { ConsentSequence = consentSequence };
 }
 
 /// <summary>Why a consumer deleted data it had fetched.</summary>

@@ -11,7 +11,8 @@ namespace Ledger.Core.Records;
 /// The JSON form of an off-chain record, as nodes export it to auditors (<c>RecordExport.ExportRecords</c>) and as
 /// audit bundles carry it: one object with every field of the record under its type-string name, so the canonical
 /// hash can be recomputed from the JSON alone. bytes32 values (ids, hashes, organizations) are 0x + 64 lower-case hex
-/// digits, uint8–uint64 values JSON numbers, uint128 amounts decimal strings, bools true/false.
+/// digits, uint8–uint64 values JSON numbers, uint128 amounts decimal strings, bools true/false. An access or refusal
+/// made before consent sequences has no <c>consentSequence</c> (its type string has none).
 /// Type names: <c>AccessRecord</c>, <c>Refusal</c>, <c>DeletionReceipt</c>, <c>FundFlowEvidence</c>, <c>CreditDecision</c>.
 /// </summary>
 public static class RecordJson
@@ -59,6 +60,7 @@ public static class RecordJson
                     w.WriteNumber("checkedAtBlock", r.CheckedAtBlock);
                     w.WriteNumber("servedAtMs", r.ServedAtMs);
                     w.WriteNumber("sequence", r.Sequence);
+                    WriteConsentSequence(w, r.ConsentSequence);
                     break;
                 case RefusalRecord r:
                     w.WriteString("consentId", r.ConsentId.ToString());
@@ -70,6 +72,7 @@ public static class RecordJson
                     w.WriteNumber("checkedAtBlock", r.CheckedAtBlock);
                     w.WriteNumber("refusedAtMs", r.RefusedAtMs);
                     w.WriteNumber("sequence", r.Sequence);
+                    WriteConsentSequence(w, r.ConsentSequence);
                     break;
                 case DeletionReceipt r:
                     w.WriteString("consentId", r.ConsentId.ToString());
@@ -126,11 +129,11 @@ public static class RecordJson
                 AccessType => new AccessRecord(
                     new ConsentId(H(o, "consentId")), new OrgId(H(o, "provider")), new OrgId(H(o, "consumer")),
                     (Scopes)U(o, "scopes"), H(o, "requestHash"), H(o, "responseHash"),
-                    U(o, "checkedAtBlock"), U(o, "servedAtMs"), U(o, "sequence")),
+                    U(o, "checkedAtBlock"), U(o, "servedAtMs"), U(o, "sequence"), ConsentSequence(o)),
                 RefusalType => new RefusalRecord(
                     new ConsentId(H(o, "consentId")), new OrgId(H(o, "provider")), new OrgId(H(o, "consumer")),
                     (Scopes)U(o, "scopes"), H(o, "requestHash"), checked((byte)U(o, "reason")),
-                    U(o, "checkedAtBlock"), U(o, "refusedAtMs"), U(o, "sequence")),
+                    U(o, "checkedAtBlock"), U(o, "refusedAtMs"), U(o, "sequence"), ConsentSequence(o)),
                 DeletionType => new DeletionReceipt(
                     new ConsentId(H(o, "consentId")), new OrgId(H(o, "consumer")), H(o, "dataHash"),
                     (DeletionCause)checked((byte)U(o, "cause")), U(o, "deletedAtMs"), U(o, "sequence")),
@@ -152,6 +155,17 @@ public static class RecordJson
                 $"The {type} record's JSON cannot be read ({ex.Message}); it is truncated, altered or from another system.", ex);
         }
     }
+
+    // A record made before consent sequences has none (0): the field is left out, as its type string leaves it out.
+    private static void WriteConsentSequence(Utf8JsonWriter w, ulong consentSequence)
+    {
+        if (consentSequence != 0)
+        {
+            w.WriteNumber("consentSequence", consentSequence);
+        }
+    }
+
+    private static ulong ConsentSequence(JsonElement o) => o.TryGetProperty("consentSequence", out var value) ? value.GetUInt64() : 0;
 
     private static Hash32 H(JsonElement o, string name) =>
         Hash32.TryParse(o.GetProperty(name).GetString(), out var value) ? value : throw new FormatException($"'{name}' is not 0x + 64 hex digits");

@@ -7,9 +7,9 @@ using Microsoft.Extensions.Logging;
 namespace Ledger.Node.Hosting;
 
 /// <summary>Polls the chain head at the profile's interval.</summary>
-internal sealed class ChainHeadService(NodeContext node, ILogger<ChainHeadService> logger) : BackgroundService
+internal sealed class ChainHeadService(NodeContext node) : BackgroundService
 {
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) => node.Head.RunAsync(node.PollInterval, logger, stoppingToken);
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => node.Head.RunAsync(stoppingToken);
 }
 
 /// <summary>
@@ -50,7 +50,7 @@ internal sealed class IndexerService(
             {
                 NodeLog.IndexerFailed(logger, (ex as LedgerException)?.Code ?? ex.GetType().Name, ex.Message, (long)delay.TotalMilliseconds);
                 await Task.Delay(delay, stoppingToken).ConfigureAwait(false);
-                delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 30_000));
+                delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 5_000));
             }
         }
     }

@@ -107,6 +107,23 @@ public sealed class NodeChainOptions
 
     /// <summary>How often the node polls for new blocks and receipts (default 1 s; 100 ms suits a local chain).</summary>
     public TimeSpan? PollInterval { get; set; }
+
+    /// <summary>
+    /// T: a report is served only on a consent check confirmed by a chain read that completed at most this long before
+    /// (default: the poll interval, 1 s at most; up to 10 s). Older, the chain is read again; unreadable, the request is
+    /// refused (LEDGER-1330).
+    /// </summary>
+    public TimeSpan? MaxCheckAge { get; set; }
+
+    /// <summary>How long a request waits for a chain read before the chain counts as unreachable (default: 2 s, or two polls if longer).</summary>
+    public TimeSpan? ReadTimeout { get; set; }
+
+    /// <summary>
+    /// The chain's block period when it makes blocks on a timer (Besu QBFT's blockperiodseconds; anvil --block-time);
+    /// unset when blocks come only with transactions (hardhat and anvil automine). A head that stands still for three
+    /// periods has stalled: the node then refuses data requests and reports itself unhealthy.
+    /// </summary>
+    public TimeSpan? BlockInterval { get; set; }
 }
 
 /// <summary>Anchor batching (<c>Ledger:Node:Batcher</c>).</summary>

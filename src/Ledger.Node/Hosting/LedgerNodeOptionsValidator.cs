@@ -72,6 +72,18 @@ public sealed class LedgerNodeOptionsValidator : IValidateOptions<LedgerNodeOpti
         {
             Fail($"Ledger:Node:Chain:PollInterval {poll} is outside (0, 1 minute]; use e.g. 00:00:01.");
         }
+        if (options.Chain.MaxCheckAge is { } maxAge && (maxAge <= TimeSpan.Zero || maxAge > TimeSpan.FromSeconds(10)))
+        {
+            Fail($"Ledger:Node:Chain:MaxCheckAge {maxAge} is outside (0, 10 seconds]; a consent check older than that is not a check. Use e.g. 00:00:01.");
+        }
+        if (options.Chain.ReadTimeout is { } readTimeout && (readTimeout <= TimeSpan.Zero || readTimeout > TimeSpan.FromMinutes(2)))
+        {
+            Fail($"Ledger:Node:Chain:ReadTimeout {readTimeout} is outside (0, 2 minutes]; use e.g. 00:00:02.");
+        }
+        if (options.Chain.BlockInterval is { } blockInterval && (blockInterval <= TimeSpan.Zero || blockInterval > TimeSpan.FromHours(1)))
+        {
+            Fail($"Ledger:Node:Chain:BlockInterval {blockInterval} is outside (0, 1 hour]; set it to the chain's block period (e.g. 00:00:02 for QBFT blockperiodseconds 2), or leave it unset for a chain that makes blocks only with transactions.");
+        }
         if (options.Batcher.MaxBatch is < 1 or > 65_536)
         {
             Fail($"Ledger:Node:Batcher:MaxBatch {options.Batcher.MaxBatch} is outside 1..65536.");

@@ -114,7 +114,8 @@ public sealed class NodeContext : IAsyncDisposable
         MaxBatchSize = Options.Batcher.MaxBatch,
         MaxWait = TimeSpan.FromMilliseconds(Options.Batcher.MaxWaitMs),
         InitialRetryDelay = TimeSpan.FromMilliseconds(500),
-        MaxRetryDelay = TimeSpan.FromSeconds(30),
+        // Short enough that the first anchor after a chain outage follows the chain's return within a few seconds.
+        MaxRetryDelay = TimeSpan.FromSeconds(2),
     };
 
     /// <summary>The chain's polling interval in force.</summary>
@@ -182,7 +183,11 @@ public sealed class NodeContext : IAsyncDisposable
         }
         _anchorChain = new AnchorChain(_sender, _chain.Deployment, Organization);
         var (number, timestamp) = await _chainClient.LatestBlockAsync(cancellationToken).ConfigureAwait(false);
-        Head.Attach(_chainClient, new ChainBlock(number, timestamp));
+        Head.Attach(
+            new ChainClientHeadSource(_chainClient),
+            new ChainBlock(number, timestamp),
+            ChainHeadOptions.For(PollInterval, options.Chain.MaxCheckAge, options.Chain.ReadTimeout, options.Chain.BlockInterval),
+            _logger);
         Membership.Attach(_chainClient);
 
         if (Role == NodeRole.Bank)

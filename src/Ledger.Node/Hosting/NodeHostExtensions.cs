@@ -54,6 +54,7 @@ public static class NodeHostExtensions
         // Role parts. Registering them on every node is harmless (they are only reached through the role's services).
         services.AddLedgerAlerts(); // the alert hub (IAlertPublisher, chain alerts) and the upstream streams of bank and guarantor nodes
         services.AddSingleton<ConsentGate>();
+        services.AddSingleton<RevocationWitness>();
         services.AddSingleton<DataExchangeProcessor>();
         services.AddSingleton<IRefusalRecorder>(sp => sp.GetRequiredService<DataExchangeProcessor>());
         services.AddSingleton<Bank.BankStore>();
@@ -162,9 +163,22 @@ public static class NodeHostExtensions
     }
 }
 
-/// <summary>The node's health: serving once initialized.</summary>
+/// <summary>
+/// The node's health: serving once initialized and while its view of the chain is current; NOT_SERVING while the chain
+/// cannot be read or its head has stalled (the node then refuses data requests with LEDGER-1330), until a chain read
+/// completes again.
+/// </summary>
 internal sealed class NodeHealthCheck(NodeContext node) : IHealthCheck
 {
-    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-        Task.FromResult(node.IsReady ? HealthCheckResult.Healthy("initialized") : HealthCheckResult.Unhealthy("starting"));
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        if (!node.IsReady)
+        {
+            return Task.FromResult(HealthCheckResult.Unhealthy("starting"));
+        }
+        var view = node.Head.View();
+        return Task.FromResult(view.Degraded
+            ? HealthCheckResult.Unhealthy($"chain view degraded since {view.DegradedSince:O}: {view.Reason}")
+            : HealthCheckResult.Healthy("initialized; chain view current"));
+    }
 }

@@ -17,8 +17,11 @@ internal static partial class NodeLog
     [LoggerMessage(1504, LogLevel.Warning, "The event indexer failed ({Code}: {Reason}); retrying in {DelayMs} ms. Nothing is lost: it resumes from its checkpoint.")]
     public static partial void IndexerFailed(ILogger logger, string code, string reason, long delayMs);
 
-    [LoggerMessage(1505, LogLevel.Warning, "Polling the chain head failed ({Reason}); the node keeps its last known block {Block}.")]
-    public static partial void HeadPollFailed(ILogger logger, string reason, ulong block);
+    [LoggerMessage(1505, LogLevel.Warning, "Chain view degraded: {Reason}. The node refuses data requests (LEDGER-1330) and reports NOT_SERVING until a chain read completes again; last confirmed block {Block}.")]
+    public static partial void ChainDegraded(ILogger logger, string reason, ulong block);
+
+    [LoggerMessage(1501, LogLevel.Information, "Chain view restored after {DegradedMs} ms degraded; head at block {Block}.")]
+    public static partial void ChainRecovered(ILogger logger, long degradedMs, ulong block);
 
     [LoggerMessage(1506, LogLevel.Information, "Recovered {Count} journaled transaction(s) of operator {Operator} at start.")]
     public static partial void Recovered(ILogger logger, int count, string @operator);

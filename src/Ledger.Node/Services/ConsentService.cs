@@ -26,7 +26,7 @@ namespace Ledger.Node.Services;
 /// consents — one from the chain, lists from the node's audit index. A bank or guarantor sees the consents naming it
 /// (as consumer), a tax bureau those naming it (as provider); auditors and regulators see all.
 /// </summary>
-public sealed class ConsentService(NodeContext node, ConsentGate gate, TimeProvider time) : Api.V1.Consent.ConsentBase
+public sealed class ConsentService(NodeContext node, ConsentGate gate, TimeProvider time, RevocationWitness witness) : Api.V1.Consent.ConsentBase
 {
     private const ulong DefaultValidity = 30 * 86_400;
     private const ulong DefaultDataLife = 30 * 86_400;
@@ -115,16 +115,37 @@ public sealed class ConsentService(NodeContext node, ConsentGate gate, TimeProvi
         return new SubmitConsentResponse { ConsentId = id.ToString(), Tx = Tx(outcome) };
     }
 
-    /// <inheritdoc/>
+    /// <summary>
+    /// Relays a revocation the enterprise signed and returns once it is final on chain <b>and</b> the consent's provider
+    /// has seen it (its node reports a head at or past the revocation's block), so a fetch sent after this returns is
+    /// refused. The same revocation sent again through the same node does not revoke twice: it waits again. A
+    /// revocation of a consent revoked before answers LEDGER-1230 once the provider has seen that revocation.
+    /// </summary>
     public override async Task<ChainTx> RevokeConsent(RevokeConsentRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(context);
         var revocation = new ConsentRevocation(
             ConsentIdOf(request.ConsentId),
             Field(() => ApiMapping.UInt256(request.Nonce, "nonce")),
             Field(() => ApiMapping.UInt256(request.Deadline, "deadline")));
-        var outcome = await node.ChainClient.RevokeConsentBySigAsync(
-            revocation, Signature(request.Signature), $"revoke:{revocation.ConsentId}:{revocation.Nonce}", CancellationToken.None).ConfigureAwait(false);
+        var signature = Signature(request.Signature);
+        TransactionOutcome outcome;
+        try
+        {
+            outcome = await node.ChainClient.RevokeConsentBySigAsync(
+                revocation, signature, $"revoke:{revocation.ConsentId}:{revocation.Nonce}", CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Chain.Errors.ConsentRevokedAtException revokedBefore)
+        {
+            var earlier = await node.ChainClient.ConsentAsync(revocation.ConsentId, CancellationToken.None).ConfigureAwait(false);
+            await witness.AwaitSeenAsync(revocation.ConsentId, new OrgId(new Hash32(earlier.Provider)), revokedBefore.RevokedAtBlock, "(an earlier one)",
+                RevocationWitness.DefaultTimeout, context.CancellationToken).ConfigureAwait(false);
+            throw;
+        }
+        var state = await node.ChainClient.ConsentAsync(revocation.ConsentId, outcome.BlockNumber, CancellationToken.None).ConfigureAwait(false);
+        await witness.AwaitSeenAsync(revocation.ConsentId, new OrgId(new Hash32(state.Provider)), outcome.BlockNumber, outcome.TxHash.ToString(),
+            RevocationWitness.DefaultTimeout, context.CancellationToken).ConfigureAwait(false);
         return Tx(outcome);
     }
 

@@ -12,8 +12,9 @@ public sealed class NodeService(NodeContext node) : Api.V1.Node.NodeBase
     private static readonly string Version = typeof(NodeService).Assembly.GetName().Version?.ToString() ?? "0.0.0";
 
     /// <summary>
-    /// Public: the organization, role, operator, encryption key, chain and contract addresses (all public on chain);
-    /// a signed call from a member also gets the node's record and outbox counts.
+    /// Public: the organization, role, operator, encryption key, chain and contract addresses (all public on chain) and
+    /// the node's view of the chain (latest block, whether it is degraded and since when, the last outage — what the
+    /// health check says, in figures); a signed call from a member also gets the node's record and outbox counts.
     /// </summary>
     public override Task<NodeInfo> GetInfo(Empty request, ServerCallContext context)
     {
@@ -34,6 +35,14 @@ public sealed class NodeService(NodeContext node) : Api.V1.Node.NodeBase
             ConsentRegistry = deployment[LedgerContracts.ConsentRegistry].ToString(),
             DeployBlock = deployment.DeployBlock,
         };
+        var view = node.Head.View();
+        info.ChainDegraded = view.Degraded;
+        info.ChainDegradedReason = view.Reason;
+        info.ChainDegradedSinceMs = view.DegradedSince is { } since ? (ulong)since.ToUnixTimeMilliseconds() : 0;
+        info.ChainConfirmedAgeMs = view.ConfirmedAgo is { } ago ? (ulong)ago.TotalMilliseconds : 0;
+        info.LastOutageMs = view.LastOutage is { } outage ? (ulong)outage.TotalMilliseconds : 0;
+        info.LastOutageEndedMs = view.LastOutageEnded is { } ended ? (ulong)ended.ToUnixTimeMilliseconds() : 0;
+        info.MaxCheckAgeMs = (ulong)node.Head.Options.MaxCheckAge.TotalMilliseconds;
         if (context.Caller() is not null)
         {
             info.OutboxPending = (ulong)node.Store.Outbox.UnanchoredCount;

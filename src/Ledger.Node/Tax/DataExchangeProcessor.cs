@@ -81,22 +81,10 @@ public sealed class DataExchangeProcessor : IRefusalRecorder
         }
         var requestHash = fetch.Hash();
 
-        // 2. The consent, as of the latest block.
-        var status = await _gate.CheckAsync(fetch.ConsentId, caller.Org, fetch.Scopes, block.Number).ConfigureAwait(false);
-        if (status != AccessStatus.Allowed)
-        {
-            var newer = await _node.Head.RefreshAsync(cancellationToken).ConfigureAwait(false);
-            if (newer.Number > block.Number)
-            {
-                block = newer;
-                status = await _gate.CheckAsync(fetch.ConsentId, caller.Org, fetch.Scopes, block.Number).ConfigureAwait(false);
-            }
-        }
-        if (status != AccessStatus.Allowed)
-        {
-            var error = await RefusalCatalogue.ForStatusAsync(status, fetch, _node, block.Number).ConfigureAwait(false);
-            throw await RefuseAsync(fetch.ConsentId, caller.Org, fetch.Scopes, requestHash, (byte)status, block.Number, error).ConfigureAwait(false);
-        }
+        // 2. The consent, as of a head confirmed by a chain read at most T old (read again when older; refused when the
+        //    chain cannot be read), re-asking once at a newer head when it says no, so a consent granted a moment ago is seen.
+        var check = await CheckConsentAsync(fetch, caller.Org, requestHash, cancellationToken).ConfigureAwait(false);
+        block = check.Block;
 
         // 3. Its terms: the data period.
         var grant = await _gate.GrantAsync(fetch.ConsentId, cancellationToken).ConfigureAwait(false)
@@ -123,7 +111,15 @@ public sealed class DataExchangeProcessor : IRefusalRecorder
         }
 
         // 5. The consumer's registered encryption key.
-        var member = await _node.Membership.MemberAsync(caller.Org, block.Number).ConfigureAwait(false);
+        Ledger.Chain.Contracts.Consortium.ContractDefinition.Member member;
+        try
+        {
+            member = await _node.Membership.MemberAsync(caller.Org, block.Number).ConfigureAwait(false);
+        }
+        catch (LedgerException unreadable) when (IsChainFailure(unreadable))
+        {
+            throw await RefuseStaleAsync(fetch, caller.Org, requestHash, block.Number, unreadable, "the consumer's registered key").ConfigureAwait(false);
+        }
         var recipientKey = member.EncryptionKey;
         if (recipientKey is not { Length: 33 } || recipientKey[0] is not (0x02 or 0x03))
         {
@@ -132,7 +128,15 @@ public sealed class DataExchangeProcessor : IRefusalRecorder
                     $"{caller.Org.Code} has no usable encryption key registered in the consortium, so nothing can be sealed to it; the governors must register its node's encryption key.")).ConfigureAwait(false);
         }
 
-        // 6. Reserve the fetch (request served once; the cap counted here in batch mode).
+        // 6. Still within T of the chain read that confirmed the check? (Steps 3-5 may have waited.) If not, check again
+        //    on a freshly confirmed head: the report is served at most T after the read that allowed it.
+        if (!_node.Head.IsCurrent(check.ConfirmedAt))
+        {
+            check = await CheckConsentAsync(fetch, caller.Org, requestHash, cancellationToken).ConfigureAwait(false);
+            block = check.Block;
+        }
+
+        // 7. Reserve the fetch (request served once; the cap counted here in batch mode).
         var now = _time.GetUtcNow();
         var period = ConsentGate.PeriodOf(grant, (ulong)now.ToUnixTimeSeconds());
         var strong = _node.Options.StrongMode;
@@ -149,12 +153,12 @@ public sealed class DataExchangeProcessor : IRefusalRecorder
 
         try
         {
-            // 7. The report, sealed to the consumer and bound to this consent and request.
+            // 8. The report, sealed to the consumer and bound to this consent and request.
             var plaintext = Reports.Json(taxpayer.Taxpayer, fetch.Scopes, MonthOf(from), MonthOf(until), now);
             var responseHash = Keccak.Hash(plaintext);
             var envelope = Sealer.Seal(plaintext, recipientKey, new EnvelopeBinding(fetch.ConsentId, requestHash));
 
-            // 8. Strong mode: the chain records (and counts) the access before anything is answered.
+            // 9. Strong mode: the chain records (and counts) the access before anything is answered.
             ChainTx? strongTx = null;
             if (strong)
             {
@@ -171,7 +175,7 @@ public sealed class DataExchangeProcessor : IRefusalRecorder
                 }
             }
 
-            // 9. Durable before acknowledged.
+            // 10. Durable before acknowledged.
             var servedAtMs = (ulong)now.ToUnixTimeMilliseconds();
             var provider = _node.Organization;
             var consumer = caller.Org;
@@ -206,6 +210,80 @@ public sealed class DataExchangeProcessor : IRefusalRecorder
             throw;
         }
     }
+
+    // The registry's verdict on a head confirmed within T; anything but Allowed, or a chain that cannot be read, is a
+    // recorded refusal.
+    private async Task<ConsentCheck> CheckConsentAsync(FetchRequest fetch, OrgId consumer, Hash32 requestHash, CancellationToken cancellationToken)
+    {
+        ConfirmedHead head;
+        AccessStatus status;
+        try
+        {
+            // The verdict must still be within T of the read that confirmed its head once it is in hand (a verdict
+            // not cached is itself read from the chain, which takes time): otherwise confirm and ask again.
+            var started = _node.Head.Time.GetTimestamp();
+            while (true)
+            {
+                head = await _node.Head.ConfirmAsync(cancellationToken).ConfigureAwait(false);
+                status = await _gate.CheckAsync(fetch.ConsentId, consumer, fetch.Scopes, head.Block.Number).ConfigureAwait(false);
+                if (_node.Head.IsCurrent(head.ConfirmedAt))
+                {
+                    break;
+                }
+                if (_node.Head.Time.GetElapsedTime(started) >= _node.Head.Options.ReadTimeout)
+                {
+                    throw new LedgerException(ChainHead.StaleViewCode, ErrorCategory.Unavailable,
+                        $"The node could not confirm consent {fetch.ConsentId.Value.ToShortString()} within {_node.Head.Options.MaxCheckAge.TotalSeconds:0.###} s of a chain read for {_node.Head.Options.ReadTimeout.TotalSeconds:0.###} s, so it serves no data; the refusal is recorded. Retry in a moment.");
+                }
+            }
+        }
+        catch (LedgerException unreadable) when (unreadable.Code == ChainHead.StaleViewCode)
+        {
+            throw await RefuseAsync(fetch.ConsentId, consumer, fetch.Scopes, requestHash, (byte)RefusalReason.ChainViewStale, _node.Head.Latest.Number, unreadable).ConfigureAwait(false);
+        }
+        catch (LedgerException unreadable) when (IsChainFailure(unreadable))
+        {
+            throw await RefuseStaleAsync(fetch, consumer, requestHash, _node.Head.Latest.Number, unreadable, "the consent").ConfigureAwait(false);
+        }
+        var block = head.Block;
+        if (status != AccessStatus.Allowed)
+        {
+            try
+            {
+                var newer = await _node.Head.RefreshAsync(cancellationToken).ConfigureAwait(false);
+                if (newer.Number > block.Number)
+                {
+                    block = newer;
+                    status = await _gate.CheckAsync(fetch.ConsentId, consumer, fetch.Scopes, block.Number).ConfigureAwait(false);
+                }
+            }
+#pragma warning disable CA1031 // the second look is a courtesy: a refusal at a confirmed head stands when it fails
+            catch (Exception second) when (second is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+#pragma warning restore CA1031
+            {
+                block = head.Block;
+                status = await _gate.CheckAsync(fetch.ConsentId, consumer, fetch.Scopes, block.Number).ConfigureAwait(false);
+            }
+        }
+        if (status != AccessStatus.Allowed)
+        {
+            var error = await RefusalCatalogue.ForStatusAsync(status, fetch, _node, block.Number).ConfigureAwait(false);
+            throw await RefuseAsync(fetch.ConsentId, consumer, fetch.Scopes, requestHash, (byte)status, block.Number, error).ConfigureAwait(false);
+        }
+        return new ConsentCheck(block, block.Number == head.Block.Number ? head.ConfirmedAt : _node.Head.Time.GetTimestamp());
+    }
+
+    private readonly record struct ConsentCheck(ChainBlock Block, long ConfirmedAt);
+
+    // A chain read that failed on the way (unreachable, timed out, erroring): the verdict cannot be confirmed.
+    private static bool IsChainFailure(LedgerException error) =>
+        error.Code is "LEDGER-1300" or "LEDGER-1301" || error.Category == ErrorCategory.Unavailable;
+
+    private async Task<RequestRefusedException> RefuseStaleAsync(FetchRequest fetch, OrgId consumer, Hash32 requestHash, ulong block, LedgerException cause, string what) =>
+        await RefuseAsync(fetch.ConsentId, consumer, fetch.Scopes, requestHash, (byte)RefusalReason.ChainViewStale, block,
+            new LedgerException(ChainHead.StaleViewCode, ErrorCategory.Unavailable,
+                $"The node could not read {what} from the chain ({cause.Code}: {cause.Message.TrimEnd('.')}), so it serves no data; the refusal is recorded. Retry when the node's chain is back (its health check says SERVING again).",
+                cause)).ConfigureAwait(false);
 
     /// <inheritdoc/>
     public async Task<Hash32> RecordAsync(string method, object request, OrgId claimedCaller, RefusalReason reason, ulong block)

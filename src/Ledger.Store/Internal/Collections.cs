@@ -7,6 +7,11 @@ internal static class Collections
     public const string Meta = "meta";
     /// <summary>Durable counters: the record sequence, the batch sequence, and the last record taken into a batch in order.</summary>
     public const string Counters = "counters";
+    /// <summary>
+    /// Schema 3: the last consent sequence handed out per consent (<c>_id</c> = the consent id, <c>value</c>): accesses and
+    /// refusals under a consent are numbered 1, 2, 3 … in the transaction that accepts them.
+    /// </summary>
+    public const string ConsentSequences = "consentSequences";
     /// <summary>Off-chain records, <c>_id</c> = the node's sequence number; a record's anchor is read from its batch (schema 1 wrote it into the record).</summary>
     public const string Records = "records";
     /// <summary>Schema 1 only (removed by the upgrade): records not yet anchored, Pending, then Assigned to a batch.</summary>

@@ -44,6 +44,7 @@ internal static class RecordCodec
                     ["checkedAtBlock"] = Bson.U64(r.CheckedAtBlock),
                     ["servedAtMs"] = Bson.U64(r.ServedAtMs),
                     ["sequence"] = Bson.U64(r.Sequence),
+                    ["consentSequence"] = Bson.U64(r.ConsentSequence),
                 }, new IndexFields(AccessType, r.ServedAtMs, r.ConsentId, [r.Provider, r.Consumer], null, null));
             case RefusalRecord r:
                 return (new BsonDocument
@@ -57,6 +58,7 @@ internal static class RecordCodec
                     ["checkedAtBlock"] = Bson.U64(r.CheckedAtBlock),
                     ["refusedAtMs"] = Bson.U64(r.RefusedAtMs),
                     ["sequence"] = Bson.U64(r.Sequence),
+                    ["consentSequence"] = Bson.U64(r.ConsentSequence),
                 }, new IndexFields(RefusalType, r.RefusedAtMs, r.ConsentId, [r.Provider, r.Consumer], null, null));
             case DeletionReceipt r:
                 return (new BsonDocument
@@ -109,11 +111,11 @@ internal static class RecordCodec
         AccessType => new AccessRecord(
             new ConsentId(H(b, "consentId")), new OrgId(H(b, "provider")), new OrgId(H(b, "consumer")),
             (Scopes)U(b, "scopes"), H(b, "requestHash"), H(b, "responseHash"),
-            U(b, "checkedAtBlock"), U(b, "servedAtMs"), U(b, "sequence")),
+            U(b, "checkedAtBlock"), U(b, "servedAtMs"), U(b, "sequence"), ConsentSequence(b)),
         RefusalType => new RefusalRecord(
             new ConsentId(H(b, "consentId")), new OrgId(H(b, "provider")), new OrgId(H(b, "consumer")),
             (Scopes)U(b, "scopes"), H(b, "requestHash"), checked((byte)b["reason"].AsInt32),
-            U(b, "checkedAtBlock"), U(b, "refusedAtMs"), U(b, "sequence")),
+            U(b, "checkedAtBlock"), U(b, "refusedAtMs"), U(b, "sequence"), ConsentSequence(b)),
         DeletionType => new DeletionReceipt(
             new ConsentId(H(b, "consentId")), new OrgId(H(b, "consumer")), H(b, "dataHash"),
             (DeletionCause)checked((byte)b["cause"].AsInt32), U(b, "deletedAtMs"), U(b, "sequence")),
@@ -130,6 +132,9 @@ internal static class RecordCodec
     };
 
     private static Hash32 H(BsonDocument b, string field) => Bson.ToHash(b[field]);
+
+    // Records stored before consent sequences (schema 2 and older) have none: 0, their legacy hash.
+    private static ulong ConsentSequence(BsonDocument b) => b.TryGetValue("consentSequence", out var value) ? Bson.ToU64(value) : 0;
 
     private static ulong U(BsonDocument b, string field) => Bson.ToU64(b[field]);
 }

@@ -122,14 +122,16 @@ public sealed class RecordStore
             var accepted = new AcceptedRecord[creates.Count];
             var last = LedgerStore.CurrentValue(db, LedgerStore.Counter.RecordSequence);
             var first = last;
+            var consents = new ConsentSequences(db);
             for (var i = 0; i < creates.Count; i++)
             {
-                accepted[i] = AcceptInTransaction(db, creates[i], ref last, checkDuplicates);
+                accepted[i] = AcceptInTransaction(db, creates[i], ref last, checkDuplicates, consents);
             }
             if (last != first)
             {
                 LedgerStore.SetValue(db, LedgerStore.Counter.RecordSequence, last);
             }
+            consents.Save();
             return accepted;
         });
 
@@ -164,32 +166,52 @@ public sealed class RecordStore
     private AcceptedRecord AcceptInTransaction(LiteDatabase db, Func<ulong, ILedgerRecord> create)
     {
         var last = LedgerStore.CurrentValue(db, LedgerStore.Counter.RecordSequence);
-        var result = AcceptInTransaction(db, create, ref last, checkDuplicate: true);
+        var consents = new ConsentSequences(db);
+        var result = AcceptInTransaction(db, create, ref last, checkDuplicate: true, consents);
         if (!result.AlreadyStored)
         {
             LedgerStore.SetValue(db, LedgerStore.Counter.RecordSequence, last);
+            consents.Save();
         }
         return result;
     }
 
     // Accepts one record inside the caller's transaction; lastSequence is the record-sequence counter as the caller
-    // keeps it (advanced here when the record is new; the caller writes it back before committing).
-    private AcceptedRecord AcceptInTransaction(LiteDatabase db, Func<ulong, ILedgerRecord> create, ref ulong lastSequence, bool checkDuplicate)
+    // keeps it (advanced here when the record is new; the caller writes it back before committing), consents the
+    // consent-sequence counters (likewise).
+    private AcceptedRecord AcceptInTransaction(LiteDatabase db, Func<ulong, ILedgerRecord> create, ref ulong lastSequence, bool checkDuplicate, ConsentSequences consents)
     {
         var records = db.GetCollection(Collections.Records);
         var next = lastSequence + 1;
         var record = create(next) ?? throw new InvalidOperationException("The record factory returned null.");
+
+        // Accesses and refusals are numbered per consent here, in the accepting transaction: the store is the one
+        // source of consent sequences, so they are gapless (docs/store.md, "Consent sequences").
+        ConsentId? numbered = null;
+        if (record is IConsentSequencedRecord answer)
+        {
+            var consentNext = consents.Last(answer.ConsentId) + 1;
+            if (answer.ConsentSequence == 0)
+            {
+                record = answer.WithConsentSequence(consentNext);
+            }
+            else if (answer.ConsentSequence != consentNext)
+            {
+                // Only a record stored before may carry another number (accepted again: it is returned as it was).
+                if (Existing(records, record.Hash()) is { } stored)
+                {
+                    return stored;
+                }
+                throw StoreErrors.ConsentSequenceOutOfOrder(answer.ConsentId.ToString(), answer.ConsentSequence, consentNext);
+            }
+            numbered = answer.ConsentId;
+        }
         var hash = record.Hash();
         var (body, index) = RecordCodec.Encode(record);
 
-        if (checkDuplicate)
+        if (checkDuplicate && Existing(records, hash) is { } duplicate)
         {
-            _byHash.Parameters["0"] = hash.ToString();
-            var existing = records.FindOne(_byHash);
-            if (existing is not null)
-            {
-                return new AcceptedRecord(hash, Bson.ToU64(existing["_id"]), Bson.ToU64(existing["acceptedAtMs"]), AlreadyStored: true);
-            }
+            return duplicate;
         }
 
         var sequence = next;
@@ -219,7 +241,52 @@ public sealed class RecordStore
             doc["loan"] = Bson.Hex(loan.Value);
         }
         records.Insert(doc);
+        if (numbered is { } numberedUnder)
+        {
+            consents.Advance(numberedUnder);
+        }
         return new AcceptedRecord(hash, sequence, now, AlreadyStored: false);
+    }
+
+    private AcceptedRecord? Existing(ILiteCollection<BsonDocument> records, RecordHash hash)
+    {
+        _byHash.Parameters["0"] = hash.ToString();
+        var existing = records.FindOne(_byHash);
+        return existing is null ? null : new AcceptedRecord(hash, Bson.ToU64(existing["_id"]), Bson.ToU64(existing["acceptedAtMs"]), AlreadyStored: true);
+    }
+
+    /// <summary>
+    /// The consent-sequence counters one transaction uses: each read once, advanced in memory as records are
+    /// accepted, written back by <see cref="Save"/> before the commit (one read and one write per consent per group).
+    /// </summary>
+    private sealed class ConsentSequences(LiteDatabase db)
+    {
+        private readonly Dictionary<ConsentId, (ulong Last, bool Changed)> _counters = [];
+
+        public ulong Last(ConsentId consent)
+        {
+            if (!_counters.TryGetValue(consent, out var counter))
+            {
+                var doc = db.GetCollection(Collections.ConsentSequences).FindById(Bson.Hex(consent.Value));
+                counter = (doc is null ? 0 : Bson.ToU64(doc["value"]), false);
+                _counters[consent] = counter;
+            }
+            return counter.Last;
+        }
+
+        public void Advance(ConsentId consent) => _counters[consent] = (Last(consent) + 1, true);
+
+        public void Save()
+        {
+            var collection = db.GetCollection(Collections.ConsentSequences);
+            foreach (var (consent, counter) in _counters)
+            {
+                if (counter.Changed)
+                {
+                    collection.Upsert(new BsonDocument { ["_id"] = Bson.Hex(consent.Value), ["value"] = Bson.U64(counter.Last) });
+                }
+            }
+        }
     }
 
     /// <summary>The record with this hash, or null.</summary>

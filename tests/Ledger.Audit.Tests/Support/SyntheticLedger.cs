@@ -37,6 +37,7 @@ public sealed class SyntheticLedger
     private readonly Dictionary<ulong, ulong> _blockTimes = [];
     private readonly Dictionary<OrgId, ulong> _batchSequence = [];
     private readonly Dictionary<OrgId, ulong> _recordSequence = [];
+    private readonly Dictionary<(OrgId, ConsentId), ulong> _consentSequence = [];
     private int _logIndex;
     private long _nonce = 1;
     private long _tx = 1;
@@ -192,6 +193,17 @@ public sealed class SyntheticLedger
         return s;
     }
 
+    /// <summary>The provider's next number for an access or refusal under the consent, as its store hands it out.</summary>
+    private ulong NextConsentSequence(OrgId provider, ConsentId consent)
+    {
+        _consentSequence.TryGetValue((provider, consent), out var s);
+        _consentSequence[(provider, consent)] = ++s;
+        return s;
+    }
+
+    /// <summary>When false, accesses and refusals are made as before consent sequences (number 0, the legacy hash).</summary>
+    public bool NumberPerConsent { get; set; } = true;
+
     public int Add(ILedgerRecord record, string? reasonsJson = null, string? rating = null)
     {
         _records.Add(BundleRecord.Of(record) with { ReasonsJson = reasonsJson, Rating = rating });
@@ -210,7 +222,7 @@ public sealed class SyntheticLedger
         var sequence = NextSequence(p);
         return Add(new AccessRecord(consent, p, consumer ?? terms.Consumer, scopes ?? terms.Scopes,
             Keccak.Hash("request/" + N(sequence) + "/" + p.Code), Keccak.Hash("response/" + N(sequence) + "/" + p.Code),
-            block, servedAtMs ?? TimeOf(block) * 1000 + 500, sequence));
+            block, servedAtMs ?? TimeOf(block) * 1000 + 500, sequence, NumberPerConsent ? NextConsentSequence(p, consent) : 0));
     }
 
     public int Refusal(ConsentId consent, ConsentTerms terms, byte reason, ulong? checkedAt = null)
@@ -218,7 +230,8 @@ public sealed class SyntheticLedger
         var block = checkedAt ?? Block;
         _blockTimes[block] = TimeOf(block);
         var sequence = NextSequence(terms.Provider);
-        return Add(new RefusalRecord(consent, terms.Provider, terms.Consumer, terms.Scopes, Keccak.Hash("refused/" + N(sequence)), reason, block, TimeOf(block) * 1000 + 700, sequence));
+        return Add(new RefusalRecord(consent, terms.Provider, terms.Consumer, terms.Scopes, Keccak.Hash("refused/" + N(sequence)), reason, block, TimeOf(block) * 1000 + 700, sequence,
+            NumberPerConsent ? NextConsentSequence(terms.Provider, consent) : 0));
     }
 
     public int Deletion(ConsentId consent, ConsentTerms terms, DeletionCause cause, OrgId? consumer = null)

@@ -20,14 +20,17 @@ public class RecordFixtureTests
     private static UInt128 U128(JsonElement f, string name) => UInt128.Parse(f.Str(name), CultureInfo.InvariantCulture);
     private static Hash32 H(JsonElement f, string name) => f.GetProperty(name).Hash();
 
+    // Accesses and refusals made before consent sequences have none (0: their legacy type string).
+    private static ulong ConsentSequence(JsonElement f) => f.TryGetProperty("consentSequence", out _) ? U64(f, "consentSequence") : 0;
+
     private static ILedgerRecord Build(string recordType, JsonElement f) => recordType switch
     {
         nameof(AccessRecord) => new AccessRecord(
             new ConsentId(H(f, "consentId")), new OrgId(H(f, "provider")), new OrgId(H(f, "consumer")), (Scopes)U64(f, "scopes"),
-            H(f, "requestHash"), H(f, "responseHash"), U64(f, "checkedAtBlock"), U64(f, "servedAtMs"), U64(f, "sequence")),
+            H(f, "requestHash"), H(f, "responseHash"), U64(f, "checkedAtBlock"), U64(f, "servedAtMs"), U64(f, "sequence"), ConsentSequence(f)),
         nameof(RefusalRecord) => new RefusalRecord(
             new ConsentId(H(f, "consentId")), new OrgId(H(f, "provider")), new OrgId(H(f, "consumer")), (Scopes)U64(f, "scopes"),
-            H(f, "requestHash"), U8(f, "reason"), U64(f, "checkedAtBlock"), U64(f, "refusedAtMs"), U64(f, "sequence")),
+            H(f, "requestHash"), U8(f, "reason"), U64(f, "checkedAtBlock"), U64(f, "refusedAtMs"), U64(f, "sequence"), ConsentSequence(f)),
         nameof(DeletionReceipt) => new DeletionReceipt(
             new ConsentId(H(f, "consentId")), new OrgId(H(f, "consumer")), H(f, "dataHash"), (DeletionCause)U8(f, "cause"),
             U64(f, "deletedAtMs"), U64(f, "sequence")),
@@ -77,6 +80,27 @@ public class RecordFixtureTests
             Assert.Equal(entry.GetProperty("typeHash").Hash(), Keccak.Hash(record.TypeString));
             Assert.Equal(sample.GetProperty("hash").Hash(), record.Hash().Value);
         }
+    }
+
+    [Fact]
+    public void Hash_LegacyAccessesAndRefusals_KeepTheHashesTheyHadBeforeConsentSequences()
+    {
+        var legacy = Document.GetProperty("legacyRecords").EnumerateArray().ToArray();
+        Assert.Equal([nameof(AccessRecord), nameof(RefusalRecord)], legacy.Select(r => r.Str("record")));
+        foreach (var entry in legacy)
+        {
+            var samples = entry.GetProperty("samples").EnumerateArray().ToArray();
+            Assert.NotEmpty(samples);
+            foreach (var sample in samples)
+            {
+                var record = Build(entry.Str("record"), sample.GetProperty("fields"));
+                Assert.Equal(0UL, ((IConsentSequencedRecord)record).ConsentSequence);
+                Assert.Equal(entry.Str("typeString"), record.TypeString);
+                Assert.Equal(sample.GetProperty("hash").Hash(), record.Hash().Value);
+            }
+        }
+        Assert.Equal(AccessRecord.LegacyType, legacy[0].Str("typeString"));
+        Assert.Equal(RefusalRecord.LegacyType, legacy[1].Str("typeString"));
     }
 
     [Fact]

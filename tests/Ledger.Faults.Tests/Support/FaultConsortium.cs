@@ -5,6 +5,7 @@ using System.Text;
 using Grpc.Health.V1;
 using Ledger.Chain;
 using Ledger.Chain.Deployment;
+using Ledger.Chain.Errors;
 using Ledger.Chain.Profiles;
 using Ledger.Chain.Rpc;
 using Ledger.Chain.Transactions;
@@ -211,6 +212,9 @@ public sealed class FaultConsortium : IAsyncLifetime
         ["Ledger__Node__Chain__DeploymentFile"] = DeploymentFile,
         ["Ledger__Node__Chain__PollInterval"] = "00:00:00.100",
         ["Ledger__Node__Chain__FinalityDepth"] = finalityDepth.ToString(CultureInfo.InvariantCulture),
+        // T, and the chain's block period: a head that stops moving is then a stalled head (docs/nodes.md, failing closed).
+        ["Ledger__Node__Chain__MaxCheckAge"] = CheckAge.ToString("c", CultureInfo.InvariantCulture),
+        ["Ledger__Node__Chain__BlockInterval"] = TimeSpan.FromSeconds(BlockSeconds).ToString("c", CultureInfo.InvariantCulture),
         ["Ledger__Node__Batcher__MaxWaitMs"] = "300",
         ["Ledger__Node__Tax__Salt"] = Salt.ToString(),
         ["Logging__LogLevel__Default"] = "Warning",
@@ -270,10 +274,25 @@ public sealed class FaultConsortium : IAsyncLifetime
     {
         var block = await Chain.Rpc.CallAsync(w => w.Eth.Blocks.GetBlockWithTransactionsHashesByNumber.SendRequestAsync(BlockParameter.CreateLatest()));
         var revocation = new ConsentRevocation(consent, EnterpriseWallet.NewNonce(), new BigInteger((ulong)block.Timestamp.Value + 3600));
-        var outcome = await RevokerClient().RevokeConsentBySigAsync(revocation, Enterprises[1].SignRevocation(revocation, Chain.Deployment.ConsentDomain));
+        ulong revokedAt;
+        try
+        {
+            revokedAt = (await RevokerClient().RevokeConsentBySigAsync(revocation, Enterprises[1].SignRevocation(revocation, Chain.Deployment.ConsentDomain))).BlockNumber;
+        }
+        catch (TransactionFailedException ex) when (ex.Code == TransactionFailedException.SupersededCode)
+        {
+            // On an interval-mining anvil the account's nonce can read as used a moment before the transaction's
+            // receipt does, and the sender then takes its own transaction for another's. The chain says whether
+            // the consent is revoked (nobody else revokes it).
+            revokedAt = await RevokedAtBlockAsync(consent);
+            if (revokedAt == 0)
+            {
+                throw;
+            }
+        }
         var seen = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        var mined = await Chain.Rpc.CallAsync(w => w.Eth.Blocks.GetBlockWithTransactionsHashesByNumber.SendRequestAsync(new BlockParameter(new HexBigInteger(outcome.BlockNumber))));
-        return new Revocation(consent, outcome.BlockNumber, (ulong)mined.Timestamp.Value, seen);
+        var mined = await Chain.Rpc.CallAsync(w => w.Eth.Blocks.GetBlockWithTransactionsHashesByNumber.SendRequestAsync(new BlockParameter(new HexBigInteger(revokedAt))));
+        return new Revocation(consent, revokedAt, (ulong)mined.Timestamp.Value, seen);
     }
 
     /// <summary>The tax node's gRPC health, or null when it does not answer.</summary>

@@ -57,6 +57,15 @@ public sealed class FaultDrill : IAsyncDisposable
 
     public FaultFigures Figures { get; }
 
+    /// <summary>
+    /// How much later than a chain that cannot be read at all the node may notice this fault: added to the time after a
+    /// revocation's block time + 1 s + T during which a report under it still counts as served in time, and to the
+    /// start of the refusal window. Zero for an unreadable chain. A stalled head needs more: the node can tell a head
+    /// that stands still from a late block only after blocks have failed to come, so that fault is given the auditor's
+    /// clock allowance (docs/audit.md, "Served in time") — no report the auditor would fail.
+    /// </summary>
+    public TimeSpan DetectionAllowance { get; init; }
+
     /// <summary>When the fault began (unix ms).</summary>
     public long FaultStartedMs { get; private set; }
 
@@ -112,7 +121,7 @@ public sealed class FaultDrill : IAsyncDisposable
             }
             var attempts = _load!.Attempts;
             var refusals = attempts.Count(a => a.Code == ChainUnavailableCode && a.StartedMs >= FaultStartedMs);
-            var inWindow = attempts.Count(a => a.StartedMs >= FaultStartedMs + (long)RefusalWindowStart.TotalMilliseconds);
+            var inWindow = attempts.Count(a => a.StartedMs >= WindowStartMs);
             if (Figures.NotServingSeen && refusals >= 3 && inWindow >= 3 && RevocationsCovered(attempts))
             {
                 return true;
@@ -234,7 +243,7 @@ public sealed class FaultDrill : IAsyncDisposable
         Assert.NotEmpty(_revocations);
         var late = ServedAfterRevocation(attempts);
         Assert.True(late.Count == 0,
-            $"{late.Count} report(s) served under a revoked consent after its revocation's block time + T ({FaultConsortium.CheckAge.TotalSeconds} s):\n" +
+            $"{late.Count} report(s) served under a revoked consent after its revocation's block time + 1 s + T ({FaultConsortium.CheckAge.TotalSeconds} s) + {DetectionAllowance.TotalSeconds} s:\n" +
             string.Join('\n', late.Take(10).Select(a => a.ToString())) + Context());
         foreach (var revocation in _revocations)
         {
@@ -245,7 +254,7 @@ public sealed class FaultDrill : IAsyncDisposable
 
     /// <summary>
     /// While the fault lasted: fetches were refused with LEDGER-1330, and every fetch asked for from
-    /// <see cref="RefusalWindowStart"/> after the fault began and answered before it ended was refused (LEDGER-1330,
+    /// <see cref="RefusalWindowStart"/> (+ <see cref="DetectionAllowance"/>) after the fault began and answered before it ended was refused (LEDGER-1330,
     /// or LEDGER-1230 under the revoked consent) with a refusal record; the health check said NOT_SERVING.
     /// </summary>
     public void AssertRefusedWhileChainUnreadable()
@@ -253,13 +262,30 @@ public sealed class FaultDrill : IAsyncDisposable
         var attempts = Attempts;
         var unavailable = attempts.Count(a => a.Code == ChainUnavailableCode && a.StartedMs >= FaultStartedMs);
         Assert.True(unavailable > 0, $"no fetch was refused with {ChainUnavailableCode} while the tax node could not read the chain{Context()}");
-        var window = attempts.Where(a => a.StartedMs >= FaultStartedMs + (long)RefusalWindowStart.TotalMilliseconds && a.EndedMs < FaultEndedMs).ToList();
+        // Every fetch asked for and answered while the fault lasted got an answer of the node's: a report, or a refusal it recorded.
+        var unanswered = attempts.Where(a => a.StartedMs >= FaultStartedMs && a.EndedMs <= FaultEndedMs && !a.Served && !a.Refused).ToList();
+        Assert.True(unanswered.Count == 0,
+            $"{unanswered.Count} fetch(es) asked for while the chain could not be read were neither served nor refused with a refusal record:\n" +
+            string.Join('\n', unanswered.Take(10).Select(a => a.ToString())) + Context());
+        var window = attempts.Where(a => a.StartedMs >= WindowStartMs && a.EndedMs <= FaultEndedMs).ToList();
         Assert.True(window.Count >= 3, $"only {window.Count} fetch(es) were asked for and answered while the fault lasted{Context()}");
         var wrong = window.Where(a => !a.Refused || a.Code is not (ChainUnavailableCode or RevokedCode)).ToList();
         Assert.True(wrong.Count == 0,
             $"{wrong.Count} of {window.Count} fetches asked for while the chain could not be read were not refused with {ChainUnavailableCode} and a refusal record:\n" +
             string.Join('\n', wrong.Take(10).Select(a => a.ToString())) + Context());
         Assert.True(Figures.NotServingSeen, $"the health check never answered NOT_SERVING while the chain could not be read{Context()}");
+    }
+
+    /// <summary>
+    /// Every fetch of the load got the node's answer — a report, or a refusal it recorded (no bare chain error, no
+    /// failure without a record) — except those asked for while the node itself was down (from
+    /// <paramref name="downFromMs"/> until it served again).
+    /// </summary>
+    public void AssertEveryFetchAnswered(long? downFromMs = null)
+    {
+        var unanswered = Attempts.Where(a => !a.Served && !a.Refused && !(downFromMs is { } down && a.EndedMs >= down && a.StartedMs <= _recoveredMs)).ToList();
+        Assert.True(unanswered.Count == 0,
+            $"{unanswered.Count} fetch(es) were neither served nor refused with a refusal record:\n" + string.Join('\n', unanswered.Take(10).Select(a => a.ToString())) + Context());
     }
 
     /// <summary>After the node recovered, every fetch under a revoked consent asked for once the revocation had taken effect was refused as revoked (LEDGER-1230).</summary>
@@ -318,14 +344,16 @@ public sealed class FaultDrill : IAsyncDisposable
 
     // ------------------------------------------------------------------ helpers
 
-    private static long RevocationDeadlineMs(Revocation revocation) =>
-        revocation.SeenAtMs + (long)(FaultConsortium.CheckAge.TotalMilliseconds + FaultConsortium.BlockSeconds * 1000);
+    private long WindowStartMs => FaultStartedMs + (long)(RefusalWindowStart + DetectionAllowance).TotalMilliseconds;
+
+    private long RevocationDeadlineMs(Revocation revocation) =>
+        revocation.SeenAtMs + (long)(FaultConsortium.CheckAge.TotalMilliseconds + FaultConsortium.BlockSeconds * 1000 + DetectionAllowance.TotalMilliseconds);
 
     // A block's timestamp is the second it was mined in, so the revocation was on chain by (timestamp + 1 s); a check
     // confirmed by a read after that sees it, and a report may follow such a read by T at most.
     private List<FetchAttempt> ServedAfterRevocation(IReadOnlyList<FetchAttempt> attempts) =>
         attempts.Where(a => a.Served && _revocations.Any(r => r.Consent == a.Consent
-            && (a.Report!.ServedAtMs > (r.BlockTimestamp + FaultConsortium.BlockSeconds) * 1000 + (ulong)FaultConsortium.CheckAge.TotalMilliseconds
+            && (a.Report!.ServedAtMs > (r.BlockTimestamp + FaultConsortium.BlockSeconds) * 1000 + (ulong)(FaultConsortium.CheckAge + DetectionAllowance).TotalMilliseconds
                 || a.StartedMs >= RevocationDeadlineMs(r)))).ToList();
 
     private bool RevocationsCovered(IReadOnlyList<FetchAttempt> attempts) =>

@@ -57,6 +57,9 @@ public class NodeCluster : IAsyncLifetime
     public Dictionary<OrgId, OrgSetup> Orgs { get; } = [];
 
     public NodeProcess Tax { get; private set; } = null!;
+
+    /// <summary>The tax node reaches the chain through this relay, so a test can cut the chain off for it alone.</summary>
+    public ChainRelay TaxChainRelay { get; private set; } = null!;
     public NodeProcess Bank { get; private set; } = null!;
     public NodeProcess Auditor { get; private set; } = null!;
 
@@ -115,8 +118,11 @@ public class NodeCluster : IAsyncLifetime
             Orgs[org] = new OrgSetup(org, role, file, keys);
         }
         Chain = await chainStart;
+        TaxChainRelay = new ChainRelay(Chain.RpcUrl);
 
-        Tax = new NodeProcess("tax", NodeEnvironment(TaxOrg, "tax", StrongMode));
+        var taxEnvironment = NodeEnvironment(TaxOrg, "tax", StrongMode);
+        taxEnvironment["Ledger__Node__Chain__RpcUrl"] = TaxChainRelay.Url;
+        Tax = new NodeProcess("tax", taxEnvironment);
         Bank = new NodeProcess("bank", NodeEnvironment(BankOrg, "bank", false));
         Auditor = new NodeProcess("auditor", NodeEnvironment(AuditorOrg, "auditor", false));
 
@@ -303,6 +309,10 @@ public class NodeCluster : IAsyncLifetime
         foreach (var client in _devClients.Values)
         {
             client.Sender.Dispose();
+        }
+        if (TaxChainRelay is not null)
+        {
+            await TaxChainRelay.DisposeAsync();
         }
         if (Chain is not null)
         {

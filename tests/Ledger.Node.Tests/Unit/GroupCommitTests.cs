@@ -55,7 +55,7 @@ public sealed class GroupCommitTests : IDisposable
     public async Task AcceptAsync_TheSameRecordTwice_IsStoredOnce()
     {
         using var store = Open();
-        var record = Access(1, 5);
+        var record = Access(1, 5) with { ConsentSequence = 1 }; // as the store numbers it (an unnumbered one is a new answer each time)
         var first = await store.Records.AcceptAsync(_ => record);
         var second = await store.Records.AcceptAsync(_ => record);
         Assert.False(first.AlreadyStored);

@@ -32,11 +32,11 @@ public sealed class GroupAcceptTests : IDisposable
     public void AcceptMany_ARecordStoredBefore_IsReturnedAsStoredAndTheOthersAreStoredOnce()
     {
         using var store = _temp.Open();
-        var earlier = SampleRecords.Access();
-        var first = store.Records.Accept(earlier);
+        var first = store.Records.Accept(SampleRecords.Access());
+        var earlier = store.Records.Get(first.Hash)!.Record; // as stored: numbered under its consent
         var fresh = SampleRecords.Access();
 
-        // The same factory result as before: the record's own sequence field is 1 again, so its hash is the earlier one.
+        // The same record as before (its own sequence field and its consent sequence): its hash is the earlier one.
         var accepted = store.Records.AcceptMany([Of(fresh), _ => earlier, Of(SampleRecords.Access())]);
 
         Assert.False(accepted[0].AlreadyStored);
@@ -54,7 +54,7 @@ public sealed class GroupAcceptTests : IDisposable
     public void AcceptMany_TheSameRecordTwiceInOneGroup_StoresItOnce()
     {
         using var store = _temp.Open();
-        var record = SampleRecords.Access();
+        var record = SampleRecords.Access() with { ConsentSequence = 1 };
 
         var accepted = store.Records.AcceptMany([_ => record, _ => record]);
 

@@ -134,6 +134,12 @@ public sealed class SignedRequestInterceptor : Interceptor
             }
             context.UserState[CallerContext.Key] = caller;
         }
+        catch (RefusalFailure failure) when (policy.Public && failure.Reason == RefusalReason.ChainViewStale)
+        {
+            // A public method (GetInfo, health) answers anyone: while the caller's membership cannot be read it gets the
+            // anonymous answer — a node's status must be readable exactly when its chain is away.
+            return;
+        }
         catch (RefusalFailure failure)
         {
             NodeLog.Refused(_logger, method, claimed?.Code ?? "(unknown)", failure.Error.Code, failure.Error.Message);
@@ -183,7 +189,19 @@ public sealed class SignedRequestInterceptor : Interceptor
         var digest = SignedRequest.Digest(_node.RequestDomain, method, body, _node.Organization, org, timestamp, nonce);
         var account = Secp256k1Fast.Recover(digest, signature)
             ?? throw Bad(NodeErrors.BadSignatureCode, "The request's signature is malformed (not a low-s secp256k1 signature); sign it with the Ledger SDK.");
-        var standing = await _node.Membership.OperatorAsync(account, block).ConfigureAwait(false);
+        OperatorStanding standing;
+        try
+        {
+            standing = await _node.Membership.OperatorAsync(account, block).ConfigureAwait(false);
+        }
+        catch (LedgerException unreadable) when (unreadable.Category == ErrorCategory.Unavailable)
+        {
+            // Membership is read at the last head the node knows (a value read before is still used when nothing
+            // changed since); when it must be read and the chain cannot be, the call is refused like a stale consent check.
+            throw new RefusalFailure(RefusalReason.ChainViewStale, new LedgerException(ChainHead.StaleViewCode, ErrorCategory.Unavailable,
+                $"The node could not read the caller's membership from the chain ({unreadable.Code}: {unreadable.Message.TrimEnd('.')}), so it decides nothing on the request; the refusal is recorded. Retry when the node's chain is back (its health check says SERVING again).",
+                unreadable));
+        }
         if (standing.Org.Value.IsZero)
         {
             throw new RefusalFailure(RefusalReason.NotAMember, new LedgerException(NodeErrors.NotAMemberCode, ErrorCategory.PermissionDenied,
