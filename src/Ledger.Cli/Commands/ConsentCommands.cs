@@ -41,7 +41,7 @@ public sealed class ConsentCommands : ICommandGroup
         public Option<string> Scopes { get; } = new("--scopes")
         {
             Description = "Data scopes, comma-separated: rating, payments, invoices, social-insurance, customs, judicial, ip (or all).",
-            DefaultValueFactory = _ => "rating,payments,invoices",
+            DefaultValueFactory = _ => "rating,payments,invoices,judicial",
             HelpName = "LIST",
         };
         public Option<string> Purpose { get; } = new("--purpose")

@@ -208,9 +208,10 @@ public sealed class DemoScenario
         {
             var e = _enterprises[i];
             var bank = banks[i % banks.Count];
-            // Varied terms: every lending consent reads ratings and payments; some add invoices or social insurance;
-            // validity 90 days to a year; fetch caps 3 to 12; data life 30 or 90 days.
-            var scopes = Scopes.TaxCreditRating | Scopes.TaxPayments | (i % 3 == 0 ? Scopes.Invoices : 0) | (i % 4 == 1 ? Scopes.SocialInsurance : 0);
+            // Varied terms: every lending consent reads ratings, payments and judicial records (the products decline
+            // enforcement cases, and a factor whose data was not consented is not assessed, never clean); some add
+            // invoices or social insurance; validity 90 days to a year; fetch caps 3 to 12; data life 30 or 90 days.
+            var scopes = Scopes.TaxCreditRating | Scopes.TaxPayments | Scopes.Judicial | (i % 3 == 0 ? Scopes.Invoices : 0) | (i % 4 == 1 ? Scopes.SocialInsurance : 0);
             requests.Add((e, bank, Request(e, bank, scopes, validDays: 90 + (i % 4 * 90), fetchCap: (uint)(3 + (i % 10)), dataLifeDays: i % 2 == 0 ? 30 : 90), true));
             if (i % 5 == 4)
             {

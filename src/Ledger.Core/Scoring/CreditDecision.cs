@@ -145,6 +145,10 @@ public static class CreditDecider
     private static (RatingTerms? Terms, long Limit, string Reason) Assess(LoanProduct product, ScorecardResult card, TaxProfile profile)
     {
         var name = product.DisplayName;
+        if (!profile.Has(Model.Scopes.TaxCreditRating))
+        {
+            return (null, 0, $"Declined for {name}: the tax-credit rating was not assessed (the consent does not cover it; eligible: {Eligible(product)})");
+        }
         if (card.LatestRating is not { } latest)
         {
             return (null, 0, $"Declined for {name}: no current tax-credit rating (eligible: {Eligible(product)})");
@@ -163,11 +167,19 @@ public static class CreditDecider
         {
             failures.Add($"{card.YearsInBusiness} full years in business, fewer than the {product.MinYearsInBusiness} required");
         }
-        if (product.RequireNoArrears && profile.Arrears.Any)
+        if (product.RequireNoArrears && !profile.Has(Model.Scopes.TaxPayments))
+        {
+            failures.Add("tax arrears were not assessed (the consent does not cover tax payments); the product requires none");
+        }
+        else if (product.RequireNoArrears && profile.Arrears.Any)
         {
             failures.Add($"outstanding tax arrears of {Money.Cny(profile.Arrears.AmountFen)}; the product requires none");
         }
-        if (profile.EnforcementCases > product.MaxEnforcementCases)
+        if (!profile.Has(Model.Scopes.Judicial))
+        {
+            failures.Add($"court enforcement cases were not assessed (the consent does not cover judicial records); the product accepts at most {product.MaxEnforcementCases}");
+        }
+        else if (profile.EnforcementCases > product.MaxEnforcementCases)
         {
             failures.Add($"{profile.EnforcementCases} court enforcement case(s), more than the {product.MaxEnforcementCases} accepted");
         }

@@ -76,6 +76,11 @@ public static class Scorecard
     private const int HeadcountMax = 100;
     private const int EnforcementMax = 100;
     private const int YearsMax = 100;
+    // The lowest each factor can score: what a factor whose data was not consented scores.
+    private const int PaymentTrendWorst = -50;
+    private const int ArrearsWorst = -40 * 3 - 60;
+    private const int InvoiceTrendWorst = -30;
+    private const int EnforcementWorst = -100;
 
     private static readonly (long MinCny, int Points)[] InvoiceVolumeTiers =
         [(50_000_000, 100), (10_000_000, 85), (5_000_000, 70), (1_000_000, 50), (200_000, 30)];
@@ -95,39 +100,69 @@ public static class Scorecard
         Validate(profile, today, month);
 
         var factors = new List<FactorContribution>(11);
-        var latest = RatingFactors(profile.Ratings, today, factors);
+        var latest = profile.Has(Model.Scopes.TaxCreditRating)
+            ? RatingFactors(profile.Ratings, today, factors)
+            : NotAssessed(factors, "tax-credit rating", (Factors.RatingLatest, LatestRatingPoints[0], 0), (Factors.RatingPrevious, PreviousRatingPoints[0], 0), (Factors.RatingEarlier, EarlierRatingPoints[0], 0));
 
         var paid = ByMonth(profile.TaxPayments);
         var taxLast12 = Sum(paid, month, 1, 12);
         var taxPrevious12 = Sum(paid, month, 13, 24);
-        var monthsPaid = Enumerable.Range(1, 24).Count(back => paid.GetValueOrDefault(month.AddMonths(-back)) > 0);
-        var monthsPoints = (int)Math.Round(MonthsPaidMax * monthsPaid / 24m, MidpointRounding.AwayFromZero);
-        factors.Add(new(Factors.MonthsPaid, monthsPoints, MonthsPaidMax, $"Tax paid in {monthsPaid} of the last 24 months ({Signed(monthsPoints)})"));
-        factors.Add(PaymentTrend(taxLast12, taxPrevious12));
-        factors.Add(ArrearsFactor(profile.Arrears, taxLast12));
-
-        var invoiced = ByMonth(profile.Invoices);
-        var invoicedLast12 = Sum(invoiced, month, 1, 12);
-        var invoicedPrevious12 = Sum(invoiced, month, 13, 24);
-        var volumePoints = invoicedLast12 <= 0 ? 0 : InvoiceVolumeTiers.FirstOrDefault(t => invoicedLast12 >= t.MinCny * 100, (MinCny: 0, Points: 10)).Points;
-        factors.Add(new(Factors.InvoiceVolume, volumePoints, InvoiceVolumeMax,
-            $"Invoiced {Money.Cny(invoicedLast12)} in the last 12 months ({Signed(volumePoints)})"));
-        factors.Add(InvoiceTrend(invoicedLast12, invoicedPrevious12));
-
-        var headcount = profile.SocialInsuranceHeadcount;
-        var headcountPoints = HeadcountTiers.FirstOrDefault(t => headcount >= t.Min, (Min: 0, Points: 0)).Points;
-        factors.Add(new(Factors.Headcount, headcountPoints, HeadcountMax,
-            $"{headcount} {(headcount == 1 ? "employee" : "employees")} with social insurance ({Signed(headcountPoints)})"));
-
-        var cases = profile.EnforcementCases;
-        var (casePoints, caseText) = cases switch
+        if (profile.Has(Model.Scopes.TaxPayments))
         {
-            0 => (EnforcementMax, "No court enforcement cases"),
-            1 => (40, "1 court enforcement case"),
-            2 => (0, "2 court enforcement cases"),
-            _ => (-100, $"{cases} court enforcement cases"),
-        };
-        factors.Add(new(Factors.Enforcement, casePoints, EnforcementMax, $"{caseText} ({Signed(casePoints)})"));
+            var monthsPaid = Enumerable.Range(1, 24).Count(back => paid.GetValueOrDefault(month.AddMonths(-back)) > 0);
+            var monthsPoints = (int)Math.Round(MonthsPaidMax * monthsPaid / 24m, MidpointRounding.AwayFromZero);
+            factors.Add(new(Factors.MonthsPaid, monthsPoints, MonthsPaidMax, $"Tax paid in {monthsPaid} of the last 24 months ({Signed(monthsPoints)})"));
+            factors.Add(PaymentTrend(taxLast12, taxPrevious12));
+            factors.Add(ArrearsFactor(profile.Arrears, taxLast12));
+        }
+        else
+        {
+            NotAssessed(factors, "tax payments and arrears", (Factors.MonthsPaid, MonthsPaidMax, 0), (Factors.PaymentTrend, TrendMax, PaymentTrendWorst), (Factors.Arrears, ArrearsMax, ArrearsWorst));
+        }
+
+        if (profile.Has(Model.Scopes.Invoices))
+        {
+            var invoiced = ByMonth(profile.Invoices);
+            var invoicedLast12 = Sum(invoiced, month, 1, 12);
+            var invoicedPrevious12 = Sum(invoiced, month, 13, 24);
+            var volumePoints = invoicedLast12 <= 0 ? 0 : InvoiceVolumeTiers.FirstOrDefault(t => invoicedLast12 >= t.MinCny * 100, (MinCny: 0, Points: 10)).Points;
+            factors.Add(new(Factors.InvoiceVolume, volumePoints, InvoiceVolumeMax,
+                $"Invoiced {Money.Cny(invoicedLast12)} in the last 12 months ({Signed(volumePoints)})"));
+            factors.Add(InvoiceTrend(invoicedLast12, invoicedPrevious12));
+        }
+        else
+        {
+            NotAssessed(factors, "invoices", (Factors.InvoiceVolume, InvoiceVolumeMax, 0), (Factors.InvoiceTrend, TrendMax, InvoiceTrendWorst));
+        }
+
+        if (profile.Has(Model.Scopes.SocialInsurance))
+        {
+            var headcount = profile.SocialInsuranceHeadcount;
+            var headcountPoints = HeadcountTiers.FirstOrDefault(t => headcount >= t.Min, (Min: 0, Points: 0)).Points;
+            factors.Add(new(Factors.Headcount, headcountPoints, HeadcountMax,
+                $"{headcount} {(headcount == 1 ? "employee" : "employees")} with social insurance ({Signed(headcountPoints)})"));
+        }
+        else
+        {
+            NotAssessed(factors, "social insurance", (Factors.Headcount, HeadcountMax, 0));
+        }
+
+        if (profile.Has(Model.Scopes.Judicial))
+        {
+            var cases = profile.EnforcementCases;
+            var (casePoints, caseText) = cases switch
+            {
+                0 => (EnforcementMax, "No court enforcement cases"),
+                1 => (40, "1 court enforcement case"),
+                2 => (0, "2 court enforcement cases"),
+                _ => (-100, $"{cases} court enforcement cases"),
+            };
+            factors.Add(new(Factors.Enforcement, casePoints, EnforcementMax, $"{caseText} ({Signed(casePoints)})"));
+        }
+        else
+        {
+            NotAssessed(factors, "judicial records", (Factors.Enforcement, EnforcementMax, EnforcementWorst));
+        }
 
         var years = FullYears(profile.RegisteredOn, today);
         var yearPoints = YearsTiers.FirstOrDefault(t => years >= t.Min, (Min: 0, Points: 0)).Points;
@@ -146,6 +181,17 @@ public static class Scorecard
         (Factors.Arrears, ArrearsMax), (Factors.InvoiceVolume, InvoiceVolumeMax), (Factors.InvoiceTrend, TrendMax),
         (Factors.Headcount, HeadcountMax), (Factors.Enforcement, EnforcementMax), (Factors.YearsInBusiness, YearsMax),
     ];
+
+    // A factor whose data the consent did not cover scores its worst and says so: absent data is never good data, and
+    // so no narrower consent can raise a score (an enterprise with court cases gains nothing by withholding them).
+    private static RatingOfYear? NotAssessed(List<FactorContribution> factors, string area, params (string Factor, int MaxPoints, int Worst)[] which)
+    {
+        foreach (var (factor, max, worst) in which)
+        {
+            factors.Add(new(factor, worst, max, $"Not assessed: no {area} data under the consent, scored as the worst case ({Signed(worst)})"));
+        }
+        return null;
+    }
 
     // The latest rated year counts when it is at most two years before today (ratings for year Y are published
     // in spring of Y + 1); the two years before it count less.

@@ -98,4 +98,18 @@ public sealed record TaxProfile(
     TaxArrears Arrears,
     int SocialInsuranceHeadcount,
     int EnforcementCases,
-    DateOnly RegisteredOn);
+    DateOnly RegisteredOn)
+{
+    /// <summary>Every scope the scorecard reads.</summary>
+    public const Model.Scopes AllScored = Model.Scopes.TaxCreditRating | Model.Scopes.TaxPayments | Model.Scopes.Invoices | Model.Scopes.SocialInsurance | Model.Scopes.Judicial;
+
+    /// <summary>
+    /// The scopes whose data this profile holds (a report carries only the consented ones). A factor whose data is
+    /// missing is scored "not assessed" (0 points), never as if the data were clean: a zero enforcement count that
+    /// nobody read is not a clean court record. Default: every scope (a taxpayer's own record).
+    /// </summary>
+    public Model.Scopes Assessed { get; init; } = AllScored;
+
+    /// <summary>True when the profile holds the data of <paramref name="scope"/>.</summary>
+    public bool Has(Model.Scopes scope) => (Assessed & scope) == scope;
+}

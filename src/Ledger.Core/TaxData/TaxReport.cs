@@ -59,8 +59,9 @@ public sealed record TaxReport(
     }
 
     /// <summary>
-    /// The scorecard's view of the report. Scopes that were not granted read as "nothing known" (no ratings, no
-    /// payments…), which scores conservatively — a bank that wants a full score asks for the scopes it needs.
+    /// The scorecard's view of the report. Scopes that were not granted are "not assessed" (<see cref="TaxProfile.Assessed"/>):
+    /// their factors score 0 with a reason that says so, never as clean data — a bank that wants a full score asks for
+    /// the scopes it needs.
     /// </summary>
     public TaxProfile ToProfile() => new(
         Ratings ?? [],
@@ -69,7 +70,14 @@ public sealed record TaxReport(
         Arrears ?? TaxArrears.None,
         SocialInsuranceHeadcount ?? 0,
         EnforcementCases ?? 0,
-        RegisteredOn);
+        RegisteredOn)
+    {
+        Assessed = (Ratings is null ? Scopes.None : Scopes.TaxCreditRating)
+            | (Payments is null || Arrears is null ? Scopes.None : Scopes.TaxPayments)
+            | (Invoices is null ? Scopes.None : Scopes.Invoices)
+            | (SocialInsuranceHeadcount is null ? Scopes.None : Scopes.SocialInsurance)
+            | (EnforcementCases is null ? Scopes.None : Scopes.Judicial),
+    };
 
     /// <summary>Canonical JSON (sorted keys, no whitespace, UTF-8).</summary>
     public string ToJson()

@@ -68,7 +68,7 @@ public sealed class ConsentService(NodeContext node, ConsentGate gate, TimeProvi
         {
             creditCodeHash = new EnterpriseHash(Field(() => ApiMapping.Hash(request.CreditCodeHash, "credit_code_hash")));
         }
-        var now = Now();
+        var now = ValidFrom();
         var months = request.DataMonths == 0 ? 24 : (int)request.DataMonths;
         var local = DateTimeOffset.FromUnixTimeSeconds((long)now).ToOffset(TimeSpan.FromHours(8));
         var dataFrom = (ulong)new DateTimeOffset(local.Year, local.Month, 1, 0, 0, 0, TimeSpan.FromHours(8)).AddMonths(-months).ToUnixTimeSeconds();
@@ -329,6 +329,18 @@ public sealed class ConsentService(NodeContext node, ConsentGate gate, TimeProvi
 
     /// <summary>"Now" for new terms: the chain's clock when it runs ahead (a test chain), else the wall clock.</summary>
     private ulong Now() => Math.Max(node.Head.Latest.Timestamp, WallClock());
+
+    // A consent is valid from the earlier of this node's clock and the chain's latest block time (when that block is
+    // recent): whichever clock the chain judges validity by — a block's timestamp, or, in an eth_call at the head, a
+    // busy hardhat chain's clock running ahead of or behind the wall clock — the consent is already valid in the block
+    // that grants it. (With the later of the two, a fetch right after the grant was refused as "not yet valid" whenever
+    // the clocks differed by a second.)
+    private ulong ValidFrom()
+    {
+        var wall = WallClock();
+        var head = node.Head.Latest.Timestamp;
+        return head + 300 >= wall ? Math.Min(head, wall) : wall;
+    }
 
     private ulong WallClock() => (ulong)time.GetUtcNow().ToUnixTimeSeconds();
 

@@ -44,7 +44,7 @@ public static class LendingSetup
         Ok(await fixture.RunAsync("tax", "bind", "--credit-code", taxpayer.CreditCode.Value, "--enterprise-key", keyFile, "--json"));
 
         var granted = Ok(await fixture.RunAsync(
-            "consent", "grant", "--enterprise-key", keyFile, "--org", bank, "--scopes", "rating,payments,invoices", "--fetch-cap", "100", "--json"));
+            "consent", "grant", "--enterprise-key", keyFile, "--org", bank, "--scopes", "rating,payments,invoices,judicial", "--fetch-cap", "100", "--json"));
         return new Borrower(
             taxpayer,
             keyFile,
@@ -104,7 +104,7 @@ public static class LendingSetup
         {
             foreach (var taxpayer in SyntheticTaxpayers.Generate(40, RandomNumberGenerator.GetInt32(1, int.MaxValue), today))
             {
-                var report = taxpayer.Report(Scopes.TaxCreditRating | Scopes.TaxPayments | Scopes.Invoices, until.AddMonths(-24), until, now);
+                var report = taxpayer.Report(Scopes.TaxCreditRating | Scopes.TaxPayments | Scopes.Invoices | Scopes.Judicial, until.AddMonths(-24), until, now);
                 var decision = CreditDecider.Decide(report.ToProfile(), ProductTable.Default, now);
                 if (decision.Approved && decision.Score >= 700 && decision.LimitFen >= 10_000_000)
                 {

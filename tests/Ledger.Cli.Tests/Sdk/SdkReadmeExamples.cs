@@ -55,7 +55,7 @@ public static class SdkReadmeExamples
         // region Consent
         var request = new ConsentRequest(
             wallet.Address, OrgId.FromCode("bank.ccb.liuzhou"), OrgId.FromCode("tax.liuzhou"),
-            Scopes.TaxCreditRating | Scopes.TaxPayments | Scopes.Invoices)
+            Scopes.TaxCreditRating | Scopes.TaxPayments | Scopes.Invoices | Scopes.Judicial)
         {
             ValidFor = TimeSpan.FromDays(30),
             FetchCap = 5,

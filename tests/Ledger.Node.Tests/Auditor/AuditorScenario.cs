@@ -116,7 +116,7 @@ public sealed class AuditorScenario : NodeCluster
         // bank.ccb lends through its own node; its records (the decision, with its reasons document) are exported by it.
         Borrower = Enterprises.FirstOrDefault(e => e.Taxpayer.LatestRating is Core.Scoring.TaxCreditRating.A or Core.Scoring.TaxCreditRating.B)
             ?? throw new InvalidOperationException("None of the bound enterprises is rated A or B; the scenario needs one the bank approves.");
-        var (lendingConsent, _) = await GrantAsync(Borrower);
+        var (lendingConsent, _) = await GrantAsync(Borrower, scopes: Scopes.TaxCreditRating | Scopes.TaxPayments | Scopes.Invoices | Scopes.Judicial);
         BankDecision = await BankAsBank.Bank.DecideAsync(new DecisionRequest(lendingConsent));
         if (!BankDecision.Approved)
         {

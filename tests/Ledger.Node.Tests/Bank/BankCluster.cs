@@ -86,7 +86,7 @@ public sealed class BankCluster : NodeCluster
     {
         var now = DateTimeOffset.UtcNow;
         var until = YearMonth.Of(DateOnly.FromDateTime(now.ToOffset(TimeSpan.FromHours(8)).DateTime));
-        var report = taxpayer.Report(Scopes.TaxCreditRating | Scopes.TaxPayments | Scopes.Invoices, until.AddMonths(-24), until, now);
+        var report = taxpayer.Report(Scopes.TaxCreditRating | Scopes.TaxPayments | Scopes.Invoices | Scopes.Judicial, until.AddMonths(-24), until, now);
         var decision = CreditDecider.Decide(report.ToProfile(), ProductTable.Default, now);
         return decision.Approved && decision.Score >= 700;
     }
@@ -98,11 +98,11 @@ public sealed class BankCluster : NodeCluster
         return new TestEnterprise(taxpayer, wallet, hash);
     }
 
-    /// <summary>A consent of <paramref name="enterprise"/> to bank.ccb for rating, payments and invoices, relayed by the bank node.</summary>
+    /// <summary>A consent of <paramref name="enterprise"/> to bank.ccb for rating, payments, invoices and judicial records (the products decline unassessed enforcement cases), relayed by the bank node.</summary>
     public async Task<(ConsentId Id, Core.Consent.ConsentTerms Terms)> ConsentAsync(TestEnterprise enterprise, TimeSpan? dataLife = null)
     {
         var (id, terms, _) = await Lending.Consents.GrantAsync(enterprise.Wallet,
-            new ConsentRequest(enterprise.Wallet.Address, BankOrg, TaxOrg, Scopes.TaxCreditRating | Scopes.TaxPayments | Scopes.Invoices)
+            new ConsentRequest(enterprise.Wallet.Address, BankOrg, TaxOrg, Scopes.TaxCreditRating | Scopes.TaxPayments | Scopes.Invoices | Scopes.Judicial)
             {
                 FetchCap = 100,
                 DataLife = dataLife,

@@ -26,7 +26,7 @@ public sealed class LendingTests(BankCluster cluster)
         var fetched = await cluster.Lending.Bank.FetchDataAsync(consent);
         var report = fetched.Report();
         Assert.Equal(enterprise.Taxpayer.CreditCode, report.CreditCode);
-        Assert.Equal(Scopes.TaxCreditRating | Scopes.TaxPayments | Scopes.Invoices, report.Scopes);
+        Assert.Equal(Scopes.TaxCreditRating | Scopes.TaxPayments | Scopes.Invoices | Scopes.Judicial, report.Scopes);
         Assert.Equal(Keccak.Hash(fetched.ReportJson), fetched.ResponseHash);
         Assert.NotNull(fetched.ProviderAccessRecord);
         var fetchedAt = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
