@@ -44,7 +44,7 @@ public sealed record ChainHeadOptions
 
     /// <summary>
     /// The chain's block period when it makes blocks on a timer (QBFT, anvil --block-time); null when blocks come only
-    /// with transactions (automine). A head that has not moved for three periods has stalled.
+    /// with transactions (automine). A head that has not moved for three periods (at most a period and 2 s) has stalled.
     /// </summary>
     public TimeSpan? BlockInterval { get; init; }
 
@@ -60,8 +60,11 @@ public sealed record ChainHeadOptions
     /// <summary>T's default: the poll interval, 1 s at most.</summary>
     public static TimeSpan DefaultMaxCheckAge(TimeSpan pollInterval) => pollInterval < TimeSpan.FromSeconds(1) ? pollInterval : TimeSpan.FromSeconds(1);
 
-    /// <summary>How long a head may stand still, while blocks are expected, before it counts as stalled.</summary>
-    public TimeSpan? StallAfter => BlockInterval is { } period ? 3 * period : null;
+    /// <summary>
+    /// How long a head may stand still, while blocks are expected, before it counts as stalled: three periods, but at
+    /// most one period and 2 s (so on a 5 s QBFT chain a stalled head is refused after 7 s, not 15 s).
+    /// </summary>
+    public TimeSpan? StallAfter => BlockInterval is { } period ? (3 * period < period + TimeSpan.FromSeconds(2) ? 3 * period : period + TimeSpan.FromSeconds(2)) : null;
 }
 
 /// <summary>The node's view of the chain, for its status and health.</summary>
@@ -94,7 +97,7 @@ public readonly record struct ConfirmedHead(ChainBlock Block, long ConfirmedAt);
 /// still, and "allowed at the head" would go on answering for a consent revoked meanwhile. So every decision that lets
 /// data leave asks <see cref="ConfirmAsync"/>, which answers only with a head confirmed by a read that completed at most
 /// <see cref="ChainHeadOptions.MaxCheckAge"/> (T) ago — reading again when it is older — and otherwise refuses with
-/// LEDGER-1330. A head that has not moved for three block periods while blocks are expected has stalled (a chain node
+/// LEDGER-1330. A head that has not moved for three block periods (at most one and 2 s) while blocks are expected has stalled (a chain node
 /// that answers, but no longer follows the chain) and confirms nothing either. The node's health and status show the
 /// degradation, and the log says when it began and how long it lasted.</para>
 /// </remarks>

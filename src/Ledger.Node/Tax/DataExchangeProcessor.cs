@@ -241,8 +241,10 @@ public sealed class DataExchangeProcessor : IRefusalRecorder
         {
             throw await RefuseAsync(fetch.ConsentId, consumer, fetch.Scopes, requestHash, (byte)RefusalReason.ChainViewStale, _node.Head.Latest.Number, unreadable).ConfigureAwait(false);
         }
-        catch (LedgerException unreadable) when (IsChainFailure(unreadable))
+        catch (LedgerException unreadable)
         {
+            // The gate only reads the chain: whatever it failed with (unreachable, a block the chain no longer has after
+            // a restart, an erroring node), the verdict is not confirmed.
             throw await RefuseStaleAsync(fetch, consumer, requestHash, _node.Head.Latest.Number, unreadable, "the consent").ConfigureAwait(false);
         }
         var block = head.Block;
@@ -253,16 +255,15 @@ public sealed class DataExchangeProcessor : IRefusalRecorder
                 var newer = await _node.Head.RefreshAsync(cancellationToken).ConfigureAwait(false);
                 if (newer.Number > block.Number)
                 {
-                    block = newer;
-                    status = await _gate.CheckAsync(fetch.ConsentId, consumer, fetch.Scopes, block.Number).ConfigureAwait(false);
+                    var second = await _gate.CheckAsync(fetch.ConsentId, consumer, fetch.Scopes, newer.Number).ConfigureAwait(false);
+                    (block, status) = (newer, second);
                 }
             }
-#pragma warning disable CA1031 // the second look is a courtesy: a refusal at a confirmed head stands when it fails
+#pragma warning disable CA1031 // the second look is a courtesy: the refusal at the confirmed head stands when it fails
             catch (Exception second) when (second is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
 #pragma warning restore CA1031
             {
                 block = head.Block;
-                status = await _gate.CheckAsync(fetch.ConsentId, consumer, fetch.Scopes, block.Number).ConfigureAwait(false);
             }
         }
         if (status != AccessStatus.Allowed)

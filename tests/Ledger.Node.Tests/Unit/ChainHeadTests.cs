@@ -209,6 +209,17 @@ public sealed class ChainHeadTests
     }
 
     [Theory]
+    [InlineData(100, 300)]
+    [InlineData(1000, 3000)]
+    [InlineData(5000, 7000)]
+    public void StallAfter_IsThreeBlockPeriods_AtMostOnePeriodAndTwoSeconds(int periodMs, int expectedMs)
+    {
+        var options = new ChainHeadOptions { BlockInterval = TimeSpan.FromMilliseconds(periodMs) };
+
+        Assert.Equal(TimeSpan.FromMilliseconds(expectedMs), options.StallAfter);
+    }
+
+    [Theory]
     [InlineData(50, 50)]
     [InlineData(100, 100)]
     [InlineData(1000, 1000)]
