@@ -267,7 +267,7 @@ public sealed class ConsortiumSupervisor : IAsyncDisposable
                 default:
                 {
                     // Given up, or stopped on purpose: only a request (or its owner starting it again) brings it back.
-                    if (watch.State == SupervisedState.Stopped && node.IsRunning && !node.StopRequested)
+                    if (node.IsRunning && !node.StopRequested)
                     {
                         watch.State = SupervisedState.Running;
                         SaveDescription();
