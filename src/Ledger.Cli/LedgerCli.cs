@@ -26,7 +26,9 @@ public static class LedgerCli
     public static IReadOnlyList<ICommandGroup> Groups { get; } =
     [
         new UpCommand(),
+        new DownCommand(),
         new StatusCommand(),
+        new NodeCommands(),
         new MembersCommands(),
         new BesuCommands(),
         new ConsentCommands(),

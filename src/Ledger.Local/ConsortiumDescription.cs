@@ -48,6 +48,24 @@ public sealed record ConsortiumDescription
     /// <summary>The nodes, in start order.</summary>
     public IReadOnlyList<NodeDescription> Nodes { get; init; } = [];
 
+    /// <summary>
+    /// The processes it names that are alive and are what it says (<see cref="LocalProcesses.IsAliveAs"/>, with each node's
+    /// data folder and the chain's state file or port as evidence): nodes first, then a chain the orchestrator started.
+    /// </summary>
+    public IReadOnlyList<(string What, int ProcessId)> LiveProcesses()
+    {
+        var live = Nodes
+            .Where(n => n.ProcessId is { } pid && LocalProcesses.IsAliveAs(pid, LocalProcessKind.Node, n.DataDir))
+            .Select(n => (n.Org, n.ProcessId!.Value))
+            .ToList();
+        var chainEvidence = Chain.StateFile ?? (Uri.TryCreate(Chain.RpcUrl, UriKind.Absolute, out var url) ? url.Port.ToString(System.Globalization.CultureInfo.InvariantCulture) : null);
+        if (Chain.ProcessId is { } chain && LocalProcesses.IsAliveAs(chain, LocalProcessKind.Chain, chainEvidence))
+        {
+            live.Add(($"{Chain.Kind} chain", chain));
+        }
+        return live;
+    }
+
     /// <summary>The node of an organization, or null.</summary>
     public NodeDescription? Node(string org) => Nodes.FirstOrDefault(n => string.Equals(n.Org, org, StringComparison.Ordinal));
 
@@ -127,6 +145,12 @@ public sealed record ChainDescription
 
     /// <summary>True when the well-known dev accounts are usable (a local chain): they fund and govern.</summary>
     public bool DevAccounts { get; init; }
+
+    /// <summary>Under supervision (<c>ledger up</c>): running, restarting or given-up (a chain that is not the orchestrator's has none).</summary>
+    public string? State { get; init; }
+
+    /// <summary>Under supervision: how often the chain was restarted.</summary>
+    public int? Restarts { get; init; }
 }
 
 /// <summary>A node of a described consortium.</summary>
@@ -161,4 +185,10 @@ public sealed record NodeDescription
 
     /// <summary>The node's process, while it runs.</summary>
     public int? ProcessId { get; init; }
+
+    /// <summary>Under supervision (<c>ledger up</c>): running, restarting, given-up or stopped.</summary>
+    public string? State { get; init; }
+
+    /// <summary>Under supervision: how often the node was restarted (by the supervisor or by hand).</summary>
+    public int? Restarts { get; init; }
 }

@@ -56,7 +56,9 @@ public sealed class LocalConsortium : IAsyncDisposable
     private readonly NodeProgram _program;
     private readonly DateTimeOffset _startedAt = DateTimeOffset.UtcNow;
     private readonly FileStream _workDirLock;
-    private ChainEnvironment? _chain;
+    private volatile ChainEnvironment? _chain;
+    private ConsortiumSupervisor? _supervisor;
+    private ulong _bootFinality;
     private int _stopped;
 
     private LocalConsortium(LocalConsortiumOptions options, string workDir, NodeProgram program, FileStream workDirLock)
@@ -147,7 +149,10 @@ public sealed class LocalConsortium : IAsyncDisposable
         {
             if (!_governors.TryGetValue(index, out var client))
             {
-                client = new LedgerChainClient(Chain.CreateSender(DevAccounts.PrivateKey(index), new InMemoryTransactionJournal()), Chain.Deployment);
+                var sender = new TransactionSender(
+                    Chain.Rpc, DevAccounts.PrivateKey(index), new InMemoryTransactionJournal(),
+                    Chain.SenderOptions with { FinalityDepth = _bootFinality }, Chain.Deployment.ChainId);
+                client = new LedgerChainClient(sender, Chain.Deployment);
                 _governors[index] = client;
             }
             return client;
@@ -168,6 +173,65 @@ public sealed class LocalConsortium : IAsyncDisposable
         return await node.ConnectAsync(identity, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Starts supervising the consortium (<see cref="ConsortiumSupervisor"/>: a process that dies is reported and
+    /// restarted with back-off; <paramref name="descriptionFile"/>, if given, is rewritten with the live process ids after
+    /// every change; <paramref name="report"/> hears every event). Supervision ends when the consortium stops.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">when it is already supervised or stopped.</exception>
+    public ConsortiumSupervisor Supervise(SupervisionOptions? options = null, string? descriptionFile = null, Action<SupervisionEvent>? report = null)
+    {
+        lock (_nodes)
+        {
+            if (Volatile.Read(ref _stopped) == 1)
+            {
+                throw new InvalidOperationException("The consortium is stopped.");
+            }
+            if (_supervisor is not null)
+            {
+                throw new InvalidOperationException("The consortium is already supervised.");
+            }
+            _supervisor = ConsortiumSupervisor.Create(this, options ?? new SupervisionOptions(), descriptionFile, report);
+            _supervisor.Begin();
+            return _supervisor;
+        }
+    }
+
+    /// <summary>The anvil chain's state file (null for other chains).</summary>
+    internal string? AnvilStateFile => Options.Chain == ChainKind.Anvil ? StateFile() : null;
+
+    /// <summary>The supervisor, once <see cref="Supervise"/> started one.</summary>
+    public ConsortiumSupervisor? Supervisor => _supervisor;
+
+    /// <summary>
+    /// Starts the anvil chain again after its process ended: on the same port (the URL every node was configured with)
+    /// from its state file — or, when anvil died while writing it, from its last complete copy
+    /// (<see cref="AnvilStateFiles"/>) — checked against the deployment file. Returns where the state came from.
+    /// </summary>
+    /// <exception cref="LedgerException">LEDGER-1657 when the chain cannot come back with its state (not anvil, no
+    /// state file was ever written, or it is damaged with no good copy); 13xx when anvil does not start.</exception>
+    internal async Task<string> RestartChainAsync(CancellationToken cancellationToken)
+    {
+        var old = Chain;
+        if (Options.Chain != ChainKind.Anvil)
+        {
+            throw LocalErrors.ChainLost($"Only an anvil chain can be restarted with its state; this one is {Options.Chain.ToString().ToLowerInvariant()}.");
+        }
+        var stateFile = StateFile();
+        if (!File.Exists(stateFile))
+        {
+            throw LocalErrors.ChainLost(
+                $"The anvil chain ended before it wrote its state file {stateFile}, so it cannot come back as the chain the nodes know; the consortium is stopped. Delete the work folder's deployment and start again.");
+        }
+        var repaired = AnvilStateFiles.Repair(stateFile);
+        var port = new Uri(old.RpcUrl).Port;
+        // The old process is gone (its port free); its environment is disposed only once the new one runs, so a failed
+        // start leaves one environment to stop, not a disposed one.
+        _chain = await ChainEnvironment.StartAsync(old.Profile with { Port = port }, null, cancellationToken).ConfigureAwait(false);
+        await old.DisposeAsync().ConfigureAwait(false);
+        return repaired is null ? $"its state file {stateFile}" : $"{stateFile}: {repaired}";
+    }
+
     /// <summary>A description of the running consortium (public facts and paths only) for <c>consortium.json</c>.</summary>
     public ConsortiumDescription Describe() => new()
     {
@@ -184,8 +248,10 @@ public sealed class LocalConsortium : IAsyncDisposable
             DeploymentFile = DeploymentFile,
             Consortium = Deployment[LedgerContracts.Consortium].ToString(),
             StateFile = Options.Chain == ChainKind.Anvil ? StateFile() : null,
-            ProcessId = OwnsChain ? Chain.ProcessId : null,
+            ProcessId = OwnsChain && _supervisor?.ChainState is null or SupervisedState.Running ? Chain.ProcessId : null,
             DevAccounts = UsesDevAccounts,
+            State = OwnsChain && _supervisor is { } chainSupervisor ? StateWord(chainSupervisor.ChainState) : null,
+            Restarts = OwnsChain ? _supervisor?.ChainRestarts : null,
         },
         Nodes = _nodes.Select(n => new NodeDescription
         {
@@ -199,7 +265,17 @@ public sealed class LocalConsortium : IAsyncDisposable
             DataDir = n.DataDir,
             Log = n.LogFile,
             ProcessId = n.IsRunning ? n.ProcessId : null,
+            State = _supervisor is { } supervisor ? StateWord(supervisor.NodeState(n.Spec.Org)) : null,
+            Restarts = _supervisor?.NodeRestarts(n.Spec.Org),
         }).ToList(),
+    };
+
+    private static string StateWord(SupervisedState state) => state switch
+    {
+        SupervisedState.Restarting => "restarting",
+        SupervisedState.GivenUp => "given-up",
+        SupervisedState.Stopped => "stopped",
+        _ => "running",
     };
 
     /// <summary>Stops every node (politely, in parallel), then the chain if the orchestrator started it. Idempotent.</summary>
@@ -208,6 +284,16 @@ public sealed class LocalConsortium : IAsyncDisposable
         if (Interlocked.Exchange(ref _stopped, 1) == 1)
         {
             return;
+        }
+        ConsortiumSupervisor? supervisor;
+        lock (_nodes)
+        {
+            supervisor = _supervisor;
+        }
+        if (supervisor is not null)
+        {
+            // First, so nothing is restarted while it stops; then whatever runs now is stopped.
+            await supervisor.DisposeAsync().ConfigureAwait(false);
         }
         Report("stopping the nodes…");
         await Task.WhenAll(_nodes.Select(n => n.StopAsync())).ConfigureAwait(false);
@@ -262,9 +348,15 @@ public sealed class LocalConsortium : IAsyncDisposable
             StateFile = options.Chain == ChainKind.Anvil ? StateFile() : null,
             RepositoryRoot = options.RepositoryRoot,
             PollInterval = options.PollInterval,
-            FinalityDepth = options.Chain == ChainKind.Rpc ? options.FinalityDepth : 0,
+            // A local automining chain attached over rpc mines a block only when a transaction comes, so waiting for
+            // blocks on top would wait for ever: 0 there too, for the boot client (funding, governance) and the nodes.
+            FinalityDepth = options.Chain == ChainKind.Rpc ? options.FinalityDepth ?? (DeploymentChainId(DeploymentFile) == LocalChainId ? 0UL : null) : 0,
         };
         Report(options.Chain == ChainKind.Rpc ? $"attaching to the chain at {options.RpcUrl}…" : $"starting a {options.Chain.ToString().ToLowerInvariant()} chain…");
+        if (options.Chain == ChainKind.Anvil && AnvilStateFiles.Repair(StateFile()) is { } repaired)
+        {
+            Report($"anvil: {repaired}");
+        }
         var chainStart = ChainEnvironment.StartAsync(profile, null, cancellationToken);
         IReadOnlyList<KeyedSpec> keyed;
         try
@@ -289,7 +381,8 @@ public sealed class LocalConsortium : IAsyncDisposable
             ? string.Create(CultureInfo.InvariantCulture, $"chain {chainId} ready at {RpcUrl} (process {chainProcess})")
             : string.Create(CultureInfo.InvariantCulture, $"chain {chainId} reached at {RpcUrl}"));
         UsesDevAccounts = options.UseDevAccounts ?? (options.Chain != ChainKind.Rpc || chainId == LocalChainId);
-        var finality = options.FinalityDepth ?? (UsesDevAccounts ? 0UL : null);
+        var finality = options.FinalityDepth ?? (UsesDevAccounts || chainId == LocalChainId ? 0UL : null);
+        _bootFinality = finality ?? profile.EffectiveFinalityDepth;
 
         var directory = new MemberDirectory(_chain.Rpc, _chain.Deployment);
         var (members, _) = await directory.ListAsync(cancellationToken).ConfigureAwait(false);
@@ -536,6 +629,20 @@ public sealed class LocalConsortium : IAsyncDisposable
     }
 
     // ------------------------------------------------------------------ helpers
+
+    /// <summary>The chain id a deployment file names, or null when it cannot be read (the chain's start then says why).</summary>
+    private static ulong? DeploymentChainId(string file)
+    {
+        try
+        {
+            var chainId = LedgerDeployment.Load(file).ChainId;
+            return chainId >= 0 && chainId <= ulong.MaxValue ? (ulong)chainId : null;
+        }
+        catch (LedgerException)
+        {
+            return null;
+        }
+    }
 
     private string StateFile() => Path.GetFullPath(Options.StateFile ?? Path.Combine(WorkDir, "anvil-state.json"));
 

@@ -143,6 +143,7 @@ public sealed record LocalConsortiumOptions
             {
                 throw LocalErrors.Options($"The name of {node.Org} must be 1 to 128 bytes of UTF-8 (it is {nameBytes}).");
             }
+            LocalErrors.EnsureEnode(node.Org, node.Enode);
             if (node.StrongMode && node.Role != Role.TaxBureau)
             {
                 throw LocalErrors.Options($"Strong mode is for tax nodes only; {node.Org} is a {LocalRoles.Word(node.Role)} node.");

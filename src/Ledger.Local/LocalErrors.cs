@@ -20,6 +20,14 @@ public static class LocalErrors
     public const string DescriptionCode = "LEDGER-1654";
     /// <summary>LEDGER-1655: a member on chain contradicts the local key store (another operator, not active).</summary>
     public const string MembershipConflictCode = "LEDGER-1655";
+    /// <summary>LEDGER-1656: an enode URL is malformed; nothing was proposed on chain.</summary>
+    public const string MalformedEnodeCode = "LEDGER-1656";
+    /// <summary>LEDGER-1657: the chain the orchestrator started exited and could not come back with its state; the consortium was stopped.</summary>
+    public const string ChainLostCode = "LEDGER-1657";
+    /// <summary>LEDGER-1658: a node kept exiting, so its supervisor stopped restarting it.</summary>
+    public const string NodeGivenUpCode = "LEDGER-1658";
+    /// <summary>LEDGER-1659: no <c>ledger up</c> process supervises the described consortium, or it did not answer a request in time.</summary>
+    public const string NotSupervisedCode = "LEDGER-1659";
 
     internal static LedgerException NodeNotBuilt(string sentence) => new(NodeNotBuiltCode, ErrorCategory.FailedPrecondition, sentence);
 
@@ -33,4 +41,25 @@ public static class LocalErrors
     internal static LedgerException Description(string sentence, Exception? inner = null) => new(DescriptionCode, ErrorCategory.InvalidArgument, sentence, inner);
 
     internal static LedgerException MembershipConflict(string sentence) => new(MembershipConflictCode, ErrorCategory.FailedPrecondition, sentence);
+
+    /// <summary>
+    /// LEDGER-1656 for <paramref name="enode"/> of <paramref name="org"/> when it is not a Besu enode URL
+    /// (<see cref="Core.Primitives.EnodeUrl"/>); nothing is returned when it is one or is empty (no Besu node).
+    /// </summary>
+    /// <exception cref="LedgerException">LEDGER-1656, saying what is wrong and that nothing was proposed.</exception>
+    public static void EnsureEnode(string org, string? enode)
+    {
+        if (string.IsNullOrEmpty(enode) || Core.Primitives.EnodeUrl.IsValid(enode, out var problem))
+        {
+            return;
+        }
+        throw new LedgerException(MalformedEnodeCode, ErrorCategory.InvalidArgument,
+            $"The enode URL of {org} is malformed: {problem}. Besu reads {Core.Primitives.EnodeUrl.Shape} (the node key's 64-byte public key as 128 hex digits without 0x); nothing was proposed. Correct it and propose again, or leave it out when the member runs no Besu node.");
+    }
+
+    internal static LedgerException ChainLost(string sentence) => new(ChainLostCode, ErrorCategory.Unavailable, sentence);
+
+    internal static LedgerException NodeGivenUp(string sentence) => new(NodeGivenUpCode, ErrorCategory.Unavailable, sentence);
+
+    internal static LedgerException NotSupervised(string sentence) => new(NotSupervisedCode, ErrorCategory.Unavailable, sentence);
 }

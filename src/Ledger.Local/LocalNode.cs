@@ -29,6 +29,7 @@ public sealed partial class LocalNode : IAsyncDisposable
     private readonly object _gate = new();
     private Process? _process;
     private StreamWriter? _pumpLog;
+    private bool _stopRequested;
 
     internal LocalNode(
         LocalNodeSpec spec, string directory, int port, NodeKeys keys, string keyStoreFile,
@@ -142,6 +143,7 @@ public sealed partial class LocalNode : IAsyncDisposable
             _process?.Dispose();
             _pumpLog?.Dispose();
             _pumpLog = null;
+            _stopRequested = false;
             System.IO.Directory.CreateDirectory(DataDir);
             File.AppendAllText(LogFile, string.Create(CultureInfo.InvariantCulture,
                 $"{Environment.NewLine}=== ledger-node {Spec.Org} ({LocalRoles.Word(Role)}) starting at {DateTimeOffset.UtcNow:O} on {Url}{Environment.NewLine}"));
@@ -246,6 +248,47 @@ public sealed partial class LocalNode : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// True after <see cref="StopAsync"/> until the next start: the process ended because it was asked to, so a
+    /// supervisor leaves it stopped (a crash or <see cref="Kill"/> is not a request).
+    /// </summary>
+    public bool StopRequested
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _stopRequested;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Completes when the current process exits, however it ends, with its exit code (128 + the signal when a signal
+    /// ended it); at once when none was started or it has already exited.
+    /// </summary>
+    public async Task<int?> WaitForExitAsync(CancellationToken cancellationToken = default)
+    {
+        Process? process;
+        lock (_gate)
+        {
+            process = _process;
+        }
+        if (process is null)
+        {
+            return null;
+        }
+        try
+        {
+            await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+            return process.ExitCode;
+        }
+        catch (InvalidOperationException)
+        {
+            return null; // disposed: stopped by its owner
+        }
+    }
+
     /// <summary>Stops the process politely (SIGTERM: the node drains and closes its store), killing it after <paramref name="grace"/>.</summary>
     public async Task StopAsync(TimeSpan? grace = null)
     {
@@ -253,6 +296,7 @@ public sealed partial class LocalNode : IAsyncDisposable
         lock (_gate)
         {
             process = _process;
+            _stopRequested = true;
         }
         if (process is null)
         {

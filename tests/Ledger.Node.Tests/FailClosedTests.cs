@@ -32,6 +32,8 @@ public sealed class FailClosedTests(NodeCluster cluster)
         {
             // The enterprise revokes on chain while the tax node cannot see the chain.
             await cluster.DevClient(2).RevokeConsentBySigAsync(revocation, signature);
+            // The cluster's T is 1 s: a check confirmed by a read less than T before may still answer; past T, none may.
+            await Task.Delay(TimeSpan.FromSeconds(1.5));
 
             for (var attempt = 0; attempt < 3; attempt++)
             {

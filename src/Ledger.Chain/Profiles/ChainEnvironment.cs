@@ -47,6 +47,14 @@ public sealed class ChainEnvironment : IAsyncDisposable
     /// <summary>The local node's process id (hardhat and anvil), for diagnostics.</summary>
     public int? ProcessId => _node?.ProcessId;
 
+    /// <summary>
+    /// Completes when the local node's process (hardhat, anvil) exits — however it ends — with its exit code, so an
+    /// orchestrator can notice at once and restart it.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">for an rpc chain, which has no process here.</exception>
+    public Task<int> WaitForExitAsync(CancellationToken cancellationToken = default) =>
+        _node?.WaitForExitAsync(cancellationToken) ?? throw new InvalidOperationException("An rpc chain has no local process to wait for.");
+
     /// <summary>Sender settings from the profile (finality depth, polling).</summary>
     public SenderOptions SenderOptions => new() { FinalityDepth = Profile.EffectiveFinalityDepth, PollInterval = Profile.EffectivePollInterval };
 
@@ -90,7 +98,7 @@ public sealed class ChainEnvironment : IAsyncDisposable
         {
             throw LocalChainException.NotInstalled("hardhat", hardhat);
         }
-        var port = LocalNodeProcess.FreePort();
+        var port = profile.Port ?? LocalNodeProcess.FreePort();
         var node = await LocalNodeProcess.StartAsync(
             "hardhat", "node", [hardhat, "node", "--hostname", "127.0.0.1", "--port", port.ToString(CultureInfo.InvariantCulture)],
             root, port, profile.StartTimeout, cancellationToken).ConfigureAwait(false);
@@ -129,7 +137,7 @@ public sealed class ChainEnvironment : IAsyncDisposable
                 deploymentFile,
                 $"the anvil state {stateFile} exists but its deployment file does not; restore the deployment file or delete the state file to start a new chain");
         }
-        var port = LocalNodeProcess.FreePort();
+        var port = profile.Port ?? LocalNodeProcess.FreePort();
         var node = await LocalNodeProcess.StartAsync(
             "anvil",
             anvil,

@@ -40,6 +40,12 @@ public sealed record ChainProfile
     /// <summary>The anvil state file (anvil profile only).</summary>
     public string? StateFile { get; init; }
 
+    /// <summary>
+    /// The loopback port of a local node (hardhat, anvil); null picks a free one. An anvil node restarted on its
+    /// earlier port comes back at the URL every client was configured with.
+    /// </summary>
+    public int? Port { get; init; }
+
     /// <summary>The repository root (holds hardhat.config.js and node_modules); null searches upward from the working and program folders.</summary>
     public string? RepositoryRoot { get; init; }
 
@@ -85,6 +91,10 @@ public sealed record ChainProfile
         if (Kind != ChainKind.Rpc && FinalityDepth > 1)
         {
             throw ChainConfigurationException.Profile($"a local {Kind} chain has one producer, so FinalityDepth is 0 or 1, not {FinalityDepth}");
+        }
+        if (Port is < 1 or > 65535)
+        {
+            throw ChainConfigurationException.Profile($"Port {Port} is outside 1..65535");
         }
         if (PollInterval is { } poll && (poll <= TimeSpan.Zero || poll > TimeSpan.FromMinutes(1)))
         {

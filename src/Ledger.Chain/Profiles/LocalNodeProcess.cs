@@ -27,6 +27,13 @@ internal sealed class LocalNodeProcess : IAsyncDisposable
 
     public int ProcessId => _process.Id;
 
+    /// <summary>Completes when the process exits, with its exit code.</summary>
+    public async Task<int> WaitForExitAsync(CancellationToken cancellationToken)
+    {
+        await _process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+        return _process.ExitCode;
+    }
+
     /// <summary>Starts <paramref name="program"/> and waits until the node answers eth_chainId.</summary>
     public static async Task<LocalNodeProcess> StartAsync(
         string kind, string program, IReadOnlyList<string> arguments, string workingDirectory, int port, TimeSpan timeout, CancellationToken cancellationToken)

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using System.Text.RegularExpressions;
 using Ledger.Core.Model;
 using Ledger.Core.Primitives;
 using Ledger.Local;
@@ -13,13 +12,13 @@ namespace Ledger.Cli.Besu;
 /// and <c>nodes-allowlist</c> the enode URLs they registered (so only their nodes can peer). Suspended and removed
 /// members are left out. See https://besu.hyperledger.org/private-networks/how-to/use-local-permissioning.
 /// </summary>
-public sealed partial record BesuAllowlist(IReadOnlyList<string> Accounts, IReadOnlyList<string> Nodes, IReadOnlyList<string> Skipped)
+public sealed record BesuAllowlist(IReadOnlyList<string> Accounts, IReadOnlyList<string> Nodes, IReadOnlyList<string> Skipped)
 {
     /// <summary>
     /// The allowlists of <paramref name="members"/>: operators of active members (lower-case hex, in admission order,
     /// each once), plus <paramref name="extraAccounts"/> (e.g. the governors); the active members' enode URLs. An enode
-    /// that is not <c>enode://&lt;128 hex&gt;@host:port</c> is skipped (Besu would refuse to start) and named in
-    /// <see cref="Skipped"/>.
+    /// that is not one (<see cref="EnodeUrl"/>; admission refuses those since LEDGER-1656, but older registrations may
+    /// hold one) is skipped (Besu would refuse to start) and named in <see cref="Skipped"/>.
     /// </summary>
     public static BesuAllowlist From(IEnumerable<ConsortiumMember> members, IEnumerable<EthAddress>? extraAccounts = null)
     {
@@ -34,7 +33,7 @@ public sealed partial record BesuAllowlist(IReadOnlyList<string> Accounts, IRead
         foreach (var member in active.Where(m => m.Enode.Length > 0))
         {
             var enode = member.Enode.Trim();
-            if (EnodePattern().IsMatch(enode))
+            if (EnodeUrl.IsValid(enode, out var problem))
             {
                 if (!nodes.Contains(enode, StringComparer.OrdinalIgnoreCase))
                 {
@@ -43,7 +42,7 @@ public sealed partial record BesuAllowlist(IReadOnlyList<string> Accounts, IRead
             }
             else
             {
-                skipped.Add($"{member.Org.Code}: '{member.Enode}' is not an enode URL (enode://<128 hex digits>@host:port)");
+                skipped.Add($"{member.Org.Code}: '{member.Enode}' is not an enode URL ({problem}; expected {EnodeUrl.Shape})");
             }
         }
         return new BesuAllowlist(accounts, nodes, skipped);
@@ -67,9 +66,6 @@ public sealed partial record BesuAllowlist(IReadOnlyList<string> Accounts, IRead
 
     private static string Array(IEnumerable<string> values) =>
         "[" + string.Join(",", values.Select(v => "\"" + v.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"")) + "]";
-
-    [GeneratedRegex("^enode://[0-9a-fA-F]{128}@[^\\s@:\"]+:[0-9]{1,5}(\\?discport=[0-9]{1,5})?$", RegexOptions.CultureInvariant)]
-    private static partial Regex EnodePattern();
 
     /// <summary>A one-line summary.</summary>
     public string Summary() => string.Create(CultureInfo.InvariantCulture, $"{Accounts.Count} accounts, {Nodes.Count} nodes");

@@ -105,7 +105,11 @@ public sealed class MembersCommands : ICommandGroup
         var role = new Option<string>("--role") { Description = "tax, bank, guarantor, regulator or auditor.", Required = true };
         var name = new Option<string?>("--name") { Description = "The display name (default: the code)." };
         var endpoint = new Option<string?>("--endpoint") { Description = "The member node's gRPC address.", HelpName = "URL" };
-        var enode = new Option<string?>("--enode") { Description = "The member's Besu enode URL (for the nodes allowlist).", HelpName = "URL" };
+        var enode = new Option<string?>("--enode")
+        {
+            Description = "The member's Besu enode URL for the nodes allowlist: enode://<128 hex>@<host>:<port>[?discport=N] (checked before anything is proposed).",
+            HelpName = "URL",
+        };
         var operators = new Option<string[]>("--operator") { Description = "An operator account (repeat for several).", HelpName = "ADDRESS", AllowMultipleArgumentsPerToken = false };
         var encryptionKey = new Option<string?>("--encryption-key") { Description = "The member's encryption public key (0x02…/0x03…, 33 bytes).", HelpName = "HEX" };
         var memberKeyStore = new Option<string?>("--member-key-store")
@@ -122,6 +126,9 @@ public sealed class MembersCommands : ICommandGroup
         {
             var orgId = CliParse.Org(context.Get(org), "org");
             var memberRole = CliParse.Role(context.Get(role), "--role");
+            // Before anything touches the chain: a malformed enode would only surface at `besu export-allowlist`.
+            var enodeUrl = context.Get(enode)?.Trim() ?? "";
+            LocalErrors.EnsureEnode(orgId.Code, enodeUrl);
             var accounts = (context.Get(operators) ?? []).Select(o => CliParse.Address(o, "--operator")).ToList();
             byte[]? key = context.Get(encryptionKey) is { } hex ? CliParse.EncryptionKey(hex, "--encryption-key") : null;
             if (context.Get(memberKeyStore) is { } storeFile)
@@ -145,7 +152,7 @@ public sealed class MembersCommands : ICommandGroup
             var chain = await context.OpenChainAsync(cancellationToken).ConfigureAwait(false);
             var governor = Governor(context, chain, context.Get(governorKey), context.Get(devGovernor));
             var proposal = await governor.ProposeAdmitMemberAsync(
-                orgId, memberRole, context.Get(name) ?? orgId.Code, endpointUrl, context.Get(enode) ?? "", key, accounts,
+                orgId, memberRole, context.Get(name) ?? orgId.Code, endpointUrl, enodeUrl, key, accounts,
                 cancellationToken: cancellationToken).ConfigureAwait(false);
             return await ReportProposalAsync(context, chain, proposal, "admitMember", orgId, cancellationToken).ConfigureAwait(false);
         });

@@ -3,6 +3,7 @@ using System.Globalization;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Ledger.Core.Errors;
+using Ledger.Local;
 using Ledger.Sdk;
 using Spectre.Console;
 using Proto = Ledger.Api.V1;
@@ -11,7 +12,8 @@ namespace Ledger.Cli.Commands;
 
 /// <summary>
 /// <c>ledger status</c>: asks every node of the consortium (or the one given with <c>--node</c>) who it is and where
-/// it stands (<c>Node.GetInfo</c>, which needs no signature). Exits 2 when a node cannot be reached.
+/// it stands (<c>Node.GetInfo</c>, which needs no signature), beside what the description says of its process
+/// (its id, the supervisor's state: restarting, given-up…, and restarts). Exits 2 when a node cannot be reached.
 /// </summary>
 public sealed class StatusCommand : ICommandGroup
 {
@@ -23,9 +25,9 @@ public sealed class StatusCommand : ICommandGroup
         globals.Run(command, async (context, cancellationToken) =>
         {
             var targets = context.NodeOption is { } url
-                ? [(Org: (string?)null, Role: (string?)null, Url: CliParse.Url(url, "--node"))]
-                : context.Consortium().Nodes.Select(n => (Org: (string?)n.Org, Role: (string?)n.Role, n.Url)).ToList();
-            var results = await Task.WhenAll(targets.Select(t => AskAsync(t.Org, t.Role, t.Url, cancellationToken))).ConfigureAwait(false);
+                ? [(Org: (string?)null, Role: (string?)null, Url: CliParse.Url(url, "--node"), Described: (NodeDescription?)null)]
+                : context.Consortium().Nodes.Select(n => (Org: (string?)n.Org, Role: (string?)n.Role, n.Url, Described: (NodeDescription?)n)).ToList();
+            var results = await Task.WhenAll(targets.Select(t => AskAsync(t.Org, t.Role, t.Url, t.Described, cancellationToken))).ConfigureAwait(false);
             foreach (var failed in results.Where(r => r.Error is not null))
             {
                 context.Environment.Error.WriteLine($"{failed.Error!.Code}: {failed.Error.Message}");
@@ -46,6 +48,9 @@ public sealed class StatusCommand : ICommandGroup
                         indexedBlock = r.Info?.IndexedBlock,
                         version = r.Info?.Version,
                         strongMode = r.Info?.StrongMode,
+                        processId = r.Described?.ProcessId,
+                        supervision = r.Described?.State,
+                        restarts = r.Described?.Restarts,
                         chainDegraded = r.Info?.ChainDegraded,
                         chainDegradedReason = r.Info is { ChainDegraded: true } ? r.Info.ChainDegradedReason : null,
                         chainDegradedSince = r.Info?.ChainDegradedSince?.ToString("O", CultureInfo.InvariantCulture),
@@ -64,7 +69,7 @@ public sealed class StatusCommand : ICommandGroup
                         Markup.Escape(r.Info?.Organization.Code ?? r.Org ?? "?"),
                         Markup.Escape(r.Info?.Role ?? r.Role ?? "?"),
                         Markup.Escape(r.Url),
-                        State(r.Info),
+                        State(r.Info, r.Described),
                         r.Info?.ChainId.ToString(CultureInfo.InvariantCulture) ?? "-",
                         r.Info?.LatestBlock.ToString(CultureInfo.InvariantCulture) ?? "-",
                         r.Info?.IndexedBlock.ToString(CultureInfo.InvariantCulture) ?? "-",
@@ -79,26 +84,40 @@ public sealed class StatusCommand : ICommandGroup
     }
 
     // Ready, or degraded with why and since when (the node refuses data while its chain view is stale), and the last
-    // outage once one has ended.
-    private static string State(NodeDetails? info)
+    // outage once one has ended; unreachable with the supervisor's word (restarting, given-up) when it has one, and how
+    // often the node was restarted.
+    private static string State(NodeDetails? info, NodeDescription? described)
     {
         if (info is null)
         {
-            return "[red]unreachable[/]";
+            return described?.State is { } state and not "running" ? $"[red]unreachable[/] ({Markup.Escape(state)})" : "[red]unreachable[/]";
         }
         if (info.ChainDegraded)
         {
             var since = info.ChainDegradedSince is { } at ? $" since {at.ToOffset(TimeSpan.FromHours(8)):yyyy-MM-dd HH:mm:ss} (UTC+8)" : "";
             return $"[red]chain degraded{Markup.Escape(since)}[/]: {Markup.Escape(info.ChainDegradedReason)}";
         }
-        return info.LastOutage is { } outage
-            ? $"[green]ready[/] (last chain outage {outage.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture)} s)"
-            : "[green]ready[/]";
+        var notes = new List<string>();
+        if (info.LastOutage is { } outage)
+        {
+            notes.Add($"last chain outage {outage.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture)} s");
+        }
+        if (described?.Restarts is > 0)
+        {
+            notes.Add(string.Create(CultureInfo.InvariantCulture, $"restarted {described.Restarts}×"));
+        }
+        return notes.Count == 0 ? "[green]ready[/]" : $"[green]ready[/] ({string.Join("; ", notes)})";
     }
 
-    private sealed record NodeStatus(string? Org, string? Role, string Url, NodeDetails? Info, LedgerException? Error);
+    private sealed record NodeStatus(string? Org, string? Role, string Url, NodeDetails? Info, LedgerException? Error)
+    {
+        public NodeDescription? Described { get; init; }
+    }
 
-    private static async Task<NodeStatus> AskAsync(string? org, string? role, string url, CancellationToken cancellationToken)
+    private static async Task<NodeStatus> AskAsync(string? org, string? role, string url, NodeDescription? described, CancellationToken cancellationToken) =>
+        await AskNodeAsync(org, role, url, cancellationToken).ConfigureAwait(false) with { Described = described };
+
+    private static async Task<NodeStatus> AskNodeAsync(string? org, string? role, string url, CancellationToken cancellationToken)
     {
         using var channel = GrpcChannel.ForAddress(url);
         try

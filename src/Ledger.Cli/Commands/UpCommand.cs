@@ -1,6 +1,6 @@
 using System.CommandLine;
-using System.Diagnostics;
 using Ledger.Chain.Profiles;
+using Ledger.Core.Errors;
 using Ledger.Local;
 using Spectre.Console;
 
@@ -9,7 +9,9 @@ namespace Ledger.Cli.Commands;
 /// <summary>
 /// <c>ledger up</c>: starts a local consortium (<see cref="LocalConsortium"/>) — by default a fresh hardhat chain and
 /// the demo's six members — prints its nodes, writes <c>out/consortium.json</c> so other commands reach the nodes by
-/// organization code, and runs until Ctrl-C (or SIGTERM), then stops everything it started.
+/// organization code, and supervises it (<see cref="ConsortiumSupervisor"/>: what dies is reported and restarted, the
+/// description keeps the live process ids) until Ctrl-C or SIGTERM (<c>ledger down</c>), then stops what runs then. A
+/// chain that cannot come back (hardhat's state is in memory) stops it too, with LEDGER-1657.
 /// </summary>
 public sealed class UpCommand : ICommandGroup
 {
@@ -86,7 +88,25 @@ public sealed class UpCommand : ICommandGroup
             }
             await context.Environment.Out.FlushAsync(cancellationToken).ConfigureAwait(false);
 
-            await WatchUntilCancelledAsync(context, consortium, cancellationToken).ConfigureAwait(false);
+            // Supervision: every event on stderr (stdout keeps its one document with --json) and in WORK-DIR/supervisor.log;
+            // the description is rewritten with the live process ids after each change.
+            var errorGate = new object();
+            var supervisor = consortium.Supervise(new SupervisionOptions(), descriptionFile, report =>
+            {
+                lock (errorGate)
+                {
+                    context.Environment.Error.WriteLine(report.ToString());
+                }
+            });
+            LedgerException? lost = null;
+            try
+            {
+                lost = await supervisor.Fatal.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // Ctrl-C or SIGTERM (`ledger down`): stop below.
+            }
 
             context.Progress("stopping the consortium…");
             await consortium.StopAsync().ConfigureAwait(false);
@@ -103,6 +123,15 @@ public sealed class UpCommand : ICommandGroup
                 context.Warn($"{descriptionFile} could not be removed ({ex.Message}); delete it by hand.");
             }
             context.Progress("stopped");
+            if (lost is not null)
+            {
+                // Not through the JSON error document: with --json stdout already holds the description.
+                lock (errorGate)
+                {
+                    context.Environment.Error.WriteLine($"{lost.Code}: {lost.Message}");
+                }
+                return CliErrors.ExitCodeOf(lost);
+            }
             return CliErrors.Ok;
         });
         return command;
@@ -140,23 +169,17 @@ public sealed class UpCommand : ICommandGroup
         {
             return; // unreadable: it is rewritten
         }
-        if (existing.ProcessId is { } pid && pid != Environment.ProcessId && IsAlive(pid))
+        if (existing.ProcessId is { } pid && pid != Environment.ProcessId && LocalProcesses.IsAliveAs(pid, LocalProcessKind.Orchestrator))
         {
-            throw new Core.Errors.LedgerException(CliErrors.AlreadyRunningCode, Core.Errors.ErrorCategory.FailedPrecondition,
-                $"A local consortium is already running (process {pid}, described in {descriptionFile}); stop it with Ctrl-C in its terminal (or `kill {pid}`) first.");
+            throw new LedgerException(CliErrors.AlreadyRunningCode, ErrorCategory.FailedPrecondition,
+                $"A local consortium is already running (process {pid}, described in {descriptionFile}); stop it with Ctrl-C in its terminal or `ledger down` first.");
         }
-    }
-
-    private static bool IsAlive(int pid)
-    {
-        try
+        // Its `up` process is gone (killed without a chance to stop them), but what it started may still run.
+        var left = existing.LiveProcesses().Select(p => $"{p.What} (process {p.ProcessId})").ToList();
+        if (left.Count > 0)
         {
-            using var process = Process.GetProcessById(pid);
-            return !process.HasExited;
-        }
-        catch (ArgumentException)
-        {
-            return false;
+            throw new LedgerException(CliErrors.AlreadyRunningCode, ErrorCategory.FailedPrecondition,
+                $"An earlier `ledger up` ended without stopping what it started, and it still runs: {string.Join(", ", left)}; `ledger down` stops it, then start again.");
         }
     }
 
@@ -176,30 +199,8 @@ public sealed class UpCommand : ICommandGroup
         {
             console.MarkupLine($"[grey]Key store passwords were generated for this run; to sign calls from another terminal, start `ledger up` with {GlobalOptions.PasswordVariable} set and set it there too.[/]");
         }
-        console.MarkupLine("[bold]Press Ctrl-C to stop.[/]");
-    }
-
-    private static async Task WatchUntilCancelledAsync(CliContext context, LocalConsortium consortium, CancellationToken cancellationToken)
-    {
-        var reported = new HashSet<string>(StringComparer.Ordinal);
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            try
-            {
-                await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                break;
-            }
-            foreach (var node in consortium.Nodes.Where(n => !n.IsRunning))
-            {
-                if (reported.Add(node.Spec.Org))
-                {
-                    context.Warn($"the node {node.Spec.Org} has stopped; its log is {node.LogFile}.");
-                }
-            }
-        }
+        console.MarkupLine("[grey]A node or chain process that dies is reported here and restarted; `ledger node restart ORG` restarts one by hand.[/]");
+        console.MarkupLine("[bold]Press Ctrl-C (or run `ledger down` elsewhere) to stop.[/]");
     }
 
     /// <summary>
