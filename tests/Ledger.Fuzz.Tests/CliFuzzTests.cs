@@ -70,5 +70,8 @@ public sealed class CliFuzzTests(FuzzConsortium consortium, ITestOutputHelper ou
             Assert.Fail($"{violations.Count} of {cases.Count} CLI runs did not end as documented:\n{string.Join('\n', lines)}\n{report}");
         }
         Assert.All(CliFuzzer.Commands(), c => Assert.Contains(results, r => r.Case.Command.Name == c.Name));
+        // The runs reached the consortium (a lost description would make every run a quick LEDGER-1654), and left it running.
+        Assert.True(results.Count(r => CliFuzzer.CodeOf(r.Run) == "LEDGER-1654") * 10 < cases.Count, report);
+        Assert.All(consortium.Consortium.Nodes, n => Assert.True(n.IsRunning, $"{n} was stopped by a CLI run"));
     }
 }

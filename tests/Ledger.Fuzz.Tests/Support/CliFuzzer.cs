@@ -18,6 +18,9 @@ public sealed record CliCommand(IReadOnlyList<string> Path, IReadOnlyList<Argume
 
     /// <summary>Streams until interrupted: it runs with a short time limit.</summary>
     public bool Streams => Name is "alerts watch";
+
+    /// <summary>Deletes the description it reads (`ledger down`): each run gets a copy of its own.</summary>
+    public bool RemovesDescription => Name is "down";
 }
 
 /// <summary>One run of the CLI with a malformed value (or a malformed command line).</summary>
@@ -63,7 +66,9 @@ public sealed class CliFuzzer(FuzzConsortium consortium)
     /// <summary>
     /// The consortium description the runs use: the fuzz consortium's, with each member's key store replaced by a copy
     /// (same keys, same password) whose scrypt cost is minimal — the CLI stretches the password on every run that
-    /// signs, and two thousand runs at the local consortium's cost (2 × N = 4096) would spend minutes doing only that.
+    /// signs, and two thousand runs at the local consortium's cost (2 × N = 4096) would spend minutes doing only that —
+    /// and without any process id, so that no command (`ledger down`, `ledger node restart`) can stop or signal the
+    /// processes the other tests use.
     /// </summary>
     private string CheapConsortiumFile => Sandbox("consortium.json");
 
@@ -80,9 +85,9 @@ public sealed class CliFuzzer(FuzzConsortium consortium)
         {
             var file = Sandbox(Path.Combine("keys", node.Org + ".json"));
             NodeKeyStore.Write(file, consortium.Password, consortium.Consortium[node.Org].Keys, new KeyStoreKdf(2, 1, 1));
-            nodes.Add(node with { KeyStore = file });
+            nodes.Add(node with { KeyStore = file, ProcessId = null });
         }
-        (description with { Nodes = nodes }).Save(CheapConsortiumFile);
+        (description with { ProcessId = null, Chain = description.Chain with { ProcessId = null }, Nodes = nodes }).Save(CheapConsortiumFile);
 
         Directory.CreateDirectory(Path.Combine(_sandbox, "a-directory"));
         await File.WriteAllTextAsync(Sandbox("empty.txt"), "");
@@ -310,7 +315,14 @@ public sealed class CliFuzzer(FuzzConsortium consortium)
         {
             limit.CancelAfter(fuzzCase.Command.Streams ? TimeSpan.FromSeconds(1.5) : TimeSpan.FromSeconds(90));
         }
-        return await CliRunner.RunAsync(fuzzCase.Args, Environment(), _sandbox, limit.Token);
+        var environment = Environment();
+        if (fuzzCase.Command.RemovesDescription)
+        {
+            var own = Sandbox($"consortium-{Guid.NewGuid():N}.json");
+            File.Copy(CheapConsortiumFile, own);
+            environment[GlobalOptions.ConsortiumVariable] = own;
+        }
+        return await CliRunner.RunAsync(fuzzCase.Args, environment, _sandbox, limit.Token);
     }
 
     /// <summary>The variables the runs see: the key store password and the description with cheap key stores.</summary>
