@@ -50,7 +50,7 @@ public sealed class UpEndToEndTests : IAsyncLifetime
         _up.BeginErrorReadLine();
 
         // `up --json` prints one JSON document once the consortium is ready, then keeps running.
-        var description = await ReadDocumentAsync(_up, TimeSpan.FromMinutes(4), () => { lock (stderr) { return stderr.ToString(); } });
+        var description = await CliRunner.ReadUpDescriptionAsync(_up, TimeSpan.FromMinutes(4), () => { lock (stderr) { return stderr.ToString(); } });
         // A start that failed prints {"error":{…}} instead of the description: show it.
         Assert.False(description.TryGetProperty("error", out var failed), $"ledger up did not start: {failed}\n{stderr}");
         Assert.Equal(ConsortiumDescription.FormatTag, description.GetProperty("format").GetString());
@@ -112,35 +112,6 @@ public sealed class UpEndToEndTests : IAsyncLifetime
     }
 
     private Task<CliRun> RunAsync(params string[] args) => CliRunner.RunExecutableAsync(args, _environment, _dir);
-
-    private static async Task<JsonElement> ReadDocumentAsync(Process process, TimeSpan timeout, Func<string> errors)
-    {
-        var text = new StringBuilder();
-        using var cts = new CancellationTokenSource(timeout);
-        while (true)
-        {
-            string? line;
-            try
-            {
-                line = await process.StandardOutput.ReadLineAsync(cts.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                throw new TimeoutException($"ledger up printed no description within {timeout}:\n{text}\n{errors()}");
-            }
-            if (line is null)
-            {
-                await process.WaitForExitAsync(CancellationToken.None);
-                throw new InvalidOperationException($"ledger up exited with {process.ExitCode} before describing the consortium:\n{text}\n{errors()}");
-            }
-            text.AppendLine(line);
-            if (line == "}")
-            {
-                using var document = JsonDocument.Parse(text.ToString());
-                return document.RootElement.Clone();
-            }
-        }
-    }
 
     private static void Interrupt(int pid)
     {

@@ -101,7 +101,7 @@ public readonly record struct ConfirmedHead(ChainBlock Block, long ConfirmedAt);
 /// that answers, but no longer follows the chain) and confirms nothing either. The node's health and status show the
 /// degradation, and the log says when it began and how long it lasted.</para>
 /// </remarks>
-public sealed class ChainHead : IDisposable
+public sealed class ChainHead
 {
     /// <summary>LEDGER-1330: the node could not confirm its view of the chain within T, so it decides nothing on it.</summary>
     public const string StaleViewCode = "LEDGER-1330";
@@ -410,11 +410,6 @@ public sealed class ChainHead : IDisposable
     private static string Describe(Exception ex) => ex is LedgerException ledger ? $"{ledger.Code}: {ledger.Message}" : $"{ex.GetType().Name}: {ex.Message}";
 
     private static string Seconds(TimeSpan span) => span.TotalSeconds.ToString(span < TimeSpan.FromSeconds(10) ? "0.###" : "0.#", System.Globalization.CultureInfo.InvariantCulture) + " s";
-
-    /// <inheritdoc/>
-    public void Dispose()
-    {
-    }
 
     /// <summary>Polls until cancelled; a failed poll marks the chain degraded (logged once) and the next poll tries again.</summary>
     internal async Task RunAsync(CancellationToken cancellationToken)

@@ -271,7 +271,6 @@ public sealed class NodeContext : IAsyncDisposable
         _sender?.Dispose();
         _store?.Dispose();
         _keys?.Dispose();
-        Head.Dispose();
         return _chain?.DisposeAsync() ?? ValueTask.CompletedTask;
     }
 }

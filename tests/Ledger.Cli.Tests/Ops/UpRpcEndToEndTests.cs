@@ -52,7 +52,7 @@ public sealed class UpRpcEndToEndTests : IAsyncLifetime
             }
         }
 
-        var document = await ReadDocumentAsync(_up, TimeSpan.FromMinutes(5), Errors);
+        var document = await CliRunner.ReadUpDescriptionAsync(_up, TimeSpan.FromMinutes(5), Errors);
         Assert.False(document.TryGetProperty("error", out var failed), $"ledger up --chain rpc did not start: {failed}\n{Errors()}");
         var described = ConsortiumDescription.Load(DescriptionFile);
         Assert.Equal(("rpc", 31337UL, (int?)null), (described.Chain.Kind, described.Chain.ChainId, described.Chain.ProcessId));
@@ -98,35 +98,6 @@ public sealed class UpRpcEndToEndTests : IAsyncLifetime
     }
 
     private Task<CliRun> RunAsync(params string[] args) => CliRunner.RunExecutableAsync(args, _environment, _dir, TimeSpan.FromMinutes(4));
-
-    private static async Task<JsonElement> ReadDocumentAsync(Process process, TimeSpan timeout, Func<string> errors)
-    {
-        var text = new StringBuilder();
-        using var cts = new CancellationTokenSource(timeout);
-        while (true)
-        {
-            string? line;
-            try
-            {
-                line = await process.StandardOutput.ReadLineAsync(cts.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                throw new TimeoutException($"ledger up printed no description within {timeout}:\n{text}\n{errors()}");
-            }
-            if (line is null)
-            {
-                await process.WaitForExitAsync(CancellationToken.None);
-                throw new InvalidOperationException($"ledger up exited with {process.ExitCode} before describing the consortium:\n{text}\n{errors()}");
-            }
-            text.AppendLine(line);
-            if (line == "}")
-            {
-                using var document = JsonDocument.Parse(text.ToString());
-                return document.RootElement.Clone();
-            }
-        }
-    }
 
     public async Task DisposeAsync()
     {

@@ -27,6 +27,36 @@ public sealed record CliRun(int ExitCode, string Out, string Error)
 /// <summary>Runs the CLI in-process (the command tree, captured output) or as the built executable.</summary>
 public static class CliRunner
 {
+    /// <summary>Reads the consortium description a running <c>ledger up --json</c> prints (up to its closing brace).</summary>
+    public static async Task<JsonElement> ReadUpDescriptionAsync(Process process, TimeSpan timeout, Func<string> errors)
+    {
+        var text = new StringBuilder();
+        using var cts = new CancellationTokenSource(timeout);
+        while (true)
+        {
+            string? line;
+            try
+            {
+                line = await process.StandardOutput.ReadLineAsync(cts.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException($"ledger up printed no description within {timeout}:\n{text}\n{errors()}");
+            }
+            if (line is null)
+            {
+                await process.WaitForExitAsync(CancellationToken.None);
+                throw new InvalidOperationException($"ledger up exited with {process.ExitCode} before describing the consortium:\n{text}\n{errors()}");
+            }
+            text.AppendLine(line);
+            if (line == "}")
+            {
+                using var document = JsonDocument.Parse(text.ToString());
+                return document.RootElement.Clone();
+            }
+        }
+    }
+
     /// <summary>The built CLI beside the tests (the test project references it).</summary>
     public static string LedgerDll => Path.Combine(AppContext.BaseDirectory, "ledger.dll");
 
