@@ -116,8 +116,9 @@ public sealed class DataExchangeProcessor : IRefusalRecorder
         {
             member = await _node.Membership.MemberAsync(caller.Org, block.Number).ConfigureAwait(false);
         }
-        catch (LedgerException unreadable) when (IsChainFailure(unreadable))
+        catch (LedgerException unreadable)
         {
+            // Only the chain is read here: whatever the read failed with, the key cannot be confirmed.
             throw await RefuseStaleAsync(fetch, caller.Org, requestHash, block.Number, unreadable, "the consumer's registered key").ConfigureAwait(false);
         }
         var recipientKey = member.EncryptionKey;
@@ -268,17 +269,22 @@ public sealed class DataExchangeProcessor : IRefusalRecorder
         }
         if (status != AccessStatus.Allowed)
         {
-            var error = await RefusalCatalogue.ForStatusAsync(status, fetch, _node, block.Number).ConfigureAwait(false);
+            LedgerException error;
+            try
+            {
+                error = await RefusalCatalogue.ForStatusAsync(status, fetch, _node, block.Number).ConfigureAwait(false);
+            }
+            catch (LedgerException unreadable)
+            {
+                // The sentence of some verdicts reads the consent's dates; a chain gone in between still gets a recorded refusal.
+                throw await RefuseStaleAsync(fetch, consumer, requestHash, block.Number, unreadable, "the consent's terms").ConfigureAwait(false);
+            }
             throw await RefuseAsync(fetch.ConsentId, consumer, fetch.Scopes, requestHash, (byte)status, block.Number, error).ConfigureAwait(false);
         }
         return new ConsentCheck(block, block.Number == head.Block.Number ? head.ConfirmedAt : _node.Head.Time.GetTimestamp());
     }
 
     private readonly record struct ConsentCheck(ChainBlock Block, long ConfirmedAt);
-
-    // A chain read that failed on the way (unreachable, timed out, erroring): the verdict cannot be confirmed.
-    private static bool IsChainFailure(LedgerException error) =>
-        error.Code is "LEDGER-1300" or "LEDGER-1301" || error.Category == ErrorCategory.Unavailable;
 
     private async Task<RequestRefusedException> RefuseStaleAsync(FetchRequest fetch, OrgId consumer, Hash32 requestHash, ulong block, LedgerException cause, string what) =>
         await RefuseAsync(fetch.ConsentId, consumer, fetch.Scopes, requestHash, (byte)RefusalReason.ChainViewStale, block,
