@@ -105,6 +105,24 @@ public sealed class FailClosedTests(NodeCluster cluster)
         Assert.Contains($"revoked at block {first.BlockNumber}", again.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task FetchReport_AfterTheConsentExpiredByTheClock_IsRefusedEvenWhileNoNewBlockSaysSo()
+    {
+        // hardhat mines only with transactions: after the last anchor the latest block's time stands still, and the
+        // registry's verdict at that block still says "allowed". The node judges expiry by its clock too.
+        var (consent, terms) = await cluster.GrantAsync(cluster.Enterprises[0], validFor: TimeSpan.FromSeconds(4));
+        await cluster.TaxAsBank.Tax.FetchReportAsync(new ReportRequest(consent, Scopes.TaxCreditRating));
+        while ((ulong)DateTimeOffset.UtcNow.ToUnixTimeSeconds() <= terms.ValidUntil + 1)
+        {
+            await Task.Delay(250);
+        }
+
+        var refused = await Refusals.ExpectAsync(
+            () => cluster.TaxAsBank.Tax.FetchReportAsync(new ReportRequest(consent, Scopes.TaxCreditRating)),
+            StatusCode.FailedPrecondition, "LEDGER-1229");
+        await Refusals.RecordedAsync(cluster, refused, (byte)AccessStatus.Expired);
+    }
+
     private async Task WaitServingAsync()
     {
         for (var i = 0; i < 400; i++)

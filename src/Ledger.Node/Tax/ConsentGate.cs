@@ -38,15 +38,17 @@ public enum ReserveOutcome
 public sealed class ConsentGate
 {
     private readonly NodeContext _node;
+    private readonly TimeProvider _time;
     private readonly PerBlockCache<(ConsentId, OrgId, Scopes), Verdict> _checks;
     private readonly ConcurrentDictionary<ConsentId, GrantedConsent> _grants = new();
     private readonly ConcurrentDictionary<ConsentId, Usage> _usage = new();
 
     /// <summary>Creates the gate of <paramref name="node"/>.</summary>
-    public ConsentGate(NodeContext node)
+    public ConsentGate(NodeContext node, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(node);
         _node = node;
+        _time = time ?? throw new ArgumentNullException(nameof(time));
         // An allowed access stays allowed while nothing changes on chain, until the consent expires: checkAccess's
         // other time-dependent conditions only loosen as time passes (validFrom was reached, a new fetch period
         // starts with an unused cap). A refusal is never carried: it may lift at the next block.
@@ -54,9 +56,19 @@ public sealed class ConsentGate
             static (verdict, head) => verdict.Status == AccessStatus.Allowed && head.Timestamp <= verdict.ValidUntil);
     }
 
-    /// <summary>The registry's answer for this consent, consumer and scopes, as of <paramref name="block"/>.</summary>
-    public async Task<AccessStatus> CheckAsync(ConsentId consentId, OrgId consumer, Scopes scopes, ulong block) =>
-        (await _checks.GetAsync(block, (consentId, consumer, scopes), LoadAsync).ConfigureAwait(false)).Status;
+    /// <summary>
+    /// The registry's answer for this consent, consumer and scopes, as of <paramref name="block"/> — and Expired when the
+    /// registry allows but the node's own clock is past the consent's <c>validUntil</c>: on a chain that makes blocks
+    /// only with transactions the latest block's time can be minutes old, and data must not leave after a consent
+    /// expired by the clock the auditor judges <c>servedAtMs</c> by.
+    /// </summary>
+    public async Task<AccessStatus> CheckAsync(ConsentId consentId, OrgId consumer, Scopes scopes, ulong block)
+    {
+        var verdict = await _checks.GetAsync(block, (consentId, consumer, scopes), LoadAsync).ConfigureAwait(false);
+        return verdict.Status == AccessStatus.Allowed && (ulong)_time.GetUtcNow().ToUnixTimeSeconds() > verdict.ValidUntil
+            ? AccessStatus.Expired
+            : verdict.Status;
+    }
 
     private async Task<Verdict> LoadAsync((ConsentId Consent, OrgId Consumer, Scopes Scopes) key, ulong block)
     {
