@@ -110,7 +110,10 @@ public sealed class FailClosedTests(NodeCluster cluster)
     {
         // hardhat mines only with transactions: after the last anchor the latest block's time stands still, and the
         // registry's verdict at that block still says "allowed". The node judges expiry by its clock too.
+        var asked = (ulong)DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var (consent, terms) = await cluster.GrantAsync(cluster.Enterprises[0], validFor: TimeSpan.FromSeconds(4));
+        // The term runs from the later of the two clocks: an idle chain's old head does not cut it short.
+        Assert.True(terms.ValidUntil >= asked + 4, $"a 4 s consent asked for at {asked} ends at {terms.ValidUntil}");
         await cluster.TaxAsBank.Tax.FetchReportAsync(new ReportRequest(consent, Scopes.TaxCreditRating));
         while ((ulong)DateTimeOffset.UtcNow.ToUnixTimeSeconds() <= terms.ValidUntil + 1)
         {

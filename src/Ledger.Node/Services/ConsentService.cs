@@ -69,6 +69,7 @@ public sealed class ConsentService(NodeContext node, ConsentGate gate, TimeProvi
             creditCodeHash = new EnterpriseHash(Field(() => ApiMapping.Hash(request.CreditCodeHash, "credit_code_hash")));
         }
         var now = ValidFrom();
+        var until = Now(); // the term and the signature's deadline run from the later clock, so neither is cut short
         var months = request.DataMonths == 0 ? 24 : (int)request.DataMonths;
         var local = DateTimeOffset.FromUnixTimeSeconds((long)now).ToOffset(TimeSpan.FromHours(8));
         var dataFrom = (ulong)new DateTimeOffset(local.Year, local.Month, 1, 0, 0, 0, TimeSpan.FromHours(8)).AddMonths(-months).ToUnixTimeSeconds();
@@ -80,14 +81,14 @@ public sealed class ConsentService(NodeContext node, ConsentGate gate, TimeProvi
             scopes,
             request.Purpose == 0 ? PurposeCodes.CreditAssessment : request.Purpose,
             now,
-            now + (request.ValidForSeconds == 0 ? DefaultValidity : request.ValidForSeconds),
+            until + (request.ValidForSeconds == 0 ? DefaultValidity : request.ValidForSeconds),
             dataFrom,
             now,
             request.FetchCap == 0 ? 1 : request.FetchCap,
             request.FetchPeriod,
             request.DataLife == 0 ? DefaultDataLife : request.DataLife,
             string.IsNullOrEmpty(request.Nonce) ? RandomNonce() : Field(() => ApiMapping.UInt256(request.Nonce, "nonce")),
-            now + (request.SignatureValidSeconds == 0 ? DefaultSignatureValidity : request.SignatureValidSeconds));
+            until + (request.SignatureValidSeconds == 0 ? DefaultSignatureValidity : request.SignatureValidSeconds));
         return new PreparedConsent
         {
             Terms = ApiMapping.ToProto(terms),
