@@ -320,36 +320,6 @@ public sealed class ConsentInvalidTermsException : ContractRevertException
         $"The consent terms are not usable: {e.Text(0)}. Correct them and have the enterprise sign again.";
 }
 
-/// <summary>LEDGER-1244: <c>LoanInvalidTerms(string reason)</c> (LoanBook).</summary>
-public sealed class LoanInvalidTermsException : ContractRevertException
-{
-    internal LoanInvalidTermsException(ContractError error)
-        : base(1244, ErrorCategory.InvalidArgument, Describe(error), error)
-    {
-    }
-
-    /// <summary>The error's <c>reason</c> argument.</summary>
-    public string Reason => Error!.Text(0);
-
-    private static string Describe(ContractError e) =>
-        $"The loan figures are not usable: {e.Text(0)}. Correct them and send again.";
-}
-
-/// <summary>LEDGER-1244: <c>GuaranteeInvalidTerms(string reason)</c> (GuaranteeBook).</summary>
-public sealed class GuaranteeInvalidTermsException : ContractRevertException
-{
-    internal GuaranteeInvalidTermsException(ContractError error)
-        : base(1244, ErrorCategory.InvalidArgument, Describe(error), error)
-    {
-    }
-
-    /// <summary>The error's <c>reason</c> argument.</summary>
-    public string Reason => Error!.Text(0);
-
-    private static string Describe(ContractError e) =>
-        $"The guarantee terms are not usable: {e.Text(0)}. Correct them and send again.";
-}
-
 /// <summary>LEDGER-1244: <c>FundFlowInvalidEntry(string reason)</c> (FundFlowTracker).</summary>
 public sealed class FundFlowInvalidEntryException : ContractRevertException
 {
