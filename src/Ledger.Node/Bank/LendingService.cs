@@ -335,7 +335,7 @@ public sealed class LendingService(
         {
             throw NodeErrors.InvalidField($"min_coverage_bps {request.MinCoverageBps} is not allowed; give the least coverage the bank accepts, 1 to 10000 basis points.");
         }
-        var maxFee = Field(() => RiskMapping.Fen(request.MaxFeeFen, "max_fee_fen"));
+        var maxFee = BankWire.Amount(request.MaxFeeFen, "max_fee_fen");
         await OwnLoanAsync(loanId, context.CancellationToken).ConfigureAwait(false);
         // An invitation may be withdrawn and made again with the same terms: the key holds the head, so a retry in the
         // same block is not sent twice and a later one replaces the invitation with itself.

@@ -22,6 +22,9 @@ namespace Ledger.Node.Regulator;
 /// </summary>
 public sealed class CompensationService(NodeContext node) : Compensation.CompensationBase
 {
+    /// <summary>The events of a claim's life, as the chain index has them.</summary>
+    private static readonly string[] ClaimEvents = ["ClaimFiled", "ClaimPaid", "ClaimRejected", "ClaimWithdrawn"];
+
     /// <summary>Code of a fund that does not exist (as the contract's <c>CompensationFundUnknown</c>).</summary>
     private const string FundUnknownCode = "LEDGER-1283";
 
@@ -162,7 +165,7 @@ public sealed class CompensationService(NodeContext node) : Compensation.Compens
         bool OfFund(Core.Ports.ChainEvent e) => Hash32.Parse(e.Args["fundId"]) == id.Value;
         // A claim's events in chain order: filed (again after a withdrawal), paid in one or more payments, rejected or
         // withdrawn. The latest filing of a loan opens its current claim.
-        var events = new[] { "ClaimFiled", "ClaimPaid", "ClaimRejected", "ClaimWithdrawn" }
+        var events = ClaimEvents
             .SelectMany(name => All(audit, new EventQuery { Name = name }).Where(OfFund))
             .OrderBy(e => e.BlockNumber).ThenBy(e => e.LogIndex);
         var claims = new Dictionary<Hash32, ClaimInfo>();
