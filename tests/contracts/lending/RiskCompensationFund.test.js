@@ -88,7 +88,7 @@ async function lend(f, label, { bank = "A", ...terms } = {}) {
 
 /** BANK_A invites the guarantor to guarantee the fixture loan, which the guarantor does at `coverageBps`. */
 async function guarantee(f, coverageBps, feeFen = 0n) {
-  await (await f.GuaranteeBook.connect(f.bankA).inviteGuarantor(f.loanId, ORG.GUARANTOR)).wait();
+  await (await f.GuaranteeBook.connect(f.bankA).inviteGuarantor(f.loanId, ORG.GUARANTOR, ...ANY_TERMS)).wait();
   await (await f.GuaranteeBook.connect(f.guarantor).guaranteeLoan(f.loanId, coverageBps, feeFen)).wait();
 }
 
@@ -675,7 +675,7 @@ describe("RiskCompensationFund", function () {
       expect((await f.LoanBook.loan(f.loanId)).amountFen).to.equal(100_000_000n);
 
       // CCB invites the guarantor, which covers 50 % of the loss.
-      await (await f.GuaranteeBook.connect(f.bankA).inviteGuarantor(f.loanId, ORG.GUARANTOR)).wait();
+      await (await f.GuaranteeBook.connect(f.bankA).inviteGuarantor(f.loanId, ORG.GUARANTOR, ...ANY_TERMS)).wait();
       await (await f.GuaranteeBook.connect(f.guarantor).guaranteeLoan(f.loanId, 5000, 1_000_000n)).wait();
 
       // The enterprise defaults; the bank loses 800,000.00 CNY.

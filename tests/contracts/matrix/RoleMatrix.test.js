@@ -229,7 +229,7 @@ async function activeAgreementFixture() {
 /** The fixture loan with CCB's invitation of the guarantor to guarantee it. */
 async function invitedLoanFixture() {
   const f = await loadFixture(loanFixture);
-  await (await f.GuaranteeBook.connect(f.bankA).inviteGuarantor(f.loanId, ORG.GUARANTOR)).wait();
+  await (await f.GuaranteeBook.connect(f.bankA).inviteGuarantor(f.loanId, ORG.GUARANTOR, ...ANY_TERMS)).wait();
   return f;
 }
 
@@ -765,7 +765,7 @@ const TABLES = {
       fn: "inviteGuarantor",
       allowed: ["Bank"],
       setup: loanFixture,
-      call: (f, s) => f.GuaranteeBook.connect(s).inviteGuarantor(f.loanId, ORG.GUARANTOR),
+      call: (f, s) => f.GuaranteeBook.connect(s).inviteGuarantor(f.loanId, ORG.GUARANTOR, ...ANY_TERMS),
       contract: (f) => f.GuaranteeBook,
       event: "GuarantorInvited",
       eventArgs: (f) => [f.loanId, ORG.BANK_A, ORG.GUARANTOR],
