@@ -803,4 +803,427 @@ describe("RiskCompensationFund", function () {
       expect(c.status).to.equal(BigInt(ClaimStatus.Paid));
     });
   });
+
+  // Issue 11 §1, "No claim waits forever": the fund's grace period for guarantors.
+  describe("setGracePeriod", function () {
+    it("gives a new fund a grace period of 90 days, between 1 and 730 days", async function () {
+      const f = await loadFixture(fundFixture);
+      expect(await f.RiskCompensationFund.DEFAULT_GRACE()).to.equal(BigInt(GRACE));
+      expect(await f.RiskCompensationFund.MIN_GRACE()).to.equal(BigInt(DAY));
+      expect(await f.RiskCompensationFund.MAX_GRACE()).to.equal(BigInt(730 * DAY));
+      expect((await f.RiskCompensationFund.fund(FUND)).graceSeconds).to.equal(BigInt(GRACE));
+    });
+
+    it("changes the grace period, announcing the previous value", async function () {
+      const f = await loadFixture(fundFixture);
+      await expect(f.RiskCompensationFund.connect(f.regulator).setGracePeriod(FUND, 30 * DAY))
+        .to.emit(f.RiskCompensationFund, "FundGracePeriodChanged")
+        .withArgs(FUND, GRACE, 30 * DAY);
+      expect((await f.RiskCompensationFund.fund(FUND)).graceSeconds).to.equal(BigInt(30 * DAY));
+      await expect(f.RiskCompensationFund.connect(f.regulator).setGracePeriod(FUND, 60 * DAY))
+        .to.emit(f.RiskCompensationFund, "FundGracePeriodChanged")
+        .withArgs(FUND, 30 * DAY, 60 * DAY);
+    });
+
+    it("accepts the bounds and refuses one second outside them", async function () {
+      const f = await loadFixture(fundFixture);
+      for (const grace of [DAY - 1, 730 * DAY + 1, 0]) {
+        await expect(f.RiskCompensationFund.connect(f.regulator).setGracePeriod(FUND, grace))
+          .to.be.revertedWithCustomError(f.RiskCompensationFund, "CompensationInvalidGracePeriod")
+          .withArgs(grace);
+      }
+      expect((await f.RiskCompensationFund.fund(FUND)).graceSeconds).to.equal(BigInt(GRACE));
+      await expect(f.RiskCompensationFund.connect(f.regulator).setGracePeriod(FUND, DAY))
+        .to.emit(f.RiskCompensationFund, "FundGracePeriodChanged")
+        .withArgs(FUND, GRACE, DAY);
+      await expect(f.RiskCompensationFund.connect(f.regulator).setGracePeriod(FUND, 730 * DAY))
+        .to.emit(f.RiskCompensationFund, "FundGracePeriodChanged")
+        .withArgs(FUND, DAY, 730 * DAY);
+    });
+
+    it("rejects another regulator organization, a bank and an unknown fund", async function () {
+      const f = await loadFixture(fundFixture);
+      await expect(f.RiskCompensationFund.connect(f.regulator2).setGracePeriod(FUND, 30 * DAY))
+        .to.be.revertedWithCustomError(f.RiskCompensationFund, "MembershipWrongOrganization")
+        .withArgs(f.regulator2.address, ORG.REGULATOR, REGULATOR_2);
+      await expect(f.RiskCompensationFund.connect(f.bankA).setGracePeriod(FUND, 30 * DAY))
+        .to.be.revertedWithCustomError(f.RiskCompensationFund, "MembershipRequired")
+        .withArgs(f.bankA.address, Role.Regulator);
+      const unknown = ethers.id("fund/unknown");
+      await expect(f.RiskCompensationFund.connect(f.regulator).setGracePeriod(unknown, 30 * DAY))
+        .to.be.revertedWithCustomError(f.RiskCompensationFund, "CompensationFundUnknown")
+        .withArgs(unknown);
+    });
+  });
+
+  // Issue 11 §1, "The fund never pays what the guarantor owes" and "No claim waits forever".
+  describe("the guarantor's obligation", function () {
+    /** The fixture loan guaranteed at 50 % and defaulted with a loss of 800,000 CNY: the guarantor owes 400,000. */
+    async function owedFixture() {
+      const f = await loadFixture(fundFixture);
+      await guarantee(f, 5000);
+      await (await f.LoanBook.connect(f.bankA).declareDefault(f.loanId, cny(800_000))).wait();
+      const defaultedAt = Number((await f.LoanBook.loan(f.loanId)).defaultedAt);
+      return { ...f, defaultedAt, graceEndsAt: defaultedAt + GRACE };
+    }
+
+    it("nets the whole obligation out when the guarantor paid only part of it (after the grace)", async function () {
+      const f = await loadFixture(owedFixture);
+      await (await f.GuaranteeBook.connect(f.guarantor).recordPayout(f.loanId, cny(100_000))).wait();
+      await time.increaseTo(f.graceEndsAt);
+      // 800,000 − 400,000 owed (not − 100,000 paid) = 400,000; 40 % = 160,000 due
+      await expect(f.RiskCompensationFund.connect(f.bankA).fileClaim(FUND, f.loanId))
+        .to.emit(f.RiskCompensationFund, "ClaimFiled")
+        .withArgs(f.loanId, FUND, ORG.BANK_A, f.cc1, cny(400_000), cny(160_000));
+      const c = await f.RiskCompensationFund.claim(FUND, f.loanId);
+      expect(c.netLossFen).to.equal(cny(400_000));
+      expect(c.dueFen).to.equal(cny(160_000));
+    });
+
+    it("nets the same obligation whether the guarantor paid all, part or nothing", async function () {
+      const f = await loadFixture(owedFixture);
+      const netLossAfter = async (paidFen) => {
+        const id = await ethers.provider.send("evm_snapshot", []);
+        if (paidFen > 0n) await (await f.GuaranteeBook.connect(f.guarantor).recordPayout(f.loanId, paidFen)).wait();
+        if (paidFen < cny(400_000)) await time.increaseTo(f.graceEndsAt);
+        await (await f.RiskCompensationFund.connect(f.bankA).fileClaim(FUND, f.loanId)).wait();
+        const c = await f.RiskCompensationFund.claim(FUND, f.loanId);
+        await ethers.provider.send("evm_revert", [id]);
+        return [c.netLossFen, c.dueFen];
+      };
+      for (const paid of [cny(400_000), cny(399_999), cny(1), 0n]) {
+        expect(await netLossAfter(paid), `paid ${paid}`).to.deep.equal([cny(400_000), cny(160_000)]);
+      }
+    });
+
+    it("waits for an active guarantor within its grace period, up to the last second", async function () {
+      const f = await loadFixture(owedFixture);
+      await (await f.GuaranteeBook.connect(f.guarantor).recordPayout(f.loanId, cny(150_000))).wait();
+      await time.setNextBlockTimestamp(f.graceEndsAt - 1);
+      await expect(f.RiskCompensationFund.connect(f.bankA).fileClaim(FUND, f.loanId))
+        .to.be.revertedWithCustomError(f.RiskCompensationFund, "CompensationGuaranteePending")
+        .withArgs(f.loanId, cny(400_000), cny(150_000), f.graceEndsAt);
+    });
+
+    it("files the claim once the grace period is over, recording that the guarantor failed to pay", async function () {
+      const f = await loadFixture(owedFixture);
+      await (await f.GuaranteeBook.connect(f.guarantor).recordPayout(f.loanId, cny(150_000))).wait();
+      await time.setNextBlockTimestamp(f.graceEndsAt);
+      const tx = f.RiskCompensationFund.connect(f.bankA).fileClaim(FUND, f.loanId);
+      await expect(tx)
+        .to.emit(f.RiskCompensationFund, "GuarantorFailedToPay")
+        .withArgs(f.loanId, ORG.GUARANTOR, ORG.BANK_A, FUND, f.cc1, cny(400_000), cny(150_000));
+      await expect(tx)
+        .to.emit(f.RiskCompensationFund, "ClaimFiled")
+        .withArgs(f.loanId, FUND, ORG.BANK_A, f.cc1, cny(400_000), cny(160_000));
+    });
+
+    it("files the claim of a guarantor that paid nothing at all after the grace period", async function () {
+      const f = await loadFixture(owedFixture);
+      await time.increaseTo(f.graceEndsAt + 365 * DAY);
+      await expect(f.RiskCompensationFund.connect(f.bankA).fileClaim(FUND, f.loanId))
+        .to.emit(f.RiskCompensationFund, "GuarantorFailedToPay")
+        .withArgs(f.loanId, ORG.GUARANTOR, ORG.BANK_A, FUND, f.cc1, cny(400_000), 0);
+    });
+
+    it("applies the fund's grace period as the regulator set it", async function () {
+      const f = await loadFixture(owedFixture);
+      await (await f.RiskCompensationFund.connect(f.regulator).setGracePeriod(FUND, 10 * DAY)).wait();
+      await time.setNextBlockTimestamp(f.defaultedAt + 10 * DAY - 1);
+      await expect(f.RiskCompensationFund.connect(f.bankA).fileClaim(FUND, f.loanId))
+        .to.be.revertedWithCustomError(f.RiskCompensationFund, "CompensationGuaranteePending")
+        .withArgs(f.loanId, cny(400_000), 0, f.defaultedAt + 10 * DAY);
+      await time.setNextBlockTimestamp(f.defaultedAt + 10 * DAY);
+      await expect(f.RiskCompensationFund.connect(f.bankA).fileClaim(FUND, f.loanId))
+        .to.emit(f.RiskCompensationFund, "GuarantorFailedToPay")
+        .withArgs(f.loanId, ORG.GUARANTOR, ORG.BANK_A, FUND, f.cc1, cny(400_000), 0);
+    });
+
+    for (const [how, fn] of [
+      ["suspended", "suspendMember"],
+      ["removed", "removeMember"],
+    ]) {
+      it(`does not wait for a ${how} guarantor, even within the grace period`, async function () {
+        const f = await loadFixture(owedFixture);
+        await (await f.GuaranteeBook.connect(f.guarantor).recordPayout(f.loanId, cny(50_000))).wait();
+        await govern(f.Consortium, f.governors, fn, [ORG.GUARANTOR]);
+        expect(await time.latest()).to.be.lessThan(f.graceEndsAt);
+        const tx = f.RiskCompensationFund.connect(f.bankA).fileClaim(FUND, f.loanId);
+        await expect(tx)
+          .to.emit(f.RiskCompensationFund, "GuarantorFailedToPay")
+          .withArgs(f.loanId, ORG.GUARANTOR, ORG.BANK_A, FUND, f.cc1, cny(400_000), cny(50_000));
+        await expect(tx)
+          .to.emit(f.RiskCompensationFund, "ClaimFiled")
+          .withArgs(f.loanId, FUND, ORG.BANK_A, f.cc1, cny(400_000), cny(160_000));
+      });
+    }
+
+    it("waits again for a suspended guarantor once it is reinstated within the grace period", async function () {
+      const f = await loadFixture(owedFixture);
+      await govern(f.Consortium, f.governors, "suspendMember", [ORG.GUARANTOR]);
+      await govern(f.Consortium, f.governors, "reinstateMember", [ORG.GUARANTOR]);
+      await expect(f.RiskCompensationFund.connect(f.bankA).fileClaim(FUND, f.loanId))
+        .to.be.revertedWithCustomError(f.RiskCompensationFund, "CompensationGuaranteePending")
+        .withArgs(f.loanId, cny(400_000), 0, f.graceEndsAt);
+    });
+
+    it("records no failure for a guarantor that paid in full within the grace", async function () {
+      const f = await loadFixture(owedFixture);
+      await (await f.GuaranteeBook.connect(f.guarantor).recordPayout(f.loanId, cny(300_000))).wait();
+      await (await f.GuaranteeBook.connect(f.guarantor).recordPayout(f.loanId, cny(100_000))).wait();
+      await expect(f.RiskCompensationFund.connect(f.bankA).fileClaim(FUND, f.loanId))
+        .to.emit(f.RiskCompensationFund, "ClaimFiled")
+        .withArgs(f.loanId, FUND, ORG.BANK_A, f.cc1, cny(400_000), cny(160_000))
+        .and.not.to.emit(f.RiskCompensationFund, "GuarantorFailedToPay");
+    });
+
+    it("treats a guarantee the bank cancelled before default as none", async function () {
+      const f = await loadFixture(fundFixture);
+      await guarantee(f, 5000);
+      await (await f.GuaranteeBook.connect(f.bankA).cancelGuarantee(f.loanId)).wait();
+      await (await f.LoanBook.connect(f.bankA).declareDefault(f.loanId, cny(800_000))).wait();
+      await expect(f.RiskCompensationFund.connect(f.bankA).fileClaim(FUND, f.loanId))
+        .to.emit(f.RiskCompensationFund, "ClaimFiled")
+        .withArgs(f.loanId, FUND, ORG.BANK_A, f.cc1, cny(800_000), cny(320_000))
+        .and.not.to.emit(f.RiskCompensationFund, "GuarantorFailedToPay");
+    });
+  });
+
+  // Issue 11 §1, "Claims are per fund and loan".
+  describe("claims per fund and loan", function () {
+    const OTHER = ethers.id("fund/other");
+
+    /** Plus a second fund OTHER of the second regulator (30 %, 1,000,000 CNY, covering SHUIYIDAI). */
+    async function twoFundsFixture() {
+      const f = await loadFixture(defaultedFixture);
+      await (
+        await f.RiskCompensationFund.connect(f.regulator2).createFund(OTHER, 3000, cny(1_000_000), [
+          PRODUCT.SHUIYIDAI,
+        ])
+      ).wait();
+      return f;
+    }
+
+    it("lets the bank claim at another fund after one fund rejected the claim", async function () {
+      const f = await loadFixture(twoFundsFixture);
+      await (await f.RiskCompensationFund.connect(f.bankA).fileClaim(FUND, f.loanId)).wait();
+      await (await f.RiskCompensationFund.connect(f.regulator).rejectClaim(FUND, f.loanId, 4)).wait();
+      await expect(f.RiskCompensationFund.connect(f.bankA).fileClaim(OTHER, f.loanId))
+        .to.emit(f.RiskCompensationFund, "ClaimFiled")
+        .withArgs(f.loanId, OTHER, ORG.BANK_A, f.cc1, cny(800_000), cny(240_000));
+      expect(await f.RiskCompensationFund.liveClaim(f.loanId)).to.equal(OTHER);
+      // Both claims are kept, each at its fund.
+      expect((await f.RiskCompensationFund.claim(FUND, f.loanId)).status).to.equal(BigInt(ClaimStatus.Rejected));
+      expect((await f.RiskCompensationFund.claim(OTHER, f.loanId)).status).to.equal(BigInt(ClaimStatus.Filed));
+      await expect(f.RiskCompensationFund.connect(f.regulator2).approveClaim(OTHER, f.loanId))
+        .to.emit(f.RiskCompensationFund, "ClaimPaid")
+        .withArgs(f.loanId, OTHER, ORG.BANK_A, f.cc1, cny(800_000), cny(240_000), cny(240_000), cny(240_000), cny(760_000), true);
+    });
+
+    it("never holds two live claims for one loan, nor pays a loan twice", async function () {
+      const f = await loadFixture(twoFundsFixture);
+      await (await f.RiskCompensationFund.connect(f.bankA).fileClaim(OTHER, f.loanId)).wait();
+      await expect(f.RiskCompensationFund.connect(f.bankA).fileClaim(FUND, f.loanId))
+        .to.be.revertedWithCustomError(f.RiskCompensationFund, "CompensationClaimExists")
+        .withArgs(f.loanId, OTHER, ClaimStatus.Filed);
+      await (await f.RiskCompensationFund.connect(f.regulator2).approveClaim(OTHER, f.loanId)).wait();
+      await expect(f.RiskCompensationFund.connect(f.bankA).fileClaim(FUND, f.loanId))
+        .to.be.revertedWithCustomError(f.RiskCompensationFund, "CompensationClaimExists")
+        .withArgs(f.loanId, OTHER, ClaimStatus.Paid);
+      await expect(f.RiskCompensationFund.connect(f.regulator).approveClaim(FUND, f.loanId))
+        .to.be.revertedWithCustomError(f.RiskCompensationFund, "CompensationClaimNotFiled")
+        .withArgs(f.loanId, ClaimStatus.None);
+    });
+
+    it("needs the fund's own regulator to decide on a claim at that fund", async function () {
+      const f = await loadFixture(twoFundsFixture);
+      await (await f.RiskCompensationFund.connect(f.bankA).fileClaim(OTHER, f.loanId)).wait();
+      await expect(f.RiskCompensationFund.connect(f.regulator).approveClaim(OTHER, f.loanId))
+        .to.be.revertedWithCustomError(f.RiskCompensationFund, "MembershipWrongOrganization")
+        .withArgs(f.regulator.address, REGULATOR_2, ORG.REGULATOR);
+      // Naming the regulator's own fund finds no claim there.
+      await expect(f.RiskCompensationFund.connect(f.regulator).approveClaim(FUND, f.loanId))
+        .to.be.revertedWithCustomError(f.RiskCompensationFund, "CompensationClaimNotFiled")
+        .withArgs(f.loanId, ClaimStatus.None);
+      await expect(f.RiskCompensationFund.connect(f.regulator).rejectClaim(FUND, f.loanId, 1))
+        .to.be.revertedWithCustomError(f.RiskCompensationFund, "CompensationClaimNotFiled")
+        .withArgs(f.loanId, ClaimStatus.None);
+    });
+  });
+
+  describe("withdrawClaim", function () {
+    it("lets the bank withdraw a filed claim nothing was paid on, freeing the loan for another claim", async function () {
+      const f = await loadFixture(filedFixture);
+      await expect(f.RiskCompensationFund.connect(f.bankA).withdrawClaim(FUND, f.loanId))
+        .to.emit(f.RiskCompensationFund, "ClaimWithdrawn")
+        .withArgs(f.loanId, FUND, ORG.BANK_A, f.cc1);
+      const c = await f.RiskCompensationFund.claim(FUND, f.loanId);
+      expect(c.status).to.equal(BigInt(ClaimStatus.Withdrawn));
+      expect(c.payoutFen).to.equal(0n);
+      expect(await f.RiskCompensationFund.liveClaim(f.loanId)).to.equal(ethers.ZeroHash);
+      const fund = await f.RiskCompensationFund.fund(FUND);
+      expect(fund.balanceFen).to.equal(FUND_BALANCE);
+      expect(fund.paidFen).to.equal(0n);
+      // The regulator can no longer act on it.
+      await expect(f.RiskCompensationFund.connect(f.regulator).approveClaim(FUND, f.loanId))
+        .to.be.revertedWithCustomError(f.RiskCompensationFund, "CompensationClaimNotFiled")
+        .withArgs(f.loanId, ClaimStatus.Withdrawn);
+      // The bank may file again, at the same fund (here with the ratio now in force) ...
+      await (await f.RiskCompensationFund.connect(f.regulator).setRatio(FUND, 5000)).wait();
+      await expect(f.RiskCompensationFund.connect(f.bankA).fileClaim(FUND, f.loanId))
+        .to.emit(f.RiskCompensationFund, "ClaimFiled")
+        .withArgs(f.loanId, FUND, ORG.BANK_A, f.cc1, cny(800_000), cny(400_000));
+      expect(await f.RiskCompensationFund.liveClaim(f.loanId)).to.equal(FUND);
+    });
+
+    it("lets the bank withdraw and claim at another fund instead", async function () {
+      const f = await loadFixture(filedFixture);
+      const other = ethers.id("fund/other");
+      await (
+        await f.RiskCompensationFund.connect(f.regulator2).createFund(other, 3000, cny(1_000_000), [PRODUCT.SHUIYIDAI])
+      ).wait();
+      await (await f.RiskCompensationFund.connect(f.bankA).withdrawClaim(FUND, f.loanId)).wait();
+      await expect(f.RiskCompensationFund.connect(f.bankA).fileClaim(other, f.loanId))
+        .to.emit(f.RiskCompensationFund, "ClaimFiled")
+        .withArgs(f.loanId, other, ORG.BANK_A, f.cc1, cny(800_000), cny(240_000));
+    });
+
+    it("is only for the lending bank", async function () {
+      const f = await loadFixture(filedFixture);
+      await expect(f.RiskCompensationFund.connect(f.bankB).withdrawClaim(FUND, f.loanId))
+        .to.be.revertedWithCustomError(f.RiskCompensationFund, "MembershipWrongOrganization")
+        .withArgs(f.bankB.address, ORG.BANK_A, ORG.BANK_B);
+      for (const caller of [f.regulator, f.guarantor, f.outsider]) {
+        await expect(f.RiskCompensationFund.connect(caller).withdrawClaim(FUND, f.loanId))
+          .to.be.revertedWithCustomError(f.RiskCompensationFund, "MembershipRequired")
+          .withArgs(caller.address, Role.Bank);
+      }
+      expect((await f.RiskCompensationFund.claim(FUND, f.loanId)).status).to.equal(BigInt(ClaimStatus.Filed));
+    });
+
+    it("rejects a claim that is not filed: none, paid, rejected or withdrawn", async function () {
+      const f = await loadFixture(defaultedFixture);
+      await expect(f.RiskCompensationFund.connect(f.bankA).withdrawClaim(FUND, f.loanId))
+        .to.be.revertedWithCustomError(f.RiskCompensationFund, "CompensationClaimNotFiled")
+        .withArgs(f.loanId, ClaimStatus.None);
+      await (await f.RiskCompensationFund.connect(f.bankA).fileClaim(FUND, f.loanId)).wait();
+      await (await f.RiskCompensationFund.connect(f.bankA).withdrawClaim(FUND, f.loanId)).wait();
+      await expect(f.RiskCompensationFund.connect(f.bankA).withdrawClaim(FUND, f.loanId))
+        .to.be.revertedWithCustomError(f.RiskCompensationFund, "CompensationClaimNotFiled")
+        .withArgs(f.loanId, ClaimStatus.Withdrawn);
+      await (await f.RiskCompensationFund.connect(f.bankA).fileClaim(FUND, f.loanId)).wait();
+      await (await f.RiskCompensationFund.connect(f.regulator).rejectClaim(FUND, f.loanId, 2)).wait();
+      await expect(f.RiskCompensationFund.connect(f.bankA).withdrawClaim(FUND, f.loanId))
+        .to.be.revertedWithCustomError(f.RiskCompensationFund, "CompensationClaimNotFiled")
+        .withArgs(f.loanId, ClaimStatus.Rejected);
+
+      const paid = await lend(f, "paid");
+      await (await f.LoanBook.connect(f.bankA).declareDefault(paid, cny(100_000))).wait();
+      await (await f.RiskCompensationFund.connect(f.bankA).fileClaim(FUND, paid)).wait();
+      await (await f.RiskCompensationFund.connect(f.regulator).approveClaim(FUND, paid)).wait();
+      await expect(f.RiskCompensationFund.connect(f.bankA).withdrawClaim(FUND, paid))
+        .to.be.revertedWithCustomError(f.RiskCompensationFund, "CompensationClaimNotFiled")
+        .withArgs(paid, ClaimStatus.Paid);
+    });
+  });
+
+  // Issue 11 §1: "a payout capped by the fund's balance leaves the claim open for the rest, paid after a top-up".
+  describe("partial payouts", function () {
+    const SMALL = ethers.id("fund/small");
+
+    /** A fund SMALL (50 %, 100,000 CNY) with BANK_A's claim on the defaulted loan (400,000 CNY due), 100,000 paid. */
+    async function partlyPaidFixture() {
+      const f = await loadFixture(defaultedFixture);
+      await (
+        await f.RiskCompensationFund.connect(f.regulator).createFund(SMALL, 5000, cny(100_000), [PRODUCT.SHUIYIDAI])
+      ).wait();
+      await (await f.RiskCompensationFund.connect(f.bankA).fileClaim(SMALL, f.loanId)).wait();
+      await (await f.RiskCompensationFund.connect(f.regulator).approveClaim(SMALL, f.loanId)).wait();
+      return f;
+    }
+
+    it("pays the rest after a top-up, settling the claim", async function () {
+      const f = await loadFixture(partlyPaidFixture);
+      await (await f.RiskCompensationFund.connect(f.regulator).topUp(SMALL, cny(120_000))).wait();
+      // Still not enough: another partial payment.
+      expect(await f.RiskCompensationFund.quotePayout(SMALL, f.loanId)).to.deep.equal([cny(800_000), cny(120_000)]);
+      await expect(f.RiskCompensationFund.connect(f.regulator).approveClaim(SMALL, f.loanId))
+        .to.emit(f.RiskCompensationFund, "ClaimPaid")
+        .withArgs(f.loanId, SMALL, ORG.BANK_A, f.cc1, cny(800_000), cny(120_000), cny(220_000), cny(400_000), 0, false);
+      await (await f.RiskCompensationFund.connect(f.regulator).topUp(SMALL, cny(1_000_000))).wait();
+      expect(await f.RiskCompensationFund.quotePayout(SMALL, f.loanId)).to.deep.equal([cny(800_000), cny(180_000)]);
+      await expect(f.RiskCompensationFund.connect(f.regulator).approveClaim(SMALL, f.loanId))
+        .to.emit(f.RiskCompensationFund, "ClaimPaid")
+        .withArgs(f.loanId, SMALL, ORG.BANK_A, f.cc1, cny(800_000), cny(180_000), cny(400_000), cny(400_000), cny(820_000), true);
+      const c = await f.RiskCompensationFund.claim(SMALL, f.loanId);
+      expect(c.status).to.equal(BigInt(ClaimStatus.Paid));
+      expect(c.payoutFen).to.equal(cny(400_000));
+      const fund = await f.RiskCompensationFund.fund(SMALL);
+      expect(fund.paidFen).to.equal(cny(400_000));
+      expect(fund.balanceFen).to.equal(cny(820_000));
+      // Paid in full: nothing more.
+      await expect(f.RiskCompensationFund.connect(f.regulator).approveClaim(SMALL, f.loanId))
+        .to.be.revertedWithCustomError(f.RiskCompensationFund, "CompensationClaimNotFiled")
+        .withArgs(f.loanId, ClaimStatus.Paid);
+      expect(await f.RiskCompensationFund.quotePayout(SMALL, f.loanId)).to.deep.equal([cny(800_000), cny(400_000)]);
+    });
+
+    it("refuses to reject a partly paid claim", async function () {
+      const f = await loadFixture(partlyPaidFixture);
+      await expect(f.RiskCompensationFund.connect(f.regulator).rejectClaim(SMALL, f.loanId, 5))
+        .to.be.revertedWithCustomError(f.RiskCompensationFund, "CompensationClaimPartlyPaid")
+        .withArgs(f.loanId, cny(100_000));
+      expect((await f.RiskCompensationFund.claim(SMALL, f.loanId)).status).to.equal(BigInt(ClaimStatus.Filed));
+    });
+
+    it("refuses the bank's withdrawal of a partly paid claim", async function () {
+      const f = await loadFixture(partlyPaidFixture);
+      await expect(f.RiskCompensationFund.connect(f.bankA).withdrawClaim(SMALL, f.loanId))
+        .to.be.revertedWithCustomError(f.RiskCompensationFund, "CompensationClaimPartlyPaid")
+        .withArgs(f.loanId, cny(100_000));
+      expect(await f.RiskCompensationFund.liveClaim(f.loanId)).to.equal(SMALL);
+    });
+
+    it("keeps the partly paid claim live: no claim elsewhere", async function () {
+      const f = await loadFixture(partlyPaidFixture);
+      await expect(f.RiskCompensationFund.connect(f.bankA).fileClaim(FUND, f.loanId))
+        .to.be.revertedWithCustomError(f.RiskCompensationFund, "CompensationClaimExists")
+        .withArgs(f.loanId, SMALL, ClaimStatus.Filed);
+    });
+  });
+
+  // Issue 11 §1, "Counterparties must be active too": filing to a fund checks the fund's regulator.
+  describe("a fund whose regulator is not active", function () {
+    for (const [how, fn] of [
+      ["suspended", "suspendMember"],
+      ["removed", "removeMember"],
+    ]) {
+      it(`takes no claim while its regulator is ${how}`, async function () {
+        const f = await loadFixture(defaultedFixture);
+        await govern(f.Consortium, f.governors, fn, [ORG.REGULATOR]);
+        await expect(f.RiskCompensationFund.connect(f.bankA).fileClaim(FUND, f.loanId))
+          .to.be.revertedWithCustomError(f.RiskCompensationFund, "CompensationFundInactive")
+          .withArgs(FUND, ORG.REGULATOR);
+        expect(await f.RiskCompensationFund.liveClaim(f.loanId)).to.equal(ethers.ZeroHash);
+      });
+    }
+
+    it("takes claims again once its regulator is reinstated", async function () {
+      const f = await loadFixture(defaultedFixture);
+      await govern(f.Consortium, f.governors, "suspendMember", [ORG.REGULATOR]);
+      await govern(f.Consortium, f.governors, "reinstateMember", [ORG.REGULATOR]);
+      await expect(f.RiskCompensationFund.connect(f.bankA).fileClaim(FUND, f.loanId)).to.emit(
+        f.RiskCompensationFund,
+        "ClaimFiled",
+      );
+    });
+
+    it("lets the bank withdraw a claim filed before its regulator was suspended", async function () {
+      const f = await loadFixture(filedFixture);
+      await govern(f.Consortium, f.governors, "suspendMember", [ORG.REGULATOR]);
+      await expect(f.RiskCompensationFund.connect(f.bankA).withdrawClaim(FUND, f.loanId))
+        .to.emit(f.RiskCompensationFund, "ClaimWithdrawn")
+        .withArgs(f.loanId, FUND, ORG.BANK_A, f.cc1);
+    });
+  });
 });
