@@ -1303,7 +1303,7 @@ describe("role matrix", function () {
     for (const row of COUNTERPARTY_ROWS) {
       for (const state of COUNTERPARTY_STATES) {
         const succeeds = state.action ? !!row.inactiveSucceeds : !row.active;
-        const refusal = state.action ? row.inactive()[0] : row.activeError;
+        const refusal = state.action ? row.inactive?.()[0] : row.activeError;
         const outcome = succeeds ? `succeeds and emits ${row.success[0]}` : `is refused with ${refusal}`;
         it(`${row.contract}.${row.fn} by ${row.caller} with the ${row.counterparty.name} ${state.name} ${outcome}`, async function () {
           const setup = state.action ? counterpartyAfter(row.setup, row.counterparty.org, state.action) : row.setup;
