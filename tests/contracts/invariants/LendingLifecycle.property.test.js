@@ -8,7 +8,9 @@
 //
 // Each run starts from the same fixture (loadFixture reverts to its snapshot) and plays a random sequence. A step
 // either succeeds or is refused with one of the contracts' custom errors — never a panic (overflow, division) or an
-// untyped revert. After every step the invariants below are checked against the chain:
+// untyped revert. After every step the invariants below are checked against the chain state: the funds and the
+// agreements are re-read after every step, so is every loan the step acted on (with its guarantee, invitation and
+// claims at both funds); every REACH_EVERY steps and at the end of a run every loan is re-read.
 //   - each fund: balance + paid == what was put in (creation + top-ups), so paid never exceeds it, and paid is the
 //     sum of its claims' payouts;
 //   - each claim: payout <= due; net loss == loss − the guarantor's obligation (loss × coverage) at filing, and
@@ -25,13 +27,28 @@
 //
 // The seed and the number of runs are fixed, with no time limit, so CI replays the same sequences and never runs
 // fewer; on a failure fast-check prints the shrunk sequence and the error carries the last steps.
-// LENDING_TRACE=1 prints every run's steps.
+// LENDING_TRACE=1 prints every run's steps and the tally of outcomes; LENDING_NO_SHRINK=1 reports the first failing
+// sequence without shrinking it (faster while debugging).
+//
+// Banks and guarantors may be suspended, reinstated or removed; regulators are only suspended and reinstated. A
+// removed regulator's fund can never act again, so a claim partly paid there could never be completed (nor
+// rejected or withdrawn, as it is partly paid) and stays the loan's live claim: that is a governance matter the
+// contracts leave open, not a state this test should reach.
 
 const { expect } = require("chai");
 const fc = require("fast-check");
 const { ethers } = require("hardhat");
 const { loadFixture, time } = require("@nomicfoundation/hardhat-network-helpers");
-const { L, ORG, PRODUCT, govern, encryptionKey, consentFixture, defaultTerms, grantBySig } = require("../helpers/fixtures");
+const {
+  L,
+  ORG,
+  PRODUCT,
+  govern,
+  encryptionKey,
+  consentFixture,
+  defaultTerms,
+  grantBySig,
+} = require("../helpers/fixtures");
 
 const { Role, LoanStatus, LoanPurpose, MemberStatus } = L;
 const ClaimStatus = Object.freeze({ None: 0n, Filed: 1n, Paid: 2n, Rejected: 3n, Withdrawn: 4n });
@@ -42,7 +59,7 @@ const GAS = { gasLimit: 1_500_000 }; // explicit: no estimation round trip, a re
 const cny = (n) => BigInt(n) * 100n;
 
 const SEED = 20251;
-const RUNS = Number(process.env.LENDING_RUNS ?? 12);
+const RUNS = 12;
 const MIN_STEPS = 50;
 const MAX_STEPS = 90;
 const REACH_EVERY = 10;
@@ -50,7 +67,13 @@ const REACH_EVERY = 10;
 const GUARANTOR_2 = L.orgId(ethers, "guarantor.liuzhou");
 const REGULATOR_2 = L.orgId(ethers, "regulator.gx");
 const FUNDS = [
-  { id: ethers.id("fund/liuzhou"), regulator: ORG.REGULATOR, ratioBps: 4000n, balance: cny(3_000_000), products: [PRODUCT.SHUIYIDAI] },
+  {
+    id: ethers.id("fund/liuzhou"),
+    regulator: ORG.REGULATOR,
+    ratioBps: 4000n,
+    balance: cny(3_000_000),
+    products: [PRODUCT.SHUIYIDAI],
+  },
   {
     id: ethers.id("fund/guangxi"),
     regulator: REGULATOR_2,
@@ -292,11 +315,17 @@ async function runSequence(steps) {
   async function guarantee(s) {
     const ln = loanWhere(s, (l) => l.invited !== ethers.ZeroHash && l.status === LoanStatus.Active);
     if (!ln) return "no loan";
-    const guarantor = s.off ? pick(GUARANTORS, s.q) : ln.invited !== ethers.ZeroHash ? ln.invited : pick(GUARANTORS, s.q);
+    const guarantor = s.off
+      ? pick(GUARANTORS, s.q)
+      : ln.invited !== ethers.ZeroHash
+        ? ln.invited
+        : pick(GUARANTORS, s.q);
     // mostly within the invitation, sometimes outside it
     const coverage = s.q % 4 === 0 ? Math.max(1, s.r) : Math.min(10_000, Math.max(Number(ln.minCoverage), s.r));
     const fee = s.q % 5 === 0 ? ln.maxFee + 1n : ln.maxFee / 2n;
-    const refused = await send(GuaranteeBook.connect(f.signers[guarantor]).guaranteeLoan(touch(ln.id), coverage, fee, GAS));
+    const refused = await send(
+      GuaranteeBook.connect(f.signers[guarantor]).guaranteeLoan(touch(ln.id), coverage, fee, GAS),
+    );
     return refused ? `refused: ${refused[0]}` : `guaranteed at ${coverage} bps`;
   }
 
@@ -390,7 +419,9 @@ async function runSequence(steps) {
       loanWhere(s, running);
     if (!ln) return "no loan";
     const principal = s.q % 3 === 0 ? ln.outstanding : (ln.outstanding * BigInt(s.r)) / BPS;
-    const refused = await send(LoanBook.connect(bankSigner(ln.bank)).recordRepayment(touch(ln.id), principal, s.s * 100, GAS));
+    const refused = await send(
+      LoanBook.connect(bankSigner(ln.bank)).recordRepayment(touch(ln.id), principal, s.s * 100, GAS),
+    );
     return refused ? `refused: ${refused[0]}` : `repaid ${principal}`;
   }
 
@@ -451,10 +482,7 @@ async function runSequence(steps) {
   }
 
   async function approve(s) {
-    const c = pick(
-      s.off ? Object.values(view.claims) : claimsWhere((x) => x.status === ClaimStatus.Filed),
-      s.p,
-    );
+    const c = pick(s.off ? Object.values(view.claims) : claimsWhere((x) => x.status === ClaimStatus.Filed), s.p);
     if (!c) return "no claim";
     const regulator = FUNDS.find((x) => x.id === c.fund).regulator;
     const refused = await send(Fund.connect(f.signers[regulator]).approveClaim(c.fund, touch(c.loan), GAS));
@@ -462,7 +490,10 @@ async function runSequence(steps) {
   }
 
   async function reject(s) {
-    const c = pick(claimsWhere((x) => x.status === ClaimStatus.Filed), s.p);
+    const c = pick(
+      claimsWhere((x) => x.status === ClaimStatus.Filed),
+      s.p,
+    );
     if (!c) return "no claim";
     const regulator = FUNDS.find((x) => x.id === c.fund).regulator;
     const refused = await send(Fund.connect(f.signers[regulator]).rejectClaim(c.fund, touch(c.loan), s.s, GAS));
@@ -470,7 +501,10 @@ async function runSequence(steps) {
   }
 
   async function withdrawClaim(s) {
-    const c = pick(claimsWhere((x) => x.status === ClaimStatus.Filed), s.p);
+    const c = pick(
+      claimsWhere((x) => x.status === ClaimStatus.Filed),
+      s.p,
+    );
     if (!c) return "no claim";
     const refused = await send(Fund.connect(bankSigner(c.bank)).withdrawClaim(c.fund, touch(c.loan), GAS));
     return refused ? `refused: ${refused[0]}` : "withdrawn";
@@ -560,37 +594,37 @@ async function runSequence(steps) {
 
   /** One loan as the invariants need it: the loan, its guarantee, invitation and claims. */
   async function readLoan({ id, bank }) {
-        const [l, g, inv, ob, live, c0, c1] = await Promise.all([
-          LoanBook.loan(id),
-          GuaranteeBook.guaranteeOf(id),
-          GuaranteeBook.invitation(id),
-          GuaranteeBook.obligationOf(id),
-          Fund.liveClaim(id),
-          Fund.claim(FUNDS[0].id, id),
-          Fund.claim(FUNDS[1].id, id),
-        ]);
-        return {
-          id,
-          bank,
-          status: Number(l.status),
-          amount: l.amountFen,
-          product: l.productCode,
-          outstanding: l.outstandingFen,
-          lossFen: l.lossFen,
-          defaultedAt: l.defaultedAt,
-          guarantor: g.guarantorOrg,
-          agreementId: g.agreementId,
-          coverageBps: g.coverageBps,
-          paid: g.payoutFen,
-          paidOut: g.paidOut,
-          released: g.released,
-          obligation: ob.obligationFen,
-          invited: inv.guarantorOrg,
-          minCoverage: inv.minCoverageBps,
-          maxFee: inv.maxFeeFen,
-          live,
-          claims: [c0, c1],
-        };
+    const [l, g, inv, ob, live, c0, c1] = await Promise.all([
+      LoanBook.loan(id),
+      GuaranteeBook.guaranteeOf(id),
+      GuaranteeBook.invitation(id),
+      GuaranteeBook.obligationOf(id),
+      Fund.liveClaim(id),
+      Fund.claim(FUNDS[0].id, id),
+      Fund.claim(FUNDS[1].id, id),
+    ]);
+    return {
+      id,
+      bank,
+      status: Number(l.status),
+      amount: l.amountFen,
+      product: l.productCode,
+      outstanding: l.outstandingFen,
+      lossFen: l.lossFen,
+      defaultedAt: l.defaultedAt,
+      guarantor: g.guarantorOrg,
+      agreementId: g.agreementId,
+      coverageBps: g.coverageBps,
+      paid: g.payoutFen,
+      paidOut: g.paidOut,
+      released: g.released,
+      obligation: ob.obligationFen,
+      invited: inv.guarantorOrg,
+      minCoverage: inv.minCoverageBps,
+      maxFee: inv.maxFeeFen,
+      live,
+      claims: [c0, c1],
+    };
   }
 
   /**
@@ -657,7 +691,8 @@ async function runSequence(steps) {
       expect(c.netLossFen, `claim ${k}: net loss is loss − obligation`).to.equal(net);
       expect(c.dueFen, `claim ${k}: due is net loss × ratio at filing`).to.equal((net * at.ratio) / BPS);
       expect(c.dueFen > 0n, `claim ${k}: nothing due`).to.equal(true);
-      if (c.status === ClaimStatus.Paid) expect(c.payoutFen, `claim ${k}: paid claim not paid in full`).to.equal(c.dueFen);
+      if (c.status === ClaimStatus.Paid)
+        expect(c.payoutFen, `claim ${k}: paid claim not paid in full`).to.equal(c.dueFen);
       if (c.status === ClaimStatus.Rejected || c.status === ClaimStatus.Withdrawn) {
         expect(c.payoutFen, `claim ${k}: a rejected or withdrawn claim was paid`).to.equal(0n);
       }
@@ -675,7 +710,9 @@ async function runSequence(steps) {
         const cap = (ln.lossFen * ln.coverageBps) / BPS;
         expect(ln.obligation, `${where}: obligation`).to.equal(ln.status === LoanStatus.Defaulted ? cap : 0n);
         expect(ln.paid <= cap, `${where}: guarantor paid ${ln.paid} > ${cap}`).to.equal(true);
-        expect(ln.paidOut, `${where}: paidOut`).to.equal(ln.status === LoanStatus.Defaulted && ln.paid === cap && cap > 0n);
+        expect(ln.paidOut, `${where}: paidOut`).to.equal(
+          ln.status === LoanStatus.Defaulted && ln.paid === cap && cap > 0n,
+        );
       } else {
         expect(ln.paid, `${where}: payment without a guarantee`).to.equal(0n);
       }
@@ -714,7 +751,8 @@ async function runSequence(steps) {
     const outer = await ethers.provider.send("evm_snapshot", []);
     try {
       for (const org of SUSPENDABLE) {
-        if (model.status[org] === MemberStatus.Suspended) await govern(Consortium, f.governors, "reinstateMember", [org]);
+        if (model.status[org] === MemberStatus.Suspended)
+          await govern(Consortium, f.governors, "reinstateMember", [org]);
       }
       for (const c of filed) {
         const k = key(c.fund, c.loan);
@@ -722,7 +760,11 @@ async function runSequence(steps) {
         const regulator = f.signers[fund.regulator];
         const ends = [];
         if (c.payoutFen === 0n) {
-          ends.push(["Rejected", () => Fund.connect(regulator).rejectClaim(c.fund, c.loan, 1, GAS), ClaimStatus.Rejected]);
+          ends.push([
+            "Rejected",
+            () => Fund.connect(regulator).rejectClaim(c.fund, c.loan, 1, GAS),
+            ClaimStatus.Rejected,
+          ]);
           if (model.status[c.bank] !== MemberStatus.Removed) {
             ends.push([
               "Withdrawn",

@@ -535,7 +535,18 @@ describe("RiskCompensationFund", function () {
         .withArgs(f.loanId, FUND, ORG.BANK_A, f.cc1, 1_234_567n, 493_826n);
       await expect(f.RiskCompensationFund.connect(f.regulator).approveClaim(FUND, f.loanId))
         .to.emit(f.RiskCompensationFund, "ClaimPaid")
-        .withArgs(f.loanId, FUND, ORG.BANK_A, f.cc1, 1_234_567n, 493_826n, 493_826n, 493_826n, FUND_BALANCE - 493_826n, true);
+        .withArgs(
+          f.loanId,
+          FUND,
+          ORG.BANK_A,
+          f.cc1,
+          1_234_567n,
+          493_826n,
+          493_826n,
+          493_826n,
+          FUND_BALANCE - 493_826n,
+          true,
+        );
     });
 
     // The amount due is fixed when the claim is filed (IRiskCompensationFund.Claim.dueFen): a ratio change after
@@ -545,7 +556,18 @@ describe("RiskCompensationFund", function () {
       await (await f.RiskCompensationFund.connect(f.regulator).setRatio(FUND, 7000)).wait();
       await expect(f.RiskCompensationFund.connect(f.regulator).approveClaim(FUND, f.loanId))
         .to.emit(f.RiskCompensationFund, "ClaimPaid")
-        .withArgs(f.loanId, FUND, ORG.BANK_A, f.cc1, cny(800_000), cny(320_000), cny(320_000), cny(320_000), FUND_BALANCE - cny(320_000), true);
+        .withArgs(
+          f.loanId,
+          FUND,
+          ORG.BANK_A,
+          f.cc1,
+          cny(800_000),
+          cny(320_000),
+          cny(320_000),
+          cny(320_000),
+          FUND_BALANCE - cny(320_000),
+          true,
+        );
     });
 
     it("applies the ratio in force when the claim is filed", async function () {
@@ -557,7 +579,18 @@ describe("RiskCompensationFund", function () {
       await (await f.RiskCompensationFund.connect(f.regulator).setRatio(FUND, 1000)).wait();
       await expect(f.RiskCompensationFund.connect(f.regulator).approveClaim(FUND, f.loanId))
         .to.emit(f.RiskCompensationFund, "ClaimPaid")
-        .withArgs(f.loanId, FUND, ORG.BANK_A, f.cc1, cny(800_000), cny(560_000), cny(560_000), cny(560_000), FUND_BALANCE - cny(560_000), true);
+        .withArgs(
+          f.loanId,
+          FUND,
+          ORG.BANK_A,
+          f.cc1,
+          cny(800_000),
+          cny(560_000),
+          cny(560_000),
+          cny(560_000),
+          FUND_BALANCE - cny(560_000),
+          true,
+        );
     });
 
     it("caps the payout at the fund's balance and leaves the claim filed for the rest", async function () {
@@ -593,7 +626,18 @@ describe("RiskCompensationFund", function () {
       await (await f.RiskCompensationFund.connect(f.regulator).topUp(empty, cny(1_000_000))).wait();
       await expect(f.RiskCompensationFund.connect(f.regulator).approveClaim(empty, f.loanId))
         .to.emit(f.RiskCompensationFund, "ClaimPaid")
-        .withArgs(f.loanId, empty, ORG.BANK_A, f.cc1, cny(800_000), cny(400_000), cny(400_000), cny(400_000), cny(600_000), true);
+        .withArgs(
+          f.loanId,
+          empty,
+          ORG.BANK_A,
+          f.cc1,
+          cny(800_000),
+          cny(400_000),
+          cny(400_000),
+          cny(400_000),
+          cny(600_000),
+          true,
+        );
     });
 
     it("reports the fund exhausted once a capped payout has drained it", async function () {
@@ -792,7 +836,18 @@ describe("RiskCompensationFund", function () {
       // The fund, at 40 %, pays 160,000.00 CNY; the bank keeps 240,000.00 CNY of the loss.
       await expect(f.RiskCompensationFund.connect(f.regulator).approveClaim(FUND, f.loanId))
         .to.emit(f.RiskCompensationFund, "ClaimPaid")
-        .withArgs(f.loanId, FUND, ORG.BANK_A, f.cc1, 40_000_000n, 16_000_000n, 16_000_000n, 16_000_000n, 984_000_000n, true);
+        .withArgs(
+          f.loanId,
+          FUND,
+          ORG.BANK_A,
+          f.cc1,
+          40_000_000n,
+          16_000_000n,
+          16_000_000n,
+          16_000_000n,
+          984_000_000n,
+          true,
+        );
 
       const fund = await f.RiskCompensationFund.fund(FUND);
       expect(fund.balanceFen).to.equal(984_000_000n);
@@ -997,9 +1052,7 @@ describe("RiskCompensationFund", function () {
     async function twoFundsFixture() {
       const f = await loadFixture(defaultedFixture);
       await (
-        await f.RiskCompensationFund.connect(f.regulator2).createFund(OTHER, 3000, cny(1_000_000), [
-          PRODUCT.SHUIYIDAI,
-        ])
+        await f.RiskCompensationFund.connect(f.regulator2).createFund(OTHER, 3000, cny(1_000_000), [PRODUCT.SHUIYIDAI])
       ).wait();
       return f;
     }
@@ -1017,7 +1070,18 @@ describe("RiskCompensationFund", function () {
       expect((await f.RiskCompensationFund.claim(OTHER, f.loanId)).status).to.equal(BigInt(ClaimStatus.Filed));
       await expect(f.RiskCompensationFund.connect(f.regulator2).approveClaim(OTHER, f.loanId))
         .to.emit(f.RiskCompensationFund, "ClaimPaid")
-        .withArgs(f.loanId, OTHER, ORG.BANK_A, f.cc1, cny(800_000), cny(240_000), cny(240_000), cny(240_000), cny(760_000), true);
+        .withArgs(
+          f.loanId,
+          OTHER,
+          ORG.BANK_A,
+          f.cc1,
+          cny(800_000),
+          cny(240_000),
+          cny(240_000),
+          cny(240_000),
+          cny(760_000),
+          true,
+        );
     });
 
     it("never holds two live claims for one loan, nor pays a loan twice", async function () {
@@ -1154,7 +1218,18 @@ describe("RiskCompensationFund", function () {
       expect(await f.RiskCompensationFund.quotePayout(SMALL, f.loanId)).to.deep.equal([cny(800_000), cny(180_000)]);
       await expect(f.RiskCompensationFund.connect(f.regulator).approveClaim(SMALL, f.loanId))
         .to.emit(f.RiskCompensationFund, "ClaimPaid")
-        .withArgs(f.loanId, SMALL, ORG.BANK_A, f.cc1, cny(800_000), cny(180_000), cny(400_000), cny(400_000), cny(820_000), true);
+        .withArgs(
+          f.loanId,
+          SMALL,
+          ORG.BANK_A,
+          f.cc1,
+          cny(800_000),
+          cny(180_000),
+          cny(400_000),
+          cny(400_000),
+          cny(820_000),
+          true,
+        );
       const c = await f.RiskCompensationFund.claim(SMALL, f.loanId);
       expect(c.status).to.equal(BigInt(ClaimStatus.Paid));
       expect(c.payoutFen).to.equal(cny(400_000));
