@@ -88,7 +88,12 @@ interface IRiskCompensationFund is IMembershipGated {
         bytes32 enterpriseHash,
         uint16 reasonCode
     );
-    event ClaimWithdrawn(bytes32 indexed loanId, bytes32 indexed fundId, bytes32 indexed bankOrg, bytes32 enterpriseHash);
+    event ClaimWithdrawn(
+        bytes32 indexed loanId,
+        bytes32 indexed fundId,
+        bytes32 indexed bankOrg,
+        bytes32 enterpriseHash
+    );
     /// @notice The guarantor had not paid its whole obligation when the bank's claim was filed (the grace period had
     ///         passed, or the guarantor is suspended or removed); the claim nets the obligation out all the same.
     event GuarantorFailedToPay(

@@ -107,7 +107,9 @@ contract RiskCompensationFund is IRiskCompensationFund, MembershipGated {
         bytes32 live = _liveClaims[loanId];
         if (live != bytes32(0)) revert CompensationClaimExists(loanId, live, _claims[live][loanId].status);
         ClaimStatus here = _claims[fundId][loanId].status;
-        if (here != ClaimStatus.None && here != ClaimStatus.Withdrawn) revert CompensationClaimExists(loanId, fundId, here);
+        if (here != ClaimStatus.None && here != ClaimStatus.Withdrawn) {
+            revert CompensationClaimExists(loanId, fundId, here);
+        }
         uint128 netLoss = _netLoss(fundId, loanId, ln, f.graceSeconds);
         uint128 due = uint128((uint256(netLoss) * f.ratioBps) / _BPS);
         if (due == 0) revert CompensationNothingToCompensate(loanId);
