@@ -421,6 +421,23 @@ public sealed class LedgerChainClient
             new InviteGuarantorFunction { LoanId = B(loanId.Value), GuarantorOrg = B(guarantor.Value), MinCoverageBps = minCoverageBps, MaxFeeFen = (BigInteger)maxFeeFen },
             key, cancellationToken);
 
+    /// <summary>
+    /// The block of the latest <c>GuarantorInvited</c> event of a loan (0 when none), read from the chain's logs: it
+    /// names the invitation a guarantee answers, so a retried guarantee is one action and a guarantee after a
+    /// cancellation and a new invitation is another.
+    /// </summary>
+    public async Task<ulong> LatestInvitationBlockAsync(LoanId loanId, CancellationToken cancellationToken = default)
+    {
+        var eventAbi = ABITypedRegistry.GetEvent<Contracts.GuaranteeBook.ContractDefinition.GuarantorInvitedEventDTO>();
+        var filter = eventAbi.CreateFilterInput(
+            Deployment[LedgerContracts.GuaranteeBook].ToString(),
+            new object[] { B(loanId.Value) },
+            new BlockParameter(new HexBigInteger(Deployment.DeployBlock)),
+            BlockParameter.CreateLatest());
+        var logs = await Read(() => Rpc.Web3.Eth.Filters.GetLogs.SendRequestAsync(filter), cancellationToken).ConfigureAwait(false);
+        return logs?.Where(l => l.Removed != true).Select(l => (ulong)l.BlockNumber.Value).DefaultIfEmpty(0UL).Max() ?? 0UL;
+    }
+
     /// <summary>The lending bank withdraws its open invitation.</summary>
     public Task<TransactionOutcome> WithdrawInvitationAsync(LoanId loanId, string? key = null, CancellationToken cancellationToken = default) =>
         Send(LedgerContracts.GuaranteeBook, new WithdrawInvitationFunction { LoanId = B(loanId.Value) }, key, cancellationToken);

@@ -29,7 +29,10 @@ public sealed class GuaranteeService(NodeContext node, TimeProvider time) : Api.
         var fee = string.IsNullOrEmpty(request.FeeFen) ? UInt128.Zero : Field(() => RiskMapping.Fen(request.FeeFen, "fee_fen"));
         try
         {
-            var outcome = await node.ChainClient.GuaranteeLoanAsync(loan, coverage, fee, $"guarantee:{loan}:{coverage}:{fee}", CancellationToken.None).ConfigureAwait(false);
+            // The key names the invitation answered (its block): a retry is the same guarantee, while the same terms after
+            // the bank cancelled the guarantee and invited again are a new one.
+            var invitedAt = await node.ChainClient.LatestInvitationBlockAsync(loan).ConfigureAwait(false);
+            var outcome = await node.ChainClient.GuaranteeLoanAsync(loan, coverage, fee, $"guarantee:{loan}:{coverage}:{fee}:{invitedAt}", CancellationToken.None).ConfigureAwait(false);
             return Tx(outcome);
         }
         catch (GuaranteeNotInvitedException ex)
