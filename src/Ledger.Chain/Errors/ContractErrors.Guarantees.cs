@@ -107,7 +107,7 @@ public sealed class GuaranteeAlreadyPaidException : ContractRevertException
     public LoanId LoanId => new LoanId(Error!.Hash(0));
 
     private static string Describe(ContractError e) =>
-        $"The guarantor has already paid out on loan {Abbreviate(e.Hash(0))}; a guarantee pays once.";
+        $"The guarantor has already paid its whole obligation on loan {Abbreviate(e.Hash(0))} (loss × coverage); nothing more is owed, and nothing is paid twice.";
 }
 
 /// <summary>LEDGER-1269: <c>GuaranteeLoanNotDefaulted(bytes32 loanId)</c> (GuaranteeBook).</summary>
