@@ -10,6 +10,7 @@ import {Role} from "../common/LedgerTypes.sol";
 /// @title Guarantee book
 contract GuaranteeBook is IGuaranteeBook, MembershipGated {
     uint16 private constant _BPS = 10_000;
+    bytes32 private constant _AGREEMENT_DOMAIN = keccak256("ledger/agreement/v1");
 
     ILoanBook public immutable loanBook;
 
@@ -80,16 +81,17 @@ contract GuaranteeBook is IGuaranteeBook, MembershipGated {
 
     /// @inheritdoc IGuaranteeBook
     function proposeAgreement(
-        bytes32 agreementId,
+        bytes32 agreementRef,
         bytes32 bankOrg,
         uint16 coverageBps,
         uint16 feeBps,
         uint128 perLoanLimitFen,
         uint128 totalLimitFen,
         uint40 validUntil
-    ) external {
+    ) external returns (bytes32 agreementId) {
         bytes32 guarantorOrg = _requireMember(msg.sender, Role.Guarantor);
-        if (agreementId == bytes32(0)) revert GuaranteeZeroAgreementId();
+        if (agreementRef == bytes32(0)) revert GuaranteeZeroAgreementId();
+        agreementId = _agreementIdOf(guarantorOrg, agreementRef);
         if (_agreements[agreementId].status != AgreementStatus.None) revert GuaranteeAgreementExists(agreementId);
         _requireActive(bankOrg, Role.Bank);
         _checkCoverage(coverageBps);
@@ -223,6 +225,11 @@ contract GuaranteeBook is IGuaranteeBook, MembershipGated {
     }
 
     /// @inheritdoc IGuaranteeBook
+    function agreementIdOf(bytes32 guarantorOrg, bytes32 agreementRef) external pure returns (bytes32) {
+        return _agreementIdOf(guarantorOrg, agreementRef);
+    }
+
+    /// @inheritdoc IGuaranteeBook
     function maxPayout(bytes32 loanId) external view returns (uint128) {
         Guarantee storage g = _guarantees[loanId];
         if (g.guarantorOrg == bytes32(0)) return 0;
@@ -280,6 +287,10 @@ contract GuaranteeBook is IGuaranteeBook, MembershipGated {
     function _requireGuarantee(bytes32 loanId) private view returns (Guarantee storage g) {
         g = _guarantees[loanId];
         if (g.guarantorOrg == bytes32(0)) revert GuaranteeUnknown(loanId);
+    }
+
+    function _agreementIdOf(bytes32 guarantorOrg, bytes32 agreementRef) private pure returns (bytes32) {
+        return keccak256(abi.encode(_AGREEMENT_DOMAIN, guarantorOrg, agreementRef));
     }
 
     function _requireActive(bytes32 org, Role role) private view {

@@ -162,16 +162,17 @@ interface IGuaranteeBook is IMembershipGated {
     ///         was paid out before default), freeing the agreement's limit; the loan may then be guaranteed again.
     function cancelGuarantee(bytes32 loanId) external;
 
-    /// @notice A guarantor proposes a batch agreement to a bank.
+    /// @notice A guarantor proposes a batch agreement to a bank under its own reference `agreementRef` (keccak256 of
+    ///         its agreement number); the id is derived from both (`agreementIdOf`) and returned.
     function proposeAgreement(
-        bytes32 agreementId,
+        bytes32 agreementRef,
         bytes32 bankOrg,
         uint16 coverageBps,
         uint16 feeBps,
         uint128 perLoanLimitFen,
         uint128 totalLimitFen,
         uint40 validUntil
-    ) external;
+    ) external returns (bytes32 agreementId);
 
     /// @notice The bank named in a proposed agreement accepts it.
     function acceptAgreement(bytes32 agreementId) external;
@@ -195,6 +196,8 @@ interface IGuaranteeBook is IMembershipGated {
     /// @notice The open invitation for `loanId` (all zero when none).
     function invitation(bytes32 loanId) external view returns (Invitation memory);
     function agreement(bytes32 agreementId) external view returns (Agreement memory);
+    /// @notice keccak256(abi.encode(keccak256("ledger/agreement/v1"), guarantorOrg, agreementRef)).
+    function agreementIdOf(bytes32 guarantorOrg, bytes32 agreementRef) external pure returns (bytes32);
     /// @notice The most the guarantor may pay on a defaulted loan: loss × coverage.
     function maxPayout(bytes32 loanId) external view returns (uint128);
     /// @notice The guarantor of a loan, what it owes (loss × coverage; zero before default) and what it has paid.

@@ -33,9 +33,10 @@ interface ILoanBook is IMembershipGated {
         bool used;
     }
 
-    /// @notice What a bank states when it disburses. Enterprise and consent come from the decision.
+    /// @notice What a bank states when it disburses. Enterprise and consent come from the decision. The loan id is
+    ///         derived from the bank and its own reference (`loanIdOf`), so no member can take an id another will use.
     struct DisbursementTerms {
-        bytes32 loanId;
+        bytes32 loanRef;
         bytes32 decisionHash;
         bytes32 productCode;
         uint128 amountFen;
@@ -138,8 +139,8 @@ interface ILoanBook is IMembershipGated {
     ///         revoked, and valid now or expired at most DECISION_GRACE ago).
     function recordDecision(bytes32 decisionHash, bytes32 consentId, bool approved) external;
 
-    /// @notice The deciding bank disburses a loan on its approved decision (one loan per decision).
-    function disburse(DisbursementTerms calldata terms) external;
+    /// @notice The deciding bank disburses a loan on its approved decision (one loan per decision); returns the loan id.
+    function disburse(DisbursementTerms calldata terms) external returns (bytes32 loanId);
 
     /// @notice The lending bank records a repayment; the loan is repaid when nothing is outstanding.
     function recordRepayment(bytes32 loanId, uint128 principalFen, uint128 interestFen) external;
@@ -154,5 +155,9 @@ interface ILoanBook is IMembershipGated {
     function declareDefault(bytes32 loanId, uint128 lossFen) external;
 
     function loan(bytes32 loanId) external view returns (Loan memory);
-    function decision(bytes32 decisionHash) external view returns (Decision memory);
+    /// @notice A bank's decision: decision hashes are scoped by the recording bank.
+    function decision(bytes32 bankOrg, bytes32 decisionHash) external view returns (Decision memory);
+    /// @notice The id of the loan `bankOrg` disburses under its reference `loanRef` (keccak256 of its own loan number):
+    ///         keccak256(abi.encode(bankOrg, loanRef)).
+    function loanIdOf(bytes32 bankOrg, bytes32 loanRef) external pure returns (bytes32);
 }

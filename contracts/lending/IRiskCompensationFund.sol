@@ -130,8 +130,13 @@ interface IRiskCompensationFund is IMembershipGated {
     /// @notice The fund's regulator is no longer an active member; the fund takes no claims.
     error CompensationFundInactive(bytes32 fundId, bytes32 regulatorOrg);
 
-    function createFund(bytes32 fundId, uint16 ratioBps, uint128 balanceFen, bytes32[] calldata eligibleProducts)
-        external;
+    /// @notice A regulator creates a fund under its own reference `fundRef` (keccak256 of its programme number); the id
+    ///         is derived from both (`fundIdOf`) and returned.
+    function createFund(bytes32 fundRef, uint16 ratioBps, uint128 balanceFen, bytes32[] calldata eligibleProducts)
+        external
+        returns (bytes32 fundId);
+    /// @notice keccak256(abi.encode(keccak256("ledger/fund/v1"), regulatorOrg, fundRef)).
+    function fundIdOf(bytes32 regulatorOrg, bytes32 fundRef) external pure returns (bytes32);
     function topUp(bytes32 fundId, uint128 amountFen) external;
     function setRatio(bytes32 fundId, uint16 ratioBps) external;
     /// @notice How long after a default a guarantor has to pay before a claim may net its obligation out unpaid.

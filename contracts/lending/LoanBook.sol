@@ -19,7 +19,7 @@ contract LoanBook is ILoanBook, MembershipGated {
 
     IConsentRegistry public immutable registry;
 
-    mapping(bytes32 decisionHash => Decision) private _decisions;
+    mapping(bytes32 bankOrg => mapping(bytes32 decisionHash => Decision)) private _decisions;
     mapping(bytes32 loanId => Loan) private _loans;
 
     constructor(IConsortium consortium_, IConsentRegistry registry_) MembershipGated(consortium_) {
@@ -30,7 +30,7 @@ contract LoanBook is ILoanBook, MembershipGated {
     function recordDecision(bytes32 decisionHash, bytes32 consentId, bool approved) external {
         bytes32 bankOrg = _requireMember(msg.sender, Role.Bank);
         if (decisionHash == bytes32(0)) revert LoanZeroDecisionHash();
-        if (_decisions[decisionHash].bankOrg != bytes32(0)) revert LoanDecisionExists(decisionHash);
+        if (_decisions[bankOrg][decisionHash].bankOrg != bytes32(0)) revert LoanDecisionExists(decisionHash);
         IConsentRegistry.ConsentState memory c = registry.consent(consentId);
         if (c.consumer != bankOrg) revert LoanConsentNotForBank(consentId, bankOrg);
         if (c.revokedAtBlock != 0) revert LoanConsentRevoked(consentId);
@@ -39,7 +39,7 @@ contract LoanBook is ILoanBook, MembershipGated {
         }
         bytes32 enterpriseHash = registry.creditCodeOf(c.enterprise);
         if (enterpriseHash == bytes32(0)) revert LoanEnterpriseUnbound(consentId);
-        _decisions[decisionHash] = Decision({
+        _decisions[bankOrg][decisionHash] = Decision({
             bankOrg: bankOrg,
             enterpriseHash: enterpriseHash,
             consentId: consentId,
@@ -51,22 +51,22 @@ contract LoanBook is ILoanBook, MembershipGated {
     }
 
     /// @inheritdoc ILoanBook
-    function disburse(DisbursementTerms calldata t) external {
+    function disburse(DisbursementTerms calldata t) external returns (bytes32 loanId) {
         bytes32 bankOrg = _requireMember(msg.sender, Role.Bank);
-        Decision storage d = _decisions[t.decisionHash];
+        Decision storage d = _decisions[bankOrg][t.decisionHash];
         if (d.bankOrg == bytes32(0)) revert LoanDecisionUnknown(t.decisionHash);
-        if (d.bankOrg != bankOrg) revert MembershipWrongOrganization(msg.sender, d.bankOrg, bankOrg);
         if (!d.approved) revert LoanDecisionNotApproved(t.decisionHash);
         if (d.used) revert LoanDecisionUsed(t.decisionHash);
-        if (t.loanId == bytes32(0)) revert LoanZeroLoanId();
-        if (_loans[t.loanId].status != LoanStatus.None) revert LoanExists(t.loanId);
+        if (t.loanRef == bytes32(0)) revert LoanZeroLoanId();
+        loanId = _loanIdOf(bankOrg, t.loanRef);
+        if (_loans[loanId].status != LoanStatus.None) revert LoanExists(loanId);
         if (t.amountFen == 0) revert LoanZeroAmount();
         if (t.rateBps == 0 || t.rateBps > MAX_RATE_BPS) revert LoanInvalidRate(t.rateBps);
         if (t.termMonths == 0 || t.termMonths > MAX_TERM_MONTHS) revert LoanInvalidTermMonths(t.termMonths);
         if (t.productCode == bytes32(0)) revert LoanZeroProductCode();
         d.used = true;
         bytes32 enterpriseHash = d.enterpriseHash;
-        _loans[t.loanId] = Loan({
+        _loans[loanId] = Loan({
             bankOrg: bankOrg,
             enterpriseHash: enterpriseHash,
             decisionHash: t.decisionHash,
@@ -83,7 +83,7 @@ contract LoanBook is ILoanBook, MembershipGated {
             defaultedAt: 0
         });
         emit LoanDisbursed(
-            t.loanId,
+            loanId,
             bankOrg,
             enterpriseHash,
             t.productCode,
@@ -153,8 +153,17 @@ contract LoanBook is ILoanBook, MembershipGated {
     }
 
     /// @inheritdoc ILoanBook
-    function decision(bytes32 decisionHash) external view returns (Decision memory) {
-        return _decisions[decisionHash];
+    function decision(bytes32 bankOrg, bytes32 decisionHash) external view returns (Decision memory) {
+        return _decisions[bankOrg][decisionHash];
+    }
+
+    /// @inheritdoc ILoanBook
+    function loanIdOf(bytes32 bankOrg, bytes32 loanRef) external pure returns (bytes32) {
+        return _loanIdOf(bankOrg, loanRef);
+    }
+
+    function _loanIdOf(bytes32 bankOrg, bytes32 loanRef) private pure returns (bytes32) {
+        return keccak256(abi.encode(bankOrg, loanRef));
     }
 
     /// @dev The loan, after checking the caller operates the lending bank.

@@ -11,6 +11,7 @@ import {Role} from "../common/LedgerTypes.sol";
 /// @title Risk-compensation fund
 contract RiskCompensationFund is IRiskCompensationFund, MembershipGated {
     uint16 private constant _BPS = 10_000;
+    bytes32 private constant _FUND_DOMAIN = keccak256("ledger/fund/v1");
     /// @notice Most products a fund may list when created (more can be added one by one).
     uint256 public constant MAX_PRODUCTS_AT_CREATION = 32;
     /// @notice A new fund's grace period for guarantors (the regulator may change it).
@@ -34,11 +35,13 @@ contract RiskCompensationFund is IRiskCompensationFund, MembershipGated {
     }
 
     /// @inheritdoc IRiskCompensationFund
-    function createFund(bytes32 fundId, uint16 ratioBps, uint128 balanceFen, bytes32[] calldata eligibleProducts)
+    function createFund(bytes32 fundRef, uint16 ratioBps, uint128 balanceFen, bytes32[] calldata eligibleProducts)
         external
+        returns (bytes32 fundId)
     {
         bytes32 regulatorOrg = _requireMember(msg.sender, Role.Regulator);
-        if (fundId == bytes32(0)) revert CompensationInvalidFundId();
+        if (fundRef == bytes32(0)) revert CompensationInvalidFundId();
+        fundId = _fundIdOf(regulatorOrg, fundRef);
         if (_funds[fundId].exists) revert CompensationFundExists(fundId);
         _checkRatio(ratioBps);
         if (eligibleProducts.length > MAX_PRODUCTS_AT_CREATION) {
@@ -59,6 +62,11 @@ contract RiskCompensationFund is IRiskCompensationFund, MembershipGated {
             _eligible[fundId][product] = true;
             emit FundProductEligibilitySet(fundId, product, previously, true);
         }
+    }
+
+    /// @inheritdoc IRiskCompensationFund
+    function fundIdOf(bytes32 regulatorOrg, bytes32 fundRef) external pure returns (bytes32) {
+        return _fundIdOf(regulatorOrg, fundRef);
     }
 
     /// @inheritdoc IRiskCompensationFund
@@ -221,6 +229,10 @@ contract RiskCompensationFund is IRiskCompensationFund, MembershipGated {
             emit GuarantorFailedToPay(loanId, guarantorOrg, ln.bankOrg, fundId, ln.enterpriseHash, obligation, paid);
         }
         return obligation >= ln.lossFen ? 0 : ln.lossFen - obligation;
+    }
+
+    function _fundIdOf(bytes32 regulatorOrg, bytes32 fundRef) private pure returns (bytes32) {
+        return keccak256(abi.encode(_FUND_DOMAIN, regulatorOrg, fundRef));
     }
 
     function _ownFund(bytes32 fundId) private view returns (Fund storage f) {
