@@ -370,9 +370,12 @@ public sealed class LedgerChainClient
     public Task<TransactionOutcome> RecordDecisionAsync(DecisionHash decision, ConsentId consentId, bool approved, string? key = null, CancellationToken cancellationToken = default) =>
         Send(LedgerContracts.LoanBook, new RecordDecisionFunction { DecisionHash = B(decision.Value), ConsentId = B(consentId.Value), Approved = approved }, key, cancellationToken);
 
-    /// <summary>Disburses a loan on an approved decision.</summary>
+    /// <summary>
+    /// Disburses a loan on an approved decision, under the bank's own loan reference: the contract derives the loan id
+    /// from the sending bank and the reference's hash, as <see cref="LoanId.FromReference"/> does.
+    /// </summary>
     public Task<TransactionOutcome> DisburseAsync(
-        LoanId loanId, DecisionHash decision, ProductCode product, UInt128 amountFen, uint rateBps, ushort termMonths, LoanPurpose purpose,
+        string loanReference, DecisionHash decision, ProductCode product, UInt128 amountFen, uint rateBps, ushort termMonths, LoanPurpose purpose,
         string? key = null, CancellationToken cancellationToken = default) =>
         Send(
             LedgerContracts.LoanBook,
@@ -380,7 +383,7 @@ public sealed class LedgerChainClient
             {
                 T = new DisbursementTerms
                 {
-                    LoanId = B(loanId.Value),
+                    LoanRef = B(Keccak.Hash(loanReference)),
                     DecisionHash = B(decision.Value),
                     ProductCode = B(product.Value),
                     AmountFen = (BigInteger)amountFen,
@@ -450,15 +453,15 @@ public sealed class LedgerChainClient
     public Task<TransactionOutcome> GuaranteeLoanAsync(LoanId loanId, ushort coverageBps, UInt128 feeFen, string? key = null, CancellationToken cancellationToken = default) =>
         Send(LedgerContracts.GuaranteeBook, new GuaranteeLoanFunction { LoanId = B(loanId.Value), CoverageBps = coverageBps, FeeFen = (BigInteger)feeFen }, key, cancellationToken);
 
-    /// <summary>A guarantor proposes a batch agreement (银担"总对总") to a bank.</summary>
+    /// <summary>A guarantor proposes a batch agreement (银担"总对总") to a bank under its own reference; the contract derives the id as <see cref="AgreementId.FromReference"/> does.</summary>
     public Task<TransactionOutcome> ProposeAgreementAsync(
-        AgreementId agreementId, OrgId bank, ushort coverageBps, ushort feeBps, UInt128 perLoanLimitFen, UInt128 totalLimitFen, ulong validUntil,
+        string agreementReference, OrgId bank, ushort coverageBps, ushort feeBps, UInt128 perLoanLimitFen, UInt128 totalLimitFen, ulong validUntil,
         string? key = null, CancellationToken cancellationToken = default) =>
         Send(
             LedgerContracts.GuaranteeBook,
             new ProposeAgreementFunction
             {
-                AgreementId = B(agreementId.Value),
+                AgreementRef = B(Keccak.Hash(agreementReference)),
                 BankOrg = B(bank.Value),
                 CoverageBps = coverageBps,
                 FeeBps = feeBps,
@@ -501,12 +504,12 @@ public sealed class LedgerChainClient
 
     // ------------------------------------------------------------------ risk-compensation fund
 
-    /// <summary>A regulator creates a fund.</summary>
+    /// <summary>A regulator creates a fund under its own reference; the contract derives the id as <see cref="FundId.FromReference"/> does.</summary>
     public Task<TransactionOutcome> CreateFundAsync(
-        FundId fundId, ushort ratioBps, UInt128 balanceFen, IReadOnlyList<ProductCode> eligibleProducts, string? key = null, CancellationToken cancellationToken = default) =>
+        string fundReference, ushort ratioBps, UInt128 balanceFen, IReadOnlyList<ProductCode> eligibleProducts, string? key = null, CancellationToken cancellationToken = default) =>
         Send(
             LedgerContracts.RiskCompensationFund,
-            new CreateFundFunction { FundId = B(fundId.Value), RatioBps = ratioBps, BalanceFen = (BigInteger)balanceFen, EligibleProducts = eligibleProducts.Select(p => B(p.Value)).ToList() },
+            new CreateFundFunction { FundRef = B(Keccak.Hash(fundReference)), RatioBps = ratioBps, BalanceFen = (BigInteger)balanceFen, EligibleProducts = eligibleProducts.Select(p => B(p.Value)).ToList() },
             key, cancellationToken);
 
     /// <summary>The regulator tops a fund up.</summary>

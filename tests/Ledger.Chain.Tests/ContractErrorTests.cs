@@ -236,7 +236,7 @@ public class ContractErrorTests(LedgerFixture fixture) : IClassFixture<LedgerFix
         var loan = LoanId.FromReference(LedgerFixture.Bank, "no-such-loan");
         var decision = new DecisionHash(Keccak.Hash("no-such-decision"));
         await Assert.ThrowsAsync<LoanDecisionUnknownException>(
-            () => fixture.BankOperator.DisburseAsync(loan, decision, ProductCode.FromCode("SHUIYIDAI"), 100_000, 450, 12, LoanPurpose.WorkingCapital));
+            () => fixture.BankOperator.DisburseAsync("no-such-loan", decision, ProductCode.FromCode("SHUIYIDAI"), 100_000, 450, 12, LoanPurpose.WorkingCapital));
         var unknownLoan = await Assert.ThrowsAsync<LoanUnknownException>(() => fixture.BankOperator.RecordRepaymentAsync(loan, 1, 0));
         Assert.Equal(loan, unknownLoan.LoanId);
         await Assert.ThrowsAsync<FundFlowLoanUnknownException>(() => fixture.BankOperator.OpenFundFlowAsync(loan, 3000));
@@ -248,7 +248,7 @@ public class ContractErrorTests(LedgerFixture fixture) : IClassFixture<LedgerFix
     public async Task CreateFund_WithAFullRatio_IsCompensationInvalidRatio()
     {
         var ex = await Assert.ThrowsAsync<CompensationInvalidRatioException>(
-            () => fixture.RegulatorOperator.CreateFundAsync(new FundId(Keccak.Hash("fund-100")), 10_000, 1_000_000, [ProductCode.FromCode("SHUIYIDAI")]));
+            () => fixture.RegulatorOperator.CreateFundAsync("fund-100", 10_000, 1_000_000, [ProductCode.FromCode("SHUIYIDAI")]));
         Assert.Contains("must be above 0 % and below 100 %", ex.Message, StringComparison.Ordinal);
         Assert.Contains("100 %", ex.Message, StringComparison.Ordinal);
     }

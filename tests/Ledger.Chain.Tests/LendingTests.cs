@@ -17,7 +17,10 @@ public class LendingTests(LedgerFixture fixture) : IClassFixture<LedgerFixture>
         var decision = new DecisionHash(Keccak.Hash("decision/" + reference));
         await fixture.BankOperator.RecordDecisionAsync(decision, consentId, approved: true);
         var loanId = LoanId.FromReference(LedgerFixture.Bank, reference);
-        await fixture.BankOperator.DisburseAsync(loanId, decision, ShuiYiDai, amountFen, 435, 12, purpose);
+        var disbursed = await fixture.BankOperator.DisburseAsync(reference, decision, ShuiYiDai, amountFen, 435, 12, purpose);
+        // The contract derives the loan id from the bank and its reference, as the C# side does.
+        Assert.Equal((byte)LoanStatus.Active, (await fixture.BankOperator.LoanAsync(loanId)).Status);
+        Assert.True(disbursed.BlockNumber > 0);
         return loanId;
     }
 
@@ -25,8 +28,9 @@ public class LendingTests(LedgerFixture fixture) : IClassFixture<LedgerFixture>
     public async Task Loan_FullLifeWithGuaranteeAndCompensation_PaysTheFundShareOfTheNetLoss()
     {
         var loanId = await DisburseAsync("L-2025-0001", 100_000_000, LoanPurpose.WorkingCapital); // 1,000,000 CNY
-        var fundId = new FundId(Keccak.Hash("fund/liuzhou/2025"));
-        await fixture.RegulatorOperator.CreateFundAsync(fundId, 5_000, 50_000_000, [ShuiYiDai]);
+        var fundId = FundId.FromReference(LedgerFixture.Regulator, "fund/liuzhou/2025");
+        await fixture.RegulatorOperator.CreateFundAsync("fund/liuzhou/2025", 5_000, 50_000_000, [ShuiYiDai]);
+        Assert.True((await fixture.BankOperator.FundAsync(fundId)).Exists); // the id the contract derived
 
         // The guarantor may only guarantee once the bank invites it.
         var notInvited = await Assert.ThrowsAsync<GuaranteeNotInvitedException>(() => fixture.GuarantorOperator.GuaranteeLoanAsync(loanId, 6_000, 500_000));

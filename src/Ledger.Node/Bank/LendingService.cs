@@ -204,7 +204,7 @@ public sealed class LendingService(
         }
         // Same reference, decision and amount again (a retry): the journaled transaction's outcome is returned.
         var outcome = await node.ChainClient.DisburseAsync(
-            loanId, new DecisionHash(decisionHash), record.Product, amount, record.RateBps, record.TermMonths, purpose,
+            reference, new DecisionHash(decisionHash), record.Product, amount, record.RateBps, record.TermMonths, purpose,
             key: $"disburse:{loanId}", cancellationToken: CancellationToken.None).ConfigureAwait(false);
         if (purpose == CoreLoanPurpose.RnD)
         {
@@ -467,7 +467,7 @@ public sealed class LendingService(
         var decisionHash = new Hash32(loan.DecisionHash);
         if (consent is null)
         {
-            var decision = await node.Chain.Rpc.CallAsync(_ => node.ChainClient.Loans.DecisionQueryAsync(loan.DecisionHash), cancellationToken).ConfigureAwait(false);
+            var decision = await node.Chain.Rpc.CallAsync(_ => node.ChainClient.Loans.DecisionQueryAsync(loan.BankOrg, loan.DecisionHash), cancellationToken).ConfigureAwait(false);
             consent = new ConsentId(new Hash32(decision.ReturnValue1.ConsentId));
         }
         var info = new LoanInfo

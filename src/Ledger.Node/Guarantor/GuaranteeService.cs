@@ -87,7 +87,7 @@ public sealed class GuaranteeService(NodeContext node, TimeProvider time) : Api.
         }
         var id = AgreementId.FromReference(node.Organization, reference);
         var outcome = await node.ChainClient.ProposeAgreementAsync(
-            id, bank, coverage, fee, perLoan, total, request.ValidUntil,
+            reference, bank, coverage, fee, perLoan, total, request.ValidUntil,
             $"agreement:{id}:{bank.Value}:{coverage}:{fee}:{perLoan}:{total}:{request.ValidUntil}", CancellationToken.None).ConfigureAwait(false);
         return new ProposeAgreementResponse { AgreementId = id.ToString(), Tx = Tx(outcome) };
     }

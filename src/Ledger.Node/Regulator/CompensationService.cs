@@ -49,7 +49,7 @@ public sealed class CompensationService(NodeContext node) : Compensation.Compens
         }
         var id = FundId.FromReference(node.Organization, reference);
         var outcome = await node.ChainClient.CreateFundAsync(
-            id, (ushort)request.RatioBps, balance, products,
+            reference, (ushort)request.RatioBps, balance, products,
             $"fund:{id}:{request.RatioBps}:{balance}:{string.Join(',', products.Select(p => p.Value))}", CancellationToken.None).ConfigureAwait(false);
         var info = await FundAsync(id).ConfigureAwait(false);
         info.EligibleProducts.Clear();

@@ -103,7 +103,7 @@ public sealed class AuditorScenario : NodeCluster
         var decision = new DecisionHash(Keccak.Hash("bank.icbc/decision/1"));
         await _lender.RecordDecisionAsync(decision, LoanConsent, approved: true);
         Loan = LoanId.FromReference(OtherBankOrg, "contract-2026-001");
-        await _lender.DisburseAsync(Loan, decision, Product, LoanAmountFen, 435, 12, LoanPurpose.WorkingCapital);
+        await _lender.DisburseAsync("contract-2026-001", decision, Product, LoanAmountFen, 435, 12, LoanPurpose.WorkingCapital);
         await _lender.RecordRepaymentAsync(Loan, RepaidFen, 20_000);
 
         var third = await TaxAsBank.Tax.FetchReportAsync(new ReportRequest(BankConsent, Scopes.TaxCreditRating | Scopes.Invoices));

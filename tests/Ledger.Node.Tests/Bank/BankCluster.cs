@@ -39,7 +39,9 @@ public sealed class BankCluster : NodeCluster
     public TestEnterprise RatedD { get; private set; } = null!;
 
     /// <summary>The regulator's fund (ratio 50 %, both default products eligible).</summary>
-    public FundId Fund { get; } = new(Core.Primitives.Keccak.Hash("bank-tests/fund"));
+    public FundId Fund { get; } = FundId.FromReference(RegulatorOrg, FundReference);
+
+    private const string FundReference = "bank-tests/fund";
 
     /// <summary>The regulator's chain client (operator key of reg.liuzhou).</summary>
     public LedgerChainClient Regulator { get; private set; } = null!;
@@ -58,7 +60,7 @@ public sealed class BankCluster : NodeCluster
             await AdmitAsync(Orgs[org], "http://127.0.0.1:1");
         }
         Regulator = new LedgerChainClient(Chain.CreateSender(this[RegulatorOrg].Keys.OperatorKey, new InMemoryTransactionJournal()), Chain.Deployment);
-        await Regulator.CreateFundAsync(Fund, 5_000, 1_000_000_000, [ProductCode.FromCode("SHUIYIDAI"), ProductCode.FromCode("YINSHUIDAI")]);
+        await Regulator.CreateFundAsync(FundReference, 5_000, 1_000_000_000, [ProductCode.FromCode("SHUIYIDAI"), ProductCode.FromCode("YINSHUIDAI")]);
 
         // A population large enough to hold every rating; the ones to lend to are picked from the bureau's own list.
         var today = DateOnly.FromDateTime(DateTime.UtcNow);

@@ -101,7 +101,7 @@ public sealed class LendingTests(BankCluster cluster)
         Assert.Equal(UInt128.Zero, decision.LimitFen);
         Assert.Equal(0u, decision.RateBps);
         Assert.Contains(decision.Reasons, r => r.Contains("rating D", StringComparison.Ordinal));
-        var onChain = (await cluster.DevClient(2).Loans.DecisionQueryAsync(decision.DecisionHash.Value.ToArray())).ReturnValue1;
+        var onChain = (await cluster.DevClient(2).Loans.DecisionQueryAsync(NodeCluster.BankOrg.Value.ToArray(), decision.DecisionHash.Value.ToArray())).ReturnValue1;
         Assert.False(onChain.Approved);
         Assert.Equal(consent.Value, new Hash32(onChain.ConsentId));
 
@@ -160,7 +160,7 @@ public sealed class LendingTests(BankCluster cluster)
         Assert.Equal(NodeCluster.BankOrg, exported.Anchor.Organization);
         Assert.True(await cluster.DevClient(2).VerifyRecordAsync(NodeCluster.BankOrg, exported.Anchor.BatchId!.Value, exported.Hash, exported.Anchor.Proof));
 
-        var onChain = (await cluster.DevClient(2).Loans.DecisionQueryAsync(decision.DecisionHash.Value.ToArray())).ReturnValue1;
+        var onChain = (await cluster.DevClient(2).Loans.DecisionQueryAsync(NodeCluster.BankOrg.Value.ToArray(), decision.DecisionHash.Value.ToArray())).ReturnValue1;
         Assert.Equal(NodeCluster.BankOrg, new OrgId(new Hash32(onChain.BankOrg)));
         Assert.Equal(cluster.RatedA.CreditCodeHash.Value, new Hash32(onChain.EnterpriseHash));
         Assert.True(onChain.Approved);

@@ -86,8 +86,9 @@ public sealed class RiskCluster : NodeCluster
         var (consent, _) = await GrantAsync(enterprise);
         var decision = new DecisionHash(new Hash32(RandomNumberGenerator.GetBytes(32)));
         await BankBackOffice.RecordDecisionAsync(decision, consent, approved: true);
-        var loan = LoanId.FromReference(BankOrg, "RISK-" + Guid.NewGuid().ToString("N")[..12]);
-        var outcome = await BankBackOffice.DisburseAsync(loan, decision, Shuiyidai, amountFen, 435, 12, purpose);
+        var reference = "RISK-" + Guid.NewGuid().ToString("N")[..12];
+        var loan = LoanId.FromReference(BankOrg, reference);
+        var outcome = await BankBackOffice.DisburseAsync(reference, decision, Shuiyidai, amountFen, 435, 12, purpose);
         return new Lent(loan, consent, outcome.BlockNumber);
     }
 

@@ -79,6 +79,21 @@ namespace Ledger.Chain.Contracts.GuaranteeBook
             return ContractHandler.QueryDeserializingToObjectAsync<AgreementFunction, AgreementOutputDTO>(agreementFunction, blockParameter);
         }
 
+        public Task<byte[]> AgreementIdOfQueryAsync(AgreementIdOfFunction agreementIdOfFunction, BlockParameter blockParameter = null)
+        {
+            return ContractHandler.QueryAsync<AgreementIdOfFunction, byte[]>(agreementIdOfFunction, blockParameter);
+        }
+
+
+        public Task<byte[]> AgreementIdOfQueryAsync(byte[] guarantorOrg, byte[] agreementRef, BlockParameter blockParameter = null)
+        {
+            var agreementIdOfFunction = new AgreementIdOfFunction();
+                agreementIdOfFunction.GuarantorOrg = guarantorOrg;
+                agreementIdOfFunction.AgreementRef = agreementRef;
+
+            return ContractHandler.QueryAsync<AgreementIdOfFunction, byte[]>(agreementIdOfFunction, blockParameter);
+        }
+
         public Task<string> CancelGuaranteeRequestAsync(CancelGuaranteeFunction cancelGuaranteeFunction)
         {
              return ContractHandler.SendRequestAsync(cancelGuaranteeFunction);
@@ -294,10 +309,10 @@ namespace Ledger.Chain.Contracts.GuaranteeBook
              return ContractHandler.SendRequestAndWaitForReceiptAsync(proposeAgreementFunction, cancellationToken);
         }
 
-        public Task<string> ProposeAgreementRequestAsync(byte[] agreementId, byte[] bankOrg, ushort coverageBps, ushort feeBps, BigInteger perLoanLimitFen, BigInteger totalLimitFen, ulong validUntil)
+        public Task<string> ProposeAgreementRequestAsync(byte[] agreementRef, byte[] bankOrg, ushort coverageBps, ushort feeBps, BigInteger perLoanLimitFen, BigInteger totalLimitFen, ulong validUntil)
         {
             var proposeAgreementFunction = new ProposeAgreementFunction();
-                proposeAgreementFunction.AgreementId = agreementId;
+                proposeAgreementFunction.AgreementRef = agreementRef;
                 proposeAgreementFunction.BankOrg = bankOrg;
                 proposeAgreementFunction.CoverageBps = coverageBps;
                 proposeAgreementFunction.FeeBps = feeBps;
@@ -308,10 +323,10 @@ namespace Ledger.Chain.Contracts.GuaranteeBook
              return ContractHandler.SendRequestAsync(proposeAgreementFunction);
         }
 
-        public Task<TransactionReceipt> ProposeAgreementRequestAndWaitForReceiptAsync(byte[] agreementId, byte[] bankOrg, ushort coverageBps, ushort feeBps, BigInteger perLoanLimitFen, BigInteger totalLimitFen, ulong validUntil, CancellationTokenSource cancellationToken = null)
+        public Task<TransactionReceipt> ProposeAgreementRequestAndWaitForReceiptAsync(byte[] agreementRef, byte[] bankOrg, ushort coverageBps, ushort feeBps, BigInteger perLoanLimitFen, BigInteger totalLimitFen, ulong validUntil, CancellationTokenSource cancellationToken = null)
         {
             var proposeAgreementFunction = new ProposeAgreementFunction();
-                proposeAgreementFunction.AgreementId = agreementId;
+                proposeAgreementFunction.AgreementRef = agreementRef;
                 proposeAgreementFunction.BankOrg = bankOrg;
                 proposeAgreementFunction.CoverageBps = coverageBps;
                 proposeAgreementFunction.FeeBps = feeBps;
@@ -434,6 +449,7 @@ namespace Ledger.Chain.Contracts.GuaranteeBook
             {
                 typeof(AcceptAgreementFunction),
                 typeof(AgreementFunction),
+                typeof(AgreementIdOfFunction),
                 typeof(CancelGuaranteeFunction),
                 typeof(ConsortiumFunction),
                 typeof(EnrollLoanFunction),

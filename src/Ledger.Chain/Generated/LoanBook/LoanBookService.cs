@@ -89,9 +89,10 @@ namespace Ledger.Chain.Contracts.LoanBook
             return ContractHandler.QueryDeserializingToObjectAsync<DecisionFunction, DecisionOutputDTO>(decisionFunction, blockParameter);
         }
 
-        public Task<DecisionOutputDTO> DecisionQueryAsync(byte[] decisionHash, BlockParameter blockParameter = null)
+        public Task<DecisionOutputDTO> DecisionQueryAsync(byte[] bankOrg, byte[] decisionHash, BlockParameter blockParameter = null)
         {
             var decisionFunction = new DecisionFunction();
+                decisionFunction.BankOrg = bankOrg;
                 decisionFunction.DecisionHash = decisionHash;
 
             return ContractHandler.QueryDeserializingToObjectAsync<DecisionFunction, DecisionOutputDTO>(decisionFunction, blockParameter);
@@ -162,6 +163,21 @@ namespace Ledger.Chain.Contracts.LoanBook
                 loanFunction.LoanId = loanId;
 
             return ContractHandler.QueryDeserializingToObjectAsync<LoanFunction, LoanOutputDTO>(loanFunction, blockParameter);
+        }
+
+        public Task<byte[]> LoanIdOfQueryAsync(LoanIdOfFunction loanIdOfFunction, BlockParameter blockParameter = null)
+        {
+            return ContractHandler.QueryAsync<LoanIdOfFunction, byte[]>(loanIdOfFunction, blockParameter);
+        }
+
+
+        public Task<byte[]> LoanIdOfQueryAsync(byte[] bankOrg, byte[] loanRef, BlockParameter blockParameter = null)
+        {
+            var loanIdOfFunction = new LoanIdOfFunction();
+                loanIdOfFunction.BankOrg = bankOrg;
+                loanIdOfFunction.LoanRef = loanRef;
+
+            return ContractHandler.QueryAsync<LoanIdOfFunction, byte[]>(loanIdOfFunction, blockParameter);
         }
 
         public Task<string> MarkCurrentRequestAsync(MarkCurrentFunction markCurrentFunction)
@@ -303,6 +319,7 @@ namespace Ledger.Chain.Contracts.LoanBook
                 typeof(DeclareDefaultFunction),
                 typeof(DisburseFunction),
                 typeof(LoanFunction),
+                typeof(LoanIdOfFunction),
                 typeof(MarkCurrentFunction),
                 typeof(MarkOverdueFunction),
                 typeof(RecordDecisionFunction),

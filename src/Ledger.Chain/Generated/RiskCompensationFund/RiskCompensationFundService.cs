@@ -147,10 +147,10 @@ namespace Ledger.Chain.Contracts.RiskCompensationFund
              return ContractHandler.SendRequestAndWaitForReceiptAsync(createFundFunction, cancellationToken);
         }
 
-        public Task<string> CreateFundRequestAsync(byte[] fundId, ushort ratioBps, BigInteger balanceFen, List<byte[]> eligibleProducts)
+        public Task<string> CreateFundRequestAsync(byte[] fundRef, ushort ratioBps, BigInteger balanceFen, List<byte[]> eligibleProducts)
         {
             var createFundFunction = new CreateFundFunction();
-                createFundFunction.FundId = fundId;
+                createFundFunction.FundRef = fundRef;
                 createFundFunction.RatioBps = ratioBps;
                 createFundFunction.BalanceFen = balanceFen;
                 createFundFunction.EligibleProducts = eligibleProducts;
@@ -158,10 +158,10 @@ namespace Ledger.Chain.Contracts.RiskCompensationFund
              return ContractHandler.SendRequestAsync(createFundFunction);
         }
 
-        public Task<TransactionReceipt> CreateFundRequestAndWaitForReceiptAsync(byte[] fundId, ushort ratioBps, BigInteger balanceFen, List<byte[]> eligibleProducts, CancellationTokenSource cancellationToken = null)
+        public Task<TransactionReceipt> CreateFundRequestAndWaitForReceiptAsync(byte[] fundRef, ushort ratioBps, BigInteger balanceFen, List<byte[]> eligibleProducts, CancellationTokenSource cancellationToken = null)
         {
             var createFundFunction = new CreateFundFunction();
-                createFundFunction.FundId = fundId;
+                createFundFunction.FundRef = fundRef;
                 createFundFunction.RatioBps = ratioBps;
                 createFundFunction.BalanceFen = balanceFen;
                 createFundFunction.EligibleProducts = eligibleProducts;
@@ -208,6 +208,21 @@ namespace Ledger.Chain.Contracts.RiskCompensationFund
                 fundFunction.FundId = fundId;
 
             return ContractHandler.QueryDeserializingToObjectAsync<FundFunction, FundOutputDTO>(fundFunction, blockParameter);
+        }
+
+        public Task<byte[]> FundIdOfQueryAsync(FundIdOfFunction fundIdOfFunction, BlockParameter blockParameter = null)
+        {
+            return ContractHandler.QueryAsync<FundIdOfFunction, byte[]>(fundIdOfFunction, blockParameter);
+        }
+
+
+        public Task<byte[]> FundIdOfQueryAsync(byte[] regulatorOrg, byte[] fundRef, BlockParameter blockParameter = null)
+        {
+            var fundIdOfFunction = new FundIdOfFunction();
+                fundIdOfFunction.RegulatorOrg = regulatorOrg;
+                fundIdOfFunction.FundRef = fundRef;
+
+            return ContractHandler.QueryAsync<FundIdOfFunction, byte[]>(fundIdOfFunction, blockParameter);
         }
 
         public Task<string> GuaranteeBookQueryAsync(GuaranteeBookFunction guaranteeBookFunction, BlockParameter blockParameter = null)
@@ -461,6 +476,7 @@ namespace Ledger.Chain.Contracts.RiskCompensationFund
                 typeof(CreateFundFunction),
                 typeof(FileClaimFunction),
                 typeof(FundFunction),
+                typeof(FundIdOfFunction),
                 typeof(GuaranteeBookFunction),
                 typeof(IsEligibleFunction),
                 typeof(LiveClaimFunction),

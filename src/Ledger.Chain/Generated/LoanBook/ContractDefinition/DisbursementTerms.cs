@@ -15,8 +15,8 @@ namespace Ledger.Chain.Contracts.LoanBook.ContractDefinition
 
     public class DisbursementTermsBase
     {
-        [Parameter("bytes32", "loanId", 1)]
-        public virtual byte[] LoanId { get; set; }
+        [Parameter("bytes32", "loanRef", 1)]
+        public virtual byte[] LoanRef { get; set; }
         [Parameter("bytes32", "decisionHash", 2)]
         public virtual byte[] DecisionHash { get; set; }
         [Parameter("bytes32", "productCode", 3)]
