@@ -119,9 +119,11 @@ async function main() {
   // ---- lending
   const decision = ethers.id("decision-1");
   add("Lending", "recordDecision", await gasOf(c.LoanBook.connect(bankA).recordDecision(decision, id0, true)));
-  const loanId = ethers.id("loan-1");
+  // Ids are derived on chain from the recording organization and its own reference (issue 11 §3).
+  const loanRef = ethers.id("loan-1");
+  const loanId = await c.LoanBook.loanIdOf(ORG.BANK_A, loanRef);
   const product = ethers.encodeBytes32String("SHUIYIDAI");
-  add("Lending", "disburse", await gasOf(c.LoanBook.connect(bankA).disburse({ loanId, decisionHash: decision, productCode: product, amountFen: 100_000_000n, rateBps: 385, termMonths: 12, purpose: L.LoanPurpose.RnD })));
+  add("Lending", "disburse", await gasOf(c.LoanBook.connect(bankA).disburse({ loanRef, decisionHash: decision, productCode: product, amountFen: 100_000_000n, rateBps: 385, termMonths: 12, purpose: L.LoanPurpose.RnD })));
   add("Lending", "recordRepayment (partial)", await gasOf(c.LoanBook.connect(bankA).recordRepayment(loanId, 1_000_000n, 32_000n)));
   add("Guarantee", "inviteGuarantor (bank offers the loan to one guarantor)", await gasOf(c.GuaranteeBook.connect(bankA).inviteGuarantor(loanId, ORG.GUAR, 5000, 2_000_000n)));
   add("Guarantee", "guaranteeLoan (single, invited)", await gasOf(c.GuaranteeBook.connect(guarantor).guaranteeLoan(loanId, 5000, 1_000_000n)));
@@ -133,18 +135,20 @@ async function main() {
   add("Lending", "declareDefault", await gasOf(c.LoanBook.connect(bankA).declareDefault(loanId, 80_000_000n)));
   add("Guarantee", "recordPayout (代偿, first instalment)", await gasOf(c.GuaranteeBook.connect(guarantor).recordPayout(loanId, 15_000_000n)));
   add("Guarantee", "recordPayout (代偿, last instalment)", await gasOf(c.GuaranteeBook.connect(guarantor).recordPayout(loanId, 25_000_000n)));
-  const fundId = ethers.id("fund-liuzhou");
-  add("Risk compensation", "createFund (1 eligible product)", await gasOf(c.RiskCompensationFund.connect(regulator).createFund(fundId, 4000, 10_000_000_000n, [product])));
+  const fundRef = ethers.id("fund-liuzhou");
+  const fundId = await c.RiskCompensationFund.fundIdOf(ORG.REG, fundRef);
+  add("Risk compensation", "createFund (1 eligible product)", await gasOf(c.RiskCompensationFund.connect(regulator).createFund(fundRef, 4000, 10_000_000_000n, [product])));
   add("Risk compensation", "fileClaim", await gasOf(c.RiskCompensationFund.connect(bankA).fileClaim(fundId, loanId)));
   add("Risk compensation", "approveClaim (payout computed on chain)", await gasOf(c.RiskCompensationFund.connect(regulator).approveClaim(fundId, loanId)));
 
   // batch agreement
   const dec2 = ethers.id("decision-2");
-  const loan2 = ethers.id("loan-2");
+  const loan2 = await c.LoanBook.loanIdOf(ORG.BANK_A, ethers.id("loan-2"));
   await c.LoanBook.connect(bankA).recordDecision(dec2, id0, true);
-  await c.LoanBook.connect(bankA).disburse({ loanId: loan2, decisionHash: dec2, productCode: product, amountFen: 50_000_000n, rateBps: 420, termMonths: 12, purpose: 0 });
-  const agreementId = ethers.id("agreement-1");
-  add("Guarantee", "proposeAgreement (银担总对总)", await gasOf(c.GuaranteeBook.connect(guarantor).proposeAgreement(agreementId, ORG.BANK_A, 8000, 100, 300_000_000n, 10_000_000_000n, now + 365 * 86400)));
+  await c.LoanBook.connect(bankA).disburse({ loanRef: ethers.id("loan-2"), decisionHash: dec2, productCode: product, amountFen: 50_000_000n, rateBps: 420, termMonths: 12, purpose: 0 });
+  const agreementRef = ethers.id("agreement-1");
+  const agreementId = await c.GuaranteeBook.agreementIdOf(ORG.GUAR, agreementRef);
+  add("Guarantee", "proposeAgreement (银担总对总)", await gasOf(c.GuaranteeBook.connect(guarantor).proposeAgreement(agreementRef, ORG.BANK_A, 8000, 100, 300_000_000n, 10_000_000_000n, now + 365 * 86400)));
   add("Guarantee", "acceptAgreement", await gasOf(c.GuaranteeBook.connect(bankA).acceptAgreement(agreementId)));
   add("Guarantee", "enrollLoan (under agreement)", await gasOf(c.GuaranteeBook.connect(bankA).enrollLoan(agreementId, loan2)));
 

@@ -139,7 +139,8 @@ interface ILoanBook is IMembershipGated {
     ///         revoked, and valid now or expired at most DECISION_GRACE ago).
     function recordDecision(bytes32 decisionHash, bytes32 consentId, bool approved) external;
 
-    /// @notice The deciding bank disburses a loan on its approved decision (one loan per decision); returns the loan id.
+    /// @notice The deciding bank disburses a loan on its approved decision (one loan per decision); returns the
+    ///         loan id.
     function disburse(DisbursementTerms calldata terms) external returns (bytes32 loanId);
 
     /// @notice The lending bank records a repayment; the loan is repaid when nothing is outstanding.

@@ -2,7 +2,7 @@
 const { expect } = require("chai");
 const { ethers } = require("hardhat");
 const { loadFixture } = require("@nomicfoundation/hardhat-network-helpers");
-const { L, ORG, PRODUCT, govern, encryptionKey, loanFixture } = require("../helpers/fixtures");
+const { L, ORG, PRODUCT, govern, encryptionKey, loanFixture, loanIdOf } = require("../helpers/fixtures");
 
 const { Role, LoanPurpose, SpendCategory } = L;
 
@@ -24,14 +24,18 @@ async function flowFixture() {
   return f;
 }
 
-/** Records an approved decision and disburses loan `loan/<label>` as BANK_A under the fixture consent. */
+/**
+ * Records an approved decision and disburses it under reference `loan/<label>` as BANK_A under the fixture consent;
+ * returns the derived loan id.
+ */
 async function lend(f, label, terms = {}) {
   const decisionHash = ethers.id(`decision/${label}`);
-  const loanId = ethers.id(`loan/${label}`);
+  const loanRef = ethers.id(`loan/${label}`);
+  const loanId = loanIdOf(ORG.BANK_A, loanRef);
   await (await f.LoanBook.connect(f.bankA).recordDecision(decisionHash, f.consentId, true)).wait();
   await (
     await f.LoanBook.connect(f.bankA).disburse({
-      loanId,
+      loanRef,
       decisionHash,
       productCode: PRODUCT.SHUIYIDAI,
       amountFen: cny(500_000),

@@ -20,6 +20,23 @@ const PRODUCT = Object.freeze({
   YINSHUIDAI: ethers.encodeBytes32String("YINSHUIDAI"),
 });
 
+/**
+ * Ids are scoped by the recording organization (issue 11 §3): the contracts derive them from the recorder's
+ * organization and its own reference. These are the same derivations in JS (and in C#, Ledger.Core Ids.cs, where the
+ * reference is keccak256 of the organization's own number: LoanId/AgreementId/FundId.FromReference).
+ */
+const coder = ethers.AbiCoder.defaultAbiCoder();
+const AGREEMENT_DOMAIN = ethers.id("ledger/agreement/v1");
+const FUND_DOMAIN = ethers.id("ledger/fund/v1");
+/** LoanBook.loanIdOf: keccak256(abi.encode(bankOrg, loanRef)). */
+const loanIdOf = (bankOrg, loanRef) => ethers.keccak256(coder.encode(["bytes32", "bytes32"], [bankOrg, loanRef]));
+/** GuaranteeBook.agreementIdOf: keccak256(abi.encode(keccak256("ledger/agreement/v1"), guarantorOrg, agreementRef)). */
+const agreementIdOf = (guarantorOrg, agreementRef) =>
+  ethers.keccak256(coder.encode(["bytes32", "bytes32", "bytes32"], [AGREEMENT_DOMAIN, guarantorOrg, agreementRef]));
+/** RiskCompensationFund.fundIdOf: keccak256(abi.encode(keccak256("ledger/fund/v1"), regulatorOrg, fundRef)). */
+const fundIdOf = (regulatorOrg, fundRef) =>
+  ethers.keccak256(coder.encode(["bytes32", "bytes32", "bytes32"], [FUND_DOMAIN, regulatorOrg, fundRef]));
+
 /** A valid compressed secp256k1 public key derived from a label (real key material, unused private key). */
 function encryptionKey(label) {
   return ethers.SigningKey.computePublicKey(ethers.id(label), true);
@@ -137,10 +154,11 @@ async function consentFixture() {
 async function loanFixture() {
   const f = await loadFixture(consentFixture);
   const decisionHash = ethers.id("decision-1");
-  const loanId = ethers.id("loan-1");
+  const loanRef = ethers.id("loan-1");
+  const loanId = loanIdOf(ORG.BANK_A, loanRef);
   await (await f.LoanBook.connect(f.bankA).recordDecision(decisionHash, f.consentId, true)).wait();
   const loanTerms = {
-    loanId,
+    loanRef,
     decisionHash,
     productCode: PRODUCT.SHUIYIDAI,
     amountFen: 100_000_000n,
@@ -149,7 +167,7 @@ async function loanFixture() {
     purpose: L.LoanPurpose.RnD,
   };
   await (await f.LoanBook.connect(f.bankA).disburse(loanTerms)).wait();
-  return { ...f, decisionHash, loanId, loanTerms };
+  return { ...f, decisionHash, loanRef, loanId, loanTerms };
 }
 
 module.exports = {
@@ -160,6 +178,9 @@ module.exports = {
   USCC_1,
   USCC_2,
   encryptionKey,
+  loanIdOf,
+  agreementIdOf,
+  fundIdOf,
   govern,
   named,
   deployFixture,

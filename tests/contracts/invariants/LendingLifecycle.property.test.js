@@ -48,6 +48,9 @@ const {
   consentFixture,
   defaultTerms,
   grantBySig,
+  loanIdOf,
+  agreementIdOf,
+  fundIdOf,
 } = require("../helpers/fixtures");
 
 const { Role, LoanStatus, LoanPurpose, MemberStatus } = L;
@@ -68,14 +71,16 @@ const GUARANTOR_2 = L.orgId(ethers, "guarantor.liuzhou");
 const REGULATOR_2 = L.orgId(ethers, "regulator.gx");
 const FUNDS = [
   {
-    id: ethers.id("fund/liuzhou"),
+    ref: ethers.id("fund/liuzhou"),
+    id: fundIdOf(ORG.REGULATOR, ethers.id("fund/liuzhou")),
     regulator: ORG.REGULATOR,
     ratioBps: 4000n,
     balance: cny(3_000_000),
     products: [PRODUCT.SHUIYIDAI],
   },
   {
-    id: ethers.id("fund/guangxi"),
+    ref: ethers.id("fund/guangxi"),
+    id: fundIdOf(REGULATOR_2, ethers.id("fund/guangxi")),
     regulator: REGULATOR_2,
     ratioBps: 6000n,
     balance: cny(500_000),
@@ -125,7 +130,7 @@ async function lendingWorldFixture() {
   for (const fund of FUNDS) {
     await (
       await f.RiskCompensationFund.connect(signers[fund.regulator]).createFund(
-        fund.id,
+        fund.ref,
         fund.ratioBps,
         fund.balance,
         fund.products,
@@ -136,11 +141,12 @@ async function lendingWorldFixture() {
   const loans = [];
   for (const [i, bank] of [ORG.BANK_A, ORG.BANK_B, ORG.BANK_A, ORG.BANK_B].entries()) {
     const decisionHash = ethers.id(`decision/initial/${i}`);
-    const loanId = ethers.id(`loan/initial/${i}`);
+    const loanRef = ethers.id(`loan/initial/${i}`);
+    const loanId = loanIdOf(bank, loanRef);
     await (await f.LoanBook.connect(signers[bank]).recordDecision(decisionHash, consents[bank], true)).wait();
     await (
       await f.LoanBook.connect(signers[bank]).disburse({
-        loanId,
+        loanRef,
         decisionHash,
         productCode: i % 2 === 0 ? PRODUCT.SHUIYIDAI : PRODUCT.YINSHUIDAI,
         amountFen: cny(300_000 * (i + 1)),
@@ -151,10 +157,11 @@ async function lendingWorldFixture() {
     ).wait();
     loans.push({ id: loanId, bank });
   }
-  const agreement = { id: ethers.id("agreement/initial"), guarantor: ORG.GUARANTOR, bank: ORG.BANK_A };
+  const agreementRef = ethers.id("agreement/initial");
+  const agreement = { id: agreementIdOf(ORG.GUARANTOR, agreementRef), guarantor: ORG.GUARANTOR, bank: ORG.BANK_A };
   await (
     await f.GuaranteeBook.connect(f.guarantor).proposeAgreement(
-      agreement.id,
+      agreementRef,
       ORG.BANK_A,
       6000,
       100,
@@ -274,7 +281,8 @@ async function runSequence(steps) {
     const bank = pick(BANKS, s.q);
     const n = model.lent++;
     const decisionHash = ethers.id(`decision/${n}`);
-    const loanId = ethers.id(`loan/${n}`);
+    const loanRef = ethers.id(`loan/${n}`);
+    const loanId = loanIdOf(bank, loanRef);
     const approved = s.r % 10 !== 0;
     let refused = await send(
       LoanBook.connect(bankSigner(bank)).recordDecision(decisionHash, f.consents[bank], approved, GAS),
@@ -284,7 +292,7 @@ async function runSequence(steps) {
     refused = await send(
       LoanBook.connect(bankSigner(bank)).disburse(
         {
-          loanId,
+          loanRef,
           decisionHash,
           productCode: s.s % 3 === 0 ? PRODUCT.YINSHUIDAI : PRODUCT.SHUIYIDAI,
           amountFen,
@@ -349,13 +357,14 @@ async function runSequence(steps) {
   async function propose(s) {
     const guarantor = pick(GUARANTORS, s.p);
     const bank = pick(BANKS, s.q);
-    const id = ethers.id(`agreement/${model.agreements.length}`);
+    const ref = ethers.id(`agreement/${model.agreements.length}`);
+    const id = agreementIdOf(guarantor, ref);
     const perLoan = cny(200_000 + (s.r % 100) * 20_000);
     const total = perLoan * BigInt(1 + s.s);
     const validUntil = view.now + (30 + (s.r % 300)) * DAY;
     const refused = await send(
       GuaranteeBook.connect(f.signers[guarantor]).proposeAgreement(
-        id,
+        ref,
         bank,
         1 + (s.r % 10_000),
         s.r % 300,

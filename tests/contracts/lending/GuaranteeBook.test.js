@@ -11,6 +11,8 @@ const {
   loanFixture,
   defaultTerms,
   grantBySig,
+  loanIdOf,
+  agreementIdOf,
 } = require("../helpers/fixtures");
 
 const { Role, LoanStatus, LoanPurpose } = L;
@@ -20,7 +22,9 @@ const AgreementStatus = Object.freeze({ None: 0, Proposed: 1, Active: 2, Termina
 const cny = (n) => BigInt(n) * 100n;
 
 const GUARANTOR_2 = L.orgId(ethers, "guarantor.gx.2");
-const AGREEMENT = ethers.id("agreement/ccb-gx-2025");
+/** The guarantor's own reference for its agreement with BANK_A, and the agreement id derived from both. */
+const AGREEMENT_REF = ethers.id("agreement/ccb-gx-2025");
+const AGREEMENT = agreementIdOf(ORG.GUARANTOR, AGREEMENT_REF);
 const YEAR = 365 * 86400;
 const MAX_UINT128 = 2n ** 128n - 1n;
 /** Invitation terms that accept any coverage and any fee: minCoverageBps 1, maxFeeFen 2^128 − 1. */
@@ -73,7 +77,7 @@ async function proposedFixture() {
   const validUntil = (await time.latest()) + YEAR;
   await (
     await f.GuaranteeBook.connect(f.guarantor).proposeAgreement(
-      AGREEMENT,
+      AGREEMENT_REF,
       ORG.BANK_A,
       OFFER.coverageBps,
       OFFER.feeBps,
@@ -93,18 +97,19 @@ async function agreementFixture() {
 }
 
 /**
- * Records an approved decision `decision/<label>` and disburses loan `loan/<label>` on it, as BANK_A
- * (bank: "A") or BANK_B (bank: "B"), each under the enterprise's consent to that bank.
+ * Records an approved decision `decision/<label>` and disburses it under reference `loan/<label>`, as BANK_A
+ * (bank: "A") or BANK_B (bank: "B"), each under the enterprise's consent to that bank; returns the derived loan id.
  */
 async function lend(f, label, { bank = "A", ...terms } = {}) {
   const signer = bank === "B" ? f.bankB : f.bankA;
   const consentId = bank === "B" ? f.consentB : f.consentId;
   const decisionHash = ethers.id(`decision/${label}`);
-  const loanId = ethers.id(`loan/${label}`);
+  const loanRef = ethers.id(`loan/${label}`);
+  const loanId = loanIdOf(bank === "B" ? ORG.BANK_B : ORG.BANK_A, loanRef);
   await (await f.LoanBook.connect(signer).recordDecision(decisionHash, consentId, true)).wait();
   await (
     await f.LoanBook.connect(signer).disburse({
-      loanId,
+      loanRef,
       decisionHash,
       productCode: PRODUCT.YINSHUIDAI,
       amountFen: cny(500_000),
@@ -380,13 +385,13 @@ describe("GuaranteeBook", function () {
     /** Arguments of proposeAgreement for OFFER, with `overrides`. */
     async function offer(overrides = {}) {
       const o = {
-        agreementId: AGREEMENT,
+        agreementRef: AGREEMENT_REF,
         bankOrg: ORG.BANK_A,
         ...OFFER,
         validUntil: (await time.latest()) + YEAR,
         ...overrides,
       };
-      return [o.agreementId, o.bankOrg, o.coverageBps, o.feeBps, o.perLoanLimitFen, o.totalLimitFen, o.validUntil];
+      return [o.agreementRef, o.bankOrg, o.coverageBps, o.feeBps, o.perLoanLimitFen, o.totalLimitFen, o.validUntil];
     }
 
     it("proposes a batch agreement to a bank", async function () {
@@ -411,10 +416,10 @@ describe("GuaranteeBook", function () {
       const f = await loadFixture(guaranteeFixture);
       const one = { coverageBps: 10_000, feeBps: 0, perLoanLimitFen: 1, totalLimitFen: 1 };
       await (await f.GuaranteeBook.connect(f.guarantor).proposeAgreement(...(await offer(one)))).wait();
-      const other = ethers.id("agreement/full-fee");
+      const other = agreementIdOf(ORG.GUARANTOR, ethers.id("agreement/full-fee"));
       await (
         await f.GuaranteeBook.connect(f.guarantor).proposeAgreement(
-          ...(await offer({ agreementId: other, feeBps: 10_000 })),
+          ...(await offer({ agreementRef: ethers.id("agreement/full-fee"), feeBps: 10_000 })),
         )
       ).wait();
       expect((await f.GuaranteeBook.agreement(AGREEMENT)).coverageBps).to.equal(10_000n);
@@ -428,15 +433,87 @@ describe("GuaranteeBook", function () {
         .withArgs(f.bankA.address, Role.Guarantor);
     });
 
-    it("rejects an agreement id that is already taken", async function () {
+    it("rejects an agreement reference the guarantor has already used, naming the derived id", async function () {
       const f = await loadFixture(proposedFixture);
-      await expect(f.GuaranteeBook.connect(f.guarantor2).proposeAgreement(...(await offer({ bankOrg: ORG.BANK_B }))))
+      await expect(f.GuaranteeBook.connect(f.guarantor).proposeAgreement(...(await offer({ bankOrg: ORG.BANK_B }))))
         .to.be.revertedWithCustomError(f.GuaranteeBook, "GuaranteeAgreementExists")
         .withArgs(AGREEMENT);
     });
 
+    describe("agreement ids scoped by the guarantor (issue 11 §3)", function () {
+      it("agreementIdOf is keccak256(abi.encode(keccak256(\"ledger/agreement/v1\"), guarantorOrg, agreementRef)), as in JS and C#", async function () {
+        const f = await loadFixture(guaranteeFixture);
+        const domain = ethers.keccak256(ethers.toUtf8Bytes("ledger/agreement/v1"));
+        const ref = ethers.keccak256(ethers.toUtf8Bytes("GX-2026-总对总-001"));
+        // C#: new AbiWords().Bytes32(Keccak.Hash("ledger/agreement/v1")).Bytes32(guarantor).Bytes32(Keccak.Hash(reference)).Keccak()
+        const csharp = (org) => ethers.keccak256(ethers.concat([domain, org, ref]));
+        for (const org of [ORG.GUARANTOR, GUARANTOR_2]) {
+          expect(await f.GuaranteeBook.agreementIdOf(org, ref)).to.equal(csharp(org));
+          expect(agreementIdOf(org, ref)).to.equal(csharp(org));
+        }
+        // The vector of Ledger.Node.Tests ReferenceIdTests: AgreementId.FromReference("guarantee.gx", "GX-2026-总对总-001").
+        expect(await f.GuaranteeBook.agreementIdOf(L.orgId(ethers, "guarantee.gx"), ref)).to.equal(
+          "0x40eca15e973951b9363e9c753d5790be708b809c4a17e6e31f2d49750a5c0fc1",
+        );
+        expect(await f.GuaranteeBook.agreementIdOf(ORG.GUARANTOR, AGREEMENT_REF)).to.equal(AGREEMENT);
+      });
+
+      it("proposeAgreement returns and emits the derived id and stores the agreement under it", async function () {
+        const f = await loadFixture(guaranteeFixture);
+        const args = await offer();
+        expect(await f.GuaranteeBook.connect(f.guarantor).proposeAgreement.staticCall(...args)).to.equal(AGREEMENT);
+        await expect(f.GuaranteeBook.connect(f.guarantor).proposeAgreement(...args))
+          .to.emit(f.GuaranteeBook, "AgreementProposed")
+          .withArgs(AGREEMENT, ORG.GUARANTOR, ORG.BANK_A, ...args.slice(2));
+        expect((await f.GuaranteeBook.agreement(AGREEMENT_REF)).status).to.equal(BigInt(AgreementStatus.None));
+      });
+
+      it("two guarantors using the same reference get different ids, and both proposals stand", async function () {
+        const f = await loadFixture(proposedFixture);
+        const id2 = agreementIdOf(GUARANTOR_2, AGREEMENT_REF);
+        expect(id2).to.not.equal(AGREEMENT);
+        const args = await offer({ bankOrg: ORG.BANK_B, coverageBps: 6000 });
+        await expect(f.GuaranteeBook.connect(f.guarantor2).proposeAgreement(...args))
+          .to.emit(f.GuaranteeBook, "AgreementProposed")
+          .withArgs(id2, GUARANTOR_2, ORG.BANK_B, ...args.slice(2));
+        const a = await f.GuaranteeBook.agreement(AGREEMENT);
+        const b = await f.GuaranteeBook.agreement(id2);
+        expect([a.guarantorOrg, a.bankOrg, a.coverageBps, a.status]).to.deep.equal([
+          ORG.GUARANTOR,
+          ORG.BANK_A,
+          BigInt(OFFER.coverageBps),
+          BigInt(AgreementStatus.Proposed),
+        ]);
+        expect([b.guarantorOrg, b.bankOrg, b.coverageBps, b.status]).to.deep.equal([
+          GUARANTOR_2,
+          ORG.BANK_B,
+          6000n,
+          BigInt(AgreementStatus.Proposed),
+        ]);
+        // Each bank accepts its own, and the first guarantor's agreement still works for BANK_A.
+        await expect(f.GuaranteeBook.connect(f.bankB).acceptAgreement(id2))
+          .to.emit(f.GuaranteeBook, "AgreementAccepted")
+          .withArgs(id2, GUARANTOR_2, ORG.BANK_B);
+        await expect(f.GuaranteeBook.connect(f.bankA).acceptAgreement(AGREEMENT))
+          .to.emit(f.GuaranteeBook, "AgreementAccepted")
+          .withArgs(AGREEMENT, ORG.GUARANTOR, ORG.BANK_A);
+        await (await f.GuaranteeBook.connect(f.bankA).enrollLoan(AGREEMENT, f.loanId)).wait();
+        expect((await f.GuaranteeBook.guaranteeOf(f.loanId)).guarantorOrg).to.equal(ORG.GUARANTOR);
+      });
+
+      it("a guarantor proposing under another guarantor's derived id as its reference does not touch that agreement", async function () {
+        const f = await loadFixture(proposedFixture);
+        const args = await offer({ agreementRef: AGREEMENT, bankOrg: ORG.BANK_B });
+        const id = await f.GuaranteeBook.connect(f.guarantor2).proposeAgreement.staticCall(...args);
+        await (await f.GuaranteeBook.connect(f.guarantor2).proposeAgreement(...args)).wait();
+        expect(id).to.equal(agreementIdOf(GUARANTOR_2, AGREEMENT)).and.to.not.equal(AGREEMENT);
+        expect((await f.GuaranteeBook.agreement(AGREEMENT)).guarantorOrg).to.equal(ORG.GUARANTOR);
+        expect((await f.GuaranteeBook.agreement(AGREEMENT)).bankOrg).to.equal(ORG.BANK_A);
+      });
+    });
+
     const invalid = [
-      ["a zero agreement id", () => ({ agreementId: ethers.ZeroHash }), () => ["GuaranteeZeroAgreementId", []]],
+      ["a zero agreement reference", () => ({ agreementRef: ethers.ZeroHash }), () => ["GuaranteeZeroAgreementId", []]],
       [
         "a counterparty that is not a bank",
         () => ({ bankOrg: ORG.GUARANTOR }),
@@ -477,7 +554,7 @@ describe("GuaranteeBook", function () {
         await expect(f.GuaranteeBook.connect(f.guarantor).proposeAgreement(...args))
           .to.be.revertedWithCustomError(f.GuaranteeBook, error)
           .withArgs(...errorArgs);
-        expect((await f.GuaranteeBook.agreement(args[0])).status).to.equal(BigInt(AgreementStatus.None));
+        expect((await f.GuaranteeBook.agreement(agreementIdOf(ORG.GUARANTOR, args[0]))).status).to.equal(BigInt(AgreementStatus.None));
       });
     }
 
@@ -1292,7 +1369,7 @@ describe("GuaranteeBook", function () {
         const validUntil = (await time.latest()) + YEAR;
         await expect(
           f.GuaranteeBook.connect(f.guarantor).proposeAgreement(
-            AGREEMENT,
+            AGREEMENT_REF,
             ORG.BANK_B,
             OFFER.coverageBps,
             OFFER.feeBps,

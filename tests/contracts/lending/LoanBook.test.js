@@ -2,6 +2,7 @@
 const { expect } = require("chai");
 const { ethers } = require("hardhat");
 const { loadFixture, time } = require("@nomicfoundation/hardhat-network-helpers");
+const { anyValue } = require("@nomicfoundation/hardhat-chai-matchers/withArgs");
 const {
   L,
   ORG,
@@ -11,6 +12,7 @@ const {
   loanFixture,
   defaultTerms,
   grantBySig,
+  loanIdOf,
 } = require("../helpers/fixtures");
 
 const { Role, LoanStatus, LoanPurpose } = L;
@@ -25,14 +27,18 @@ async function twoBanksFixture() {
   return { ...f, consentB };
 }
 
-/** Records an approved decision `decision/<label>` as `bank` and disburses loan `loan/<label>` on it. */
+/**
+ * Records an approved decision `decision/<label>` as `bank` and disburses it under the bank's reference
+ * `loan/<label>`; returns the loan id derived from the bank and that reference.
+ */
 async function lend(f, label, { bank = f.bankA, consentId = f.consentId, ...terms } = {}) {
   const decisionHash = ethers.id(`decision/${label}`);
-  const loanId = ethers.id(`loan/${label}`);
+  const loanRef = ethers.id(`loan/${label}`);
+  const loanId = loanIdOf(bank === f.bankB ? ORG.BANK_B : ORG.BANK_A, loanRef);
   await (await f.LoanBook.connect(bank).recordDecision(decisionHash, consentId, true)).wait();
   await (
     await f.LoanBook.connect(bank).disburse({
-      loanId,
+      loanRef,
       decisionHash,
       productCode: PRODUCT.YINSHUIDAI,
       amountFen: cny(500_000),
@@ -62,7 +68,7 @@ describe("LoanBook", function () {
         .withArgs(decisionHash, ORG.BANK_A, f.cc1, f.consentId, true);
       const receipt = await (await tx).wait();
 
-      const d = await f.LoanBook.decision(decisionHash);
+      const d = await f.LoanBook.decision(ORG.BANK_A, decisionHash);
       expect(d.bankOrg).to.equal(ORG.BANK_A);
       expect(d.enterpriseHash).to.equal(f.cc1);
       expect(d.consentId).to.equal(f.consentId);
@@ -77,7 +83,7 @@ describe("LoanBook", function () {
       await expect(f.LoanBook.connect(f.bankA).recordDecision(decisionHash, f.consentId, false))
         .to.emit(f.LoanBook, "CreditDecisionRecorded")
         .withArgs(decisionHash, ORG.BANK_A, f.cc1, f.consentId, false);
-      const d = await f.LoanBook.decision(decisionHash);
+      const d = await f.LoanBook.decision(ORG.BANK_A, decisionHash);
       expect(d.bankOrg).to.equal(ORG.BANK_A);
       expect(d.approved).to.equal(false);
     });
@@ -88,7 +94,8 @@ describe("LoanBook", function () {
       await expect(f.LoanBook.connect(f.bankB).recordDecision(decisionHash, f.consentB, true))
         .to.emit(f.LoanBook, "CreditDecisionRecorded")
         .withArgs(decisionHash, ORG.BANK_B, f.cc1, f.consentB, true);
-      expect((await f.LoanBook.decision(decisionHash)).bankOrg).to.equal(ORG.BANK_B);
+      expect((await f.LoanBook.decision(ORG.BANK_B, decisionHash)).bankOrg).to.equal(ORG.BANK_B);
+      expect((await f.LoanBook.decision(ORG.BANK_A, decisionHash)).bankOrg).to.equal(ethers.ZeroHash);
     });
 
     it("rejects a caller that does not operate a bank", async function () {
@@ -116,11 +123,24 @@ describe("LoanBook", function () {
         .withArgs();
     });
 
-    it("rejects a decision hash that is already recorded, by any bank", async function () {
+    it("rejects a decision hash the same bank has already recorded", async function () {
       const f = await loadFixture(twoBanksFixture);
       await expect(f.LoanBook.connect(f.bankA).recordDecision(f.decisionHash, f.consentId, false))
         .to.be.revertedWithCustomError(f.LoanBook, "LoanDecisionExists")
         .withArgs(f.decisionHash);
+    });
+
+    it("scopes decision hashes by bank: another bank recording the same hash is accepted and both decisions stand", async function () {
+      const f = await loadFixture(twoBanksFixture);
+      const before = await f.LoanBook.decision(ORG.BANK_A, f.decisionHash);
+      await expect(f.LoanBook.connect(f.bankB).recordDecision(f.decisionHash, f.consentB, false))
+        .to.emit(f.LoanBook, "CreditDecisionRecorded")
+        .withArgs(f.decisionHash, ORG.BANK_B, f.cc1, f.consentB, false);
+      const a = await f.LoanBook.decision(ORG.BANK_A, f.decisionHash);
+      const b = await f.LoanBook.decision(ORG.BANK_B, f.decisionHash);
+      expect(a).to.deep.equal(before);
+      expect([a.bankOrg, a.consentId, a.approved, a.used]).to.deep.equal([ORG.BANK_A, f.consentId, true, true]);
+      expect([b.bankOrg, b.consentId, b.approved, b.used]).to.deep.equal([ORG.BANK_B, f.consentB, false, false]);
       await expect(f.LoanBook.connect(f.bankB).recordDecision(f.decisionHash, f.consentB, true))
         .to.be.revertedWithCustomError(f.LoanBook, "LoanDecisionExists")
         .withArgs(f.decisionHash);
@@ -182,7 +202,7 @@ describe("LoanBook", function () {
         await expect(f.LoanBook.connect(f.bankA).recordDecision(ethers.id("early"), f.windowed, true))
           .to.be.revertedWithCustomError(f.LoanBook, "LoanConsentNotValid")
           .withArgs(f.windowed, f.validFrom, f.validUntil);
-        expect((await f.LoanBook.decision(ethers.id("early"))).bankOrg).to.equal(ethers.ZeroHash);
+        expect((await f.LoanBook.decision(ORG.BANK_A, ethers.id("early"))).bankOrg).to.equal(ethers.ZeroHash);
         await time.setNextBlockTimestamp(f.validFrom);
         await expect(f.LoanBook.connect(f.bankA).recordDecision(ethers.id("early"), f.windowed, true))
           .to.emit(f.LoanBook, "CreditDecisionRecorded")
@@ -216,7 +236,7 @@ describe("LoanBook", function () {
 
     it("returns an empty decision for an unknown hash", async function () {
       const f = await loadFixture(consentFixture);
-      const d = await f.LoanBook.decision(ethers.id("unknown"));
+      const d = await f.LoanBook.decision(ORG.BANK_A, ethers.id("unknown"));
       expect(d.bankOrg).to.equal(ethers.ZeroHash);
       expect(d.enterpriseHash).to.equal(ethers.ZeroHash);
       expect(d.consentId).to.equal(ethers.ZeroHash);
@@ -232,7 +252,7 @@ describe("LoanBook", function () {
       const decisionHash = ethers.id("decision-2");
       await (await f.LoanBook.connect(f.bankA).recordDecision(decisionHash, f.consentId, true)).wait();
       const terms = {
-        loanId: ethers.id("loan-2"),
+        loanRef: ethers.id("loan-2"),
         decisionHash,
         productCode: PRODUCT.YINSHUIDAI,
         amountFen: cny(300_000),
@@ -240,7 +260,7 @@ describe("LoanBook", function () {
         termMonths: 36,
         purpose: LoanPurpose.Equipment,
       };
-      return { ...f, terms };
+      return { ...f, terms, newLoanId: loanIdOf(ORG.BANK_A, terms.loanRef) };
     }
 
     it("disburses a loan on an approved decision, carrying the consent and the decision hash", async function () {
@@ -250,7 +270,7 @@ describe("LoanBook", function () {
       await expect(tx)
         .to.emit(f.LoanBook, "LoanDisbursed")
         .withArgs(
-          t.loanId,
+          f.newLoanId,
           ORG.BANK_A,
           f.cc1,
           t.productCode,
@@ -263,7 +283,7 @@ describe("LoanBook", function () {
         );
       const block = await ethers.provider.getBlock((await (await tx).wait()).blockNumber);
 
-      const l = await f.LoanBook.loan(t.loanId);
+      const l = await f.LoanBook.loan(f.newLoanId);
       expect(l.bankOrg).to.equal(ORG.BANK_A);
       expect(l.enterpriseHash).to.equal(f.cc1);
       expect(l.decisionHash).to.equal(t.decisionHash);
@@ -277,7 +297,7 @@ describe("LoanBook", function () {
       expect(l.status).to.equal(BigInt(LoanStatus.Active));
       expect(l.disbursedAt).to.equal(BigInt(block.timestamp));
       expect(l.daysOverdue).to.equal(0n);
-      expect((await f.LoanBook.decision(t.decisionHash)).used).to.equal(true);
+      expect((await f.LoanBook.decision(ORG.BANK_A, t.decisionHash)).used).to.equal(true);
     });
 
     it("accepts the boundary rate of 2400 bps and term of 360 months", async function () {
@@ -286,7 +306,7 @@ describe("LoanBook", function () {
         f.LoanBook,
         "LoanDisbursed",
       );
-      const l = await f.LoanBook.loan(f.terms.loanId);
+      const l = await f.LoanBook.loan(f.newLoanId);
       expect(l.rateBps).to.equal(2400n);
       expect(l.termMonths).to.equal(360n);
     });
@@ -296,7 +316,7 @@ describe("LoanBook", function () {
       await (
         await f.LoanBook.connect(f.bankA).disburse({ ...f.terms, rateBps: 1, termMonths: 1, amountFen: 1 })
       ).wait();
-      const l = await f.LoanBook.loan(f.terms.loanId);
+      const l = await f.LoanBook.loan(f.newLoanId);
       expect([l.rateBps, l.termMonths, l.amountFen]).to.deep.equal([1n, 1n, 1n]);
     });
 
@@ -315,11 +335,12 @@ describe("LoanBook", function () {
         .withArgs(decisionHash);
     });
 
-    it("rejects another bank's decision", async function () {
+    it("does not let another bank disburse on a bank's decision (its own decisions are looked up)", async function () {
       const f = await loadFixture(approvedFixture);
       await expect(f.LoanBook.connect(f.bankB).disburse(f.terms))
-        .to.be.revertedWithCustomError(f.LoanBook, "MembershipWrongOrganization")
-        .withArgs(f.bankB.address, ORG.BANK_A, ORG.BANK_B);
+        .to.be.revertedWithCustomError(f.LoanBook, "LoanDecisionUnknown")
+        .withArgs(f.terms.decisionHash);
+      expect((await f.LoanBook.decision(ORG.BANK_A, f.terms.decisionHash)).used).to.equal(false);
     });
 
     it("rejects a declined decision", async function () {
@@ -338,16 +359,16 @@ describe("LoanBook", function () {
         .withArgs(f.decisionHash);
     });
 
-    it("rejects a loan id that is already taken", async function () {
+    it("rejects a loan reference the bank has already used, naming the derived loan id", async function () {
       const f = await loadFixture(approvedFixture);
-      await expect(f.LoanBook.connect(f.bankA).disburse({ ...f.terms, loanId: f.loanId }))
+      await expect(f.LoanBook.connect(f.bankA).disburse({ ...f.terms, loanRef: f.loanRef }))
         .to.be.revertedWithCustomError(f.LoanBook, "LoanExists")
         .withArgs(f.loanId);
-      expect((await f.LoanBook.decision(f.terms.decisionHash)).used).to.equal(false);
+      expect((await f.LoanBook.decision(ORG.BANK_A, f.terms.decisionHash)).used).to.equal(false);
     });
 
     for (const [what, error, args, change] of [
-      ["a zero loan id", "LoanZeroLoanId", [], { loanId: ethers.ZeroHash }],
+      ["a zero loan reference", "LoanZeroLoanId", [], { loanRef: ethers.ZeroHash }],
       ["a zero amount", "LoanZeroAmount", [], { amountFen: 0 }],
       ["a zero rate", "LoanInvalidRate", [0], { rateBps: 0 }],
       ["a rate above 2400 bps", "LoanInvalidRate", [2401], { rateBps: 2401 }],
@@ -360,9 +381,84 @@ describe("LoanBook", function () {
         await expect(f.LoanBook.connect(f.bankA).disburse({ ...f.terms, ...change }))
           .to.be.revertedWithCustomError(f.LoanBook, error)
           .withArgs(...args);
-        expect((await f.LoanBook.decision(f.terms.decisionHash)).used).to.equal(false);
+        expect((await f.LoanBook.decision(ORG.BANK_A, f.terms.decisionHash)).used).to.equal(false);
       });
     }
+
+    describe("loan ids scoped by the bank (issue 11 §3)", function () {
+      it("loanIdOf is keccak256(abi.encode(bankOrg, loanRef)), as in JS and in C# LoanId.FromReference", async function () {
+        const f = await loadFixture(approvedFixture);
+        const reference = "CCB-2026-000123";
+        const loanRef = ethers.id(reference); // C#: Keccak.Hash(reference), keccak256 of its UTF-8 bytes
+        // C#: new AbiWords().Bytes32(bank).Bytes32(Keccak.Hash(reference)).Keccak(): two words, concatenated.
+        const csharp = ethers.keccak256(ethers.concat([ORG.BANK_A, loanRef]));
+        expect(loanIdOf(ORG.BANK_A, loanRef)).to.equal(csharp);
+        expect(await f.LoanBook.loanIdOf(ORG.BANK_A, loanRef)).to.equal(csharp);
+        expect(await f.LoanBook.loanIdOf(ORG.BANK_B, loanRef)).to.equal(loanIdOf(ORG.BANK_B, loanRef));
+        expect(await f.LoanBook.loanIdOf(ORG.BANK_B, loanRef)).to.not.equal(csharp);
+        expect(await f.LoanBook.loanIdOf(ORG.BANK_A, f.loanRef)).to.equal(f.loanId);
+      });
+
+      it("disburse returns the derived id, emits it and stores the loan under it (not under the reference)", async function () {
+        const f = await loadFixture(approvedFixture);
+        expect(await f.LoanBook.connect(f.bankA).disburse.staticCall(f.terms)).to.equal(f.newLoanId);
+        await expect(f.LoanBook.connect(f.bankA).disburse(f.terms))
+          .to.emit(f.LoanBook, "LoanDisbursed")
+          .withArgs(f.newLoanId, ORG.BANK_A, f.cc1, anyValue, anyValue, anyValue, anyValue, anyValue, anyValue, anyValue);
+        expect((await f.LoanBook.loan(f.newLoanId)).bankOrg).to.equal(ORG.BANK_A);
+        expect((await f.LoanBook.loan(f.terms.loanRef)).status).to.equal(BigInt(LoanStatus.None));
+      });
+
+      it("bank B cannot take bank A's loan id: B's loan under A's reference gets B's own id, and A still disburses its own", async function () {
+        const f = await loadFixture(approvedFixture);
+        // B front-runs A's next core-banking loan number, and also tries A's derived id itself as a reference.
+        const aRef = f.terms.loanRef;
+        const aId = f.newLoanId;
+        for (const [label, loanRef] of [
+          ["a-ref", aRef],
+          ["a-id", aId],
+        ]) {
+          const decisionHash = ethers.id(`decision/b/${label}`);
+          await (await f.LoanBook.connect(f.bankB).recordDecision(decisionHash, f.consentB, true)).wait();
+          const terms = { ...f.terms, decisionHash, loanRef };
+          const bId = await f.LoanBook.connect(f.bankB).disburse.staticCall(terms);
+          await expect(f.LoanBook.connect(f.bankB).disburse(terms))
+            .to.emit(f.LoanBook, "LoanDisbursed")
+            .withArgs(bId, ORG.BANK_B, f.cc1, anyValue, anyValue, anyValue, anyValue, anyValue, f.consentB, decisionHash);
+          expect(bId).to.equal(loanIdOf(ORG.BANK_B, loanRef));
+          expect(bId).to.not.equal(aId);
+          expect((await f.LoanBook.loan(bId)).bankOrg).to.equal(ORG.BANK_B);
+        }
+        expect((await f.LoanBook.loan(aId)).status).to.equal(BigInt(LoanStatus.None));
+        await expect(f.LoanBook.connect(f.bankA).disburse(f.terms))
+          .to.emit(f.LoanBook, "LoanDisbursed")
+          .withArgs(aId, ORG.BANK_A, f.cc1, anyValue, anyValue, anyValue, anyValue, anyValue, f.consentId, f.terms.decisionHash);
+        const l = await f.LoanBook.loan(aId);
+        expect([l.bankOrg, l.decisionHash, l.amountFen]).to.deep.equal([ORG.BANK_A, f.terms.decisionHash, f.terms.amountFen]);
+      });
+
+      it("the same decision hash recorded by two banks: each disburses on its own decision", async function () {
+        const f = await loadFixture(approvedFixture);
+        const decisionHash = f.terms.decisionHash;
+        await (await f.LoanBook.connect(f.bankB).recordDecision(decisionHash, f.consentB, true)).wait();
+        const bTerms = { ...f.terms, loanRef: ethers.id("ICBC-2026-7"), amountFen: cny(120_000) };
+        const bId = loanIdOf(ORG.BANK_B, bTerms.loanRef);
+        await expect(f.LoanBook.connect(f.bankB).disburse(bTerms))
+          .to.emit(f.LoanBook, "LoanDisbursed")
+          .withArgs(bId, ORG.BANK_B, f.cc1, anyValue, cny(120_000), anyValue, anyValue, anyValue, f.consentB, decisionHash);
+        expect((await f.LoanBook.decision(ORG.BANK_B, decisionHash)).used).to.equal(true);
+        expect((await f.LoanBook.decision(ORG.BANK_A, decisionHash)).used).to.equal(false);
+        await expect(f.LoanBook.connect(f.bankB).disburse({ ...bTerms, loanRef: ethers.id("ICBC-2026-8") }))
+          .to.be.revertedWithCustomError(f.LoanBook, "LoanDecisionUsed")
+          .withArgs(decisionHash);
+        await expect(f.LoanBook.connect(f.bankA).disburse(f.terms))
+          .to.emit(f.LoanBook, "LoanDisbursed")
+          .withArgs(f.newLoanId, ORG.BANK_A, f.cc1, anyValue, f.terms.amountFen, anyValue, anyValue, anyValue, f.consentId, decisionHash);
+        expect((await f.LoanBook.decision(ORG.BANK_A, decisionHash)).used).to.equal(true);
+        expect((await f.LoanBook.loan(bId)).amountFen).to.equal(cny(120_000));
+        expect((await f.LoanBook.loan(f.newLoanId)).amountFen).to.equal(f.terms.amountFen);
+      });
+    });
 
     it("returns an empty loan for an unknown id", async function () {
       const f = await loadFixture(approvedFixture);

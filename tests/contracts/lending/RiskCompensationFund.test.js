@@ -12,6 +12,8 @@ const {
   loanFixture,
   defaultTerms,
   grantBySig,
+  loanIdOf,
+  fundIdOf,
 } = require("../helpers/fixtures");
 
 const { Role, LoanPurpose } = L;
@@ -26,7 +28,9 @@ const ANY_TERMS = [1, MAX_UINT128];
 const cny = (n) => BigInt(n) * 100n;
 
 const REGULATOR_2 = L.orgId(ethers, "regulator.gx");
-const FUND = ethers.id("fund/liuzhou-2025");
+/** The regulator's own reference for its fund, and the fund id derived from both. */
+const FUND_REF = ethers.id("fund/liuzhou-2025");
+const FUND = fundIdOf(ORG.REGULATOR, FUND_REF);
 const FUND_RATIO_BPS = 4000;
 const FUND_BALANCE = cny(10_000_000);
 
@@ -48,7 +52,7 @@ async function fundFixture() {
     [regulator2.address],
   ]);
   await (
-    await f.RiskCompensationFund.connect(f.regulator).createFund(FUND, FUND_RATIO_BPS, FUND_BALANCE, [
+    await f.RiskCompensationFund.connect(f.regulator).createFund(FUND_REF, FUND_RATIO_BPS, FUND_BALANCE, [
       PRODUCT.SHUIYIDAI,
     ])
   ).wait();
@@ -69,16 +73,20 @@ async function filedFixture() {
   return f;
 }
 
-/** Records an approved decision and disburses loan `loan/<label>` as BANK_A (bank "A") or BANK_B (bank "B"). */
+/**
+ * Records an approved decision and disburses it under reference `loan/<label>` as BANK_A (bank "A") or BANK_B
+ * (bank "B"); returns the derived loan id.
+ */
 async function lend(f, label, { bank = "A", ...terms } = {}) {
   const signer = bank === "B" ? f.bankB : f.bankA;
   const consentId = bank === "B" ? f.consentB : f.consentId;
   const decisionHash = ethers.id(`decision/${label}`);
-  const loanId = ethers.id(`loan/${label}`);
+  const loanRef = ethers.id(`loan/${label}`);
+  const loanId = loanIdOf(bank === "B" ? ORG.BANK_B : ORG.BANK_A, loanRef);
   await (await f.LoanBook.connect(signer).recordDecision(decisionHash, consentId, true)).wait();
   await (
     await f.LoanBook.connect(signer).disburse({
-      loanId,
+      loanRef,
       decisionHash,
       productCode: PRODUCT.SHUIYIDAI,
       amountFen: cny(500_000),
@@ -102,7 +110,7 @@ describe("RiskCompensationFund", function () {
     it("creates a fund with its ratio, balance and eligible products", async function () {
       const f = await loadFixture(membersFixture);
       const products = [PRODUCT.SHUIYIDAI, PRODUCT.YINSHUIDAI];
-      const tx = f.RiskCompensationFund.connect(f.regulator).createFund(FUND, 5000, cny(20_000_000), products);
+      const tx = f.RiskCompensationFund.connect(f.regulator).createFund(FUND_REF, 5000, cny(20_000_000), products);
       await expect(tx)
         .to.emit(f.RiskCompensationFund, "FundCreated")
         .withArgs(FUND, ORG.REGULATOR, 5000, cny(20_000_000), GRACE);
@@ -127,7 +135,7 @@ describe("RiskCompensationFund", function () {
 
     it("creates a fund without products or balance", async function () {
       const f = await loadFixture(membersFixture);
-      await expect(f.RiskCompensationFund.connect(f.regulator).createFund(FUND, 3000, 0, []))
+      await expect(f.RiskCompensationFund.connect(f.regulator).createFund(FUND_REF, 3000, 0, []))
         .to.emit(f.RiskCompensationFund, "FundCreated")
         .withArgs(FUND, ORG.REGULATOR, 3000, 0, GRACE)
         .and.not.to.emit(f.RiskCompensationFund, "FundProductEligibilitySet");
@@ -136,10 +144,10 @@ describe("RiskCompensationFund", function () {
 
     it("rejects a caller that does not operate a regulator", async function () {
       const f = await loadFixture(membersFixture);
-      await expect(f.RiskCompensationFund.connect(f.bankA).createFund(FUND, 4000, 0, []))
+      await expect(f.RiskCompensationFund.connect(f.bankA).createFund(FUND_REF, 4000, 0, []))
         .to.be.revertedWithCustomError(f.RiskCompensationFund, "MembershipRequired")
         .withArgs(f.bankA.address, Role.Regulator);
-      await expect(f.RiskCompensationFund.connect(f.auditor).createFund(FUND, 4000, 0, []))
+      await expect(f.RiskCompensationFund.connect(f.auditor).createFund(FUND_REF, 4000, 0, []))
         .to.be.revertedWithCustomError(f.RiskCompensationFund, "MembershipRequired")
         .withArgs(f.auditor.address, Role.Regulator);
     });
@@ -147,39 +155,92 @@ describe("RiskCompensationFund", function () {
     it("never covers the whole loss: refuses a ratio of 0 or 10000 bps and accepts 9999", async function () {
       const f = await loadFixture(membersFixture);
       for (const ratio of [0, 10_000]) {
-        await expect(f.RiskCompensationFund.connect(f.regulator).createFund(FUND, ratio, 0, []))
+        await expect(f.RiskCompensationFund.connect(f.regulator).createFund(FUND_REF, ratio, 0, []))
           .to.be.revertedWithCustomError(f.RiskCompensationFund, "CompensationInvalidRatio")
           .withArgs(ratio);
       }
-      await (await f.RiskCompensationFund.connect(f.regulator).createFund(FUND, 9999, 0, [])).wait();
+      await (await f.RiskCompensationFund.connect(f.regulator).createFund(FUND_REF, 9999, 0, [])).wait();
       expect((await f.RiskCompensationFund.fund(FUND)).ratioBps).to.equal(9999n);
     });
 
-    it("rejects a zero fund id", async function () {
+    it("rejects a zero fund reference", async function () {
       const f = await loadFixture(membersFixture);
       await expect(
         f.RiskCompensationFund.connect(f.regulator).createFund(ethers.ZeroHash, 4000, 0, []),
       ).to.be.revertedWithCustomError(f.RiskCompensationFund, "CompensationInvalidFundId");
     });
 
-    it("rejects a fund id that is already taken, even by another regulator", async function () {
+    it("rejects a fund reference the regulator has already used, naming the derived id", async function () {
       const f = await loadFixture(fundFixture);
-      await expect(f.RiskCompensationFund.connect(f.regulator).createFund(FUND, 3000, 0, []))
+      await expect(f.RiskCompensationFund.connect(f.regulator).createFund(FUND_REF, 3000, 0, []))
         .to.be.revertedWithCustomError(f.RiskCompensationFund, "CompensationFundExists")
         .withArgs(FUND);
-      await expect(f.RiskCompensationFund.connect(f.regulator2).createFund(FUND, 3000, 0, []))
-        .to.be.revertedWithCustomError(f.RiskCompensationFund, "CompensationFundExists")
-        .withArgs(FUND);
+    });
+
+    describe("fund ids scoped by the regulator (issue 11 §3)", function () {
+      it("fundIdOf is keccak256(abi.encode(keccak256(\"ledger/fund/v1\"), regulatorOrg, fundRef)), as in JS and C#", async function () {
+        const f = await loadFixture(membersFixture);
+        const domain = ethers.keccak256(ethers.toUtf8Bytes("ledger/fund/v1"));
+        const ref = ethers.keccak256(ethers.toUtf8Bytes("LZ-RCF-2026"));
+        // C#: new AbiWords().Bytes32(Keccak.Hash("ledger/fund/v1")).Bytes32(regulator).Bytes32(Keccak.Hash(reference)).Keccak()
+        const csharp = (org) => ethers.keccak256(ethers.concat([domain, org, ref]));
+        for (const org of [ORG.REGULATOR, REGULATOR_2]) {
+          expect(await f.RiskCompensationFund.fundIdOf(org, ref)).to.equal(csharp(org));
+          expect(fundIdOf(org, ref)).to.equal(csharp(org));
+        }
+        // The vector of Ledger.Node.Tests ReferenceIdTests: FundId.FromReference("fund.gx", "LZ-RCF-2026").
+        expect(await f.RiskCompensationFund.fundIdOf(L.orgId(ethers, "fund.gx"), ref)).to.equal(
+          "0x3c58d8a07e73731e88daf5aa198b17f3829350e3e8cafae4baed454498b1e591",
+        );
+        expect(await f.RiskCompensationFund.fundIdOf(ORG.REGULATOR, FUND_REF)).to.equal(FUND);
+      });
+
+      it("createFund returns and emits the derived id and stores the fund under it", async function () {
+        const f = await loadFixture(membersFixture);
+        const create = f.RiskCompensationFund.connect(f.regulator).createFund;
+        expect(await create.staticCall(FUND_REF, 3000, 0, [])).to.equal(FUND);
+        await expect(create(FUND_REF, 3000, 0, []))
+          .to.emit(f.RiskCompensationFund, "FundCreated")
+          .withArgs(FUND, ORG.REGULATOR, 3000, 0, GRACE);
+        expect((await f.RiskCompensationFund.fund(FUND)).exists).to.equal(true);
+        expect((await f.RiskCompensationFund.fund(FUND_REF)).exists).to.equal(false);
+      });
+
+      it("two regulators using the same reference get different ids, and both funds stand", async function () {
+        const f = await loadFixture(fundFixture);
+        const id2 = fundIdOf(REGULATOR_2, FUND_REF);
+        expect(id2).to.not.equal(FUND);
+        await expect(f.RiskCompensationFund.connect(f.regulator2).createFund(FUND_REF, 3000, cny(1_000_000), []))
+          .to.emit(f.RiskCompensationFund, "FundCreated")
+          .withArgs(id2, REGULATOR_2, 3000, cny(1_000_000), GRACE);
+        const a = await f.RiskCompensationFund.fund(FUND);
+        const b = await f.RiskCompensationFund.fund(id2);
+        expect([a.regulatorOrg, a.ratioBps, a.balanceFen]).to.deep.equal([
+          ORG.REGULATOR,
+          BigInt(FUND_RATIO_BPS),
+          FUND_BALANCE,
+        ]);
+        expect([b.regulatorOrg, b.ratioBps, b.balanceFen]).to.deep.equal([REGULATOR_2, 3000n, cny(1_000_000)]);
+        // Each regulator runs only its own fund.
+        await (await f.RiskCompensationFund.connect(f.regulator).topUp(FUND, cny(1))).wait();
+        await (await f.RiskCompensationFund.connect(f.regulator2).topUp(id2, cny(2))).wait();
+        expect((await f.RiskCompensationFund.fund(FUND)).balanceFen).to.equal(FUND_BALANCE + cny(1));
+        expect((await f.RiskCompensationFund.fund(id2)).balanceFen).to.equal(cny(1_000_002));
+        // A regulator using another's derived id as its reference gets an id of its own.
+        await (await f.RiskCompensationFund.connect(f.regulator2).createFund(FUND, 2000, 0, [])).wait();
+        expect((await f.RiskCompensationFund.fund(fundIdOf(REGULATOR_2, FUND))).regulatorOrg).to.equal(REGULATOR_2);
+        expect((await f.RiskCompensationFund.fund(FUND)).ratioBps).to.equal(BigInt(FUND_RATIO_BPS));
+      });
     });
 
     it("accepts 32 products at creation and refuses 33", async function () {
       const f = await loadFixture(membersFixture);
       expect(await f.RiskCompensationFund.MAX_PRODUCTS_AT_CREATION()).to.equal(32n);
       const products = Array.from({ length: 33 }, (_, i) => ethers.encodeBytes32String(`PRODUCT-${i}`));
-      await expect(f.RiskCompensationFund.connect(f.regulator).createFund(FUND, 4000, 0, products))
+      await expect(f.RiskCompensationFund.connect(f.regulator).createFund(FUND_REF, 4000, 0, products))
         .to.be.revertedWithCustomError(f.RiskCompensationFund, "CompensationTooManyProducts")
         .withArgs(33, 32);
-      await (await f.RiskCompensationFund.connect(f.regulator).createFund(FUND, 4000, 0, products.slice(0, 32))).wait();
+      await (await f.RiskCompensationFund.connect(f.regulator).createFund(FUND_REF, 4000, 0, products.slice(0, 32))).wait();
       expect(await f.RiskCompensationFund.isEligible(FUND, products[31])).to.equal(true);
       expect(await f.RiskCompensationFund.isEligible(FUND, products[32])).to.equal(false);
     });
@@ -285,7 +346,7 @@ describe("RiskCompensationFund", function () {
 
     it("reports a product listed twice at creation as already eligible the second time", async function () {
       const f = await loadFixture(membersFixture);
-      const tx = f.RiskCompensationFund.connect(f.regulator).createFund(FUND, 4000, 0, [
+      const tx = f.RiskCompensationFund.connect(f.regulator).createFund(FUND_REF, 4000, 0, [
         PRODUCT.SHUIYIDAI,
         PRODUCT.SHUIYIDAI,
       ]);
@@ -469,9 +530,9 @@ describe("RiskCompensationFund", function () {
         .to.be.revertedWithCustomError(f.RiskCompensationFund, "CompensationClaimExists")
         .withArgs(f.loanId, FUND, ClaimStatus.Filed);
 
-      const otherFund = ethers.id("fund/other");
+      const otherFund = fundIdOf(REGULATOR_2, ethers.id("fund/other"));
       await (
-        await f.RiskCompensationFund.connect(f.regulator2).createFund(otherFund, 3000, cny(1_000_000), [
+        await f.RiskCompensationFund.connect(f.regulator2).createFund(ethers.id("fund/other"), 3000, cny(1_000_000), [
           PRODUCT.SHUIYIDAI,
         ])
       ).wait();
@@ -495,9 +556,9 @@ describe("RiskCompensationFund", function () {
       await expect(f.RiskCompensationFund.connect(f.bankA).fileClaim(FUND, f.loanId))
         .to.be.revertedWithCustomError(f.RiskCompensationFund, "CompensationClaimExists")
         .withArgs(f.loanId, FUND, ClaimStatus.Paid);
-      const otherFund = ethers.id("fund/other");
+      const otherFund = fundIdOf(REGULATOR_2, ethers.id("fund/other"));
       await (
-        await f.RiskCompensationFund.connect(f.regulator2).createFund(otherFund, 3000, cny(1_000_000), [
+        await f.RiskCompensationFund.connect(f.regulator2).createFund(ethers.id("fund/other"), 3000, cny(1_000_000), [
           PRODUCT.SHUIYIDAI,
         ])
       ).wait();
@@ -595,9 +656,9 @@ describe("RiskCompensationFund", function () {
 
     it("caps the payout at the fund's balance and leaves the claim filed for the rest", async function () {
       const f = await loadFixture(defaultedFixture);
-      const small = ethers.id("fund/small");
+      const small = fundIdOf(ORG.REGULATOR, ethers.id("fund/small"));
       await (
-        await f.RiskCompensationFund.connect(f.regulator).createFund(small, 5000, cny(100_000), [PRODUCT.SHUIYIDAI])
+        await f.RiskCompensationFund.connect(f.regulator).createFund(ethers.id("fund/small"), 5000, cny(100_000), [PRODUCT.SHUIYIDAI])
       ).wait();
       await (await f.RiskCompensationFund.connect(f.bankA).fileClaim(small, f.loanId)).wait();
       expect(await f.RiskCompensationFund.quotePayout(small, f.loanId)).to.deep.equal([cny(800_000), cny(100_000)]);
@@ -615,8 +676,8 @@ describe("RiskCompensationFund", function () {
 
     it("refuses to pay from an empty fund until it is topped up", async function () {
       const f = await loadFixture(defaultedFixture);
-      const empty = ethers.id("fund/empty");
-      await (await f.RiskCompensationFund.connect(f.regulator).createFund(empty, 5000, 0, [PRODUCT.SHUIYIDAI])).wait();
+      const empty = fundIdOf(ORG.REGULATOR, ethers.id("fund/empty"));
+      await (await f.RiskCompensationFund.connect(f.regulator).createFund(ethers.id("fund/empty"), 5000, 0, [PRODUCT.SHUIYIDAI])).wait();
       await (await f.RiskCompensationFund.connect(f.bankA).fileClaim(empty, f.loanId)).wait();
       await expect(f.RiskCompensationFund.connect(f.regulator).approveClaim(empty, f.loanId))
         .to.be.revertedWithCustomError(f.RiskCompensationFund, "CompensationFundExhausted")
@@ -642,9 +703,9 @@ describe("RiskCompensationFund", function () {
 
     it("reports the fund exhausted once a capped payout has drained it", async function () {
       const f = await loadFixture(defaultedFixture);
-      const small = ethers.id("fund/small");
+      const small = fundIdOf(ORG.REGULATOR, ethers.id("fund/small"));
       await (
-        await f.RiskCompensationFund.connect(f.regulator).createFund(small, 5000, cny(100_000), [PRODUCT.SHUIYIDAI])
+        await f.RiskCompensationFund.connect(f.regulator).createFund(ethers.id("fund/small"), 5000, cny(100_000), [PRODUCT.SHUIYIDAI])
       ).wait();
       await (await f.RiskCompensationFund.connect(f.bankA).fileClaim(small, f.loanId)).wait();
       await (await f.RiskCompensationFund.connect(f.regulator).approveClaim(small, f.loanId)).wait();
@@ -687,8 +748,8 @@ describe("RiskCompensationFund", function () {
 
     it("reports an empty fund as exhausted for a claim of a single fen", async function () {
       const f = await loadFixture(fundFixture);
-      const empty = ethers.id("fund/empty");
-      await (await f.RiskCompensationFund.connect(f.regulator).createFund(empty, 5000, 0, [PRODUCT.SHUIYIDAI])).wait();
+      const empty = fundIdOf(ORG.REGULATOR, ethers.id("fund/empty"));
+      await (await f.RiskCompensationFund.connect(f.regulator).createFund(ethers.id("fund/empty"), 5000, 0, [PRODUCT.SHUIYIDAI])).wait();
       await (await f.LoanBook.connect(f.bankA).declareDefault(f.loanId, 2n)).wait();
       await (await f.RiskCompensationFund.connect(f.bankA).fileClaim(empty, f.loanId)).wait();
       expect(await f.RiskCompensationFund.quotePayout(empty, f.loanId)).to.deep.equal([2n, 0n]);
@@ -1046,13 +1107,13 @@ describe("RiskCompensationFund", function () {
 
   // Issue 11 §1, "Claims are per fund and loan".
   describe("claims per fund and loan", function () {
-    const OTHER = ethers.id("fund/other");
+    const OTHER = fundIdOf(REGULATOR_2, ethers.id("fund/other"));
 
     /** Plus a second fund OTHER of the second regulator (30 %, 1,000,000 CNY, covering SHUIYIDAI). */
     async function twoFundsFixture() {
       const f = await loadFixture(defaultedFixture);
       await (
-        await f.RiskCompensationFund.connect(f.regulator2).createFund(OTHER, 3000, cny(1_000_000), [PRODUCT.SHUIYIDAI])
+        await f.RiskCompensationFund.connect(f.regulator2).createFund(ethers.id("fund/other"), 3000, cny(1_000_000), [PRODUCT.SHUIYIDAI])
       ).wait();
       return f;
     }
@@ -1142,9 +1203,9 @@ describe("RiskCompensationFund", function () {
 
     it("lets the bank withdraw and claim at another fund instead", async function () {
       const f = await loadFixture(filedFixture);
-      const other = ethers.id("fund/other");
+      const other = fundIdOf(REGULATOR_2, ethers.id("fund/other"));
       await (
-        await f.RiskCompensationFund.connect(f.regulator2).createFund(other, 3000, cny(1_000_000), [PRODUCT.SHUIYIDAI])
+        await f.RiskCompensationFund.connect(f.regulator2).createFund(ethers.id("fund/other"), 3000, cny(1_000_000), [PRODUCT.SHUIYIDAI])
       ).wait();
       await (await f.RiskCompensationFund.connect(f.bankA).withdrawClaim(FUND, f.loanId)).wait();
       await expect(f.RiskCompensationFund.connect(f.bankA).fileClaim(other, f.loanId))
@@ -1193,13 +1254,13 @@ describe("RiskCompensationFund", function () {
 
   // Issue 11 §1: "a payout capped by the fund's balance leaves the claim open for the rest, paid after a top-up".
   describe("partial payouts", function () {
-    const SMALL = ethers.id("fund/small");
+    const SMALL = fundIdOf(ORG.REGULATOR, ethers.id("fund/small"));
 
     /** A fund SMALL (50 %, 100,000 CNY) with BANK_A's claim on the defaulted loan (400,000 CNY due), 100,000 paid. */
     async function partlyPaidFixture() {
       const f = await loadFixture(defaultedFixture);
       await (
-        await f.RiskCompensationFund.connect(f.regulator).createFund(SMALL, 5000, cny(100_000), [PRODUCT.SHUIYIDAI])
+        await f.RiskCompensationFund.connect(f.regulator).createFund(ethers.id("fund/small"), 5000, cny(100_000), [PRODUCT.SHUIYIDAI])
       ).wait();
       await (await f.RiskCompensationFund.connect(f.bankA).fileClaim(SMALL, f.loanId)).wait();
       await (await f.RiskCompensationFund.connect(f.regulator).approveClaim(SMALL, f.loanId)).wait();

@@ -31,6 +31,9 @@ const {
   consentFixture,
   loanFixture,
   defaultTerms,
+  loanIdOf,
+  agreementIdOf,
+  fundIdOf,
 } = require("../helpers/fixtures");
 
 const { Role } = L;
@@ -87,9 +90,12 @@ const onlyEnterprise = (who) => ["ConsentNotEnterprise", (f) => [f.consentId, ad
 
 const NEW_ORG = L.orgId(ethers, "bank.new.liuzhou");
 const NEW_KEY = encryptionKey("ICBC Liuzhou rotated");
-const AGREEMENT = ethers.id("agreement-gx-ccb-2025");
+/** The guarantor's and the regulator's own references; the ids are derived from them and the recording organization. */
+const AGREEMENT_REF = ethers.id("agreement-gx-ccb-2025");
+const AGREEMENT = agreementIdOf(ORG.GUARANTOR, AGREEMENT_REF);
 const AGREEMENT_VALID_UNTIL = 4_102_444_800; // 2100-01-01, far beyond any fixture's clock
-const FUND = ethers.encodeBytes32String("fund.liuzhou.2025");
+const FUND_REF = ethers.encodeBytes32String("fund.liuzhou.2025");
+const FUND = fundIdOf(ORG.REGULATOR, FUND_REF);
 const REQUEST = ethers.id("request-1");
 const RESPONSE = ethers.id("response-1");
 const BATCH = ethers.id("batch-1");
@@ -192,7 +198,7 @@ async function decisionFixture() {
   const decisionHash = ethers.id("decision-1");
   await (await f.LoanBook.connect(f.bankA).recordDecision(decisionHash, f.consentId, true)).wait();
   const loanTerms = {
-    loanId: ethers.id("loan-1"),
+    loanRef: ethers.id("loan-1"),
     decisionHash,
     productCode: PRODUCT.SHUIYIDAI,
     amountFen: 100_000_000n,
@@ -215,7 +221,7 @@ async function proposedAgreementFixture() {
   const f = await loadFixture(loanFixture);
   await (
     await f.GuaranteeBook.connect(f.guarantor).proposeAgreement(
-      AGREEMENT,
+      AGREEMENT_REF,
       ORG.BANK_A,
       7000,
       100,
@@ -266,7 +272,7 @@ async function defaultedGuaranteedLoanFixture() {
 async function fundFixture() {
   const f = await loadFixture(loanFixture);
   await (
-    await f.RiskCompensationFund.connect(f.regulator).createFund(FUND, 5000, 500_000_000n, [PRODUCT.SHUIYIDAI])
+    await f.RiskCompensationFund.connect(f.regulator).createFund(FUND_REF, 5000, 500_000_000n, [PRODUCT.SHUIYIDAI])
   ).wait();
   return f;
 }
@@ -712,7 +718,7 @@ const TABLES = {
       eventArgs: (f) => {
         const t = f.loanTerms;
         return [
-          t.loanId,
+          loanIdOf(ORG.BANK_A, t.loanRef),
           ORG.BANK_A,
           f.cc1,
           t.productCode,
@@ -724,7 +730,11 @@ const TABLES = {
           t.decisionHash,
         ];
       },
-      refuse: requireOperatorOf(() => ORG.BANK_A, Role.Bank),
+      // Decisions are scoped by bank: another bank has no decision of that hash (issue 11 §3).
+      refuse: (who) =>
+        who.active && who.role === Role.Bank
+          ? ["LoanDecisionUnknown", (f) => [f.decisionHash]]
+          : requireMember(Role.Bank)(who),
     },
     {
       fn: "recordRepayment",
@@ -815,7 +825,7 @@ const TABLES = {
       setup: membersFixture,
       call: (f, s) =>
         f.GuaranteeBook.connect(s).proposeAgreement(
-          AGREEMENT,
+          AGREEMENT_REF,
           ORG.BANK_A,
           7000,
           100,
@@ -896,7 +906,7 @@ const TABLES = {
       fn: "createFund",
       allowed: ["Regulator"],
       setup: membersFixture,
-      call: (f, s) => f.RiskCompensationFund.connect(s).createFund(FUND, 5000, 500_000_000n, [PRODUCT.SHUIYIDAI]),
+      call: (f, s) => f.RiskCompensationFund.connect(s).createFund(FUND_REF, 5000, 500_000_000n, [PRODUCT.SHUIYIDAI]),
       contract: (f) => f.RiskCompensationFund,
       event: "FundCreated",
       eventArgs: () => [FUND, ORG.REGULATOR, 5000, 500_000_000n, GRACE],
@@ -1037,7 +1047,7 @@ const TABLES = {
 async function defaultedGuaranteedLoanInFundFixture() {
   const f = await loadFixture(defaultedGuaranteedLoanFixture);
   await (
-    await f.RiskCompensationFund.connect(f.regulator).createFund(FUND, 5000, 500_000_000n, [PRODUCT.SHUIYIDAI])
+    await f.RiskCompensationFund.connect(f.regulator).createFund(FUND_REF, 5000, 500_000_000n, [PRODUCT.SHUIYIDAI])
   ).wait();
   return f;
 }
@@ -1121,7 +1131,7 @@ const COUNTERPARTY_ROWS = [
     setup: membersFixture,
     call: (f) =>
       f.GuaranteeBook.connect(f.guarantor).proposeAgreement(
-        AGREEMENT,
+        AGREEMENT_REF,
         ORG.BANK_A,
         7000,
         100,
@@ -1285,7 +1295,7 @@ describe("role matrix", function () {
       const f = await loadFixture(suspendedAfter(membersFixture));
       await expect(
         f.GuaranteeBook.connect(f.guarantor).proposeAgreement(
-          AGREEMENT,
+          AGREEMENT_REF,
           ORG.BANK_A,
           7000,
           100,
