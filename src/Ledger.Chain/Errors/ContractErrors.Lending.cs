@@ -30,7 +30,7 @@ public sealed class LoanZeroLoanIdException : ContractRevertException
     }
 
     private static string Describe(ContractError _) =>
-        "The loan id is zero; give the loan an id.";
+        "The loan reference is zero; give the loan its own reference (the bank's loan number).";
 }
 
 /// <summary>LEDGER-1244: <c>LoanZeroAmount()</c> (LoanBook).</summary>
@@ -225,7 +225,7 @@ public sealed class GuaranteeZeroAgreementIdException : ContractRevertException
     }
 
     private static string Describe(ContractError _) =>
-        "The agreement id is zero; give the agreement an id.";
+        "The agreement reference is zero; give the agreement its own reference (the guarantor's agreement number).";
 }
 
 /// <summary>LEDGER-1244: <c>GuaranteeZeroPayout(bytes32 loanId)</c> (GuaranteeBook).</summary>

@@ -128,7 +128,7 @@ public sealed class LoanExistsException : ContractRevertException
     public LoanId LoanId => new LoanId(Error!.Hash(0));
 
     private static string Describe(ContractError e) =>
-        $"Loan {Abbreviate(e.Hash(0))} already exists; choose another loan id.";
+        $"Loan {Abbreviate(e.Hash(0))} already exists: this bank has disbursed a loan under that reference; give every loan its own reference.";
 }
 
 /// <summary>LEDGER-1259: <c>LoanUnknown(bytes32 loanId)</c> (LoanBook).</summary>
