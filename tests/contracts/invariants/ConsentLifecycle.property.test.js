@@ -235,8 +235,8 @@ async function runSequence(steps) {
     }
     if (terms.validUntil < t) {
       await expect(tx)
-        .to.be.revertedWithCustomError(registry, "ConsentInvalidTerms")
-        .withArgs("validUntil is in the past");
+        .to.be.revertedWithCustomError(registry, "ConsentValidityEnded")
+        .withArgs(terms.validUntil, t);
       return "refused: validUntil in the past";
     }
     if (!model.active[terms.consumer]) {
@@ -317,7 +317,9 @@ async function runSequence(steps) {
       await expect(tx).to.be.revertedWithCustomError(registry, "ConsentNarrowingWidens").withArgs(c.id);
       return `refused: widens (${s.mode})`;
     }
-    await expect(tx).to.emit(registry, "ConsentNarrowed").withArgs(c.id, scopes, validUntil);
+    await expect(tx)
+      .to.emit(registry, "ConsentNarrowed")
+      .withArgs(c.id, ent.signer.address, c.consumer, scopes, validUntil);
     c.scopes = scopes;
     c.validUntil = validUntil;
     return `narrowed to ${scopes} until ${validUntil}`;
