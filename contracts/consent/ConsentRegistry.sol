@@ -27,8 +27,9 @@ contract ConsentRegistry is IConsentRegistry, EIP712, MembershipGated {
     bytes32 public constant NARROWING_TYPEHASH =
         keccak256("Narrowing(bytes32 consentId,uint64 scopes,uint64 validUntil,uint256 nonce,uint256 deadline)");
     /// @notice EIP-712 type an enterprise account signs to be bound to its credit-code hash by one tax bureau.
-    bytes32 public constant BINDING_TYPEHASH =
-        keccak256("Binding(address enterprise,bytes32 creditCodeHash,bytes32 taxBureau,uint256 nonce,uint256 deadline)");
+    bytes32 public constant BINDING_TYPEHASH = keccak256(
+        "Binding(address enterprise,bytes32 creditCodeHash,bytes32 taxBureau,uint256 nonce,uint256 deadline)"
+    );
 
     /// @dev Marks an account whose binding was removed; it can never be bound again.
     bytes32 private constant _RETIRED = bytes32(uint256(1));

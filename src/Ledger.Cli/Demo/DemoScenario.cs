@@ -185,7 +185,7 @@ public sealed class DemoScenario
         var bound = await ParallelAsync("binding enterprises", chosen, 8, async (summary, ct) =>
         {
             var wallet = EnterpriseWallet.Generate();
-            var (hash, tx) = await tax.Tax.BindEnterpriseAsync(summary.CreditCode, wallet.Address, ct).ConfigureAwait(false);
+            var (hash, tx) = await tax.Tax.BindEnterpriseAsync(summary.CreditCode, wallet, ct).ConfigureAwait(false);
             return new Enterprise(summary, wallet, hash, tx.BlockNumber);
         }, cancellationToken).ConfigureAwait(false);
         _enterprises.AddRange(bound.OrderBy(e => e.Summary.CreditCode.ToString(), StringComparer.Ordinal));
