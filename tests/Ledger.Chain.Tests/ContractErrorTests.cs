@@ -265,7 +265,7 @@ public class ContractErrorTests(LedgerFixture fixture) : IClassFixture<LedgerFix
         var consentId = await fixture.GrantAsync(LedgerFixture.Terms(fetchCap: 1));
         await fixture.TaxOperator.RecordAccessAsync(consentId, LedgerFixture.Bank, Scopes.TaxCreditRating, Request, Response);
         var ex = await Assert.ThrowsAsync<ConsentFetchCapReachedException>(
-            () => fixture.TaxOperator.RecordAccessAsync(consentId, LedgerFixture.Bank, Scopes.TaxCreditRating, Request, Response));
+            () => fixture.TaxOperator.RecordAccessAsync(consentId, LedgerFixture.Bank, Scopes.TaxCreditRating, Keccak.Hash("another request"), Response));
         Assert.Equal(1UL, ex.FetchCap);
     }
 

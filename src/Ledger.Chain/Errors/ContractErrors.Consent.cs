@@ -464,7 +464,7 @@ public sealed class ConsentConsumerIsProviderException : ContractRevertException
     }
 
     /// <summary>The error's <c>org</c> argument.</summary>
-    public OrgId Org => Error!.Org(0);
+    public OrgId Organization => Error!.Org(0);
 
     private static string Describe(ContractError e) =>
         $"The consent names {Org(e.Org(0))} as both consumer and provider; the consumer is the bank or guarantor that reads, the provider the tax bureau that serves. Correct the terms and have the enterprise sign again.";

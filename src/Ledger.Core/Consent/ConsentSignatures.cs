@@ -22,14 +22,14 @@ public static class ConsentSignatures
     public static byte[] Sign(EnterpriseBinding binding, Eip712Domain domain, ReadOnlySpan<byte> enterpriseKey)
     {
         ArgumentNullException.ThrowIfNull(binding);
-        return Secp256k1Signer.SignDigest(binding.DigestIn(domain).Value, enterpriseKey);
+        return Secp256k1Signer.SignDigest(binding.DigestIn(domain), enterpriseKey);
     }
 
     /// <summary>True when an EOA signature over the binding recovers to the binding's enterprise account.</summary>
     public static bool IsSignedByEnterprise(EnterpriseBinding binding, Eip712Domain domain, ReadOnlySpan<byte> signature)
     {
         ArgumentNullException.ThrowIfNull(binding);
-        return Secp256k1Signer.Recover(binding.DigestIn(domain).Value, signature) == binding.Enterprise;
+        return Secp256k1Signer.Recover(binding.DigestIn(domain), signature) == binding.Enterprise;
     }
 
     /// <summary>True when an EOA signature over the terms recovers to the terms' enterprise account.</summary>
