@@ -15,6 +15,8 @@ public sealed class TaxCommands : ICommandGroup
 {
     private const string CallerRole = "tax";
 
+    private static readonly System.Text.Json.JsonSerializerOptions IndentedJson = new() { WriteIndented = true };
+
     /// <inheritdoc/>
     public Command Build(GlobalOptions globals)
     {
@@ -223,7 +225,7 @@ public sealed class TaxCommands : ICommandGroup
         var verb = rotate ? "rotate-key" : "bind";
         context.Console.WriteLine($"The account {b.Enterprise} signs this binding (EIP-712 digest {prepared.Digest}); then run");
         context.Console.WriteLine($"  ledger tax {verb} --credit-code … --account {b.Enterprise} --nonce {b.Nonce} --deadline {b.Deadline} --signature 0x…");
-        context.Console.WriteLine(System.Text.Json.JsonSerializer.Serialize(typedData, new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+        context.Console.WriteLine(System.Text.Json.JsonSerializer.Serialize(typedData, IndentedJson));
     }
 
     private static Command Rate(GlobalOptions globals)

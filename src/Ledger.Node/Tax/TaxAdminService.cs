@@ -8,7 +8,6 @@ using Ledger.Core.Scoring;
 using Ledger.Core.TaxData;
 using Ledger.Node.Alerts;
 using Ledger.Node.Hosting;
-using Ledger.Sdk;
 using Ledger.Sdk.Mapping;
 using Microsoft.Extensions.Logging;
 
@@ -37,7 +36,7 @@ public sealed class TaxAdminService(NodeContext node, IAlertPublisher alerts, IL
             account,
             entry.CreditCodeHash,
             node.Organization,
-            EnterpriseWallet.NewNonce(),
+            Ledger.Sdk.EnterpriseWallet.NewNonce(),
             (ulong)(time.GetUtcNow() + BindingLifetime).ToUnixTimeSeconds());
         var bound = await node.ChainClient.AccountOfAsync(entry.CreditCodeHash, CancellationToken.None).ConfigureAwait(false);
         return new PrepareBindingResponse
