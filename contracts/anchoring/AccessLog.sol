@@ -12,10 +12,11 @@ import {Role} from "../common/LedgerTypes.sol";
 /// @dev Only the root is stored: count, kind and reference travel in the event, keeping an anchor near one
 ///      storage write so that a 1,024-record batch costs under 60 gas per record.
 contract AccessLog is IAccessLog, MembershipGated {
-    /// @notice The consent registry that checks and counts strong-mode accesses.
+    /// @inheritdoc IAccessLog
     IConsentRegistry public immutable registry;
 
     mapping(bytes32 orgId => mapping(bytes32 batchId => bytes32 root)) private _roots;
+    mapping(bytes32 consentId => mapping(bytes32 requestHash => bool)) private _recorded;
 
     constructor(IConsortium consortium_, IConsentRegistry registry_) MembershipGated(consortium_) {
         registry = registry_;
@@ -31,6 +32,8 @@ contract AccessLog is IAccessLog, MembershipGated {
     ) external {
         if (requestHash == bytes32(0)) revert AccessInvalidRequest(requestHash);
         if (responseHash == bytes32(0)) revert AccessInvalidResponse(responseHash);
+        if (_recorded[consentId][requestHash]) revert AccessRequestAlreadyRecorded(consentId, requestHash);
+        _recorded[consentId][requestHash] = true;
         bytes32 provider = registry.consumeFetch(consentId, consumer, scopes, msg.sender);
         emit AccessRecorded(consentId, provider, consumer, scopes, requestHash, responseHash);
     }
@@ -41,7 +44,17 @@ contract AccessLog is IAccessLog, MembershipGated {
     {
         bytes32 provider = _requireMember(msg.sender, Role.TaxBureau);
         if (requestHash == bytes32(0)) revert AccessInvalidRequest(requestHash);
-        emit AccessRefused(consentId, provider, consumer, scopes, requestHash, reason);
+        bytes32 consentProvider = registry.providerOf(consentId);
+        bool known = consentProvider != bytes32(0);
+        if (known && consentProvider != provider) {
+            revert MembershipWrongOrganization(msg.sender, consentProvider, provider);
+        }
+        emit AccessRefused(consentId, provider, consumer, scopes, requestHash, reason, known);
+    }
+
+    /// @inheritdoc IAccessLog
+    function requestRecorded(bytes32 consentId, bytes32 requestHash) external view returns (bool) {
+        return _recorded[consentId][requestHash];
     }
 
     /// @inheritdoc IAccessLog

@@ -2,6 +2,7 @@
 pragma solidity 0.8.30;
 
 import {IMembershipGated} from "../common/IMembershipGated.sol";
+import {IConsentRegistry} from "../consent/IConsentRegistry.sol";
 
 /// @title Access log and Merkle anchors
 /// @notice Two ways to leave an undeniable trail of data access:
@@ -32,14 +33,17 @@ interface IAccessLog is IMembershipGated {
         bytes32 responseHash
     );
     /// @notice A provider refused a request (strong mode). `reason` is an `IConsentRegistry.AccessStatus` code
-    ///         or, from 64 up, a node-level reason (see docs/errors.md).
+    ///         or, from 64 up, a node-level reason (see docs/errors.md). `consentKnown` is false when no consent
+    ///         with this id exists on chain (then any active tax bureau may record the refusal; otherwise only
+    ///         the consent's provider).
     event AccessRefused(
         bytes32 indexed consentId,
         bytes32 indexed provider,
         bytes32 indexed consumer,
         uint64 scopes,
         bytes32 requestHash,
-        uint8 reason
+        uint8 reason,
+        bool consentKnown
     );
     /// @notice `orgId` anchored the Merkle `root` of `count` off-chain records as batch `batchId`.
     event BatchAnchored(
@@ -57,9 +61,12 @@ interface IAccessLog is IMembershipGated {
     error AccessInvalidRequest(bytes32 requestHash);
     /// @notice A served access must name what was sent: the response hash can't be zero.
     error AccessInvalidResponse(bytes32 responseHash);
+    /// @notice An access with this request hash is already recorded under this consent; a request is served once.
+    error AccessRequestAlreadyRecorded(bytes32 consentId, bytes32 requestHash);
 
     /// @notice Strong mode: the calling provider records that it served `scopes` to `consumer`; the consent is
-    ///         checked (it must name this provider and consumer) and counted against its fetch cap.
+    ///         checked (it must name this provider and consumer) and counted against its fetch cap. A request
+    ///         hash is recorded once per consent, so replaying a request cannot use up the consumer's fetch cap.
     function recordAccess(
         bytes32 consentId,
         bytes32 consumer,
@@ -68,7 +75,8 @@ interface IAccessLog is IMembershipGated {
         bytes32 responseHash
     ) external;
 
-    /// @notice Strong mode: the calling provider records a refused request.
+    /// @notice Strong mode: the calling tax bureau records a refused request. For a consent that exists only its
+    ///         provider may; a refusal under an unknown consent id is recorded with `consentKnown` false.
     function recordRefusal(bytes32 consentId, bytes32 consumer, uint64 scopes, bytes32 requestHash, uint8 reason)
         external;
 
@@ -85,6 +93,12 @@ interface IAccessLog is IMembershipGated {
         external
         view
         returns (bool);
+
+    /// @notice True when strong mode recorded an access with `requestHash` under `consentId`.
+    function requestRecorded(bytes32 consentId, bytes32 requestHash) external view returns (bool);
+
+    /// @notice The consent registry that checks and counts strong-mode accesses.
+    function registry() external view returns (IConsentRegistry);
 
     /// @notice The standard-tree leaf of a record hash.
     function leafOf(bytes32 recordHash) external pure returns (bytes32);

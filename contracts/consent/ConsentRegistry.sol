@@ -4,6 +4,7 @@ pragma solidity 0.8.30;
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 import {IConsentRegistry} from "./IConsentRegistry.sol";
+import {IAccessLog} from "../anchoring/IAccessLog.sol";
 import {IConsortium} from "../consortium/IConsortium.sol";
 import {MembershipGated} from "../common/MembershipGated.sol";
 import {MemberStatus, Role} from "../common/LedgerTypes.sol";
@@ -25,6 +26,10 @@ contract ConsentRegistry is IConsentRegistry, EIP712, MembershipGated {
     /// @notice EIP-712 type of a signed narrowing.
     bytes32 public constant NARROWING_TYPEHASH =
         keccak256("Narrowing(bytes32 consentId,uint64 scopes,uint64 validUntil,uint256 nonce,uint256 deadline)");
+    /// @notice EIP-712 type an enterprise account signs to be bound to its credit-code hash by one tax bureau.
+    bytes32 public constant BINDING_TYPEHASH = keccak256(
+        "Binding(address enterprise,bytes32 creditCodeHash,bytes32 taxBureau,uint256 nonce,uint256 deadline)"
+    );
 
     /// @dev Marks an account whose binding was removed; it can never be bound again.
     bytes32 private constant _RETIRED = bytes32(uint256(1));
@@ -53,11 +58,18 @@ contract ConsentRegistry is IConsentRegistry, EIP712, MembershipGated {
         bool providerEligible;
     }
 
+    /// @dev The active account of a credit-code hash and the admission index of the bureau that bound it.
+    struct CodeBinding {
+        address account;
+        uint32 bureauIndex;
+    }
+
     address private immutable _deployer;
     address private _accessLog;
 
     mapping(bytes32 consentId => Stored) private _consents;
     mapping(address enterprise => bytes32 creditCodeHash) private _creditCodeOf;
+    mapping(bytes32 creditCodeHash => CodeBinding) private _bindingOf;
     mapping(address enterprise => mapping(uint256 word => uint256 bits)) private _nonceBitmap;
 
     constructor(IConsortium consortium_) EIP712("Ledger ConsentRegistry", "1") MembershipGated(consortium_) {
@@ -68,7 +80,13 @@ contract ConsentRegistry is IConsentRegistry, EIP712, MembershipGated {
     function setAccessLog(address accessLog_) external {
         if (msg.sender != _deployer) revert ConsentNotDeployer(msg.sender);
         if (_accessLog != address(0)) revert ConsentAccessLogAlreadySet(_accessLog);
-        if (accessLog_ == address(0)) revert ConsentInvalidTerms("accessLog is the zero address");
+        // Only the access log built for this registry may count fetches: it must be code whose `registry()` is
+        // this contract (a call to an account without code returns nothing and is refused too).
+        // solhint-disable-next-line avoid-low-level-calls
+        (bool ok, bytes memory ret) = accessLog_.staticcall(abi.encodeCall(IAccessLog.registry, ()));
+        if (!ok || ret.length != 32 || abi.decode(ret, (address)) != address(this)) {
+            revert ConsentAccessLogNotWired(accessLog_);
+        }
         _accessLog = accessLog_;
         emit AccessLogSet(accessLog_);
     }
@@ -76,34 +94,58 @@ contract ConsentRegistry is IConsentRegistry, EIP712, MembershipGated {
     // ================================================================ binding
 
     /// @inheritdoc IConsentRegistry
-    function bindEnterprise(address enterprise, bytes32 creditCodeHash) external {
-        bytes32 taxOrg = _requireMember(msg.sender, Role.TaxBureau);
-        if (enterprise == address(0)) revert ConsentInvalidTerms("enterprise is the zero address");
-        if (creditCodeHash == bytes32(0) || creditCodeHash == _RETIRED) {
-            revert ConsentInvalidTerms("creditCodeHash is not a hash");
-        }
-        bytes32 current = _creditCodeOf[enterprise];
-        if (current == _RETIRED) revert ConsentEnterpriseRetired(enterprise);
-        if (current != bytes32(0)) revert ConsentEnterpriseAlreadyBound(enterprise, current);
-        _creditCodeOf[enterprise] = creditCodeHash;
-        emit EnterpriseBound(enterprise, creditCodeHash, taxOrg);
+    function bindEnterprise(
+        address enterprise,
+        bytes32 creditCodeHash,
+        uint256 nonce,
+        uint256 deadline,
+        bytes calldata signature
+    ) external {
+        (bytes32 taxOrg, uint32 bureauIndex) = _requireMemberWithIndex(msg.sender, Role.TaxBureau);
+        _checkBindingParties(enterprise, creditCodeHash);
+        address current = _bindingOf[creditCodeHash].account;
+        if (current != address(0)) revert ConsentCreditCodeTaken(creditCodeHash, current);
+        _bind(enterprise, creditCodeHash, taxOrg, bureauIndex, nonce, deadline, signature);
+    }
+
+    /// @inheritdoc IConsentRegistry
+    function rotateEnterprise(
+        address newEnterprise,
+        bytes32 creditCodeHash,
+        uint256 nonce,
+        uint256 deadline,
+        bytes calldata signature
+    ) external {
+        (bytes32 taxOrg, uint32 bureauIndex) = _requireMemberWithIndex(msg.sender, Role.TaxBureau);
+        _checkBindingParties(newEnterprise, creditCodeHash);
+        CodeBinding memory old = _bindingOf[creditCodeHash];
+        if (old.account == address(0)) revert ConsentCreditCodeNotBound(creditCodeHash);
+        _requireBindingBureau(old.bureauIndex, taxOrg);
+        _creditCodeOf[old.account] = _RETIRED;
+        emit EnterpriseUnbound(old.account, creditCodeHash, taxOrg);
+        _bind(newEnterprise, creditCodeHash, taxOrg, bureauIndex, nonce, deadline, signature);
     }
 
     /// @inheritdoc IConsentRegistry
     function unbindEnterprise(address enterprise) external {
-        bytes32 taxOrg = _requireMember(msg.sender, Role.TaxBureau);
+        // Governance acts through the consortium contract itself (an approved `retireEnterprise` proposal).
+        bool byGovernance = msg.sender == address(consortium);
+        bytes32 callerOrg = byGovernance ? bytes32(0) : _requireMember(msg.sender, Role.TaxBureau);
         bytes32 current = _creditCodeOf[enterprise];
         if (current == bytes32(0) || current == _RETIRED) revert ConsentEnterpriseNotBound(enterprise, bytes32(0));
+        uint32 bureauIndex = _bindingOf[current].bureauIndex;
+        bytes32 bureau = byGovernance ? _orgAt(bureauIndex) : _requireBindingBureau(bureauIndex, callerOrg);
         _creditCodeOf[enterprise] = _RETIRED;
-        emit EnterpriseUnbound(enterprise, current, taxOrg);
+        delete _bindingOf[current];
+        emit EnterpriseUnbound(enterprise, current, bureau);
     }
 
     // ================================================================ grant
 
     /// @inheritdoc IConsentRegistry
     function grantConsent(ConsentTerms calldata terms) external returns (bytes32 id) {
-        if (msg.sender != terms.enterprise) revert ConsentInvalidSignature(terms.enterprise);
         id = _hashTypedDataV4(_hashTerms(terms));
+        if (msg.sender != terms.enterprise) revert ConsentNotEnterprise(id, msg.sender);
         _grant(id, terms);
     }
 
@@ -245,6 +287,30 @@ contract ConsentRegistry is IConsentRegistry, EIP712, MembershipGated {
     }
 
     /// @inheritdoc IConsentRegistry
+    function bindingDigest(
+        address enterprise,
+        bytes32 creditCodeHash,
+        bytes32 taxOrg,
+        uint256 nonce,
+        uint256 deadline
+    ) external view returns (bytes32) {
+        return _bindingDigest(enterprise, creditCodeHash, taxOrg, nonce, deadline);
+    }
+
+    /// @inheritdoc IConsentRegistry
+    function accountOf(bytes32 creditCodeHash) external view returns (address enterprise, bytes32 taxOrg) {
+        CodeBinding memory b = _bindingOf[creditCodeHash];
+        if (b.account == address(0)) return (address(0), bytes32(0));
+        return (b.account, _orgAt(b.bureauIndex));
+    }
+
+    /// @inheritdoc IConsentRegistry
+    function providerOf(bytes32 id) external view returns (bytes32) {
+        Stored storage c = _consents[id];
+        return c.enterprise == address(0) ? bytes32(0) : _orgAt(c.providerIndex);
+    }
+
+    /// @inheritdoc IConsentRegistry
     function creditCodeOf(address enterprise) external view returns (bytes32) {
         bytes32 current = _creditCodeOf[enterprise];
         return current == _RETIRED ? bytes32(0) : current;
@@ -261,6 +327,54 @@ contract ConsentRegistry is IConsentRegistry, EIP712, MembershipGated {
     }
 
     // ================================================================ internals
+
+    function _checkBindingParties(address enterprise, bytes32 creditCodeHash) private view {
+        if (enterprise == address(0)) revert ConsentEnterpriseZeroAddress();
+        if (creditCodeHash == bytes32(0) || creditCodeHash == _RETIRED) {
+            revert ConsentCreditCodeHashInvalid(creditCodeHash);
+        }
+        bytes32 current = _creditCodeOf[enterprise];
+        if (current == _RETIRED) revert ConsentEnterpriseRetired(enterprise);
+        if (current != bytes32(0)) revert ConsentEnterpriseAlreadyBound(enterprise, current);
+    }
+
+    /// @dev Reverts unless the caller's organization `callerOrg` is the bureau at `bureauIndex`.
+    function _requireBindingBureau(uint32 bureauIndex, bytes32 callerOrg) private view returns (bytes32 bureau) {
+        bureau = _orgAt(bureauIndex);
+        if (bureau != callerOrg) revert MembershipWrongOrganization(msg.sender, bureau, callerOrg);
+    }
+
+    function _orgAt(uint32 index) private view returns (bytes32 orgId) {
+        (orgId, , ) = consortium.memberAt(index);
+    }
+
+    function _bind(
+        address enterprise,
+        bytes32 creditCodeHash,
+        bytes32 taxOrg,
+        uint32 bureauIndex,
+        uint256 nonce,
+        uint256 deadline,
+        bytes calldata signature
+    ) private {
+        bytes32 digest = _bindingDigest(enterprise, creditCodeHash, taxOrg, nonce, deadline);
+        _useSignedNonce(enterprise, digest, nonce, deadline, signature);
+        _creditCodeOf[enterprise] = creditCodeHash;
+        _bindingOf[creditCodeHash] = CodeBinding({account: enterprise, bureauIndex: bureauIndex});
+        emit EnterpriseBound(enterprise, creditCodeHash, taxOrg);
+    }
+
+    function _bindingDigest(
+        address enterprise,
+        bytes32 creditCodeHash,
+        bytes32 taxOrg,
+        uint256 nonce,
+        uint256 deadline
+    ) private view returns (bytes32) {
+        return _hashTypedDataV4(
+            keccak256(abi.encode(BINDING_TYPEHASH, enterprise, creditCodeHash, taxOrg, nonce, deadline))
+        );
+    }
 
     function _grant(bytes32 id, ConsentTerms calldata t) private {
         if (block.timestamp > t.deadline) revert ConsentSignatureExpired(t.deadline);
@@ -293,17 +407,17 @@ contract ConsentRegistry is IConsentRegistry, EIP712, MembershipGated {
     }
 
     function _checkTerms(ConsentTerms calldata t) private view {
-        if (t.scopes == 0) revert ConsentInvalidTerms("scopes is empty");
-        if (t.validUntil <= t.validFrom) revert ConsentInvalidTerms("validUntil is not after validFrom");
-        if (t.validUntil < block.timestamp) revert ConsentInvalidTerms("validUntil is in the past");
-        if (t.validUntil > type(uint40).max) revert ConsentInvalidTerms("validUntil is too far in the future");
-        if (t.dataUntil < t.dataFrom) revert ConsentInvalidTerms("dataUntil is before dataFrom");
-        if (t.fetchCap == 0) revert ConsentInvalidTerms("fetchCap is zero");
-        if (t.fetchCap > type(uint16).max) revert ConsentInvalidTerms("fetchCap is above 65535");
+        if (t.scopes == 0) revert ConsentScopesEmpty();
+        if (t.validUntil <= t.validFrom) revert ConsentValidityInverted(t.validFrom, t.validUntil);
+        if (t.validUntil < block.timestamp) revert ConsentValidityEnded(t.validUntil, block.timestamp);
+        if (t.validUntil > type(uint40).max) revert ConsentValidityTooLong(t.validUntil, type(uint40).max);
+        if (t.dataUntil < t.dataFrom) revert ConsentDataPeriodInverted(t.dataFrom, t.dataUntil);
+        if (t.fetchCap == 0) revert ConsentFetchCapZero();
+        if (t.fetchCap > type(uint16).max) revert ConsentFetchCapTooHigh(t.fetchCap, type(uint16).max);
         if (t.fetchPeriod != 0 && (t.validUntil - t.validFrom) / t.fetchPeriod >= type(uint24).max) {
-            revert ConsentInvalidTerms("fetchPeriod is too short for the validity window");
+            revert ConsentFetchPeriodTooShort(t.fetchPeriod, t.validFrom, t.validUntil);
         }
-        if (t.consumer == t.provider) revert ConsentInvalidTerms("consumer and provider are the same");
+        if (t.consumer == t.provider) revert ConsentConsumerIsProvider(t.consumer);
     }
 
     function _revoke(bytes32 id, Stored storage c) private {
@@ -316,7 +430,8 @@ contract ConsentRegistry is IConsentRegistry, EIP712, MembershipGated {
         if (scopes == 0 || scopes & ~c.scopes != 0 || validUntil > c.validUntil) revert ConsentNarrowingWidens(id);
         c.scopes = scopes;
         c.validUntil = uint40(validUntil);
-        emit ConsentNarrowed(id, scopes, validUntil);
+        (bytes32 consumer, , ) = consortium.memberAt(c.consumerIndex);
+        emit ConsentNarrowed(id, c.enterprise, consumer, scopes, validUntil);
     }
 
     function _useSignedNonce(

@@ -83,7 +83,11 @@ interface IConsentRegistry is IMembershipGated {
 
     // ---------------------------------------------------------------- events
 
+    /// @notice `taxOrg` bound `enterprise` to `creditCodeHash` on the account's own signature.
     event EnterpriseBound(address indexed enterprise, bytes32 indexed creditCodeHash, bytes32 indexed taxOrg);
+    /// @notice The account was retired (by `taxOrg`, the bureau that made the binding, or by governance); every
+    ///         consent it signed stops working. On a key rotation `EnterpriseBound` of the new account follows in the
+    ///         same transaction.
     event EnterpriseUnbound(address indexed enterprise, bytes32 indexed creditCodeHash, bytes32 indexed taxOrg);
 
     /// @notice A consent was granted. `relayer` is the account that submitted it (the enterprise itself when direct).
@@ -96,8 +100,14 @@ interface IConsentRegistry is IMembershipGated {
         ConsentTerms terms,
         address relayer
     );
-    /// @notice Scopes shrank and/or validity shortened.
-    event ConsentNarrowed(bytes32 indexed consentId, uint64 scopes, uint64 validUntil);
+    /// @notice Scopes shrank and/or validity shortened; `scopes` and `validUntil` are the new values.
+    event ConsentNarrowed(
+        bytes32 indexed consentId,
+        address indexed enterprise,
+        bytes32 indexed consumer,
+        uint64 scopes,
+        uint64 validUntil
+    );
     event ConsentRevoked(bytes32 indexed consentId, address indexed enterprise, bytes32 indexed consumer);
     /// @notice The enterprise cancelled a nonce it had signed with but not used.
     event NonceInvalidated(address indexed enterprise, uint256 nonce);
@@ -127,23 +137,69 @@ interface IConsentRegistry is IMembershipGated {
     error ConsentEnterpriseAlreadyBound(address enterprise, bytes32 creditCodeHash);
     /// @notice The account was unbound once and can never be bound again (its old consents must stay dead).
     error ConsentEnterpriseRetired(address enterprise);
-    /// @notice Only the consent's enterprise may do this.
+    /// @notice A binding names the zero address as the enterprise account.
+    error ConsentEnterpriseZeroAddress();
+    /// @notice A binding names a credit-code hash that is not a hash (zero, or the reserved retired marker 0x…01).
+    error ConsentCreditCodeHashInvalid(bytes32 creditCodeHash);
+    /// @notice The credit-code hash already has an active account; a new key replaces it by rotation only.
+    error ConsentCreditCodeTaken(bytes32 creditCodeHash, address account);
+    /// @notice The credit-code hash has no active account to rotate away from.
+    error ConsentCreditCodeNotBound(bytes32 creditCodeHash);
+    /// @notice Only the consent's enterprise may do this (for a direct grant: only the account the terms name).
     error ConsentNotEnterprise(bytes32 consentId, address caller);
-    /// @notice The terms are not usable; `reason` names the field.
-    error ConsentInvalidTerms(string reason);
+    /// @notice The terms grant no scope.
+    error ConsentScopesEmpty();
+    /// @notice The validity window does not end after it starts.
+    error ConsentValidityInverted(uint64 validFrom, uint64 validUntil);
+    /// @notice The validity window ended before the grant (`currentTime` is the block's).
+    error ConsentValidityEnded(uint64 validUntil, uint256 currentTime);
+    /// @notice The validity window ends after `maxValidUntil` (2**40 - 1), beyond what the registry stores.
+    error ConsentValidityTooLong(uint64 validUntil, uint64 maxValidUntil);
+    /// @notice The data period ends before it starts.
+    error ConsentDataPeriodInverted(uint64 dataFrom, uint64 dataUntil);
+    /// @notice The fetch cap is zero: the consent would allow nothing.
+    error ConsentFetchCapZero();
+    /// @notice The fetch cap is above `maxFetchCap` (65,535).
+    error ConsentFetchCapTooHigh(uint32 fetchCap, uint32 maxFetchCap);
+    /// @notice The fetch period is so short that the validity window holds 2**24 - 1 periods or more.
+    error ConsentFetchPeriodTooShort(uint32 fetchPeriod, uint64 validFrom, uint64 validUntil);
+    /// @notice The consent names the same organization as consumer and provider.
+    error ConsentConsumerIsProvider(bytes32 org);
     /// @notice Narrowing may only remove scopes and shorten validity.
     error ConsentNarrowingWidens(bytes32 consentId);
     error ConsentOnlyAccessLog(address caller);
     error ConsentAccessLogAlreadySet(address accessLog);
+    /// @notice `accessLog` is not an access log wired to this registry (no code, or its `registry()` is another).
+    error ConsentAccessLogNotWired(address accessLog);
     error ConsentNotDeployer(address caller);
 
     // ---------------------------------------------------------------- enterprise binding (tax bureau)
 
-    /// @notice The tax bureau binds an enterprise account to its credit-code hash.
-    function bindEnterprise(address enterprise, bytes32 creditCodeHash) external;
+    /// @notice A tax bureau relays an enterprise account's EIP-712 `Binding` signature, binding the account to
+    ///         `creditCodeHash`. The signature names the relaying bureau, so no other bureau can use it, and its
+    ///         nonce comes from the account's consent nonces. A credit-code hash has at most one active account.
+    function bindEnterprise(
+        address enterprise,
+        bytes32 creditCodeHash,
+        uint256 nonce,
+        uint256 deadline,
+        bytes calldata signature
+    ) external;
 
-    /// @notice The tax bureau unbinds an account (e.g. a lost key); its consents stop working and the account
-    ///         is retired for good, so no later binding can revive them.
+    /// @notice Key recovery: the bureau that made the binding of `creditCodeHash` relays the enterprise's new
+    ///         account's `Binding` signature; the old account is retired (every consent it signed stops working)
+    ///         and the new one bound, in one transaction.
+    function rotateEnterprise(
+        address newEnterprise,
+        bytes32 creditCodeHash,
+        uint256 nonce,
+        uint256 deadline,
+        bytes calldata signature
+    ) external;
+
+    /// @notice The bureau that made the binding, or governance (the consortium contract, through an approved
+    ///         proposal), unbinds an account; its consents stop working and the account is retired for good, so
+    ///         no later binding can revive them. The credit-code hash is free to be bound to a new account.
     function unbindEnterprise(address enterprise) external;
 
     // ---------------------------------------------------------------- consent lifecycle
@@ -207,7 +263,19 @@ interface IConsentRegistry is IMembershipGated {
         external
         view
         returns (bytes32);
+    /// @notice The EIP-712 digest an enterprise account signs to be bound by `taxOrg`.
+    function bindingDigest(
+        address enterprise,
+        bytes32 creditCodeHash,
+        bytes32 taxOrg,
+        uint256 nonce,
+        uint256 deadline
+    ) external view returns (bytes32);
     function creditCodeOf(address enterprise) external view returns (bytes32);
+    /// @notice The provider named by consent `consentId` (zero when no such consent exists).
+    function providerOf(bytes32 consentId) external view returns (bytes32);
+    /// @notice The active account bound to `creditCodeHash` and the bureau that bound it (zeros when none).
+    function accountOf(bytes32 creditCodeHash) external view returns (address enterprise, bytes32 taxOrg);
     function nonceUsed(address enterprise, uint256 nonce) external view returns (bool);
     function accessLog() external view returns (address);
 }

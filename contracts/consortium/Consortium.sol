@@ -2,6 +2,7 @@
 pragma solidity 0.8.30;
 
 import {IConsortium} from "./IConsortium.sol";
+import {IConsentRegistry} from "../consent/IConsentRegistry.sol";
 import {MemberStatus, Role} from "../common/LedgerTypes.sol";
 
 /// @title Consortium membership under M-of-N governance
@@ -257,6 +258,11 @@ contract Consortium is IConsortium {
         _setThreshold(newThreshold);
     }
 
+    /// @inheritdoc IConsortium
+    function retireEnterprise(address registry, address enterprise) external onlyGovernance {
+        IConsentRegistry(registry).unbindEnterprise(enterprise);
+    }
+
     // ================================================================ views
 
     /// @inheritdoc IConsortium
@@ -483,6 +489,7 @@ contract Consortium is IConsortium {
             s == this.removeOperator.selector ||
             s == this.addGovernor.selector ||
             s == this.removeGovernor.selector ||
-            s == this.setThreshold.selector;
+            s == this.setThreshold.selector ||
+            s == this.retireEnterprise.selector;
     }
 }

@@ -155,6 +155,10 @@ interface IConsortium {
     function addGovernor(address governor) external;
     function removeGovernor(address governor) external;
     function setThreshold(uint256 threshold) external;
+    /// @notice Governance retires an enterprise binding in `registry` (a consent registry of this consortium),
+    ///         e.g. when the bureau that made it is gone or will not act; the registry checks the caller is this
+    ///         consortium.
+    function retireEnterprise(address registry, address enterprise) external;
 
     // ---------------------------------------------------------------- views
 

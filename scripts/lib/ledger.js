@@ -87,6 +87,16 @@ const NARROWING_TYPES = {
   ],
 };
 
+const BINDING_TYPES = {
+  Binding: [
+    { name: "enterprise", type: "address" },
+    { name: "creditCodeHash", type: "bytes32" },
+    { name: "taxBureau", type: "bytes32" },
+    { name: "nonce", type: "uint256" },
+    { name: "deadline", type: "uint256" },
+  ],
+};
+
 /** The contracts of a deployment, in deployment order. */
 const CONTRACTS = [
   "Consortium",
@@ -132,6 +142,37 @@ async function signRevocation(signer, registry, revocation, domainOverride = {})
 async function signNarrowing(signer, registry, narrowing, domainOverride = {}) {
   const domain = { ...(await consentDomain(registry)), ...domainOverride };
   return signer.signTypedData(domain, NARROWING_TYPES, narrowing);
+}
+
+/** The enterprise account signs its binding (EIP-712 `Binding`) to be relayed by tax bureau `taxBureau`. */
+async function signBinding(signer, registry, binding, domainOverride = {}) {
+  const domain = { ...(await consentDomain(registry)), ...domainOverride };
+  return signer.signTypedData(domain, BINDING_TYPES, binding);
+}
+
+/**
+ * Binds `enterprise` (a signer) to `creditCodeHash` through tax-bureau operator `taxOperator` of `taxOrg`:
+ * the enterprise signs, the bureau relays. Returns the transaction (not yet mined).
+ */
+async function bindEnterprise(registry, taxOperator, taxOrg, enterprise, creditCodeHash, opts = {}) {
+  const block = await registry.runner.provider.getBlock("latest");
+  const binding = {
+    enterprise: enterprise.address,
+    creditCodeHash,
+    taxBureau: taxOrg,
+    nonce: opts.nonce ?? BigInt(ethersId(enterprise.address, creditCodeHash)),
+    deadline: opts.deadline ?? BigInt(block.timestamp) + 3600n,
+  };
+  const signature = await signBinding(enterprise, registry, binding);
+  return registry
+    .connect(taxOperator)
+    .bindEnterprise(binding.enterprise, creditCodeHash, binding.nonce, binding.deadline, signature);
+}
+
+/** A nonce for a binding that no consent nonce of a test or a script is likely to pick (high bits set). */
+function ethersId(address, creditCodeHash) {
+  const { keccak256, solidityPacked } = require("ethers");
+  return keccak256(solidityPacked(["string", "address", "bytes32"], ["ledger/binding", address, creditCodeHash]));
 }
 
 /**
@@ -208,6 +249,7 @@ module.exports = {
   CONSENT_TYPES,
   REVOCATION_TYPES,
   NARROWING_TYPES,
+  BINDING_TYPES,
   CONTRACTS,
   orgId,
   creditCodeHash,
@@ -215,6 +257,8 @@ module.exports = {
   signConsent,
   signRevocation,
   signNarrowing,
+  signBinding,
+  bindEnterprise,
   deployLedger,
   deploymentDocument,
   writeJson,

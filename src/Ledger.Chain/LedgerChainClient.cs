@@ -211,9 +211,84 @@ public sealed class LedgerChainClient
 
     // ------------------------------------------------------------------ consent
 
-    /// <summary>The tax bureau binds an enterprise account to its credit-code hash.</summary>
-    public Task<TransactionOutcome> BindEnterpriseAsync(EthAddress enterprise, EnterpriseHash creditCodeHash, string? key = null, CancellationToken cancellationToken = default) =>
-        Send(LedgerContracts.ConsentRegistry, new BindEnterpriseFunction { Enterprise = enterprise.ToString(), CreditCodeHash = B(creditCodeHash.Value) }, key, cancellationToken);
+    /// <summary>
+    /// The tax bureau relays an enterprise account's signed binding (EIP-712 <c>Binding</c>, which names this client's
+    /// bureau): the account is bound to its credit-code hash. The credit code must have no active account.
+    /// </summary>
+    public Task<TransactionOutcome> BindEnterpriseAsync(EnterpriseBinding binding, byte[] signature, string? key = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(binding);
+        return Send(
+            LedgerContracts.ConsentRegistry,
+            new BindEnterpriseFunction
+            {
+                Enterprise = binding.Enterprise.ToString(),
+                CreditCodeHash = B(binding.CreditCodeHash.Value),
+                Nonce = binding.Nonce,
+                Deadline = binding.Deadline,
+                Signature = signature,
+            },
+            key, cancellationToken);
+    }
+
+    /// <summary>
+    /// Key recovery: the bureau that made the credit code's binding relays the new account's signed binding; the old
+    /// account is retired (its consents stop working) and the new one bound in one transaction.
+    /// </summary>
+    public Task<TransactionOutcome> RotateEnterpriseAsync(EnterpriseBinding binding, byte[] signature, string? key = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(binding);
+        return Send(
+            LedgerContracts.ConsentRegistry,
+            new RotateEnterpriseFunction
+            {
+                NewEnterprise = binding.Enterprise.ToString(),
+                CreditCodeHash = B(binding.CreditCodeHash.Value),
+                Nonce = binding.Nonce,
+                Deadline = binding.Deadline,
+                Signature = signature,
+            },
+            key, cancellationToken);
+    }
+
+    /// <summary>
+    /// The binding of <paramref name="enterprise"/> to <paramref name="creditCodeHash"/> by this client's organization,
+    /// for the enterprise account to sign: nonce <paramref name="nonce"/> (random when null), deadline an hour after the
+    /// chain's latest block.
+    /// </summary>
+    public async Task<EnterpriseBinding> PrepareBindingAsync(
+        EthAddress enterprise, EnterpriseHash creditCodeHash, BigInteger? nonce = null, CancellationToken cancellationToken = default)
+    {
+        var (org, _, _) = await OperatorOrgAsync(Account, cancellationToken).ConfigureAwait(false);
+        var (_, timestamp) = await LatestBlockAsync(cancellationToken).ConfigureAwait(false);
+        var random = new BigInteger(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16), isUnsigned: true);
+        return new EnterpriseBinding(enterprise, creditCodeHash, org, nonce ?? random, timestamp + 3600);
+    }
+
+    /// <summary>
+    /// Binds an account whose key is at hand (development, tests, benchmarks): prepares the binding, signs it with
+    /// <paramref name="enterpriseKey"/> and relays it. A real enterprise signs on its own side (<c>ledger tax bind</c>).
+    /// </summary>
+    public async Task<TransactionOutcome> BindEnterpriseWithKeyAsync(
+        byte[] enterpriseKey, EnterpriseHash creditCodeHash, string? key = null, CancellationToken cancellationToken = default)
+    {
+        var account = Core.Crypto.Secp256k1Signer.AddressOf(enterpriseKey);
+        var binding = await PrepareBindingAsync(account, creditCodeHash, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var signature = ConsentSignatures.Sign(binding, Deployment.ConsentDomain, enterpriseKey);
+        return await BindEnterpriseAsync(binding, signature, key, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The bureau that made the binding retires an enterprise account (its consents stop working).</summary>
+    public Task<TransactionOutcome> UnbindEnterpriseAsync(EthAddress enterprise, string? key = null, CancellationToken cancellationToken = default) =>
+        Send(LedgerContracts.ConsentRegistry, new UnbindEnterpriseFunction { Enterprise = enterprise.ToString() }, key, cancellationToken);
+
+    /// <summary>The active account bound to a credit-code hash and the bureau that bound it (null when none).</summary>
+    public async Task<(EthAddress Account, OrgId TaxBureau)?> AccountOfAsync(EnterpriseHash creditCodeHash, CancellationToken cancellationToken = default)
+    {
+        var output = await Read(() => Consents.AccountOfQueryAsync(B(creditCodeHash.Value)), cancellationToken).ConfigureAwait(false);
+        var account = EthAddress.Parse(output.Enterprise);
+        return account == EthAddress.Zero ? null : (account, new OrgId(new Hash32(output.TaxOrg)));
+    }
 
     /// <summary>Relays a consent the enterprise signed (EIP-712); returns its id.</summary>
     public async Task<ConsentId> GrantConsentBySigAsync(Core.Consent.ConsentTerms terms, byte[] signature, string? key = null, CancellationToken cancellationToken = default)

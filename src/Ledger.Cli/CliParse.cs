@@ -52,6 +52,31 @@ public static class CliParse
             ? address
             : throw CliErrors.BadArgument($"{option} '{text}' is not an account address; an address is 0x followed by 40 hex digits.");
 
+    /// <summary>A uint256 in decimal (a nonce).</summary>
+    public static BigInteger UInt256(string? text, string option) =>
+        BigInteger.TryParse(Required(text, option), NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value < BigInteger.One << 256
+            ? value
+            : throw CliErrors.BadArgument($"{option} '{text}' is not a number from 0 to 2^256 - 1 in decimal.");
+
+    /// <summary>A 65-byte ECDSA signature in hex (0x + 130 hex digits).</summary>
+    public static byte[] Signature(string? text, string option)
+    {
+        var hex = Required(text, option).Trim();
+        hex = hex.StartsWith("0x", StringComparison.OrdinalIgnoreCase) ? hex[2..] : hex;
+        try
+        {
+            var bytes = Convert.FromHexString(hex);
+            if (bytes.Length == 65)
+            {
+                return bytes;
+            }
+        }
+        catch (FormatException)
+        {
+        }
+        throw CliErrors.BadArgument($"{option} is not a 65-byte signature; give 0x followed by 130 hex digits (r, s, v).");
+    }
+
     /// <summary>A proposal number.</summary>
     public static BigInteger ProposalId(string? text, string option) =>
         BigInteger.TryParse(Required(text, option), NumberStyles.None, CultureInfo.InvariantCulture, out var id)

@@ -94,6 +94,18 @@ public sealed class EnterpriseWallet : IDisposable
         return ConsentSignatures.Sign(narrowing, domain, _key);
     }
 
+    /// <summary>
+    /// Signs a binding of this wallet's account to its credit-code hash, for the tax bureau the binding names: the
+    /// proof that the enterprise holds the key. Refuses another account's binding.
+    /// </summary>
+    public byte[] SignBinding(EnterpriseBinding binding, Eip712Domain domain)
+    {
+        ArgumentNullException.ThrowIfNull(binding);
+        ArgumentNullException.ThrowIfNull(domain);
+        RequireOwn(binding.Enterprise, "binding");
+        return ConsentSignatures.Sign(binding, domain, _key);
+    }
+
     /// <summary>A random unused-looking nonce (nonces are unordered: any number not used before works once).</summary>
     public static BigInteger NewNonce() => new(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16), isUnsigned: true);
 

@@ -1,4 +1,5 @@
 using Google.Protobuf;
+using Ledger.Core.Consent;
 using Ledger.Core.Crypto;
 using Ledger.Core.Errors;
 using Ledger.Core.Model;
@@ -130,14 +131,80 @@ public sealed class TaxClient
         return (fetched, fetched.Open(encryption));
     }
 
-    /// <summary>Binds an enterprise account to its credit code (the bureau verified the enterprise); returns the salted hash.</summary>
-    public async Task<(EnterpriseHash CreditCodeHash, ChainTransaction Transaction)> BindEnterpriseAsync(CreditCode creditCode, EthAddress account, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// The binding <paramref name="account"/> must sign to be bound to <paramref name="creditCode"/> by this tax bureau
+    /// (salted hash, bureau, a fresh nonce, a deadline an hour away), and the credit code's active account on chain
+    /// (null when none: bind; otherwise the new account replaces it by rotation).
+    /// </summary>
+    public async Task<PreparedBinding> PrepareBindingAsync(CreditCode creditCode, EthAddress account, CancellationToken cancellationToken = default)
     {
+        var response = await Calls.RunAsync(_connection.Address, () => _admin.PrepareBindingAsync(
+            new Proto.PrepareBindingRequest { CreditCode = creditCode.Value, Account = account.ToString() },
+            deadline: _connection.Deadline(), cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return Calls.Parse(() =>
+        {
+            var binding = new EnterpriseBinding(
+                account,
+                new EnterpriseHash(ApiMapping.Hash(response.CreditCodeHash, "credit_code_hash")),
+                OrgId.FromCode(response.TaxBureau),
+                ApiMapping.UInt256(response.Nonce, "nonce"),
+                response.Deadline);
+            var digest = binding.DigestIn(_connection.ConsentDomain);
+            if (digest != ApiMapping.Hash(response.Digest, "digest"))
+            {
+                throw new FormatException($"digest {response.Digest} is not the EIP-712 digest of the binding the node returned ({digest})");
+            }
+            EthAddress? bound = string.IsNullOrEmpty(response.BoundAccount) ? null : ApiMapping.Account(response.BoundAccount, "bound_account");
+            return new PreparedBinding(binding, digest, bound);
+        });
+    }
+
+    /// <summary>
+    /// Relays a binding the enterprise account signed (<see cref="PrepareBindingAsync"/>); with
+    /// <paramref name="rotate"/> the account replaces the credit code's active one (key recovery: the old account is
+    /// retired and every consent it signed stops working). Returns the salted hash and the transaction.
+    /// </summary>
+    public async Task<(EnterpriseHash CreditCodeHash, ChainTransaction Transaction)> BindEnterpriseAsync(
+        CreditCode creditCode, EnterpriseBinding binding, ReadOnlyMemory<byte> signature, bool rotate = false, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(binding);
         var response = await Calls.RunAsync(_connection.Address, () => _admin.BindEnterpriseAsync(
-            new Proto.BindEnterpriseRequest { CreditCode = creditCode.Value, Account = account.ToString() },
+            new Proto.BindEnterpriseRequest
+            {
+                CreditCode = creditCode.Value,
+                Account = binding.Enterprise.ToString(),
+                Nonce = binding.Nonce.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                Deadline = (ulong)binding.Deadline,
+                Signature = ByteString.CopyFrom(signature.Span),
+                Rotate = rotate,
+            },
             deadline: _connection.Deadline(), cancellationToken: cancellationToken)).ConfigureAwait(false);
         return Calls.Parse(() => (new EnterpriseHash(ApiMapping.Hash(response.CreditCodeHash, "credit_code_hash")),
             ApiMapping.FromProto(response.Tx) ?? throw new FormatException("tx is missing")));
+    }
+
+    /// <summary>
+    /// Binds the enterprise's wallet account to its credit code in one go: prepares the binding, has the wallet sign it
+    /// and relays it (the wallet's key stays here). Returns the salted hash.
+    /// </summary>
+    public async Task<(EnterpriseHash CreditCodeHash, ChainTransaction Transaction)> BindEnterpriseAsync(CreditCode creditCode, EnterpriseWallet wallet, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(wallet);
+        var prepared = await PrepareBindingAsync(creditCode, wallet.Address, cancellationToken).ConfigureAwait(false);
+        var signature = wallet.SignBinding(prepared.Binding, _connection.ConsentDomain);
+        return await BindEnterpriseAsync(creditCode, prepared.Binding, signature, rotate: false, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Key rotation: the enterprise's new wallet signs, this bureau (the one that made the binding) relays, the old
+    /// account is retired and every consent it signed stops working (the enterprise consents again with the new key).
+    /// </summary>
+    public async Task<(EnterpriseHash CreditCodeHash, ChainTransaction Transaction)> RotateEnterpriseKeyAsync(CreditCode creditCode, EnterpriseWallet newWallet, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(newWallet);
+        var prepared = await PrepareBindingAsync(creditCode, newWallet.Address, cancellationToken).ConfigureAwait(false);
+        var signature = newWallet.SignBinding(prepared.Binding, _connection.ConsentDomain);
+        return await BindEnterpriseAsync(creditCode, prepared.Binding, signature, rotate: true, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Imports taxpayers: <paramref name="format"/> is <c>json</c> (an array), <c>jsonl</c> or <c>csv</c> (docs/api.md, "Tax data import").</summary>
@@ -176,3 +243,6 @@ public sealed class TaxClient
             string.IsNullOrEmpty(e.BoundAccount) ? null : ApiMapping.Account(e.BoundAccount, "bound_account"))).ToList());
     }
 }
+
+/// <summary>A binding for the enterprise account to sign, its EIP-712 digest, and the credit code's active account (null when none).</summary>
+public sealed record PreparedBinding(EnterpriseBinding Binding, Hash32 Digest, EthAddress? BoundAccount);

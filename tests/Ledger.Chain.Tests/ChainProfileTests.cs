@@ -74,7 +74,7 @@ public class ChainProfileTests
                 await Admit(LedgerFixture.Tax, Role.TaxBureau, 3);
                 await Admit(LedgerFixture.Bank, Role.Bank, 4);
                 await Admit(org, Role.Guarantor, 5);
-                await clients[3].BindEnterpriseAsync(LedgerFixture.Enterprise, LedgerFixture.EnterpriseCreditCode);
+                await clients[3].BindEnterpriseWithKeyAsync(LedgerFixture.EnterpriseKey, LedgerFixture.EnterpriseCreditCode);
                 consentId = await clients[4].GrantConsentBySigAsync(terms, ConsentSignatures.Sign(terms, chain.Deployment.ConsentDomain, LedgerFixture.EnterpriseKey));
             }
             Assert.True(File.Exists(profile.StateFile));

@@ -21,7 +21,8 @@ public class ContractErrorTests(LedgerFixture fixture) : IClassFixture<LedgerFix
     public async Task BindEnterprise_ByAnOutsider_IsMembershipRequired()
     {
         var ex = await Assert.ThrowsAsync<MembershipRequiredException>(
-            () => fixture.Outsider.BindEnterpriseAsync(DevAccounts.Address(8), new EnterpriseHash(Keccak.Hash("x"))));
+            () => fixture.Outsider.BindEnterpriseAsync(
+                new EnterpriseBinding(DevAccounts.Address(8), new EnterpriseHash(Keccak.Hash("x")), LedgerFixture.Tax, 1, ulong.MaxValue), new byte[65]));
         Assert.Equal(DevAccounts.Address(LedgerFixture.OutsiderAccount), ex.Account);
         Assert.Equal(Role.TaxBureau, ex.Role);
         Assert.Contains("is not an operator of an active tax bureau member", ex.Message, StringComparison.Ordinal);
@@ -95,7 +96,7 @@ public class ContractErrorTests(LedgerFixture fixture) : IClassFixture<LedgerFix
     public async Task BindEnterprise_Twice_IsConsentEnterpriseAlreadyBound()
     {
         var ex = await Assert.ThrowsAsync<ConsentEnterpriseAlreadyBoundException>(
-            () => fixture.TaxOperator.BindEnterpriseAsync(LedgerFixture.Enterprise, LedgerFixture.EnterpriseCreditCode));
+            () => fixture.TaxOperator.BindEnterpriseWithKeyAsync(LedgerFixture.EnterpriseKey, LedgerFixture.EnterpriseCreditCode));
         Assert.Equal(LedgerFixture.Enterprise, ex.Enterprise);
         Assert.Equal(ErrorCategory.AlreadyExists, ex.Category);
     }
@@ -142,16 +143,76 @@ public class ContractErrorTests(LedgerFixture fixture) : IClassFixture<LedgerFix
         var terms = LedgerFixture.Terms(enterprise: Secp256k1Signer.AddressOf(key));
         var signature = ConsentSignatures.Sign(terms, fixture.Chain.Deployment.ConsentDomain, key);
         var ex = await Assert.ThrowsAsync<ConsentEnterpriseNotBoundException>(() => fixture.BankOperator.GrantConsentBySigAsync(terms, signature));
-        Assert.Contains("the tax bureau must bind it", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("the enterprise must sign its binding and the tax bureau relay it", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task GrantConsent_WithABackwardsWindow_IsConsentInvalidTermsNamingTheField()
+    public async Task GrantConsent_WithABackwardsWindow_IsConsentValidityInvertedWithBothEnds()
     {
         var terms = LedgerFixture.Terms() with { ValidUntil = LedgerFixture.Terms().ValidFrom - 1 };
-        var ex = await Assert.ThrowsAsync<ConsentInvalidTermsException>(() => fixture.GrantAsync(terms));
-        Assert.StartsWith("The consent terms are not usable: ", ex.Message, StringComparison.Ordinal);
-        Assert.Contains("valid", ex.Reason, StringComparison.OrdinalIgnoreCase);
+        var ex = await Assert.ThrowsAsync<ConsentValidityInvertedException>(() => fixture.GrantAsync(terms));
+        Assert.Equal(terms.ValidFrom, ex.ValidFrom);
+        Assert.Equal(terms.ValidUntil, ex.ValidUntil);
+        Assert.Equal("LEDGER-1244", ex.Code);
+        Assert.StartsWith("The consent's validity ends (", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GrantConsent_WithNoScopes_IsConsentScopesEmpty()
+    {
+        var terms = LedgerFixture.Terms(scopes: Scopes.None);
+        var ex = await Assert.ThrowsAsync<ConsentScopesEmptyException>(() => fixture.GrantAsync(terms));
+        Assert.Equal(ErrorCategory.InvalidArgument, ex.Category);
+    }
+
+    [Fact]
+    public async Task BindEnterprise_SignedByTheBureauNotTheAccount_IsConsentInvalidSignature()
+    {
+        // A bureau operator cannot bind an account it does not hold: the account itself must sign its binding.
+        var victim = DevAccounts.Address(8);
+        var binding = await fixture.TaxOperator.PrepareBindingAsync(victim, new EnterpriseHash(Keccak.Hash("salt/someone-else")));
+        var forged = ConsentSignatures.Sign(binding, fixture.Chain.Deployment.ConsentDomain, DevAccounts.PrivateKey(3));
+        var ex = await Assert.ThrowsAsync<ConsentInvalidSignatureException>(() => fixture.TaxOperator.BindEnterpriseAsync(binding, forged));
+        Assert.Equal(victim, ex.Enterprise);
+        Assert.Equal("LEDGER-1237", ex.Code);
+    }
+
+    [Fact]
+    public async Task BindEnterprise_ASecondAccountForABoundCreditCode_IsConsentCreditCodeTaken()
+    {
+        var key = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
+        var ex = await Assert.ThrowsAsync<ConsentCreditCodeTakenException>(
+            () => fixture.TaxOperator.BindEnterpriseWithKeyAsync(key, LedgerFixture.EnterpriseCreditCode));
+        Assert.Equal(LedgerFixture.EnterpriseCreditCode, ex.CreditCodeHash);
+        Assert.Equal(LedgerFixture.Enterprise, ex.Account);
+        Assert.Equal("LEDGER-1298", ex.Code);
+        Assert.Contains("rotate-key", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RotateEnterprise_ACreditCodeWithNoAccount_IsConsentCreditCodeNotBound()
+    {
+        var key = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
+        var hash = new EnterpriseHash(Keccak.Hash("salt/never-bound"));
+        var binding = await fixture.TaxOperator.PrepareBindingAsync(Secp256k1Signer.AddressOf(key), hash);
+        var ex = await Assert.ThrowsAsync<ConsentCreditCodeNotBoundException>(
+            () => fixture.TaxOperator.RotateEnterpriseAsync(binding, ConsentSignatures.Sign(binding, fixture.Chain.Deployment.ConsentDomain, key)));
+        Assert.Equal(hash, ex.CreditCodeHash);
+        Assert.Equal("LEDGER-1240", ex.Code);
+    }
+
+    [Fact]
+    public async Task RecordAccess_TheSameRequestTwice_IsAccessRequestAlreadyRecorded()
+    {
+        var consentId = await fixture.GrantAsync(LedgerFixture.Terms());
+        var request = Keccak.Hash("replayed request");
+        await fixture.TaxOperator.RecordAccessAsync(consentId, LedgerFixture.Bank, Scopes.TaxCreditRating, request, Response);
+        var ex = await Assert.ThrowsAsync<AccessRequestAlreadyRecordedException>(
+            () => fixture.TaxOperator.RecordAccessAsync(consentId, LedgerFixture.Bank, Scopes.TaxCreditRating, request, Response));
+        Assert.Equal(consentId, ex.ConsentId);
+        Assert.Equal(request, ex.RequestHash);
+        Assert.Equal("LEDGER-1299", ex.Code);
+        Assert.Equal(1u, (await fixture.TaxOperator.ConsentAsync(consentId)).FetchesInPeriod);
     }
 
     [Fact]
@@ -204,7 +265,7 @@ public class ContractErrorTests(LedgerFixture fixture) : IClassFixture<LedgerFix
         var consentId = await fixture.GrantAsync(LedgerFixture.Terms(fetchCap: 1));
         await fixture.TaxOperator.RecordAccessAsync(consentId, LedgerFixture.Bank, Scopes.TaxCreditRating, Request, Response);
         var ex = await Assert.ThrowsAsync<ConsentFetchCapReachedException>(
-            () => fixture.TaxOperator.RecordAccessAsync(consentId, LedgerFixture.Bank, Scopes.TaxCreditRating, Request, Response));
+            () => fixture.TaxOperator.RecordAccessAsync(consentId, LedgerFixture.Bank, Scopes.TaxCreditRating, Keccak.Hash("another request"), Response));
         Assert.Equal(1UL, ex.FetchCap);
     }
 

@@ -133,7 +133,82 @@ public sealed class ConsentAndDataTests(ConsortiumFixture fixture)
         Assert.Single(run.Json().GetProperty("rejected").EnumerateArray());
     }
 
+    [Fact]
+    public async Task TaxBind_WithAnAccountOnly_PrintsTheBindingToSign_AndRelaysItOnceSignedElsewhere()
+    {
+        var taxpayer = await ImportNewTaxpayerAsync();
+        var key = RandomNumberGenerator.GetBytes(32);
+        var account = Ledger.Core.Crypto.Secp256k1Signer.AddressOf(key).ToString();
+
+        var printed = await fixture.RunAsync("tax", "bind", "--credit-code", taxpayer.CreditCode.Value, "--account", account, "--json");
+        Assert.True(printed.ExitCode == 0, printed.ToString());
+        var message = printed.Json().GetProperty("typedData").GetProperty("message");
+        Assert.Equal(account, message.GetProperty("enterprise").GetString(), ignoreCase: true);
+        var digest = Ledger.Core.Primitives.Hash32.Parse(printed.Json().GetProperty("digest").GetString()!);
+        // Nothing was sent: the account is not bound yet.
+        var signature = Ledger.Core.Crypto.Secp256k1Signer.SignDigest(digest, key);
+
+        var relayed = await fixture.RunAsync("tax", "bind", "--credit-code", taxpayer.CreditCode.Value, "--account", account,
+            "--nonce", message.GetProperty("nonce").GetString()!, "--deadline", message.GetProperty("deadline").GetString()!,
+            "--signature", "0x" + Convert.ToHexStringLower(signature), "--json");
+        Assert.True(relayed.ExitCode == 0, relayed.ToString());
+        Assert.Equal(account, relayed.Json().GetProperty("account").GetString(), ignoreCase: true);
+    }
+
+    [Fact]
+    public async Task TaxBind_ASignatureOfAnotherKey_IsRefusedAsNotTheEnterprisesSignature()
+    {
+        var taxpayer = await ImportNewTaxpayerAsync();
+        var account = Ledger.Core.Crypto.Secp256k1Signer.AddressOf(RandomNumberGenerator.GetBytes(32)).ToString();
+        var printed = await fixture.RunAsync("tax", "bind", "--credit-code", taxpayer.CreditCode.Value, "--account", account, "--json");
+        Assert.True(printed.ExitCode == 0, printed.ToString());
+        var message = printed.Json().GetProperty("typedData").GetProperty("message");
+        var digest = Ledger.Core.Primitives.Hash32.Parse(printed.Json().GetProperty("digest").GetString()!);
+        var forged = Ledger.Core.Crypto.Secp256k1Signer.SignDigest(digest, RandomNumberGenerator.GetBytes(32));
+
+        var relayed = await fixture.RunAsync("tax", "bind", "--credit-code", taxpayer.CreditCode.Value, "--account", account,
+            "--nonce", message.GetProperty("nonce").GetString()!, "--deadline", message.GetProperty("deadline").GetString()!,
+            "--signature", "0x" + Convert.ToHexStringLower(forged));
+        Assert.Equal(2, relayed.ExitCode); // invalid argument: the signature is not the account's
+        Assert.Contains("LEDGER-1237", relayed.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TaxRotateKey_WithTheNewKeyFile_RetiresTheOldAccountAndItsConsents()
+    {
+        var enterprise = await BindNewEnterpriseAsync();
+        var granted = await fixture.RunAsync("consent", "grant", "--enterprise-key", enterprise.KeyFile, "--org", Bank, "--scopes", "rating", "--json");
+        Assert.True(granted.ExitCode == 0, granted.ToString());
+        var id = granted.Json().GetProperty("consentId").GetString()!;
+
+        var newKeyFile = Path.Combine(fixture.Dir, $"enterprise-{Guid.NewGuid():N}.key");
+        var newKey = await fixture.RunAsync("consent", "keygen", "--out", newKeyFile, "--json");
+        Assert.True(newKey.ExitCode == 0, newKey.ToString());
+        var again = await fixture.RunAsync("tax", "bind", "--credit-code", enterprise.Taxpayer.CreditCode.Value, "--enterprise-key", newKeyFile);
+        Assert.Equal(2, again.ExitCode); // the credit code has an account: bind refuses and points at rotate-key
+        Assert.Contains("rotate-key", again.ToString(), StringComparison.Ordinal);
+
+        var rotated = await fixture.RunAsync("tax", "rotate-key", "--credit-code", enterprise.Taxpayer.CreditCode.Value, "--enterprise-key", newKeyFile, "--json");
+        Assert.True(rotated.ExitCode == 0, rotated.ToString());
+        Assert.True(rotated.Json().GetProperty("rotated").GetBoolean());
+        Assert.Equal(newKey.Json().GetProperty("account").GetString(), rotated.Json().GetProperty("account").GetString());
+
+        var fetched = await fixture.RunAsync("data", "fetch", "--consent", id, "--org", Bank, "--json");
+        Assert.Equal(1, fetched.ExitCode);
+        Assert.Contains("LEDGER-1240", fetched.ToString(), StringComparison.Ordinal);
+    }
+
     private sealed record BoundEnterprise(Taxpayer Taxpayer, string KeyFile, string Account);
+
+    private async Task<Taxpayer> ImportNewTaxpayerAsync()
+    {
+        var taxpayer = SyntheticTaxpayers.Generate(1, RandomNumberGenerator.GetInt32(1, int.MaxValue), DateOnly.FromDateTime(DateTime.UtcNow))[0];
+        var data = Path.Combine(fixture.Dir, $"taxpayer-{Guid.NewGuid():N}.jsonl");
+        await File.WriteAllTextAsync(data, TaxpayerImport.ToJsonLine(taxpayer) + "\n");
+        var imported = await fixture.RunAsync("tax", "import", data, "--json");
+        Assert.True(imported.ExitCode == 0, imported.ToString());
+        return taxpayer;
+    }
 
     /// <summary>A fresh taxpayer imported into the tax node (`tax import`), a wallet key (`consent keygen`) bound to it (`tax bind`).</summary>
     private async Task<BoundEnterprise> BindNewEnterpriseAsync()

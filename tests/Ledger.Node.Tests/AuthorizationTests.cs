@@ -77,7 +77,7 @@ public sealed class AuthorizationTests(NodeCluster cluster)
     {
         var wallet = EnterpriseWallet.Generate();
         await Refusals.ExpectAsync(
-            () => cluster.TaxAsBank.Tax.BindEnterpriseAsync(cluster.Taxpayers[4].CreditCode, wallet.Address), StatusCode.PermissionDenied, "LEDGER-1516");
+            () => cluster.TaxAsBank.Tax.BindEnterpriseAsync(cluster.Taxpayers[4].CreditCode, wallet), StatusCode.PermissionDenied, "LEDGER-1516");
         Assert.True((await cluster.DevClient(2).CreditCodeOfAsync(wallet.Address)).Value.IsZero);
     }
 

@@ -4,6 +4,7 @@ using Ledger.Bench.Report;
 using Ledger.Bench.Setup;
 using Ledger.Chain;
 using Ledger.Chain.Abi;
+using Ledger.Chain.Profiles;
 using Ledger.Chain.Contracts.ConsentRegistry.ContractDefinition;
 using Ledger.Chain.Transactions;
 using Ledger.Core.Consent;
@@ -45,8 +46,9 @@ internal static class GasPhase
         using var relayedWallet = EnterpriseWallet.Generate();
         var directHash = new EnterpriseHash(Keccak.Hash("bench/enterprise/direct"));
         var relayedHash = new EnterpriseHash(Keccak.Hash("bench/enterprise/relayed"));
-        Add("Consent", "bindEnterprise", await tax.BindEnterpriseAsync(direct.Account, directHash, cancellationToken: ct).ConfigureAwait(false));
-        await tax.BindEnterpriseAsync(relayedWallet.Address, relayedHash, cancellationToken: ct).ConfigureAwait(false);
+        Add("Consent", "bindEnterprise (relayed by the bureau, the account's EIP-712 signature checked)",
+            await tax.BindEnterpriseWithKeyAsync(DevAccounts.PrivateKey(BenchConsortium.DirectEnterpriseDevAccount), directHash, cancellationToken: ct).ConfigureAwait(false));
+        await tax.BindEnterpriseWithKeyAsync(relayedWallet.ExportPrivateKey(), relayedHash, cancellationToken: ct).ConfigureAwait(false);
         var (_, now) = await tax.LatestBlockAsync(ct).ConfigureAwait(false);
 
         var directTerms = BenchConsortium.GasTerms(direct.Account, directHash, bench.BankGas.Org, bench.TaxGas.Org, now, BigInteger.One);

@@ -181,7 +181,7 @@ internal sealed class BenchConsortium : IAsyncDisposable
         {
             var wallet = EnterpriseWallet.Generate();
             wallets.Add(wallet);
-            await asTax.Tax.BindEnterpriseAsync(enterprise.CreditCode, wallet.Address, cancellationToken).ConfigureAwait(false);
+            await asTax.Tax.BindEnterpriseAsync(enterprise.CreditCode, wallet, cancellationToken).ConfigureAwait(false);
         }
         var byBank = new List<IReadOnlyList<ConsentId>>();
         foreach (var bank in Banks)

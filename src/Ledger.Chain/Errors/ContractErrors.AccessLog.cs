@@ -97,3 +97,21 @@ public sealed class AccessInvalidResponseException : ContractRevertException
     private static string Describe(ContractError e) =>
         $"The access record's response hash {Abbreviate(e.Hash(0))} is not usable (zero); a served access must name what was sent, so record the hash of the actual response.";
 }
+
+/// <summary>LEDGER-1299: <c>AccessRequestAlreadyRecorded(bytes32 consentId, bytes32 requestHash)</c> (AccessLog).</summary>
+public sealed class AccessRequestAlreadyRecordedException : ContractRevertException
+{
+    internal AccessRequestAlreadyRecordedException(ContractError error)
+        : base(1299, ErrorCategory.AlreadyExists, Describe(error), error)
+    {
+    }
+
+    /// <summary>The error's <c>consentId</c> argument.</summary>
+    public ConsentId ConsentId => new ConsentId(Error!.Hash(0));
+
+    /// <summary>The error's <c>requestHash</c> argument.</summary>
+    public Hash32 RequestHash => Error!.Hash(1);
+
+    private static string Describe(ContractError e) =>
+        $"An access with request hash {Abbreviate(e.Hash(1))} is already recorded under consent {Abbreviate(e.Hash(0))}; a request is served once (a replay must not use up the fetch cap). To fetch again, send a new request.";
+}

@@ -251,7 +251,22 @@ public sealed class ConsentEnterpriseNotBoundException : ContractRevertException
     public EnterpriseHash CreditCodeHash => new EnterpriseHash(Error!.Hash(1));
 
     private static string Describe(ContractError e) =>
-        $"Enterprise account {e.Address(0)} is not bound to credit-code hash {Abbreviate(e.Hash(1))}; the tax bureau must bind it (bindEnterprise) before the enterprise can consent.";
+        $"Enterprise account {e.Address(0)} is not bound to credit-code hash {Abbreviate(e.Hash(1))}; the enterprise must sign its binding and the tax bureau relay it (ledger tax bind) before the enterprise can consent.";
+}
+
+/// <summary>LEDGER-1240: <c>ConsentCreditCodeNotBound(bytes32 creditCodeHash)</c> (ConsentRegistry).</summary>
+public sealed class ConsentCreditCodeNotBoundException : ContractRevertException
+{
+    internal ConsentCreditCodeNotBoundException(ContractError error)
+        : base(1240, ErrorCategory.FailedPrecondition, Describe(error), error)
+    {
+    }
+
+    /// <summary>The error's <c>creditCodeHash</c> argument.</summary>
+    public EnterpriseHash CreditCodeHash => new EnterpriseHash(Error!.Hash(0));
+
+    private static string Describe(ContractError e) =>
+        $"Credit-code hash {Abbreviate(e.Hash(0))} has no active account, so there is no key to rotate; bind the enterprise's account instead (ledger tax bind).";
 }
 
 /// <summary>LEDGER-1241: <c>ConsentEnterpriseAlreadyBound(address enterprise, bytes32 creditCodeHash)</c> (ConsentRegistry).</summary>
@@ -284,7 +299,7 @@ public sealed class ConsentEnterpriseRetiredException : ContractRevertException
     public EthAddress Enterprise => Error!.Address(0);
 
     private static string Describe(ContractError e) =>
-        $"Enterprise account {e.Address(0)} was unbound and is retired for good, so its old consents stay dead; bind a new account for the enterprise.";
+        $"Enterprise account {e.Address(0)} was unbound (or replaced by a key rotation) and is retired for good, so its old consents stay dead; bind a new account for the enterprise.";
 }
 
 /// <summary>LEDGER-1243: <c>ConsentNotEnterprise(bytes32 consentId, address caller)</c> (ConsentRegistry).</summary>
@@ -305,19 +320,181 @@ public sealed class ConsentNotEnterpriseException : ContractRevertException
         $"Only the enterprise of consent {Abbreviate(e.Hash(0))} may do this, and {e.Address(1)} is not its account; have the enterprise sign it.";
 }
 
-/// <summary>LEDGER-1244: <c>ConsentInvalidTerms(string reason)</c> (ConsentRegistry).</summary>
-public sealed class ConsentInvalidTermsException : ContractRevertException
+/// <summary>LEDGER-1244: <c>ConsentScopesEmpty()</c> (ConsentRegistry).</summary>
+public sealed class ConsentScopesEmptyException : ContractRevertException
 {
-    internal ConsentInvalidTermsException(ContractError error)
+    internal ConsentScopesEmptyException(ContractError error)
         : base(1244, ErrorCategory.InvalidArgument, Describe(error), error)
     {
     }
 
-    /// <summary>The error's <c>reason</c> argument.</summary>
-    public string Reason => Error!.Text(0);
+    private static string Describe(ContractError _) =>
+        "The consent grants no data scope; name at least one scope and have the enterprise sign again.";
+}
+
+/// <summary>LEDGER-1244: <c>ConsentValidityInverted(uint64 validFrom, uint64 validUntil)</c> (ConsentRegistry).</summary>
+public sealed class ConsentValidityInvertedException : ContractRevertException
+{
+    internal ConsentValidityInvertedException(ContractError error)
+        : base(1244, ErrorCategory.InvalidArgument, Describe(error), error)
+    {
+    }
+
+    /// <summary>The error's <c>validFrom</c> argument.</summary>
+    public ulong ValidFrom => Error!.UInt64(0);
+
+    /// <summary>The error's <c>validUntil</c> argument.</summary>
+    public ulong ValidUntil => Error!.UInt64(1);
 
     private static string Describe(ContractError e) =>
-        $"The consent terms are not usable: {e.Text(0)}. Correct them and have the enterprise sign again.";
+        $"The consent's validity ends ({Time(e.Number(1))}) no later than it starts ({Time(e.Number(0))}); give a validUntil after validFrom and have the enterprise sign again.";
+}
+
+/// <summary>LEDGER-1244: <c>ConsentValidityEnded(uint64 validUntil, uint256 currentTime)</c> (ConsentRegistry).</summary>
+public sealed class ConsentValidityEndedException : ContractRevertException
+{
+    internal ConsentValidityEndedException(ContractError error)
+        : base(1244, ErrorCategory.InvalidArgument, Describe(error), error)
+    {
+    }
+
+    /// <summary>The error's <c>validUntil</c> argument.</summary>
+    public ulong ValidUntil => Error!.UInt64(0);
+
+    /// <summary>The error's <c>currentTime</c> argument.</summary>
+    public BigInteger CurrentTime => Error!.Number(1);
+
+    private static string Describe(ContractError e) =>
+        $"The consent's validity already ended at {Time(e.Number(0))} (the chain's time is {Time(e.Number(1))}); have the enterprise sign terms that end in the future.";
+}
+
+/// <summary>LEDGER-1244: <c>ConsentValidityTooLong(uint64 validUntil, uint64 maxValidUntil)</c> (ConsentRegistry).</summary>
+public sealed class ConsentValidityTooLongException : ContractRevertException
+{
+    internal ConsentValidityTooLongException(ContractError error)
+        : base(1244, ErrorCategory.InvalidArgument, Describe(error), error)
+    {
+    }
+
+    /// <summary>The error's <c>validUntil</c> argument.</summary>
+    public ulong ValidUntil => Error!.UInt64(0);
+
+    /// <summary>The error's <c>maxValidUntil</c> argument.</summary>
+    public ulong MaxValidUntil => Error!.UInt64(1);
+
+    private static string Describe(ContractError e) =>
+        $"The consent's validUntil {Num(e.Number(0))} is beyond the latest time the registry stores ({Num(e.Number(1))}); give an earlier end and have the enterprise sign again.";
+}
+
+/// <summary>LEDGER-1244: <c>ConsentDataPeriodInverted(uint64 dataFrom, uint64 dataUntil)</c> (ConsentRegistry).</summary>
+public sealed class ConsentDataPeriodInvertedException : ContractRevertException
+{
+    internal ConsentDataPeriodInvertedException(ContractError error)
+        : base(1244, ErrorCategory.InvalidArgument, Describe(error), error)
+    {
+    }
+
+    /// <summary>The error's <c>dataFrom</c> argument.</summary>
+    public ulong DataFrom => Error!.UInt64(0);
+
+    /// <summary>The error's <c>dataUntil</c> argument.</summary>
+    public ulong DataUntil => Error!.UInt64(1);
+
+    private static string Describe(ContractError e) =>
+        $"The consent's data period ends ({Time(e.Number(1))}) before it starts ({Time(e.Number(0))}); give a dataUntil at or after dataFrom and have the enterprise sign again.";
+}
+
+/// <summary>LEDGER-1244: <c>ConsentFetchCapZero()</c> (ConsentRegistry).</summary>
+public sealed class ConsentFetchCapZeroException : ContractRevertException
+{
+    internal ConsentFetchCapZeroException(ContractError error)
+        : base(1244, ErrorCategory.InvalidArgument, Describe(error), error)
+    {
+    }
+
+    private static string Describe(ContractError _) =>
+        "The consent's fetch cap is 0, so it would allow no access at all; give a fetch cap of at least 1 and have the enterprise sign again.";
+}
+
+/// <summary>LEDGER-1244: <c>ConsentFetchCapTooHigh(uint32 fetchCap, uint32 maxFetchCap)</c> (ConsentRegistry).</summary>
+public sealed class ConsentFetchCapTooHighException : ContractRevertException
+{
+    internal ConsentFetchCapTooHighException(ContractError error)
+        : base(1244, ErrorCategory.InvalidArgument, Describe(error), error)
+    {
+    }
+
+    /// <summary>The error's <c>fetchCap</c> argument.</summary>
+    public ulong FetchCap => Error!.UInt64(0);
+
+    /// <summary>The error's <c>maxFetchCap</c> argument.</summary>
+    public ulong MaxFetchCap => Error!.UInt64(1);
+
+    private static string Describe(ContractError e) =>
+        $"The consent's fetch cap {Num(e.Number(0))} is above the most the registry counts ({Num(e.Number(1))}); give a smaller cap (or a fetch period) and have the enterprise sign again.";
+}
+
+/// <summary>LEDGER-1244: <c>ConsentFetchPeriodTooShort(uint32 fetchPeriod, uint64 validFrom, uint64 validUntil)</c> (ConsentRegistry).</summary>
+public sealed class ConsentFetchPeriodTooShortException : ContractRevertException
+{
+    internal ConsentFetchPeriodTooShortException(ContractError error)
+        : base(1244, ErrorCategory.InvalidArgument, Describe(error), error)
+    {
+    }
+
+    /// <summary>The error's <c>fetchPeriod</c> argument.</summary>
+    public ulong FetchPeriod => Error!.UInt64(0);
+
+    /// <summary>The error's <c>validFrom</c> argument.</summary>
+    public ulong ValidFrom => Error!.UInt64(1);
+
+    /// <summary>The error's <c>validUntil</c> argument.</summary>
+    public ulong ValidUntil => Error!.UInt64(2);
+
+    private static string Describe(ContractError e) =>
+        $"A fetch period of {Num(e.Number(0))} s is too short for a validity from {Time(e.Number(1))} to {Time(e.Number(2))} (at most 16,777,214 periods fit); give a longer period or a shorter validity and have the enterprise sign again.";
+}
+
+/// <summary>LEDGER-1244: <c>ConsentConsumerIsProvider(bytes32 org)</c> (ConsentRegistry).</summary>
+public sealed class ConsentConsumerIsProviderException : ContractRevertException
+{
+    internal ConsentConsumerIsProviderException(ContractError error)
+        : base(1244, ErrorCategory.InvalidArgument, Describe(error), error)
+    {
+    }
+
+    /// <summary>The error's <c>org</c> argument.</summary>
+    public OrgId Organization => Error!.Org(0);
+
+    private static string Describe(ContractError e) =>
+        $"The consent names {Org(e.Org(0))} as both consumer and provider; the consumer is the bank or guarantor that reads, the provider the tax bureau that serves. Correct the terms and have the enterprise sign again.";
+}
+
+/// <summary>LEDGER-1244: <c>ConsentEnterpriseZeroAddress()</c> (ConsentRegistry).</summary>
+public sealed class ConsentEnterpriseZeroAddressException : ContractRevertException
+{
+    internal ConsentEnterpriseZeroAddressException(ContractError error)
+        : base(1244, ErrorCategory.InvalidArgument, Describe(error), error)
+    {
+    }
+
+    private static string Describe(ContractError _) =>
+        "The binding names the zero address as the enterprise account; give the enterprise's real account and have it sign its binding.";
+}
+
+/// <summary>LEDGER-1244: <c>ConsentCreditCodeHashInvalid(bytes32 creditCodeHash)</c> (ConsentRegistry).</summary>
+public sealed class ConsentCreditCodeHashInvalidException : ContractRevertException
+{
+    internal ConsentCreditCodeHashInvalidException(ContractError error)
+        : base(1244, ErrorCategory.InvalidArgument, Describe(error), error)
+    {
+    }
+
+    /// <summary>The error's <c>creditCodeHash</c> argument.</summary>
+    public Hash32 CreditCodeHash => Error!.Hash(0);
+
+    private static string Describe(ContractError e) =>
+        $"{Abbreviate(e.Hash(0))} is not a credit-code hash (zero and 0x…01 are reserved); bind the salted hash of the enterprise's unified social credit code, as the tax node computes it.";
 }
 
 /// <summary>LEDGER-1244: <c>FundFlowInvalidEntry(string reason)</c> (FundFlowTracker).</summary>
@@ -380,6 +557,21 @@ public sealed class ConsentAccessLogAlreadySetException : ContractRevertExceptio
         $"The consent registry is already wired to access log {e.Address(0)}; the wiring is done once, at deployment.";
 }
 
+/// <summary>LEDGER-1246: <c>ConsentAccessLogNotWired(address accessLog)</c> (ConsentRegistry).</summary>
+public sealed class ConsentAccessLogNotWiredException : ContractRevertException
+{
+    internal ConsentAccessLogNotWiredException(ContractError error)
+        : base(1246, ErrorCategory.Internal, Describe(error), error)
+    {
+    }
+
+    /// <summary>The error's <c>accessLog</c> argument.</summary>
+    public EthAddress AccessLog => Error!.Address(0);
+
+    private static string Describe(ContractError e) =>
+        $"{e.Address(0)} is not an access log built for this consent registry (no contract there, or its registry() is another); deploy AccessLog with this registry's address and wire that one.";
+}
+
 /// <summary>LEDGER-1246: <c>ConsentNotDeployer(address caller)</c> (ConsentRegistry).</summary>
 public sealed class ConsentNotDeployerException : ContractRevertException
 {
@@ -420,4 +612,22 @@ public sealed class StringTooLongException : ContractRevertException
 
     private static string Describe(ContractError e) =>
         $"The string \"{e.Text(0)}\" is too long for the contract's EIP-712 domain; the deployment is broken, redeploy the contracts.";
+}
+
+/// <summary>LEDGER-1298: <c>ConsentCreditCodeTaken(bytes32 creditCodeHash, address account)</c> (ConsentRegistry).</summary>
+public sealed class ConsentCreditCodeTakenException : ContractRevertException
+{
+    internal ConsentCreditCodeTakenException(ContractError error)
+        : base(1298, ErrorCategory.AlreadyExists, Describe(error), error)
+    {
+    }
+
+    /// <summary>The error's <c>creditCodeHash</c> argument.</summary>
+    public EnterpriseHash CreditCodeHash => new EnterpriseHash(Error!.Hash(0));
+
+    /// <summary>The error's <c>account</c> argument.</summary>
+    public EthAddress Account => Error!.Address(1);
+
+    private static string Describe(ContractError e) =>
+        $"Credit-code hash {Abbreviate(e.Hash(0))} already has an active account, {e.Address(1)}; an enterprise has one account at a time. To replace a lost or compromised key, have the bureau that made the binding rotate it (ledger tax rotate-key) on the new key's signature.";
 }

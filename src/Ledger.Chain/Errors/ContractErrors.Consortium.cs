@@ -50,7 +50,7 @@ public sealed class GovernanceUnknownActionException : ContractRevertException
     public byte[] Selector => Error!.Bytes(0);
 
     private static string Describe(ContractError e) =>
-        $"The proposed action (selector {Hex(e.Bytes(0))}) is not a governance function of the consortium; encode one of admitMember, suspendMember, reinstateMember, removeMember, changeRole, changeEncryptionKey, changeEndpoint, addOperator, removeOperator, addGovernor, removeGovernor or setThreshold.";
+        $"The proposed action (selector {Hex(e.Bytes(0))}) is not a governance function of the consortium; encode one of admitMember, suspendMember, reinstateMember, removeMember, changeRole, changeEncryptionKey, changeEndpoint, addOperator, removeOperator, addGovernor, removeGovernor, setThreshold or retireEnterprise.";
 }
 
 /// <summary>LEDGER-1208: <c>GovernanceProposalNotFound(uint256 proposalId)</c> (Consortium).</summary>

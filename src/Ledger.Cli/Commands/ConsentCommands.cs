@@ -306,7 +306,7 @@ public sealed class ConsentCommands : ICommandGroup
     private static Command Keygen(GlobalOptions globals)
     {
         var output = new Option<string>("--out") { Description = "The key file to create (owner-readable only; never overwritten).", Required = true, HelpName = "FILE" };
-        var command = new Command("keygen", "Create an enterprise wallet key file and print its account (the tax bureau binds that account to the enterprise's credit code).")
+        var command = new Command("keygen", "Create an enterprise wallet key file and print its account (the key signs its binding and the tax bureau relays it: `ledger tax bind --enterprise-key`).")
         {
             output,
         };

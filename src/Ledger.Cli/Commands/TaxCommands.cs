@@ -1,17 +1,21 @@
 using System.CommandLine;
 using System.Globalization;
+using Ledger.Core.Consent;
 using Ledger.Core.Primitives;
+using Ledger.Sdk;
 using Spectre.Console;
 
 namespace Ledger.Cli.Commands;
 
 /// <summary>
-/// <c>ledger tax import | generate | bind | rate | list</c>: the tax bureau's administration of its own node, signed by
+/// <c>ledger tax import | generate | bind | rotate-key | rate | list</c>: the tax bureau's administration of its own node, signed by
 /// the bureau's operator (<c>--org</c>; default the consortium's tax node).
 /// </summary>
 public sealed class TaxCommands : ICommandGroup
 {
     private const string CallerRole = "tax";
+
+    private static readonly System.Text.Json.JsonSerializerOptions IndentedJson = new() { WriteIndented = true };
 
     /// <inheritdoc/>
     public Command Build(GlobalOptions globals)
@@ -21,6 +25,7 @@ public sealed class TaxCommands : ICommandGroup
         tax.Subcommands.Add(Import(globals));
         tax.Subcommands.Add(Generate(globals));
         tax.Subcommands.Add(Bind(globals));
+        tax.Subcommands.Add(RotateKey(globals));
         tax.Subcommands.Add(Rate(globals));
         tax.Subcommands.Add(List(globals));
         return tax;
@@ -85,46 +90,142 @@ public sealed class TaxCommands : ICommandGroup
         return command;
     }
 
-    private static Command Bind(GlobalOptions globals)
+    private static Command Bind(GlobalOptions globals) => BindOrRotate(globals, rotate: false);
+
+    private static Command RotateKey(GlobalOptions globals) => BindOrRotate(globals, rotate: true);
+
+    /// <summary>
+    /// <c>ledger tax bind</c> and <c>ledger tax rotate-key</c>: the enterprise account signs its binding (EIP-712
+    /// <c>Binding</c>, naming this bureau) and the bureau relays it. With <c>--enterprise-key</c> the signature is made
+    /// here from the enterprise's key file; otherwise <c>--account</c> alone prints the binding to sign, and
+    /// <c>--account --nonce --deadline --signature</c> relays a signature made elsewhere (the portal, a wallet).
+    /// </summary>
+    private static Command BindOrRotate(GlobalOptions globals, bool rotate)
     {
         var creditCode = new Option<string>("--credit-code") { Description = "The enterprise's unified social credit code.", Required = true, HelpName = "CODE" };
-        var account = new Option<string?>("--account") { Description = "The enterprise's account (or --enterprise-key).", HelpName = "ADDRESS" };
-        var enterpriseKey = new Option<string?>("--enterprise-key") { Description = "The enterprise's wallet key file (only its address is used).", HelpName = "FILE" };
-        var command = new Command("bind", "Bind an enterprise's account to its credit code on chain (the bureau has verified the enterprise).")
+        var account = new Option<string?>("--account")
         {
-            creditCode, account, enterpriseKey,
+            Description = rotate ? "The enterprise's new account (with --signature, or alone to print the binding to sign)." : "The enterprise's account (with --signature, or alone to print the binding to sign).",
+            HelpName = "ADDRESS",
+        };
+        var enterpriseKey = new Option<string?>("--enterprise-key")
+        {
+            Description = rotate ? "The enterprise's new wallet key file: signs the binding here." : "The enterprise's wallet key file: signs the binding here.",
+            HelpName = "FILE",
+        };
+        var signature = new Option<string?>("--signature") { Description = "The account's EIP-712 signature of the binding (0x + 130 hex digits).", HelpName = "HEX" };
+        var nonce = new Option<string?>("--nonce") { Description = "The nonce the account signed (as printed without --signature).", HelpName = "N" };
+        var deadline = new Option<ulong?>("--deadline") { Description = "The deadline the account signed (unix seconds, as printed without --signature).", HelpName = "UNIX" };
+        var description = rotate
+            ? "Replace an enterprise's lost or compromised account: the new key signs, this bureau (the one that made the binding) relays, the old account is retired and every consent it signed stops working."
+            : "Bind an enterprise's account to its credit code on chain: the account signs its binding (proof it holds the key), this bureau relays it after verifying the enterprise.";
+        var command = new Command(rotate ? "rotate-key" : "bind", description)
+        {
+            creditCode, account, enterpriseKey, signature, nonce, deadline,
         };
         globals.Run(command, async (context, cancellationToken) =>
         {
             var code = CliParse.CreditCode(context.Get(creditCode), "--credit-code");
-            EthAddress address;
-            if (context.Get(account) is { } text)
-            {
-                address = CliParse.Address(text, "--account");
-            }
-            else if (context.Get(enterpriseKey) is { } keyFile)
-            {
-                using var wallet = ConsentCommands.OpenWallet(context, keyFile);
-                address = wallet.Address;
-            }
-            else
-            {
-                throw CliErrors.BadArgument("Which account? Give --account ADDRESS or --enterprise-key FILE.");
-            }
             var caller = context.Identity(CallerRole);
             var connection = await context.ConnectAsync(context.NodeUrl(caller.Organization.Code), caller, cancellationToken).ConfigureAwait(false);
-            var (hash, tx) = await connection.Tax.BindEnterpriseAsync(code, address, cancellationToken).ConfigureAwait(false);
-            if (context.Json)
+            EnterpriseBinding binding;
+            byte[] signed;
+            if (context.Get(enterpriseKey) is { } keyFile)
             {
-                context.WriteJson(new { creditCode = code.Value, account = address.ToString(), creditCodeHash = hash.ToString(), tx = tx.TxHash.ToString(), block = tx.BlockNumber });
+                using var wallet = ConsentCommands.OpenWallet(context, keyFile);
+                var prepared = await connection.Tax.PrepareBindingAsync(code, wallet.Address, cancellationToken).ConfigureAwait(false);
+                RequireState(prepared, rotate);
+                binding = prepared.Binding;
+                signed = wallet.SignBinding(binding, connection.ConsentDomain);
+            }
+            else if (context.Get(account) is { } text)
+            {
+                var address = CliParse.Address(text, "--account");
+                var prepared = await connection.Tax.PrepareBindingAsync(code, address, cancellationToken).ConfigureAwait(false);
+                if (context.Get(signature) is not { } hex)
+                {
+                    // Nothing to relay yet: print what the account must sign.
+                    PrintBinding(context, connection.ConsentDomain, prepared, rotate);
+                    return CliErrors.Ok;
+                }
+                RequireState(prepared, rotate);
+                var n = CliParse.UInt256(context.Get(nonce), "--nonce");
+                var d = context.Get(deadline) ?? throw CliErrors.BadArgument("--deadline is missing: give the deadline the account signed.");
+                binding = prepared.Binding with { Nonce = n, Deadline = d };
+                signed = CliParse.Signature(hex, "--signature");
             }
             else
             {
-                context.Console.MarkupLine($"Bound {address} to {code} (salted hash {hash}; tx {tx.TxHash.ToShortString()}, block {tx.BlockNumber}).");
+                throw CliErrors.BadArgument("Whose account? Give --enterprise-key FILE (the enterprise signs here), or --account ADDRESS (prints the binding to sign) with --signature, --nonce and --deadline to relay it.");
+            }
+            var (hash, tx) = await connection.Tax.BindEnterpriseAsync(code, binding, signed, rotate, cancellationToken).ConfigureAwait(false);
+            if (context.Json)
+            {
+                context.WriteJson(new { creditCode = code.Value, account = binding.Enterprise.ToString(), creditCodeHash = hash.ToString(), rotated = rotate, tx = tx.TxHash.ToString(), block = tx.BlockNumber });
+            }
+            else if (rotate)
+            {
+                context.Console.MarkupLine($"Rotated {code} to account {binding.Enterprise}: the old account is retired and its consents stopped (salted hash {hash}; tx {tx.TxHash.ToShortString()}, block {tx.BlockNumber}).");
+            }
+            else
+            {
+                context.Console.MarkupLine($"Bound {binding.Enterprise} to {code} (salted hash {hash}; tx {tx.TxHash.ToShortString()}, block {tx.BlockNumber}).");
             }
             return CliErrors.Ok;
         });
         return command;
+    }
+
+    private static void RequireState(PreparedBinding prepared, bool rotate)
+    {
+        if (rotate && prepared.BoundAccount is null)
+        {
+            throw CliErrors.BadArgument("The credit code has no active account on chain, so there is no key to rotate; bind the account with `ledger tax bind`.");
+        }
+        if (!rotate && prepared.BoundAccount is { } bound)
+        {
+            throw CliErrors.BadArgument($"The credit code is already bound to {bound}; an enterprise has one account at a time. To replace a lost or compromised key, use `ledger tax rotate-key`.");
+        }
+    }
+
+    private static void PrintBinding(CliContext context, Eip712Domain domain, PreparedBinding prepared, bool rotate)
+    {
+        var b = prepared.Binding;
+        var typedData = new
+        {
+            types = new
+            {
+                EIP712Domain = new[]
+                {
+                    new { name = "name", type = "string" }, new { name = "version", type = "string" },
+                    new { name = "chainId", type = "uint256" }, new { name = "verifyingContract", type = "address" },
+                },
+                Binding = new[]
+                {
+                    new { name = "enterprise", type = "address" }, new { name = "creditCodeHash", type = "bytes32" },
+                    new { name = "taxBureau", type = "bytes32" }, new { name = "nonce", type = "uint256" }, new { name = "deadline", type = "uint256" },
+                },
+            },
+            primaryType = "Binding",
+            domain = new { name = domain.Name, version = domain.Version, chainId = domain.ChainId.ToString(CultureInfo.InvariantCulture), verifyingContract = domain.VerifyingContract.ToString() },
+            message = new
+            {
+                enterprise = b.Enterprise.ToString(),
+                creditCodeHash = b.CreditCodeHash.ToString(),
+                taxBureau = b.TaxBureau.Value.ToString(),
+                nonce = b.Nonce.ToString(CultureInfo.InvariantCulture),
+                deadline = b.Deadline.ToString(CultureInfo.InvariantCulture),
+            },
+        };
+        if (context.Json)
+        {
+            context.WriteJson(new { digest = prepared.Digest.ToString(), boundAccount = prepared.BoundAccount?.ToString(), typedData });
+            return;
+        }
+        var verb = rotate ? "rotate-key" : "bind";
+        context.Console.WriteLine($"The account {b.Enterprise} signs this binding (EIP-712 digest {prepared.Digest}); then run");
+        context.Console.WriteLine($"  ledger tax {verb} --credit-code … --account {b.Enterprise} --nonce {b.Nonce} --deadline {b.Deadline} --signature 0x…");
+        context.Console.WriteLine(System.Text.Json.JsonSerializer.Serialize(typedData, IndentedJson));
     }
 
     private static Command Rate(GlobalOptions globals)

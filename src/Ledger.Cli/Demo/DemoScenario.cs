@@ -37,7 +37,7 @@ public sealed record DemoOutcome(IReadOnlyList<DemoCheck> Checks, string? Bundle
 /// node, two banks, a guarantor, a regulator and an auditor, each its own process):
 /// <list type="number">
 /// <item>the members governance admitted answer as who they are;</item>
-/// <item>the tax bureau binds the enterprises' wallets to their credit codes;</item>
+/// <item>each enterprise's wallet signs its binding to its credit code and the tax bureau relays it;</item>
 /// <item>each enterprise signs consents (varied scopes, validity, fetch caps and data life) that its bank relays;</item>
 /// <item>the banks fetch, score and decide; approved loans are disbursed (an A rating gets the lower rate), one as an
 /// R&amp;D loan with a fund-flow ledger, and some are repaid in part;</item>
@@ -111,7 +111,7 @@ public sealed class DemoScenario
             var steps = new (string Title, Func<CancellationToken, Task> Run)[]
             {
                 ("Governance admitted the members; each node answers as its member", MembersAsync),
-                ($"The tax bureau binds {_options.Enterprises} enterprises' accounts to their credit codes", BindAsync),
+                ($"{_options.Enterprises} enterprises sign their bindings and the tax bureau relays them to their credit codes", BindAsync),
                 ("Enterprises sign consents; their banks relay them on chain", ConsentAsync),
                 ("Banks fetch the consented tax data, score it and lend", LendAsync),
                 ("An enterprise revokes its consent", RevokeAsync),
@@ -185,13 +185,13 @@ public sealed class DemoScenario
         var bound = await ParallelAsync("binding enterprises", chosen, 8, async (summary, ct) =>
         {
             var wallet = EnterpriseWallet.Generate();
-            var (hash, tx) = await tax.Tax.BindEnterpriseAsync(summary.CreditCode, wallet.Address, ct).ConfigureAwait(false);
+            var (hash, tx) = await tax.Tax.BindEnterpriseAsync(summary.CreditCode, wallet, ct).ConfigureAwait(false);
             return new Enterprise(summary, wallet, hash, tx.BlockNumber);
         }, cancellationToken).ConfigureAwait(false);
         _enterprises.AddRange(bound.OrderBy(e => e.Summary.CreditCode.ToString(), StringComparer.Ordinal));
 
         Check(_enterprises.Count == _options.Enterprises, $"{_options.Enterprises} enterprises bound on chain",
-            $"blocks {_enterprises.Min(e => e.BoundInBlock)}–{_enterprises.Max(e => e.BoundInBlock)}; only salted credit-code hashes are on chain");
+            $"blocks {_enterprises.Min(e => e.BoundInBlock)}–{_enterprises.Max(e => e.BoundInBlock)}; each on its wallet's own EIP-712 signature; only salted credit-code hashes are on chain");
         Check(_enterprises.All(e => e.Hash == e.Summary.CreditCodeHash), "each binding names the enterprise the tax node keeps",
             "the chain's enterprise hash equals the node's salted hash of the credit code");
         var mix = _enterprises.GroupBy(e => e.Rating?.ToString() ?? "none").OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key} {g.Count()}");

@@ -101,6 +101,33 @@ public sealed record ConsentNarrowing(ConsentId ConsentId, Scopes Scopes, ulong 
         .Bytes32(TypeHash).Bytes32(ConsentId.Value).Number((ulong)Scopes).Number(ValidUntil).Number(Nonce).Number(Deadline).Keccak();
 }
 
+/// <summary>
+/// An enterprise account's consent to be bound to its credit-code hash by one tax bureau (EIP-712 primary type
+/// <c>Binding</c>). The account signs it to prove possession; the named bureau relays it (<c>bindEnterprise</c>, or
+/// <c>rotateEnterprise</c> when the account replaces a lost or compromised one). The nonce is one of the account's
+/// consent nonces.
+/// </summary>
+public sealed record EnterpriseBinding(EthAddress Enterprise, EnterpriseHash CreditCodeHash, OrgId TaxBureau, BigInteger Nonce, BigInteger Deadline)
+{
+    /// <summary>The EIP-712 type string, exactly as in ConsentRegistry.BINDING_TYPEHASH.</summary>
+    public const string TypeString =
+        "Binding(address enterprise,bytes32 creditCodeHash,bytes32 taxBureau,uint256 nonce,uint256 deadline)";
+
+    /// <summary>keccak256 of <see cref="TypeString"/>.</summary>
+    public static readonly Hash32 TypeHash = Keccak.Hash(TypeString);
+
+    /// <summary>The EIP-712 struct hash.</summary>
+    public Hash32 StructHash() => new AbiWords()
+        .Bytes32(TypeHash).Address(Enterprise).Bytes32(CreditCodeHash.Value).Bytes32(TaxBureau.Value).Number(Nonce).Number(Deadline).Keccak();
+
+    /// <summary>The digest the enterprise account signs under <paramref name="domain"/>.</summary>
+    public Hash32 DigestIn(Eip712Domain domain)
+    {
+        ArgumentNullException.ThrowIfNull(domain);
+        return domain.Digest(StructHash());
+    }
+}
+
 /// <summary>Purpose codes of a consent (the <c>purpose</c> field).</summary>
 public static class PurposeCodes
 {

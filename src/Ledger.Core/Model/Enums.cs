@@ -143,6 +143,6 @@ public enum AccessStatus : byte
     ConsumerIneligible = 9,
     /// <summary>The provider is not an active tax bureau.</summary>
     ProviderIneligible = 10,
-    /// <summary>The enterprise account was unbound by the tax bureau.</summary>
+    /// <summary>The enterprise account was retired: unbound, or replaced by a key rotation.</summary>
     EnterpriseUnbound = 11,
 }

@@ -33,7 +33,7 @@ internal static class RefusalCatalogue
                     $"{fetch.Provider.Code} is not an active tax bureau (as of block {block}), so it cannot serve data under consent {id}.");
             case AccessStatus.EnterpriseUnbound:
                 return new("LEDGER-1240", ErrorCategory.FailedPrecondition,
-                    $"The enterprise account of consent {id} was unbound by the tax bureau; its consents no longer work, and the enterprise must be bound again and consent anew.");
+                    $"The enterprise account of consent {id} was retired (unbound, or replaced by a key rotation); its consents no longer work, and the enterprise must consent anew with its current account.");
         }
         // The remaining verdicts read better with the consent's dates and counts.
         var state = await node.ChainClient.ConsentAsync(fetch.ConsentId, block).ConfigureAwait(false);

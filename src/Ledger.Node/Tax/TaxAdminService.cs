@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Grpc.Core;
 using Ledger.Api.V1;
+using Ledger.Core.Consent;
 using Ledger.Core.Errors;
 using Ledger.Core.Scoring;
 using Ledger.Core.TaxData;
@@ -21,15 +22,57 @@ public sealed class TaxAdminService(NodeContext node, IAlertPublisher alerts, IL
     /// <summary>Most taxpayers generated in one call.</summary>
     public const uint MaxGenerated = 100_000;
 
+    /// <summary>How long a prepared binding's signature stays good.</summary>
+    public static readonly TimeSpan BindingLifetime = TimeSpan.FromHours(1);
+
+    /// <inheritdoc/>
+    public override async Task<PrepareBindingResponse> PrepareBinding(PrepareBindingRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var code = ParseCode(request.CreditCode);
+        var account = Field(() => ApiMapping.Account(request.Account, "account"));
+        var entry = node.TaxData.Get(code) ?? throw UnknownTaxpayer(code);
+        var binding = new EnterpriseBinding(
+            account,
+            entry.CreditCodeHash,
+            node.Organization,
+            Ledger.Sdk.EnterpriseWallet.NewNonce(),
+            (ulong)(time.GetUtcNow() + BindingLifetime).ToUnixTimeSeconds());
+        var bound = await node.ChainClient.AccountOfAsync(entry.CreditCodeHash, CancellationToken.None).ConfigureAwait(false);
+        return new PrepareBindingResponse
+        {
+            CreditCodeHash = binding.CreditCodeHash.ToString(),
+            TaxBureau = node.Organization.Code,
+            Nonce = binding.Nonce.ToString(CultureInfo.InvariantCulture),
+            Deadline = (ulong)binding.Deadline,
+            Digest = binding.DigestIn(node.ChainClient.Deployment.ConsentDomain).ToString(),
+            BoundAccount = bound?.Account.ToString() ?? "",
+        };
+    }
+
     /// <inheritdoc/>
     public override async Task<BindEnterpriseResponse> BindEnterprise(BindEnterpriseRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
         var code = ParseCode(request.CreditCode);
         var account = Field(() => ApiMapping.Account(request.Account, "account"));
+        var nonce = Field(() => ApiMapping.UInt256(request.Nonce, "nonce"));
+        if (request.Deadline == 0)
+        {
+            throw NodeErrors.InvalidField("deadline is missing; give the deadline the enterprise signed (PrepareBinding).");
+        }
+        if (request.Signature.Length == 0)
+        {
+            throw NodeErrors.InvalidField("signature is missing; the enterprise account must sign its binding (PrepareBinding), so a bureau cannot bind an account it does not hold.");
+        }
         var entry = node.TaxData.Get(code) ?? throw UnknownTaxpayer(code);
         var hash = entry.CreditCodeHash;
-        var outcome = await node.ChainClient.BindEnterpriseAsync(account, hash, key: $"bind:{account}:{hash}", cancellationToken: CancellationToken.None).ConfigureAwait(false);
+        var binding = new EnterpriseBinding(account, hash, node.Organization, nonce, request.Deadline);
+        var signature = request.Signature.ToByteArray();
+        var key = $"{(request.Rotate ? "rotate" : "bind")}:{account}:{hash}:{nonce}";
+        var outcome = request.Rotate
+            ? await node.ChainClient.RotateEnterpriseAsync(binding, signature, key: key, cancellationToken: CancellationToken.None).ConfigureAwait(false)
+            : await node.ChainClient.BindEnterpriseAsync(binding, signature, key: key, cancellationToken: CancellationToken.None).ConfigureAwait(false);
         node.TaxData.RecordBinding(code, account, outcome.TxHash);
         return new BindEnterpriseResponse { CreditCodeHash = hash.ToString(), Tx = ApiMapping.ToProto(outcome.TxHash, outcome.BlockNumber) };
     }

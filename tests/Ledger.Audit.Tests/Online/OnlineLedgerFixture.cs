@@ -79,7 +79,7 @@ public sealed class OnlineLedgerFixture : IAsyncLifetime
                 [DevAccounts.Address(account)]);
             await governor1.ApproveAsync(proposal);
         }
-        await tax.BindEnterpriseAsync(DevAccounts.Address(EnterpriseAccount), Enterprise);
+        await tax.BindEnterpriseWithKeyAsync(DevAccounts.PrivateKey(EnterpriseAccount), Enterprise);
 
         var domain = Chain.Deployment.ConsentDomain;
         var key = DevAccounts.PrivateKey(EnterpriseAccount);

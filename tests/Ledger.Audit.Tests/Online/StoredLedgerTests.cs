@@ -77,7 +77,7 @@ public sealed class StoredLedgerFixture : IAsyncLifetime
         using var store = LedgerStore.Open(new LedgerStoreOptions { Path = Path.Combine(_folder, "tax.ledger.db"), Organization = Tax });
         var tax = Client(TaxAccount, store.Journal);
         var enterprise = new EnterpriseHash(Keccak.Hash("salt/91450200MA5K8XYZ1Q"));
-        await tax.BindEnterpriseAsync(DevAccounts.Address(EnterpriseAccount), enterprise);
+        await tax.BindEnterpriseWithKeyAsync(DevAccounts.PrivateKey(EnterpriseAccount), enterprise);
         var domain = Chain.Deployment.ConsentDomain;
         var key = DevAccounts.PrivateKey(EnterpriseAccount);
         var now = (ulong)DateTimeOffset.UtcNow.ToUnixTimeSeconds();

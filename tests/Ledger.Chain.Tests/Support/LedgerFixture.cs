@@ -68,7 +68,7 @@ public class LedgerFixture : IAsyncLifetime
         await AdmitAsync(Guarantor, Role.Guarantor, 5);
         await AdmitAsync(Regulator, Role.Regulator, 6);
         await AdmitAsync(OtherBank, Role.Bank, 8);
-        await TaxOperator.BindEnterpriseAsync(Enterprise, EnterpriseCreditCode);
+        await TaxOperator.BindEnterpriseWithKeyAsync(EnterpriseKey, EnterpriseCreditCode);
     }
 
     /// <summary>Governor 0 proposes, governor 1 approves: threshold 2 of 3.</summary>

@@ -43,7 +43,7 @@ public static class SdkReadmeExamples
         // enterprise's wallet account to the salted hash of its credit code, on chain.
         var imported = await taxNode.Tax.ImportTaxDataAsync("jsonl", Encoding.UTF8.GetBytes(taxpayersJsonLines));
         Console.WriteLine($"{imported.Imported} imported, {imported.Rejected.Count} rejected");
-        var (creditCodeHash, tx) = await taxNode.Tax.BindEnterpriseAsync(creditCode, wallet.Address);
+        var (creditCodeHash, tx) = await taxNode.Tax.BindEnterpriseAsync(creditCode, wallet);
         Console.WriteLine($"{creditCode} is enterprise {creditCodeHash} (bound in block {tx.BlockNumber})");
         // endregion
         return creditCodeHash;

@@ -52,6 +52,7 @@ public class EthersFixtureTests
     public static TheoryData<int> ConsentIndices() => Indices("consents");
     public static TheoryData<int> RevocationIndices() => Indices("revocations");
     public static TheoryData<int> NarrowingIndices() => Indices("narrowings");
+    public static TheoryData<int> BindingIndices() => Indices("bindings");
 
     private static TheoryData<int> Indices(string property)
     {
@@ -81,6 +82,7 @@ public class EthersFixtureTests
         Assert.Equal(ConsentTerms.TypeString, types.Str("Consent"));
         Assert.Equal(ConsentRevocation.TypeString, types.Str("Revocation"));
         Assert.Equal(ConsentNarrowing.TypeString, types.Str("Narrowing"));
+        Assert.Equal(EnterpriseBinding.TypeString, types.Str("Binding"));
     }
 
     [Fact]
@@ -176,5 +178,24 @@ public class EthersFixtureTests
         Assert.Equal(n.GetProperty("digest").Hash(), domain.Digest(narrowing.StructHash()));
         Assert.Equal(signature, ConsentSignatures.Sign(narrowing, domain, SignerKey(signer)));
         Assert.Equal(SignerAddress(signer), Secp256k1Signer.Recover(domain.Digest(narrowing.StructHash()), signature));
+    }
+
+    [Theory]
+    [MemberData(nameof(BindingIndices))]
+    public void Binding_HashesAndSignature_EqualEthers(int index)
+    {
+        var b = Document.GetProperty("bindings")[index];
+        var fields = b.GetProperty("binding");
+        var binding = new EnterpriseBinding(
+            EthAddress.Parse(fields.Str("enterprise")), new EnterpriseHash(fields.GetProperty("creditCodeHash").Hash()),
+            new OrgId(fields.GetProperty("taxBureau").Hash()), U256(fields, "nonce"), U256(fields, "deadline"));
+        var domain = Domain(b.GetProperty("domain").GetInt32());
+        var signer = b.GetProperty("signer").GetInt32();
+        var signature = b.GetProperty("signature").HexBytes();
+
+        Assert.Equal(b.GetProperty("structHash").Hash(), binding.StructHash());
+        Assert.Equal(b.GetProperty("digest").Hash(), binding.DigestIn(domain));
+        Assert.Equal(signature, ConsentSignatures.Sign(binding, domain, SignerKey(signer)));
+        Assert.True(ConsentSignatures.IsSignedByEnterprise(binding, domain, signature));
     }
 }

@@ -188,7 +188,7 @@ public sealed class FaultConsortium : IAsyncLifetime
             throw new InvalidOperationException($"Import took {imported.Imported} of {taxpayers.Count}: {string.Join("; ", imported.Rejected)}");
         }
         var wallets = taxpayers.Select(_ => EnterpriseWallet.Generate()).ToList();
-        await Task.WhenAll(taxpayers.Select((t, i) => taxAsTax.Tax.BindEnterpriseAsync(t.CreditCode, wallets[i].Address)));
+        await Task.WhenAll(taxpayers.Select((t, i) => taxAsTax.Tax.BindEnterpriseAsync(t.CreditCode, wallets[i])));
         Enterprises = wallets;
 
         // The steady consent is the first enterprise's, the victims the second's: a revocation touches one consent only.

@@ -96,7 +96,7 @@ public sealed class BankCluster : NodeCluster
     private async Task<TestEnterprise> BindAsync(Taxpayer taxpayer)
     {
         var wallet = EnterpriseWallet.Generate();
-        var (hash, _) = await TaxAsTax.Tax.BindEnterpriseAsync(taxpayer.CreditCode, wallet.Address);
+        var (hash, _) = await TaxAsTax.Tax.BindEnterpriseAsync(taxpayer.CreditCode, wallet);
         return new TestEnterprise(taxpayer, wallet, hash);
     }
 

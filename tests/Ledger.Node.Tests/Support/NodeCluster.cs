@@ -165,7 +165,7 @@ public class NodeCluster : IAsyncLifetime
         foreach (var taxpayer in Taxpayers.Take(3))
         {
             var wallet = EnterpriseWallet.Generate();
-            var (hash, _) = await TaxAsTax.Tax.BindEnterpriseAsync(taxpayer.CreditCode, wallet.Address);
+            var (hash, _) = await TaxAsTax.Tax.BindEnterpriseAsync(taxpayer.CreditCode, wallet);
             enterprises.Add(new TestEnterprise(taxpayer, wallet, hash));
         }
         Enterprises = enterprises;

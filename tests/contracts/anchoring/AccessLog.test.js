@@ -46,7 +46,12 @@ function tamper(hex) {
   return ethers.hexlify(bytes);
 }
 
-/** The provider's tax operator records an access under `id` (consentFixture's consent by default). */
+let requestCount = 0;
+
+/**
+ * The provider's tax operator records an access under `id` (consentFixture's consent by default). Each call is a
+ * new request (a fresh request hash) unless `request` is given: a request hash is recorded once per consent.
+ */
 function access(
   f,
   {
@@ -54,7 +59,7 @@ function access(
     consumer = ORG.BANK_A,
     scopes = GRANTED,
     signer = f.tax,
-    request = REQUEST,
+    request = ethers.id(`access-request-${++requestCount}`),
     response = RESPONSE,
     overrides = {},
   } = {},
@@ -118,14 +123,14 @@ describe("AccessLog", function () {
     describe("when the consent allows the access", function () {
       it("records the access with the provider taken from the caller's organization", async function () {
         const f = await loadFixture(consentFixture);
-        await expect(access(f))
+        await expect(access(f, { request: REQUEST }))
           .to.emit(f.AccessLog, "AccessRecorded")
           .withArgs(f.consentId, ORG.TAX, ORG.BANK_A, GRANTED, REQUEST, RESPONSE);
       });
 
       it("accepts a request for a subset of the granted scopes", async function () {
         const f = await loadFixture(consentFixture);
-        await expect(access(f, { scopes: PAYMENTS }))
+        await expect(access(f, { scopes: PAYMENTS, request: REQUEST }))
           .to.emit(f.AccessLog, "AccessRecorded")
           .withArgs(f.consentId, ORG.TAX, ORG.BANK_A, PAYMENTS, REQUEST, RESPONSE);
       });
@@ -423,7 +428,7 @@ describe("AccessLog", function () {
       it("lets the second tax bureau serve a consent that names it", async function () {
         const f = await loadFixture(twoTaxBureausFixture);
         const id = await grantBySig(f, await defaultTerms(f, { provider: ORG_TAX2, nonce: 2 }));
-        await expect(access(f, { id, signer: f.tax2 }))
+        await expect(access(f, { id, signer: f.tax2, request: REQUEST }))
           .to.emit(f.AccessLog, "AccessRecorded")
           .withArgs(id, ORG_TAX2, ORG.BANK_A, GRANTED, REQUEST, RESPONSE);
         await expect(access(f, { id }))
@@ -532,15 +537,31 @@ describe("AccessLog", function () {
         f.AccessLog.connect(f.tax).recordRefusal(f.consentId, ORG.BANK_B, GRANTED, REQUEST, AccessStatus.WrongConsumer),
       )
         .to.emit(f.AccessLog, "AccessRefused")
-        .withArgs(f.consentId, ORG.TAX, ORG.BANK_B, GRANTED, REQUEST, AccessStatus.WrongConsumer);
+        .withArgs(f.consentId, ORG.TAX, ORG.BANK_B, GRANTED, REQUEST, AccessStatus.WrongConsumer, true);
     });
 
-    it("records a refusal for an unknown consent with a node-level reason", async function () {
-      const f = await loadFixture(consentFixture);
+    it("records a refusal for an unknown consent as such (consentKnown false), from any tax bureau", async function () {
+      const f = await loadFixture(twoTaxBureausFixture);
       const unknown = ethers.id("no such consent");
-      await expect(f.AccessLog.connect(f.tax).recordRefusal(unknown, ORG.BANK_A, INVOICES, REQUEST, 64))
-        .to.emit(f.AccessLog, "AccessRefused")
-        .withArgs(unknown, ORG.TAX, ORG.BANK_A, INVOICES, REQUEST, 64);
+      expect(await f.ConsentRegistry.providerOf(unknown)).to.equal(ethers.ZeroHash);
+      for (const [signer, org] of [
+        [f.tax, ORG.TAX],
+        [f.tax2, ORG_TAX2],
+      ]) {
+        await expect(f.AccessLog.connect(signer).recordRefusal(unknown, ORG.BANK_A, INVOICES, REQUEST, 64))
+          .to.emit(f.AccessLog, "AccessRefused")
+          .withArgs(unknown, org, ORG.BANK_A, INVOICES, REQUEST, 64, false);
+      }
+    });
+
+    it("refuses a refusal against an existing consent from a tax bureau that is not its provider", async function () {
+      const f = await loadFixture(twoTaxBureausFixture);
+      expect(await f.ConsentRegistry.providerOf(f.consentId)).to.equal(ORG.TAX);
+      await expect(
+        f.AccessLog.connect(f.tax2).recordRefusal(f.consentId, ORG.BANK_A, GRANTED, REQUEST, AccessStatus.WrongProvider),
+      )
+        .to.be.revertedWithCustomError(f.AccessLog, "MembershipWrongOrganization")
+        .withArgs(f.tax2.address, ORG.TAX, ORG_TAX2);
     });
 
     it("does not count a refusal against the fetch cap", async function () {

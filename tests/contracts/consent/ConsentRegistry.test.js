@@ -74,7 +74,13 @@ async function walletFixture() {
   await wallet.waitForDeployment();
   const walletAddress = await wallet.getAddress();
   const cc3 = L.creditCodeHash(ethers, USCC_3, SALT);
-  await (await f.ConsentRegistry.connect(f.tax).bindEnterprise(walletAddress, cc3)).wait();
+  // The wallet's owner key signs the wallet's binding; the registry checks it through ERC-1271.
+  const binding = { enterprise: walletAddress, creditCodeHash: cc3, taxBureau: ORG.TAX, nonce: 2n ** 200n };
+  binding.deadline = BigInt(await time.latest()) + 3600n;
+  const sig = await L.signBinding(owner, f.ConsentRegistry, binding);
+  await (
+    await f.ConsentRegistry.connect(f.tax).bindEnterprise(walletAddress, cc3, binding.nonce, binding.deadline, sig)
+  ).wait();
   const terms = await defaultTerms(f, { enterprise: walletAddress, creditCodeHash: cc3 });
   return { ...f, owner, wallet, walletAddress, cc3, walletTerms: terms };
 }
@@ -107,127 +113,382 @@ describe("ConsentRegistry", function () {
   });
 
   describe("binding enterprises", function () {
-    it("lets a tax-bureau operator bind an account to a credit-code hash", async function () {
-      const f = await loadFixture(twoBureausFixture);
-      expect(await f.ConsentRegistry.creditCodeOf(f.unbound.address)).to.equal(ethers.ZeroHash);
-      await expect(f.ConsentRegistry.connect(f.tax).bindEnterprise(f.unbound.address, f.cc3))
-        .to.emit(f.ConsentRegistry, "EnterpriseBound")
-        .withArgs(f.unbound.address, f.cc3, ORG.TAX);
-      expect(await f.ConsentRegistry.creditCodeOf(f.unbound.address)).to.equal(f.cc3);
-    });
+    /** The `Binding` the account of `signer` signs to be bound to `cc` by `taxOrg`, with its signature. */
+    async function signedBinding(f, signer, cc, { taxOrg = ORG.TAX, nonce = 7n, deadline, domain = {} } = {}) {
+      const binding = {
+        enterprise: signer.address,
+        creditCodeHash: cc,
+        taxBureau: taxOrg,
+        nonce,
+        deadline: deadline ?? BigInt(await time.latest()) + 3600n,
+      };
+      const signature = await L.signBinding(signer, f.ConsentRegistry, binding, domain);
+      return { ...binding, signature };
+    }
+    const bind = (f, operator, b) =>
+      f.ConsentRegistry.connect(operator).bindEnterprise(b.enterprise, b.creditCodeHash, b.nonce, b.deadline, b.signature);
+    const rotate = (f, operator, b) =>
+      f.ConsentRegistry.connect(operator).rotateEnterprise(
+        b.enterprise,
+        b.creditCodeHash,
+        b.nonce,
+        b.deadline,
+        b.signature,
+      );
 
-    it("names the binding bureau in the event", async function () {
-      const f = await loadFixture(twoBureausFixture);
-      await expect(f.ConsentRegistry.connect(f.tax2).bindEnterprise(f.unbound.address, f.cc3))
-        .to.emit(f.ConsentRegistry, "EnterpriseBound")
-        .withArgs(f.unbound.address, f.cc3, ORG_TAX2);
-    });
+    describe("possession: the account signs its own binding", function () {
+      it("binds an account on its own EIP-712 signature relayed by a tax-bureau operator", async function () {
+        const f = await loadFixture(twoBureausFixture);
+        expect(await f.ConsentRegistry.creditCodeOf(f.unbound.address)).to.equal(ethers.ZeroHash);
+        const b = await signedBinding(f, f.unbound, f.cc3);
+        await expect(bind(f, f.tax, b))
+          .to.emit(f.ConsentRegistry, "EnterpriseBound")
+          .withArgs(f.unbound.address, f.cc3, ORG.TAX);
+        expect(await f.ConsentRegistry.creditCodeOf(f.unbound.address)).to.equal(f.cc3);
+        expect(await f.ConsentRegistry.accountOf(f.cc3)).to.deep.equal([f.unbound.address, ORG.TAX]);
+        expect(await f.ConsentRegistry.nonceUsed(f.unbound.address, b.nonce)).to.equal(true);
+      });
 
-    it("reports the bound credit-code hashes of the fixture enterprises", async function () {
-      const f = await loadFixture(membersFixture);
-      expect(await f.ConsentRegistry.creditCodeOf(f.enterprise.address)).to.equal(f.cc1);
-      expect(await f.ConsentRegistry.creditCodeOf(f.enterprise2.address)).to.equal(f.cc2);
-    });
+      it("refuses a tax-bureau operator binding an address it controls to someone else's credit code", async function () {
+        // The operator signs for its own address, but the binding names its account as the enterprise: without
+        // the enterprise account's signature nothing is bound.
+        const f = await loadFixture(twoBureausFixture);
+        const forged = await signedBinding(f, f.tax, f.cc3);
+        await expect(bind(f, f.tax, { ...forged, enterprise: f.unbound.address }))
+          .to.be.revertedWithCustomError(f.ConsentRegistry, "ConsentInvalidSignature")
+          .withArgs(f.unbound.address);
+        // Binding its own operator address does need that address's signature — which it has — but the credit code
+        // already bound to another account is refused (at most one active account per credit code).
+        const own = await signedBinding(f, f.tax, f.cc1);
+        await expect(bind(f, f.tax, own))
+          .to.be.revertedWithCustomError(f.ConsentRegistry, "ConsentCreditCodeTaken")
+          .withArgs(f.cc1, f.enterprise.address);
+      });
 
-    it("refuses binding by members of other roles", async function () {
-      const f = await loadFixture(twoBureausFixture);
-      for (const who of [f.bankA, f.guarantor, f.auditor, f.regulator]) {
-        await expect(f.ConsentRegistry.connect(who).bindEnterprise(f.unbound.address, f.cc3))
+      it("computes the binding digest as EIP-712 typed data over account, credit code, bureau, nonce and deadline", async function () {
+        const f = await loadFixture(twoBureausFixture);
+        const b = await signedBinding(f, f.unbound, f.cc3);
+        const domain = await L.consentDomain(f.ConsentRegistry);
+        const { signature, ...fields } = b;
+        const expected = ethers.TypedDataEncoder.hash(domain, L.BINDING_TYPES, fields);
+        expect(
+          await f.ConsentRegistry.bindingDigest(b.enterprise, b.creditCodeHash, b.taxBureau, b.nonce, b.deadline),
+        ).to.equal(expected);
+        expect(ethers.recoverAddress(expected, signature)).to.equal(f.unbound.address);
+        const typeHash = ethers.keccak256(
+          ethers.toUtf8Bytes(ethers.TypedDataEncoder.from(L.BINDING_TYPES).encodeType("Binding")),
+        );
+        expect(await f.ConsentRegistry.BINDING_TYPEHASH()).to.equal(typeHash);
+      });
+
+      it("refuses a binding signed for another tax bureau", async function () {
+        const f = await loadFixture(twoBureausFixture);
+        const b = await signedBinding(f, f.unbound, f.cc3, { taxOrg: ORG_TAX2 });
+        await expect(bind(f, f.tax, b))
+          .to.be.revertedWithCustomError(f.ConsentRegistry, "ConsentInvalidSignature")
+          .withArgs(f.unbound.address);
+        await expect(bind(f, f.tax2, b)).to.emit(f.ConsentRegistry, "EnterpriseBound").withArgs(
+          f.unbound.address,
+          f.cc3,
+          ORG_TAX2,
+        );
+      });
+
+      it("refuses a binding signed for another chain or another registry", async function () {
+        const f = await loadFixture(twoBureausFixture);
+        for (const domain of [{ chainId: 1n }, { verifyingContract: f.outsider.address }, { version: "2" }]) {
+          const b = await signedBinding(f, f.unbound, f.cc3, { domain });
+          await expect(bind(f, f.tax, b))
+            .to.be.revertedWithCustomError(f.ConsentRegistry, "ConsentInvalidSignature")
+            .withArgs(f.unbound.address);
+        }
+      });
+
+      it("refuses a binding whose credit code was changed by the relayer", async function () {
+        const f = await loadFixture(twoBureausFixture);
+        const b = await signedBinding(f, f.unbound, f.cc3);
+        const other = L.creditCodeHash(ethers, "91450200MA5KWWWW4D", SALT);
+        await expect(bind(f, f.tax, { ...b, creditCodeHash: other }))
+          .to.be.revertedWithCustomError(f.ConsentRegistry, "ConsentInvalidSignature")
+          .withArgs(f.unbound.address);
+      });
+
+      it("refuses a binding after its deadline and accepts one in the deadline's second", async function () {
+        const f = await loadFixture(twoBureausFixture);
+        const now = BigInt(await time.latest());
+        const late = await signedBinding(f, f.unbound, f.cc3, { deadline: now });
+        await expect(bind(f, f.tax, late))
+          .to.be.revertedWithCustomError(f.ConsentRegistry, "ConsentSignatureExpired")
+          .withArgs(now);
+        const onTime = await signedBinding(f, f.unbound, f.cc3, { deadline: now + 10n, nonce: 8n });
+        await time.setNextBlockTimestamp(now + 10n);
+        await expect(bind(f, f.tax, onTime)).to.emit(f.ConsentRegistry, "EnterpriseBound");
+      });
+
+      it("uses the account's consent nonces: a binding nonce is used once, and an invalidated one is dead", async function () {
+        const f = await loadFixture(twoBureausFixture);
+        await (await f.ConsentRegistry.connect(f.unbound).invalidateNonce(7)).wait();
+        const b = await signedBinding(f, f.unbound, f.cc3, { nonce: 7n });
+        await expect(bind(f, f.tax, b))
+          .to.be.revertedWithCustomError(f.ConsentRegistry, "ConsentNonceUsed")
+          .withArgs(f.unbound.address, 7n);
+      });
+
+      it("refuses replaying a binding signature after the account was retired", async function () {
+        const f = await loadFixture(twoBureausFixture);
+        const b = await signedBinding(f, f.unbound, f.cc3);
+        await (await bind(f, f.tax, b)).wait();
+        await (await f.ConsentRegistry.connect(f.tax).unbindEnterprise(f.unbound.address)).wait();
+        await expect(bind(f, f.tax, b))
+          .to.be.revertedWithCustomError(f.ConsentRegistry, "ConsentEnterpriseRetired")
+          .withArgs(f.unbound.address);
+      });
+
+      it("accepts an ERC-1271 contract wallet's binding signed by its owner", async function () {
+        const f = await loadFixture(walletFixture);
+        expect(await f.ConsentRegistry.accountOf(f.cc3)).to.deep.equal([f.walletAddress, ORG.TAX]);
+      });
+
+      it("refuses binding by members of other roles, outsiders and suspended bureaus", async function () {
+        const f = await loadFixture(twoBureausFixture);
+        const b = await signedBinding(f, f.unbound, f.cc3);
+        for (const who of [f.bankA, f.guarantor, f.auditor, f.regulator, f.outsider, f.unbound]) {
+          await expect(bind(f, who, b))
+            .to.be.revertedWithCustomError(f.ConsentRegistry, "MembershipRequired")
+            .withArgs(who.address, Role.TaxBureau);
+        }
+        await suspend(f, ORG.TAX);
+        await expect(bind(f, f.tax, b))
           .to.be.revertedWithCustomError(f.ConsentRegistry, "MembershipRequired")
-          .withArgs(who.address, Role.TaxBureau);
-      }
+          .withArgs(f.tax.address, Role.TaxBureau);
+      });
+
+      it("refuses the zero address as the enterprise account", async function () {
+        const f = await loadFixture(twoBureausFixture);
+        const b = await signedBinding(f, f.unbound, f.cc3);
+        await expect(bind(f, f.tax, { ...b, enterprise: ethers.ZeroAddress })).to.be.revertedWithCustomError(
+          f.ConsentRegistry,
+          "ConsentEnterpriseZeroAddress",
+        );
+      });
+
+      it("refuses the zero hash and the reserved hash 0x…01 that marks retired accounts", async function () {
+        const f = await loadFixture(twoBureausFixture);
+        for (const hash of [ethers.ZeroHash, RETIRED]) {
+          const b = await signedBinding(f, f.unbound, hash);
+          await expect(bind(f, f.tax, b))
+            .to.be.revertedWithCustomError(f.ConsentRegistry, "ConsentCreditCodeHashInvalid")
+            .withArgs(hash);
+        }
+      });
+
+      it("refuses to bind an account that is already bound, to any hash", async function () {
+        const f = await loadFixture(twoBureausFixture);
+        for (const hash of [f.cc1, f.cc3]) {
+          const b = await signedBinding(f, f.enterprise, hash, { nonce: 99n });
+          await expect(bind(f, f.tax, b))
+            .to.be.revertedWithCustomError(f.ConsentRegistry, "ConsentEnterpriseAlreadyBound")
+            .withArgs(f.enterprise.address, f.cc1);
+        }
+      });
     });
 
-    it("refuses binding by outsiders", async function () {
-      const f = await loadFixture(twoBureausFixture);
-      await expect(f.ConsentRegistry.connect(f.outsider).bindEnterprise(f.unbound.address, f.cc3))
-        .to.be.revertedWithCustomError(f.ConsentRegistry, "MembershipRequired")
-        .withArgs(f.outsider.address, Role.TaxBureau);
-      await expect(f.ConsentRegistry.connect(f.unbound).bindEnterprise(f.unbound.address, f.cc3))
-        .to.be.revertedWithCustomError(f.ConsentRegistry, "MembershipRequired")
-        .withArgs(f.unbound.address, Role.TaxBureau);
+    describe("one active account per credit code", function () {
+      it("refuses a second account for a credit code that has an active one, whichever bureau relays", async function () {
+        const f = await loadFixture(twoBureausFixture);
+        for (const [operator, taxOrg] of [
+          [f.tax, ORG.TAX],
+          [f.tax2, ORG_TAX2],
+        ]) {
+          const b = await signedBinding(f, f.unbound, f.cc1, { taxOrg });
+          await expect(bind(f, operator, b))
+            .to.be.revertedWithCustomError(f.ConsentRegistry, "ConsentCreditCodeTaken")
+            .withArgs(f.cc1, f.enterprise.address);
+        }
+      });
+
+      it("frees the credit code for a new account once the old one is retired", async function () {
+        const f = await loadFixture(twoBureausFixture);
+        await (await f.ConsentRegistry.connect(f.tax).unbindEnterprise(f.enterprise.address)).wait();
+        expect(await f.ConsentRegistry.accountOf(f.cc1)).to.deep.equal([ethers.ZeroAddress, ethers.ZeroHash]);
+        const b = await signedBinding(f, f.unbound, f.cc1, { taxOrg: ORG_TAX2 });
+        await expect(bind(f, f.tax2, b)).to.emit(f.ConsentRegistry, "EnterpriseBound").withArgs(
+          f.unbound.address,
+          f.cc1,
+          ORG_TAX2,
+        );
+        expect(await f.ConsentRegistry.accountOf(f.cc1)).to.deep.equal([f.unbound.address, ORG_TAX2]);
+      });
     });
 
-    it("refuses binding by a suspended tax bureau", async function () {
-      const f = await loadFixture(twoBureausFixture);
-      await suspend(f, ORG.TAX);
-      await expect(f.ConsentRegistry.connect(f.tax).bindEnterprise(f.unbound.address, f.cc3))
-        .to.be.revertedWithCustomError(f.ConsentRegistry, "MembershipRequired")
-        .withArgs(f.tax.address, Role.TaxBureau);
-    });
+    describe("key rotation (recovery of a lost or compromised key)", function () {
+      it("retires the old account and binds the new one in one transaction, on the new key's signature", async function () {
+        const f = await loadFixture(twoBureausFixture);
+        const b = await signedBinding(f, f.unbound, f.cc1);
+        const tx = rotate(f, f.tax, b);
+        await expect(tx)
+          .to.emit(f.ConsentRegistry, "EnterpriseUnbound")
+          .withArgs(f.enterprise.address, f.cc1, ORG.TAX)
+          .and.to.emit(f.ConsentRegistry, "EnterpriseBound")
+          .withArgs(f.unbound.address, f.cc1, ORG.TAX);
+        expect(await f.ConsentRegistry.creditCodeOf(f.enterprise.address)).to.equal(ethers.ZeroHash);
+        expect(await f.ConsentRegistry.creditCodeOf(f.unbound.address)).to.equal(f.cc1);
+        expect(await f.ConsentRegistry.accountOf(f.cc1)).to.deep.equal([f.unbound.address, ORG.TAX]);
+      });
 
-    it("refuses the zero address", async function () {
-      const f = await loadFixture(twoBureausFixture);
-      await expect(f.ConsentRegistry.connect(f.tax).bindEnterprise(ethers.ZeroAddress, f.cc3))
-        .to.be.revertedWithCustomError(f.ConsentRegistry, "ConsentInvalidTerms")
-        .withArgs("enterprise is the zero address");
-    });
-
-    it("refuses the zero hash", async function () {
-      const f = await loadFixture(twoBureausFixture);
-      await expect(f.ConsentRegistry.connect(f.tax).bindEnterprise(f.unbound.address, ethers.ZeroHash))
-        .to.be.revertedWithCustomError(f.ConsentRegistry, "ConsentInvalidTerms")
-        .withArgs("creditCodeHash is not a hash");
-    });
-
-    it("refuses the reserved hash 0x…01 that marks retired accounts", async function () {
-      const f = await loadFixture(twoBureausFixture);
-      await expect(f.ConsentRegistry.connect(f.tax).bindEnterprise(f.unbound.address, RETIRED))
-        .to.be.revertedWithCustomError(f.ConsentRegistry, "ConsentInvalidTerms")
-        .withArgs("creditCodeHash is not a hash");
-    });
-
-    it("refuses to bind an account that is already bound, to any hash", async function () {
-      const f = await loadFixture(twoBureausFixture);
-      for (const hash of [f.cc1, f.cc3]) {
-        await expect(f.ConsentRegistry.connect(f.tax).bindEnterprise(f.enterprise.address, hash))
-          .to.be.revertedWithCustomError(f.ConsentRegistry, "ConsentEnterpriseAlreadyBound")
+      it("stops every consent the old account signed, and lets the new account consent", async function () {
+        const f = await loadFixture(consentFixture);
+        const other = await grantBySig(f, await defaultTerms(f, { nonce: 2, consumer: ORG.BANK_B }));
+        const newKey = f.spare[2];
+        await (await rotate(f, f.tax, await signedBinding(f, newKey, f.cc1))).wait();
+        for (const [id, consumer] of [
+          [f.consentId, ORG.BANK_A],
+          [other, ORG.BANK_B],
+        ]) {
+          expect(await status(f, id, consumer)).to.equal(AccessStatus.EnterpriseUnbound);
+        }
+        await expect(
+          f.AccessLog.connect(f.tax).recordAccess(f.consentId, ORG.BANK_A, Scope.TaxCreditRating, REQUEST, RESPONSE),
+        )
+          .to.be.revertedWithCustomError(f.ConsentRegistry, "ConsentEnterpriseNotBound")
+          .withArgs(f.enterprise.address, ethers.ZeroHash);
+        // The old key can sign nothing new for the enterprise…
+        const stale = await defaultTerms(f, { nonce: 3 });
+        await expect(
+          f.ConsentRegistry.connect(f.bankA).grantConsentBySig(stale, await L.signConsent(f.enterprise, f.ConsentRegistry, stale)),
+        )
+          .to.be.revertedWithCustomError(f.ConsentRegistry, "ConsentEnterpriseNotBound")
           .withArgs(f.enterprise.address, f.cc1);
-      }
-    });
+        // …while the new key consents under the same credit code.
+        const fresh = await defaultTerms(f, { enterprise: newKey.address, nonce: 1 });
+        const id = await grantBySig(f, fresh, newKey);
+        expect(await status(f, id)).to.equal(AccessStatus.Allowed);
+      });
 
-    it("lets a tax-bureau operator unbind an account", async function () {
-      const f = await loadFixture(twoBureausFixture);
-      await expect(f.ConsentRegistry.connect(f.tax2).unbindEnterprise(f.enterprise.address))
-        .to.emit(f.ConsentRegistry, "EnterpriseUnbound")
-        .withArgs(f.enterprise.address, f.cc1, ORG_TAX2);
-      expect(await f.ConsentRegistry.creditCodeOf(f.enterprise.address)).to.equal(ethers.ZeroHash);
-      expect(await f.ConsentRegistry.creditCodeOf(f.enterprise2.address)).to.equal(f.cc2);
-    });
+      it("still lets the retired old account revoke the consents it signed", async function () {
+        const f = await loadFixture(consentFixture);
+        await (await rotate(f, f.tax, await signedBinding(f, f.spare[2], f.cc1))).wait();
+        await expect(f.ConsentRegistry.connect(f.enterprise).revokeConsent(f.consentId))
+          .to.emit(f.ConsentRegistry, "ConsentRevoked")
+          .withArgs(f.consentId, f.enterprise.address, ORG.BANK_A);
+      });
 
-    it("refuses unbinding by members of other roles and by outsiders", async function () {
-      const f = await loadFixture(membersFixture);
-      for (const who of [f.bankA, f.auditor, f.outsider, f.enterprise]) {
-        await expect(f.ConsentRegistry.connect(who).unbindEnterprise(f.enterprise.address))
-          .to.be.revertedWithCustomError(f.ConsentRegistry, "MembershipRequired")
-          .withArgs(who.address, Role.TaxBureau);
-      }
-    });
+      it("lets only the bureau that made the binding rotate it", async function () {
+        const f = await loadFixture(twoBureausFixture);
+        const b = await signedBinding(f, f.unbound, f.cc1, { taxOrg: ORG_TAX2 });
+        await expect(rotate(f, f.tax2, b))
+          .to.be.revertedWithCustomError(f.ConsentRegistry, "MembershipWrongOrganization")
+          .withArgs(f.tax2.address, ORG.TAX, ORG_TAX2);
+        for (const who of [f.bankA, f.outsider, f.enterprise]) {
+          await expect(rotate(f, who, b))
+            .to.be.revertedWithCustomError(f.ConsentRegistry, "MembershipRequired")
+            .withArgs(who.address, Role.TaxBureau);
+        }
+      });
 
-    it("refuses to unbind an account that was never bound", async function () {
-      const f = await loadFixture(twoBureausFixture);
-      await expect(f.ConsentRegistry.connect(f.tax).unbindEnterprise(f.unbound.address))
-        .to.be.revertedWithCustomError(f.ConsentRegistry, "ConsentEnterpriseNotBound")
-        .withArgs(f.unbound.address, ethers.ZeroHash);
-    });
+      it("refuses a rotation the new key did not sign", async function () {
+        const f = await loadFixture(twoBureausFixture);
+        const forged = await signedBinding(f, f.tax, f.cc1);
+        await expect(rotate(f, f.tax, { ...forged, enterprise: f.unbound.address }))
+          .to.be.revertedWithCustomError(f.ConsentRegistry, "ConsentInvalidSignature")
+          .withArgs(f.unbound.address);
+        expect(await f.ConsentRegistry.creditCodeOf(f.enterprise.address)).to.equal(f.cc1);
+      });
 
-    it("refuses to unbind an account twice", async function () {
-      const f = await loadFixture(membersFixture);
-      await (await f.ConsentRegistry.connect(f.tax).unbindEnterprise(f.enterprise.address)).wait();
-      await expect(f.ConsentRegistry.connect(f.tax).unbindEnterprise(f.enterprise.address))
-        .to.be.revertedWithCustomError(f.ConsentRegistry, "ConsentEnterpriseNotBound")
-        .withArgs(f.enterprise.address, ethers.ZeroHash);
-    });
+      it("refuses to rotate a credit code that has no active account", async function () {
+        const f = await loadFixture(twoBureausFixture);
+        const b = await signedBinding(f, f.unbound, f.cc3);
+        await expect(rotate(f, f.tax, b))
+          .to.be.revertedWithCustomError(f.ConsentRegistry, "ConsentCreditCodeNotBound")
+          .withArgs(f.cc3);
+      });
 
-    it("retires an unbound account for good, whatever hash a later binding names", async function () {
-      const f = await loadFixture(twoBureausFixture);
-      await (await f.ConsentRegistry.connect(f.tax).unbindEnterprise(f.enterprise.address)).wait();
-      for (const hash of [f.cc1, f.cc3]) {
-        await expect(f.ConsentRegistry.connect(f.tax).bindEnterprise(f.enterprise.address, hash))
+      it("refuses to rotate to an account that is bound or retired", async function () {
+        const f = await loadFixture(twoBureausFixture);
+        await expect(rotate(f, f.tax, await signedBinding(f, f.enterprise2, f.cc1)))
+          .to.be.revertedWithCustomError(f.ConsentRegistry, "ConsentEnterpriseAlreadyBound")
+          .withArgs(f.enterprise2.address, f.cc2);
+        await (await rotate(f, f.tax, await signedBinding(f, f.unbound, f.cc1))).wait();
+        await expect(rotate(f, f.tax, await signedBinding(f, f.enterprise, f.cc1, { nonce: 8n })))
           .to.be.revertedWithCustomError(f.ConsentRegistry, "ConsentEnterpriseRetired")
           .withArgs(f.enterprise.address);
-      }
+      });
     });
+
+    describe("retiring a binding", function () {
+      it("lets the bureau that made the binding unbind an account", async function () {
+        const f = await loadFixture(twoBureausFixture);
+        await expect(f.ConsentRegistry.connect(f.tax).unbindEnterprise(f.enterprise.address))
+          .to.emit(f.ConsentRegistry, "EnterpriseUnbound")
+          .withArgs(f.enterprise.address, f.cc1, ORG.TAX);
+        expect(await f.ConsentRegistry.creditCodeOf(f.enterprise.address)).to.equal(ethers.ZeroHash);
+        expect(await f.ConsentRegistry.creditCodeOf(f.enterprise2.address)).to.equal(f.cc2);
+      });
+
+      it("refuses unbinding by another tax bureau", async function () {
+        const f = await loadFixture(twoBureausFixture);
+        await expect(f.ConsentRegistry.connect(f.tax2).unbindEnterprise(f.enterprise.address))
+          .to.be.revertedWithCustomError(f.ConsentRegistry, "MembershipWrongOrganization")
+          .withArgs(f.tax2.address, ORG.TAX, ORG_TAX2);
+        expect(await f.ConsentRegistry.creditCodeOf(f.enterprise.address)).to.equal(f.cc1);
+      });
+
+      it("lets governance retire a binding through an approved proposal, even when its bureau is gone", async function () {
+        const f = await loadFixture(twoBureausFixture);
+        await govern(f.Consortium, f.governors, "removeMember", [ORG.TAX]);
+        const registry = await f.ConsentRegistry.getAddress();
+        const action = f.Consortium.interface.encodeFunctionData("retireEnterprise", [registry, f.enterprise.address]);
+        const id = await f.Consortium.proposalCount();
+        await (await f.Consortium.connect(f.governors[0]).propose(action)).wait();
+        await expect(f.Consortium.connect(f.governors[1]).approve(id))
+          .to.emit(f.ConsentRegistry, "EnterpriseUnbound")
+          .withArgs(f.enterprise.address, f.cc1, ORG.TAX);
+        expect(await f.ConsentRegistry.creditCodeOf(f.enterprise.address)).to.equal(ethers.ZeroHash);
+      });
+
+      it("refuses retireEnterprise called directly rather than by proposal", async function () {
+        const f = await loadFixture(twoBureausFixture);
+        await expect(
+          f.Consortium.connect(f.governors[0]).retireEnterprise(await f.ConsentRegistry.getAddress(), f.enterprise.address),
+        )
+          .to.be.revertedWithCustomError(f.Consortium, "GovernanceOnlyByProposal")
+          .withArgs(f.governors[0].address);
+      });
+
+      it("refuses unbinding by members of other roles and by outsiders", async function () {
+        const f = await loadFixture(membersFixture);
+        for (const who of [f.bankA, f.auditor, f.outsider, f.enterprise]) {
+          await expect(f.ConsentRegistry.connect(who).unbindEnterprise(f.enterprise.address))
+            .to.be.revertedWithCustomError(f.ConsentRegistry, "MembershipRequired")
+            .withArgs(who.address, Role.TaxBureau);
+        }
+      });
+
+      it("refuses to unbind an account that was never bound", async function () {
+        const f = await loadFixture(twoBureausFixture);
+        await expect(f.ConsentRegistry.connect(f.tax).unbindEnterprise(f.unbound.address))
+          .to.be.revertedWithCustomError(f.ConsentRegistry, "ConsentEnterpriseNotBound")
+          .withArgs(f.unbound.address, ethers.ZeroHash);
+      });
+
+      it("refuses to unbind an account twice", async function () {
+        const f = await loadFixture(membersFixture);
+        await (await f.ConsentRegistry.connect(f.tax).unbindEnterprise(f.enterprise.address)).wait();
+        await expect(f.ConsentRegistry.connect(f.tax).unbindEnterprise(f.enterprise.address))
+          .to.be.revertedWithCustomError(f.ConsentRegistry, "ConsentEnterpriseNotBound")
+          .withArgs(f.enterprise.address, ethers.ZeroHash);
+      });
+
+      it("retires an unbound account for good, whatever hash a later binding names", async function () {
+        const f = await loadFixture(twoBureausFixture);
+        await (await f.ConsentRegistry.connect(f.tax).unbindEnterprise(f.enterprise.address)).wait();
+        for (const hash of [f.cc1, f.cc3]) {
+          const b = await signedBinding(f, f.enterprise, hash, { nonce: 99n });
+          await expect(bind(f, f.tax, b))
+            .to.be.revertedWithCustomError(f.ConsentRegistry, "ConsentEnterpriseRetired")
+            .withArgs(f.enterprise.address);
+        }
+      });
 
     it("stops the consents of an unbound account from working", async function () {
       const f = await loadFixture(consentFixture);
@@ -262,6 +523,7 @@ describe("ConsentRegistry", function () {
         .to.emit(f.ConsentRegistry, "ConsentRevoked")
         .withArgs(f.consentId, f.enterprise.address, ORG.BANK_A);
     });
+    });
   });
 
   describe("granting", function () {
@@ -282,10 +544,12 @@ describe("ConsentRegistry", function () {
     it("refuses a direct grant from an account other than the enterprise", async function () {
       const f = await loadFixture(membersFixture);
       const terms = await defaultTerms(f);
+      const id = await f.ConsentRegistry.consentId(terms);
+      // No signature was involved, so the refusal says who may grant, not that a signature is invalid.
       for (const who of [f.bankA, f.tax, f.enterprise2, f.outsider]) {
         await expect(f.ConsentRegistry.connect(who).grantConsent(terms))
-          .to.be.revertedWithCustomError(f.ConsentRegistry, "ConsentInvalidSignature")
-          .withArgs(f.enterprise.address);
+          .to.be.revertedWithCustomError(f.ConsentRegistry, "ConsentNotEnterprise")
+          .withArgs(id, who.address);
       }
     });
 
@@ -397,7 +661,7 @@ describe("ConsentRegistry", function () {
       const f = await loadFixture(membersFixture);
       const other = await (await ethers.getContractFactory("ConsentRegistry", f.deployer)).deploy(f.Consortium);
       await other.waitForDeployment();
-      await (await other.connect(f.tax).bindEnterprise(f.enterprise.address, f.cc1)).wait();
+      await (await L.bindEnterprise(other, f.tax, ORG.TAX, f.enterprise, f.cc1)).wait();
       const terms = await defaultTerms(f);
       const sigForOther = await L.signConsent(f.enterprise, other, terms);
       expect(await other.consentId(terms)).to.not.equal(await f.ConsentRegistry.consentId(terms));
@@ -670,9 +934,10 @@ describe("ConsentRegistry", function () {
 
     it("refuses the wallet's owner granting from its own account instead of the wallet", async function () {
       const f = await loadFixture(walletFixture);
+      const id = await f.ConsentRegistry.consentId(f.walletTerms);
       await expect(f.ConsentRegistry.connect(f.owner).grantConsent(f.walletTerms))
-        .to.be.revertedWithCustomError(f.ConsentRegistry, "ConsentInvalidSignature")
-        .withArgs(f.walletAddress);
+        .to.be.revertedWithCustomError(f.ConsentRegistry, "ConsentNotEnterprise")
+        .withArgs(id, f.owner.address);
     });
 
     it("accepts a wallet revocation and narrowing signed by the owner and refuses one by another key", async function () {
@@ -697,7 +962,7 @@ describe("ConsentRegistry", function () {
         f.ConsentRegistry.narrowConsentBySig(id, narrowing.scopes, narrowing.validUntil, 2, deadline, goodNarrowing),
       )
         .to.emit(f.ConsentRegistry, "ConsentNarrowed")
-        .withArgs(id, narrowing.scopes, narrowing.validUntil);
+        .withArgs(id, f.walletAddress, ORG.BANK_A, narrowing.scopes, narrowing.validUntil);
 
       const revocation = { consentId: id, nonce: 3, deadline };
       const bad = await L.signRevocation(f.enterprise, f.ConsentRegistry, revocation);
@@ -712,35 +977,46 @@ describe("ConsentRegistry", function () {
   });
 
   describe("terms validation", function () {
-    async function expectInvalid(f, overrides, reason) {
+    /** One typed error per condition, with the offending values as arguments (`args` omitted: no arguments). */
+    async function expectInvalid(f, overrides, error, args = []) {
       const terms = await defaultTerms(f, overrides);
       await expect(f.ConsentRegistry.connect(f.enterprise).grantConsent(terms))
-        .to.be.revertedWithCustomError(f.ConsentRegistry, "ConsentInvalidTerms")
-        .withArgs(reason);
+        .to.be.revertedWithCustomError(f.ConsentRegistry, error)
+        .withArgs(...args);
     }
 
     it("rejects empty scopes", async function () {
       const f = await loadFixture(membersFixture);
-      await expectInvalid(f, { scopes: 0 }, "scopes is empty");
+      await expectInvalid(f, { scopes: 0 }, "ConsentScopesEmpty");
     });
 
     it("rejects a validity that does not end after it starts", async function () {
       const f = await loadFixture(membersFixture);
       const now = await time.latest();
-      await expectInvalid(f, { validFrom: now + DAY, validUntil: now + DAY }, "validUntil is not after validFrom");
-      await expectInvalid(f, { validFrom: now + 2 * DAY, validUntil: now + DAY }, "validUntil is not after validFrom");
+      await expectInvalid(f, { validFrom: now + DAY, validUntil: now + DAY }, "ConsentValidityInverted", [
+        now + DAY,
+        now + DAY,
+      ]);
+      await expectInvalid(f, { validFrom: now + 2 * DAY, validUntil: now + DAY }, "ConsentValidityInverted", [
+        now + 2 * DAY,
+        now + DAY,
+      ]);
     });
 
     it("rejects a validity that has already ended", async function () {
       const f = await loadFixture(membersFixture);
       const now = await time.latest();
-      await expectInvalid(f, { validFrom: now - 10 * DAY, validUntil: now - DAY }, "validUntil is in the past");
+      await time.setNextBlockTimestamp(now + 1);
+      await expectInvalid(f, { validFrom: now - 10 * DAY, validUntil: now - DAY }, "ConsentValidityEnded", [
+        now - DAY,
+        now + 1,
+      ]);
     });
 
     it("rejects a validity beyond 2**40 - 1 and accepts one ending exactly there", async function () {
       const f = await loadFixture(membersFixture);
       const max = 2n ** 40n - 1n;
-      await expectInvalid(f, { validUntil: max + 1n }, "validUntil is too far in the future");
+      await expectInvalid(f, { validUntil: max + 1n }, "ConsentValidityTooLong", [max + 1n, max]);
       const terms = await defaultTerms(f, { validUntil: max });
       const id = await f.ConsentRegistry.consentId(terms);
       await (await f.ConsentRegistry.connect(f.enterprise).grantConsent(terms)).wait();
@@ -750,17 +1026,17 @@ describe("ConsentRegistry", function () {
     it("rejects a data period that ends before it starts", async function () {
       const f = await loadFixture(membersFixture);
       const now = await time.latest();
-      await expectInvalid(f, { dataFrom: now, dataUntil: now - 1 }, "dataUntil is before dataFrom");
+      await expectInvalid(f, { dataFrom: now, dataUntil: now - 1 }, "ConsentDataPeriodInverted", [now, now - 1]);
     });
 
     it("rejects a fetch cap of zero", async function () {
       const f = await loadFixture(membersFixture);
-      await expectInvalid(f, { fetchCap: 0 }, "fetchCap is zero");
+      await expectInvalid(f, { fetchCap: 0 }, "ConsentFetchCapZero");
     });
 
     it("rejects a fetch cap above 65535 and accepts 65535", async function () {
       const f = await loadFixture(membersFixture);
-      await expectInvalid(f, { fetchCap: 65536 }, "fetchCap is above 65535");
+      await expectInvalid(f, { fetchCap: 65536 }, "ConsentFetchCapTooHigh", [65536, 65535]);
       const terms = await defaultTerms(f, { fetchCap: 65535 });
       const id = await f.ConsentRegistry.consentId(terms);
       await (await f.ConsentRegistry.connect(f.enterprise).grantConsent(terms)).wait();
@@ -770,10 +1046,18 @@ describe("ConsentRegistry", function () {
     it("rejects a fetch period too short for the validity window and accepts the longest window that fits", async function () {
       const f = await loadFixture(membersFixture);
       const now = await time.latest();
-      const reason = "fetchPeriod is too short for the validity window";
+      const error = "ConsentFetchPeriodTooShort";
       // At most 2**24 - 2 whole periods fit in the window (the period index is 24 bits).
-      await expectInvalid(f, { validFrom: now, validUntil: now + 2 ** 24 - 1, fetchPeriod: 1 }, reason);
-      await expectInvalid(f, { validFrom: now, validUntil: now + 2 ** 25, fetchPeriod: 2 }, reason);
+      await expectInvalid(f, { validFrom: now, validUntil: now + 2 ** 24 - 1, fetchPeriod: 1 }, error, [
+        1,
+        now,
+        now + 2 ** 24 - 1,
+      ]);
+      await expectInvalid(f, { validFrom: now, validUntil: now + 2 ** 25, fetchPeriod: 2 }, error, [
+        2,
+        now,
+        now + 2 ** 25,
+      ]);
       const terms = await defaultTerms(f, { validFrom: now, validUntil: now + 2 ** 24 - 2, fetchPeriod: 1 });
       const id = await f.ConsentRegistry.consentId(terms);
       await (await f.ConsentRegistry.connect(f.enterprise).grantConsent(terms)).wait();
@@ -782,13 +1066,15 @@ describe("ConsentRegistry", function () {
 
     it("rejects a consumer that is also the provider", async function () {
       const f = await loadFixture(membersFixture);
-      await expectInvalid(f, { consumer: ORG.TAX, provider: ORG.TAX }, "consumer and provider are the same");
-      await expectInvalid(f, { consumer: ORG.BANK_A, provider: ORG.BANK_A }, "consumer and provider are the same");
+      await expectInvalid(f, { consumer: ORG.TAX, provider: ORG.TAX }, "ConsentConsumerIsProvider", [ORG.TAX]);
+      await expectInvalid(f, { consumer: ORG.BANK_A, provider: ORG.BANK_A }, "ConsentConsumerIsProvider", [
+        ORG.BANK_A,
+      ]);
     });
 
     it("does not burn the nonce of refused terms", async function () {
       const f = await loadFixture(membersFixture);
-      await expectInvalid(f, { scopes: 0, nonce: 9 }, "scopes is empty");
+      await expectInvalid(f, { scopes: 0, nonce: 9 }, "ConsentScopesEmpty");
       expect(await f.ConsentRegistry.nonceUsed(f.enterprise.address, 9)).to.equal(false);
     });
 
@@ -1023,7 +1309,7 @@ describe("ConsentRegistry", function () {
         f.ConsentRegistry.connect(f.enterprise).narrowConsent(f.consentId, Scope.TaxCreditRating, validUntil),
       )
         .to.emit(f.ConsentRegistry, "ConsentNarrowed")
-        .withArgs(f.consentId, Scope.TaxCreditRating, validUntil);
+        .withArgs(f.consentId, f.enterprise.address, ORG.BANK_A, Scope.TaxCreditRating, validUntil);
       const s = await f.ConsentRegistry.consent(f.consentId);
       expect(s.scopes).to.equal(Scope.TaxCreditRating);
       expect(s.validUntil).to.equal(validUntil);
@@ -1041,7 +1327,7 @@ describe("ConsentRegistry", function () {
         f.ConsentRegistry.connect(f.enterprise).narrowConsent(f.consentId, f.terms.scopes, f.terms.validUntil),
       )
         .to.emit(f.ConsentRegistry, "ConsentNarrowed")
-        .withArgs(f.consentId, f.terms.scopes, f.terms.validUntil);
+        .withArgs(f.consentId, f.enterprise.address, ORG.BANK_A, f.terms.scopes, f.terms.validUntil);
     });
 
     it("refuses a narrowing that adds a scope", async function () {
@@ -1152,7 +1438,7 @@ describe("ConsentRegistry", function () {
         ),
       )
         .to.emit(f.ConsentRegistry, "ConsentNarrowed")
-        .withArgs(f.consentId, Scope.TaxPayments, validUntil);
+        .withArgs(f.consentId, f.enterprise.address, ORG.BANK_A, Scope.TaxPayments, validUntil);
       expect(await f.ConsentRegistry.nonceUsed(f.enterprise.address, 2)).to.equal(true);
       expect(await status(f, f.consentId, ORG.BANK_A, ORG.TAX, Scope.TaxCreditRating)).to.equal(
         AccessStatus.ScopeNotGranted,
@@ -1371,7 +1657,7 @@ describe("ConsentRegistry", function () {
             f.consentId,
             ORG.BANK_A,
             Scope.TaxCreditRating,
-            REQUEST,
+            ethers.id(`request-${i}`),
             RESPONSE,
           )
         ).wait();
@@ -1382,16 +1668,47 @@ describe("ConsentRegistry", function () {
   });
 
   describe("fetch counting (consumeFetch through AccessLog.recordAccess)", function () {
-    async function record(f, id, { consumer = ORG.BANK_A, scopes = Scope.TaxCreditRating, by = f.tax } = {}) {
-      return f.AccessLog.connect(by).recordAccess(id, consumer, scopes, REQUEST, RESPONSE);
+    let requests = 0;
+    /** Records an access; each call is a new request (a new request hash) unless `request` is given. */
+    async function record(f, id, { consumer = ORG.BANK_A, scopes = Scope.TaxCreditRating, by = f.tax, request } = {}) {
+      const requestHash = request ?? ethers.id(`fetch-counting-request-${++requests}`);
+      return f.AccessLog.connect(by).recordAccess(id, consumer, scopes, requestHash, RESPONSE);
     }
 
     it("counts an access and returns the provider to the access log", async function () {
       const f = await loadFixture(consentFixture);
-      await expect(record(f, f.consentId))
+      await expect(record(f, f.consentId, { request: REQUEST }))
         .to.emit(f.AccessLog, "AccessRecorded")
         .withArgs(f.consentId, ORG.TAX, ORG.BANK_A, Scope.TaxCreditRating, REQUEST, RESPONSE);
       expect((await f.ConsentRegistry.consent(f.consentId)).fetchesInPeriod).to.equal(1);
+    });
+
+    it("refuses the same request hash twice under one consent, so a replay cannot use up the fetch cap", async function () {
+      const f = await loadFixture(consentFixture);
+      await (await record(f, f.consentId, { request: REQUEST })).wait();
+      expect(await f.AccessLog.requestRecorded(f.consentId, REQUEST)).to.equal(true);
+      await expect(record(f, f.consentId, { request: REQUEST }))
+        .to.be.revertedWithCustomError(f.AccessLog, "AccessRequestAlreadyRecorded")
+        .withArgs(f.consentId, REQUEST);
+      const s = await f.ConsentRegistry.consent(f.consentId);
+      expect(s.fetchesInPeriod).to.equal(1);
+      expect(await status(f, f.consentId)).to.equal(AccessStatus.Allowed);
+      // The same request hash under another consent is another request.
+      const other = await grantBySig(f, await defaultTerms(f, { nonce: 2 }));
+      expect(await f.AccessLog.requestRecorded(other, REQUEST)).to.equal(false);
+      await expect(record(f, other, { request: REQUEST })).to.emit(f.AccessLog, "AccessRecorded");
+    });
+
+    it("keeps a refused access's request hash usable: only a recorded access marks it", async function () {
+      const f = await loadFixture(membersFixture);
+      const id = await grantBySig(f, await defaultTerms(f, { validFrom: (await time.latest()) + DAY }));
+      await expect(record(f, id, { request: REQUEST })).to.be.revertedWithCustomError(
+        f.ConsentRegistry,
+        "ConsentNotYetValid",
+      );
+      expect(await f.AccessLog.requestRecorded(id, REQUEST)).to.equal(false);
+      await time.increase(DAY);
+      await expect(record(f, id, { request: REQUEST })).to.emit(f.AccessLog, "AccessRecorded");
     });
 
     it("refuses an access beyond the fetch cap", async function () {
@@ -1557,16 +1874,37 @@ describe("ConsentRegistry", function () {
         .to.be.revertedWithCustomError(fresh, "ConsentNotDeployer")
         .withArgs(f.deployer.address);
       await expect(fresh.connect(deployer).setAccessLog(ethers.ZeroAddress))
-        .to.be.revertedWithCustomError(fresh, "ConsentInvalidTerms")
-        .withArgs("accessLog is the zero address");
+        .to.be.revertedWithCustomError(fresh, "ConsentAccessLogNotWired")
+        .withArgs(ethers.ZeroAddress);
+      // The access log must point back at this registry: a log built for it, not the suite's.
       const logAddress = await f.AccessLog.getAddress();
       await expect(fresh.connect(deployer).setAccessLog(logAddress))
-        .to.emit(fresh, "AccessLogSet")
+        .to.be.revertedWithCustomError(fresh, "ConsentAccessLogNotWired")
         .withArgs(logAddress);
-      expect(await fresh.accessLog()).to.equal(logAddress);
+      const ownLog = await (await ethers.getContractFactory("AccessLog", deployer)).deploy(f.Consortium, fresh);
+      await ownLog.waitForDeployment();
+      const ownLogAddress = await ownLog.getAddress();
+      await expect(fresh.connect(deployer).setAccessLog(ownLogAddress))
+        .to.emit(fresh, "AccessLogSet")
+        .withArgs(ownLogAddress);
+      expect(await fresh.accessLog()).to.equal(ownLogAddress);
       await expect(fresh.connect(deployer).setAccessLog(f.outsider.address))
         .to.be.revertedWithCustomError(fresh, "ConsentAccessLogAlreadySet")
-        .withArgs(logAddress);
+        .withArgs(ownLogAddress);
+    });
+
+    it("refuses an access log that is not a contract, or a contract that is no access log", async function () {
+      const f = await loadFixture(membersFixture);
+      const deployer = f.spare[4];
+      const fresh = await (await ethers.getContractFactory("ConsentRegistry", deployer)).deploy(f.Consortium);
+      await fresh.waitForDeployment();
+      // An account without code, a contract without registry() (the consortium), and one that reverts on it.
+      for (const target of [f.outsider.address, await f.Consortium.getAddress(), await f.LoanBook.getAddress()]) {
+        await expect(fresh.connect(deployer).setAccessLog(target))
+          .to.be.revertedWithCustomError(fresh, "ConsentAccessLogNotWired")
+          .withArgs(target);
+      }
+      expect(await fresh.accessLog()).to.equal(ethers.ZeroAddress);
     });
   });
 });

@@ -106,8 +106,8 @@ async function membersFixture() {
   await admit(ORG.REGULATOR, L.Role.Regulator, "PBC Liuzhou", f.regulator);
   const cc1 = L.creditCodeHash(ethers, USCC_1, SALT);
   const cc2 = L.creditCodeHash(ethers, USCC_2, SALT);
-  await (await ConsentRegistry.connect(f.tax).bindEnterprise(f.enterprise.address, cc1)).wait();
-  await (await ConsentRegistry.connect(f.tax).bindEnterprise(f.enterprise2.address, cc2)).wait();
+  await (await L.bindEnterprise(ConsentRegistry, f.tax, ORG.TAX, f.enterprise, cc1)).wait();
+  await (await L.bindEnterprise(ConsentRegistry, f.tax, ORG.TAX, f.enterprise2, cc2)).wait();
   return { ...f, cc1, cc2 };
 }
 

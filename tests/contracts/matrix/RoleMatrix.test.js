@@ -183,14 +183,53 @@ async function signedNarrowingFixture() {
   return { ...f, narrowing, narrowingSig };
 }
 
-/** A second consent registry, deployed by a spare account and not yet wired to an access log. */
+/** A second consent registry, deployed by a spare account, and the access log built for it (not yet wired). */
 async function unwiredRegistryFixture() {
   const f = await loadFixture(membersFixture);
   const factory = await ethers.getContractFactory("ConsentRegistry", f.spare[5]);
   const unwired = await factory.deploy(f.Consortium);
   await unwired.waitForDeployment();
-  return { ...f, unwired };
+  const unwiredLog = await (await ethers.getContractFactory("AccessLog", f.spare[5])).deploy(f.Consortium, unwired);
+  await unwiredLog.waitForDeployment();
+  return { ...f, unwired, unwiredLog };
 }
+
+/** A binding of spare[0] to a third credit code, signed by spare[0] for the Liuzhou bureau, not yet relayed. */
+async function signedBindingFixture() {
+  const f = await loadFixture(membersFixture);
+  const binding = {
+    enterprise: f.spare[0].address,
+    creditCodeHash: ethers.id("cc-3"),
+    taxBureau: ORG.TAX,
+    nonce: 1n,
+    deadline: BigInt(await time.latest()) + 3600n,
+  };
+  const bindingSig = await L.signBinding(f.spare[0], f.ConsentRegistry, binding);
+  return { ...f, binding, bindingSig };
+}
+
+/** spare[0] signs to replace enterprise 2's account (key rotation), for the Liuzhou bureau that bound it. */
+async function signedRotationFixture() {
+  const f = await loadFixture(membersFixture);
+  const binding = {
+    enterprise: f.spare[0].address,
+    creditCodeHash: f.cc2,
+    taxBureau: ORG.TAX,
+    nonce: 1n,
+    deadline: BigInt(await time.latest()) + 3600n,
+  };
+  const bindingSig = await L.signBinding(f.spare[0], f.ConsentRegistry, binding);
+  return { ...f, binding, bindingSig };
+}
+
+const relayBinding = (f, s, fn) =>
+  f.ConsentRegistry.connect(s)[fn](
+    f.binding.enterprise,
+    f.binding.creditCodeHash,
+    f.binding.nonce,
+    f.binding.deadline,
+    f.bindingSig,
+  );
 
 /** The fixture consent plus CCB's approved credit decision, not yet used. */
 async function decisionFixture() {
@@ -436,6 +475,12 @@ const TABLES = {
       () => [2, 3],
     ),
     {
+      // Governance retires an enterprise binding in the registry; the registry emits EnterpriseUnbound.
+      ...governanceAction("retireEnterprise", membersFixture, (f) => [f.ConsentRegistry.target, f.enterprise2.address]),
+      event: undefined,
+      check: async (f) => expect(await f.ConsentRegistry.creditCodeOf(f.enterprise2.address)).to.equal(ZERO),
+    },
+    {
       fn: "propose",
       allowed: ["Governor"],
       setup: membersFixture,
@@ -496,16 +541,29 @@ const TABLES = {
 
   ConsentRegistry: [
     {
+      // The enterprise account signs; a tax bureau relays (and only the bureau the signature names).
       fn: "bindEnterprise",
       allowed: ["TaxBureau"],
-      setup: membersFixture,
-      call: (f, s) => f.ConsentRegistry.connect(s).bindEnterprise(f.spare[0].address, ethers.id("cc-3")),
+      setup: signedBindingFixture,
+      call: (f, s) => relayBinding(f, s, "bindEnterprise"),
       contract: (f) => f.ConsentRegistry,
       event: "EnterpriseBound",
       eventArgs: (f) => [f.spare[0].address, ethers.id("cc-3"), ORG.TAX],
       refuse: requireMember(Role.TaxBureau),
     },
     {
+      // Key recovery: the bureau that made the binding relays the new key's signature.
+      fn: "rotateEnterprise",
+      allowed: ["TaxBureau"],
+      setup: signedRotationFixture,
+      call: (f, s) => relayBinding(f, s, "rotateEnterprise"),
+      contract: (f) => f.ConsentRegistry,
+      event: "EnterpriseBound",
+      eventArgs: (f) => [f.spare[0].address, f.cc2, ORG.TAX],
+      refuse: requireMember(Role.TaxBureau),
+    },
+    {
+      // The bureau that made the binding, or governance (the consortium contract, by proposal).
       fn: "unbindEnterprise",
       allowed: ["TaxBureau"],
       setup: membersFixture,
@@ -514,6 +572,7 @@ const TABLES = {
       event: "EnterpriseUnbound",
       eventArgs: (f) => [f.enterprise2.address, f.cc2, ORG.TAX],
       refuse: requireMember(Role.TaxBureau),
+      extra: [{ name: "the Consortium contract (governance)", signer: (f) => impersonate(f.Consortium) }],
     },
     {
       fn: "grantConsent",
@@ -531,8 +590,8 @@ const TABLES = {
         consentTuple(f.terms),
         addressOf(f, who),
       ],
-      // Sending the terms from another account is treated as an unsigned consent.
-      refuse: () => ["ConsentInvalidSignature", (f) => [f.enterprise.address]],
+      // Only the account the terms name may send them itself (no signature is involved, so none is "invalid").
+      refuse: onlyEnterprise,
     },
     {
       fn: "grantConsentBySig",
@@ -589,7 +648,13 @@ const TABLES = {
         ),
       contract: (f) => f.ConsentRegistry,
       event: "ConsentNarrowed",
-      eventArgs: (f) => [f.consentId, L.Scope.TaxCreditRating, BigInt(f.terms.validUntil) - BigInt(DAY)],
+      eventArgs: (f) => [
+        f.consentId,
+        f.enterprise.address,
+        ORG.BANK_A,
+        L.Scope.TaxCreditRating,
+        BigInt(f.terms.validUntil) - BigInt(DAY),
+      ],
       refuse: onlyEnterprise,
     },
     {
@@ -607,7 +672,7 @@ const TABLES = {
         ),
       contract: (f) => f.ConsentRegistry,
       event: "ConsentNarrowed",
-      eventArgs: (f) => [f.consentId, f.narrowing.scopes, f.narrowing.validUntil],
+      eventArgs: (f) => [f.consentId, f.enterprise.address, ORG.BANK_A, f.narrowing.scopes, f.narrowing.validUntil],
     },
     {
       // Every account owns its nonces; cancelling one's own is open to all and touches no one else's.
@@ -635,10 +700,10 @@ const TABLES = {
       fn: "setAccessLog",
       allowed: [],
       setup: unwiredRegistryFixture,
-      call: (f, s) => f.unwired.connect(s).setAccessLog(f.AccessLog),
+      call: (f, s) => f.unwired.connect(s).setAccessLog(f.unwiredLog),
       contract: (f) => f.unwired,
       event: "AccessLogSet",
-      eventArgs: async (f) => [await f.AccessLog.getAddress()],
+      eventArgs: async (f) => [await f.unwiredLog.getAddress()],
       refuse: (who) => ["ConsentNotDeployer", (f) => [addressOf(f, who)]],
       extra: [{ name: "its deployer", signer: (f) => f.spare[5] }],
     },
@@ -678,6 +743,7 @@ const TABLES = {
         L.Scope.TaxCreditRating,
         REQUEST,
         L.AccessStatus.WrongConsumer,
+        true,
       ],
       refuse: requireMember(Role.TaxBureau),
     },

@@ -193,6 +193,21 @@ namespace Ledger.Chain.Contracts.AccessLog
             return ContractHandler.QueryAsync<RegistryFunction, string>(null, blockParameter);
         }
 
+        public Task<bool> RequestRecordedQueryAsync(RequestRecordedFunction requestRecordedFunction, BlockParameter blockParameter = null)
+        {
+            return ContractHandler.QueryAsync<RequestRecordedFunction, bool>(requestRecordedFunction, blockParameter);
+        }
+
+
+        public Task<bool> RequestRecordedQueryAsync(byte[] consentId, byte[] requestHash, BlockParameter blockParameter = null)
+        {
+            var requestRecordedFunction = new RequestRecordedFunction();
+                requestRecordedFunction.ConsentId = consentId;
+                requestRecordedFunction.RequestHash = requestHash;
+
+            return ContractHandler.QueryAsync<RequestRecordedFunction, bool>(requestRecordedFunction, blockParameter);
+        }
+
         public Task<bool> VerifyRecordQueryAsync(VerifyRecordFunction verifyRecordFunction, BlockParameter blockParameter = null)
         {
             return ContractHandler.QueryAsync<VerifyRecordFunction, bool>(verifyRecordFunction, blockParameter);
@@ -221,6 +236,7 @@ namespace Ledger.Chain.Contracts.AccessLog
                 typeof(RecordAccessFunction),
                 typeof(RecordRefusalFunction),
                 typeof(RegistryFunction),
+                typeof(RequestRecordedFunction),
                 typeof(VerifyRecordFunction)
             };
         }
@@ -241,6 +257,7 @@ namespace Ledger.Chain.Contracts.AccessLog
             {
                 typeof(AccessInvalidRequestError),
                 typeof(AccessInvalidResponseError),
+                typeof(AccessRequestAlreadyRecordedError),
                 typeof(AnchorBatchExistsError),
                 typeof(AnchorInvalidBatchError),
                 typeof(AnchorUnknownBatchError),

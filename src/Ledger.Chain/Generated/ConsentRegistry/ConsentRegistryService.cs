@@ -40,6 +40,17 @@ namespace Ledger.Chain.Contracts.ConsentRegistry
         {
         }
 
+        public Task<byte[]> BindingTypehashQueryAsync(BindingTypehashFunction bindingTypehashFunction, BlockParameter blockParameter = null)
+        {
+            return ContractHandler.QueryAsync<BindingTypehashFunction, byte[]>(bindingTypehashFunction, blockParameter);
+        }
+
+
+        public Task<byte[]> BindingTypehashQueryAsync(BlockParameter blockParameter = null)
+        {
+            return ContractHandler.QueryAsync<BindingTypehashFunction, byte[]>(null, blockParameter);
+        }
+
         public Task<byte[]> ConsentTypehashQueryAsync(ConsentTypehashFunction consentTypehashFunction, BlockParameter blockParameter = null)
         {
             return ContractHandler.QueryAsync<ConsentTypehashFunction, byte[]>(consentTypehashFunction, blockParameter);
@@ -84,6 +95,19 @@ namespace Ledger.Chain.Contracts.ConsentRegistry
             return ContractHandler.QueryAsync<AccessLogFunction, string>(null, blockParameter);
         }
 
+        public Task<AccountOfOutputDTO> AccountOfQueryAsync(AccountOfFunction accountOfFunction, BlockParameter blockParameter = null)
+        {
+            return ContractHandler.QueryDeserializingToObjectAsync<AccountOfFunction, AccountOfOutputDTO>(accountOfFunction, blockParameter);
+        }
+
+        public Task<AccountOfOutputDTO> AccountOfQueryAsync(byte[] creditCodeHash, BlockParameter blockParameter = null)
+        {
+            var accountOfFunction = new AccountOfFunction();
+                accountOfFunction.CreditCodeHash = creditCodeHash;
+
+            return ContractHandler.QueryDeserializingToObjectAsync<AccountOfFunction, AccountOfOutputDTO>(accountOfFunction, blockParameter);
+        }
+
         public Task<string> BindEnterpriseRequestAsync(BindEnterpriseFunction bindEnterpriseFunction)
         {
              return ContractHandler.SendRequestAsync(bindEnterpriseFunction);
@@ -94,22 +118,46 @@ namespace Ledger.Chain.Contracts.ConsentRegistry
              return ContractHandler.SendRequestAndWaitForReceiptAsync(bindEnterpriseFunction, cancellationToken);
         }
 
-        public Task<string> BindEnterpriseRequestAsync(string enterprise, byte[] creditCodeHash)
+        public Task<string> BindEnterpriseRequestAsync(string enterprise, byte[] creditCodeHash, BigInteger nonce, BigInteger deadline, byte[] signature)
         {
             var bindEnterpriseFunction = new BindEnterpriseFunction();
                 bindEnterpriseFunction.Enterprise = enterprise;
                 bindEnterpriseFunction.CreditCodeHash = creditCodeHash;
+                bindEnterpriseFunction.Nonce = nonce;
+                bindEnterpriseFunction.Deadline = deadline;
+                bindEnterpriseFunction.Signature = signature;
 
              return ContractHandler.SendRequestAsync(bindEnterpriseFunction);
         }
 
-        public Task<TransactionReceipt> BindEnterpriseRequestAndWaitForReceiptAsync(string enterprise, byte[] creditCodeHash, CancellationTokenSource cancellationToken = null)
+        public Task<TransactionReceipt> BindEnterpriseRequestAndWaitForReceiptAsync(string enterprise, byte[] creditCodeHash, BigInteger nonce, BigInteger deadline, byte[] signature, CancellationTokenSource cancellationToken = null)
         {
             var bindEnterpriseFunction = new BindEnterpriseFunction();
                 bindEnterpriseFunction.Enterprise = enterprise;
                 bindEnterpriseFunction.CreditCodeHash = creditCodeHash;
+                bindEnterpriseFunction.Nonce = nonce;
+                bindEnterpriseFunction.Deadline = deadline;
+                bindEnterpriseFunction.Signature = signature;
 
              return ContractHandler.SendRequestAndWaitForReceiptAsync(bindEnterpriseFunction, cancellationToken);
+        }
+
+        public Task<byte[]> BindingDigestQueryAsync(BindingDigestFunction bindingDigestFunction, BlockParameter blockParameter = null)
+        {
+            return ContractHandler.QueryAsync<BindingDigestFunction, byte[]>(bindingDigestFunction, blockParameter);
+        }
+
+
+        public Task<byte[]> BindingDigestQueryAsync(string enterprise, byte[] creditCodeHash, byte[] taxOrg, BigInteger nonce, BigInteger deadline, BlockParameter blockParameter = null)
+        {
+            var bindingDigestFunction = new BindingDigestFunction();
+                bindingDigestFunction.Enterprise = enterprise;
+                bindingDigestFunction.CreditCodeHash = creditCodeHash;
+                bindingDigestFunction.TaxOrg = taxOrg;
+                bindingDigestFunction.Nonce = nonce;
+                bindingDigestFunction.Deadline = deadline;
+
+            return ContractHandler.QueryAsync<BindingDigestFunction, byte[]>(bindingDigestFunction, blockParameter);
         }
 
         public Task<byte> CheckAccessQueryAsync(CheckAccessFunction checkAccessFunction, BlockParameter blockParameter = null)
@@ -402,6 +450,20 @@ namespace Ledger.Chain.Contracts.ConsentRegistry
             return ContractHandler.QueryAsync<NonceUsedFunction, bool>(nonceUsedFunction, blockParameter);
         }
 
+        public Task<byte[]> ProviderOfQueryAsync(ProviderOfFunction providerOfFunction, BlockParameter blockParameter = null)
+        {
+            return ContractHandler.QueryAsync<ProviderOfFunction, byte[]>(providerOfFunction, blockParameter);
+        }
+
+
+        public Task<byte[]> ProviderOfQueryAsync(byte[] id, BlockParameter blockParameter = null)
+        {
+            var providerOfFunction = new ProviderOfFunction();
+                providerOfFunction.Id = id;
+
+            return ContractHandler.QueryAsync<ProviderOfFunction, byte[]>(providerOfFunction, blockParameter);
+        }
+
         public Task<byte[]> RevocationDigestQueryAsync(RevocationDigestFunction revocationDigestFunction, BlockParameter blockParameter = null)
         {
             return ContractHandler.QueryAsync<RevocationDigestFunction, byte[]>(revocationDigestFunction, blockParameter);
@@ -476,6 +538,40 @@ namespace Ledger.Chain.Contracts.ConsentRegistry
              return ContractHandler.SendRequestAndWaitForReceiptAsync(revokeConsentBySigFunction, cancellationToken);
         }
 
+        public Task<string> RotateEnterpriseRequestAsync(RotateEnterpriseFunction rotateEnterpriseFunction)
+        {
+             return ContractHandler.SendRequestAsync(rotateEnterpriseFunction);
+        }
+
+        public Task<TransactionReceipt> RotateEnterpriseRequestAndWaitForReceiptAsync(RotateEnterpriseFunction rotateEnterpriseFunction, CancellationTokenSource cancellationToken = null)
+        {
+             return ContractHandler.SendRequestAndWaitForReceiptAsync(rotateEnterpriseFunction, cancellationToken);
+        }
+
+        public Task<string> RotateEnterpriseRequestAsync(string newEnterprise, byte[] creditCodeHash, BigInteger nonce, BigInteger deadline, byte[] signature)
+        {
+            var rotateEnterpriseFunction = new RotateEnterpriseFunction();
+                rotateEnterpriseFunction.NewEnterprise = newEnterprise;
+                rotateEnterpriseFunction.CreditCodeHash = creditCodeHash;
+                rotateEnterpriseFunction.Nonce = nonce;
+                rotateEnterpriseFunction.Deadline = deadline;
+                rotateEnterpriseFunction.Signature = signature;
+
+             return ContractHandler.SendRequestAsync(rotateEnterpriseFunction);
+        }
+
+        public Task<TransactionReceipt> RotateEnterpriseRequestAndWaitForReceiptAsync(string newEnterprise, byte[] creditCodeHash, BigInteger nonce, BigInteger deadline, byte[] signature, CancellationTokenSource cancellationToken = null)
+        {
+            var rotateEnterpriseFunction = new RotateEnterpriseFunction();
+                rotateEnterpriseFunction.NewEnterprise = newEnterprise;
+                rotateEnterpriseFunction.CreditCodeHash = creditCodeHash;
+                rotateEnterpriseFunction.Nonce = nonce;
+                rotateEnterpriseFunction.Deadline = deadline;
+                rotateEnterpriseFunction.Signature = signature;
+
+             return ContractHandler.SendRequestAndWaitForReceiptAsync(rotateEnterpriseFunction, cancellationToken);
+        }
+
         public Task<string> SetAccessLogRequestAsync(SetAccessLogFunction setAccessLogFunction)
         {
              return ContractHandler.SendRequestAsync(setAccessLogFunction);
@@ -532,11 +628,14 @@ namespace Ledger.Chain.Contracts.ConsentRegistry
         {
             return new List<Type>
             {
+                typeof(BindingTypehashFunction),
                 typeof(ConsentTypehashFunction),
                 typeof(NarrowingTypehashFunction),
                 typeof(RevocationTypehashFunction),
                 typeof(AccessLogFunction),
+                typeof(AccountOfFunction),
                 typeof(BindEnterpriseFunction),
+                typeof(BindingDigestFunction),
                 typeof(CheckAccessFunction),
                 typeof(ConsentFunction),
                 typeof(ConsentIdFunction),
@@ -551,9 +650,11 @@ namespace Ledger.Chain.Contracts.ConsentRegistry
                 typeof(NarrowConsentBySigFunction),
                 typeof(NarrowingDigestFunction),
                 typeof(NonceUsedFunction),
+                typeof(ProviderOfFunction),
                 typeof(RevocationDigestFunction),
                 typeof(RevokeConsentFunction),
                 typeof(RevokeConsentBySigFunction),
+                typeof(RotateEnterpriseFunction),
                 typeof(SetAccessLogFunction),
                 typeof(UnbindEnterpriseFunction)
             };
@@ -579,14 +680,23 @@ namespace Ledger.Chain.Contracts.ConsentRegistry
             return new List<Type>
             {
                 typeof(ConsentAccessLogAlreadySetError),
+                typeof(ConsentAccessLogNotWiredError),
                 typeof(ConsentConsumerIneligibleError),
+                typeof(ConsentConsumerIsProviderError),
+                typeof(ConsentCreditCodeHashInvalidError),
+                typeof(ConsentCreditCodeNotBoundError),
+                typeof(ConsentCreditCodeTakenError),
+                typeof(ConsentDataPeriodInvertedError),
                 typeof(ConsentEnterpriseAlreadyBoundError),
                 typeof(ConsentEnterpriseNotBoundError),
                 typeof(ConsentEnterpriseRetiredError),
+                typeof(ConsentEnterpriseZeroAddressError),
                 typeof(ConsentExpiredError),
                 typeof(ConsentFetchCapReachedError),
+                typeof(ConsentFetchCapTooHighError),
+                typeof(ConsentFetchCapZeroError),
+                typeof(ConsentFetchPeriodTooShortError),
                 typeof(ConsentInvalidSignatureError),
-                typeof(ConsentInvalidTermsError),
                 typeof(ConsentNarrowingWidensError),
                 typeof(ConsentNonceUsedError),
                 typeof(ConsentNotDeployerError),
@@ -596,8 +706,12 @@ namespace Ledger.Chain.Contracts.ConsentRegistry
                 typeof(ConsentProviderIneligibleError),
                 typeof(ConsentRevokedAtError),
                 typeof(ConsentScopeNotGrantedError),
+                typeof(ConsentScopesEmptyError),
                 typeof(ConsentSignatureExpiredError),
                 typeof(ConsentUnknownError),
+                typeof(ConsentValidityEndedError),
+                typeof(ConsentValidityInvertedError),
+                typeof(ConsentValidityTooLongError),
                 typeof(ConsentWrongConsumerError),
                 typeof(ConsentWrongProviderError),
                 typeof(InvalidShortStringError),

@@ -653,6 +653,34 @@ namespace Ledger.Chain.Contracts.Consortium
              return ContractHandler.SendRequestAndWaitForReceiptAsync(removeOperatorFunction, cancellationToken);
         }
 
+        public Task<string> RetireEnterpriseRequestAsync(RetireEnterpriseFunction retireEnterpriseFunction)
+        {
+             return ContractHandler.SendRequestAsync(retireEnterpriseFunction);
+        }
+
+        public Task<TransactionReceipt> RetireEnterpriseRequestAndWaitForReceiptAsync(RetireEnterpriseFunction retireEnterpriseFunction, CancellationTokenSource cancellationToken = null)
+        {
+             return ContractHandler.SendRequestAndWaitForReceiptAsync(retireEnterpriseFunction, cancellationToken);
+        }
+
+        public Task<string> RetireEnterpriseRequestAsync(string registry, string enterprise)
+        {
+            var retireEnterpriseFunction = new RetireEnterpriseFunction();
+                retireEnterpriseFunction.Registry = registry;
+                retireEnterpriseFunction.Enterprise = enterprise;
+
+             return ContractHandler.SendRequestAsync(retireEnterpriseFunction);
+        }
+
+        public Task<TransactionReceipt> RetireEnterpriseRequestAndWaitForReceiptAsync(string registry, string enterprise, CancellationTokenSource cancellationToken = null)
+        {
+            var retireEnterpriseFunction = new RetireEnterpriseFunction();
+                retireEnterpriseFunction.Registry = registry;
+                retireEnterpriseFunction.Enterprise = enterprise;
+
+             return ContractHandler.SendRequestAndWaitForReceiptAsync(retireEnterpriseFunction, cancellationToken);
+        }
+
         public Task<string> RevokeApprovalRequestAsync(RevokeApprovalFunction revokeApprovalFunction)
         {
              return ContractHandler.SendRequestAsync(revokeApprovalFunction);
@@ -778,6 +806,7 @@ namespace Ledger.Chain.Contracts.Consortium
                 typeof(RemoveGovernorFunction),
                 typeof(RemoveMemberFunction),
                 typeof(RemoveOperatorFunction),
+                typeof(RetireEnterpriseFunction),
                 typeof(RevokeApprovalFunction),
                 typeof(SetThresholdFunction),
                 typeof(SuspendMemberFunction),

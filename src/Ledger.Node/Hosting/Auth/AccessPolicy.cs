@@ -49,6 +49,7 @@ public static class AccessPolicy
 
         // Tax node.
         ["/ledger.v1.DataExchange/FetchReport"] = Roles(Role.Bank, Role.Guarantor) with { RecordsRefusals = true },
+        ["/ledger.v1.TaxAdmin/PrepareBinding"] = Roles(Role.TaxBureau) with { OwnOrganizationOnly = true },
         ["/ledger.v1.TaxAdmin/BindEnterprise"] = Roles(Role.TaxBureau) with { OwnOrganizationOnly = true },
         ["/ledger.v1.TaxAdmin/ImportTaxData"] = Roles(Role.TaxBureau) with { OwnOrganizationOnly = true },
         ["/ledger.v1.TaxAdmin/GenerateSyntheticData"] = Roles(Role.TaxBureau) with { OwnOrganizationOnly = true },
