@@ -629,4 +629,16 @@ public class VerificationTests
         Assert.Equal(3, all.Failed);
         Assert.Equal(VerificationStatus.Failed, all.StatusOf(late));
     }
+
+    [Fact]
+    public void VerifyAll_EvidenceWithoutRecords_VerifiesNothingAndFailsNothing()
+    {
+        // An enterprise's bundle before any record concerns it (found by the CLI fuzz: it crashed with exit 3).
+        var bundle = new SyntheticLedger().ToBundle();
+        Assert.Empty(bundle.Records);
+
+        var report = new LedgerVerifier(LedgerIndex.Build(bundle), RootAuthority.FromEvidence()).VerifyAll();
+
+        Assert.Equal((0, 0, 0), (report.Verified, report.Pending, report.Failed));
+    }
 }

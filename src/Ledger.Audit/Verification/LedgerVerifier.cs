@@ -86,6 +86,13 @@ public sealed class LedgerVerifier
     public RootAuthority Roots => _roots;
 
     /// <summary>
+    /// The records 0..<paramref name="n"/> in ranges for the workers; none for evidence without records (a bundle of an
+    /// enterprise nothing was recorded about yet), which <see cref="Partitioner.Create(int, int, int)"/> refuses.
+    /// </summary>
+    private static IEnumerable<Tuple<int, int>> Ranges(int n) =>
+        n == 0 ? [] : Partitioner.Create(0, n, Math.Max(1024, n / (Environment.ProcessorCount * 8) + 1)).GetDynamicPartitions();
+
+    /// <summary>
     /// Verifies every record and batch; each batch is rebuilt once where all its records are present. Evidence whose
     /// scope is the whole ledger must hold every record of every batch (docs/audit.md, "Completeness").
     /// </summary>
@@ -98,7 +105,7 @@ public sealed class LedgerVerifier
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.MaxDegreeOfParallelism, CancellationToken = cancellationToken };
 
         // (a) every hash, recomputed from the fields.
-        Parallel.ForEach(Partitioner.Create(0, n, Math.Max(1024, n / (Environment.ProcessorCount * 8) + 1)), parallel, range =>
+        Parallel.ForEach(Ranges(n), parallel, range =>
         {
             RecordHasher.HashAll(_records, range.Item1, range.Item2, computed);
             for (var i = range.Item1; i < range.Item2; i++)
@@ -118,7 +125,7 @@ public sealed class LedgerVerifier
 
         // Fetch counts per consent, then (d), (e) and consistency for every record.
         Parallel.ForEach(_index.ConsentsWithRecords, parallel, consent => Fetches(consent));
-        Parallel.ForEach(Partitioner.Create(0, n, Math.Max(1024, n / (Environment.ProcessorCount * 8) + 1)), parallel, range =>
+        Parallel.ForEach(Ranges(n), parallel, range =>
         {
             for (var i = range.Item1; i < range.Item2; i++)
             {

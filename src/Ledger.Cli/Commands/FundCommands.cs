@@ -127,8 +127,9 @@ public sealed class FundCommands : ICommandGroup
         {
             var (caller, node) = await LendingParse.ConnectOwnAsync(context, CallerRole, cancellationToken).ConfigureAwait(false);
             var id = LendingParse.Fund(context.Get(fundArg), "fund", caller.Organization);
-            var fund = await node.Compensation.SetGracePeriodAsync(id, TimeSpan.FromDays(context.Get(days)), cancellationToken).ConfigureAwait(false);
-            return PrintFund(context, fund, $"Grace period set to {context.Get(days)} days");
+            var graceDays = LendingParse.Number(context.Get(days), "--days", 1, 730);
+            var fund = await node.Compensation.SetGracePeriodAsync(id, TimeSpan.FromDays(graceDays), cancellationToken).ConfigureAwait(false);
+            return PrintFund(context, fund, $"Grace period set to {graceDays} days");
         });
         return command;
     }

@@ -109,11 +109,11 @@ public sealed class ExposureIndex
                     var loan = Hash(e, "loanId");
                     var enterprise = Hash(e, "enterpriseHash");
                     var known = _guarantees.GetValueOrDefault(loan);
-                    if (known is not null && known.GuaranteedAt > e.BlockNumber)
+                    if (known is not null && known.GuaranteedAt.CompareTo(Position(e)) > 0)
                     {
                         break; // an earlier guarantee of the loan, delivered again after a later one
                     }
-                    _guarantees[loan] = new GuaranteeState(enterprise, Org(e, "guarantorOrg"), known?.Released ?? false, e.BlockNumber, known?.CancelledAt ?? 0);
+                    _guarantees[loan] = new GuaranteeState(enterprise, Org(e, "guarantorOrg"), known?.Released ?? false, Position(e), known?.CancelledAt ?? (0, -1));
                     Add(_guaranteesOf, enterprise, loan);
                     break;
                 }
@@ -122,7 +122,7 @@ public sealed class ExposureIndex
                     // The bank cancelled the guarantee before default; a later guarantee of the loan (a later block) stands.
                     if (_guarantees.TryGetValue(Hash(e, "loanId"), out var known))
                     {
-                        _guarantees[Hash(e, "loanId")] = known with { CancelledAt = Math.Max(known.CancelledAt, e.BlockNumber) };
+                        _guarantees[Hash(e, "loanId")] = known with { CancelledAt = Position(e).CompareTo(known.CancelledAt) > 0 ? Position(e) : known.CancelledAt };
                     }
                     break;
                 }
@@ -208,7 +208,7 @@ public sealed class ExposureIndex
             {
                 foreach (var loan in guarantees)
                 {
-                    if (_guarantees[loan] is { Released: false } g && g.CancelledAt < g.GuaranteedAt)
+                    if (_guarantees[loan] is { Released: false } g && g.CancelledAt.CompareTo(g.GuaranteedAt) < 0)
                     {
                         exposed.Add(g.Guarantor);
                     }
@@ -270,8 +270,13 @@ public sealed class ExposureIndex
 
     private sealed record LoanState(Hash32 Enterprise, OrgId Bank, bool Repaid);
 
-    /// <summary>A loan's latest guarantee: released with the repaid loan, or cancelled by the bank at a block after it was made.</summary>
-    private sealed record GuaranteeState(Hash32 Enterprise, OrgId Guarantor, bool Released, ulong GuaranteedAt, ulong CancelledAt);
+    /// <summary>
+    /// A loan's latest guarantee: released with the repaid loan, or cancelled by the bank after it was made (positions
+    /// in chain order: block, then log index — a cancellation and a new guarantee can share a block).
+    /// </summary>
+    private sealed record GuaranteeState(Hash32 Enterprise, OrgId Guarantor, bool Released, (ulong Block, int Log) GuaranteedAt, (ulong Block, int Log) CancelledAt);
+
+    private static (ulong Block, int Log) Position(ChainEvent e) => (e.BlockNumber, e.LogIndex);
 
     private sealed record ConsentState(Hash32 Enterprise, OrgId Consumer, ulong ValidUntil, bool Revoked);
 }

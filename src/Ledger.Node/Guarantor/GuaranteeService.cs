@@ -163,16 +163,16 @@ public sealed class GuaranteeService(NodeContext node, TimeProvider time) : Api.
             payouts[p.Args["loanId"]] = (p.Args["paidFen"], p.Args["paidFen"] == p.Args["obligationFen"]);
         }
         // A guarantee the bank cancelled is no longer held (the loan may be guaranteed again later).
-        var cancelled = new Dictionary<string, ulong>(StringComparer.OrdinalIgnoreCase);
+        var cancelled = new Dictionary<string, (ulong Block, int Log)>(StringComparer.OrdinalIgnoreCase);
         foreach (var c in All(audit, new EventQuery { Name = "GuaranteeCancelled", Organization = own }).Where(e => Hash32.Parse(e.Args["guarantorOrg"]) == own.Value))
         {
-            cancelled[c.Args["loanId"]] = c.BlockNumber;
+            cancelled[c.Args["loanId"]] = (c.BlockNumber, c.LogIndex);
         }
         var response = new ListGuaranteesResponse();
         foreach (var e in All(audit, new EventQuery { Name = "LoanGuaranteed", Organization = own, Enterprise = enterprise }))
         {
             if (Hash32.Parse(e.Args["guarantorOrg"]) != own.Value
-                || (cancelled.TryGetValue(e.Args["loanId"], out var cancelledAt) && cancelledAt >= e.BlockNumber))
+                || (cancelled.TryGetValue(e.Args["loanId"], out var cancelledAt) && cancelledAt.CompareTo((e.BlockNumber, e.LogIndex)) > 0))
             {
                 continue;
             }
