@@ -135,7 +135,7 @@ async function main() {
   const product = ethers.encodeBytes32String("SHUIYIDAI");
   add("Lending", "disburse", await gasOf(c.LoanBook.connect(bankA).disburse({ loanId, decisionHash: decision, productCode: product, amountFen: 100_000_000n, rateBps: 385, termMonths: 12, purpose: L.LoanPurpose.RnD })));
   add("Lending", "recordRepayment (partial)", await gasOf(c.LoanBook.connect(bankA).recordRepayment(loanId, 1_000_000n, 32_000n)));
-  add("Guarantee", "inviteGuarantor (bank offers the loan to one guarantor)", await gasOf(c.GuaranteeBook.connect(bankA).inviteGuarantor(loanId, ORG.GUAR)));
+  add("Guarantee", "inviteGuarantor (bank offers the loan to one guarantor)", await gasOf(c.GuaranteeBook.connect(bankA).inviteGuarantor(loanId, ORG.GUAR, 5000, 2_000_000n)));
   add("Guarantee", "guaranteeLoan (single, invited)", await gasOf(c.GuaranteeBook.connect(guarantor).guaranteeLoan(loanId, 5000, 1_000_000n)));
   add("R&D fund flow", "openFundFlow", await gasOf(c.FundFlowTracker.connect(bankA).openFundFlow(loanId, 3000)));
   const flow = [];
@@ -143,11 +143,12 @@ async function main() {
   add("R&D fund flow", "recordSpending (entry)", flow[flow.length - 1], `first entry of a loan: ${flow[0].toLocaleString("en")}`);
   add("Lending", "markOverdue", await gasOf(c.LoanBook.connect(bankA).markOverdue(loanId, 30, 5_000_000n)));
   add("Lending", "declareDefault", await gasOf(c.LoanBook.connect(bankA).declareDefault(loanId, 80_000_000n)));
-  add("Guarantee", "recordPayout (代偿)", await gasOf(c.GuaranteeBook.connect(guarantor).recordPayout(loanId, 40_000_000n)));
+  add("Guarantee", "recordPayout (代偿, first instalment)", await gasOf(c.GuaranteeBook.connect(guarantor).recordPayout(loanId, 15_000_000n)));
+  add("Guarantee", "recordPayout (代偿, last instalment)", await gasOf(c.GuaranteeBook.connect(guarantor).recordPayout(loanId, 25_000_000n)));
   const fundId = ethers.id("fund-liuzhou");
   add("Risk compensation", "createFund (1 eligible product)", await gasOf(c.RiskCompensationFund.connect(regulator).createFund(fundId, 4000, 10_000_000_000n, [product])));
   add("Risk compensation", "fileClaim", await gasOf(c.RiskCompensationFund.connect(bankA).fileClaim(fundId, loanId)));
-  add("Risk compensation", "approveClaim (payout computed on chain)", await gasOf(c.RiskCompensationFund.connect(regulator).approveClaim(loanId)));
+  add("Risk compensation", "approveClaim (payout computed on chain)", await gasOf(c.RiskCompensationFund.connect(regulator).approveClaim(fundId, loanId)));
 
   // batch agreement
   const dec2 = ethers.id("decision-2");

@@ -15,32 +15,67 @@ contract GuaranteeBook is IGuaranteeBook, MembershipGated {
 
     mapping(bytes32 agreementId => Agreement) private _agreements;
     mapping(bytes32 loanId => Guarantee) private _guarantees;
-    mapping(bytes32 loanId => bytes32 guarantorOrg) private _invitations;
+    mapping(bytes32 loanId => Invitation) private _invitations;
 
     constructor(IConsortium consortium_, ILoanBook loanBook_) MembershipGated(consortium_) {
         loanBook = loanBook_;
     }
 
     /// @inheritdoc IGuaranteeBook
-    function inviteGuarantor(bytes32 loanId, bytes32 guarantorOrg) external {
+    function inviteGuarantor(bytes32 loanId, bytes32 guarantorOrg, uint16 minCoverageBps, uint128 maxFeeFen) external {
         ILoanBook.Loan memory ln = _activeLoan(loanId);
         _requireOperatorOf(msg.sender, ln.bankOrg, Role.Bank);
         Guarantee storage existing = _guarantees[loanId];
         if (existing.guarantorOrg != bytes32(0)) revert GuaranteeExists(loanId, existing.guarantorOrg);
-        if (!_isActiveOrg(guarantorOrg, Role.Guarantor)) {
-            revert GuaranteeInvalidTerms("guarantorOrg is not an active guarantor");
-        }
-        _invitations[loanId] = guarantorOrg;
-        emit GuarantorInvited(loanId, ln.bankOrg, guarantorOrg);
+        _requireActive(guarantorOrg, Role.Guarantor);
+        _checkCoverage(minCoverageBps);
+        _invitations[loanId] = Invitation({
+            guarantorOrg: guarantorOrg,
+            maxFeeFen: maxFeeFen,
+            minCoverageBps: minCoverageBps
+        });
+        emit GuarantorInvited(loanId, ln.bankOrg, guarantorOrg, minCoverageBps, maxFeeFen);
+    }
+
+    /// @inheritdoc IGuaranteeBook
+    function withdrawInvitation(bytes32 loanId) external {
+        ILoanBook.Loan memory ln = loanBook.loan(loanId);
+        if (ln.status == ILoanBook.LoanStatus.None) revert GuaranteeLoanNotEligible(loanId);
+        _requireOperatorOf(msg.sender, ln.bankOrg, Role.Bank);
+        bytes32 guarantorOrg = _invitations[loanId].guarantorOrg;
+        if (guarantorOrg == bytes32(0)) revert GuaranteeNotInvited(loanId, bytes32(0));
+        delete _invitations[loanId];
+        emit InvitationWithdrawn(loanId, ln.bankOrg, guarantorOrg);
     }
 
     /// @inheritdoc IGuaranteeBook
     function guaranteeLoan(bytes32 loanId, uint16 coverageBps, uint128 feeFen) external {
         bytes32 guarantorOrg = _requireMember(msg.sender, Role.Guarantor);
-        if (coverageBps == 0 || coverageBps > _BPS) revert GuaranteeInvalidTerms("coverageBps is outside 1..10000");
+        _checkCoverage(coverageBps);
         ILoanBook.Loan memory ln = _activeLoan(loanId);
-        if (_invitations[loanId] != guarantorOrg) revert GuaranteeNotInvited(loanId, guarantorOrg);
+        Invitation memory inv = _invitations[loanId];
+        if (inv.guarantorOrg != guarantorOrg) revert GuaranteeNotInvited(loanId, guarantorOrg);
+        if (coverageBps < inv.minCoverageBps || feeFen > inv.maxFeeFen) {
+            revert GuaranteeOutsideInvitation(loanId, coverageBps, feeFen, inv.minCoverageBps, inv.maxFeeFen);
+        }
+        _requireActive(ln.bankOrg, Role.Bank);
         _create(loanId, ln, guarantorOrg, bytes32(0), coverageBps, feeFen);
+    }
+
+    /// @inheritdoc IGuaranteeBook
+    function cancelGuarantee(bytes32 loanId) external {
+        Guarantee storage g = _requireGuarantee(loanId);
+        ILoanBook.Loan memory ln = loanBook.loan(loanId);
+        _requireOperatorOf(msg.sender, ln.bankOrg, Role.Bank);
+        // Once the loan defaulted the guarantor's obligation is fixed: waiving it then would shift it to the fund.
+        if (ln.status != ILoanBook.LoanStatus.Active && ln.status != ILoanBook.LoanStatus.Overdue) {
+            revert GuaranteeNotCancellable(loanId);
+        }
+        bytes32 guarantorOrg = g.guarantorOrg;
+        bytes32 agreementId = g.agreementId;
+        if (agreementId != bytes32(0)) _agreements[agreementId].usedFen -= ln.amountFen;
+        delete _guarantees[loanId];
+        emit GuaranteeCancelled(loanId, guarantorOrg, ln.bankOrg, ln.enterpriseHash, agreementId);
     }
 
     /// @inheritdoc IGuaranteeBook
@@ -54,15 +89,15 @@ contract GuaranteeBook is IGuaranteeBook, MembershipGated {
         uint40 validUntil
     ) external {
         bytes32 guarantorOrg = _requireMember(msg.sender, Role.Guarantor);
-        if (agreementId == bytes32(0)) revert GuaranteeInvalidTerms("agreementId is zero");
+        if (agreementId == bytes32(0)) revert GuaranteeZeroAgreementId();
         if (_agreements[agreementId].status != AgreementStatus.None) revert GuaranteeAgreementExists(agreementId);
-        if (!_isActiveOrg(bankOrg, Role.Bank)) revert GuaranteeInvalidTerms("bankOrg is not an active bank");
-        if (coverageBps == 0 || coverageBps > _BPS) revert GuaranteeInvalidTerms("coverageBps is outside 1..10000");
-        if (feeBps > _BPS) revert GuaranteeInvalidTerms("feeBps is above 10000");
+        _requireActive(bankOrg, Role.Bank);
+        _checkCoverage(coverageBps);
+        if (feeBps > _BPS) revert GuaranteeInvalidFeeRate(feeBps);
         if (perLoanLimitFen == 0 || totalLimitFen < perLoanLimitFen) {
-            revert GuaranteeInvalidTerms("limits must satisfy 0 < perLoanLimit <= totalLimit");
+            revert GuaranteeInvalidLimits(perLoanLimitFen, totalLimitFen);
         }
-        if (validUntil <= block.timestamp) revert GuaranteeInvalidTerms("validUntil is in the past");
+        if (validUntil <= block.timestamp) revert GuaranteeValidUntilPast(validUntil);
         _agreements[agreementId] = Agreement({
             guarantorOrg: guarantorOrg,
             bankOrg: bankOrg,
@@ -92,6 +127,7 @@ contract GuaranteeBook is IGuaranteeBook, MembershipGated {
         _requireOperatorOf(msg.sender, a.bankOrg, Role.Bank);
         if (a.status != AgreementStatus.Proposed) revert GuaranteeAgreementNotProposed(agreementId, a.status);
         if (a.validUntil <= block.timestamp) revert GuaranteeAgreementExpired(agreementId, a.validUntil);
+        _requireActive(a.guarantorOrg, Role.Guarantor);
         a.status = AgreementStatus.Active;
         emit AgreementAccepted(agreementId, a.guarantorOrg, a.bankOrg);
     }
@@ -112,6 +148,7 @@ contract GuaranteeBook is IGuaranteeBook, MembershipGated {
         _requireOperatorOf(msg.sender, a.bankOrg, Role.Bank);
         if (a.status != AgreementStatus.Active) revert GuaranteeAgreementNotActive(agreementId, a.status);
         if (a.validUntil <= block.timestamp) revert GuaranteeAgreementExpired(agreementId, a.validUntil);
+        _requireActive(a.guarantorOrg, Role.Guarantor);
         ILoanBook.Loan memory ln = _activeLoan(loanId);
         if (ln.bankOrg != a.bankOrg) revert GuaranteeAgreementWrongBank(agreementId, ln.bankOrg);
         if (ln.amountFen > a.perLoanLimitFen) {
@@ -146,12 +183,23 @@ contract GuaranteeBook is IGuaranteeBook, MembershipGated {
         ILoanBook.Loan memory ln = loanBook.loan(loanId);
         if (ln.status != ILoanBook.LoanStatus.Defaulted) revert GuaranteeLoanNotDefaulted(loanId);
         if (g.paidOut) revert GuaranteeAlreadyPaid(loanId);
-        uint128 maxFen = _maxPayout(ln.lossFen, g.coverageBps);
-        if (payoutFen == 0) revert GuaranteeInvalidTerms("payoutFen is zero");
-        if (payoutFen > maxFen) revert GuaranteePayoutTooHigh(loanId, payoutFen, maxFen);
-        g.paidOut = true;
-        g.payoutFen = payoutFen;
-        emit GuaranteePaidOut(loanId, g.guarantorOrg, ln.bankOrg, payoutFen, ln.lossFen);
+        if (payoutFen == 0) revert GuaranteeZeroPayout(loanId);
+        uint128 obligation = _maxPayout(ln.lossFen, g.coverageBps);
+        uint128 remaining = obligation - g.payoutFen;
+        if (payoutFen > remaining) revert GuaranteePayoutTooHigh(loanId, payoutFen, remaining);
+        uint128 paid = g.payoutFen + payoutFen;
+        g.payoutFen = paid;
+        if (paid == obligation) g.paidOut = true;
+        emit GuaranteePaidOut(
+            loanId,
+            g.guarantorOrg,
+            ln.bankOrg,
+            ln.enterpriseHash,
+            payoutFen,
+            paid,
+            obligation,
+            ln.lossFen
+        );
     }
 
     /// @inheritdoc IGuaranteeBook
@@ -161,6 +209,11 @@ contract GuaranteeBook is IGuaranteeBook, MembershipGated {
 
     /// @inheritdoc IGuaranteeBook
     function invitedGuarantor(bytes32 loanId) external view returns (bytes32) {
+        return _invitations[loanId].guarantorOrg;
+    }
+
+    /// @inheritdoc IGuaranteeBook
+    function invitation(bytes32 loanId) external view returns (Invitation memory) {
         return _invitations[loanId];
     }
 
@@ -177,9 +230,15 @@ contract GuaranteeBook is IGuaranteeBook, MembershipGated {
     }
 
     /// @inheritdoc IGuaranteeBook
-    function paidOut(bytes32 loanId) external view returns (bool guaranteed, bool paid, uint128 payoutFen) {
+    function obligationOf(bytes32 loanId)
+        external
+        view
+        returns (bytes32 guarantorOrg, uint128 obligationFen, uint128 paidFen)
+    {
         Guarantee storage g = _guarantees[loanId];
-        return (g.guarantorOrg != bytes32(0), g.paidOut, g.payoutFen);
+        guarantorOrg = g.guarantorOrg;
+        if (guarantorOrg == bytes32(0)) return (bytes32(0), 0, 0);
+        return (guarantorOrg, _maxPayout(loanBook.loan(loanId).lossFen, g.coverageBps), g.payoutFen);
     }
 
     function _create(
@@ -221,6 +280,14 @@ contract GuaranteeBook is IGuaranteeBook, MembershipGated {
     function _requireGuarantee(bytes32 loanId) private view returns (Guarantee storage g) {
         g = _guarantees[loanId];
         if (g.guarantorOrg == bytes32(0)) revert GuaranteeUnknown(loanId);
+    }
+
+    function _requireActive(bytes32 org, Role role) private view {
+        if (!_isActiveOrg(org, role)) revert GuaranteeCounterpartyInactive(org, role);
+    }
+
+    function _checkCoverage(uint16 coverageBps) private pure {
+        if (coverageBps == 0 || coverageBps > _BPS) revert GuaranteeInvalidCoverage(coverageBps);
     }
 
     function _maxPayout(uint128 lossFen, uint16 coverageBps) private pure returns (uint128) {

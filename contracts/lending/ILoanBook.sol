@@ -58,6 +58,7 @@ interface ILoanBook is IMembershipGated {
         LoanStatus status;
         uint40 disbursedAt;
         uint16 daysOverdue;
+        uint40 defaultedAt;
     }
 
     event CreditDecisionRecorded(
@@ -114,12 +115,27 @@ interface ILoanBook is IMembershipGated {
     error LoanUnknown(bytes32 loanId);
     /// @notice The loan's status does not allow this step.
     error LoanInvalidStatus(bytes32 loanId, LoanStatus status);
-    /// @notice A figure is out of range; `reason` names it.
-    error LoanInvalidTerms(string reason);
+    /// @notice The consent was not valid when the decision was recorded (before `validFrom`, or more than the
+    ///         decision grace after `validUntil`).
+    error LoanConsentNotValid(bytes32 consentId, uint64 validFrom, uint64 validUntil);
+    error LoanZeroDecisionHash();
+    error LoanZeroLoanId();
+    error LoanZeroAmount();
+    error LoanZeroProductCode();
+    /// @notice The rate must be between 1 and MAX_RATE_BPS (2,400) basis points a year.
+    error LoanInvalidRate(uint32 rateBps);
+    /// @notice The term must be between 1 and MAX_TERM_MONTHS (360) months.
+    error LoanInvalidTermMonths(uint16 termMonths);
+    error LoanZeroRepayment(bytes32 loanId);
+    error LoanZeroDaysOverdue(bytes32 loanId);
+    /// @notice The amount overdue must be between 1 fen and what is outstanding.
+    error LoanInvalidOverdueAmount(bytes32 loanId, uint128 overdueFen, uint128 outstandingFen);
+    error LoanZeroLoss(bytes32 loanId);
     error LoanRepaymentExceedsOutstanding(bytes32 loanId, uint128 principalFen, uint128 outstandingFen);
     error LoanLossExceedsOutstanding(bytes32 loanId, uint128 lossFen, uint128 outstandingFen);
 
-    /// @notice A bank records a credit decision made on data fetched under `consentId` (granted to this bank).
+    /// @notice A bank records a credit decision made on data fetched under `consentId` (granted to this bank, not
+    ///         revoked, and valid now or expired at most DECISION_GRACE ago).
     function recordDecision(bytes32 decisionHash, bytes32 consentId, bool approved) external;
 
     /// @notice The deciding bank disburses a loan on its approved decision (one loan per decision).

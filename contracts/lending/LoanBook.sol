@@ -13,6 +13,9 @@ contract LoanBook is ILoanBook, MembershipGated {
     uint32 public constant MAX_RATE_BPS = 2400;
     /// @notice Longest term accepted, in months.
     uint16 public constant MAX_TERM_MONTHS = 360;
+    /// @notice How long after its consent expired a decision on data fetched under it may still be recorded: a
+    ///         credit committee decides within a week of the last fetch.
+    uint64 public constant DECISION_GRACE = 7 days;
 
     IConsentRegistry public immutable registry;
 
@@ -26,11 +29,14 @@ contract LoanBook is ILoanBook, MembershipGated {
     /// @inheritdoc ILoanBook
     function recordDecision(bytes32 decisionHash, bytes32 consentId, bool approved) external {
         bytes32 bankOrg = _requireMember(msg.sender, Role.Bank);
-        if (decisionHash == bytes32(0)) revert LoanInvalidTerms("decisionHash is zero");
+        if (decisionHash == bytes32(0)) revert LoanZeroDecisionHash();
         if (_decisions[decisionHash].bankOrg != bytes32(0)) revert LoanDecisionExists(decisionHash);
         IConsentRegistry.ConsentState memory c = registry.consent(consentId);
         if (c.consumer != bankOrg) revert LoanConsentNotForBank(consentId, bankOrg);
         if (c.revokedAtBlock != 0) revert LoanConsentRevoked(consentId);
+        if (block.timestamp < c.validFrom || block.timestamp > c.validUntil + DECISION_GRACE) {
+            revert LoanConsentNotValid(consentId, c.validFrom, c.validUntil);
+        }
         bytes32 enterpriseHash = registry.creditCodeOf(c.enterprise);
         if (enterpriseHash == bytes32(0)) revert LoanEnterpriseUnbound(consentId);
         _decisions[decisionHash] = Decision({
@@ -52,14 +58,12 @@ contract LoanBook is ILoanBook, MembershipGated {
         if (d.bankOrg != bankOrg) revert MembershipWrongOrganization(msg.sender, d.bankOrg, bankOrg);
         if (!d.approved) revert LoanDecisionNotApproved(t.decisionHash);
         if (d.used) revert LoanDecisionUsed(t.decisionHash);
-        if (t.loanId == bytes32(0)) revert LoanInvalidTerms("loanId is zero");
+        if (t.loanId == bytes32(0)) revert LoanZeroLoanId();
         if (_loans[t.loanId].status != LoanStatus.None) revert LoanExists(t.loanId);
-        if (t.amountFen == 0) revert LoanInvalidTerms("amountFen is zero");
-        if (t.rateBps == 0 || t.rateBps > MAX_RATE_BPS) revert LoanInvalidTerms("rateBps is outside 1..2400");
-        if (t.termMonths == 0 || t.termMonths > MAX_TERM_MONTHS) {
-            revert LoanInvalidTerms("termMonths is outside 1..360");
-        }
-        if (t.productCode == bytes32(0)) revert LoanInvalidTerms("productCode is empty");
+        if (t.amountFen == 0) revert LoanZeroAmount();
+        if (t.rateBps == 0 || t.rateBps > MAX_RATE_BPS) revert LoanInvalidRate(t.rateBps);
+        if (t.termMonths == 0 || t.termMonths > MAX_TERM_MONTHS) revert LoanInvalidTermMonths(t.termMonths);
+        if (t.productCode == bytes32(0)) revert LoanZeroProductCode();
         d.used = true;
         bytes32 enterpriseHash = d.enterpriseHash;
         _loans[t.loanId] = Loan({
@@ -75,7 +79,8 @@ contract LoanBook is ILoanBook, MembershipGated {
             purpose: t.purpose,
             status: LoanStatus.Active,
             disbursedAt: uint40(block.timestamp),
-            daysOverdue: 0
+            daysOverdue: 0,
+            defaultedAt: 0
         });
         emit LoanDisbursed(
             t.loanId,
@@ -95,7 +100,7 @@ contract LoanBook is ILoanBook, MembershipGated {
     function recordRepayment(bytes32 loanId, uint128 principalFen, uint128 interestFen) external {
         Loan storage ln = _lenderLoan(loanId);
         _requireRunning(loanId, ln);
-        if (principalFen == 0 && interestFen == 0) revert LoanInvalidTerms("repayment is zero");
+        if (principalFen == 0 && interestFen == 0) revert LoanZeroRepayment(loanId);
         if (principalFen > ln.outstandingFen) {
             revert LoanRepaymentExceedsOutstanding(loanId, principalFen, ln.outstandingFen);
         }
@@ -112,9 +117,9 @@ contract LoanBook is ILoanBook, MembershipGated {
     function markOverdue(bytes32 loanId, uint16 daysOverdue, uint128 overdueFen) external {
         Loan storage ln = _lenderLoan(loanId);
         _requireRunning(loanId, ln);
-        if (daysOverdue == 0) revert LoanInvalidTerms("daysOverdue is zero");
+        if (daysOverdue == 0) revert LoanZeroDaysOverdue(loanId);
         if (overdueFen == 0 || overdueFen > ln.outstandingFen) {
-            revert LoanInvalidTerms("overdueFen is outside 1..outstanding");
+            revert LoanInvalidOverdueAmount(loanId, overdueFen, ln.outstandingFen);
         }
         ln.status = LoanStatus.Overdue;
         ln.daysOverdue = daysOverdue;
@@ -134,10 +139,11 @@ contract LoanBook is ILoanBook, MembershipGated {
     function declareDefault(bytes32 loanId, uint128 lossFen) external {
         Loan storage ln = _lenderLoan(loanId);
         _requireRunning(loanId, ln);
-        if (lossFen == 0) revert LoanInvalidTerms("lossFen is zero");
+        if (lossFen == 0) revert LoanZeroLoss(loanId);
         if (lossFen > ln.outstandingFen) revert LoanLossExceedsOutstanding(loanId, lossFen, ln.outstandingFen);
         ln.status = LoanStatus.Defaulted;
         ln.lossFen = lossFen;
+        ln.defaultedAt = uint40(block.timestamp);
         emit LoanDefaulted(loanId, ln.bankOrg, ln.enterpriseHash, lossFen);
     }
 

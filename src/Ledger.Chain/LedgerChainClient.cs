@@ -488,9 +488,38 @@ public sealed class LedgerChainClient
 
     // ------------------------------------------------------------------ guarantees
 
-    /// <summary>The lending bank invites a guarantor to guarantee its loan.</summary>
-    public Task<TransactionOutcome> InviteGuarantorAsync(LoanId loanId, OrgId guarantor, string? key = null, CancellationToken cancellationToken = default) =>
-        Send(LedgerContracts.GuaranteeBook, new InviteGuarantorFunction { LoanId = B(loanId.Value), GuarantorOrg = B(guarantor.Value) }, key, cancellationToken);
+    /// <summary>The lending bank invites a guarantor to guarantee its loan, on at least <paramref name="minCoverageBps"/> for at most <paramref name="maxFeeFen"/>.</summary>
+    public Task<TransactionOutcome> InviteGuarantorAsync(
+        LoanId loanId, OrgId guarantor, ushort minCoverageBps, UInt128 maxFeeFen, string? key = null, CancellationToken cancellationToken = default) =>
+        Send(
+            LedgerContracts.GuaranteeBook,
+            new InviteGuarantorFunction { LoanId = B(loanId.Value), GuarantorOrg = B(guarantor.Value), MinCoverageBps = minCoverageBps, MaxFeeFen = (BigInteger)maxFeeFen },
+            key, cancellationToken);
+
+    /// <summary>
+    /// The block of the latest <c>GuarantorInvited</c> event of a loan (0 when none), read from the chain's logs: it
+    /// names the invitation a guarantee answers, so a retried guarantee is one action and a guarantee after a
+    /// cancellation and a new invitation is another.
+    /// </summary>
+    public async Task<ulong> LatestInvitationBlockAsync(LoanId loanId, CancellationToken cancellationToken = default)
+    {
+        var eventAbi = ABITypedRegistry.GetEvent<Contracts.GuaranteeBook.ContractDefinition.GuarantorInvitedEventDTO>();
+        var filter = eventAbi.CreateFilterInput(
+            Deployment[LedgerContracts.GuaranteeBook].ToString(),
+            new object[] { B(loanId.Value) },
+            new BlockParameter(new HexBigInteger(Deployment.DeployBlock)),
+            BlockParameter.CreateLatest());
+        var logs = await Read(() => Rpc.Web3.Eth.Filters.GetLogs.SendRequestAsync(filter), cancellationToken).ConfigureAwait(false);
+        return logs?.Where(l => l.Removed != true).Select(l => (ulong)l.BlockNumber.Value).DefaultIfEmpty(0UL).Max() ?? 0UL;
+    }
+
+    /// <summary>The lending bank withdraws its open invitation.</summary>
+    public Task<TransactionOutcome> WithdrawInvitationAsync(LoanId loanId, string? key = null, CancellationToken cancellationToken = default) =>
+        Send(LedgerContracts.GuaranteeBook, new WithdrawInvitationFunction { LoanId = B(loanId.Value) }, key, cancellationToken);
+
+    /// <summary>The lending bank cancels the guarantee of a loan that has not defaulted.</summary>
+    public Task<TransactionOutcome> CancelGuaranteeAsync(LoanId loanId, string? key = null, CancellationToken cancellationToken = default) =>
+        Send(LedgerContracts.GuaranteeBook, new CancelGuaranteeFunction { LoanId = B(loanId.Value) }, key, cancellationToken);
 
     /// <summary>The invited guarantor guarantees the loan.</summary>
     public Task<TransactionOutcome> GuaranteeLoanAsync(LoanId loanId, ushort coverageBps, UInt128 feeFen, string? key = null, CancellationToken cancellationToken = default) =>
@@ -526,7 +555,7 @@ public sealed class LedgerChainClient
     public Task<TransactionOutcome> ReleaseGuaranteeAsync(LoanId loanId, string? key = null, CancellationToken cancellationToken = default) =>
         Send(LedgerContracts.GuaranteeBook, new ReleaseGuaranteeFunction { LoanId = B(loanId.Value) }, key, cancellationToken);
 
-    /// <summary>The guarantor records its payout (代偿) on a defaulted loan.</summary>
+    /// <summary>The guarantor records one instalment of its payment (代偿) on a defaulted loan.</summary>
     public Task<TransactionOutcome> RecordPayoutAsync(LoanId loanId, UInt128 payoutFen, string? key = null, CancellationToken cancellationToken = default) =>
         Send(LedgerContracts.GuaranteeBook, new RecordPayoutFunction { LoanId = B(loanId.Value), PayoutFen = (BigInteger)payoutFen }, key, cancellationToken);
 
@@ -534,9 +563,16 @@ public sealed class LedgerChainClient
     public async Task<Guarantee> GuaranteeAsync(LoanId loanId, CancellationToken cancellationToken = default) =>
         (await Read(() => Guarantees.GuaranteeOfQueryAsync(B(loanId.Value)), cancellationToken).ConfigureAwait(false)).ReturnValue1;
 
-    /// <summary>The most the guarantor may pay on a defaulted loan.</summary>
+    /// <summary>The most the guarantor may pay on a defaulted loan in all (its obligation, loss × coverage).</summary>
     public Task<BigInteger> MaxPayoutAsync(LoanId loanId, CancellationToken cancellationToken = default) =>
         Read(() => Guarantees.MaxPayoutQueryAsync(B(loanId.Value)), cancellationToken);
+
+    /// <summary>The guarantor of a loan, what it owes and what it has paid.</summary>
+    public async Task<(OrgId Guarantor, BigInteger ObligationFen, BigInteger PaidFen)> ObligationAsync(LoanId loanId, CancellationToken cancellationToken = default)
+    {
+        var o = await Read(() => Guarantees.ObligationOfQueryAsync(B(loanId.Value)), cancellationToken).ConfigureAwait(false);
+        return (new OrgId(new Hash32(o.GuarantorOrg)), o.ObligationFen, o.PaidFen);
+    }
 
     // ------------------------------------------------------------------ risk-compensation fund
 
@@ -556,17 +592,32 @@ public sealed class LedgerChainClient
     public Task<TransactionOutcome> FileClaimAsync(FundId fundId, LoanId loanId, string? key = null, CancellationToken cancellationToken = default) =>
         Send(LedgerContracts.RiskCompensationFund, new FileClaimFunction { FundId = B(fundId.Value), LoanId = B(loanId.Value) }, key, cancellationToken);
 
-    /// <summary>The fund's regulator approves a claim (the payout is computed on chain).</summary>
-    public Task<TransactionOutcome> ApproveClaimAsync(LoanId loanId, string? key = null, CancellationToken cancellationToken = default) =>
-        Send(LedgerContracts.RiskCompensationFund, new ApproveClaimFunction { LoanId = B(loanId.Value) }, key, cancellationToken);
+    /// <summary>The fund's regulator approves a claim: it pays what is due, as far as the fund's balance goes.</summary>
+    public Task<TransactionOutcome> ApproveClaimAsync(FundId fundId, LoanId loanId, string? key = null, CancellationToken cancellationToken = default) =>
+        Send(LedgerContracts.RiskCompensationFund, new ApproveClaimFunction { FundId = B(fundId.Value), LoanId = B(loanId.Value) }, key, cancellationToken);
 
-    /// <summary>The fund's regulator rejects a claim.</summary>
-    public Task<TransactionOutcome> RejectClaimAsync(LoanId loanId, ushort reasonCode, string? key = null, CancellationToken cancellationToken = default) =>
-        Send(LedgerContracts.RiskCompensationFund, new RejectClaimFunction { LoanId = B(loanId.Value), ReasonCode = reasonCode }, key, cancellationToken);
+    /// <summary>The fund's regulator rejects a claim nothing was paid on.</summary>
+    public Task<TransactionOutcome> RejectClaimAsync(FundId fundId, LoanId loanId, ushort reasonCode, string? key = null, CancellationToken cancellationToken = default) =>
+        Send(LedgerContracts.RiskCompensationFund, new RejectClaimFunction { FundId = B(fundId.Value), LoanId = B(loanId.Value), ReasonCode = reasonCode }, key, cancellationToken);
 
-    /// <summary>The claim on a loan.</summary>
-    public async Task<Claim> ClaimAsync(LoanId loanId, CancellationToken cancellationToken = default) =>
-        (await Read(() => Fund.ClaimQueryAsync(B(loanId.Value)), cancellationToken).ConfigureAwait(false)).ReturnValue1;
+    /// <summary>The lending bank withdraws a claim nothing was paid on.</summary>
+    public Task<TransactionOutcome> WithdrawClaimAsync(FundId fundId, LoanId loanId, string? key = null, CancellationToken cancellationToken = default) =>
+        Send(LedgerContracts.RiskCompensationFund, new WithdrawClaimFunction { FundId = B(fundId.Value), LoanId = B(loanId.Value) }, key, cancellationToken);
+
+    /// <summary>The regulator sets how long a guarantor has to pay after a default before a claim nets it out unpaid.</summary>
+    public Task<TransactionOutcome> SetGracePeriodAsync(FundId fundId, TimeSpan grace, string? key = null, CancellationToken cancellationToken = default) =>
+        Send(LedgerContracts.RiskCompensationFund, new SetGracePeriodFunction { FundId = B(fundId.Value), GraceSeconds = (uint)grace.TotalSeconds }, key, cancellationToken);
+
+    /// <summary>The claim on a loan at a fund.</summary>
+    public async Task<Claim> ClaimAsync(FundId fundId, LoanId loanId, CancellationToken cancellationToken = default) =>
+        (await Read(() => Fund.ClaimQueryAsync(B(fundId.Value), B(loanId.Value)), cancellationToken).ConfigureAwait(false)).ReturnValue1;
+
+    /// <summary>The fund of the loan's live (filed or paid) claim; null when none.</summary>
+    public async Task<FundId?> LiveClaimAsync(LoanId loanId, CancellationToken cancellationToken = default)
+    {
+        var fund = new Hash32(await Read(() => Fund.LiveClaimQueryAsync(B(loanId.Value)), cancellationToken).ConfigureAwait(false));
+        return fund.IsZero ? null : new FundId(fund);
+    }
 
     /// <summary>A fund's record.</summary>
     public async Task<Contracts.RiskCompensationFund.ContractDefinition.Fund> FundAsync(FundId fundId, CancellationToken cancellationToken = default) =>

@@ -23,6 +23,8 @@ public enum AlertKind
     ConsentRevoked = 5,
     /// <summary>The enterprise's controller changed.</summary>
     ControllerChange = 6,
+    /// <summary>A guarantor had not paid its obligation when the bank's fund claim was filed (<c>GuarantorFailedToPay</c>).</summary>
+    GuarantorFailedToPay = 7,
 }
 
 /// <summary>An early-warning alert as a node streams it.</summary>

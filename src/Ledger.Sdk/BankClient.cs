@@ -236,11 +236,24 @@ public sealed class BankClient
         return response.Loans.Select(Loan).ToList();
     }
 
-    /// <summary>Invites a guarantor to guarantee the bank's loan.</summary>
-    public async Task<ChainTransaction> InviteGuarantorAsync(LoanId loan, OrgId guarantor, CancellationToken cancellationToken = default) =>
+    /// <summary>
+    /// Invites a guarantor to guarantee the bank's loan on the bank's terms: at least <paramref name="minCoverageBps"/>
+    /// coverage (1–10,000 basis points) for at most <paramref name="maxFeeFen"/>; a guarantee outside them is refused.
+    /// </summary>
+    public async Task<ChainTransaction> InviteGuarantorAsync(LoanId loan, OrgId guarantor, ushort minCoverageBps, UInt128 maxFeeFen, CancellationToken cancellationToken = default) =>
         Tx(await Calls.RunAsync(_connection.Address, () => _client.InviteGuarantorAsync(
-            new Proto.InviteGuarantorRequest { LoanId = loan.ToString(), Guarantor = guarantor.Code },
+            new Proto.InviteGuarantorRequest { LoanId = loan.ToString(), Guarantor = guarantor.Code, MinCoverageBps = minCoverageBps, MaxFeeFen = RiskMapping.Fen(maxFeeFen) },
             deadline: _connection.Deadline(), cancellationToken: cancellationToken)).ConfigureAwait(false));
+
+    /// <summary>Withdraws the bank's open invitation for a loan.</summary>
+    public async Task<ChainTransaction> WithdrawInvitationAsync(LoanId loan, CancellationToken cancellationToken = default) =>
+        Tx(await Calls.RunAsync(_connection.Address, () => _client.WithdrawInvitationAsync(
+            new Proto.LoanRef { LoanId = loan.ToString() }, deadline: _connection.Deadline(), cancellationToken: cancellationToken)).ConfigureAwait(false));
+
+    /// <summary>Cancels the guarantee of a loan that has not defaulted; the loan may then be guaranteed again.</summary>
+    public async Task<ChainTransaction> CancelGuaranteeAsync(LoanId loan, CancellationToken cancellationToken = default) =>
+        Tx(await Calls.RunAsync(_connection.Address, () => _client.CancelGuaranteeAsync(
+            new Proto.LoanRef { LoanId = loan.ToString() }, deadline: _connection.Deadline(), cancellationToken: cancellationToken)).ConfigureAwait(false));
 
     /// <summary>Accepts a batch agreement a guarantor proposed to the bank.</summary>
     public async Task<ChainTransaction> AcceptAgreementAsync(AgreementId agreement, CancellationToken cancellationToken = default) =>
@@ -253,9 +266,15 @@ public sealed class BankClient
             new Proto.EnrollLoanRequest { AgreementId = agreement.ToString(), LoanId = loan.ToString() },
             deadline: _connection.Deadline(), cancellationToken: cancellationToken)).ConfigureAwait(false));
 
-    /// <summary>Files a claim on the risk-compensation fund for a defaulted loan.</summary>
+    /// <summary>Files a claim on the risk-compensation fund for a defaulted loan (one live claim per loan).</summary>
     public async Task<ChainTransaction> FileClaimAsync(FundId fund, LoanId loan, CancellationToken cancellationToken = default) =>
         Tx(await Calls.RunAsync(_connection.Address, () => _client.FileClaimAsync(
+            new Proto.FileClaimRequest { FundId = fund.ToString(), LoanId = loan.ToString() },
+            deadline: _connection.Deadline(), cancellationToken: cancellationToken)).ConfigureAwait(false));
+
+    /// <summary>Withdraws a filed claim nothing was paid on (the loan may then be claimed at another fund).</summary>
+    public async Task<ChainTransaction> WithdrawClaimAsync(FundId fund, LoanId loan, CancellationToken cancellationToken = default) =>
+        Tx(await Calls.RunAsync(_connection.Address, () => _client.WithdrawClaimAsync(
             new Proto.FileClaimRequest { FundId = fund.ToString(), LoanId = loan.ToString() },
             deadline: _connection.Deadline(), cancellationToken: cancellationToken)).ConfigureAwait(false));
 

@@ -19,8 +19,10 @@ public sealed record FundSetup(string Reference, ushort RatioBps, UInt128 Balanc
 /// <param name="PaidFen">What it has paid.</param>
 /// <param name="EligibleProducts">The products it covers (from the node's chain index).</param>
 /// <param name="Transaction">The transaction that changed it, when the call made one.</param>
+/// <param name="GraceSeconds">How long a guarantor has after a default to pay before a claim nets its obligation out unpaid.</param>
 public sealed record FundDetails(
-    FundId Fund, OrgId Regulator, ushort RatioBps, UInt128 BalanceFen, UInt128 PaidFen, IReadOnlyList<ProductCode> EligibleProducts, ChainTransaction? Transaction);
+    FundId Fund, OrgId Regulator, ushort RatioBps, UInt128 BalanceFen, UInt128 PaidFen, IReadOnlyList<ProductCode> EligibleProducts, ChainTransaction? Transaction,
+    uint GraceSeconds = 0);
 
 /// <summary>Where a claim stands (as <c>ledger.v1.ClaimStatus</c>).</summary>
 public enum ClaimState
@@ -33,17 +35,23 @@ public enum ClaimState
     Paid = 2,
     /// <summary>Rejected by the regulator.</summary>
     Rejected = 3,
+    /// <summary>Withdrawn by the bank.</summary>
+    Withdrawn = 4,
 }
 
 /// <summary>A bank's claim on a fund for a defaulted loan.</summary>
 /// <param name="Loan">The defaulted loan.</param>
 /// <param name="Fund">The fund claimed on.</param>
 /// <param name="Bank">The claiming bank.</param>
-/// <param name="NetLossFen">The bank's loss net of the guarantor's payout.</param>
-/// <param name="PayoutFen">What the fund paid: min(net loss × ratio, balance) at approval.</param>
-/// <param name="Status">Where it stands.</param>
+/// <param name="NetLossFen">The bank's loss net of the guarantor's obligation (loss × coverage), whatever the guarantor paid.</param>
+/// <param name="PayoutFen">What the fund has paid so far (each approval pays what is due, as far as the balance goes).</param>
+/// <param name="Status">Where it stands (a claim paid in part is still filed).</param>
 /// <param name="Transaction">The transaction that changed it, when the call made one.</param>
-public sealed record ClaimDetails(LoanId Loan, FundId Fund, OrgId Bank, UInt128 NetLossFen, UInt128 PayoutFen, ClaimState Status, ChainTransaction? Transaction);
+/// <param name="DueFen">What the fund owes on it: net loss × ratio, fixed when it was filed.</param>
+/// <param name="Enterprise">The borrower's enterprise hash.</param>
+public sealed record ClaimDetails(
+    LoanId Loan, FundId Fund, OrgId Bank, UInt128 NetLossFen, UInt128 PayoutFen, ClaimState Status, ChainTransaction? Transaction,
+    UInt128 DueFen = default, EnterpriseHash? Enterprise = null);
 
 /// <summary>
 /// A regulator node's <c>Compensation</c> service (its own operators): sets up and tops up risk-compensation funds,
@@ -77,15 +85,25 @@ public sealed class CompensationClient
             new Proto.TopUpRequest { FundId = fund.ToString(), AmountFen = RiskMapping.Fen(amountFen) },
             deadline: _connection.Deadline(), cancellationToken: cancellationToken)).ConfigureAwait(false));
 
-    /// <summary>Approves a filed claim; the chain computes the payout, min(net loss × ratio, balance).</summary>
-    public async Task<ClaimDetails> ApproveClaimAsync(LoanId loan, CancellationToken cancellationToken = default) =>
+    /// <summary>
+    /// Approves a filed claim; the chain pays what is due less what was paid, as far as the balance goes (a claim the
+    /// balance capped stays filed: approve it again after a top-up). Without <paramref name="fund"/>, the fund of the
+    /// loan's live claim.
+    /// </summary>
+    public async Task<ClaimDetails> ApproveClaimAsync(LoanId loan, FundId? fund = null, CancellationToken cancellationToken = default) =>
         Claim(await Calls.RunAsync(_connection.Address, () => _client.ApproveClaimAsync(
-            new Proto.ClaimRef { LoanId = loan.ToString() }, deadline: _connection.Deadline(), cancellationToken: cancellationToken)).ConfigureAwait(false));
+            new Proto.ClaimRef { LoanId = loan.ToString(), FundId = fund?.ToString() ?? "" }, deadline: _connection.Deadline(), cancellationToken: cancellationToken)).ConfigureAwait(false));
 
-    /// <summary>Rejects a filed claim with a reason code of the regulator's own catalogue.</summary>
-    public async Task<ClaimDetails> RejectClaimAsync(LoanId loan, ushort reasonCode, CancellationToken cancellationToken = default) =>
+    /// <summary>Rejects a filed claim nothing was paid on, with a reason code of the regulator's own catalogue.</summary>
+    public async Task<ClaimDetails> RejectClaimAsync(LoanId loan, ushort reasonCode, FundId? fund = null, CancellationToken cancellationToken = default) =>
         Claim(await Calls.RunAsync(_connection.Address, () => _client.RejectClaimAsync(
-            new Proto.RejectClaimRequest { LoanId = loan.ToString(), ReasonCode = reasonCode }, deadline: _connection.Deadline(), cancellationToken: cancellationToken)).ConfigureAwait(false));
+            new Proto.RejectClaimRequest { LoanId = loan.ToString(), ReasonCode = reasonCode, FundId = fund?.ToString() ?? "" }, deadline: _connection.Deadline(), cancellationToken: cancellationToken)).ConfigureAwait(false));
+
+    /// <summary>Sets how long a guarantor has after a default to pay before a claim nets its obligation out unpaid (1–730 days).</summary>
+    public async Task<FundDetails> SetGracePeriodAsync(FundId fund, TimeSpan grace, CancellationToken cancellationToken = default) =>
+        Fund(await Calls.RunAsync(_connection.Address, () => _client.SetGracePeriodAsync(
+            new Proto.GracePeriodRequest { FundId = fund.ToString(), GraceSeconds = (uint)Math.Clamp(grace.TotalSeconds, 0, uint.MaxValue) },
+            deadline: _connection.Deadline(), cancellationToken: cancellationToken)).ConfigureAwait(false));
 
     /// <summary>A fund (NOT_FOUND, LEDGER-1283, when there is none).</summary>
     public async Task<FundDetails> GetFundAsync(FundId fund, CancellationToken cancellationToken = default) =>
@@ -107,7 +125,8 @@ public sealed class CompensationClient
         RiskMapping.Fen(info.BalanceFen, "balance_fen"),
         RiskMapping.Fen(info.PaidFen, "paid_fen"),
         info.EligibleProducts.Select((p, i) => RiskMapping.Product(p, $"eligible_products[{i}]")).ToList(),
-        ApiMapping.FromProto(info.Tx)));
+        ApiMapping.FromProto(info.Tx),
+        info.GraceSeconds));
 
     private static ClaimDetails Claim(Proto.ClaimInfo info) => Calls.Parse(() => new ClaimDetails(
         RiskMapping.Loan(info.LoanId, "loan_id"),
@@ -116,5 +135,7 @@ public sealed class CompensationClient
         RiskMapping.Fen(info.NetLossFen, "net_loss_fen"),
         RiskMapping.Fen(info.PayoutFen, "payout_fen"),
         Enum.IsDefined((ClaimState)(int)info.Status) ? (ClaimState)(int)info.Status : throw new FormatException($"status {(int)info.Status} is not a claim status."),
-        ApiMapping.FromProto(info.Tx)));
+        ApiMapping.FromProto(info.Tx),
+        string.IsNullOrEmpty(info.DueFen) ? UInt128.Zero : RiskMapping.Fen(info.DueFen, "due_fen"),
+        string.IsNullOrEmpty(info.EnterpriseHash) ? null : RiskMapping.Enterprise(info.EnterpriseHash, "enterprise_hash")));
 }

@@ -15,8 +15,13 @@ namespace Ledger.Sdk;
 public sealed record AgreementProposal(
     string Reference, OrgId Bank, ushort CoverageBps, ushort FeeBps, UInt128 PerLoanLimitFen, UInt128 TotalLimitFen, ulong ValidUntil);
 
-/// <summary>A payout (代偿) the guarantor recorded on a defaulted loan.</summary>
-public sealed record GuaranteePayout(LoanId Loan, UInt128 PayoutFen, ChainTransaction Transaction);
+/// <summary>One instalment of the payment (代偿) the guarantor recorded on a defaulted loan.</summary>
+/// <param name="Loan">The loan.</param>
+/// <param name="PayoutFen">This instalment.</param>
+/// <param name="Transaction">Its transaction.</param>
+/// <param name="PaidFen">All instalments so far, this one included.</param>
+/// <param name="ObligationFen">What the guarantor owes in all: loss × coverage.</param>
+public sealed record GuaranteePayout(LoanId Loan, UInt128 PayoutFen, ChainTransaction Transaction, UInt128 PaidFen = default, UInt128 ObligationFen = default);
 
 /// <summary>A guarantee as the guarantor node's chain index knows it.</summary>
 /// <param name="Loan">The guaranteed loan.</param>
@@ -82,13 +87,18 @@ public sealed class GuaranteeClient
             new Proto.TerminateAgreementRequest { AgreementId = agreement.ToString() },
             deadline: _connection.Deadline(), cancellationToken: cancellationToken)).ConfigureAwait(false));
 
-    /// <summary>Records the payout on a defaulted guaranteed loan; null pays the most allowed, loss × coverage.</summary>
+    /// <summary>
+    /// Records one instalment of the payment on a defaulted guaranteed loan; null pays what remains of the obligation
+    /// (loss × coverage, less what was paid). Instalments together are at most the obligation.
+    /// </summary>
     public async Task<GuaranteePayout> RecordPayoutAsync(LoanId loan, UInt128? payoutFen = null, CancellationToken cancellationToken = default)
     {
         var response = await Calls.RunAsync(_connection.Address, () => _client.RecordPayoutAsync(
             new Proto.RecordPayoutRequest { LoanId = loan.ToString(), PayoutFen = payoutFen is { } fen ? RiskMapping.Fen(fen) : "" },
             deadline: _connection.Deadline(), cancellationToken: cancellationToken)).ConfigureAwait(false);
-        return Calls.Parse(() => new GuaranteePayout(RiskMapping.Loan(response.LoanId, "loan_id"), RiskMapping.Fen(response.PayoutFen, "payout_fen"), Tx(response.Tx)));
+        return Calls.Parse(() => new GuaranteePayout(
+            RiskMapping.Loan(response.LoanId, "loan_id"), RiskMapping.Fen(response.PayoutFen, "payout_fen"), Tx(response.Tx),
+            RiskMapping.Fen(response.PaidFen, "paid_fen"), RiskMapping.Fen(response.ObligationFen, "obligation_fen")));
     }
 
     /// <summary>The guarantees this guarantor holds (optionally of one enterprise), from the node's chain index.</summary>

@@ -31,7 +31,10 @@ public class LendingTests(LedgerFixture fixture) : IClassFixture<LedgerFixture>
         // The guarantor may only guarantee once the bank invites it.
         var notInvited = await Assert.ThrowsAsync<GuaranteeNotInvitedException>(() => fixture.GuarantorOperator.GuaranteeLoanAsync(loanId, 6_000, 500_000));
         Assert.Equal(LedgerFixture.Guarantor, notInvited.GuarantorOrg);
-        await fixture.BankOperator.InviteGuarantorAsync(loanId, LedgerFixture.Guarantor);
+        await fixture.BankOperator.InviteGuarantorAsync(loanId, LedgerFixture.Guarantor, 5_000, 800_000);
+        // Outside the bank's terms (at least 50 % coverage, at most 8,000 CNY fee) the guarantee is refused.
+        var outside = await Assert.ThrowsAsync<GuaranteeOutsideInvitationException>(() => fixture.GuarantorOperator.GuaranteeLoanAsync(loanId, 4_000, 500_000));
+        Assert.Equal(5_000UL, outside.MinCoverageBps);
         await fixture.GuarantorOperator.GuaranteeLoanAsync(loanId, 6_000, 500_000);
 
         await fixture.BankOperator.RecordRepaymentAsync(loanId, 20_000_000, 350_000);
@@ -41,19 +44,28 @@ public class LendingTests(LedgerFixture fixture) : IClassFixture<LedgerFixture>
         Assert.Equal((byte)LoanStatus.Defaulted, loan.Status);
         Assert.Equal(new BigInteger(80_000_000), loan.LossFen);
 
-        // The fund waits for the guarantor: claiming before the payout is refused.
-        await Assert.ThrowsAsync<CompensationGuaranteePendingException>(() => fixture.BankOperator.FileClaimAsync(fundId, loanId));
+        // The guarantor owes loss × coverage and pays it in instalments; within its grace period the fund waits.
         Assert.Equal(new BigInteger(48_000_000), await fixture.BankOperator.MaxPayoutAsync(loanId));
         var tooHigh = await Assert.ThrowsAsync<GuaranteePayoutTooHighException>(() => fixture.GuarantorOperator.RecordPayoutAsync(loanId, 48_000_001));
-        Assert.Contains("exceeds the covered share of the loss, 480,000.00 CNY", tooHigh.Message, StringComparison.Ordinal);
-        await fixture.GuarantorOperator.RecordPayoutAsync(loanId, 48_000_000);
+        Assert.Contains("exceeds what the guarantor still owes, 480,000.00 CNY", tooHigh.Message, StringComparison.Ordinal);
+        await fixture.GuarantorOperator.RecordPayoutAsync(loanId, 20_000_000);
+        var pending = await Assert.ThrowsAsync<CompensationGuaranteePendingException>(() => fixture.BankOperator.FileClaimAsync(fundId, loanId));
+        Assert.Equal(new BigInteger(48_000_000), pending.ObligationFen);
+        Assert.Equal(new BigInteger(20_000_000), pending.PaidFen);
+        var (guarantor, obligation, paid) = await fixture.BankOperator.ObligationAsync(loanId);
+        Assert.Equal((LedgerFixture.Guarantor, new BigInteger(48_000_000), new BigInteger(20_000_000)), (guarantor, obligation, paid));
+        var rest = await Assert.ThrowsAsync<GuaranteePayoutTooHighException>(() => fixture.GuarantorOperator.RecordPayoutAsync(loanId, 28_000_001));
+        Assert.Equal(new BigInteger(28_000_000), rest.RemainingFen);
+        await fixture.GuarantorOperator.RecordPayoutAsync(loanId, 28_000_000);
 
         await fixture.BankOperator.FileClaimAsync(fundId, loanId);
-        await fixture.RegulatorOperator.ApproveClaimAsync(loanId);
+        Assert.Equal(fundId, await fixture.BankOperator.LiveClaimAsync(loanId));
+        await fixture.RegulatorOperator.ApproveClaimAsync(fundId, loanId);
 
-        var claim = await fixture.BankOperator.ClaimAsync(loanId);
-        Assert.Equal(new BigInteger(32_000_000), claim.NetLossFen);  // loss − guarantor's payout
-        Assert.Equal(new BigInteger(16_000_000), claim.PayoutFen);   // × 50 %
+        var claim = await fixture.BankOperator.ClaimAsync(fundId, loanId);
+        Assert.Equal(new BigInteger(32_000_000), claim.NetLossFen);  // loss − the guarantor's obligation
+        Assert.Equal(new BigInteger(16_000_000), claim.DueFen);      // × 50 %
+        Assert.Equal(new BigInteger(16_000_000), claim.PayoutFen);
         Assert.Equal(2, claim.Status);                              // Paid
         var fund = await fixture.BankOperator.FundAsync(fundId);
         Assert.Equal(new BigInteger(34_000_000), fund.BalanceFen);
@@ -89,7 +101,7 @@ public class LendingTests(LedgerFixture fixture) : IClassFixture<LedgerFixture>
     public async Task InviteGuarantor_ByAnotherBank_IsMembershipWrongOrganization()
     {
         var loanId = await DisburseAsync("L-2025-0099", 1_000_000, LoanPurpose.Trade);
-        var ex = await Assert.ThrowsAsync<MembershipWrongOrganizationException>(() => fixture.OtherBankOperator.InviteGuarantorAsync(loanId, LedgerFixture.Guarantor));
+        var ex = await Assert.ThrowsAsync<MembershipWrongOrganizationException>(() => fixture.OtherBankOperator.InviteGuarantorAsync(loanId, LedgerFixture.Guarantor, 5_000, 100_000));
         Assert.Equal(LedgerFixture.Bank, ex.ExpectedOrg);
         Assert.Equal(LedgerFixture.OtherBank, ex.ActualOrg);
         Assert.Contains("operates bank.icbc.liuzhou, but this action belongs to bank.ccb.liuzhou", ex.Message, StringComparison.Ordinal);

@@ -44,6 +44,8 @@ public static class LedgerEvents
     public const string LoanDefaulted = "LoanDefaulted";
 
     public const string GuarantorInvited = "GuarantorInvited";
+    public const string InvitationWithdrawn = "InvitationWithdrawn";
+    public const string GuaranteeCancelled = "GuaranteeCancelled";
     public const string LoanGuaranteed = "LoanGuaranteed";
     public const string GuaranteeReleased = "GuaranteeReleased";
     public const string GuaranteePaidOut = "GuaranteePaidOut";
@@ -54,6 +56,8 @@ public static class LedgerEvents
     public const string ClaimFiled = "ClaimFiled";
     public const string ClaimPaid = "ClaimPaid";
     public const string ClaimRejected = "ClaimRejected";
+    public const string ClaimWithdrawn = "ClaimWithdrawn";
+    public const string GuarantorFailedToPay = "GuarantorFailedToPay";
 
     public const string FundFlowOpened = "FundFlowOpened";
     public const string SpendingRecorded = "SpendingRecorded";

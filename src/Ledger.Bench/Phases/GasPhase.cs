@@ -126,7 +126,7 @@ internal static class GasPhase
         Add("Lending", "recordDecision", await bank.RecordDecisionAsync(decision, consent, true, cancellationToken: ct).ConfigureAwait(false));
         var loan = LoanId.FromReference(bench.BankGas.Org, "bench-loan-1");
         Add("Lending", "disburse (R&D loan)", await bank.DisburseAsync(loan, decision, ProductCode.FromCode("SHUIYIDAI"), 100_000_000, 385, 12, LoanPurpose.RnD, cancellationToken: ct).ConfigureAwait(false));
-        Add("Guarantee", "inviteGuarantor", await bank.InviteGuarantorAsync(loan, bench.GuarantorGas.Org, cancellationToken: ct).ConfigureAwait(false));
+        Add("Guarantee", "inviteGuarantor", await bank.InviteGuarantorAsync(loan, bench.GuarantorGas.Org, 5_000, 1_000_000, cancellationToken: ct).ConfigureAwait(false));
         Add("Guarantee", "guaranteeLoan (single guarantor, invited)", await guarantor.GuaranteeLoanAsync(loan, 5000, 1_000_000, cancellationToken: ct).ConfigureAwait(false));
         Add("R&D fund flow", "openFundFlow", await bank.OpenFundFlowAsync(loan, 3000, cancellationToken: ct).ConfigureAwait(false));
         var flows = new List<TransactionOutcome>();

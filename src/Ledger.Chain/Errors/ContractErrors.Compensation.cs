@@ -110,7 +110,7 @@ public sealed class CompensationLoanNotDefaultedException : ContractRevertExcept
         $"Loan {Abbreviate(e.Hash(0))} has not defaulted; a claim can only be filed on a defaulted loan.";
 }
 
-/// <summary>LEDGER-1286: <c>CompensationClaimExists(bytes32 loanId, uint8 status)</c> (RiskCompensationFund).</summary>
+/// <summary>LEDGER-1286: <c>CompensationClaimExists(bytes32 loanId, bytes32 liveFundId, uint8 status)</c> (RiskCompensationFund).</summary>
 public sealed class CompensationClaimExistsException : ContractRevertException
 {
     internal CompensationClaimExistsException(ContractError error)
@@ -121,11 +121,14 @@ public sealed class CompensationClaimExistsException : ContractRevertException
     /// <summary>The error's <c>loanId</c> argument.</summary>
     public LoanId LoanId => new LoanId(Error!.Hash(0));
 
+    /// <summary>The error's <c>liveFundId</c> argument: the fund that holds the claim.</summary>
+    public FundId LiveFundId => new FundId(Error!.Hash(1));
+
     /// <summary>The error's <c>status</c> argument.</summary>
-    public ulong Status => Error!.UInt64(1);
+    public ulong Status => Error!.UInt64(2);
 
     private static string Describe(ContractError e) =>
-        $"A claim on loan {Abbreviate(e.Hash(0))} already exists ({ClaimStatusName(e.Number(1))}); a loan is claimed once.";
+        $"Loan {Abbreviate(e.Hash(0))} already has a claim at fund {Abbreviate(e.Hash(1))} ({ClaimStatusName(e.Number(2))}); a loan has one live claim, and a fund that rejected it takes no second one. Withdraw the open claim first, or claim at another fund.";
 }
 
 /// <summary>LEDGER-1287: <c>CompensationClaimNotFiled(bytes32 loanId, uint8 status)</c> (RiskCompensationFund).</summary>
@@ -146,7 +149,7 @@ public sealed class CompensationClaimNotFiledException : ContractRevertException
         $"The claim on loan {Abbreviate(e.Hash(0))} is {ClaimStatusName(e.Number(1))}, not filed; only a filed claim can be approved or rejected.";
 }
 
-/// <summary>LEDGER-1288: <c>CompensationGuaranteePending(bytes32 loanId)</c> (RiskCompensationFund).</summary>
+/// <summary>LEDGER-1288: <c>CompensationGuaranteePending(bytes32 loanId, uint128 obligationFen, uint128 paidFen, uint40 graceEndsAt)</c> (RiskCompensationFund).</summary>
 public sealed class CompensationGuaranteePendingException : ContractRevertException
 {
     internal CompensationGuaranteePendingException(ContractError error)
@@ -157,8 +160,17 @@ public sealed class CompensationGuaranteePendingException : ContractRevertExcept
     /// <summary>The error's <c>loanId</c> argument.</summary>
     public LoanId LoanId => new LoanId(Error!.Hash(0));
 
+    /// <summary>The error's <c>obligationFen</c> argument: what the guarantor owes.</summary>
+    public BigInteger ObligationFen => Error!.Number(1);
+
+    /// <summary>The error's <c>paidFen</c> argument: what it has paid.</summary>
+    public BigInteger PaidFen => Error!.Number(2);
+
+    /// <summary>The error's <c>graceEndsAt</c> argument (unix seconds).</summary>
+    public ulong GraceEndsAt => Error!.UInt64(3);
+
     private static string Describe(ContractError e) =>
-        $"Loan {Abbreviate(e.Hash(0))} is guaranteed and the guarantor has not recorded its payout yet; the fund pays on the loss net of the guarantee, so wait for the payout.";
+        $"Loan {Abbreviate(e.Hash(0))} is guaranteed and the guarantor has paid {Yuan(e.Number(2))} of the {Yuan(e.Number(1))} it owes; its grace period runs until {Time(e.Number(3))}. File the claim once it has paid, or after that time (the claim then nets the obligation out unpaid).";
 }
 
 /// <summary>LEDGER-1289: <c>CompensationNothingToCompensate(bytes32 loanId)</c> (RiskCompensationFund).</summary>

@@ -107,7 +107,7 @@ public sealed class GuaranteeAlreadyPaidException : ContractRevertException
     public LoanId LoanId => new LoanId(Error!.Hash(0));
 
     private static string Describe(ContractError e) =>
-        $"The guarantor has already paid out on loan {Abbreviate(e.Hash(0))}; a guarantee pays once.";
+        $"The guarantor has already paid its whole obligation on loan {Abbreviate(e.Hash(0))} (loss × coverage); nothing more is owed, and nothing is paid twice.";
 }
 
 /// <summary>LEDGER-1269: <c>GuaranteeLoanNotDefaulted(bytes32 loanId)</c> (GuaranteeBook).</summary>
@@ -155,7 +155,7 @@ public sealed class GuaranteeAlreadyReleasedException : ContractRevertException
         $"The guarantee of loan {Abbreviate(e.Hash(0))} was already released.";
 }
 
-/// <summary>LEDGER-1272: <c>GuaranteePayoutTooHigh(bytes32 loanId, uint128 payoutFen, uint128 maxPayoutFen)</c> (GuaranteeBook).</summary>
+/// <summary>LEDGER-1272: <c>GuaranteePayoutTooHigh(bytes32 loanId, uint128 payoutFen, uint128 remainingFen)</c> (GuaranteeBook).</summary>
 public sealed class GuaranteePayoutTooHighException : ContractRevertException
 {
     internal GuaranteePayoutTooHighException(ContractError error)
@@ -169,11 +169,11 @@ public sealed class GuaranteePayoutTooHighException : ContractRevertException
     /// <summary>The error's <c>payoutFen</c> argument.</summary>
     public BigInteger PayoutFen => Error!.Number(1);
 
-    /// <summary>The error's <c>maxPayoutFen</c> argument.</summary>
-    public BigInteger MaxPayoutFen => Error!.Number(2);
+    /// <summary>The error's <c>remainingFen</c> argument: what the guarantor still owes.</summary>
+    public BigInteger RemainingFen => Error!.Number(2);
 
     private static string Describe(ContractError e) =>
-        $"A payout of {Yuan(e.Number(1))} on loan {Abbreviate(e.Hash(0))} exceeds the covered share of the loss, {Yuan(e.Number(2))}; pay at most that.";
+        $"A payment of {Yuan(e.Number(1))} on loan {Abbreviate(e.Hash(0))} exceeds what the guarantor still owes, {Yuan(e.Number(2))} (its obligation, loss × coverage, less what it paid); pay at most that.";
 }
 
 /// <summary>LEDGER-1273: <c>GuaranteeAgreementExists(bytes32 agreementId)</c> (GuaranteeBook).</summary>

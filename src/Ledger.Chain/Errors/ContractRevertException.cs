@@ -82,7 +82,7 @@ public abstract class ContractRevertException : LedgerException
     protected static string AgreementStatusName(BigInteger status) => Named(status, "unknown", "proposed", "active", "terminated");
 
     /// <summary>A compensation claim status by name.</summary>
-    protected static string ClaimStatusName(BigInteger status) => Named(status, "not filed", "filed", "paid", "rejected");
+    protected static string ClaimStatusName(BigInteger status) => Named(status, "not filed", "filed", "paid", "rejected", "withdrawn");
 
     private static string Named(BigInteger value, params string[] names) =>
         value >= 0 && value < names.Length ? names[(int)value] : "status " + value.ToString(CultureInfo.InvariantCulture);

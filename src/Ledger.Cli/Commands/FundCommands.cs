@@ -24,6 +24,7 @@ public sealed class FundCommands : ICommandGroup
         fund.Subcommands.Add(TopUp(globals));
         fund.Subcommands.Add(Approve(globals));
         fund.Subcommands.Add(Reject(globals));
+        fund.Subcommands.Add(Grace(globals));
         fund.Subcommands.Add(Show(globals));
         fund.Subcommands.Add(Claims(globals));
         return fund;
@@ -78,13 +79,21 @@ public sealed class FundCommands : ICommandGroup
     private static Command Approve(GlobalOptions globals)
     {
         var loanArg = LoanArgument();
-        var command = new Command("approve", "Approve a bank's filed claim; the chain pays min(net loss × ratio, balance).") { loanArg };
+        var fundOption = FundOption();
+        var command = new Command(
+            "approve",
+            "Approve a bank's filed claim; the chain pays what is due less what was paid, as far as the balance goes (approve again after a top-up for the rest).")
+        {
+            loanArg, fundOption,
+        };
         globals.Run(command, async (context, cancellationToken) =>
         {
             var id = LendingParse.Loan(context.Get(loanArg), "loan", null);
-            var (_, node) = await LendingParse.ConnectOwnAsync(context, CallerRole, cancellationToken).ConfigureAwait(false);
-            var claim = await node.Compensation.ApproveClaimAsync(id, cancellationToken).ConfigureAwait(false);
-            return PrintClaim(context, claim, $"Claim approved: {LendingParse.YuanText(claim.PayoutFen)} paid to {claim.Bank.Code}");
+            var (caller, node) = await LendingParse.ConnectOwnAsync(context, CallerRole, cancellationToken).ConfigureAwait(false);
+            Ledger.Core.Model.FundId? fund = context.Get(fundOption) is { } f ? LendingParse.Fund(f, "--fund", caller.Organization) : null;
+            var claim = await node.Compensation.ApproveClaimAsync(id, fund, cancellationToken).ConfigureAwait(false);
+            var rest = claim.Status == ClaimState.Paid ? "" : $"; {LendingParse.YuanText(claim.DueFen - claim.PayoutFen)} still due after a top-up";
+            return PrintClaim(context, claim, $"Claim approved: {LendingParse.YuanText(claim.PayoutFen)} of {LendingParse.YuanText(claim.DueFen)} paid to {claim.Bank.Code}{rest}");
         });
         return command;
     }
@@ -93,13 +102,33 @@ public sealed class FundCommands : ICommandGroup
     {
         var loanArg = LoanArgument();
         var reason = new Option<ushort>("--reason") { Description = "The reason code, from the regulator's own catalogue (0–65535).", Required = true, HelpName = "CODE" };
-        var command = new Command("reject", "Reject a bank's filed claim with a reason code.") { loanArg, reason };
+        var fundOption = FundOption();
+        var command = new Command("reject", "Reject a bank's filed claim nothing was paid on, with a reason code.") { loanArg, reason, fundOption };
         globals.Run(command, async (context, cancellationToken) =>
         {
             var id = LendingParse.Loan(context.Get(loanArg), "loan", null);
-            var (_, node) = await LendingParse.ConnectOwnAsync(context, CallerRole, cancellationToken).ConfigureAwait(false);
-            var claim = await node.Compensation.RejectClaimAsync(id, context.Get(reason), cancellationToken).ConfigureAwait(false);
+            var (caller, node) = await LendingParse.ConnectOwnAsync(context, CallerRole, cancellationToken).ConfigureAwait(false);
+            Ledger.Core.Model.FundId? fund = context.Get(fundOption) is { } f ? LendingParse.Fund(f, "--fund", caller.Organization) : null;
+            var claim = await node.Compensation.RejectClaimAsync(id, context.Get(reason), fund, cancellationToken).ConfigureAwait(false);
             return PrintClaim(context, claim, $"Claim of {claim.Bank.Code} rejected (reason {context.Get(reason)})");
+        });
+        return command;
+    }
+
+    private static Option<string?> FundOption() =>
+        new("--fund") { Description = "The fund the claim is at (default: the fund of the loan's filed claim).", HelpName = "ID" };
+
+    private static Command Grace(GlobalOptions globals)
+    {
+        var fundArg = FundArgument();
+        var days = new Option<uint>("--days") { Description = "Days a guarantor has after a default to pay before a claim nets its obligation out unpaid (1–730; new funds: 90).", Required = true, HelpName = "DAYS" };
+        var command = new Command("grace", "Set the fund's grace period for guarantors.") { fundArg, days };
+        globals.Run(command, async (context, cancellationToken) =>
+        {
+            var (caller, node) = await LendingParse.ConnectOwnAsync(context, CallerRole, cancellationToken).ConfigureAwait(false);
+            var id = LendingParse.Fund(context.Get(fundArg), "fund", caller.Organization);
+            var fund = await node.Compensation.SetGracePeriodAsync(id, TimeSpan.FromDays(context.Get(days)), cancellationToken).ConfigureAwait(false);
+            return PrintFund(context, fund, $"Grace period set to {context.Get(days)} days");
         });
         return command;
     }
@@ -149,6 +178,7 @@ public sealed class FundCommands : ICommandGroup
         ClaimState.Filed => "filed",
         ClaimState.Paid => "paid",
         ClaimState.Rejected => "rejected",
+        ClaimState.Withdrawn => "withdrawn",
         _ => "none",
     };
 
@@ -159,6 +189,7 @@ public sealed class FundCommands : ICommandGroup
         bank = claim.Bank.Code,
         netLossFen = LendingParse.Fen(claim.NetLossFen),
         payoutFen = LendingParse.Fen(claim.PayoutFen),
+        dueFen = LendingParse.Fen(claim.DueFen),
         status = StateWord(claim.Status),
         tx = LendingParse.TxJson(claim.Transaction),
     };
@@ -177,7 +208,8 @@ public sealed class FundCommands : ICommandGroup
         Row("fund", claim.Fund.ToString());
         Row("bank", claim.Bank.Code);
         Row("net loss", LendingParse.YuanText(claim.NetLossFen));
-        Row("payout", LendingParse.YuanText(claim.PayoutFen));
+        Row("due", LendingParse.YuanText(claim.DueFen));
+        Row("paid", LendingParse.YuanText(claim.PayoutFen));
         Row("status", StateWord(claim.Status));
         if (claim.Transaction is { } tx)
         {
@@ -198,6 +230,7 @@ public sealed class FundCommands : ICommandGroup
                 ratioBps = fund.RatioBps,
                 balanceFen = LendingParse.Fen(fund.BalanceFen),
                 paidFen = LendingParse.Fen(fund.PaidFen),
+                graceDays = fund.GraceSeconds / 86_400.0,
                 eligibleProducts = fund.EligibleProducts.Select(p => p.Code),
                 tx = LendingParse.TxJson(fund.Transaction),
             });
@@ -209,6 +242,7 @@ public sealed class FundCommands : ICommandGroup
         Row("fund", fund.Fund.ToString());
         Row("regulator", fund.Regulator.Code);
         Row("ratio", LendingParse.PercentText(fund.RatioBps) + " of the net loss");
+        Row("grace", string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{fund.GraceSeconds / 86_400.0:0.##} days for a guarantor to pay after a default"));
         Row("balance", LendingParse.YuanText(fund.BalanceFen));
         Row("paid", LendingParse.YuanText(fund.PaidFen));
         Row("products", fund.EligibleProducts.Count == 0 ? "-" : string.Join(", ", fund.EligibleProducts.Select(p => p.Code)));

@@ -122,8 +122,8 @@ public sealed class GuaranteeCommands : ICommandGroup
     private static Command Payout(GlobalOptions globals)
     {
         var loanArg = LoanArgument();
-        var amount = new Option<string?>("--amount") { Description = "The payout in yuan (default: the most allowed, the loss × coverage).", HelpName = "YUAN" };
-        var command = new Command("payout", "Record the guarantor's payout (代偿) on a defaulted guaranteed loan.") { loanArg, amount };
+        var amount = new Option<string?>("--amount") { Description = "This instalment in yuan (default: what remains of the obligation, loss × coverage less what was paid).", HelpName = "YUAN" };
+        var command = new Command("payout", "Record one instalment of the guarantor's payment (代偿) on a defaulted guaranteed loan, up to its obligation in all.") { loanArg, amount };
         globals.Run(command, async (context, cancellationToken) =>
         {
             var id = LendingParse.Loan(context.Get(loanArg), "loan", null);
@@ -131,8 +131,8 @@ public sealed class GuaranteeCommands : ICommandGroup
             var (_, node) = await LendingParse.ConnectOwnAsync(context, CallerRole, cancellationToken).ConfigureAwait(false);
             var payout = await node.Guarantees.RecordPayoutAsync(id, payoutFen, cancellationToken).ConfigureAwait(false);
             return LoanCommands.PrintTransaction(context, payout.Transaction,
-                new { loanId = payout.Loan.ToString(), payoutFen = LendingParse.Fen(payout.PayoutFen) },
-                $"Paid {LendingParse.YuanText(payout.PayoutFen)} on loan {payout.Loan}");
+                new { loanId = payout.Loan.ToString(), payoutFen = LendingParse.Fen(payout.PayoutFen), paidFen = LendingParse.Fen(payout.PaidFen), obligationFen = LendingParse.Fen(payout.ObligationFen) },
+                $"Paid {LendingParse.YuanText(payout.PayoutFen)} on loan {payout.Loan} ({LendingParse.YuanText(payout.PaidFen)} of {LendingParse.YuanText(payout.ObligationFen)} owed)");
         });
         return command;
     }

@@ -32,9 +32,12 @@ public sealed class LoanCommands : ICommandGroup
         loan.Subcommands.Add(Show(globals));
         loan.Subcommands.Add(List(globals));
         loan.Subcommands.Add(InviteGuarantor(globals));
+        loan.Subcommands.Add(WithdrawInvitation(globals));
+        loan.Subcommands.Add(CancelGuarantee(globals));
         loan.Subcommands.Add(AcceptAgreement(globals));
         loan.Subcommands.Add(Enroll(globals));
         loan.Subcommands.Add(Claim(globals));
+        loan.Subcommands.Add(WithdrawClaim(globals));
         return loan;
     }
 
@@ -276,14 +279,55 @@ public sealed class LoanCommands : ICommandGroup
     {
         var loanArg = LoanArgument();
         var guarantor = new Option<string>("--guarantor") { Description = "The guarantor invited (its organization code).", Required = true, HelpName = "ORG" };
-        var command = new Command("invite-guarantor", "Invite a guarantor to guarantee the loan (it then guarantees it with `ledger guarantee loan`).") { loanArg, guarantor };
+        var minCoverage = new Option<string>("--min-coverage") { Description = "The least share of the loss the bank accepts covered, e.g. 60%.", Required = true, HelpName = "PERCENT" };
+        var maxFee = new Option<string>("--max-fee") { Description = "The most guarantee fee the bank accepts, in yuan (0 for none).", Required = true, HelpName = "YUAN" };
+        var command = new Command(
+            "invite-guarantor",
+            "Invite a guarantor to guarantee the loan on the bank's terms (it then guarantees it with `ledger guarantee loan`, within them).")
+        {
+            loanArg, guarantor, minCoverage, maxFee,
+        };
         globals.Run(command, async (context, cancellationToken) =>
         {
             var guarantorOrg = CliParse.Org(context.Get(guarantor), "--guarantor");
+            var minCoverageBps = LendingParse.Percent(context.Get(minCoverage), "--min-coverage", 1, 10_000);
+            var maxFeeFen = LendingParse.Yuan(context.Get(maxFee), "--max-fee", allowZero: true);
             var (caller, bank) = await LendingParse.ConnectOwnAsync(context, CallerRole, cancellationToken).ConfigureAwait(false);
             var id = LendingParse.Loan(context.Get(loanArg), "loan", caller.Organization);
-            var tx = await bank.Bank.InviteGuarantorAsync(id, guarantorOrg, cancellationToken).ConfigureAwait(false);
-            return PrintTransaction(context, tx, new { loanId = id.ToString(), guarantor = guarantorOrg.Code }, $"Invited {guarantorOrg.Code} to guarantee loan {id}");
+            var tx = await bank.Bank.InviteGuarantorAsync(id, guarantorOrg, minCoverageBps, maxFeeFen, cancellationToken).ConfigureAwait(false);
+            return PrintTransaction(
+                context, tx, new { loanId = id.ToString(), guarantor = guarantorOrg.Code, minCoverageBps, maxFeeFen = LendingParse.Fen(maxFeeFen) },
+                $"Invited {guarantorOrg.Code} to guarantee loan {id} (at least {LendingParse.PercentText(minCoverageBps)} coverage, at most {LendingParse.YuanText(maxFeeFen)} fee)");
+        });
+        return command;
+    }
+
+    private static Command WithdrawInvitation(GlobalOptions globals)
+    {
+        var loanArg = LoanArgument();
+        var command = new Command("withdraw-invitation", "Withdraw the bank's open invitation to guarantee the loan.") { loanArg };
+        globals.Run(command, async (context, cancellationToken) =>
+        {
+            var (caller, bank) = await LendingParse.ConnectOwnAsync(context, CallerRole, cancellationToken).ConfigureAwait(false);
+            var id = LendingParse.Loan(context.Get(loanArg), "loan", caller.Organization);
+            var tx = await bank.Bank.WithdrawInvitationAsync(id, cancellationToken).ConfigureAwait(false);
+            return PrintTransaction(context, tx, new { loanId = id.ToString(), invitationWithdrawn = true }, $"Invitation for loan {id} withdrawn");
+        });
+        return command;
+    }
+
+    private static Command CancelGuarantee(GlobalOptions globals)
+    {
+        var loanArg = LoanArgument();
+        var command = new Command(
+            "cancel-guarantee",
+            "Cancel the guarantee of a loan that has not defaulted (frees the agreement's limit; the loan may be guaranteed again).") { loanArg };
+        globals.Run(command, async (context, cancellationToken) =>
+        {
+            var (caller, bank) = await LendingParse.ConnectOwnAsync(context, CallerRole, cancellationToken).ConfigureAwait(false);
+            var id = LendingParse.Loan(context.Get(loanArg), "loan", caller.Organization);
+            var tx = await bank.Bank.CancelGuaranteeAsync(id, cancellationToken).ConfigureAwait(false);
+            return PrintTransaction(context, tx, new { loanId = id.ToString(), guaranteeCancelled = true }, $"Guarantee of loan {id} cancelled");
         });
         return command;
     }
@@ -330,6 +374,22 @@ public sealed class LoanCommands : ICommandGroup
             var id = LendingParse.Loan(context.Get(loanArg), "loan", caller.Organization);
             var tx = await bank.Bank.FileClaimAsync(fundId, id, cancellationToken).ConfigureAwait(false);
             return PrintTransaction(context, tx, new { loanId = id.ToString(), fundId = fundId.ToString(), filed = true }, $"Claim on fund {fundId} filed for loan {id}");
+        });
+        return command;
+    }
+
+    private static Command WithdrawClaim(GlobalOptions globals)
+    {
+        var loanArg = LoanArgument();
+        var fund = new Option<string>("--fund") { Description = "The fund the claim was filed at (its id).", Required = true, HelpName = "ID" };
+        var command = new Command("withdraw-claim", "Withdraw a filed claim nothing was paid on (the loan may then be claimed at another fund).") { loanArg, fund };
+        globals.Run(command, async (context, cancellationToken) =>
+        {
+            var fundId = LendingParse.Fund(context.Get(fund), "--fund", null);
+            var (caller, bank) = await LendingParse.ConnectOwnAsync(context, CallerRole, cancellationToken).ConfigureAwait(false);
+            var id = LendingParse.Loan(context.Get(loanArg), "loan", caller.Organization);
+            var tx = await bank.Bank.WithdrawClaimAsync(fundId, id, cancellationToken).ConfigureAwait(false);
+            return PrintTransaction(context, tx, new { loanId = id.ToString(), fundId = fundId.ToString(), withdrawn = true }, $"Claim on fund {fundId} for loan {id} withdrawn");
         });
         return command;
     }

@@ -301,6 +301,7 @@ public static class LendingParse
         ("fund-flow-deviation", AlertKind.FundFlowDeviation),
         ("consent-revoked", AlertKind.ConsentRevoked),
         ("controller-change", AlertKind.ControllerChange),
+        ("guarantor-failed-to-pay", AlertKind.GuarantorFailedToPay),
     ];
 
     /// <summary>Comma-separated alert kinds.</summary>

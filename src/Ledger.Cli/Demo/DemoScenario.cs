@@ -413,7 +413,7 @@ public sealed class DemoScenario
         var tax = await ConnectAsync(TaxOrg, cancellationToken).ConfigureAwait(false);
         var loan = rnd.Loan.LoanId;
 
-        await bank.Bank.InviteGuarantorAsync(loan, OrgId.FromCode(GuarantorOrg), cancellationToken).ConfigureAwait(false);
+        await bank.Bank.InviteGuarantorAsync(loan, OrgId.FromCode(GuarantorOrg), 5_000, rnd.Loan.AmountFen / 50, cancellationToken).ConfigureAwait(false);
         await guarantor.Guarantees.GuaranteeLoanAsync(loan, 6_000, rnd.Loan.AmountFen / 100, cancellationToken).ConfigureAwait(false);
         _narrator.Say($"{GuarantorOrg} guarantees the R&D loan {Short(loan.ToString())} of {Yuan.Of(rnd.Loan.AmountFen)} (60 % coverage, 1 % fee).");
 
@@ -463,7 +463,8 @@ public sealed class DemoScenario
         _narrator.Say($"{RegulatorOrg} set up the risk-compensation fund {Short(fund.Fund.ToString())}: {Yuan.Percent(fund.RatioBps)} of net losses, {Yuan.Of(fund.BalanceFen)}, for 税易贷.");
 
         const ushort coverage = 7_000;
-        await bank.Bank.InviteGuarantorAsync(loan, OrgId.FromCode(GuarantorOrg), cancellationToken).ConfigureAwait(false);
+        // The bank's terms: at least 60 % of the loss covered, a fee of at most 2 % of the amount.
+        await bank.Bank.InviteGuarantorAsync(loan, OrgId.FromCode(GuarantorOrg), 6_000, lent.Loan.AmountFen / 50, cancellationToken).ConfigureAwait(false);
         await guarantor.Guarantees.GuaranteeLoanAsync(loan, coverage, lent.Loan.AmountFen / 100, cancellationToken).ConfigureAwait(false);
         var overdueFen = lent.Loan.OutstandingFen / 12;
         await bank.Bank.MarkOverdueAsync(loan, 35, overdueFen, cancellationToken).ConfigureAwait(false);
@@ -472,12 +473,16 @@ public sealed class DemoScenario
         _narrator.Say($"{lent.Enterprise.Name} fell 35 days overdue on loan {Short(loan.ToString())} of {Yuan.Of(lent.Loan.AmountFen)}; {bankOrg} declared a default with a loss of {Yuan.Of(loss)}.");
         Check(defaulted.Status == LoanStatus.Defaulted && defaulted.LossFen == loss, "the default is recorded on chain with its loss", $"loss {Yuan.Of(defaulted.LossFen)}");
 
-        var payout = await guarantor.Guarantees.RecordPayoutAsync(loan, cancellationToken: cancellationToken).ConfigureAwait(false);
+        // The guarantor pays its obligation (代偿) in two instalments: half now, the rest (the default amount) later.
         var expectedPayout = loss * coverage / 10_000;
-        Check(payout.PayoutFen == expectedPayout, $"{GuarantorOrg} pays its share: loss × {Yuan.Percent(coverage)}", $"{Yuan.Of(payout.PayoutFen)} (expected {Yuan.Of(expectedPayout)})");
+        await guarantor.Guarantees.RecordPayoutAsync(loan, expectedPayout / 2, cancellationToken).ConfigureAwait(false);
+        var rest = await guarantor.Guarantees.RecordPayoutAsync(loan, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var payout = rest with { PayoutFen = rest.PaidFen };
+        Check(rest.PaidFen == expectedPayout && rest.ObligationFen == expectedPayout,
+            $"{GuarantorOrg} pays its share in two instalments: loss × {Yuan.Percent(coverage)}", $"{Yuan.Of(expectedPayout / 2)} + {Yuan.Of(rest.PayoutFen)} = {Yuan.Of(rest.PaidFen)} (expected {Yuan.Of(expectedPayout)})");
 
         await bank.Bank.FileClaimAsync(fund.Fund, loan, cancellationToken).ConfigureAwait(false);
-        var claim = await regulator.Compensation.ApproveClaimAsync(loan, cancellationToken).ConfigureAwait(false);
+        var claim = await regulator.Compensation.ApproveClaimAsync(loan, fund.Fund, cancellationToken).ConfigureAwait(false);
         var net = loss - payout.PayoutFen;
         var expectedCompensation = UInt128.Min(net * fund.RatioBps / 10_000, fund.BalanceFen);
         Check(claim.Status == ClaimState.Paid && claim.NetLossFen == net && claim.PayoutFen == expectedCompensation,

@@ -8,7 +8,8 @@ namespace Ledger.Node.Alerts;
 
 /// <summary>
 /// The alerts chain events raise: <c>LoanOverdue</c> → overdue repayment, <c>LoanDefaulted</c> → default,
-/// <c>FundFlowDeviated</c> → fund-flow deviation, <c>ConsentRevoked</c> → consent revoked. Each alert carries the
+/// <c>FundFlowDeviated</c> → fund-flow deviation, <c>ConsentRevoked</c> → consent revoked,
+/// <c>GuarantorFailedToPay</c> → guarantor failed to pay (also to the fund's regulator). Each alert carries the
 /// event's block and transaction, and the block's time as its time.
 /// </summary>
 public static class ChainAlerts
@@ -16,7 +17,7 @@ public static class ChainAlerts
     /// <summary>The names of the events that raise alerts.</summary>
     public static readonly IReadOnlySet<string> Raising = new HashSet<string>(StringComparer.Ordinal)
     {
-        "LoanOverdue", "LoanDefaulted", "FundFlowDeviated", "ConsentRevoked",
+        "LoanOverdue", "LoanDefaulted", "FundFlowDeviated", "ConsentRevoked", "GuarantorFailedToPay",
     };
 
     /// <summary>
@@ -65,6 +66,20 @@ public static class ChainAlerts
                 return (Chain(e, NodeAlertKind.FundFlowDeviation, enterprise,
                     $"R&D loan {loan.Value.ToShortString()} of {bank.Code} to enterprise {enterprise.Value.ToShortString()}: {Percent(share)} of its recorded spending went to non-R&D purposes, above the {Percent(max)} tolerated.",
                     new() { ["bank"] = bank.Code, ["nonRdShareBps"] = share, ["maxNonRdBps"] = max }, at, source) with { Loan = loan }, null);
+            }
+            case "GuarantorFailedToPay":
+            {
+                var loan = new LoanId(ExposureIndex.Hash(e, "loanId"));
+                var bank = ExposureIndex.Org(e, "bankOrg");
+                var guarantor = ExposureIndex.Org(e, "guarantorOrg");
+                var fund = ExposureIndex.Hash(e, "fundId");
+                var enterprise = new EnterpriseHash(ExposureIndex.Hash(e, "enterpriseHash"));
+                var obligation = e.Args["obligationFen"];
+                var paid = e.Args["paidFen"];
+                return (Chain(e, NodeAlertKind.GuarantorFailedToPay, enterprise,
+                    $"Guarantor {guarantor.Code} had paid {Yuan(paid)} of the {Yuan(obligation)} CNY it owes on loan {loan.Value.ToShortString()} of {bank.Code} when the bank's claim on fund {fund.ToShortString()} was filed; the claim nets the obligation out, and the rest is the bank's to recover from the guarantor.",
+                    new() { ["bank"] = bank.Code, ["guarantor"] = guarantor.Code, ["fund"] = fund.ToString(), ["obligationFen"] = obligation, ["paidFen"] = paid }, at, source) with { Loan = loan },
+                    exposure.RegulatorOf(fund));
             }
             default: // ConsentRevoked
             {

@@ -11,7 +11,7 @@ namespace Ledger.Node.Alerts;
 /// alerts. A member is exposed to an enterprise while it holds
 /// <list type="bullet">
 /// <item>a loan to it (<c>LoanDisbursed</c>'s <c>bankOrg</c>) not yet repaid in full,</item>
-/// <item>a guarantee of a loan to it (<c>LoanGuaranteed</c>'s <c>guarantorOrg</c>) not yet released, or</item>
+/// <item>a guarantee of a loan to it (<c>LoanGuaranteed</c>'s <c>guarantorOrg</c>) not yet released or cancelled, or</item>
 /// <item>a valid consent from it (<c>ConsentGranted</c>'s <c>consumer</c>): not revoked, not past its (possibly
 /// narrowed) end of validity.</item>
 /// </list>
@@ -22,7 +22,7 @@ public sealed class ExposureIndex
 {
     /// <summary>The events the index follows, each after those it depends on (the order <see cref="Rebuild"/> reads them in).</summary>
     public static readonly IReadOnlyList<string> FollowedEvents =
-        ["LoanDisbursed", "LoanRepaid", "LoanGuaranteed", "GuaranteeReleased", "ConsentGranted", "ConsentNarrowed", "ConsentRevoked"];
+        ["LoanDisbursed", "LoanRepaid", "LoanGuaranteed", "GuaranteeReleased", "GuaranteeCancelled", "ConsentGranted", "ConsentNarrowed", "ConsentRevoked", "FundCreated"];
 
     private readonly object _gate = new();
     private readonly Dictionary<Hash32, LoanState> _loans = [];
@@ -31,6 +31,7 @@ public sealed class ExposureIndex
     private readonly Dictionary<Hash32, HashSet<Hash32>> _loansOf = [];
     private readonly Dictionary<Hash32, HashSet<Hash32>> _guaranteesOf = [];
     private readonly Dictionary<Hash32, HashSet<Hash32>> _consentsOf = [];
+    private readonly Dictionary<Hash32, OrgId> _fundRegulators = [];
 
     /// <summary>Number of consents known (for tests and diagnostics).</summary>
     public int ConsentCount
@@ -107,9 +108,27 @@ public sealed class ExposureIndex
                 {
                     var loan = Hash(e, "loanId");
                     var enterprise = Hash(e, "enterpriseHash");
-                    var released = _guarantees.TryGetValue(loan, out var known) && known.Released;
-                    _guarantees[loan] = new GuaranteeState(enterprise, Org(e, "guarantorOrg"), released);
+                    var known = _guarantees.GetValueOrDefault(loan);
+                    if (known is not null && known.GuaranteedAt > e.BlockNumber)
+                    {
+                        break; // an earlier guarantee of the loan, delivered again after a later one
+                    }
+                    _guarantees[loan] = new GuaranteeState(enterprise, Org(e, "guarantorOrg"), known?.Released ?? false, e.BlockNumber, known?.CancelledAt ?? 0);
                     Add(_guaranteesOf, enterprise, loan);
+                    break;
+                }
+                case "GuaranteeCancelled":
+                {
+                    // The bank cancelled the guarantee before default; a later guarantee of the loan (a later block) stands.
+                    if (_guarantees.TryGetValue(Hash(e, "loanId"), out var known))
+                    {
+                        _guarantees[Hash(e, "loanId")] = known with { CancelledAt = Math.Max(known.CancelledAt, e.BlockNumber) };
+                    }
+                    break;
+                }
+                case "FundCreated":
+                {
+                    _fundRegulators[Hash(e, "fundId")] = Org(e, "regulatorOrg");
                     break;
                 }
                 case "GuaranteeReleased":
@@ -159,6 +178,15 @@ public sealed class ExposureIndex
         }
     }
 
+    /// <summary>The regulator that runs a fund (from its <c>FundCreated</c> event); null when the node has not indexed it.</summary>
+    public OrgId? RegulatorOf(Hash32 fund)
+    {
+        lock (_gate)
+        {
+            return _fundRegulators.TryGetValue(fund, out var regulator) ? regulator : null;
+        }
+    }
+
     /// <summary>The members exposed to <paramref name="enterprise"/> at <paramref name="nowSeconds"/> (unix seconds, for consent expiry).</summary>
     public IReadOnlySet<OrgId> ExposedTo(EnterpriseHash enterprise, ulong nowSeconds)
     {
@@ -180,7 +208,7 @@ public sealed class ExposureIndex
             {
                 foreach (var loan in guarantees)
                 {
-                    if (_guarantees[loan] is { Released: false } g)
+                    if (_guarantees[loan] is { Released: false } g && g.CancelledAt < g.GuaranteedAt)
                     {
                         exposed.Add(g.Guarantor);
                     }
@@ -242,7 +270,8 @@ public sealed class ExposureIndex
 
     private sealed record LoanState(Hash32 Enterprise, OrgId Bank, bool Repaid);
 
-    private sealed record GuaranteeState(Hash32 Enterprise, OrgId Guarantor, bool Released);
+    /// <summary>A loan's latest guarantee: released with the repaid loan, or cancelled by the bank at a block after it was made.</summary>
+    private sealed record GuaranteeState(Hash32 Enterprise, OrgId Guarantor, bool Released, ulong GuaranteedAt, ulong CancelledAt);
 
     private sealed record ConsentState(Hash32 Enterprise, OrgId Consumer, ulong ValidUntil, bool Revoked);
 }

@@ -18,6 +18,8 @@ public enum NodeAlertKind
     ConsentRevoked = 5,
     /// <summary>An enterprise's controller changed.</summary>
     ControllerChange = 6,
+    /// <summary>A guarantor had not paid its obligation when a fund claim was filed.</summary>
+    GuarantorFailedToPay = 7,
 }
 
 /// <summary>An early-warning event a node raises, to be streamed to the members exposed to the enterprise.</summary>

@@ -331,8 +331,42 @@ public sealed class LendingService(
         ArgumentNullException.ThrowIfNull(context);
         var loanId = Loan(request.LoanId);
         var guarantor = BankWire.Org(request.Guarantor, "guarantor");
+        if (request.MinCoverageBps is 0 or > 10_000)
+        {
+            throw NodeErrors.InvalidField($"min_coverage_bps {request.MinCoverageBps} is not allowed; give the least coverage the bank accepts, 1 to 10000 basis points.");
+        }
+        var maxFee = BankWire.Amount(request.MaxFeeFen, "max_fee_fen");
         await OwnLoanAsync(loanId, context.CancellationToken).ConfigureAwait(false);
-        var outcome = await node.ChainClient.InviteGuarantorAsync(loanId, guarantor, key: $"invite:{loanId}:{guarantor.Value}", cancellationToken: CancellationToken.None).ConfigureAwait(false);
+        // An invitation may be withdrawn and made again with the same terms: the key holds the head, so a retry in the
+        // same block is not sent twice and a later one replaces the invitation with itself.
+        var outcome = await node.ChainClient.InviteGuarantorAsync(
+            loanId, guarantor, (ushort)request.MinCoverageBps, maxFee,
+            key: $"invite:{loanId}:{guarantor.Value}:{request.MinCoverageBps}:{maxFee}:{node.Head.Latest.Number}", cancellationToken: CancellationToken.None).ConfigureAwait(false);
+        return BankWire.Tx(outcome);
+    }
+
+    /// <inheritdoc/>
+    public override async Task<ChainTx> WithdrawInvitation(LoanRef request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(context);
+        var loanId = Loan(request.LoanId);
+        await OwnLoanAsync(loanId, context.CancellationToken).ConfigureAwait(false);
+        var outcome = await node.ChainClient.WithdrawInvitationAsync(loanId, key: $"withdraw-invitation:{loanId}:{node.Head.Latest.Number}", cancellationToken: CancellationToken.None).ConfigureAwait(false);
+        return BankWire.Tx(outcome);
+    }
+
+    /// <inheritdoc/>
+    public override async Task<ChainTx> CancelGuarantee(LoanRef request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(context);
+        var loanId = Loan(request.LoanId);
+        await OwnLoanAsync(loanId, context.CancellationToken).ConfigureAwait(false);
+        var guarantee = await node.ChainClient.GuaranteeAsync(loanId, context.CancellationToken).ConfigureAwait(false);
+        // One guarantee is cancelled once: its guarantor and creation time name it.
+        var outcome = await node.ChainClient.CancelGuaranteeAsync(
+            loanId, key: $"cancel-guarantee:{loanId}:{new Hash32(guarantee.GuarantorOrg)}:{guarantee.CreatedAt}", cancellationToken: CancellationToken.None).ConfigureAwait(false);
         return BankWire.Tx(outcome);
     }
 
@@ -365,7 +399,22 @@ public sealed class LendingService(
         var fund = new FundId(BankWire.Hash(request.FundId, "fund_id"));
         var loanId = Loan(request.LoanId);
         await OwnLoanAsync(loanId, context.CancellationToken).ConfigureAwait(false);
-        var outcome = await node.ChainClient.FileClaimAsync(fund, loanId, key: $"claim:{fund}:{loanId}", cancellationToken: CancellationToken.None).ConfigureAwait(false);
+        // A claim withdrawn at this fund may be filed there again: that is a new claim, under a new key.
+        var earlier = await node.ChainClient.ClaimAsync(fund, loanId, context.CancellationToken).ConfigureAwait(false);
+        var key = earlier.Status == (byte)ClaimStatus.Withdrawn ? $"claim:{fund}:{loanId}:refiled:{node.Head.Latest.Number}" : $"claim:{fund}:{loanId}";
+        var outcome = await node.ChainClient.FileClaimAsync(fund, loanId, key: key, cancellationToken: CancellationToken.None).ConfigureAwait(false);
+        return BankWire.Tx(outcome);
+    }
+
+    /// <inheritdoc/>
+    public override async Task<ChainTx> WithdrawClaim(FileClaimRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(context);
+        var fund = new FundId(BankWire.Hash(request.FundId, "fund_id"));
+        var loanId = Loan(request.LoanId);
+        await OwnLoanAsync(loanId, context.CancellationToken).ConfigureAwait(false);
+        var outcome = await node.ChainClient.WithdrawClaimAsync(fund, loanId, key: $"withdraw-claim:{fund}:{loanId}:{node.Head.Latest.Number}", cancellationToken: CancellationToken.None).ConfigureAwait(false);
         return BankWire.Tx(outcome);
     }
 

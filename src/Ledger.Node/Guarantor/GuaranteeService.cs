@@ -29,7 +29,10 @@ public sealed class GuaranteeService(NodeContext node, TimeProvider time) : Api.
         var fee = string.IsNullOrEmpty(request.FeeFen) ? UInt128.Zero : Field(() => RiskMapping.Fen(request.FeeFen, "fee_fen"));
         try
         {
-            var outcome = await node.ChainClient.GuaranteeLoanAsync(loan, coverage, fee, $"guarantee:{loan}:{coverage}:{fee}", CancellationToken.None).ConfigureAwait(false);
+            // The key names the invitation answered (its block): a retry is the same guarantee, while the same terms after
+            // the bank cancelled the guarantee and invited again are a new one.
+            var invitedAt = await node.ChainClient.LatestInvitationBlockAsync(loan).ConfigureAwait(false);
+            var outcome = await node.ChainClient.GuaranteeLoanAsync(loan, coverage, fee, $"guarantee:{loan}:{coverage}:{fee}:{invitedAt}", CancellationToken.None).ConfigureAwait(false);
             return Tx(outcome);
         }
         catch (GuaranteeNotInvitedException ex)
@@ -106,30 +109,42 @@ public sealed class GuaranteeService(NodeContext node, TimeProvider time) : Api.
     {
         ArgumentNullException.ThrowIfNull(request);
         var loan = Field(() => RiskMapping.Loan(request.LoanId, "loan_id"));
-        var asked = !string.IsNullOrEmpty(request.PayoutFen);
+        var (_, obligation, paid) = await node.ChainClient.ObligationAsync(loan).ConfigureAwait(false);
+        var remaining = Amount(obligation - paid);
         UInt128 payout;
+        var asked = !string.IsNullOrEmpty(request.PayoutFen);
         if (asked)
         {
             payout = Field(() => RiskMapping.Fen(request.PayoutFen, "payout_fen"));
             if (payout == UInt128.Zero)
             {
-                throw NodeErrors.InvalidField("payout_fen is zero; leave it empty to pay the covered share of the loss (loss × coverage).");
+                throw NodeErrors.InvalidField("payout_fen is zero; leave it empty to pay what remains of the obligation (loss × coverage, less what was paid).");
             }
         }
         else
         {
-            // The most the guarantor owes, computed by the contract that will check the payout.
-            payout = Amount(await node.ChainClient.MaxPayoutAsync(loan).ConfigureAwait(false));
+            // What the guarantor still owes, as the contract that will check the instalment computes it. Zero is sent
+            // as it is: the contract says why (not defaulted, already paid, or nothing covered).
+            payout = remaining;
         }
+        Chain.Transactions.TransactionOutcome outcome;
         try
         {
-            var outcome = await node.ChainClient.RecordPayoutAsync(loan, payout, $"payout:{loan}:{payout}", CancellationToken.None).ConfigureAwait(false);
-            return new PayoutResponse { LoanId = loan.ToString(), PayoutFen = RiskMapping.Fen(payout), Tx = Tx(outcome) };
+            // Instalments of the same amount are distinct payments: the key holds what was paid before this one.
+            outcome = await node.ChainClient.RecordPayoutAsync(loan, payout, $"payout:{loan}:{paid}:{payout}", CancellationToken.None).ConfigureAwait(false);
         }
-        catch (GuaranteeInvalidTermsException ex) when (!asked && payout == UInt128.Zero)
+        catch (GuaranteeZeroPayoutException ex) when (!asked)
         {
             throw GuarantorErrors.NothingToPay(loan, ex);
         }
+        return new PayoutResponse
+        {
+            LoanId = loan.ToString(),
+            PayoutFen = RiskMapping.Fen(payout),
+            PaidFen = RiskMapping.Fen(paid + (System.Numerics.BigInteger)payout),
+            ObligationFen = RiskMapping.Fen(obligation),
+            Tx = Tx(outcome),
+        };
     }
 
     /// <inheritdoc/>
@@ -141,13 +156,23 @@ public sealed class GuaranteeService(NodeContext node, TimeProvider time) : Api.
             : Field(() => RiskMapping.Enterprise(request.EnterpriseHash, "enterprise_hash"));
         var own = node.Organization;
         var audit = node.Store.Audit;
-        var payouts = All(audit, new EventQuery { Name = "GuaranteePaidOut", Organization = own })
-            .Where(e => Hash32.Parse(e.Args["guarantorOrg"]) == own.Value)
-            .ToDictionary(e => e.Args["loanId"], e => e.Args["payoutFen"], StringComparer.OrdinalIgnoreCase);
+        // Instalments: the latest payment event of a loan says what was paid in all and what is owed.
+        var payouts = new Dictionary<string, (string Paid, bool Whole)>(StringComparer.OrdinalIgnoreCase);
+        foreach (var p in All(audit, new EventQuery { Name = "GuaranteePaidOut", Organization = own }).Where(e => Hash32.Parse(e.Args["guarantorOrg"]) == own.Value))
+        {
+            payouts[p.Args["loanId"]] = (p.Args["paidFen"], p.Args["paidFen"] == p.Args["obligationFen"]);
+        }
+        // A guarantee the bank cancelled is no longer held (the loan may be guaranteed again later).
+        var cancelled = new Dictionary<string, ulong>(StringComparer.OrdinalIgnoreCase);
+        foreach (var c in All(audit, new EventQuery { Name = "GuaranteeCancelled", Organization = own }).Where(e => Hash32.Parse(e.Args["guarantorOrg"]) == own.Value))
+        {
+            cancelled[c.Args["loanId"]] = c.BlockNumber;
+        }
         var response = new ListGuaranteesResponse();
         foreach (var e in All(audit, new EventQuery { Name = "LoanGuaranteed", Organization = own, Enterprise = enterprise }))
         {
-            if (Hash32.Parse(e.Args["guarantorOrg"]) != own.Value)
+            if (Hash32.Parse(e.Args["guarantorOrg"]) != own.Value
+                || (cancelled.TryGetValue(e.Args["loanId"], out var cancelledAt) && cancelledAt >= e.BlockNumber))
             {
                 continue;
             }
@@ -162,8 +187,8 @@ public sealed class GuaranteeService(NodeContext node, TimeProvider time) : Api.
                 AgreementId = Hash32.Parse(agreement).IsZero ? "" : agreement,
                 CoverageBps = uint.Parse(e.Args["coverageBps"], System.Globalization.CultureInfo.InvariantCulture),
                 FeeFen = e.Args["feeFen"],
-                PaidOut = payouts.ContainsKey(loanId),
-                PayoutFen = payouts.GetValueOrDefault(loanId, "0"),
+                PaidOut = payouts.TryGetValue(loanId, out var paid) && paid.Whole,
+                PayoutFen = payouts.TryGetValue(loanId, out var sum) ? sum.Paid : "0",
             });
         }
         return Task.FromResult(response);

@@ -15,12 +15,16 @@ namespace Ledger.Node.Regulator;
 /// <summary>
 /// <c>ledger.v1.Compensation</c> on a regulator node, for its own operators: creates risk-compensation funds (the id
 /// derived from the regulator's reference; a ratio of 1 to 9,999 basis points — never 100 %, the bank keeps part of
-/// the risk), tops them up, approves banks' claims — the payout is computed on chain, min(net loss × ratio, balance),
-/// and the reply carries the net loss and the payout — or rejects them, and reads funds and claims (claims from the
-/// node's chain index).
+/// the risk), tops them up, sets the guarantors' grace period, approves banks' claims — the payout is computed on
+/// chain: what is due ((loss − the guarantor's obligation) × ratio, fixed at filing) less what was paid, capped by the
+/// balance, so a capped claim stays filed and is approved again after a top-up — or rejects them, and reads funds and
+/// claims (claims from the node's chain index).
 /// </summary>
 public sealed class CompensationService(NodeContext node) : Compensation.CompensationBase
 {
+    /// <summary>The events of a claim's life, as the chain index has them.</summary>
+    private static readonly string[] ClaimEvents = ["ClaimFiled", "ClaimPaid", "ClaimRejected", "ClaimWithdrawn"];
+
     /// <summary>Code of a fund that does not exist (as the contract's <c>CompensationFundUnknown</c>).</summary>
     private const string FundUnknownCode = "LEDGER-1283";
 
@@ -81,12 +85,18 @@ public sealed class CompensationService(NodeContext node) : Compensation.Compens
     }
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// A claim the balance capped stays filed and is approved again after a top-up: the key holds what was paid before,
+    /// so each approval is one payment and a retried one is not sent twice.
+    /// </remarks>
     public override async Task<ClaimInfo> ApproveClaim(ClaimRef request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
         var loan = Field(() => RiskMapping.Loan(request.LoanId, "loan_id"));
-        var outcome = await node.ChainClient.ApproveClaimAsync(loan, $"approve:{loan}", CancellationToken.None).ConfigureAwait(false);
-        var info = Claim(loan, await ClaimAtAsync(loan, outcome.BlockNumber).ConfigureAwait(false));
+        var fund = await FundOfAsync(request.FundId, loan).ConfigureAwait(false);
+        var before = await node.ChainClient.ClaimAsync(fund, loan).ConfigureAwait(false);
+        var outcome = await node.ChainClient.ApproveClaimAsync(fund, loan, $"approve:{fund}:{loan}:{before.PayoutFen}", CancellationToken.None).ConfigureAwait(false);
+        var info = Claim(loan, await ClaimAtAsync(fund, loan, outcome.BlockNumber).ConfigureAwait(false));
         info.Tx = Tx(outcome);
         return info;
     }
@@ -100,10 +110,42 @@ public sealed class CompensationService(NodeContext node) : Compensation.Compens
         {
             throw NodeErrors.InvalidField($"reason_code {request.ReasonCode} is above 65535.");
         }
-        var outcome = await node.ChainClient.RejectClaimAsync(loan, (ushort)request.ReasonCode, $"reject:{loan}:{request.ReasonCode}", CancellationToken.None).ConfigureAwait(false);
-        var info = Claim(loan, await ClaimAtAsync(loan, outcome.BlockNumber).ConfigureAwait(false));
+        var fund = await FundOfAsync(request.FundId, loan).ConfigureAwait(false);
+        var outcome = await node.ChainClient.RejectClaimAsync(fund, loan, (ushort)request.ReasonCode, $"reject:{fund}:{loan}:{request.ReasonCode}", CancellationToken.None).ConfigureAwait(false);
+        var info = Claim(loan, await ClaimAtAsync(fund, loan, outcome.BlockNumber).ConfigureAwait(false));
         info.Tx = Tx(outcome);
         return info;
+    }
+
+    /// <inheritdoc/>
+    public override async Task<FundInfo> SetGracePeriod(GracePeriodRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var id = Field(() => RiskMapping.Fund(request.FundId, "fund_id"));
+        if (request.GraceSeconds is < 86_400 or > 730 * 86_400)
+        {
+            throw new LedgerException(InvalidRatioCode, ErrorCategory.InvalidArgument,
+                $"grace_seconds {request.GraceSeconds} is not allowed: a guarantor gets 1 to 730 days (86400 to 63072000 seconds) after a default to pay before a claim nets its obligation out unpaid.");
+        }
+        var outcome = await node.ChainClient.SetGracePeriodAsync(id, TimeSpan.FromSeconds(request.GraceSeconds), $"grace:{id}:{request.GraceSeconds}:{node.Head.Latest.Number}", CancellationToken.None).ConfigureAwait(false);
+        var info = await FundAsync(id).ConfigureAwait(false);
+        info.Tx = Tx(outcome);
+        return info;
+    }
+
+    /// <summary>
+    /// The fund a claim is at: the one named, or — when none is — the fund of the loan's live claim (a loan has at most
+    /// one filed or paid claim).
+    /// </summary>
+    private async Task<FundId> FundOfAsync(string fundId, LoanId loan)
+    {
+        if (!string.IsNullOrEmpty(fundId))
+        {
+            return Field(() => RiskMapping.Fund(fundId, "fund_id"));
+        }
+        return await node.ChainClient.LiveClaimAsync(loan).ConfigureAwait(false)
+            ?? throw new LedgerException("LEDGER-1287", ErrorCategory.FailedPrecondition,
+                $"Loan {loan.Value.ToShortString()} has no filed claim at any fund; give fund_id to name the fund of a claim that was rejected or withdrawn.");
     }
 
     /// <inheritdoc/>
@@ -121,34 +163,52 @@ public sealed class CompensationService(NodeContext node) : Compensation.Compens
         var id = Field(() => RiskMapping.Fund(request.FundId, "fund_id"));
         var audit = node.Store.Audit;
         bool OfFund(Core.Ports.ChainEvent e) => Hash32.Parse(e.Args["fundId"]) == id.Value;
-        var paid = All(audit, new EventQuery { Name = "ClaimPaid" }).Where(OfFund).ToDictionary(e => Hash32.Parse(e.Args["loanId"]));
-        var rejected = All(audit, new EventQuery { Name = "ClaimRejected" }).Where(OfFund).ToDictionary(e => Hash32.Parse(e.Args["loanId"]));
-        var response = new ListClaimsResponse();
-        foreach (var filed in All(audit, new EventQuery { Name = "ClaimFiled" }).Where(OfFund))
+        // A claim's events in chain order: filed (again after a withdrawal), paid in one or more payments, rejected or
+        // withdrawn. The latest filing of a loan opens its current claim.
+        var events = ClaimEvents
+            .SelectMany(name => All(audit, new EventQuery { Name = name }).Where(OfFund))
+            .OrderBy(e => e.BlockNumber).ThenBy(e => e.LogIndex);
+        var claims = new Dictionary<Hash32, ClaimInfo>();
+        foreach (var e in events)
         {
-            var loan = Hash32.Parse(filed.Args["loanId"]);
-            var info = new ClaimInfo
+            var loan = Hash32.Parse(e.Args["loanId"]);
+            if (e.Name == "ClaimFiled")
             {
-                LoanId = loan.ToString(),
-                FundId = id.ToString(),
-                Bank = new OrgId(Hash32.Parse(filed.Args["bankOrg"])).Code,
-                NetLossFen = filed.Args["netLossFen"],
-                PayoutFen = "0",
-                Status = ClaimStatus.Filed,
-            };
-            if (paid.TryGetValue(loan, out var p))
-            {
-                info.PayoutFen = p.Args["payoutFen"];
-                info.Status = ClaimStatus.Paid;
-                info.Tx = ApiMapping.ToProto(p.TxHash, p.BlockNumber);
+                claims[loan] = new ClaimInfo
+                {
+                    LoanId = loan.ToString(),
+                    FundId = id.ToString(),
+                    Bank = new OrgId(Hash32.Parse(e.Args["bankOrg"])).Code,
+                    EnterpriseHash = e.Args["enterpriseHash"],
+                    NetLossFen = e.Args["netLossFen"],
+                    DueFen = e.Args["dueFen"],
+                    PayoutFen = "0",
+                    Status = ClaimStatus.Filed,
+                    Tx = ApiMapping.ToProto(e.TxHash, e.BlockNumber),
+                };
+                continue;
             }
-            else if (rejected.TryGetValue(loan, out var r))
+            if (!claims.TryGetValue(loan, out var info))
             {
-                info.Status = ClaimStatus.Rejected;
-                info.Tx = ApiMapping.ToProto(r.TxHash, r.BlockNumber);
+                continue;
             }
-            response.Claims.Add(info);
+            info.Tx = ApiMapping.ToProto(e.TxHash, e.BlockNumber);
+            switch (e.Name)
+            {
+                case "ClaimPaid":
+                    info.PayoutFen = e.Args["paidFen"];
+                    info.Status = e.Args["settled"] == "true" ? ClaimStatus.Paid : ClaimStatus.Filed;
+                    break;
+                case "ClaimRejected":
+                    info.Status = ClaimStatus.Rejected;
+                    break;
+                default:
+                    info.Status = ClaimStatus.Withdrawn;
+                    break;
+            }
         }
+        var response = new ListClaimsResponse();
+        response.Claims.AddRange(claims.Values);
         return Task.FromResult(response);
     }
 
@@ -181,22 +241,25 @@ public sealed class CompensationService(NodeContext node) : Compensation.Compens
             RatioBps = fund.RatioBps,
             BalanceFen = RiskMapping.Fen(fund.BalanceFen),
             PaidFen = RiskMapping.Fen(fund.PaidFen),
+            GraceSeconds = fund.GraceSeconds,
         };
         info.EligibleProducts.AddRange(eligible);
         return info;
     }
 
     /// <summary>The claim as of the block its approval or rejection was mined in (what that transaction decided).</summary>
-    private Task<ChainClaim> ClaimAtAsync(LoanId loan, ulong block) =>
+    private Task<ChainClaim> ClaimAtAsync(FundId fund, LoanId loan, ulong block) =>
         node.Chain.Rpc.CallAsync(async _ => (await node.ChainClient.Fund.ClaimQueryAsync(
-            loan.Value.ToArray(), new Nethereum.RPC.Eth.DTOs.BlockParameter(new Nethereum.Hex.HexTypes.HexBigInteger(block))).ConfigureAwait(false)).ReturnValue1);
+            fund.Value.ToArray(), loan.Value.ToArray(), new Nethereum.RPC.Eth.DTOs.BlockParameter(new Nethereum.Hex.HexTypes.HexBigInteger(block))).ConfigureAwait(false)).ReturnValue1);
 
     private static ClaimInfo Claim(LoanId loan, ChainClaim claim) => new()
     {
         LoanId = loan.ToString(),
         FundId = new Hash32(claim.FundId).ToString(),
         Bank = new OrgId(new Hash32(claim.BankOrg)).Code,
+        EnterpriseHash = new Hash32(claim.EnterpriseHash).ToString(),
         NetLossFen = RiskMapping.Fen(claim.NetLossFen),
+        DueFen = RiskMapping.Fen(claim.DueFen),
         PayoutFen = RiskMapping.Fen(claim.PayoutFen),
         Status = (ClaimStatus)claim.Status,
     };

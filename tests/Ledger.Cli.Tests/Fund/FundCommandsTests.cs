@@ -62,9 +62,10 @@ public sealed class FundCommandsTests(ConsortiumFixture fixture)
         var after = LendingSetup.Ok(await fixture.RunAsync("fund", "show", fund, "--org", Regulator, "--json"));
         Assert.Equal("400000", after.GetProperty("paidFen").GetString());
         Assert.Equal("99600000", after.GetProperty("balanceFen").GetString());
-        // Approving again is a retry: the same transaction, nothing paid twice.
-        var twice = LendingSetup.Ok(await fixture.RunAsync("fund", "approve", loan.LoanId, "--org", Regulator, "--json"));
-        Assert.Equal(approved.GetProperty("tx").GetProperty("hash").GetString(), twice.GetProperty("tx").GetProperty("hash").GetString());
+        // Paid in full, the claim is no longer filed: approving again is refused, nothing is paid twice.
+        var twice = await fixture.RunAsync("fund", "approve", loan.LoanId, "--fund", fund, "--org", Regulator);
+        Assert.Equal(1, twice.ExitCode);
+        Assert.StartsWith("LEDGER-1287: ", twice.Error);
         var still = LendingSetup.Ok(await fixture.RunAsync("fund", "show", fund, "--org", Regulator, "--json"));
         Assert.Equal("400000", still.GetProperty("paidFen").GetString());
     }

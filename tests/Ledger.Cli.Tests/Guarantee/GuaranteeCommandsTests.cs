@@ -25,9 +25,16 @@ public sealed class GuaranteeCommandsTests(ConsortiumFixture fixture)
         Assert.StartsWith("LEDGER-1266: ", early.Error);
         Assert.Contains(Bank, early.Error);
 
-        var invited = LendingSetup.Ok(await fixture.RunAsync("loan", "invite-guarantor", loan.Reference, "--guarantor", Guarantor, "--org", Bank, "--json"));
+        // The bank's terms: at least 60 % coverage, at most 300 yuan fee; a guarantee outside them is refused.
+        var invited = LendingSetup.Ok(await fixture.RunAsync(
+            "loan", "invite-guarantor", loan.Reference, "--guarantor", Guarantor, "--min-coverage", "60%", "--max-fee", "300", "--org", Bank, "--json"));
         Assert.Equal(loan.LoanId, invited.GetProperty("loanId").GetString());
+        Assert.Equal(6_000, invited.GetProperty("minCoverageBps").GetInt32());
+        Assert.Equal("30000", invited.GetProperty("maxFeeFen").GetString());
         Assert.True(invited.GetProperty("tx").GetProperty("block").GetUInt64() > 0);
+        var outside = await fixture.RunAsync("guarantee", "loan", loan.LoanId, "--coverage", "70", "--fee", "400", "--org", Guarantor);
+        Assert.Equal(1, outside.ExitCode);
+        Assert.StartsWith("LEDGER-1851: ", outside.Error);
         var guaranteed = LendingSetup.Ok(await fixture.RunAsync("guarantee", "loan", loan.LoanId, "--coverage", "70", "--fee", "200", "--org", Guarantor, "--json"));
         Assert.Equal(7_000, guaranteed.GetProperty("coverageBps").GetInt32());
         Assert.Equal("20000", guaranteed.GetProperty("feeFen").GetString());
@@ -44,14 +51,16 @@ public sealed class GuaranteeCommandsTests(ConsortiumFixture fixture)
 
         LendingSetup.Ok(await fixture.RunAsync("loan", "overdue", loan.Reference, "--days", "90", "--amount", "20000", "--org", Bank, "--json"));
         LendingSetup.Ok(await fixture.RunAsync("loan", "default", loan.Reference, "--loss", "10000", "--org", Bank, "--json"));
+        // 1,000,000 fen of loss × 70 % coverage = 700,000 owed, paid in two instalments: 1,000 yuan, then the rest.
+        var first = LendingSetup.Ok(await fixture.RunAsync("guarantee", "payout", loan.LoanId, "--amount", "1000", "--org", Guarantor, "--json"));
+        Assert.Equal(("100000", "100000", "700000"), (first.GetProperty("payoutFen").GetString(), first.GetProperty("paidFen").GetString(), first.GetProperty("obligationFen").GetString()));
         var payout = LendingSetup.Ok(await fixture.RunAsync("guarantee", "payout", loan.LoanId, "--org", Guarantor, "--json"));
-
-        // 1,000,000 fen of loss × 70 % coverage.
-        Assert.Equal("700000", payout.GetProperty("payoutFen").GetString());
-        // The same payout again is a retry: the same transaction, paid once.
-        var again = LendingSetup.Ok(await fixture.RunAsync("guarantee", "payout", loan.LoanId, "--org", Guarantor, "--json"));
-        Assert.Equal(payout.GetProperty("tx").GetProperty("hash").GetString(), again.GetProperty("tx").GetProperty("hash").GetString());
-        // Another amount is the contract's refusal: a guarantee pays once.
+        Assert.Equal("600000", payout.GetProperty("payoutFen").GetString());
+        Assert.Equal("700000", payout.GetProperty("paidFen").GetString());
+        // Paid in full: anything more is the contract's refusal, and nothing is paid twice.
+        var again = await fixture.RunAsync("guarantee", "payout", loan.LoanId, "--org", Guarantor);
+        Assert.Equal(1, again.ExitCode);
+        Assert.StartsWith("LEDGER-1268: ", again.Error);
         var other = await fixture.RunAsync("guarantee", "payout", loan.LoanId, "--amount", "100", "--org", Guarantor);
         Assert.Equal(1, other.ExitCode);
         Assert.StartsWith("LEDGER-1268: ", other.Error);

@@ -26,7 +26,7 @@ public sealed class AlertsTests(RiskCluster cluster)
 
         var lent = await cluster.LendAsync(enterprise, 10_000_000, LoanPurpose.RnD);
         await cluster.BankBackOffice.OpenFundFlowAsync(lent.Loan, 2_000);
-        await cluster.BankAsBank.Bank.InviteGuarantorAsync(lent.Loan, RiskCluster.GuarantorOrg);
+        await cluster.BankAsBank.Bank.InviteGuarantorAsync(lent.Loan, RiskCluster.GuarantorOrg, 5_000, 10_000_000);
         await cluster.GuarantorAsGuarantor.Guarantees.GuaranteeLoanAsync(lent.Loan, 6_000, 100_000);
 
         // 3,000,000 on R&D labour, then 2,000,000 elsewhere: 40 % non-R&D against the 20 % tolerated.
@@ -61,7 +61,7 @@ public sealed class AlertsTests(RiskCluster cluster)
         // bank.ccb lends to the exposed enterprise and the guarantor guarantees the loan; bank.icbc holds only a
         // consent from the other enterprise.
         var lent = await cluster.LendAsync(exposed, 5_000_000);
-        await cluster.BankAsBank.Bank.InviteGuarantorAsync(lent.Loan, RiskCluster.GuarantorOrg);
+        await cluster.BankAsBank.Bank.InviteGuarantorAsync(lent.Loan, RiskCluster.GuarantorOrg, 5_000, 10_000_000);
         var guaranteed = await cluster.GuarantorAsGuarantor.Guarantees.GuaranteeLoanAsync(lent.Loan, 5_000, 0);
         var (icbcConsent, _) = await cluster.GrantAsync(other, NodeCluster.OtherBankOrg);
         await RiskCluster.WaitIndexedAsync(cluster.TaxAsAuditor, await cluster.LatestBlockAsync());

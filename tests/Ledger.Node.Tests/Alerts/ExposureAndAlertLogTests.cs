@@ -41,6 +41,16 @@ internal static class Events
     public static ChainEvent Revoked(ConsentId consent, OrgId consumer, ulong block = 7) =>
         Make("ConsentRevoked", block, ("consentId", consent.ToString()), ("enterprise", "0x00000000000000000000000000000000000000aa"), ("consumer", consumer.Value.ToString()));
 
+    public static ChainEvent Cancelled(LoanId loan, OrgId guarantor, ulong block) =>
+        Make("GuaranteeCancelled", block, ("loanId", loan.ToString()), ("guarantorOrg", guarantor.Value.ToString()), ("bankOrg", Bank.Value.ToString()), ("enterpriseHash", Enterprise.ToString()));
+
+    public static ChainEvent FundCreated(Hash32 fund, OrgId regulator, ulong block = 1) =>
+        Make("FundCreated", block, ("fundId", fund.ToString()), ("regulatorOrg", regulator.Value.ToString()), ("ratioBps", "5000"), ("balanceFen", "1000"), ("graceSeconds", "7776000"));
+
+    public static ChainEvent GuarantorFailedToPay(LoanId loan, Hash32 fund, ulong block) =>
+        Make("GuarantorFailedToPay", block, ("loanId", loan.ToString()), ("guarantorOrg", Guarantor.Value.ToString()), ("bankOrg", Bank.Value.ToString()),
+            ("fundId", fund.ToString()), ("enterpriseHash", Enterprise.ToString()), ("obligationFen", "5600000"), ("paidFen", "2000000"));
+
     public static LoanId Loan(string name) => new(Keccak.Hash("loan:" + name));
 
     public static ConsentId Consent(string name) => new(Keccak.Hash("consent:" + name));
@@ -59,6 +69,41 @@ public sealed class ExposureIndexTests
 
         Assert.Equal(new[] { Events.Bank, Events.OtherBank, Events.Guarantor }.ToHashSet(), index.ExposedTo(Events.Enterprise, 1_000).ToHashSet());
         Assert.Empty(index.ExposedTo(new EnterpriseHash(Keccak.Hash("someone else")), 1_000));
+    }
+
+    [Fact]
+    public void ExposedTo_GuaranteeCancelledByTheBank_ExposesItsGuarantorNoLongerUnlessGuaranteedAgainLater()
+    {
+        var other = OrgId.FromCode("guarantee.other");
+        var index = new ExposureIndex();
+        index.Apply(Events.Guaranteed(Events.Loan("a"), Events.Guarantor, block: 3));
+        index.Apply(Events.Cancelled(Events.Loan("a"), Events.Guarantor, block: 5));
+        Assert.Empty(index.ExposedTo(Events.Enterprise, 0));
+
+        // A rebuild reads all guarantees before all cancellations: the later guarantee (block 7) still stands.
+        var rebuilt = new ExposureIndex();
+        rebuilt.Apply(Events.Guaranteed(Events.Loan("a"), Events.Guarantor, block: 3));
+        rebuilt.Apply(Events.Guaranteed(Events.Loan("a"), other, block: 7));
+        rebuilt.Apply(Events.Cancelled(Events.Loan("a"), Events.Guarantor, block: 5));
+        Assert.Equal(new[] { other }, rebuilt.ExposedTo(Events.Enterprise, 0).ToArray());
+    }
+
+    [Fact]
+    public void From_GuarantorFailedToPay_AlertsTheExposedAndTheFundsRegulator()
+    {
+        var regulator = OrgId.FromCode("regulator.lz");
+        var fund = Keccak.Hash("fund");
+        var index = new ExposureIndex();
+        index.Apply(Events.FundCreated(fund, regulator));
+        index.Apply(Events.Disbursed(Events.Loan("a"), Events.Bank, block: 2));
+
+        var (alert, alsoTo) = ChainAlerts.From(Events.GuarantorFailedToPay(Events.Loan("a"), fund, block: 9), index, Events.Bank)!.Value;
+
+        Assert.Equal(NodeAlertKind.GuarantorFailedToPay, alert.Kind);
+        Assert.Equal(regulator, alsoTo);
+        Assert.Equal(Events.Loan("a"), alert.Loan);
+        Assert.Contains("had paid 20,000.00 of the 56,000.00 CNY it owes", alert.Summary, StringComparison.Ordinal);
+        Assert.Contains(Events.Bank, index.ExposedTo(Events.Enterprise, 0));
     }
 
     [Fact]

@@ -210,7 +210,7 @@ public sealed class LendingTests(BankCluster cluster)
 
         Assert.Equal(LoanStatus.Overdue, (await cluster.Lending.Bank.MarkOverdueAsync(loan.LoanId, 30, 200_000)).Status);
         Assert.Equal(LoanStatus.Active, (await cluster.Lending.Bank.MarkCurrentAsync(loan.LoanId)).Status);
-        await cluster.Lending.Bank.InviteGuarantorAsync(loan.LoanId, BankCluster.GuarantorOrg);
+        await cluster.Lending.Bank.InviteGuarantorAsync(loan.LoanId, BankCluster.GuarantorOrg, 5_000, 10_000_000);
         Assert.Equal(LoanStatus.Overdue, (await cluster.Lending.Bank.MarkOverdueAsync(loan.LoanId, 95, 2_000_000)).Status);
 
         var defaulted = await cluster.Lending.Bank.DeclareDefaultAsync(loan.LoanId, 1_500_000);
@@ -218,7 +218,7 @@ public sealed class LendingTests(BankCluster cluster)
         Assert.Equal((UInt128)1_500_000, defaulted.LossFen);
 
         var claimTx = await cluster.Lending.Bank.FileClaimAsync(cluster.Fund, loan.LoanId);
-        var claim = await cluster.Regulator.ClaimAsync(loan.LoanId);
+        var claim = await cluster.Regulator.ClaimAsync(cluster.Fund, loan.LoanId);
         Assert.Equal(1, claim.Status); // Filed: the regulator approves or rejects it (its own node)
         Assert.Equal(cluster.Fund.Value, new Hash32(claim.FundId));
         Assert.Equal(NodeCluster.BankOrg, new OrgId(new Hash32(claim.BankOrg)));

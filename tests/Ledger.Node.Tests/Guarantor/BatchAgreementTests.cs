@@ -55,7 +55,7 @@ public sealed class BatchAgreementTests(RiskCluster cluster)
     {
         var proposal = new AgreementProposal("GX-NOBANK-" + Guid.NewGuid().ToString("N")[..6], RiskCluster.OtherGuarantorOrg, 8_000, 100, 10, 10,
             (ulong)DateTimeOffset.UtcNow.AddDays(30).ToUnixTimeSeconds());
-        var refused = await Refusals.ExpectAsync(() => cluster.GuarantorAsGuarantor.Guarantees.ProposeAgreementAsync(proposal), StatusCode.InvalidArgument, "LEDGER-1244");
-        Assert.Contains("not an active bank", refused.Message, StringComparison.Ordinal);
+        var refused = await Refusals.ExpectAsync(() => cluster.GuarantorAsGuarantor.Guarantees.ProposeAgreementAsync(proposal), StatusCode.FailedPrecondition, "LEDGER-1850");
+        Assert.Contains("guarantee.other is not an active bank member", refused.Message, StringComparison.Ordinal);
     }
 }

@@ -36,7 +36,7 @@ public sealed class DefaultPathTests(RiskCluster cluster)
         Assert.Contains($"bank.ccb has not invited {RiskCluster.GuarantorOrg.Code}", refused.Message, StringComparison.Ordinal);
         Assert.Contains("invite", refused.Message, StringComparison.Ordinal);
 
-        await bank.InviteGuarantorAsync(first.Loan, RiskCluster.GuarantorOrg);
+        await bank.InviteGuarantorAsync(first.Loan, RiskCluster.GuarantorOrg, 5_000, 10_000_000);
         var guaranteed = await guarantor.GuaranteeLoanAsync(first.Loan, 7_000, 500_000);
         Assert.Equal(guaranteed, await guarantor.GuaranteeLoanAsync(first.Loan, 7_000, 500_000)); // the same call again: the same transaction
 
@@ -44,11 +44,17 @@ public sealed class DefaultPathTests(RiskCluster cluster)
         await bank.MarkOverdueAsync(first.Loan, 35, 9_000_000);
         await bank.DeclareDefaultAsync(first.Loan, 80_000_000);
 
-        // A payout above loss × coverage is refused; the default amount is exactly loss × coverage.
+        // The guarantor owes loss × coverage = 56,000,000 and pays it in instalments: more than that is refused; while
+        // it is within its grace period and has not paid in full, the bank's claim waits.
         await Refusals.ExpectAsync(() => guarantor.RecordPayoutAsync(first.Loan, 56_000_001), StatusCode.InvalidArgument, "LEDGER-1272");
-        var payout = await guarantor.RecordPayoutAsync(first.Loan);
+        var part = await guarantor.RecordPayoutAsync(first.Loan, 20_000_000);
+        Assert.Equal(((UInt128)20_000_000, (UInt128)20_000_000, (UInt128)56_000_000), (part.PayoutFen, part.PaidFen, part.ObligationFen));
+        var waiting = await Refusals.ExpectAsync(() => bank.FileClaimAsync(created.Fund, first.Loan), StatusCode.FailedPrecondition, "LEDGER-1288");
+        Assert.Contains("has paid 200,000.00 CNY of the 560,000.00 CNY it owes", waiting.Message, StringComparison.Ordinal);
+        var payout = await guarantor.RecordPayoutAsync(first.Loan); // the default amount: what remains owed
         Assert.Equal(first.Loan, payout.Loan);
-        Assert.Equal((UInt128)56_000_000, payout.PayoutFen); // 80,000,000 × 70 %
+        Assert.Equal((UInt128)36_000_000, payout.PayoutFen);
+        Assert.Equal((UInt128)56_000_000, payout.PaidFen); // 80,000,000 × 70 %
         Assert.Equal((UInt128)56_000_000, (UInt128)await cluster.DevClient(2).Guarantees.MaxPayoutQueryAsync(first.Loan.Value.ToArray()));
 
         // The bank claims on its net loss; the regulator approves: 24,000,000 × 50 % = 12,000,000.
@@ -62,24 +68,32 @@ public sealed class DefaultPathTests(RiskCluster cluster)
         Assert.Equal(ClaimState.Paid, paid.Status);
         Assert.NotNull(paid.Transaction);
 
-        // A second, unguaranteed loan: net loss 30,000,000 × 50 % = 15,000,000 is due, but only 8,000,000 is left.
+        // A second, unguaranteed loan: net loss 30,000,000 × 50 % = 15,000,000 is due, but only 8,000,000 is left: the
+        // claim stays filed for the rest, paid when the regulator approves again after a top-up.
         var second = await cluster.LendAsync(cluster.Enterprises[1], 50_000_000);
         await bank.DeclareDefaultAsync(second.Loan, 30_000_000);
         await bank.FileClaimAsync(created.Fund, second.Loan);
         var capped = await fund.ApproveClaimAsync(second.Loan);
         Assert.Equal((UInt128)30_000_000, capped.NetLossFen);
+        Assert.Equal((UInt128)15_000_000, capped.DueFen);
         Assert.Equal((UInt128)8_000_000, capped.PayoutFen);
-        Assert.Equal(ClaimState.Paid, capped.Status);
+        Assert.Equal(ClaimState.Filed, capped.Status);
+        await Refusals.ExpectAsync(() => fund.RejectClaimAsync(second.Loan, 9), StatusCode.FailedPrecondition, "LEDGER-1854");
+        await fund.TopUpAsync(created.Fund, 10_000_000);
+        var settled = await fund.ApproveClaimAsync(second.Loan, created.Fund);
+        Assert.Equal((UInt128)15_000_000, settled.PayoutFen);
+        Assert.Equal(ClaimState.Paid, settled.Status);
 
         // The regulator's and the guarantor's chain indexes list what happened.
-        await RiskCluster.WaitIndexedAsync(cluster.RegulatorAsRegulator, capped.Transaction!.BlockNumber);
+        await RiskCluster.WaitIndexedAsync(cluster.RegulatorAsRegulator, settled.Transaction!.BlockNumber);
         var after = await fund.GetFundAsync(created.Fund);
-        Assert.Equal(UInt128.Zero, after.BalanceFen);
-        Assert.Equal((UInt128)20_000_000, after.PaidFen);
+        Assert.Equal((UInt128)3_000_000, after.BalanceFen);
+        Assert.Equal((UInt128)27_000_000, after.PaidFen);
+        Assert.Equal((uint)(90 * 86_400), after.GraceSeconds);
         Assert.Equal(new[] { RiskCluster.Shuiyidai }, after.EligibleProducts);
         var claims = await fund.ListClaimsAsync(created.Fund);
         Assert.Equal(
-            new[] { (first.Loan, (UInt128)24_000_000, (UInt128)12_000_000, ClaimState.Paid), (second.Loan, (UInt128)30_000_000, (UInt128)8_000_000, ClaimState.Paid) },
+            new[] { (first.Loan, (UInt128)24_000_000, (UInt128)12_000_000, ClaimState.Paid), (second.Loan, (UInt128)30_000_000, (UInt128)15_000_000, ClaimState.Paid) },
             claims.Select(c => (c.Loan, c.NetLossFen, c.PayoutFen, c.Status)).ToArray());
         Assert.All(claims, c => Assert.Equal(NodeCluster.BankOrg, c.Bank));
 
@@ -96,10 +110,41 @@ public sealed class DefaultPathTests(RiskCluster cluster)
     }
 
     [Fact]
+    public async Task Invitation_TermsWithdrawalAndCancellation_TheBankKeepsControlOfItsLoan()
+    {
+        var bank = cluster.BankAsBank.Bank;
+        var guarantees = cluster.GuarantorAsGuarantor.Guarantees;
+        var lent = await cluster.LendAsync(cluster.Enterprises[2], 10_000_000);
+        await bank.InviteGuarantorAsync(lent.Loan, RiskCluster.GuarantorOrg, 6_000, 200_000);
+
+        // Outside the bank's terms: too little coverage, or too high a fee.
+        var low = await Refusals.ExpectAsync(() => guarantees.GuaranteeLoanAsync(lent.Loan, 5_000, 100_000), StatusCode.FailedPrecondition, "LEDGER-1851");
+        Assert.Contains("at least 60 % coverage", low.Message, StringComparison.Ordinal);
+        await Refusals.ExpectAsync(() => guarantees.GuaranteeLoanAsync(lent.Loan, 7_000, 200_001), StatusCode.FailedPrecondition, "LEDGER-1851");
+
+        // Withdrawn, the invitation is gone; invited again, the guarantee is within the terms; the bank may cancel it.
+        await bank.WithdrawInvitationAsync(lent.Loan);
+        await Refusals.ExpectAsync(() => guarantees.GuaranteeLoanAsync(lent.Loan, 7_000, 100_000), StatusCode.FailedPrecondition, "LEDGER-1266");
+        await bank.InviteGuarantorAsync(lent.Loan, RiskCluster.GuarantorOrg, 6_000, 200_000);
+        await guarantees.GuaranteeLoanAsync(lent.Loan, 7_000, 100_000);
+        var cancelled = await bank.CancelGuaranteeAsync(lent.Loan);
+        var guarantee = (await cluster.DevClient(2).Guarantees.GuaranteeOfQueryAsync(lent.Loan.Value.ToArray())).ReturnValue1;
+        Assert.True(new Core.Primitives.Hash32(guarantee.GuarantorOrg).IsZero);
+        await RiskCluster.WaitIndexedAsync(cluster.GuarantorAsGuarantor, cancelled.BlockNumber);
+        Assert.DoesNotContain(await guarantees.ListAsync(cluster.Enterprises[2].CreditCodeHash), g => g.Loan == lent.Loan);
+
+        // After a default a guarantee can no longer be cancelled.
+        await bank.InviteGuarantorAsync(lent.Loan, RiskCluster.GuarantorOrg, 6_000, 200_000);
+        await guarantees.GuaranteeLoanAsync(lent.Loan, 7_000, 100_000);
+        await bank.DeclareDefaultAsync(lent.Loan, 5_000_000);
+        await Refusals.ExpectAsync(() => bank.CancelGuaranteeAsync(lent.Loan), StatusCode.FailedPrecondition, "LEDGER-1852");
+    }
+
+    [Fact]
     public async Task GuaranteeLoan_InvitedAnotherGuarantor_RefusedNamingTheInvitedOne()
     {
         var lent = await cluster.LendAsync(cluster.Enterprises[2], 10_000_000);
-        await cluster.BankAsBank.Bank.InviteGuarantorAsync(lent.Loan, RiskCluster.OtherGuarantorOrg);
+        await cluster.BankAsBank.Bank.InviteGuarantorAsync(lent.Loan, RiskCluster.OtherGuarantorOrg, 5_000, 10_000_000);
 
         var refused = await Refusals.ExpectAsync(
             () => cluster.GuarantorAsGuarantor.Guarantees.GuaranteeLoanAsync(lent.Loan, 5_000, 0), StatusCode.FailedPrecondition, "LEDGER-1266");
@@ -110,7 +155,7 @@ public sealed class DefaultPathTests(RiskCluster cluster)
     public async Task RecordPayout_LoanNotDefaulted_RefusedWithTheContractsReason()
     {
         var lent = await cluster.LendAsync(cluster.Enterprises[2], 10_000_000);
-        await cluster.BankAsBank.Bank.InviteGuarantorAsync(lent.Loan, RiskCluster.GuarantorOrg);
+        await cluster.BankAsBank.Bank.InviteGuarantorAsync(lent.Loan, RiskCluster.GuarantorOrg, 5_000, 10_000_000);
         await cluster.GuarantorAsGuarantor.Guarantees.GuaranteeLoanAsync(lent.Loan, 5_000, 0);
 
         await Refusals.ExpectAsync(() => cluster.GuarantorAsGuarantor.Guarantees.RecordPayoutAsync(lent.Loan), StatusCode.FailedPrecondition, "LEDGER-1269");

@@ -74,6 +74,37 @@ public sealed class CompensationTests(RiskCluster cluster)
     }
 
     [Fact]
+    public async Task WithdrawClaim_ThenClaimElsewhereAndRefileHere_EachFundKeepsItsOwnClaim()
+    {
+        var first = await Funds.CreateFundAsync(new FundSetup("LZ-RCF-" + Guid.NewGuid().ToString("N")[..8], 5_000, 10_000_000, [RiskCluster.Shuiyidai]));
+        var second = await Funds.CreateFundAsync(new FundSetup("LZ-RCF-" + Guid.NewGuid().ToString("N")[..8], 4_000, 10_000_000, [RiskCluster.Shuiyidai]));
+        var graced = await Funds.SetGracePeriodAsync(second.Fund, TimeSpan.FromDays(30));
+        Assert.Equal((uint)(30 * 86_400), graced.GraceSeconds);
+        await Refusals.ExpectAsync(() => Funds.SetGracePeriodAsync(second.Fund, TimeSpan.FromHours(1)), StatusCode.InvalidArgument, "LEDGER-1282");
+        var lent = await cluster.LendAsync(cluster.Enterprises[1], 20_000_000);
+        var bank = cluster.BankAsBank.Bank;
+        await bank.DeclareDefaultAsync(lent.Loan, 10_000_000);
+
+        // One live claim per loan: filed at the first fund, the second fund refuses it until the bank withdraws.
+        await bank.FileClaimAsync(first.Fund, lent.Loan);
+        await Refusals.ExpectAsync(() => bank.FileClaimAsync(second.Fund, lent.Loan), StatusCode.AlreadyExists, "LEDGER-1286");
+        await bank.WithdrawClaimAsync(first.Fund, lent.Loan);
+        await bank.FileClaimAsync(second.Fund, lent.Loan);
+        var rejected = await Funds.RejectClaimAsync(lent.Loan, 3, second.Fund);
+        Assert.Equal(ClaimState.Rejected, rejected.Status);
+
+        // Rejected at the second fund, the loan is claimed again at the first, where its claim had been withdrawn.
+        await bank.FileClaimAsync(first.Fund, lent.Loan);
+        var paid = await Funds.ApproveClaimAsync(lent.Loan);
+        Assert.Equal((first.Fund, ClaimState.Paid, (UInt128)5_000_000, (UInt128)5_000_000), (paid.Fund, paid.Status, paid.DueFen, paid.PayoutFen));
+        Assert.Equal(cluster.Enterprises[1].CreditCodeHash, paid.Enterprise);
+
+        await RiskCluster.WaitIndexedAsync(cluster.RegulatorAsRegulator, paid.Transaction!.BlockNumber);
+        Assert.Equal(ClaimState.Paid, Assert.Single(await Funds.ListClaimsAsync(first.Fund)).Status);
+        Assert.Equal(ClaimState.Rejected, Assert.Single(await Funds.ListClaimsAsync(second.Fund)).Status);
+    }
+
+    [Fact]
     public async Task Compensation_CalledByABankOrAnOutsider_RefusedWithTheReason()
     {
         var asBank = await cluster.ConnectAsync(cluster.Regulator, NodeCluster.BankOrg);

@@ -22,6 +22,9 @@ const cny = (n) => BigInt(n) * 100n;
 const GUARANTOR_2 = L.orgId(ethers, "guarantor.gx.2");
 const AGREEMENT = ethers.id("agreement/ccb-gx-2025");
 const YEAR = 365 * 86400;
+const MAX_UINT128 = 2n ** 128n - 1n;
+/** Invitation terms that accept any coverage and any fee: minCoverageBps 1, maxFeeFen 2^128 − 1. */
+const ANY_TERMS = [1, MAX_UINT128];
 
 /** The 总对总 agreement the guarantor offers BANK_A in these tests. */
 const OFFER = Object.freeze({
@@ -54,13 +57,13 @@ async function guaranteeFixture() {
 /** Plus BANK_A's invitation of the guarantor to guarantee the fixture loan. */
 async function invitedFixture() {
   const f = await loadFixture(guaranteeFixture);
-  await (await f.GuaranteeBook.connect(f.bankA).inviteGuarantor(f.loanId, ORG.GUARANTOR)).wait();
+  await (await f.GuaranteeBook.connect(f.bankA).inviteGuarantor(f.loanId, ORG.GUARANTOR, ...ANY_TERMS)).wait();
   return f;
 }
 
 /** BANK_A invites `guarantorOrg` to guarantee the fixture loan, and `signer` (its operator) guarantees it. */
 async function inviteAndGuarantee(f, signer, guarantorOrg, coverageBps, feeFen) {
-  await (await f.GuaranteeBook.connect(f.bankA).inviteGuarantor(f.loanId, guarantorOrg)).wait();
+  await (await f.GuaranteeBook.connect(f.bankA).inviteGuarantor(f.loanId, guarantorOrg, ...ANY_TERMS)).wait();
   await (await f.GuaranteeBook.connect(signer).guaranteeLoan(f.loanId, coverageBps, feeFen)).wait();
 }
 
@@ -119,20 +122,20 @@ describe("GuaranteeBook", function () {
     it("lets the lending bank invite an active guarantor to guarantee its active loan", async function () {
       const f = await loadFixture(guaranteeFixture);
       expect(await f.GuaranteeBook.invitedGuarantor(f.loanId)).to.equal(ethers.ZeroHash);
-      await expect(f.GuaranteeBook.connect(f.bankA).inviteGuarantor(f.loanId, ORG.GUARANTOR))
+      await expect(f.GuaranteeBook.connect(f.bankA).inviteGuarantor(f.loanId, ORG.GUARANTOR, ...ANY_TERMS))
         .to.emit(f.GuaranteeBook, "GuarantorInvited")
-        .withArgs(f.loanId, ORG.BANK_A, ORG.GUARANTOR);
+        .withArgs(f.loanId, ORG.BANK_A, ORG.GUARANTOR, ...ANY_TERMS);
       expect(await f.GuaranteeBook.invitedGuarantor(f.loanId)).to.equal(ORG.GUARANTOR);
       // An invitation is not a guarantee.
       expect((await f.GuaranteeBook.guaranteeOf(f.loanId)).guarantorOrg).to.equal(ethers.ZeroHash);
-      expect(await f.GuaranteeBook.paidOut(f.loanId)).to.deep.equal([false, false, 0n]);
+      expect(await f.GuaranteeBook.obligationOf(f.loanId)).to.deep.equal([ethers.ZeroHash, 0n, 0n]);
     });
 
     it("replaces an earlier invitation, so only the guarantor invited last may guarantee", async function () {
       const f = await loadFixture(invitedFixture);
-      await expect(f.GuaranteeBook.connect(f.bankA).inviteGuarantor(f.loanId, GUARANTOR_2))
+      await expect(f.GuaranteeBook.connect(f.bankA).inviteGuarantor(f.loanId, GUARANTOR_2, ...ANY_TERMS))
         .to.emit(f.GuaranteeBook, "GuarantorInvited")
-        .withArgs(f.loanId, ORG.BANK_A, GUARANTOR_2);
+        .withArgs(f.loanId, ORG.BANK_A, GUARANTOR_2, ...ANY_TERMS);
       expect(await f.GuaranteeBook.invitedGuarantor(f.loanId)).to.equal(GUARANTOR_2);
       await expect(f.GuaranteeBook.connect(f.guarantor).guaranteeLoan(f.loanId, 5000, 0))
         .to.be.revertedWithCustomError(f.GuaranteeBook, "GuaranteeNotInvited")
@@ -144,16 +147,16 @@ describe("GuaranteeBook", function () {
 
     it("lets the bank renew the invitation of the same guarantor", async function () {
       const f = await loadFixture(invitedFixture);
-      await expect(f.GuaranteeBook.connect(f.bankA).inviteGuarantor(f.loanId, ORG.GUARANTOR))
+      await expect(f.GuaranteeBook.connect(f.bankA).inviteGuarantor(f.loanId, ORG.GUARANTOR, ...ANY_TERMS))
         .to.emit(f.GuaranteeBook, "GuarantorInvited")
-        .withArgs(f.loanId, ORG.BANK_A, ORG.GUARANTOR);
+        .withArgs(f.loanId, ORG.BANK_A, ORG.GUARANTOR, ...ANY_TERMS);
       expect(await f.GuaranteeBook.invitedGuarantor(f.loanId)).to.equal(ORG.GUARANTOR);
     });
 
     it("keeps invitations per loan", async function () {
       const f = await loadFixture(invitedFixture);
       const other = await lend(f, "other");
-      await (await f.GuaranteeBook.connect(f.bankA).inviteGuarantor(other, GUARANTOR_2)).wait();
+      await (await f.GuaranteeBook.connect(f.bankA).inviteGuarantor(other, GUARANTOR_2, ...ANY_TERMS)).wait();
       expect(await f.GuaranteeBook.invitedGuarantor(f.loanId)).to.equal(ORG.GUARANTOR);
       expect(await f.GuaranteeBook.invitedGuarantor(other)).to.equal(GUARANTOR_2);
       await expect(f.GuaranteeBook.connect(f.guarantor).guaranteeLoan(other, 5000, 0))
@@ -163,7 +166,7 @@ describe("GuaranteeBook", function () {
 
     it("rejects another bank", async function () {
       const f = await loadFixture(guaranteeFixture);
-      await expect(f.GuaranteeBook.connect(f.bankB).inviteGuarantor(f.loanId, ORG.GUARANTOR))
+      await expect(f.GuaranteeBook.connect(f.bankB).inviteGuarantor(f.loanId, ORG.GUARANTOR, ...ANY_TERMS))
         .to.be.revertedWithCustomError(f.GuaranteeBook, "MembershipWrongOrganization")
         .withArgs(f.bankB.address, ORG.BANK_A, ORG.BANK_B);
       expect(await f.GuaranteeBook.invitedGuarantor(f.loanId)).to.equal(ethers.ZeroHash);
@@ -172,7 +175,7 @@ describe("GuaranteeBook", function () {
     it("rejects a guarantor inviting itself and any caller that does not operate a bank", async function () {
       const f = await loadFixture(guaranteeFixture);
       for (const caller of [f.guarantor, f.tax, f.outsider, f.enterprise]) {
-        await expect(f.GuaranteeBook.connect(caller).inviteGuarantor(f.loanId, ORG.GUARANTOR))
+        await expect(f.GuaranteeBook.connect(caller).inviteGuarantor(f.loanId, ORG.GUARANTOR, ...ANY_TERMS))
           .to.be.revertedWithCustomError(f.GuaranteeBook, "MembershipRequired")
           .withArgs(caller.address, Role.Bank);
       }
@@ -182,7 +185,7 @@ describe("GuaranteeBook", function () {
     it("rejects the lending bank while it is suspended", async function () {
       const f = await loadFixture(guaranteeFixture);
       await govern(f.Consortium, f.governors, "suspendMember", [ORG.BANK_A]);
-      await expect(f.GuaranteeBook.connect(f.bankA).inviteGuarantor(f.loanId, ORG.GUARANTOR))
+      await expect(f.GuaranteeBook.connect(f.bankA).inviteGuarantor(f.loanId, ORG.GUARANTOR, ...ANY_TERMS))
         .to.be.revertedWithCustomError(f.GuaranteeBook, "MembershipRequired")
         .withArgs(f.bankA.address, Role.Bank);
     });
@@ -197,7 +200,7 @@ describe("GuaranteeBook", function () {
       await (await f.LoanBook.connect(f.bankA).declareDefault(defaulted, cny(1))).wait();
       const unknown = ethers.id("loan-unknown");
       for (const loanId of [overdue, repaid, defaulted, unknown]) {
-        await expect(f.GuaranteeBook.connect(f.bankA).inviteGuarantor(loanId, ORG.GUARANTOR))
+        await expect(f.GuaranteeBook.connect(f.bankA).inviteGuarantor(loanId, ORG.GUARANTOR, ...ANY_TERMS))
           .to.be.revertedWithCustomError(f.GuaranteeBook, "GuaranteeLoanNotEligible")
           .withArgs(loanId);
         expect(await f.GuaranteeBook.invitedGuarantor(loanId)).to.equal(ethers.ZeroHash);
@@ -208,7 +211,7 @@ describe("GuaranteeBook", function () {
       const f = await loadFixture(guaranteeFixture);
       await inviteAndGuarantee(f, f.guarantor, ORG.GUARANTOR, 5000, 0);
       for (const invitee of [GUARANTOR_2, ORG.GUARANTOR]) {
-        await expect(f.GuaranteeBook.connect(f.bankA).inviteGuarantor(f.loanId, invitee))
+        await expect(f.GuaranteeBook.connect(f.bankA).inviteGuarantor(f.loanId, invitee, ...ANY_TERMS))
           .to.be.revertedWithCustomError(f.GuaranteeBook, "GuaranteeExists")
           .withArgs(f.loanId, ORG.GUARANTOR);
       }
@@ -218,7 +221,7 @@ describe("GuaranteeBook", function () {
     it("rejects a loan already enrolled under an agreement", async function () {
       const f = await loadFixture(agreementFixture);
       await (await f.GuaranteeBook.connect(f.bankA).enrollLoan(AGREEMENT, f.loanId)).wait();
-      await expect(f.GuaranteeBook.connect(f.bankA).inviteGuarantor(f.loanId, GUARANTOR_2))
+      await expect(f.GuaranteeBook.connect(f.bankA).inviteGuarantor(f.loanId, GUARANTOR_2, ...ANY_TERMS))
         .to.be.revertedWithCustomError(f.GuaranteeBook, "GuaranteeExists")
         .withArgs(f.loanId, ORG.GUARANTOR);
     });
@@ -234,18 +237,18 @@ describe("GuaranteeBook", function () {
         GUARANTOR_2, // a suspended guarantor
       ];
       for (const org of notGuarantors) {
-        await expect(f.GuaranteeBook.connect(f.bankA).inviteGuarantor(f.loanId, org))
-          .to.be.revertedWithCustomError(f.GuaranteeBook, "GuaranteeInvalidTerms")
-          .withArgs("guarantorOrg is not an active guarantor");
+        await expect(f.GuaranteeBook.connect(f.bankA).inviteGuarantor(f.loanId, org, ...ANY_TERMS))
+          .to.be.revertedWithCustomError(f.GuaranteeBook, "GuaranteeCounterpartyInactive")
+          .withArgs(org, Role.Guarantor);
       }
       expect(await f.GuaranteeBook.invitedGuarantor(f.loanId)).to.equal(ethers.ZeroHash);
     });
 
     it("keeps an earlier invitation when a replacement is refused", async function () {
       const f = await loadFixture(invitedFixture);
-      await expect(f.GuaranteeBook.connect(f.bankA).inviteGuarantor(f.loanId, ORG.BANK_B))
-        .to.be.revertedWithCustomError(f.GuaranteeBook, "GuaranteeInvalidTerms")
-        .withArgs("guarantorOrg is not an active guarantor");
+      await expect(f.GuaranteeBook.connect(f.bankA).inviteGuarantor(f.loanId, ORG.BANK_B, ...ANY_TERMS))
+        .to.be.revertedWithCustomError(f.GuaranteeBook, "GuaranteeCounterpartyInactive")
+        .withArgs(ORG.BANK_B, Role.Guarantor);
       expect(await f.GuaranteeBook.invitedGuarantor(f.loanId)).to.equal(ORG.GUARANTOR);
     });
   });
@@ -268,7 +271,8 @@ describe("GuaranteeBook", function () {
       expect(g.createdAt).to.equal(BigInt(block.timestamp));
       expect(g.paidOut).to.equal(false);
       expect(g.released).to.equal(false);
-      expect(await f.GuaranteeBook.paidOut(f.loanId)).to.deep.equal([true, false, 0n]);
+      // Before default the guarantor owes nothing yet.
+      expect(await f.GuaranteeBook.obligationOf(f.loanId)).to.deep.equal([ORG.GUARANTOR, 0n, 0n]);
     });
 
     it("uses up the invitation", async function () {
@@ -322,8 +326,8 @@ describe("GuaranteeBook", function () {
       const f = await loadFixture(invitedFixture);
       for (const coverage of [0, 10_001]) {
         await expect(f.GuaranteeBook.connect(f.guarantor).guaranteeLoan(f.loanId, coverage, 0))
-          .to.be.revertedWithCustomError(f.GuaranteeBook, "GuaranteeInvalidTerms")
-          .withArgs("coverageBps is outside 1..10000");
+          .to.be.revertedWithCustomError(f.GuaranteeBook, "GuaranteeInvalidCoverage")
+          .withArgs(coverage);
       }
     });
 
@@ -432,38 +436,48 @@ describe("GuaranteeBook", function () {
     });
 
     const invalid = [
-      ["a zero agreement id", "agreementId is zero", () => ({ agreementId: ethers.ZeroHash })],
-      ["a counterparty that is not a bank", "bankOrg is not an active bank", () => ({ bankOrg: ORG.GUARANTOR })],
+      ["a zero agreement id", () => ({ agreementId: ethers.ZeroHash }), () => ["GuaranteeZeroAgreementId", []]],
+      [
+        "a counterparty that is not a bank",
+        () => ({ bankOrg: ORG.GUARANTOR }),
+        () => ["GuaranteeCounterpartyInactive", [ORG.GUARANTOR, Role.Bank]],
+      ],
       [
         "a counterparty that is not a member",
-        "bankOrg is not an active bank",
         () => ({ bankOrg: L.orgId(ethers, "bank.unknown") }),
+        () => ["GuaranteeCounterpartyInactive", [L.orgId(ethers, "bank.unknown"), Role.Bank]],
       ],
-      ["a zero coverage", "coverageBps is outside 1..10000", () => ({ coverageBps: 0 })],
-      ["a coverage above 10000 bps", "coverageBps is outside 1..10000", () => ({ coverageBps: 10_001 })],
-      ["a fee above 10000 bps", "feeBps is above 10000", () => ({ feeBps: 10_001 })],
+      ["a zero coverage", () => ({ coverageBps: 0 }), () => ["GuaranteeInvalidCoverage", [0]]],
+      ["a coverage above 10000 bps", () => ({ coverageBps: 10_001 }), () => ["GuaranteeInvalidCoverage", [10_001]]],
+      ["a fee above 10000 bps", () => ({ feeBps: 10_001 }), () => ["GuaranteeInvalidFeeRate", [10_001]]],
       [
         "a zero per-loan limit",
-        "limits must satisfy 0 < perLoanLimit <= totalLimit",
         () => ({ perLoanLimitFen: 0, totalLimitFen: 0 }),
+        () => ["GuaranteeInvalidLimits", [0, 0]],
       ],
       [
         "a total limit below the per-loan limit",
-        "limits must satisfy 0 < perLoanLimit <= totalLimit",
         () => ({ perLoanLimitFen: cny(2_000_000), totalLimitFen: cny(2_000_000) - 1n }),
+        () => ["GuaranteeInvalidLimits", [cny(2_000_000), cny(2_000_000) - 1n]],
       ],
-      ["an expiry in the past", "validUntil is in the past", (now) => ({ validUntil: now - 1 })],
-      ["an expiry at the current block", "validUntil is in the past", (now) => ({ validUntil: now + 1 })],
+      ["an expiry in the past", (now) => ({ validUntil: now - 1 }), (now) => ["GuaranteeValidUntilPast", [now - 1]]],
+      [
+        "an expiry at the current block",
+        (now) => ({ validUntil: now + 1 }),
+        (now) => ["GuaranteeValidUntilPast", [now + 1]],
+      ],
     ];
-    for (const [what, reason, change] of invalid) {
+    for (const [what, change, refusal] of invalid) {
       it(`rejects ${what}`, async function () {
         const f = await loadFixture(guaranteeFixture);
         const now = await time.latest();
         const args = await offer(change(now));
         await time.setNextBlockTimestamp(now + 1);
+        const [error, errorArgs] = refusal(now);
         await expect(f.GuaranteeBook.connect(f.guarantor).proposeAgreement(...args))
-          .to.be.revertedWithCustomError(f.GuaranteeBook, "GuaranteeInvalidTerms")
-          .withArgs(reason);
+          .to.be.revertedWithCustomError(f.GuaranteeBook, error)
+          .withArgs(...errorArgs);
+        expect((await f.GuaranteeBook.agreement(args[0])).status).to.equal(BigInt(AgreementStatus.None));
       });
     }
 
@@ -471,8 +485,8 @@ describe("GuaranteeBook", function () {
       const f = await loadFixture(guaranteeFixture);
       await govern(f.Consortium, f.governors, "suspendMember", [ORG.BANK_B]);
       await expect(f.GuaranteeBook.connect(f.guarantor).proposeAgreement(...(await offer({ bankOrg: ORG.BANK_B }))))
-        .to.be.revertedWithCustomError(f.GuaranteeBook, "GuaranteeInvalidTerms")
-        .withArgs("bankOrg is not an active bank");
+        .to.be.revertedWithCustomError(f.GuaranteeBook, "GuaranteeCounterpartyInactive")
+        .withArgs(ORG.BANK_B, Role.Bank);
     });
   });
 
@@ -605,7 +619,7 @@ describe("GuaranteeBook", function () {
       expect(await f.GuaranteeBook.maxPayout(f.loanId)).to.equal(cny(420_000));
       await expect(f.GuaranteeBook.connect(f.guarantor).recordPayout(f.loanId, cny(420_000)))
         .to.emit(f.GuaranteeBook, "GuaranteePaidOut")
-        .withArgs(f.loanId, ORG.GUARANTOR, ORG.BANK_A, cny(420_000), cny(600_000));
+        .withArgs(f.loanId, ORG.GUARANTOR, ORG.BANK_A, f.cc1, cny(420_000), cny(420_000), cny(420_000), cny(600_000));
     });
   });
 
@@ -827,21 +841,52 @@ describe("GuaranteeBook", function () {
       return f;
     }
 
-    it("records the guarantor's payout on a defaulted loan", async function () {
+    it("records the guarantor's payment of its whole obligation on a defaulted loan, with the enterprise", async function () {
       const f = await loadFixture(defaultedFixture);
+      expect(await f.GuaranteeBook.obligationOf(f.loanId)).to.deep.equal([ORG.GUARANTOR, cny(400_000), 0n]);
       await expect(f.GuaranteeBook.connect(f.guarantor).recordPayout(f.loanId, cny(400_000)))
         .to.emit(f.GuaranteeBook, "GuaranteePaidOut")
-        .withArgs(f.loanId, ORG.GUARANTOR, ORG.BANK_A, cny(400_000), cny(800_000));
+        .withArgs(f.loanId, ORG.GUARANTOR, ORG.BANK_A, f.cc1, cny(400_000), cny(400_000), cny(400_000), cny(800_000));
       const g = await f.GuaranteeBook.guaranteeOf(f.loanId);
       expect(g.paidOut).to.equal(true);
       expect(g.payoutFen).to.equal(cny(400_000));
-      expect(await f.GuaranteeBook.paidOut(f.loanId)).to.deep.equal([true, true, cny(400_000)]);
+      expect(await f.GuaranteeBook.obligationOf(f.loanId)).to.deep.equal([ORG.GUARANTOR, cny(400_000), cny(400_000)]);
     });
 
-    it("accepts a payout below the covered share", async function () {
+    // Issue 11 §1: a 1-fen payment no longer settles the guarantee; it is one instalment of the obligation.
+    it("records a payment below the obligation as an instalment: the guarantee is not paid out", async function () {
       const f = await loadFixture(defaultedFixture);
-      await (await f.GuaranteeBook.connect(f.guarantor).recordPayout(f.loanId, cny(1))).wait();
-      expect(await f.GuaranteeBook.paidOut(f.loanId)).to.deep.equal([true, true, cny(1)]);
+      await expect(f.GuaranteeBook.connect(f.guarantor).recordPayout(f.loanId, cny(1)))
+        .to.emit(f.GuaranteeBook, "GuaranteePaidOut")
+        .withArgs(f.loanId, ORG.GUARANTOR, ORG.BANK_A, f.cc1, cny(1), cny(1), cny(400_000), cny(800_000));
+      const g = await f.GuaranteeBook.guaranteeOf(f.loanId);
+      expect(g.paidOut).to.equal(false);
+      expect(g.payoutFen).to.equal(cny(1));
+      expect(await f.GuaranteeBook.obligationOf(f.loanId)).to.deep.equal([ORG.GUARANTOR, cny(400_000), cny(1)]);
+    });
+
+    it("records instalments up to the obligation, each an event, and refuses one fen beyond what is still owed", async function () {
+      const f = await loadFixture(defaultedFixture);
+      const instalments = [cny(100_000), cny(150_000), cny(120_000)];
+      let paid = 0n;
+      for (const amount of instalments) {
+        paid += amount;
+        await expect(f.GuaranteeBook.connect(f.guarantor).recordPayout(f.loanId, amount))
+          .to.emit(f.GuaranteeBook, "GuaranteePaidOut")
+          .withArgs(f.loanId, ORG.GUARANTOR, ORG.BANK_A, f.cc1, amount, paid, cny(400_000), cny(800_000));
+        expect((await f.GuaranteeBook.guaranteeOf(f.loanId)).paidOut).to.equal(false);
+      }
+      expect(paid).to.equal(cny(370_000));
+      // 30,000 CNY still owed: one fen more is refused, naming what remains.
+      await expect(f.GuaranteeBook.connect(f.guarantor).recordPayout(f.loanId, cny(30_000) + 1n))
+        .to.be.revertedWithCustomError(f.GuaranteeBook, "GuaranteePayoutTooHigh")
+        .withArgs(f.loanId, cny(30_000) + 1n, cny(30_000));
+      await expect(f.GuaranteeBook.connect(f.guarantor).recordPayout(f.loanId, cny(30_000)))
+        .to.emit(f.GuaranteeBook, "GuaranteePaidOut")
+        .withArgs(f.loanId, ORG.GUARANTOR, ORG.BANK_A, f.cc1, cny(30_000), cny(400_000), cny(400_000), cny(800_000));
+      const g = await f.GuaranteeBook.guaranteeOf(f.loanId);
+      expect(g.paidOut).to.equal(true);
+      expect(g.payoutFen).to.equal(cny(400_000));
     });
 
     it("rejects a payout above loss × coverage, naming the maximum", async function () {
@@ -863,22 +908,24 @@ describe("GuaranteeBook", function () {
         .withArgs(f.loanId, 23_333_334n, 23_333_333n);
       await expect(f.GuaranteeBook.connect(f.guarantor).recordPayout(f.loanId, 23_333_333n))
         .to.emit(f.GuaranteeBook, "GuaranteePaidOut")
-        .withArgs(f.loanId, ORG.GUARANTOR, ORG.BANK_A, 23_333_333n, 33_333_333n);
+        .withArgs(f.loanId, ORG.GUARANTOR, ORG.BANK_A, f.cc1, 23_333_333n, 23_333_333n, 23_333_333n, 33_333_333n);
     });
 
     it("rejects a zero payout", async function () {
       const f = await loadFixture(defaultedFixture);
       await expect(f.GuaranteeBook.connect(f.guarantor).recordPayout(f.loanId, 0))
-        .to.be.revertedWithCustomError(f.GuaranteeBook, "GuaranteeInvalidTerms")
-        .withArgs("payoutFen is zero");
+        .to.be.revertedWithCustomError(f.GuaranteeBook, "GuaranteeZeroPayout")
+        .withArgs(f.loanId);
     });
 
-    it("rejects a second payout", async function () {
+    it("rejects any payment once the whole obligation is paid", async function () {
       const f = await loadFixture(defaultedFixture);
       await (await f.GuaranteeBook.connect(f.guarantor).recordPayout(f.loanId, cny(100_000))).wait();
-      await expect(f.GuaranteeBook.connect(f.guarantor).recordPayout(f.loanId, cny(100_000)))
+      await (await f.GuaranteeBook.connect(f.guarantor).recordPayout(f.loanId, cny(300_000))).wait();
+      await expect(f.GuaranteeBook.connect(f.guarantor).recordPayout(f.loanId, 1n))
         .to.be.revertedWithCustomError(f.GuaranteeBook, "GuaranteeAlreadyPaid")
         .withArgs(f.loanId);
+      expect((await f.GuaranteeBook.guaranteeOf(f.loanId)).payoutFen).to.equal(cny(400_000));
     });
 
     it("rejects a loan that has not defaulted", async function () {
@@ -925,7 +972,9 @@ describe("GuaranteeBook", function () {
       expect(g.coverageBps).to.equal(0n);
       expect(g.createdAt).to.equal(0n);
       expect(await f.GuaranteeBook.maxPayout(f.loanId)).to.equal(0n);
-      expect(await f.GuaranteeBook.paidOut(f.loanId)).to.deep.equal([false, false, 0n]);
+      expect(await f.GuaranteeBook.obligationOf(f.loanId)).to.deep.equal([ethers.ZeroHash, 0n, 0n]);
+      const inv = await f.GuaranteeBook.invitation(f.loanId);
+      expect([inv.guarantorOrg, inv.maxFeeFen, inv.minCoverageBps]).to.deep.equal([ethers.ZeroHash, 0n, 0n]);
       expect(await f.GuaranteeBook.invitedGuarantor(f.loanId)).to.equal(ethers.ZeroHash);
       expect(await f.GuaranteeBook.invitedGuarantor(ethers.id("loan-unknown"))).to.equal(ethers.ZeroHash);
 
@@ -948,10 +997,323 @@ describe("GuaranteeBook", function () {
     // agreement guarantees it, but only guaranteeLoan clears the invitation.
     it("report no invitation once the invited loan is guaranteed under an agreement", async function () {
       const f = await loadFixture(agreementFixture);
-      await (await f.GuaranteeBook.connect(f.bankA).inviteGuarantor(f.loanId, GUARANTOR_2)).wait();
+      await (await f.GuaranteeBook.connect(f.bankA).inviteGuarantor(f.loanId, GUARANTOR_2, ...ANY_TERMS)).wait();
       await (await f.GuaranteeBook.connect(f.bankA).enrollLoan(AGREEMENT, f.loanId)).wait();
       expect((await f.GuaranteeBook.guaranteeOf(f.loanId)).guarantorOrg).to.equal(ORG.GUARANTOR);
       expect(await f.GuaranteeBook.invitedGuarantor(f.loanId)).to.equal(ethers.ZeroHash);
+    });
+  });
+
+  // Issue 11 §1, "The bank sets the guarantee's terms": an invitation names the least coverage and the most fee.
+  describe("invitation terms", function () {
+    /** BANK_A's invitation of the guarantor: at least 60 % coverage for at most 12,000 CNY. */
+    async function termsFixture() {
+      const f = await loadFixture(guaranteeFixture);
+      await (await f.GuaranteeBook.connect(f.bankA).inviteGuarantor(f.loanId, ORG.GUARANTOR, 6000, cny(12_000))).wait();
+      return f;
+    }
+
+    it("records the minimum coverage and the maximum fee and announces them", async function () {
+      const f = await loadFixture(guaranteeFixture);
+      await expect(f.GuaranteeBook.connect(f.bankA).inviteGuarantor(f.loanId, ORG.GUARANTOR, 6000, cny(12_000)))
+        .to.emit(f.GuaranteeBook, "GuarantorInvited")
+        .withArgs(f.loanId, ORG.BANK_A, ORG.GUARANTOR, 6000, cny(12_000));
+      const inv = await f.GuaranteeBook.invitation(f.loanId);
+      expect(inv.guarantorOrg).to.equal(ORG.GUARANTOR);
+      expect(inv.minCoverageBps).to.equal(6000n);
+      expect(inv.maxFeeFen).to.equal(cny(12_000));
+    });
+
+    it("refuses less coverage than the invitation asks, naming both terms", async function () {
+      const f = await loadFixture(termsFixture);
+      await expect(f.GuaranteeBook.connect(f.guarantor).guaranteeLoan(f.loanId, 5999, cny(12_000)))
+        .to.be.revertedWithCustomError(f.GuaranteeBook, "GuaranteeOutsideInvitation")
+        .withArgs(f.loanId, 5999, cny(12_000), 6000, cny(12_000));
+      expect((await f.GuaranteeBook.guaranteeOf(f.loanId)).guarantorOrg).to.equal(ethers.ZeroHash);
+      expect(await f.GuaranteeBook.invitedGuarantor(f.loanId)).to.equal(ORG.GUARANTOR);
+    });
+
+    it("refuses a higher fee than the invitation allows", async function () {
+      const f = await loadFixture(termsFixture);
+      await expect(f.GuaranteeBook.connect(f.guarantor).guaranteeLoan(f.loanId, 10_000, cny(12_000) + 1n))
+        .to.be.revertedWithCustomError(f.GuaranteeBook, "GuaranteeOutsideInvitation")
+        .withArgs(f.loanId, 10_000, cny(12_000) + 1n, 6000, cny(12_000));
+      expect((await f.GuaranteeBook.guaranteeOf(f.loanId)).guarantorOrg).to.equal(ethers.ZeroHash);
+    });
+
+    it("accepts a guarantee exactly at the invitation's terms, and better ones", async function () {
+      const f = await loadFixture(termsFixture);
+      await expect(f.GuaranteeBook.connect(f.guarantor).guaranteeLoan(f.loanId, 6000, cny(12_000)))
+        .to.emit(f.GuaranteeBook, "LoanGuaranteed")
+        .withArgs(f.loanId, ORG.GUARANTOR, f.cc1, ORG.BANK_A, ethers.ZeroHash, 6000, cny(12_000));
+      const other = await lend(f, "better");
+      await (await f.GuaranteeBook.connect(f.bankA).inviteGuarantor(other, ORG.GUARANTOR, 6000, cny(12_000))).wait();
+      await expect(f.GuaranteeBook.connect(f.guarantor).guaranteeLoan(other, 8000, 0)).to.emit(
+        f.GuaranteeBook,
+        "LoanGuaranteed",
+      );
+    });
+
+    it("refuses an invitation with a minimum coverage of 0 or above 10000 bps", async function () {
+      const f = await loadFixture(guaranteeFixture);
+      for (const coverage of [0, 10_001]) {
+        await expect(f.GuaranteeBook.connect(f.bankA).inviteGuarantor(f.loanId, ORG.GUARANTOR, coverage, 0))
+          .to.be.revertedWithCustomError(f.GuaranteeBook, "GuaranteeInvalidCoverage")
+          .withArgs(coverage);
+      }
+      expect(await f.GuaranteeBook.invitedGuarantor(f.loanId)).to.equal(ethers.ZeroHash);
+    });
+
+    it("applies the terms of the latest invitation", async function () {
+      const f = await loadFixture(termsFixture);
+      await (await f.GuaranteeBook.connect(f.bankA).inviteGuarantor(f.loanId, ORG.GUARANTOR, 9000, 0)).wait();
+      await expect(f.GuaranteeBook.connect(f.guarantor).guaranteeLoan(f.loanId, 6000, 0))
+        .to.be.revertedWithCustomError(f.GuaranteeBook, "GuaranteeOutsideInvitation")
+        .withArgs(f.loanId, 6000, 0, 9000, 0);
+      await expect(f.GuaranteeBook.connect(f.guarantor).guaranteeLoan(f.loanId, 9000, 1))
+        .to.be.revertedWithCustomError(f.GuaranteeBook, "GuaranteeOutsideInvitation")
+        .withArgs(f.loanId, 9000, 1, 9000, 0);
+      await (await f.GuaranteeBook.connect(f.guarantor).guaranteeLoan(f.loanId, 9000, 0)).wait();
+      // The invitation is spent.
+      const inv = await f.GuaranteeBook.invitation(f.loanId);
+      expect([inv.guarantorOrg, inv.maxFeeFen, inv.minCoverageBps]).to.deep.equal([ethers.ZeroHash, 0n, 0n]);
+    });
+  });
+
+  describe("withdrawInvitation", function () {
+    it("lets the lending bank withdraw its invitation, so the guarantor can no longer guarantee", async function () {
+      const f = await loadFixture(invitedFixture);
+      await expect(f.GuaranteeBook.connect(f.bankA).withdrawInvitation(f.loanId))
+        .to.emit(f.GuaranteeBook, "InvitationWithdrawn")
+        .withArgs(f.loanId, ORG.BANK_A, ORG.GUARANTOR);
+      expect(await f.GuaranteeBook.invitedGuarantor(f.loanId)).to.equal(ethers.ZeroHash);
+      await expect(f.GuaranteeBook.connect(f.guarantor).guaranteeLoan(f.loanId, 5000, 0))
+        .to.be.revertedWithCustomError(f.GuaranteeBook, "GuaranteeNotInvited")
+        .withArgs(f.loanId, ORG.GUARANTOR);
+    });
+
+    it("lets the bank withdraw an invitation on a loan that is no longer active", async function () {
+      const f = await loadFixture(invitedFixture);
+      await (await f.LoanBook.connect(f.bankA).markOverdue(f.loanId, 10, cny(1))).wait();
+      await expect(f.GuaranteeBook.connect(f.bankA).withdrawInvitation(f.loanId))
+        .to.emit(f.GuaranteeBook, "InvitationWithdrawn")
+        .withArgs(f.loanId, ORG.BANK_A, ORG.GUARANTOR);
+    });
+
+    it("rejects another bank, the guarantor and non-members", async function () {
+      const f = await loadFixture(invitedFixture);
+      await expect(f.GuaranteeBook.connect(f.bankB).withdrawInvitation(f.loanId))
+        .to.be.revertedWithCustomError(f.GuaranteeBook, "MembershipWrongOrganization")
+        .withArgs(f.bankB.address, ORG.BANK_A, ORG.BANK_B);
+      for (const caller of [f.guarantor, f.outsider]) {
+        await expect(f.GuaranteeBook.connect(caller).withdrawInvitation(f.loanId))
+          .to.be.revertedWithCustomError(f.GuaranteeBook, "MembershipRequired")
+          .withArgs(caller.address, Role.Bank);
+      }
+      expect(await f.GuaranteeBook.invitedGuarantor(f.loanId)).to.equal(ORG.GUARANTOR);
+    });
+
+    it("rejects a loan without an open invitation, and an unknown loan", async function () {
+      const f = await loadFixture(guaranteeFixture);
+      await expect(f.GuaranteeBook.connect(f.bankA).withdrawInvitation(f.loanId))
+        .to.be.revertedWithCustomError(f.GuaranteeBook, "GuaranteeNotInvited")
+        .withArgs(f.loanId, ethers.ZeroHash);
+      await inviteAndGuarantee(f, f.guarantor, ORG.GUARANTOR, 5000, 0);
+      await expect(f.GuaranteeBook.connect(f.bankA).withdrawInvitation(f.loanId))
+        .to.be.revertedWithCustomError(f.GuaranteeBook, "GuaranteeNotInvited")
+        .withArgs(f.loanId, ethers.ZeroHash);
+      const unknown = ethers.id("loan-unknown");
+      await expect(f.GuaranteeBook.connect(f.bankA).withdrawInvitation(unknown))
+        .to.be.revertedWithCustomError(f.GuaranteeBook, "GuaranteeLoanNotEligible")
+        .withArgs(unknown);
+    });
+  });
+
+  // Issue 11 §1: "the bank can ... cancel a guarantee that has not paid out, so no guarantor can lock a loan out
+  // of the bank's 银担总对总 agreement".
+  describe("cancelGuarantee", function () {
+    it("lets the lending bank cancel a single guarantee of an active loan, with the enterprise in the event", async function () {
+      const f = await loadFixture(guaranteeFixture);
+      await inviteAndGuarantee(f, f.guarantor2, GUARANTOR_2, 5000, cny(1_000));
+      await expect(f.GuaranteeBook.connect(f.bankA).cancelGuarantee(f.loanId))
+        .to.emit(f.GuaranteeBook, "GuaranteeCancelled")
+        .withArgs(f.loanId, GUARANTOR_2, ORG.BANK_A, f.cc1, ethers.ZeroHash);
+      const g = await f.GuaranteeBook.guaranteeOf(f.loanId);
+      expect(g.guarantorOrg).to.equal(ethers.ZeroHash);
+      expect(g.coverageBps).to.equal(0n);
+      expect(await f.GuaranteeBook.obligationOf(f.loanId)).to.deep.equal([ethers.ZeroHash, 0n, 0n]);
+    });
+
+    it("lets the bank cancel a guarantee while the loan is overdue", async function () {
+      const f = await loadFixture(guaranteeFixture);
+      await inviteAndGuarantee(f, f.guarantor, ORG.GUARANTOR, 5000, 0);
+      await (await f.LoanBook.connect(f.bankA).markOverdue(f.loanId, 15, cny(10_000))).wait();
+      await expect(f.GuaranteeBook.connect(f.bankA).cancelGuarantee(f.loanId))
+        .to.emit(f.GuaranteeBook, "GuaranteeCancelled")
+        .withArgs(f.loanId, ORG.GUARANTOR, ORG.BANK_A, f.cc1, ethers.ZeroHash);
+    });
+
+    it("frees a guaranteed loan for the bank's agreement: a guarantor cannot lock it out", async function () {
+      const f = await loadFixture(agreementFixture);
+      // Another guarantor got the loan first; the agreement cannot take it.
+      await inviteAndGuarantee(f, f.guarantor2, GUARANTOR_2, 5000, 0);
+      await expect(f.GuaranteeBook.connect(f.bankA).enrollLoan(AGREEMENT, f.loanId))
+        .to.be.revertedWithCustomError(f.GuaranteeBook, "GuaranteeExists")
+        .withArgs(f.loanId, GUARANTOR_2);
+      await (await f.GuaranteeBook.connect(f.bankA).cancelGuarantee(f.loanId)).wait();
+      await expect(f.GuaranteeBook.connect(f.bankA).enrollLoan(AGREEMENT, f.loanId))
+        .to.emit(f.GuaranteeBook, "LoanGuaranteed")
+        .withArgs(f.loanId, ORG.GUARANTOR, f.cc1, ORG.BANK_A, AGREEMENT, OFFER.coverageBps, cny(15_000));
+      expect((await f.GuaranteeBook.agreement(AGREEMENT)).usedFen).to.equal(cny(1_000_000));
+    });
+
+    it("frees the agreement's limit of an enrolled loan, which may then be guaranteed again", async function () {
+      const f = await loadFixture(agreementFixture);
+      const big = await lend(f, "big", { amountFen: cny(2_000_000) });
+      const big2 = await lend(f, "big2", { amountFen: cny(2_000_000) });
+      await (await f.GuaranteeBook.connect(f.bankA).enrollLoan(AGREEMENT, big)).wait();
+      await (await f.GuaranteeBook.connect(f.bankA).enrollLoan(AGREEMENT, big2)).wait();
+      expect((await f.GuaranteeBook.agreement(AGREEMENT)).usedFen).to.equal(cny(4_000_000));
+      const mid = await lend(f, "mid", { amountFen: cny(1_500_000) });
+      await expect(f.GuaranteeBook.connect(f.bankA).enrollLoan(AGREEMENT, mid))
+        .to.be.revertedWithCustomError(f.GuaranteeBook, "GuaranteeTotalLimitExceeded")
+        .withArgs(AGREEMENT, cny(1_500_000), cny(1_000_000));
+
+      await expect(f.GuaranteeBook.connect(f.bankA).cancelGuarantee(big))
+        .to.emit(f.GuaranteeBook, "GuaranteeCancelled")
+        .withArgs(big, ORG.GUARANTOR, ORG.BANK_A, f.cc1, AGREEMENT);
+      expect((await f.GuaranteeBook.agreement(AGREEMENT)).usedFen).to.equal(cny(2_000_000));
+      await (await f.GuaranteeBook.connect(f.bankA).enrollLoan(AGREEMENT, mid)).wait();
+      expect((await f.GuaranteeBook.agreement(AGREEMENT)).usedFen).to.equal(cny(3_500_000));
+
+      // The cancelled loan can be guaranteed again, by invitation.
+      await (await f.GuaranteeBook.connect(f.bankA).inviteGuarantor(big, GUARANTOR_2, 5000, 0)).wait();
+      await expect(f.GuaranteeBook.connect(f.guarantor2).guaranteeLoan(big, 5000, 0))
+        .to.emit(f.GuaranteeBook, "LoanGuaranteed")
+        .withArgs(big, GUARANTOR_2, f.cc1, ORG.BANK_A, ethers.ZeroHash, 5000, 0);
+      expect((await f.GuaranteeBook.agreement(AGREEMENT)).usedFen).to.equal(cny(3_500_000));
+    });
+
+    it("frees the limit even after the agreement was terminated", async function () {
+      const f = await loadFixture(agreementFixture);
+      await (await f.GuaranteeBook.connect(f.bankA).enrollLoan(AGREEMENT, f.loanId)).wait();
+      await (await f.GuaranteeBook.connect(f.guarantor).terminateAgreement(AGREEMENT)).wait();
+      await (await f.GuaranteeBook.connect(f.bankA).cancelGuarantee(f.loanId)).wait();
+      expect((await f.GuaranteeBook.agreement(AGREEMENT)).usedFen).to.equal(0n);
+    });
+
+    it("refuses to cancel once the loan defaulted: the guarantor's obligation is fixed", async function () {
+      const f = await loadFixture(guaranteeFixture);
+      await inviteAndGuarantee(f, f.guarantor, ORG.GUARANTOR, 5000, 0);
+      await (await f.LoanBook.connect(f.bankA).declareDefault(f.loanId, cny(100_000))).wait();
+      await expect(f.GuaranteeBook.connect(f.bankA).cancelGuarantee(f.loanId))
+        .to.be.revertedWithCustomError(f.GuaranteeBook, "GuaranteeNotCancellable")
+        .withArgs(f.loanId);
+      expect(await f.GuaranteeBook.obligationOf(f.loanId)).to.deep.equal([ORG.GUARANTOR, cny(50_000), 0n]);
+    });
+
+    it("refuses to cancel the guarantee of a repaid loan (it is released instead)", async function () {
+      const f = await loadFixture(agreementFixture);
+      await (await f.GuaranteeBook.connect(f.bankA).enrollLoan(AGREEMENT, f.loanId)).wait();
+      await (await f.LoanBook.connect(f.bankA).recordRepayment(f.loanId, cny(1_000_000), 0)).wait();
+      await expect(f.GuaranteeBook.connect(f.bankA).cancelGuarantee(f.loanId))
+        .to.be.revertedWithCustomError(f.GuaranteeBook, "GuaranteeNotCancellable")
+        .withArgs(f.loanId);
+      expect((await f.GuaranteeBook.agreement(AGREEMENT)).usedFen).to.equal(cny(1_000_000));
+    });
+
+    it("is only for the lending bank: refuses the guarantor, another bank and non-members", async function () {
+      const f = await loadFixture(guaranteeFixture);
+      await inviteAndGuarantee(f, f.guarantor, ORG.GUARANTOR, 5000, 0);
+      await expect(f.GuaranteeBook.connect(f.guarantor).cancelGuarantee(f.loanId))
+        .to.be.revertedWithCustomError(f.GuaranteeBook, "MembershipRequired")
+        .withArgs(f.guarantor.address, Role.Bank);
+      await expect(f.GuaranteeBook.connect(f.bankB).cancelGuarantee(f.loanId))
+        .to.be.revertedWithCustomError(f.GuaranteeBook, "MembershipWrongOrganization")
+        .withArgs(f.bankB.address, ORG.BANK_A, ORG.BANK_B);
+      await expect(f.GuaranteeBook.connect(f.outsider).cancelGuarantee(f.loanId))
+        .to.be.revertedWithCustomError(f.GuaranteeBook, "MembershipRequired")
+        .withArgs(f.outsider.address, Role.Bank);
+      expect((await f.GuaranteeBook.guaranteeOf(f.loanId)).guarantorOrg).to.equal(ORG.GUARANTOR);
+    });
+
+    it("rejects a loan without a guarantee", async function () {
+      const f = await loadFixture(invitedFixture);
+      await expect(f.GuaranteeBook.connect(f.bankA).cancelGuarantee(f.loanId))
+        .to.be.revertedWithCustomError(f.GuaranteeBook, "GuaranteeUnknown")
+        .withArgs(f.loanId);
+    });
+  });
+
+  // Issue 11 §1, "Counterparties must be active too": the other member's state is checked, not only the caller's.
+  describe("counterparties must be active", function () {
+    for (const [how, fn] of [
+      ["suspended", "suspendMember"],
+      ["removed", "removeMember"],
+    ]) {
+      it(`refuses acceptAgreement of a proposal from a ${how} guarantor`, async function () {
+        const f = await loadFixture(proposedFixture);
+        await govern(f.Consortium, f.governors, fn, [ORG.GUARANTOR]);
+        await expect(f.GuaranteeBook.connect(f.bankA).acceptAgreement(AGREEMENT))
+          .to.be.revertedWithCustomError(f.GuaranteeBook, "GuaranteeCounterpartyInactive")
+          .withArgs(ORG.GUARANTOR, Role.Guarantor);
+        expect((await f.GuaranteeBook.agreement(AGREEMENT)).status).to.equal(BigInt(AgreementStatus.Proposed));
+      });
+
+      it(`refuses enrollLoan under the agreement of a ${how} guarantor`, async function () {
+        const f = await loadFixture(agreementFixture);
+        await govern(f.Consortium, f.governors, fn, [ORG.GUARANTOR]);
+        await expect(f.GuaranteeBook.connect(f.bankA).enrollLoan(AGREEMENT, f.loanId))
+          .to.be.revertedWithCustomError(f.GuaranteeBook, "GuaranteeCounterpartyInactive")
+          .withArgs(ORG.GUARANTOR, Role.Guarantor);
+        expect((await f.GuaranteeBook.agreement(AGREEMENT)).usedFen).to.equal(0n);
+      });
+
+      it(`refuses inviteGuarantor of a ${how} guarantor`, async function () {
+        const f = await loadFixture(guaranteeFixture);
+        await govern(f.Consortium, f.governors, fn, [GUARANTOR_2]);
+        await expect(f.GuaranteeBook.connect(f.bankA).inviteGuarantor(f.loanId, GUARANTOR_2, ...ANY_TERMS))
+          .to.be.revertedWithCustomError(f.GuaranteeBook, "GuaranteeCounterpartyInactive")
+          .withArgs(GUARANTOR_2, Role.Guarantor);
+      });
+
+      it(`refuses guaranteeLoan when the lending bank is ${how}`, async function () {
+        const f = await loadFixture(invitedFixture);
+        await govern(f.Consortium, f.governors, fn, [ORG.BANK_A]);
+        await expect(f.GuaranteeBook.connect(f.guarantor).guaranteeLoan(f.loanId, 5000, 0))
+          .to.be.revertedWithCustomError(f.GuaranteeBook, "GuaranteeCounterpartyInactive")
+          .withArgs(ORG.BANK_A, Role.Bank);
+        expect((await f.GuaranteeBook.guaranteeOf(f.loanId)).guarantorOrg).to.equal(ethers.ZeroHash);
+      });
+
+      it(`refuses proposeAgreement to a ${how} bank`, async function () {
+        const f = await loadFixture(guaranteeFixture);
+        await govern(f.Consortium, f.governors, fn, [ORG.BANK_B]);
+        const validUntil = (await time.latest()) + YEAR;
+        await expect(
+          f.GuaranteeBook.connect(f.guarantor).proposeAgreement(
+            AGREEMENT,
+            ORG.BANK_B,
+            OFFER.coverageBps,
+            OFFER.feeBps,
+            OFFER.perLoanLimitFen,
+            OFFER.totalLimitFen,
+            validUntil,
+          ),
+        )
+          .to.be.revertedWithCustomError(f.GuaranteeBook, "GuaranteeCounterpartyInactive")
+          .withArgs(ORG.BANK_B, Role.Bank);
+      });
+    }
+
+    it("accepts again once the suspended guarantor is reinstated", async function () {
+      const f = await loadFixture(agreementFixture);
+      await govern(f.Consortium, f.governors, "suspendMember", [ORG.GUARANTOR]);
+      await govern(f.Consortium, f.governors, "reinstateMember", [ORG.GUARANTOR]);
+      await expect(f.GuaranteeBook.connect(f.bankA).enrollLoan(AGREEMENT, f.loanId)).to.emit(
+        f.GuaranteeBook,
+        "LoanGuaranteed",
+      );
     });
   });
 });

@@ -112,8 +112,8 @@ describe("LoanBook", function () {
     it("rejects a zero decision hash", async function () {
       const f = await loadFixture(consentFixture);
       await expect(f.LoanBook.connect(f.bankA).recordDecision(ethers.ZeroHash, f.consentId, true))
-        .to.be.revertedWithCustomError(f.LoanBook, "LoanInvalidTerms")
-        .withArgs("decisionHash is zero");
+        .to.be.revertedWithCustomError(f.LoanBook, "LoanZeroDecisionHash")
+        .withArgs();
     });
 
     it("rejects a decision hash that is already recorded, by any bank", async function () {
@@ -155,6 +155,63 @@ describe("LoanBook", function () {
       await expect(f.LoanBook.connect(f.bankA).recordDecision(ethers.id("d"), f.consentId, true))
         .to.be.revertedWithCustomError(f.LoanBook, "LoanEnterpriseUnbound")
         .withArgs(f.consentId);
+    });
+
+    // Issue 11 §3: a credit decision needs a consent that is valid when the decision is recorded, with a
+    // documented grace (DECISION_GRACE, 7 days) after expiry at most.
+    describe("needs a consent valid now", function () {
+      const DAY = 86400;
+
+      /** A consent of enterprise 1 for BANK_A valid from `from` to `until` (seconds from now). */
+      async function windowFixture() {
+        const f = await loadFixture(consentFixture);
+        const now = await time.latest();
+        const terms = await defaultTerms(f, { validFrom: now + 10 * DAY, validUntil: now + 40 * DAY, nonce: 7 });
+        const windowed = await grantBySig(f, terms);
+        return { ...f, windowed, validFrom: terms.validFrom, validUntil: terms.validUntil };
+      }
+
+      it("has a decision grace of 7 days", async function () {
+        const f = await loadFixture(consentFixture);
+        expect(await f.LoanBook.DECISION_GRACE()).to.equal(BigInt(7 * DAY));
+      });
+
+      it("refuses a consent that is not valid yet, and accepts it from validFrom", async function () {
+        const f = await loadFixture(windowFixture);
+        await time.setNextBlockTimestamp(f.validFrom - 1);
+        await expect(f.LoanBook.connect(f.bankA).recordDecision(ethers.id("early"), f.windowed, true))
+          .to.be.revertedWithCustomError(f.LoanBook, "LoanConsentNotValid")
+          .withArgs(f.windowed, f.validFrom, f.validUntil);
+        expect((await f.LoanBook.decision(ethers.id("early"))).bankOrg).to.equal(ethers.ZeroHash);
+        await time.setNextBlockTimestamp(f.validFrom);
+        await expect(f.LoanBook.connect(f.bankA).recordDecision(ethers.id("early"), f.windowed, true))
+          .to.emit(f.LoanBook, "CreditDecisionRecorded")
+          .withArgs(ethers.id("early"), ORG.BANK_A, f.cc1, f.windowed, true);
+      });
+
+      it("accepts a decision within the grace after the consent expired, up to its last second", async function () {
+        const f = await loadFixture(windowFixture);
+        await time.setNextBlockTimestamp(f.validUntil + 1);
+        await expect(f.LoanBook.connect(f.bankA).recordDecision(ethers.id("just-expired"), f.windowed, false))
+          .to.emit(f.LoanBook, "CreditDecisionRecorded")
+          .withArgs(ethers.id("just-expired"), ORG.BANK_A, f.cc1, f.windowed, false);
+        await time.setNextBlockTimestamp(f.validUntil + 7 * DAY);
+        await expect(f.LoanBook.connect(f.bankA).recordDecision(ethers.id("last-second"), f.windowed, true))
+          .to.emit(f.LoanBook, "CreditDecisionRecorded")
+          .withArgs(ethers.id("last-second"), ORG.BANK_A, f.cc1, f.windowed, true);
+      });
+
+      it("refuses a decision more than the grace after the consent expired", async function () {
+        const f = await loadFixture(windowFixture);
+        await time.setNextBlockTimestamp(f.validUntil + 7 * DAY + 1);
+        await expect(f.LoanBook.connect(f.bankA).recordDecision(ethers.id("late"), f.windowed, true))
+          .to.be.revertedWithCustomError(f.LoanBook, "LoanConsentNotValid")
+          .withArgs(f.windowed, f.validFrom, f.validUntil);
+        await time.increase(365 * DAY);
+        await expect(f.LoanBook.connect(f.bankA).recordDecision(ethers.id("late"), f.windowed, true))
+          .to.be.revertedWithCustomError(f.LoanBook, "LoanConsentNotValid")
+          .withArgs(f.windowed, f.validFrom, f.validUntil);
+      });
     });
 
     it("returns an empty decision for an unknown hash", async function () {
@@ -289,20 +346,21 @@ describe("LoanBook", function () {
       expect((await f.LoanBook.decision(f.terms.decisionHash)).used).to.equal(false);
     });
 
-    for (const [what, reason, change] of [
-      ["a zero loan id", "loanId is zero", { loanId: ethers.ZeroHash }],
-      ["a zero amount", "amountFen is zero", { amountFen: 0 }],
-      ["a zero rate", "rateBps is outside 1..2400", { rateBps: 0 }],
-      ["a rate above 2400 bps", "rateBps is outside 1..2400", { rateBps: 2401 }],
-      ["a zero term", "termMonths is outside 1..360", { termMonths: 0 }],
-      ["a term above 360 months", "termMonths is outside 1..360", { termMonths: 361 }],
-      ["an empty product code", "productCode is empty", { productCode: ethers.ZeroHash }],
+    for (const [what, error, args, change] of [
+      ["a zero loan id", "LoanZeroLoanId", [], { loanId: ethers.ZeroHash }],
+      ["a zero amount", "LoanZeroAmount", [], { amountFen: 0 }],
+      ["a zero rate", "LoanInvalidRate", [0], { rateBps: 0 }],
+      ["a rate above 2400 bps", "LoanInvalidRate", [2401], { rateBps: 2401 }],
+      ["a zero term", "LoanInvalidTermMonths", [0], { termMonths: 0 }],
+      ["a term above 360 months", "LoanInvalidTermMonths", [361], { termMonths: 361 }],
+      ["an empty product code", "LoanZeroProductCode", [], { productCode: ethers.ZeroHash }],
     ]) {
-      it(`rejects ${what}`, async function () {
+      it(`rejects ${what} with ${error}`, async function () {
         const f = await loadFixture(approvedFixture);
         await expect(f.LoanBook.connect(f.bankA).disburse({ ...f.terms, ...change }))
-          .to.be.revertedWithCustomError(f.LoanBook, "LoanInvalidTerms")
-          .withArgs(reason);
+          .to.be.revertedWithCustomError(f.LoanBook, error)
+          .withArgs(...args);
+        expect((await f.LoanBook.decision(f.terms.decisionHash)).used).to.equal(false);
       });
     }
 
@@ -372,8 +430,8 @@ describe("LoanBook", function () {
     it("rejects a repayment of nothing", async function () {
       const f = await loadFixture(loanFixture);
       await expect(f.LoanBook.connect(f.bankA).recordRepayment(f.loanId, 0, 0))
-        .to.be.revertedWithCustomError(f.LoanBook, "LoanInvalidTerms")
-        .withArgs("repayment is zero");
+        .to.be.revertedWithCustomError(f.LoanBook, "LoanZeroRepayment")
+        .withArgs(f.loanId);
     });
 
     it("rejects a repayment on a repaid loan", async function () {
@@ -454,23 +512,23 @@ describe("LoanBook", function () {
     it("rejects zero days overdue", async function () {
       const f = await loadFixture(loanFixture);
       await expect(f.LoanBook.connect(f.bankA).markOverdue(f.loanId, 0, cny(1)))
-        .to.be.revertedWithCustomError(f.LoanBook, "LoanInvalidTerms")
-        .withArgs("daysOverdue is zero");
+        .to.be.revertedWithCustomError(f.LoanBook, "LoanZeroDaysOverdue")
+        .withArgs(f.loanId);
     });
 
     it("rejects zero arrears", async function () {
       const f = await loadFixture(loanFixture);
       await expect(f.LoanBook.connect(f.bankA).markOverdue(f.loanId, 30, 0))
-        .to.be.revertedWithCustomError(f.LoanBook, "LoanInvalidTerms")
-        .withArgs("overdueFen is outside 1..outstanding");
+        .to.be.revertedWithCustomError(f.LoanBook, "LoanInvalidOverdueAmount")
+        .withArgs(f.loanId, 0, cny(1_000_000));
     });
 
     it("rejects arrears above the outstanding amount", async function () {
       const f = await loadFixture(loanFixture);
       await (await f.LoanBook.connect(f.bankA).recordRepayment(f.loanId, cny(600_000), 0)).wait();
       await expect(f.LoanBook.connect(f.bankA).markOverdue(f.loanId, 30, cny(400_000) + 1n))
-        .to.be.revertedWithCustomError(f.LoanBook, "LoanInvalidTerms")
-        .withArgs("overdueFen is outside 1..outstanding");
+        .to.be.revertedWithCustomError(f.LoanBook, "LoanInvalidOverdueAmount")
+        .withArgs(f.loanId, cny(400_000) + 1n, cny(400_000));
     });
 
     it("rejects a repaid or defaulted loan", async function () {
@@ -536,15 +594,28 @@ describe("LoanBook", function () {
   });
 
   describe("declareDefault", function () {
-    it("declares an active loan defaulted with the bank's loss", async function () {
+    it("declares an active loan defaulted with the bank's loss and the time of default", async function () {
       const f = await loadFixture(loanFixture);
-      await expect(f.LoanBook.connect(f.bankA).declareDefault(f.loanId, cny(800_000)))
-        .to.emit(f.LoanBook, "LoanDefaulted")
-        .withArgs(f.loanId, ORG.BANK_A, f.cc1, cny(800_000));
+      expect((await f.LoanBook.loan(f.loanId)).defaultedAt).to.equal(0n);
+      await time.increase(45 * 86400);
+      const tx = f.LoanBook.connect(f.bankA).declareDefault(f.loanId, cny(800_000));
+      await expect(tx).to.emit(f.LoanBook, "LoanDefaulted").withArgs(f.loanId, ORG.BANK_A, f.cc1, cny(800_000));
+      const block = await ethers.provider.getBlock((await (await tx).wait()).blockNumber);
       const l = await f.LoanBook.loan(f.loanId);
       expect(l.status).to.equal(BigInt(LoanStatus.Defaulted));
       expect(l.lossFen).to.equal(cny(800_000));
       expect(l.outstandingFen).to.equal(cny(1_000_000));
+      // Issue 11 §1: the grace period of a guarantor runs from here.
+      expect(l.defaultedAt).to.equal(BigInt(block.timestamp));
+      expect(l.defaultedAt > l.disbursedAt).to.equal(true);
+    });
+
+    it("leaves defaultedAt at zero on a loan that is overdue or repaid", async function () {
+      const f = await loadFixture(loanFixture);
+      await (await f.LoanBook.connect(f.bankA).markOverdue(f.loanId, 95, cny(300_000))).wait();
+      expect((await f.LoanBook.loan(f.loanId)).defaultedAt).to.equal(0n);
+      await (await f.LoanBook.connect(f.bankA).recordRepayment(f.loanId, cny(1_000_000), 0)).wait();
+      expect((await f.LoanBook.loan(f.loanId)).defaultedAt).to.equal(0n);
     });
 
     it("declares an overdue loan defaulted", async function () {
@@ -570,8 +641,8 @@ describe("LoanBook", function () {
     it("rejects a zero loss", async function () {
       const f = await loadFixture(loanFixture);
       await expect(f.LoanBook.connect(f.bankA).declareDefault(f.loanId, 0))
-        .to.be.revertedWithCustomError(f.LoanBook, "LoanInvalidTerms")
-        .withArgs("lossFen is zero");
+        .to.be.revertedWithCustomError(f.LoanBook, "LoanZeroLoss")
+        .withArgs(f.loanId);
     });
 
     it("rejects a loan that is already defaulted or repaid", async function () {

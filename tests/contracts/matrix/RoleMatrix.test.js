@@ -8,9 +8,14 @@
 // state. Rows whose allowed caller is not a signer of ours (the consortium itself through a passed proposal, the
 // access log contract, the deployer of a fresh registry) list that caller under `extra`.
 //
-// A last table suspends the lending bank by governance and replays every row a bank may call: an active bank is
+// Another table suspends the lending bank by governance and replays every row a bank may call: an active bank is
 // allowed, the same account of a suspended bank is refused with MembershipRequired (or, for the few functions that
 // need no membership at all, still succeeds).
+//
+// A second axis (issue 11 §1, "Counterparties must be active too"): for each function that names another member
+// (the guarantor of an agreement or invitation, the lending bank, the bank an agreement is offered to, the
+// regulator of a fund, the guarantor a claim waits for), the allowed caller — itself active — calls with that
+// counterparty active, suspended and removed by governance.
 "use strict";
 
 const { expect } = require("chai");
@@ -94,6 +99,9 @@ const EVIDENCE = ethers.id("invoice-1");
 const LOSS = 60_000_000n;
 const REVOCATION_NONCE = 2n;
 const NARROWING_NONCE = 3n;
+/** Invitation terms that accept any coverage and any fee. */
+const ANY_TERMS = [1, 2n ** 128n - 1n];
+const GRACE = 90 * DAY; // a new fund's grace period for guarantors
 
 const consentTuple = (terms) => L.CONSENT_TYPES.Consent.map(({ name }) => terms[name]);
 
@@ -268,7 +276,7 @@ async function activeAgreementFixture() {
 /** The fixture loan with CCB's invitation of the guarantor to guarantee it. */
 async function invitedLoanFixture() {
   const f = await loadFixture(loanFixture);
-  await (await f.GuaranteeBook.connect(f.bankA).inviteGuarantor(f.loanId, ORG.GUARANTOR)).wait();
+  await (await f.GuaranteeBook.connect(f.bankA).inviteGuarantor(f.loanId, ORG.GUARANTOR, ...ANY_TERMS)).wait();
   return f;
 }
 
@@ -831,10 +839,30 @@ const TABLES = {
       fn: "inviteGuarantor",
       allowed: ["Bank"],
       setup: loanFixture,
-      call: (f, s) => f.GuaranteeBook.connect(s).inviteGuarantor(f.loanId, ORG.GUARANTOR),
+      call: (f, s) => f.GuaranteeBook.connect(s).inviteGuarantor(f.loanId, ORG.GUARANTOR, ...ANY_TERMS),
       contract: (f) => f.GuaranteeBook,
       event: "GuarantorInvited",
+      eventArgs: (f) => [f.loanId, ORG.BANK_A, ORG.GUARANTOR, ...ANY_TERMS],
+      refuse: requireOperatorOf(() => ORG.BANK_A, Role.Bank),
+    },
+    {
+      fn: "withdrawInvitation",
+      allowed: ["Bank"],
+      setup: invitedLoanFixture,
+      call: (f, s) => f.GuaranteeBook.connect(s).withdrawInvitation(f.loanId),
+      contract: (f) => f.GuaranteeBook,
+      event: "InvitationWithdrawn",
       eventArgs: (f) => [f.loanId, ORG.BANK_A, ORG.GUARANTOR],
+      refuse: requireOperatorOf(() => ORG.BANK_A, Role.Bank),
+    },
+    {
+      fn: "cancelGuarantee",
+      allowed: ["Bank"],
+      setup: guaranteedLoanFixture,
+      call: (f, s) => f.GuaranteeBook.connect(s).cancelGuarantee(f.loanId),
+      contract: (f) => f.GuaranteeBook,
+      event: "GuaranteeCancelled",
+      eventArgs: (f) => [f.loanId, ORG.GUARANTOR, ORG.BANK_A, f.cc1, ZERO],
       refuse: requireOperatorOf(() => ORG.BANK_A, Role.Bank),
     },
     {
@@ -923,7 +951,8 @@ const TABLES = {
       call: (f, s) => f.GuaranteeBook.connect(s).recordPayout(f.loanId, 40_000_000n),
       contract: (f) => f.GuaranteeBook,
       event: "GuaranteePaidOut",
-      eventArgs: (f) => [f.loanId, ORG.GUARANTOR, ORG.BANK_A, 40_000_000n, LOSS],
+      // an instalment of 400,000.00 CNY of the 480,000.00 CNY owed (80 % of the loss)
+      eventArgs: (f) => [f.loanId, ORG.GUARANTOR, ORG.BANK_A, f.cc1, 40_000_000n, 40_000_000n, 48_000_000n, LOSS],
       refuse: requireOperatorOf(() => ORG.GUARANTOR, Role.Guarantor),
     },
   ],
@@ -936,7 +965,7 @@ const TABLES = {
       call: (f, s) => f.RiskCompensationFund.connect(s).createFund(FUND, 5000, 500_000_000n, [PRODUCT.SHUIYIDAI]),
       contract: (f) => f.RiskCompensationFund,
       event: "FundCreated",
-      eventArgs: () => [FUND, ORG.REGULATOR, 5000, 500_000_000n],
+      eventArgs: () => [FUND, ORG.REGULATOR, 5000, 500_000_000n, GRACE],
       refuse: requireMember(Role.Regulator),
     },
     {
@@ -956,7 +985,17 @@ const TABLES = {
       call: (f, s) => f.RiskCompensationFund.connect(s).setRatio(FUND, 7000),
       contract: (f) => f.RiskCompensationFund,
       event: "FundRatioChanged",
-      eventArgs: () => [FUND, 7000],
+      eventArgs: () => [FUND, 5000, 7000],
+      refuse: requireOperatorOf(() => ORG.REGULATOR, Role.Regulator),
+    },
+    {
+      fn: "setGracePeriod",
+      allowed: ["Regulator"],
+      setup: fundFixture,
+      call: (f, s) => f.RiskCompensationFund.connect(s).setGracePeriod(FUND, 30 * DAY),
+      contract: (f) => f.RiskCompensationFund,
+      event: "FundGracePeriodChanged",
+      eventArgs: () => [FUND, GRACE, 30 * DAY],
       refuse: requireOperatorOf(() => ORG.REGULATOR, Role.Regulator),
     },
     {
@@ -966,7 +1005,7 @@ const TABLES = {
       call: (f, s) => f.RiskCompensationFund.connect(s).setProductEligibility(FUND, PRODUCT.YINSHUIDAI, true),
       contract: (f) => f.RiskCompensationFund,
       event: "FundProductEligibilitySet",
-      eventArgs: () => [FUND, PRODUCT.YINSHUIDAI, true],
+      eventArgs: () => [FUND, PRODUCT.YINSHUIDAI, false, true],
       refuse: requireOperatorOf(() => ORG.REGULATOR, Role.Regulator),
     },
     {
@@ -976,29 +1015,51 @@ const TABLES = {
       call: (f, s) => f.RiskCompensationFund.connect(s).fileClaim(FUND, f.loanId),
       contract: (f) => f.RiskCompensationFund,
       event: "ClaimFiled",
-      eventArgs: (f) => [f.loanId, FUND, ORG.BANK_A, LOSS],
+      // 50 % of the 600,000.00 CNY loss is due
+      eventArgs: (f) => [f.loanId, FUND, ORG.BANK_A, f.cc1, LOSS, 30_000_000n],
       refuse: requireOperatorOf(() => ORG.BANK_A, Role.Bank),
     },
     {
       fn: "approveClaim",
       allowed: ["Regulator"],
       setup: filedClaimFixture,
-      call: (f, s) => f.RiskCompensationFund.connect(s).approveClaim(f.loanId),
+      call: (f, s) => f.RiskCompensationFund.connect(s).approveClaim(FUND, f.loanId),
       contract: (f) => f.RiskCompensationFund,
       event: "ClaimPaid",
       // 50 % of the 600,000.00 CNY loss, from a 5,000,000.00 CNY balance
-      eventArgs: (f) => [f.loanId, FUND, ORG.BANK_A, LOSS, 30_000_000n, 470_000_000n],
+      eventArgs: (f) => [
+        f.loanId,
+        FUND,
+        ORG.BANK_A,
+        f.cc1,
+        LOSS,
+        30_000_000n,
+        30_000_000n,
+        30_000_000n,
+        470_000_000n,
+        true,
+      ],
       refuse: requireOperatorOf(() => ORG.REGULATOR, Role.Regulator),
     },
     {
       fn: "rejectClaim",
       allowed: ["Regulator"],
       setup: filedClaimFixture,
-      call: (f, s) => f.RiskCompensationFund.connect(s).rejectClaim(f.loanId, 3),
+      call: (f, s) => f.RiskCompensationFund.connect(s).rejectClaim(FUND, f.loanId, 3),
       contract: (f) => f.RiskCompensationFund,
       event: "ClaimRejected",
-      eventArgs: (f) => [f.loanId, FUND, ORG.BANK_A, 3],
+      eventArgs: (f) => [f.loanId, FUND, ORG.BANK_A, f.cc1, 3],
       refuse: requireOperatorOf(() => ORG.REGULATOR, Role.Regulator),
+    },
+    {
+      fn: "withdrawClaim",
+      allowed: ["Bank"],
+      setup: filedClaimFixture,
+      call: (f, s) => f.RiskCompensationFund.connect(s).withdrawClaim(FUND, f.loanId),
+      contract: (f) => f.RiskCompensationFund,
+      event: "ClaimWithdrawn",
+      eventArgs: (f) => [f.loanId, FUND, ORG.BANK_A, f.cc1],
+      refuse: requireOperatorOf(() => ORG.BANK_A, Role.Bank),
     },
   ],
 
@@ -1035,6 +1096,139 @@ const TABLES = {
     },
   ],
 };
+
+// ------------------------------------------------------------------------------------- counterparty axis
+
+/** The regulator's fund plus the guaranteed loan (80 %) in default: the guarantor owes 480,000.00 CNY. */
+async function defaultedGuaranteedLoanInFundFixture() {
+  const f = await loadFixture(defaultedGuaranteedLoanFixture);
+  await (
+    await f.RiskCompensationFund.connect(f.regulator).createFund(FUND, 5000, 500_000_000n, [PRODUCT.SHUIYIDAI])
+  ).wait();
+  return f;
+}
+
+const COUNTERPARTY_STATES = [
+  { name: "active", action: null },
+  { name: "suspended", action: "suspendMember" },
+  { name: "removed", action: "removeMember" },
+];
+
+/** The same state as `setup`, with `org` suspended or removed by governance (`action`). */
+const counterpartyFixtures = new Map();
+function counterpartyAfter(setup, org, action) {
+  const key = `${setup.name}/${org}/${action}`;
+  if (!counterpartyFixtures.has(key)) {
+    const fixture = {
+      [`${setup.name}_${action}`]: async function () {
+        const f = await loadFixture(setup);
+        await govern(f.Consortium, f.governors, action, [org]);
+        return f;
+      },
+    }[`${setup.name}_${action}`];
+    counterpartyFixtures.set(key, fixture);
+  }
+  return counterpartyFixtures.get(key);
+}
+
+const inactiveGuarantor = () => ["GuaranteeCounterpartyInactive", () => [ORG.GUARANTOR, Role.Guarantor]];
+const inactiveLendingBank = () => ["GuaranteeCounterpartyInactive", () => [ORG.BANK_A, Role.Bank]];
+
+/**
+ * Rows: the caller (an active member allowed to call), the counterparty it names, the fixture, the call, and per
+ * counterparty state either `success` (the event and its arguments) or a refusal [error, args(f)].
+ */
+const COUNTERPARTY_ROWS = [
+  {
+    contract: "GuaranteeBook",
+    fn: "acceptAgreement",
+    caller: "Bank",
+    counterparty: { name: "guarantor", org: ORG.GUARANTOR },
+    setup: proposedAgreementFixture,
+    call: (f) => f.GuaranteeBook.connect(f.bankA).acceptAgreement(AGREEMENT),
+    success: ["AgreementAccepted", () => [AGREEMENT, ORG.GUARANTOR, ORG.BANK_A]],
+    inactive: inactiveGuarantor,
+  },
+  {
+    contract: "GuaranteeBook",
+    fn: "enrollLoan",
+    caller: "Bank",
+    counterparty: { name: "guarantor", org: ORG.GUARANTOR },
+    setup: activeAgreementFixture,
+    call: (f) => f.GuaranteeBook.connect(f.bankA).enrollLoan(AGREEMENT, f.loanId),
+    success: ["LoanGuaranteed", (f) => [f.loanId, ORG.GUARANTOR, f.cc1, ORG.BANK_A, AGREEMENT, 7000, 1_000_000n]],
+    inactive: inactiveGuarantor,
+  },
+  {
+    contract: "GuaranteeBook",
+    fn: "inviteGuarantor",
+    caller: "Bank",
+    counterparty: { name: "guarantor", org: ORG.GUARANTOR },
+    setup: loanFixture,
+    call: (f) => f.GuaranteeBook.connect(f.bankA).inviteGuarantor(f.loanId, ORG.GUARANTOR, ...ANY_TERMS),
+    success: ["GuarantorInvited", (f) => [f.loanId, ORG.BANK_A, ORG.GUARANTOR, ...ANY_TERMS]],
+    inactive: inactiveGuarantor,
+  },
+  {
+    contract: "GuaranteeBook",
+    fn: "guaranteeLoan",
+    caller: "Guarantor",
+    counterparty: { name: "lending bank", org: ORG.BANK_A },
+    setup: invitedLoanFixture,
+    call: (f) => f.GuaranteeBook.connect(f.guarantor).guaranteeLoan(f.loanId, 8000, 1_000_000n),
+    success: ["LoanGuaranteed", (f) => [f.loanId, ORG.GUARANTOR, f.cc1, ORG.BANK_A, ZERO, 8000, 1_000_000n]],
+    inactive: inactiveLendingBank,
+  },
+  {
+    contract: "GuaranteeBook",
+    fn: "proposeAgreement",
+    caller: "Guarantor",
+    counterparty: { name: "bank", org: ORG.BANK_A },
+    setup: membersFixture,
+    call: (f) =>
+      f.GuaranteeBook.connect(f.guarantor).proposeAgreement(
+        AGREEMENT,
+        ORG.BANK_A,
+        7000,
+        100,
+        200_000_000n,
+        1_000_000_000n,
+        AGREEMENT_VALID_UNTIL,
+      ),
+    success: [
+      "AgreementProposed",
+      () => [AGREEMENT, ORG.GUARANTOR, ORG.BANK_A, 7000, 100, 200_000_000n, 1_000_000_000n, AGREEMENT_VALID_UNTIL],
+    ],
+    inactive: inactiveLendingBank,
+  },
+  {
+    contract: "RiskCompensationFund",
+    fn: "fileClaim",
+    caller: "Bank",
+    counterparty: { name: "fund's regulator", org: ORG.REGULATOR },
+    setup: defaultedLoanInFundFixture,
+    call: (f) => f.RiskCompensationFund.connect(f.bankA).fileClaim(FUND, f.loanId),
+    success: ["ClaimFiled", (f) => [f.loanId, FUND, ORG.BANK_A, f.cc1, LOSS, 30_000_000n]],
+    inactive: () => ["CompensationFundInactive", () => [FUND, ORG.REGULATOR]],
+  },
+  {
+    // The other way round: an active guarantor within its grace period holds the claim; an inactive one does not,
+    // and the claim is filed with its obligation (80 % of the loss) netted out all the same.
+    contract: "RiskCompensationFund",
+    fn: "fileClaim",
+    caller: "Bank",
+    counterparty: { name: "guarantor of the loan, unpaid within its grace period,", org: ORG.GUARANTOR },
+    setup: defaultedGuaranteedLoanInFundFixture,
+    call: (f) => f.RiskCompensationFund.connect(f.bankA).fileClaim(FUND, f.loanId),
+    activeError: "CompensationGuaranteePending",
+    active: async (f) => [
+      "CompensationGuaranteePending",
+      [f.loanId, 48_000_000n, 0n, (await f.LoanBook.loan(f.loanId)).defaultedAt + BigInt(GRACE)],
+    ],
+    success: ["GuarantorFailedToPay", (f) => [f.loanId, ORG.GUARANTOR, ORG.BANK_A, FUND, f.cc1, 48_000_000n, 0n]],
+    inactiveSucceeds: true,
+  },
+];
 
 // ------------------------------------------------------------------------------------------------- generation
 
@@ -1153,7 +1347,7 @@ describe("role matrix", function () {
         .withArgs(f.consentId, ORG.BANK_A);
     });
 
-    it("GuaranteeBook.proposeAgreement by Guarantor to the suspended bank is refused with GuaranteeInvalidTerms", async function () {
+    it("GuaranteeBook.proposeAgreement by Guarantor to the suspended bank is refused with GuaranteeCounterpartyInactive", async function () {
       const f = await loadFixture(suspendedAfter(membersFixture));
       await expect(
         f.GuaranteeBook.connect(f.guarantor).proposeAgreement(
@@ -1166,8 +1360,35 @@ describe("role matrix", function () {
           AGREEMENT_VALID_UNTIL,
         ),
       )
-        .to.be.revertedWithCustomError(f.GuaranteeBook, "GuaranteeInvalidTerms")
-        .withArgs("bankOrg is not an active bank");
+        .to.be.revertedWithCustomError(f.GuaranteeBook, "GuaranteeCounterpartyInactive")
+        .withArgs(ORG.BANK_A, Role.Bank);
     });
+  });
+
+  describe("the counterparty's state", function () {
+    for (const row of COUNTERPARTY_ROWS) {
+      for (const state of COUNTERPARTY_STATES) {
+        const succeeds = state.action ? !!row.inactiveSucceeds : !row.active;
+        const refusal = state.action ? row.inactive?.()[0] : row.activeError;
+        const outcome = succeeds ? `succeeds and emits ${row.success[0]}` : `is refused with ${refusal}`;
+        it(`${row.contract}.${row.fn} by ${row.caller} with the ${row.counterparty.name} ${state.name} ${outcome}`, async function () {
+          const setup = state.action ? counterpartyAfter(row.setup, row.counterparty.org, state.action) : row.setup;
+          const f = await loadFixture(setup);
+          const contract = f[row.contract];
+          if (succeeds) {
+            const [event, args] = row.success;
+            await expect(row.call(f))
+              .to.emit(contract, event)
+              .withArgs(...args(f));
+          } else {
+            const [error, args] = state.action ? [row.inactive()[0], row.inactive()[1](f)] : await row.active(f);
+            expect(error).to.equal(refusal);
+            await expect(row.call(f))
+              .to.be.revertedWithCustomError(contract, error)
+              .withArgs(...args);
+          }
+        });
+      }
+    }
   });
 });

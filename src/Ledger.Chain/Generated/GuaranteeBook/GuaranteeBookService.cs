@@ -79,6 +79,32 @@ namespace Ledger.Chain.Contracts.GuaranteeBook
             return ContractHandler.QueryDeserializingToObjectAsync<AgreementFunction, AgreementOutputDTO>(agreementFunction, blockParameter);
         }
 
+        public Task<string> CancelGuaranteeRequestAsync(CancelGuaranteeFunction cancelGuaranteeFunction)
+        {
+             return ContractHandler.SendRequestAsync(cancelGuaranteeFunction);
+        }
+
+        public Task<TransactionReceipt> CancelGuaranteeRequestAndWaitForReceiptAsync(CancelGuaranteeFunction cancelGuaranteeFunction, CancellationTokenSource cancellationToken = null)
+        {
+             return ContractHandler.SendRequestAndWaitForReceiptAsync(cancelGuaranteeFunction, cancellationToken);
+        }
+
+        public Task<string> CancelGuaranteeRequestAsync(byte[] loanId)
+        {
+            var cancelGuaranteeFunction = new CancelGuaranteeFunction();
+                cancelGuaranteeFunction.LoanId = loanId;
+
+             return ContractHandler.SendRequestAsync(cancelGuaranteeFunction);
+        }
+
+        public Task<TransactionReceipt> CancelGuaranteeRequestAndWaitForReceiptAsync(byte[] loanId, CancellationTokenSource cancellationToken = null)
+        {
+            var cancelGuaranteeFunction = new CancelGuaranteeFunction();
+                cancelGuaranteeFunction.LoanId = loanId;
+
+             return ContractHandler.SendRequestAndWaitForReceiptAsync(cancelGuaranteeFunction, cancellationToken);
+        }
+
         public Task<string> ConsortiumQueryAsync(ConsortiumFunction consortiumFunction, BlockParameter blockParameter = null)
         {
             return ContractHandler.QueryAsync<ConsortiumFunction, string>(consortiumFunction, blockParameter);
@@ -161,6 +187,19 @@ namespace Ledger.Chain.Contracts.GuaranteeBook
             return ContractHandler.QueryDeserializingToObjectAsync<GuaranteeOfFunction, GuaranteeOfOutputDTO>(guaranteeOfFunction, blockParameter);
         }
 
+        public Task<InvitationOutputDTO> InvitationQueryAsync(InvitationFunction invitationFunction, BlockParameter blockParameter = null)
+        {
+            return ContractHandler.QueryDeserializingToObjectAsync<InvitationFunction, InvitationOutputDTO>(invitationFunction, blockParameter);
+        }
+
+        public Task<InvitationOutputDTO> InvitationQueryAsync(byte[] loanId, BlockParameter blockParameter = null)
+        {
+            var invitationFunction = new InvitationFunction();
+                invitationFunction.LoanId = loanId;
+
+            return ContractHandler.QueryDeserializingToObjectAsync<InvitationFunction, InvitationOutputDTO>(invitationFunction, blockParameter);
+        }
+
         public Task<string> InviteGuarantorRequestAsync(InviteGuarantorFunction inviteGuarantorFunction)
         {
              return ContractHandler.SendRequestAsync(inviteGuarantorFunction);
@@ -171,20 +210,24 @@ namespace Ledger.Chain.Contracts.GuaranteeBook
              return ContractHandler.SendRequestAndWaitForReceiptAsync(inviteGuarantorFunction, cancellationToken);
         }
 
-        public Task<string> InviteGuarantorRequestAsync(byte[] loanId, byte[] guarantorOrg)
+        public Task<string> InviteGuarantorRequestAsync(byte[] loanId, byte[] guarantorOrg, ushort minCoverageBps, BigInteger maxFeeFen)
         {
             var inviteGuarantorFunction = new InviteGuarantorFunction();
                 inviteGuarantorFunction.LoanId = loanId;
                 inviteGuarantorFunction.GuarantorOrg = guarantorOrg;
+                inviteGuarantorFunction.MinCoverageBps = minCoverageBps;
+                inviteGuarantorFunction.MaxFeeFen = maxFeeFen;
 
              return ContractHandler.SendRequestAsync(inviteGuarantorFunction);
         }
 
-        public Task<TransactionReceipt> InviteGuarantorRequestAndWaitForReceiptAsync(byte[] loanId, byte[] guarantorOrg, CancellationTokenSource cancellationToken = null)
+        public Task<TransactionReceipt> InviteGuarantorRequestAndWaitForReceiptAsync(byte[] loanId, byte[] guarantorOrg, ushort minCoverageBps, BigInteger maxFeeFen, CancellationTokenSource cancellationToken = null)
         {
             var inviteGuarantorFunction = new InviteGuarantorFunction();
                 inviteGuarantorFunction.LoanId = loanId;
                 inviteGuarantorFunction.GuarantorOrg = guarantorOrg;
+                inviteGuarantorFunction.MinCoverageBps = minCoverageBps;
+                inviteGuarantorFunction.MaxFeeFen = maxFeeFen;
 
              return ContractHandler.SendRequestAndWaitForReceiptAsync(inviteGuarantorFunction, cancellationToken);
         }
@@ -228,17 +271,17 @@ namespace Ledger.Chain.Contracts.GuaranteeBook
             return ContractHandler.QueryAsync<MaxPayoutFunction, BigInteger>(maxPayoutFunction, blockParameter);
         }
 
-        public Task<PaidOutOutputDTO> PaidOutQueryAsync(PaidOutFunction paidOutFunction, BlockParameter blockParameter = null)
+        public Task<ObligationOfOutputDTO> ObligationOfQueryAsync(ObligationOfFunction obligationOfFunction, BlockParameter blockParameter = null)
         {
-            return ContractHandler.QueryDeserializingToObjectAsync<PaidOutFunction, PaidOutOutputDTO>(paidOutFunction, blockParameter);
+            return ContractHandler.QueryDeserializingToObjectAsync<ObligationOfFunction, ObligationOfOutputDTO>(obligationOfFunction, blockParameter);
         }
 
-        public Task<PaidOutOutputDTO> PaidOutQueryAsync(byte[] loanId, BlockParameter blockParameter = null)
+        public Task<ObligationOfOutputDTO> ObligationOfQueryAsync(byte[] loanId, BlockParameter blockParameter = null)
         {
-            var paidOutFunction = new PaidOutFunction();
-                paidOutFunction.LoanId = loanId;
+            var obligationOfFunction = new ObligationOfFunction();
+                obligationOfFunction.LoanId = loanId;
 
-            return ContractHandler.QueryDeserializingToObjectAsync<PaidOutFunction, PaidOutOutputDTO>(paidOutFunction, blockParameter);
+            return ContractHandler.QueryDeserializingToObjectAsync<ObligationOfFunction, ObligationOfOutputDTO>(obligationOfFunction, blockParameter);
         }
 
         public Task<string> ProposeAgreementRequestAsync(ProposeAgreementFunction proposeAgreementFunction)
@@ -359,25 +402,54 @@ namespace Ledger.Chain.Contracts.GuaranteeBook
              return ContractHandler.SendRequestAndWaitForReceiptAsync(terminateAgreementFunction, cancellationToken);
         }
 
+        public Task<string> WithdrawInvitationRequestAsync(WithdrawInvitationFunction withdrawInvitationFunction)
+        {
+             return ContractHandler.SendRequestAsync(withdrawInvitationFunction);
+        }
+
+        public Task<TransactionReceipt> WithdrawInvitationRequestAndWaitForReceiptAsync(WithdrawInvitationFunction withdrawInvitationFunction, CancellationTokenSource cancellationToken = null)
+        {
+             return ContractHandler.SendRequestAndWaitForReceiptAsync(withdrawInvitationFunction, cancellationToken);
+        }
+
+        public Task<string> WithdrawInvitationRequestAsync(byte[] loanId)
+        {
+            var withdrawInvitationFunction = new WithdrawInvitationFunction();
+                withdrawInvitationFunction.LoanId = loanId;
+
+             return ContractHandler.SendRequestAsync(withdrawInvitationFunction);
+        }
+
+        public Task<TransactionReceipt> WithdrawInvitationRequestAndWaitForReceiptAsync(byte[] loanId, CancellationTokenSource cancellationToken = null)
+        {
+            var withdrawInvitationFunction = new WithdrawInvitationFunction();
+                withdrawInvitationFunction.LoanId = loanId;
+
+             return ContractHandler.SendRequestAndWaitForReceiptAsync(withdrawInvitationFunction, cancellationToken);
+        }
+
         public override List<Type> GetAllFunctionTypes()
         {
             return new List<Type>
             {
                 typeof(AcceptAgreementFunction),
                 typeof(AgreementFunction),
+                typeof(CancelGuaranteeFunction),
                 typeof(ConsortiumFunction),
                 typeof(EnrollLoanFunction),
                 typeof(GuaranteeLoanFunction),
                 typeof(GuaranteeOfFunction),
+                typeof(InvitationFunction),
                 typeof(InviteGuarantorFunction),
                 typeof(InvitedGuarantorFunction),
                 typeof(LoanBookFunction),
                 typeof(MaxPayoutFunction),
-                typeof(PaidOutFunction),
+                typeof(ObligationOfFunction),
                 typeof(ProposeAgreementFunction),
                 typeof(RecordPayoutFunction),
                 typeof(ReleaseGuaranteeFunction),
-                typeof(TerminateAgreementFunction)
+                typeof(TerminateAgreementFunction),
+                typeof(WithdrawInvitationFunction)
             };
         }
 
@@ -388,9 +460,11 @@ namespace Ledger.Chain.Contracts.GuaranteeBook
                 typeof(AgreementAcceptedEventDTO),
                 typeof(AgreementProposedEventDTO),
                 typeof(AgreementTerminatedEventDTO),
+                typeof(GuaranteeCancelledEventDTO),
                 typeof(GuaranteePaidOutEventDTO),
                 typeof(GuaranteeReleasedEventDTO),
                 typeof(GuarantorInvitedEventDTO),
+                typeof(InvitationWithdrawnEventDTO),
                 typeof(LoanGuaranteedEventDTO)
             };
         }
@@ -407,17 +481,25 @@ namespace Ledger.Chain.Contracts.GuaranteeBook
                 typeof(GuaranteeAgreementWrongBankError),
                 typeof(GuaranteeAlreadyPaidError),
                 typeof(GuaranteeAlreadyReleasedError),
+                typeof(GuaranteeCounterpartyInactiveError),
                 typeof(GuaranteeExistsError),
-                typeof(GuaranteeInvalidTermsError),
+                typeof(GuaranteeInvalidCoverageError),
+                typeof(GuaranteeInvalidFeeRateError),
+                typeof(GuaranteeInvalidLimitsError),
                 typeof(GuaranteeLoanNotDefaultedError),
                 typeof(GuaranteeLoanNotEligibleError),
                 typeof(GuaranteeLoanNotRepaidError),
+                typeof(GuaranteeNotCancellableError),
                 typeof(GuaranteeNotInvitedError),
                 typeof(GuaranteeNotPartyError),
+                typeof(GuaranteeOutsideInvitationError),
                 typeof(GuaranteePayoutTooHighError),
                 typeof(GuaranteePerLoanLimitExceededError),
                 typeof(GuaranteeTotalLimitExceededError),
                 typeof(GuaranteeUnknownError),
+                typeof(GuaranteeValidUntilPastError),
+                typeof(GuaranteeZeroAgreementIdError),
+                typeof(GuaranteeZeroPayoutError),
                 typeof(MembershipRequiredError),
                 typeof(MembershipWrongOrganizationError)
             };

@@ -40,6 +40,17 @@ namespace Ledger.Chain.Contracts.LoanBook
         {
         }
 
+        public Task<ulong> DecisionGraceQueryAsync(DecisionGraceFunction decisionGraceFunction, BlockParameter blockParameter = null)
+        {
+            return ContractHandler.QueryAsync<DecisionGraceFunction, ulong>(decisionGraceFunction, blockParameter);
+        }
+
+
+        public Task<ulong> DecisionGraceQueryAsync(BlockParameter blockParameter = null)
+        {
+            return ContractHandler.QueryAsync<DecisionGraceFunction, ulong>(null, blockParameter);
+        }
+
         public Task<uint> MaxRateBpsQueryAsync(MaxRateBpsFunction maxRateBpsFunction, BlockParameter blockParameter = null)
         {
             return ContractHandler.QueryAsync<MaxRateBpsFunction, uint>(maxRateBpsFunction, blockParameter);
@@ -284,6 +295,7 @@ namespace Ledger.Chain.Contracts.LoanBook
         {
             return new List<Type>
             {
+                typeof(DecisionGraceFunction),
                 typeof(MaxRateBpsFunction),
                 typeof(MaxTermMonthsFunction),
                 typeof(ConsortiumFunction),
@@ -317,6 +329,7 @@ namespace Ledger.Chain.Contracts.LoanBook
             return new List<Type>
             {
                 typeof(LoanConsentNotForBankError),
+                typeof(LoanConsentNotValidError),
                 typeof(LoanConsentRevokedError),
                 typeof(LoanDecisionExistsError),
                 typeof(LoanDecisionNotApprovedError),
@@ -324,11 +337,20 @@ namespace Ledger.Chain.Contracts.LoanBook
                 typeof(LoanDecisionUsedError),
                 typeof(LoanEnterpriseUnboundError),
                 typeof(LoanExistsError),
+                typeof(LoanInvalidOverdueAmountError),
+                typeof(LoanInvalidRateError),
                 typeof(LoanInvalidStatusError),
-                typeof(LoanInvalidTermsError),
+                typeof(LoanInvalidTermMonthsError),
                 typeof(LoanLossExceedsOutstandingError),
                 typeof(LoanRepaymentExceedsOutstandingError),
                 typeof(LoanUnknownError),
+                typeof(LoanZeroAmountError),
+                typeof(LoanZeroDaysOverdueError),
+                typeof(LoanZeroDecisionHashError),
+                typeof(LoanZeroLoanIdError),
+                typeof(LoanZeroLossError),
+                typeof(LoanZeroProductCodeError),
+                typeof(LoanZeroRepaymentError),
                 typeof(MembershipRequiredError),
                 typeof(MembershipWrongOrganizationError)
             };

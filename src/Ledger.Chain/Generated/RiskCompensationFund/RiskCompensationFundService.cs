@@ -40,6 +40,28 @@ namespace Ledger.Chain.Contracts.RiskCompensationFund
         {
         }
 
+        public Task<uint> DefaultGraceQueryAsync(DefaultGraceFunction defaultGraceFunction, BlockParameter blockParameter = null)
+        {
+            return ContractHandler.QueryAsync<DefaultGraceFunction, uint>(defaultGraceFunction, blockParameter);
+        }
+
+
+        public Task<uint> DefaultGraceQueryAsync(BlockParameter blockParameter = null)
+        {
+            return ContractHandler.QueryAsync<DefaultGraceFunction, uint>(null, blockParameter);
+        }
+
+        public Task<uint> MaxGraceQueryAsync(MaxGraceFunction maxGraceFunction, BlockParameter blockParameter = null)
+        {
+            return ContractHandler.QueryAsync<MaxGraceFunction, uint>(maxGraceFunction, blockParameter);
+        }
+
+
+        public Task<uint> MaxGraceQueryAsync(BlockParameter blockParameter = null)
+        {
+            return ContractHandler.QueryAsync<MaxGraceFunction, uint>(null, blockParameter);
+        }
+
         public Task<BigInteger> MaxProductsAtCreationQueryAsync(MaxProductsAtCreationFunction maxProductsAtCreationFunction, BlockParameter blockParameter = null)
         {
             return ContractHandler.QueryAsync<MaxProductsAtCreationFunction, BigInteger>(maxProductsAtCreationFunction, blockParameter);
@@ -49,6 +71,17 @@ namespace Ledger.Chain.Contracts.RiskCompensationFund
         public Task<BigInteger> MaxProductsAtCreationQueryAsync(BlockParameter blockParameter = null)
         {
             return ContractHandler.QueryAsync<MaxProductsAtCreationFunction, BigInteger>(null, blockParameter);
+        }
+
+        public Task<uint> MinGraceQueryAsync(MinGraceFunction minGraceFunction, BlockParameter blockParameter = null)
+        {
+            return ContractHandler.QueryAsync<MinGraceFunction, uint>(minGraceFunction, blockParameter);
+        }
+
+
+        public Task<uint> MinGraceQueryAsync(BlockParameter blockParameter = null)
+        {
+            return ContractHandler.QueryAsync<MinGraceFunction, uint>(null, blockParameter);
         }
 
         public Task<string> ApproveClaimRequestAsync(ApproveClaimFunction approveClaimFunction)
@@ -61,17 +94,19 @@ namespace Ledger.Chain.Contracts.RiskCompensationFund
              return ContractHandler.SendRequestAndWaitForReceiptAsync(approveClaimFunction, cancellationToken);
         }
 
-        public Task<string> ApproveClaimRequestAsync(byte[] loanId)
+        public Task<string> ApproveClaimRequestAsync(byte[] fundId, byte[] loanId)
         {
             var approveClaimFunction = new ApproveClaimFunction();
+                approveClaimFunction.FundId = fundId;
                 approveClaimFunction.LoanId = loanId;
 
              return ContractHandler.SendRequestAsync(approveClaimFunction);
         }
 
-        public Task<TransactionReceipt> ApproveClaimRequestAndWaitForReceiptAsync(byte[] loanId, CancellationTokenSource cancellationToken = null)
+        public Task<TransactionReceipt> ApproveClaimRequestAndWaitForReceiptAsync(byte[] fundId, byte[] loanId, CancellationTokenSource cancellationToken = null)
         {
             var approveClaimFunction = new ApproveClaimFunction();
+                approveClaimFunction.FundId = fundId;
                 approveClaimFunction.LoanId = loanId;
 
              return ContractHandler.SendRequestAndWaitForReceiptAsync(approveClaimFunction, cancellationToken);
@@ -82,9 +117,10 @@ namespace Ledger.Chain.Contracts.RiskCompensationFund
             return ContractHandler.QueryDeserializingToObjectAsync<ClaimFunction, ClaimOutputDTO>(claimFunction, blockParameter);
         }
 
-        public Task<ClaimOutputDTO> ClaimQueryAsync(byte[] loanId, BlockParameter blockParameter = null)
+        public Task<ClaimOutputDTO> ClaimQueryAsync(byte[] fundId, byte[] loanId, BlockParameter blockParameter = null)
         {
             var claimFunction = new ClaimFunction();
+                claimFunction.FundId = fundId;
                 claimFunction.LoanId = loanId;
 
             return ContractHandler.QueryDeserializingToObjectAsync<ClaimFunction, ClaimOutputDTO>(claimFunction, blockParameter);
@@ -200,6 +236,20 @@ namespace Ledger.Chain.Contracts.RiskCompensationFund
             return ContractHandler.QueryAsync<IsEligibleFunction, bool>(isEligibleFunction, blockParameter);
         }
 
+        public Task<byte[]> LiveClaimQueryAsync(LiveClaimFunction liveClaimFunction, BlockParameter blockParameter = null)
+        {
+            return ContractHandler.QueryAsync<LiveClaimFunction, byte[]>(liveClaimFunction, blockParameter);
+        }
+
+
+        public Task<byte[]> LiveClaimQueryAsync(byte[] loanId, BlockParameter blockParameter = null)
+        {
+            var liveClaimFunction = new LiveClaimFunction();
+                liveClaimFunction.LoanId = loanId;
+
+            return ContractHandler.QueryAsync<LiveClaimFunction, byte[]>(liveClaimFunction, blockParameter);
+        }
+
         public Task<string> LoanBookQueryAsync(LoanBookFunction loanBookFunction, BlockParameter blockParameter = null)
         {
             return ContractHandler.QueryAsync<LoanBookFunction, string>(loanBookFunction, blockParameter);
@@ -216,9 +266,10 @@ namespace Ledger.Chain.Contracts.RiskCompensationFund
             return ContractHandler.QueryDeserializingToObjectAsync<QuotePayoutFunction, QuotePayoutOutputDTO>(quotePayoutFunction, blockParameter);
         }
 
-        public Task<QuotePayoutOutputDTO> QuotePayoutQueryAsync(byte[] loanId, BlockParameter blockParameter = null)
+        public Task<QuotePayoutOutputDTO> QuotePayoutQueryAsync(byte[] fundId, byte[] loanId, BlockParameter blockParameter = null)
         {
             var quotePayoutFunction = new QuotePayoutFunction();
+                quotePayoutFunction.FundId = fundId;
                 quotePayoutFunction.LoanId = loanId;
 
             return ContractHandler.QueryDeserializingToObjectAsync<QuotePayoutFunction, QuotePayoutOutputDTO>(quotePayoutFunction, blockParameter);
@@ -234,22 +285,52 @@ namespace Ledger.Chain.Contracts.RiskCompensationFund
              return ContractHandler.SendRequestAndWaitForReceiptAsync(rejectClaimFunction, cancellationToken);
         }
 
-        public Task<string> RejectClaimRequestAsync(byte[] loanId, ushort reasonCode)
+        public Task<string> RejectClaimRequestAsync(byte[] fundId, byte[] loanId, ushort reasonCode)
         {
             var rejectClaimFunction = new RejectClaimFunction();
+                rejectClaimFunction.FundId = fundId;
                 rejectClaimFunction.LoanId = loanId;
                 rejectClaimFunction.ReasonCode = reasonCode;
 
              return ContractHandler.SendRequestAsync(rejectClaimFunction);
         }
 
-        public Task<TransactionReceipt> RejectClaimRequestAndWaitForReceiptAsync(byte[] loanId, ushort reasonCode, CancellationTokenSource cancellationToken = null)
+        public Task<TransactionReceipt> RejectClaimRequestAndWaitForReceiptAsync(byte[] fundId, byte[] loanId, ushort reasonCode, CancellationTokenSource cancellationToken = null)
         {
             var rejectClaimFunction = new RejectClaimFunction();
+                rejectClaimFunction.FundId = fundId;
                 rejectClaimFunction.LoanId = loanId;
                 rejectClaimFunction.ReasonCode = reasonCode;
 
              return ContractHandler.SendRequestAndWaitForReceiptAsync(rejectClaimFunction, cancellationToken);
+        }
+
+        public Task<string> SetGracePeriodRequestAsync(SetGracePeriodFunction setGracePeriodFunction)
+        {
+             return ContractHandler.SendRequestAsync(setGracePeriodFunction);
+        }
+
+        public Task<TransactionReceipt> SetGracePeriodRequestAndWaitForReceiptAsync(SetGracePeriodFunction setGracePeriodFunction, CancellationTokenSource cancellationToken = null)
+        {
+             return ContractHandler.SendRequestAndWaitForReceiptAsync(setGracePeriodFunction, cancellationToken);
+        }
+
+        public Task<string> SetGracePeriodRequestAsync(byte[] fundId, uint graceSeconds)
+        {
+            var setGracePeriodFunction = new SetGracePeriodFunction();
+                setGracePeriodFunction.FundId = fundId;
+                setGracePeriodFunction.GraceSeconds = graceSeconds;
+
+             return ContractHandler.SendRequestAsync(setGracePeriodFunction);
+        }
+
+        public Task<TransactionReceipt> SetGracePeriodRequestAndWaitForReceiptAsync(byte[] fundId, uint graceSeconds, CancellationTokenSource cancellationToken = null)
+        {
+            var setGracePeriodFunction = new SetGracePeriodFunction();
+                setGracePeriodFunction.FundId = fundId;
+                setGracePeriodFunction.GraceSeconds = graceSeconds;
+
+             return ContractHandler.SendRequestAndWaitForReceiptAsync(setGracePeriodFunction, cancellationToken);
         }
 
         public Task<string> SetProductEligibilityRequestAsync(SetProductEligibilityFunction setProductEligibilityFunction)
@@ -338,11 +419,42 @@ namespace Ledger.Chain.Contracts.RiskCompensationFund
              return ContractHandler.SendRequestAndWaitForReceiptAsync(topUpFunction, cancellationToken);
         }
 
+        public Task<string> WithdrawClaimRequestAsync(WithdrawClaimFunction withdrawClaimFunction)
+        {
+             return ContractHandler.SendRequestAsync(withdrawClaimFunction);
+        }
+
+        public Task<TransactionReceipt> WithdrawClaimRequestAndWaitForReceiptAsync(WithdrawClaimFunction withdrawClaimFunction, CancellationTokenSource cancellationToken = null)
+        {
+             return ContractHandler.SendRequestAndWaitForReceiptAsync(withdrawClaimFunction, cancellationToken);
+        }
+
+        public Task<string> WithdrawClaimRequestAsync(byte[] fundId, byte[] loanId)
+        {
+            var withdrawClaimFunction = new WithdrawClaimFunction();
+                withdrawClaimFunction.FundId = fundId;
+                withdrawClaimFunction.LoanId = loanId;
+
+             return ContractHandler.SendRequestAsync(withdrawClaimFunction);
+        }
+
+        public Task<TransactionReceipt> WithdrawClaimRequestAndWaitForReceiptAsync(byte[] fundId, byte[] loanId, CancellationTokenSource cancellationToken = null)
+        {
+            var withdrawClaimFunction = new WithdrawClaimFunction();
+                withdrawClaimFunction.FundId = fundId;
+                withdrawClaimFunction.LoanId = loanId;
+
+             return ContractHandler.SendRequestAndWaitForReceiptAsync(withdrawClaimFunction, cancellationToken);
+        }
+
         public override List<Type> GetAllFunctionTypes()
         {
             return new List<Type>
             {
+                typeof(DefaultGraceFunction),
+                typeof(MaxGraceFunction),
                 typeof(MaxProductsAtCreationFunction),
+                typeof(MinGraceFunction),
                 typeof(ApproveClaimFunction),
                 typeof(ClaimFunction),
                 typeof(ConsortiumFunction),
@@ -351,12 +463,15 @@ namespace Ledger.Chain.Contracts.RiskCompensationFund
                 typeof(FundFunction),
                 typeof(GuaranteeBookFunction),
                 typeof(IsEligibleFunction),
+                typeof(LiveClaimFunction),
                 typeof(LoanBookFunction),
                 typeof(QuotePayoutFunction),
                 typeof(RejectClaimFunction),
+                typeof(SetGracePeriodFunction),
                 typeof(SetProductEligibilityFunction),
                 typeof(SetRatioFunction),
-                typeof(TopUpFunction)
+                typeof(TopUpFunction),
+                typeof(WithdrawClaimFunction)
             };
         }
 
@@ -367,10 +482,13 @@ namespace Ledger.Chain.Contracts.RiskCompensationFund
                 typeof(ClaimFiledEventDTO),
                 typeof(ClaimPaidEventDTO),
                 typeof(ClaimRejectedEventDTO),
+                typeof(ClaimWithdrawnEventDTO),
                 typeof(FundCreatedEventDTO),
+                typeof(FundGracePeriodChangedEventDTO),
                 typeof(FundProductEligibilitySetEventDTO),
                 typeof(FundRatioChangedEventDTO),
-                typeof(FundToppedUpEventDTO)
+                typeof(FundToppedUpEventDTO),
+                typeof(GuarantorFailedToPayEventDTO)
             };
         }
 
@@ -380,12 +498,15 @@ namespace Ledger.Chain.Contracts.RiskCompensationFund
             {
                 typeof(CompensationClaimExistsError),
                 typeof(CompensationClaimNotFiledError),
+                typeof(CompensationClaimPartlyPaidError),
                 typeof(CompensationFundExhaustedError),
                 typeof(CompensationFundExistsError),
+                typeof(CompensationFundInactiveError),
                 typeof(CompensationFundUnknownError),
                 typeof(CompensationGuaranteePendingError),
                 typeof(CompensationInvalidAmountError),
                 typeof(CompensationInvalidFundIdError),
+                typeof(CompensationInvalidGracePeriodError),
                 typeof(CompensationInvalidRatioError),
                 typeof(CompensationLoanNotDefaultedError),
                 typeof(CompensationNothingToCompensateError),

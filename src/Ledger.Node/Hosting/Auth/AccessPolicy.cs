@@ -67,9 +67,12 @@ public static class AccessPolicy
         ["/ledger.v1.Lending/GetLoan"] = Roles(Role.Bank) with { OwnOrganizationOnly = true },
         ["/ledger.v1.Lending/ListLoans"] = Roles(Role.Bank) with { OwnOrganizationOnly = true },
         ["/ledger.v1.Lending/InviteGuarantor"] = Roles(Role.Bank) with { OwnOrganizationOnly = true },
+        ["/ledger.v1.Lending/WithdrawInvitation"] = Roles(Role.Bank) with { OwnOrganizationOnly = true },
+        ["/ledger.v1.Lending/CancelGuarantee"] = Roles(Role.Bank) with { OwnOrganizationOnly = true },
         ["/ledger.v1.Lending/AcceptAgreement"] = Roles(Role.Bank) with { OwnOrganizationOnly = true },
         ["/ledger.v1.Lending/EnrollLoan"] = Roles(Role.Bank) with { OwnOrganizationOnly = true },
         ["/ledger.v1.Lending/FileClaim"] = Roles(Role.Bank) with { OwnOrganizationOnly = true },
+        ["/ledger.v1.Lending/WithdrawClaim"] = Roles(Role.Bank) with { OwnOrganizationOnly = true },
         ["/ledger.v1.Lending/ListHeldData"] = Roles(Role.Bank) with { OwnOrganizationOnly = true },
 
         // Guarantor node: its own operators only.
@@ -84,6 +87,7 @@ public static class AccessPolicy
         ["/ledger.v1.Compensation/TopUp"] = Roles(Role.Regulator) with { OwnOrganizationOnly = true },
         ["/ledger.v1.Compensation/ApproveClaim"] = Roles(Role.Regulator) with { OwnOrganizationOnly = true },
         ["/ledger.v1.Compensation/RejectClaim"] = Roles(Role.Regulator) with { OwnOrganizationOnly = true },
+        ["/ledger.v1.Compensation/SetGracePeriod"] = Roles(Role.Regulator) with { OwnOrganizationOnly = true },
         ["/ledger.v1.Compensation/GetFund"] = Roles(Role.Regulator) with { OwnOrganizationOnly = true },
         ["/ledger.v1.Compensation/ListClaims"] = Roles(Role.Regulator) with { OwnOrganizationOnly = true },
 

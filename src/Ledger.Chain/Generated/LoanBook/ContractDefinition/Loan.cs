@@ -41,5 +41,7 @@ namespace Ledger.Chain.Contracts.LoanBook.ContractDefinition
         public virtual ulong DisbursedAt { get; set; }
         [Parameter("uint16", "daysOverdue", 13)]
         public virtual ushort DaysOverdue { get; set; }
+        [Parameter("uint40", "defaultedAt", 14)]
+        public virtual ulong DefaultedAt { get; set; }
     }
 }

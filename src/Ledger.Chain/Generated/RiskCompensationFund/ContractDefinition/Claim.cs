@@ -19,13 +19,17 @@ namespace Ledger.Chain.Contracts.RiskCompensationFund.ContractDefinition
         public virtual byte[] FundId { get; set; }
         [Parameter("bytes32", "bankOrg", 2)]
         public virtual byte[] BankOrg { get; set; }
-        [Parameter("uint128", "netLossFen", 3)]
+        [Parameter("bytes32", "enterpriseHash", 3)]
+        public virtual byte[] EnterpriseHash { get; set; }
+        [Parameter("uint128", "netLossFen", 4)]
         public virtual BigInteger NetLossFen { get; set; }
-        [Parameter("uint128", "payoutFen", 4)]
+        [Parameter("uint128", "dueFen", 5)]
+        public virtual BigInteger DueFen { get; set; }
+        [Parameter("uint128", "payoutFen", 6)]
         public virtual BigInteger PayoutFen { get; set; }
-        [Parameter("uint8", "status", 5)]
+        [Parameter("uint8", "status", 7)]
         public virtual byte Status { get; set; }
-        [Parameter("uint16", "reasonCode", 6)]
+        [Parameter("uint16", "reasonCode", 8)]
         public virtual ushort ReasonCode { get; set; }
     }
 }

@@ -25,5 +25,7 @@ namespace Ledger.Chain.Contracts.RiskCompensationFund.ContractDefinition
         public virtual ushort RatioBps { get; set; }
         [Parameter("bool", "exists", 5)]
         public virtual bool Exists { get; set; }
+        [Parameter("uint32", "graceSeconds", 6)]
+        public virtual uint GraceSeconds { get; set; }
     }
 }
