@@ -13,7 +13,11 @@ contract FundFlowTracker is IFundFlowTracker, MembershipGated {
 
     ILoanBook public immutable loanBook;
 
+    /// @dev Marks a reversed entry (no entry hash is this value).
+    bytes32 private constant _REVERSED = bytes32(uint256(1));
+
     mapping(bytes32 loanId => FlowLedger) private _flows;
+    mapping(bytes32 loanId => mapping(uint32 entryIndex => bytes32 entryHash)) private _entries;
 
     constructor(IConsortium consortium_, ILoanBook loanBook_) MembershipGated(consortium_) {
         loanBook = loanBook_;
@@ -40,40 +44,30 @@ contract FundFlowTracker is IFundFlowTracker, MembershipGated {
         bytes32 evidenceHash
     ) external {
         ILoanBook.Loan memory ln = _rdLoan(loanId);
-        bytes32 recorderOrg = _requireRecorder(ln.bankOrg);
-        FlowLedger storage f = _flows[loanId];
-        if (!f.open) revert FundFlowNotOpen(loanId);
-        if (amountFen == 0) revert FundFlowInvalidEntry("amountFen is zero");
-        if (evidenceHash == bytes32(0)) revert FundFlowInvalidEntry("evidenceHash is zero");
-        if (counterpartyHash == bytes32(0)) revert FundFlowInvalidEntry("counterpartyHash is zero");
-        uint128 total = f.totalFen + amountFen;
-        if (total > ln.amountFen) revert FundFlowExceedsLoan(loanId, total, ln.amountFen);
+        bytes32 recorderOrg = _requireRecorder(ln);
+        FlowLedger storage f = _openFlow(loanId);
+        _record(loanId, ln, f, recorderOrg, Entry(category, amountFen, counterpartyHash, evidenceHash));
+    }
 
-        f.totalFen = total;
-        f.byCategoryFen[uint8(category)] += amountFen;
-        if (category == SpendCategory.NonRnD) f.nonRdFen += amountFen;
-        uint32 entryIndex = f.entryCount++;
-        uint16 share = _nonRdShare(f.nonRdFen, total);
-        emit SpendingRecorded(
-            loanId,
-            recorderOrg,
-            evidenceHash,
-            entryIndex,
-            category,
-            amountFen,
-            counterpartyHash,
-            share
-        );
+    /// @inheritdoc IFundFlowTracker
+    function reverseSpending(bytes32 loanId, uint32 entryIndex, Entry calldata original, bytes32 reasonHash) external {
+        ILoanBook.Loan memory ln = _rdLoan(loanId);
+        bytes32 recorderOrg = _requireRecorder(ln);
+        FlowLedger storage f = _openFlow(loanId);
+        _reverse(loanId, ln, f, recorderOrg, entryIndex, original, reasonHash);
+    }
 
-        // Compare exactly (not the rounded share): 30.0001 % is above a 30 % threshold.
-        bool deviated = uint256(f.nonRdFen) * _BPS > uint256(total) * f.maxNonRdBps;
-        if (deviated && !f.deviated) {
-            f.deviated = true;
-            emit FundFlowDeviated(loanId, ln.bankOrg, ln.enterpriseHash, share, f.maxNonRdBps);
-        } else if (!deviated && f.deviated) {
-            f.deviated = false;
-            emit FundFlowDeviationCleared(loanId, ln.bankOrg, ln.enterpriseHash, share);
-        }
+    /// @inheritdoc IFundFlowTracker
+    function correctSpending(bytes32 loanId, uint32 entryIndex, Entry calldata original, Entry calldata replacement)
+        external
+        returns (uint32 newEntryIndex)
+    {
+        ILoanBook.Loan memory ln = _rdLoan(loanId);
+        bytes32 recorderOrg = _requireRecorder(ln);
+        FlowLedger storage f = _openFlow(loanId);
+        _reverse(loanId, ln, f, recorderOrg, entryIndex, original, replacement.evidenceHash);
+        newEntryIndex = _record(loanId, ln, f, recorderOrg, replacement);
+        emit SpendingCorrected(loanId, recorderOrg, entryIndex, newEntryIndex);
     }
 
     /// @inheritdoc IFundFlowTracker
@@ -88,17 +82,108 @@ contract FundFlowTracker is IFundFlowTracker, MembershipGated {
         return _BPS - _nonRdShare(f.nonRdFen, f.totalFen);
     }
 
+    function _record(bytes32 loanId, ILoanBook.Loan memory ln, FlowLedger storage f, bytes32 recorderOrg, Entry memory e)
+        private
+        returns (uint32 entryIndex)
+    {
+        if (e.amountFen == 0) revert FundFlowZeroAmount(loanId);
+        if (e.evidenceHash == bytes32(0)) revert FundFlowZeroEvidence(loanId);
+        if (e.counterpartyHash == bytes32(0)) revert FundFlowZeroCounterparty(loanId);
+        bool nonRd = e.category == SpendCategory.NonRnD;
+        // R&D spending is capped at the amount lent; non-R&D spending never is, so a full-amount R&D entry cannot make
+        // later diversion unrecordable.
+        if (!nonRd) {
+            uint128 rd = f.totalFen - f.nonRdFen + e.amountFen;
+            if (rd > ln.amountFen) revert FundFlowExceedsLoan(loanId, rd, ln.amountFen);
+        }
+        uint128 total = f.totalFen + e.amountFen;
+        f.totalFen = total;
+        f.byCategoryFen[uint8(e.category)] += e.amountFen;
+        if (nonRd) f.nonRdFen += e.amountFen;
+        entryIndex = f.entryCount++;
+        _entries[loanId][entryIndex] = _entryHash(recorderOrg, e);
+        emit SpendingRecorded(
+            loanId,
+            recorderOrg,
+            e.evidenceHash,
+            entryIndex,
+            e.category,
+            e.amountFen,
+            e.counterpartyHash,
+            _nonRdShare(f.nonRdFen, total)
+        );
+        _evaluate(loanId, ln, f);
+    }
+
+    function _reverse(
+        bytes32 loanId,
+        ILoanBook.Loan memory ln,
+        FlowLedger storage f,
+        bytes32 recorderOrg,
+        uint32 entryIndex,
+        Entry calldata original,
+        bytes32 reasonHash
+    ) private {
+        bytes32 stored = _entries[loanId][entryIndex];
+        if (stored == _REVERSED) revert FundFlowEntryReversed(loanId, entryIndex);
+        if (stored == bytes32(0) || stored != _entryHash(recorderOrg, original)) {
+            revert FundFlowEntryMismatch(loanId, entryIndex);
+        }
+        _entries[loanId][entryIndex] = _REVERSED;
+        uint128 total = f.totalFen - original.amountFen;
+        f.totalFen = total;
+        f.byCategoryFen[uint8(original.category)] -= original.amountFen;
+        if (original.category == SpendCategory.NonRnD) f.nonRdFen -= original.amountFen;
+        emit SpendingReversed(
+            loanId,
+            recorderOrg,
+            entryIndex,
+            original.category,
+            original.amountFen,
+            reasonHash,
+            total == 0 ? 0 : _nonRdShare(f.nonRdFen, total)
+        );
+        _evaluate(loanId, ln, f);
+    }
+
+    /// @dev Raises or clears the deviation. Compares exactly (not the rounded share): 30.0001 % is above a 30 % threshold.
+    function _evaluate(bytes32 loanId, ILoanBook.Loan memory ln, FlowLedger storage f) private {
+        uint128 total = f.totalFen;
+        bool deviated = uint256(f.nonRdFen) * _BPS > uint256(total) * f.maxNonRdBps;
+        uint16 share = total == 0 ? 0 : _nonRdShare(f.nonRdFen, total);
+        if (deviated && !f.deviated) {
+            f.deviated = true;
+            emit FundFlowDeviated(loanId, ln.bankOrg, ln.enterpriseHash, share, f.maxNonRdBps);
+        } else if (!deviated && f.deviated) {
+            f.deviated = false;
+            emit FundFlowDeviationCleared(loanId, ln.bankOrg, ln.enterpriseHash, share);
+        }
+    }
+
+    function _openFlow(bytes32 loanId) private view returns (FlowLedger storage f) {
+        f = _flows[loanId];
+        if (!f.open) revert FundFlowNotOpen(loanId);
+    }
+
+    function _entryHash(bytes32 recorderOrg, Entry memory e) private pure returns (bytes32) {
+        return keccak256(abi.encode(recorderOrg, e.category, e.amountFen, e.counterpartyHash, e.evidenceHash));
+    }
+
     function _rdLoan(bytes32 loanId) private view returns (ILoanBook.Loan memory ln) {
         ln = loanBook.loan(loanId);
         if (ln.status == ILoanBook.LoanStatus.None) revert FundFlowLoanUnknown(loanId);
         if (ln.purpose != ILoanBook.LoanPurpose.RnD) revert FundFlowLoanNotRnD(loanId);
     }
 
-    /// @dev The lending bank's operators or any tax bureau's operators may record spending.
-    function _requireRecorder(bytes32 bankOrg) private view returns (bytes32 orgId) {
+    /// @dev The lending bank's operators, or the operators of the enterprise's own tax bureau: the provider of the
+    ///      consent the loan's decision relied on (it holds the enterprise's invoices), while it is an active bureau.
+    function _requireRecorder(ILoanBook.Loan memory ln) private view returns (bytes32 orgId) {
         orgId = _requireMember(msg.sender, Role.None);
-        if (orgId == bankOrg) return orgId;
-        if (_isActiveOrg(orgId, Role.TaxBureau)) return orgId;
+        if (orgId == ln.bankOrg) return orgId;
+        if (_isActiveOrg(orgId, Role.TaxBureau)) {
+            bytes32 consentId = loanBook.decision(ln.bankOrg, ln.decisionHash).consentId;
+            if (loanBook.registry().consent(consentId).provider == orgId) return orgId;
+        }
         revert FundFlowRecorderNotAllowed(msg.sender, orgId);
     }
 

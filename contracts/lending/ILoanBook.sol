@@ -2,6 +2,7 @@
 pragma solidity 0.8.30;
 
 import {IMembershipGated} from "../common/IMembershipGated.sol";
+import {IConsentRegistry} from "../consent/IConsentRegistry.sol";
 
 /// @title Loan book: credit decisions, disbursements, repayments, overdue and default
 /// @notice A bank records its credit decision (only its hash and the consent it relied on go on chain), then the
@@ -156,6 +157,8 @@ interface ILoanBook is IMembershipGated {
     function declareDefault(bytes32 loanId, uint128 lossFen) external;
 
     function loan(bytes32 loanId) external view returns (Loan memory);
+    /// @notice The consent registry decisions are checked against.
+    function registry() external view returns (IConsentRegistry);
     /// @notice A bank's decision: decision hashes are scoped by the recording bank.
     function decision(bytes32 bankOrg, bytes32 decisionHash) external view returns (Decision memory);
     /// @notice The id of the loan `bankOrg` disburses under its reference `loanRef` (keccak256 of its own loan number):

@@ -152,7 +152,7 @@ describe("FundFlowTracker", function () {
         .withArgs(f.loanId, ORG.TAX, ev, 1, SpendCategory.NonRnD, cny(20_000), COUNTERPARTY, 2000);
     });
 
-    it("records an entry from any tax bureau of the consortium", async function () {
+    it("refuses another tax bureau: only the enterprise's own bureau, the provider of the loan's consent, records", async function () {
       const f = await loadFixture(flowFixture);
       const tax2 = L.orgId(ethers, "tax.guilin");
       await govern(f.Consortium, f.governors, "admitMember", [
@@ -164,10 +164,10 @@ describe("FundFlowTracker", function () {
         encryptionKey("Guilin Tax Bureau"),
         [f.spare[0].address],
       ]);
-      const ev = evidence();
-      await expect(spend(f, f.spare[0], f.loanId, SpendCategory.RnDMaterials, cny(5_000), ev))
-        .to.emit(f.FundFlowTracker, "SpendingRecorded")
-        .withArgs(f.loanId, tax2, ev, 0, SpendCategory.RnDMaterials, cny(5_000), COUNTERPARTY, 0);
+      await expect(spend(f, f.spare[0], f.loanId, SpendCategory.NonRnD, cny(5_000)))
+        .to.be.revertedWithCustomError(f.FundFlowTracker, "FundFlowRecorderNotAllowed")
+        .withArgs(f.spare[0].address, tax2);
+      expect((await ledger(f, f.loanId)).entryCount).to.equal(0n);
     });
 
     it("keeps totals per category", async function () {
@@ -185,7 +185,7 @@ describe("FundFlowTracker", function () {
       expect(flow.entryCount).to.equal(6n);
     });
 
-    it("accepts spending up to the amount lent and rejects one fen more", async function () {
+    it("accepts R&D spending up to the amount lent and rejects one fen more", async function () {
       const f = await loadFixture(flowFixture);
       await (await spend(f, f.bankA, f.loanId, SpendCategory.RnDLabour, cny(999_999))).wait();
       await expect(spend(f, f.bankA, f.loanId, SpendCategory.RnDLabour, cny(1) + 1n))
@@ -193,6 +193,21 @@ describe("FundFlowTracker", function () {
         .withArgs(f.loanId, cny(1_000_000) + 1n, cny(1_000_000));
       await (await spend(f, f.bankA, f.loanId, SpendCategory.RnDLabour, cny(1))).wait();
       expect((await ledger(f, f.loanId)).totalFen).to.equal(cny(1_000_000));
+    });
+
+    it("still records non-R&D spending after a full-amount R&D entry, so the deviation stays detectable", async function () {
+      const f = await loadFixture(flowFixture);
+      await (await spend(f, f.bankA, f.loanId, SpendCategory.RnDEquipment, cny(1_000_000))).wait();
+      await expect(spend(f, f.tax, f.loanId, SpendCategory.NonRnD, cny(500_000)))
+        .to.emit(f.FundFlowTracker, "FundFlowDeviated")
+        .withArgs(f.loanId, ORG.BANK_A, f.cc1, 3333, THRESHOLD_BPS);
+      const flow = await ledger(f, f.loanId);
+      expect(flow.totalFen).to.equal(cny(1_500_000));
+      expect(flow.nonRdFen).to.equal(cny(500_000));
+      // R&D stays capped: the non-R&D entry does not open room for more R&D.
+      await expect(spend(f, f.bankA, f.loanId, SpendCategory.RnDLabour, 1n))
+        .to.be.revertedWithCustomError(f.FundFlowTracker, "FundFlowExceedsLoan")
+        .withArgs(f.loanId, cny(1_000_000) + 1n, cny(1_000_000));
     });
 
     it("rejects other banks, guarantors and auditors", async function () {
@@ -237,15 +252,15 @@ describe("FundFlowTracker", function () {
     it("rejects a zero amount", async function () {
       const f = await loadFixture(flowFixture);
       await expect(spend(f, f.bankA, f.loanId, SpendCategory.RnDLabour, 0))
-        .to.be.revertedWithCustomError(f.FundFlowTracker, "FundFlowInvalidEntry")
-        .withArgs("amountFen is zero");
+        .to.be.revertedWithCustomError(f.FundFlowTracker, "FundFlowZeroAmount")
+        .withArgs(f.loanId);
     });
 
     it("rejects a zero evidence hash", async function () {
       const f = await loadFixture(flowFixture);
       await expect(spend(f, f.bankA, f.loanId, SpendCategory.RnDLabour, cny(1), ethers.ZeroHash))
-        .to.be.revertedWithCustomError(f.FundFlowTracker, "FundFlowInvalidEntry")
-        .withArgs("evidenceHash is zero");
+        .to.be.revertedWithCustomError(f.FundFlowTracker, "FundFlowZeroEvidence")
+        .withArgs(f.loanId);
     });
 
     it("rejects a zero counterparty hash", async function () {
@@ -259,8 +274,123 @@ describe("FundFlowTracker", function () {
           evidence(),
         ),
       )
-        .to.be.revertedWithCustomError(f.FundFlowTracker, "FundFlowInvalidEntry")
-        .withArgs("counterpartyHash is zero");
+        .to.be.revertedWithCustomError(f.FundFlowTracker, "FundFlowZeroCounterparty")
+        .withArgs(f.loanId);
+    });
+  });
+
+  describe("corrections and reversals", function () {
+    /** The entry as its recorder states it. */
+    const entry = (category, amountFen, evidenceHash, counterpartyHash = COUNTERPARTY) => ({
+      category,
+      amountFen,
+      counterpartyHash,
+      evidenceHash,
+    });
+
+    it("lets the recorder reverse its entry, with the totals, the share and the deviation following", async function () {
+      const f = await loadFixture(flowFixture);
+      await (await spend(f, f.bankA, f.loanId, SpendCategory.RnDLabour, cny(60_000))).wait();
+      const ev = evidence();
+      await expect(spend(f, f.tax, f.loanId, SpendCategory.NonRnD, cny(40_000), ev)).to.emit(
+        f.FundFlowTracker,
+        "FundFlowDeviated",
+      );
+      const reason = ethers.id("invoice cancelled by the issuer");
+      await expect(
+        f.FundFlowTracker.connect(f.tax).reverseSpending(f.loanId, 1, entry(SpendCategory.NonRnD, cny(40_000), ev), reason),
+      )
+        .to.emit(f.FundFlowTracker, "SpendingReversed")
+        .withArgs(f.loanId, ORG.TAX, 1, SpendCategory.NonRnD, cny(40_000), reason, 0)
+        .and.to.emit(f.FundFlowTracker, "FundFlowDeviationCleared")
+        .withArgs(f.loanId, ORG.BANK_A, f.cc1, 0);
+      const flow = await ledger(f, f.loanId);
+      expect(flow.totalFen).to.equal(cny(60_000));
+      expect(flow.nonRdFen).to.equal(0n);
+      expect(flow.byCategoryFen[SpendCategory.NonRnD]).to.equal(0n);
+      expect(flow.entryCount).to.equal(2n);
+      expect(flow.deviated).to.equal(false);
+    });
+
+    it("refuses a reversal by anyone but the entry's recorder, or with other fields, and a second reversal", async function () {
+      const f = await loadFixture(flowFixture);
+      const ev = evidence();
+      await (await spend(f, f.tax, f.loanId, SpendCategory.NonRnD, cny(40_000), ev)).wait();
+      const original = entry(SpendCategory.NonRnD, cny(40_000), ev);
+      await expect(f.FundFlowTracker.connect(f.bankA).reverseSpending(f.loanId, 0, original, ethers.ZeroHash))
+        .to.be.revertedWithCustomError(f.FundFlowTracker, "FundFlowEntryMismatch")
+        .withArgs(f.loanId, 0);
+      await expect(
+        f.FundFlowTracker.connect(f.tax).reverseSpending(
+          f.loanId,
+          0,
+          entry(SpendCategory.NonRnD, cny(4_000), ev),
+          ethers.ZeroHash,
+        ),
+      )
+        .to.be.revertedWithCustomError(f.FundFlowTracker, "FundFlowEntryMismatch")
+        .withArgs(f.loanId, 0);
+      await expect(f.FundFlowTracker.connect(f.tax).reverseSpending(f.loanId, 7, original, ethers.ZeroHash))
+        .to.be.revertedWithCustomError(f.FundFlowTracker, "FundFlowEntryMismatch")
+        .withArgs(f.loanId, 7);
+      await (await f.FundFlowTracker.connect(f.tax).reverseSpending(f.loanId, 0, original, ethers.ZeroHash)).wait();
+      await expect(f.FundFlowTracker.connect(f.tax).reverseSpending(f.loanId, 0, original, ethers.ZeroHash))
+        .to.be.revertedWithCustomError(f.FundFlowTracker, "FundFlowEntryReversed")
+        .withArgs(f.loanId, 0);
+    });
+
+    it("lets the recorder correct its entry: the original reversed, the replacement recorded with a reference to it", async function () {
+      const f = await loadFixture(flowFixture);
+      const ev = evidence();
+      await (await spend(f, f.bankA, f.loanId, SpendCategory.RnDEquipment, cny(90_000), ev)).wait();
+      const fixed = evidence();
+      const replacement = entry(SpendCategory.NonRnD, cny(9_000), fixed);
+      await expect(
+        f.FundFlowTracker.connect(f.bankA).correctSpending(
+          f.loanId,
+          0,
+          entry(SpendCategory.RnDEquipment, cny(90_000), ev),
+          replacement,
+        ),
+      )
+        .to.emit(f.FundFlowTracker, "SpendingReversed")
+        .withArgs(f.loanId, ORG.BANK_A, 0, SpendCategory.RnDEquipment, cny(90_000), fixed, 0)
+        .and.to.emit(f.FundFlowTracker, "SpendingRecorded")
+        .withArgs(f.loanId, ORG.BANK_A, fixed, 1, SpendCategory.NonRnD, cny(9_000), COUNTERPARTY, 10_000)
+        .and.to.emit(f.FundFlowTracker, "SpendingCorrected")
+        .withArgs(f.loanId, ORG.BANK_A, 0, 1)
+        .and.to.emit(f.FundFlowTracker, "FundFlowDeviated");
+      const flow = await ledger(f, f.loanId);
+      expect(flow.totalFen).to.equal(cny(9_000));
+      expect(flow.byCategoryFen[SpendCategory.RnDEquipment]).to.equal(0n);
+      expect(flow.entryCount).to.equal(2n);
+      // The correction is itself an entry its recorder can reverse.
+      await expect(
+        f.FundFlowTracker.connect(f.bankA).reverseSpending(f.loanId, 1, replacement, ethers.ZeroHash),
+      ).to.emit(f.FundFlowTracker, "SpendingReversed");
+    });
+
+    it("refuses a correction whose replacement breaks the rules, leaving the original in place", async function () {
+      const f = await loadFixture(flowFixture);
+      const ev = evidence();
+      await (await spend(f, f.bankA, f.loanId, SpendCategory.RnDLabour, cny(100_000), ev)).wait();
+      const original = entry(SpendCategory.RnDLabour, cny(100_000), ev);
+      await expect(
+        f.FundFlowTracker.connect(f.bankA).correctSpending(
+          f.loanId,
+          0,
+          original,
+          entry(SpendCategory.RnDLabour, cny(1_000_001), evidence()),
+        ),
+      )
+        .to.be.revertedWithCustomError(f.FundFlowTracker, "FundFlowExceedsLoan")
+        .withArgs(f.loanId, cny(1_000_001), cny(1_000_000));
+      await expect(
+        f.FundFlowTracker.connect(f.bankA).correctSpending(f.loanId, 0, original, entry(SpendCategory.RnDLabour, 0n, evidence())),
+      )
+        .to.be.revertedWithCustomError(f.FundFlowTracker, "FundFlowZeroAmount")
+        .withArgs(f.loanId);
+      expect((await ledger(f, f.loanId)).totalFen).to.equal(cny(100_000));
     });
   });
 

@@ -337,6 +337,26 @@ async function openFundFlowFixture() {
   return f;
 }
 
+/** The lending bank's entry (index 0) on the opened fund-flow ledger, as its recorder states it. */
+const BANK_ENTRY = { category: L.SpendCategory.RnDLabour, amountFen: 20_000_000n, counterpartyHash: COUNTERPARTY, evidenceHash: EVIDENCE };
+const REPLACEMENT = { ...BANK_ENTRY, amountFen: 10_000_000n, evidenceHash: ethers.id("evidence/replacement") };
+
+/** Plus one entry recorded by the lending bank. */
+async function bankEntryFixture() {
+  const f = await loadFixture(openFundFlowFixture);
+  const e = BANK_ENTRY;
+  await (await f.FundFlowTracker.connect(f.bankA).recordSpending(f.loanId, e.category, e.amountFen, e.counterpartyHash, e.evidenceHash)).wait();
+  return f;
+}
+
+/** Only the entry's recorder: another recorder (the tax bureau) is told the entry does not match its organization. */
+const entryRecorderOnly = (who) =>
+  who.name === "TaxBureau"
+    ? ["FundFlowEntryMismatch", (f) => [f.loanId, 0]]
+    : who.active
+      ? ["FundFlowRecorderNotAllowed", (f) => [addressOf(f, who), who.org]]
+      : ["MembershipRequired", (f) => [addressOf(f, who), Role.None]];
+
 /** The same state as `setup`, with CCB Liuzhou (the lending bank) suspended by governance. */
 const suspendedFixtures = new Map();
 function suspendedAfter(setup) {
@@ -1103,6 +1123,26 @@ const TABLES = {
         who.active
           ? ["FundFlowRecorderNotAllowed", (f) => [addressOf(f, who), who.org]]
           : ["MembershipRequired", (f) => [addressOf(f, who), Role.None]],
+    },
+    {
+      fn: "reverseSpending",
+      allowed: ["Bank"],
+      setup: bankEntryFixture,
+      call: (f, s) => f.FundFlowTracker.connect(s).reverseSpending(f.loanId, 0, BANK_ENTRY, ethers.ZeroHash),
+      contract: (f) => f.FundFlowTracker,
+      event: "SpendingReversed",
+      eventArgs: (f, who) => [f.loanId, who.org, 0, BANK_ENTRY.category, BANK_ENTRY.amountFen, ethers.ZeroHash, 0],
+      refuse: entryRecorderOnly,
+    },
+    {
+      fn: "correctSpending",
+      allowed: ["Bank"],
+      setup: bankEntryFixture,
+      call: (f, s) => f.FundFlowTracker.connect(s).correctSpending(f.loanId, 0, BANK_ENTRY, REPLACEMENT),
+      contract: (f) => f.FundFlowTracker,
+      event: "SpendingCorrected",
+      eventArgs: (f, who) => [f.loanId, who.org, 0, 1],
+      refuse: entryRecorderOnly,
     },
   ],
 };
