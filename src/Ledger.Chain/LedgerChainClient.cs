@@ -640,6 +640,21 @@ public sealed class LedgerChainClient
             new RecordSpendingFunction { LoanId = B(loanId.Value), Category = (byte)category, AmountFen = (BigInteger)amountFen, CounterpartyHash = B(counterpartyHash), EvidenceHash = B(evidenceHash) },
             key, cancellationToken);
 
+    /// <summary>The recorder reverses its spending entry <paramref name="entryIndex"/>, stated as it was recorded.</summary>
+    public Task<TransactionOutcome> ReverseSpendingAsync(
+        LoanId loanId, uint entryIndex, SpendCategory category, UInt128 amountFen, Hash32 counterpartyHash, Hash32 evidenceHash, Hash32 reasonHash,
+        string? key = null, CancellationToken cancellationToken = default) =>
+        Send(
+            LedgerContracts.FundFlowTracker,
+            new ReverseSpendingFunction
+            {
+                LoanId = B(loanId.Value),
+                EntryIndex = entryIndex,
+                Original = new Entry { Category = (byte)category, AmountFen = (BigInteger)amountFen, CounterpartyHash = B(counterpartyHash), EvidenceHash = B(evidenceHash) },
+                ReasonHash = B(reasonHash),
+            },
+            key, cancellationToken);
+
     /// <summary>A loan's fund-flow ledger.</summary>
     public async Task<FlowLedger> FundFlowAsync(LoanId loanId, CancellationToken cancellationToken = default) =>
         (await Read(() => FundFlows.FundFlowQueryAsync(B(loanId.Value)), cancellationToken).ConfigureAwait(false)).ReturnValue1;

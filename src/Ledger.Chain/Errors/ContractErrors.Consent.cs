@@ -497,21 +497,6 @@ public sealed class ConsentCreditCodeHashInvalidException : ContractRevertExcept
         $"{Abbreviate(e.Hash(0))} is not a credit-code hash (zero and 0x…01 are reserved); bind the salted hash of the enterprise's unified social credit code, as the tax node computes it.";
 }
 
-/// <summary>LEDGER-1244: <c>FundFlowInvalidEntry(string reason)</c> (FundFlowTracker).</summary>
-public sealed class FundFlowInvalidEntryException : ContractRevertException
-{
-    internal FundFlowInvalidEntryException(ContractError error)
-        : base(1244, ErrorCategory.InvalidArgument, Describe(error), error)
-    {
-    }
-
-    /// <summary>The error's <c>reason</c> argument.</summary>
-    public string Reason => Error!.Text(0);
-
-    private static string Describe(ContractError e) =>
-        $"The spending entry is not usable: {e.Text(0)}. Correct it and send again.";
-}
-
 /// <summary>LEDGER-1245: <c>ConsentNarrowingWidens(bytes32 consentId)</c> (ConsentRegistry).</summary>
 public sealed class ConsentNarrowingWidensException : ContractRevertException
 {

@@ -83,7 +83,7 @@ public sealed class FundFlowInvalidThresholdException : ContractRevertException
         $"A non-R&D threshold of {Percent(e.Number(0))} is not allowed; choose more than 0 % and less than 100 %.";
 }
 
-/// <summary>LEDGER-1296: <c>FundFlowExceedsLoan(bytes32 loanId, uint128 totalFen, uint128 loanAmountFen)</c> (FundFlowTracker).</summary>
+/// <summary>LEDGER-1296: <c>FundFlowExceedsLoan(bytes32 loanId, uint128 rdTotalFen, uint128 loanAmountFen)</c> (FundFlowTracker).</summary>
 public sealed class FundFlowExceedsLoanException : ContractRevertException
 {
     internal FundFlowExceedsLoanException(ContractError error)
@@ -94,14 +94,14 @@ public sealed class FundFlowExceedsLoanException : ContractRevertException
     /// <summary>The error's <c>loanId</c> argument.</summary>
     public LoanId LoanId => new LoanId(Error!.Hash(0));
 
-    /// <summary>The error's <c>totalFen</c> argument.</summary>
-    public BigInteger TotalFen => Error!.Number(1);
+    /// <summary>The error's <c>rdTotalFen</c> argument: the R&amp;D spending the entry would bring the ledger to.</summary>
+    public BigInteger RdTotalFen => Error!.Number(1);
 
     /// <summary>The error's <c>loanAmountFen</c> argument.</summary>
     public BigInteger LoanAmountFen => Error!.Number(2);
 
     private static string Describe(ContractError e) =>
-        $"Recorded spending of loan {Abbreviate(e.Hash(0))} would reach {Yuan(e.Number(1))}, more than the {Yuan(e.Number(2))} lent; check the amount.";
+        $"Recorded R&D spending of loan {Abbreviate(e.Hash(0))} would reach {Yuan(e.Number(1))}, more than the {Yuan(e.Number(2))} lent; check the amount (non-R&D spending is never capped).";
 }
 
 /// <summary>LEDGER-1297: <c>FundFlowRecorderNotAllowed(address account, bytes32 orgId)</c> (FundFlowTracker).</summary>
@@ -119,5 +119,5 @@ public sealed class FundFlowRecorderNotAllowedException : ContractRevertExceptio
     public OrgId OrgId => Error!.Org(1);
 
     private static string Describe(ContractError e) =>
-        $"Account {e.Address(0)} (acting for {Org(e.Org(1))}) may not record spending; only the lending bank or a tax bureau does.";
+        $"Account {e.Address(0)} (acting for {Org(e.Org(1))}) may not record spending; only the lending bank or the enterprise's own tax bureau (the provider of the loan's consent) does.";
 }

@@ -374,3 +374,84 @@ public sealed class CompensationFundInactiveException : ContractRevertException
     private static string Describe(ContractError e) =>
         $"Fund {Abbreviate(e.Hash(0))} takes no claims: its regulator {Org(e.Org(1))} is no longer an active member. Claim at another fund, or ask the governors to reinstate the regulator.";
 }
+
+/// <summary>LEDGER-1244: <c>FundFlowZeroAmount(bytes32 loanId)</c> (FundFlowTracker).</summary>
+public sealed class FundFlowZeroAmountException : ContractRevertException
+{
+    internal FundFlowZeroAmountException(ContractError error)
+        : base(1244, ErrorCategory.InvalidArgument, Describe(error), error)
+    {
+    }
+
+    /// <summary>The error's <c>loanId</c> argument.</summary>
+    public LoanId LoanId => new LoanId(Error!.Hash(0));
+
+    private static string Describe(ContractError e) =>
+        $"A spending entry of zero on loan {Abbreviate(e.Hash(0))} records nothing; give the amount spent.";
+}
+
+/// <summary>LEDGER-1244: <c>FundFlowZeroEvidence(bytes32 loanId)</c> (FundFlowTracker).</summary>
+public sealed class FundFlowZeroEvidenceException : ContractRevertException
+{
+    internal FundFlowZeroEvidenceException(ContractError error)
+        : base(1244, ErrorCategory.InvalidArgument, Describe(error), error)
+    {
+    }
+
+    /// <summary>The error's <c>loanId</c> argument.</summary>
+    public LoanId LoanId => new LoanId(Error!.Hash(0));
+
+    private static string Describe(ContractError e) =>
+        $"A spending entry on loan {Abbreviate(e.Hash(0))} needs the hash of its evidence (the invoice or payment record kept off chain).";
+}
+
+/// <summary>LEDGER-1244: <c>FundFlowZeroCounterparty(bytes32 loanId)</c> (FundFlowTracker).</summary>
+public sealed class FundFlowZeroCounterpartyException : ContractRevertException
+{
+    internal FundFlowZeroCounterpartyException(ContractError error)
+        : base(1244, ErrorCategory.InvalidArgument, Describe(error), error)
+    {
+    }
+
+    /// <summary>The error's <c>loanId</c> argument.</summary>
+    public LoanId LoanId => new LoanId(Error!.Hash(0));
+
+    private static string Describe(ContractError e) =>
+        $"A spending entry on loan {Abbreviate(e.Hash(0))} needs the hash of its counterparty (who was paid).";
+}
+
+/// <summary>LEDGER-1856: <c>FundFlowEntryMismatch(bytes32 loanId, uint32 entryIndex)</c> (FundFlowTracker).</summary>
+public sealed class FundFlowEntryMismatchException : ContractRevertException
+{
+    internal FundFlowEntryMismatchException(ContractError error)
+        : base(1856, ErrorCategory.FailedPrecondition, Describe(error), error)
+    {
+    }
+
+    /// <summary>The error's <c>loanId</c> argument.</summary>
+    public LoanId LoanId => new LoanId(Error!.Hash(0));
+
+    /// <summary>The error's <c>entryIndex</c> argument.</summary>
+    public ulong EntryIndex => Error!.UInt64(1);
+
+    private static string Describe(ContractError e) =>
+        $"Entry {Num(e.Number(1))} of loan {Abbreviate(e.Hash(0))} was not recorded by this organization with these fields; only its recorder corrects or reverses an entry, stating it as it was recorded.";
+}
+
+/// <summary>LEDGER-1857: <c>FundFlowEntryReversed(bytes32 loanId, uint32 entryIndex)</c> (FundFlowTracker).</summary>
+public sealed class FundFlowEntryReversedException : ContractRevertException
+{
+    internal FundFlowEntryReversedException(ContractError error)
+        : base(1857, ErrorCategory.FailedPrecondition, Describe(error), error)
+    {
+    }
+
+    /// <summary>The error's <c>loanId</c> argument.</summary>
+    public LoanId LoanId => new LoanId(Error!.Hash(0));
+
+    /// <summary>The error's <c>entryIndex</c> argument.</summary>
+    public ulong EntryIndex => Error!.UInt64(1);
+
+    private static string Describe(ContractError e) =>
+        $"Entry {Num(e.Number(1))} of loan {Abbreviate(e.Hash(0))} was already reversed (or corrected); correct the entry that replaced it instead.";
+}

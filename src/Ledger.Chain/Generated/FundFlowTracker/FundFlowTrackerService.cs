@@ -51,6 +51,38 @@ namespace Ledger.Chain.Contracts.FundFlowTracker
             return ContractHandler.QueryAsync<ConsortiumFunction, string>(null, blockParameter);
         }
 
+        public Task<string> CorrectSpendingRequestAsync(CorrectSpendingFunction correctSpendingFunction)
+        {
+             return ContractHandler.SendRequestAsync(correctSpendingFunction);
+        }
+
+        public Task<TransactionReceipt> CorrectSpendingRequestAndWaitForReceiptAsync(CorrectSpendingFunction correctSpendingFunction, CancellationTokenSource cancellationToken = null)
+        {
+             return ContractHandler.SendRequestAndWaitForReceiptAsync(correctSpendingFunction, cancellationToken);
+        }
+
+        public Task<string> CorrectSpendingRequestAsync(byte[] loanId, uint entryIndex, Entry original, Entry replacement)
+        {
+            var correctSpendingFunction = new CorrectSpendingFunction();
+                correctSpendingFunction.LoanId = loanId;
+                correctSpendingFunction.EntryIndex = entryIndex;
+                correctSpendingFunction.Original = original;
+                correctSpendingFunction.Replacement = replacement;
+
+             return ContractHandler.SendRequestAsync(correctSpendingFunction);
+        }
+
+        public Task<TransactionReceipt> CorrectSpendingRequestAndWaitForReceiptAsync(byte[] loanId, uint entryIndex, Entry original, Entry replacement, CancellationTokenSource cancellationToken = null)
+        {
+            var correctSpendingFunction = new CorrectSpendingFunction();
+                correctSpendingFunction.LoanId = loanId;
+                correctSpendingFunction.EntryIndex = entryIndex;
+                correctSpendingFunction.Original = original;
+                correctSpendingFunction.Replacement = replacement;
+
+             return ContractHandler.SendRequestAndWaitForReceiptAsync(correctSpendingFunction, cancellationToken);
+        }
+
         public Task<FundFlowOutputDTO> FundFlowQueryAsync(FundFlowFunction fundFlowFunction, BlockParameter blockParameter = null)
         {
             return ContractHandler.QueryDeserializingToObjectAsync<FundFlowFunction, FundFlowOutputDTO>(fundFlowFunction, blockParameter);
@@ -151,16 +183,50 @@ namespace Ledger.Chain.Contracts.FundFlowTracker
              return ContractHandler.SendRequestAndWaitForReceiptAsync(recordSpendingFunction, cancellationToken);
         }
 
+        public Task<string> ReverseSpendingRequestAsync(ReverseSpendingFunction reverseSpendingFunction)
+        {
+             return ContractHandler.SendRequestAsync(reverseSpendingFunction);
+        }
+
+        public Task<TransactionReceipt> ReverseSpendingRequestAndWaitForReceiptAsync(ReverseSpendingFunction reverseSpendingFunction, CancellationTokenSource cancellationToken = null)
+        {
+             return ContractHandler.SendRequestAndWaitForReceiptAsync(reverseSpendingFunction, cancellationToken);
+        }
+
+        public Task<string> ReverseSpendingRequestAsync(byte[] loanId, uint entryIndex, Entry original, byte[] reasonHash)
+        {
+            var reverseSpendingFunction = new ReverseSpendingFunction();
+                reverseSpendingFunction.LoanId = loanId;
+                reverseSpendingFunction.EntryIndex = entryIndex;
+                reverseSpendingFunction.Original = original;
+                reverseSpendingFunction.ReasonHash = reasonHash;
+
+             return ContractHandler.SendRequestAsync(reverseSpendingFunction);
+        }
+
+        public Task<TransactionReceipt> ReverseSpendingRequestAndWaitForReceiptAsync(byte[] loanId, uint entryIndex, Entry original, byte[] reasonHash, CancellationTokenSource cancellationToken = null)
+        {
+            var reverseSpendingFunction = new ReverseSpendingFunction();
+                reverseSpendingFunction.LoanId = loanId;
+                reverseSpendingFunction.EntryIndex = entryIndex;
+                reverseSpendingFunction.Original = original;
+                reverseSpendingFunction.ReasonHash = reasonHash;
+
+             return ContractHandler.SendRequestAndWaitForReceiptAsync(reverseSpendingFunction, cancellationToken);
+        }
+
         public override List<Type> GetAllFunctionTypes()
         {
             return new List<Type>
             {
                 typeof(ConsortiumFunction),
+                typeof(CorrectSpendingFunction),
                 typeof(FundFlowFunction),
                 typeof(LoanBookFunction),
                 typeof(OpenFundFlowFunction),
                 typeof(RdShareBpsFunction),
-                typeof(RecordSpendingFunction)
+                typeof(RecordSpendingFunction),
+                typeof(ReverseSpendingFunction)
             };
         }
 
@@ -171,7 +237,9 @@ namespace Ledger.Chain.Contracts.FundFlowTracker
                 typeof(FundFlowDeviatedEventDTO),
                 typeof(FundFlowDeviationClearedEventDTO),
                 typeof(FundFlowOpenedEventDTO),
-                typeof(SpendingRecordedEventDTO)
+                typeof(SpendingCorrectedEventDTO),
+                typeof(SpendingRecordedEventDTO),
+                typeof(SpendingReversedEventDTO)
             };
         }
 
@@ -180,13 +248,17 @@ namespace Ledger.Chain.Contracts.FundFlowTracker
             return new List<Type>
             {
                 typeof(FundFlowAlreadyOpenError),
+                typeof(FundFlowEntryMismatchError),
+                typeof(FundFlowEntryReversedError),
                 typeof(FundFlowExceedsLoanError),
-                typeof(FundFlowInvalidEntryError),
                 typeof(FundFlowInvalidThresholdError),
                 typeof(FundFlowLoanNotRnDError),
                 typeof(FundFlowLoanUnknownError),
                 typeof(FundFlowNotOpenError),
                 typeof(FundFlowRecorderNotAllowedError),
+                typeof(FundFlowZeroAmountError),
+                typeof(FundFlowZeroCounterpartyError),
+                typeof(FundFlowZeroEvidenceError),
                 typeof(MembershipRequiredError),
                 typeof(MembershipWrongOrganizationError)
             };
