@@ -23,6 +23,7 @@ using Ledger.Core.Model;
 using Ledger.Core.Ports;
 using Ledger.Core.Primitives;
 using Nethereum.Contracts;
+using Nethereum.ABI.FunctionEncoding.Attributes;
 using Nethereum.Hex.HexTypes;
 using Nethereum.RPC.Eth.DTOs;
 using ConsentTermsDto = Ledger.Chain.Contracts.ConsentRegistry.ContractDefinition.ConsentTerms;
@@ -354,14 +355,8 @@ public sealed class LedgerChainClient
     /// </summary>
     public async Task<ChainEvent?> FindConsentGrantAsync(ConsentId consentId, CancellationToken cancellationToken = default)
     {
-        var eventAbi = ABITypedRegistry.GetEvent<ConsentGrantedEventDTO>();
-        var filter = eventAbi.CreateFilterInput(
-            Deployment[LedgerContracts.ConsentRegistry].ToString(),
-            new object[] { B(consentId.Value) },
-            new BlockParameter(new HexBigInteger(Deployment.DeployBlock)),
-            BlockParameter.CreateLatest());
-        var logs = await Read(() => Rpc.Web3.Eth.Filters.GetLogs.SendRequestAsync(filter), cancellationToken).ConfigureAwait(false);
-        var log = logs?.Where(l => l.Removed != true).OrderBy(l => l.BlockNumber.Value).FirstOrDefault();
+        var logs = await LogsAsync<ConsentGrantedEventDTO>(LedgerContracts.ConsentRegistry, consentId.Value, cancellationToken).ConfigureAwait(false);
+        var log = logs.OrderBy(l => l.BlockNumber.Value).FirstOrDefault();
         if (log is null)
         {
             return null;
@@ -506,14 +501,21 @@ public sealed class LedgerChainClient
     /// </summary>
     public async Task<ulong> LatestInvitationBlockAsync(LoanId loanId, CancellationToken cancellationToken = default)
     {
-        var eventAbi = ABITypedRegistry.GetEvent<Contracts.GuaranteeBook.ContractDefinition.GuarantorInvitedEventDTO>();
-        var filter = eventAbi.CreateFilterInput(
-            Deployment[LedgerContracts.GuaranteeBook].ToString(),
-            new object[] { B(loanId.Value) },
+        var logs = await LogsAsync<Contracts.GuaranteeBook.ContractDefinition.GuarantorInvitedEventDTO>(LedgerContracts.GuaranteeBook, loanId.Value, cancellationToken).ConfigureAwait(false);
+        return logs.Select(l => (ulong)l.BlockNumber.Value).DefaultIfEmpty(0UL).Max();
+    }
+
+    /// <summary>The logs of event <typeparamref name="TEvent"/> of <paramref name="contract"/> whose first indexed argument is <paramref name="topic"/>, since deployment (removed ones left out).</summary>
+    private async Task<IReadOnlyList<FilterLog>> LogsAsync<TEvent>(string contract, Hash32 topic, CancellationToken cancellationToken)
+        where TEvent : IEventDTO, new()
+    {
+        var filter = ABITypedRegistry.GetEvent<TEvent>().CreateFilterInput(
+            Deployment[contract].ToString(),
+            new object[] { B(topic) },
             new BlockParameter(new HexBigInteger(Deployment.DeployBlock)),
             BlockParameter.CreateLatest());
         var logs = await Read(() => Rpc.Web3.Eth.Filters.GetLogs.SendRequestAsync(filter), cancellationToken).ConfigureAwait(false);
-        return logs?.Where(l => l.Removed != true).Select(l => (ulong)l.BlockNumber.Value).DefaultIfEmpty(0UL).Max() ?? 0UL;
+        return logs?.Where(l => l.Removed != true).ToList() ?? [];
     }
 
     /// <summary>The lending bank withdraws its open invitation.</summary>

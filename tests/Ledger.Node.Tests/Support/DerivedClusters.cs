@@ -24,6 +24,10 @@ public sealed class DurabilityCluster : NodeCluster
     {
         environment["Ledger__Node__Batcher__MaxBatch"] = MaxBatch.ToString(System.Globalization.CultureInfo.InvariantCulture);
         environment[MaxWaitVariable] = HoldMs;
+        // Durability is what this cluster is for, not T: 41 concurrent fetches get up to 10 s (default 2 s) to obtain a
+        // consent check confirmed within T. With 2 s, one of them was refused (LEDGER-1330) in CI while another test
+        // assembly loaded both cores.
+        environment["Ledger__Node__Chain__ReadTimeout"] = "00:00:10";
     }
 }
 
