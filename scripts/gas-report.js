@@ -143,6 +143,9 @@ async function main() {
   const flow = [];
   for (let i = 0; i < 3; i++) flow.push(await gasOf(c.FundFlowTracker.connect(tax).recordSpending(loanId, i % 4, 1_000_000n, ethers.id(`cp${i}`), ethers.id(`ev${i}`))));
   add("R&D fund flow", "recordSpending (entry)", flow[flow.length - 1], `first entry of a loan: ${flow[0].toLocaleString("en")}`);
+  const entry = (i) => ({ category: i % 4, amountFen: 1_000_000n, counterpartyHash: ethers.id(`cp${i}`), evidenceHash: ethers.id(`ev${i}`) });
+  add("R&D fund flow", "correctSpending (reverse + new entry)", await gasOf(c.FundFlowTracker.connect(tax).correctSpending(loanId, 1, entry(1), { ...entry(1), category: 4, evidenceHash: ethers.id("ev1-fixed") })));
+  add("R&D fund flow", "reverseSpending", await gasOf(c.FundFlowTracker.connect(tax).reverseSpending(loanId, 2, entry(2), ethers.id("refund-2"))));
   add("Lending", "markOverdue", await gasOf(c.LoanBook.connect(bankA).markOverdue(loanId, 30, 5_000_000n)));
   add("Lending", "declareDefault", await gasOf(c.LoanBook.connect(bankA).declareDefault(loanId, 80_000_000n)));
   add("Guarantee", "recordPayout (代偿, first instalment)", await gasOf(c.GuaranteeBook.connect(guarantor).recordPayout(loanId, 15_000_000n)));

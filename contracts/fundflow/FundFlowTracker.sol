@@ -182,7 +182,7 @@ contract FundFlowTracker is IFundFlowTracker, MembershipGated {
         if (orgId == ln.bankOrg) return orgId;
         if (_isActiveOrg(orgId, Role.TaxBureau)) {
             bytes32 consentId = loanBook.decision(ln.bankOrg, ln.decisionHash).consentId;
-            if (loanBook.registry().consent(consentId).provider == orgId) return orgId;
+            if (loanBook.registry().providerOf(consentId) == orgId) return orgId;
         }
         revert FundFlowRecorderNotAllowed(msg.sender, orgId);
     }

@@ -506,14 +506,25 @@ public sealed class LedgerChainClient
     }
 
     /// <summary>The logs of event <typeparamref name="TEvent"/> of <paramref name="contract"/> whose first indexed argument is <paramref name="topic"/>, since deployment (removed ones left out).</summary>
-    private async Task<IReadOnlyList<FilterLog>> LogsAsync<TEvent>(string contract, Hash32 topic, CancellationToken cancellationToken)
+    private Task<IReadOnlyList<FilterLog>> LogsAsync<TEvent>(string contract, Hash32 topic, CancellationToken cancellationToken)
+        where TEvent : IEventDTO, new() =>
+        LogsAsync<TEvent>(contract, [B(topic)], cancellationToken);
+
+    /// <summary>The logs of event <typeparamref name="TEvent"/> of <paramref name="contract"/> whose indexed arguments are <paramref name="topics"/> (the first one, two or three), since deployment.</summary>
+    private async Task<IReadOnlyList<FilterLog>> LogsAsync<TEvent>(string contract, object[] topics, CancellationToken cancellationToken)
         where TEvent : IEventDTO, new()
     {
-        var filter = ABITypedRegistry.GetEvent<TEvent>().CreateFilterInput(
-            Deployment[contract].ToString(),
-            new object[] { B(topic) },
-            new BlockParameter(new HexBigInteger(Deployment.DeployBlock)),
-            BlockParameter.CreateLatest());
+        var abi = ABITypedRegistry.GetEvent<TEvent>();
+        var address = Deployment[contract].ToString();
+        var from = new BlockParameter(new HexBigInteger(Deployment.DeployBlock));
+        var to = BlockParameter.CreateLatest();
+        var filter = topics.Length switch
+        {
+            1 => abi.CreateFilterInput(address, [topics[0]], from, to),
+            2 => abi.CreateFilterInput(address, [topics[0]], [topics[1]], from, to),
+            3 => abi.CreateFilterInput(address, [topics[0]], [topics[1]], [topics[2]], from, to),
+            _ => throw new ArgumentOutOfRangeException(nameof(topics), topics.Length, "one to three indexed arguments"),
+        };
         var logs = await Read(() => Rpc.Web3.Eth.Filters.GetLogs.SendRequestAsync(filter), cancellationToken).ConfigureAwait(false);
         return logs?.Where(l => l.Removed != true).ToList() ?? [];
     }
@@ -644,18 +655,41 @@ public sealed class LedgerChainClient
 
     /// <summary>The recorder reverses its spending entry <paramref name="entryIndex"/>, stated as it was recorded.</summary>
     public Task<TransactionOutcome> ReverseSpendingAsync(
-        LoanId loanId, uint entryIndex, SpendCategory category, UInt128 amountFen, Hash32 counterpartyHash, Hash32 evidenceHash, Hash32 reasonHash,
-        string? key = null, CancellationToken cancellationToken = default) =>
+        LoanId loanId, uint entryIndex, SpendingEntryFields original, Hash32 reasonHash, string? key = null, CancellationToken cancellationToken = default) =>
         Send(
             LedgerContracts.FundFlowTracker,
-            new ReverseSpendingFunction
-            {
-                LoanId = B(loanId.Value),
-                EntryIndex = entryIndex,
-                Original = new Entry { Category = (byte)category, AmountFen = (BigInteger)amountFen, CounterpartyHash = B(counterpartyHash), EvidenceHash = B(evidenceHash) },
-                ReasonHash = B(reasonHash),
-            },
+            new ReverseSpendingFunction { LoanId = B(loanId.Value), EntryIndex = entryIndex, Original = original.ToEntry(), ReasonHash = B(reasonHash) },
             key, cancellationToken);
+
+    /// <summary>
+    /// The recorder replaces its spending entry <paramref name="entryIndex"/> (stated as it was recorded) with
+    /// <paramref name="replacement"/>: one transaction reverses the old entry and records the new one.
+    /// </summary>
+    public Task<TransactionOutcome> CorrectSpendingAsync(
+        LoanId loanId, uint entryIndex, SpendingEntryFields original, SpendingEntryFields replacement, string? key = null, CancellationToken cancellationToken = default) =>
+        Send(
+            LedgerContracts.FundFlowTracker,
+            new CorrectSpendingFunction { LoanId = B(loanId.Value), EntryIndex = entryIndex, Original = original.ToEntry(), Replacement = replacement.ToEntry() },
+            key, cancellationToken);
+
+    /// <summary>
+    /// The index of the spending entry of <paramref name="loanId"/> that <paramref name="recorder"/> recorded with
+    /// evidence hash <paramref name="evidenceHash"/>, read from its <c>SpendingRecorded</c> event; null when the chain has none.
+    /// </summary>
+    public async Task<uint?> SpendingEntryIndexAsync(LoanId loanId, OrgId recorder, Hash32 evidenceHash, CancellationToken cancellationToken = default)
+    {
+        var recorded = (await LogsAsync<SpendingRecordedEventDTO>(LedgerContracts.FundFlowTracker, [B(loanId.Value), B(recorder.Value), B(evidenceHash)], cancellationToken)
+            .ConfigureAwait(false)).ToArray().DecodeAllEvents<SpendingRecordedEventDTO>();
+        return recorded.Count == 0 ? null : recorded[^1].Event.EntryIndex;
+    }
+
+    /// <summary>The index of the entry that replaced entry <paramref name="entryIndex"/> of <paramref name="recorder"/> (its <c>SpendingCorrected</c> event); null when it was not corrected.</summary>
+    public async Task<uint?> SpendingCorrectionAsync(LoanId loanId, OrgId recorder, uint entryIndex, CancellationToken cancellationToken = default)
+    {
+        var corrected = (await LogsAsync<SpendingCorrectedEventDTO>(LedgerContracts.FundFlowTracker, [B(loanId.Value), B(recorder.Value), entryIndex], cancellationToken)
+            .ConfigureAwait(false)).ToArray().DecodeAllEvents<SpendingCorrectedEventDTO>();
+        return corrected.Count == 0 ? null : corrected[^1].Event.NewEntryIndex;
+    }
 
     /// <summary>A loan's fund-flow ledger.</summary>
     public async Task<FlowLedger> FundFlowAsync(LoanId loanId, CancellationToken cancellationToken = default) =>

@@ -12,6 +12,15 @@ namespace Ledger.Sdk;
 /// <param name="EvidenceDocument">The invoice number or payment reference; only its keccak-256 hash leaves the node. Recording the same document again returns the first entry.</param>
 public sealed record SpendingEntry(LoanId Loan, SpendCategory Category, UInt128 AmountFen, string Counterparty, string EvidenceDocument);
 
+/// <summary>Corrected figures for the current entry of an evidence document the node's organization recorded.</summary>
+/// <param name="Loan">The R&amp;D loan.</param>
+/// <param name="EvidenceDocument">The document whose entry is corrected, exactly as it was recorded.</param>
+/// <param name="Category">The corrected category.</param>
+/// <param name="AmountFen">The corrected amount.</param>
+/// <param name="Counterparty">The corrected payee.</param>
+/// <param name="NewEvidenceDocument">The corrected entry's document; null keeps <paramref name="EvidenceDocument"/>.</param>
+public sealed record SpendingCorrection(LoanId Loan, string EvidenceDocument, SpendCategory Category, UInt128 AmountFen, string Counterparty, string? NewEvidenceDocument = null);
+
 /// <summary>A recorded spending entry.</summary>
 /// <param name="EntryIndex">The entry's index in the loan's fund-flow ledger.</param>
 /// <param name="NonRndShareBps">The non-R&amp;D share of all spending after this entry, in basis points.</param>
@@ -64,13 +73,50 @@ public sealed class FundFlowClient
                 EvidenceDocument = entry.EvidenceDocument,
             },
             deadline: _connection.Deadline(), cancellationToken: cancellationToken)).ConfigureAwait(false);
-        return Calls.Parse(() => new SpendingOutcome(
+        return Outcome(response);
+    }
+
+    /// <summary>
+    /// Reverses the current entry of <paramref name="evidenceDocument"/> (recorded by the node's organization): the
+    /// entry stops counting and the chain keeps the keccak-256 hash of <paramref name="reason"/> (a credit note or refund
+    /// reference, kept off chain like the evidence). The outcome names the reversed entry and its evidence record.
+    /// </summary>
+    public async Task<SpendingOutcome> ReverseSpendingAsync(LoanId loan, string evidenceDocument, string reason, CancellationToken cancellationToken = default)
+    {
+        var response = await Calls.RunAsync(_connection.Address, () => _client.ReverseSpendingAsync(
+            new Proto.ReverseSpendingRequest { LoanId = loan.ToString(), EvidenceDocument = evidenceDocument ?? "", Reason = reason ?? "" },
+            deadline: _connection.Deadline(), cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return Outcome(response);
+    }
+
+    /// <summary>
+    /// Corrects the current entry of an evidence document (recorded by the node's organization): a new evidence record
+    /// is anchored and one transaction reverses the old entry and records the corrected one. The outcome names the new entry.
+    /// </summary>
+    public async Task<SpendingOutcome> CorrectSpendingAsync(SpendingCorrection correction, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(correction);
+        var response = await Calls.RunAsync(_connection.Address, () => _client.CorrectSpendingAsync(
+            new Proto.CorrectSpendingRequest
+            {
+                LoanId = correction.Loan.ToString(),
+                EvidenceDocument = correction.EvidenceDocument ?? "",
+                Category = (Proto.SpendCategory)(int)correction.Category,
+                AmountFen = BankClient.Fen(correction.AmountFen),
+                Counterparty = correction.Counterparty ?? "",
+                NewEvidenceDocument = correction.NewEvidenceDocument ?? "",
+            },
+            deadline: _connection.Deadline(), cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return Outcome(response);
+    }
+
+    private static SpendingOutcome Outcome(Proto.SpendingResponse response) =>
+        Calls.Parse(() => new SpendingOutcome(
             response.EntryIndex,
             response.NonRndShareBps,
             response.Deviated,
             ApiMapping.FromProto(response.Tx) ?? throw new FormatException("tx is missing"),
             ApiMapping.FromProto(response.EvidenceRecord ?? throw new FormatException("evidence_record is missing"))));
-    }
 
     /// <summary>The loan's fund-flow ledger as the chain has it.</summary>
     public async Task<FundFlowState> GetAsync(LoanId loan, CancellationToken cancellationToken = default)

@@ -61,6 +61,8 @@ public static class LedgerEvents
 
     public const string FundFlowOpened = "FundFlowOpened";
     public const string SpendingRecorded = "SpendingRecorded";
+    public const string SpendingReversed = "SpendingReversed";
+    public const string SpendingCorrected = "SpendingCorrected";
     public const string FundFlowDeviated = "FundFlowDeviated";
     public const string FundFlowDeviationCleared = "FundFlowDeviationCleared";
 #pragma warning restore CS1591

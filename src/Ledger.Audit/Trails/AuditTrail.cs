@@ -214,6 +214,8 @@ public sealed class TrailBuilder
                 LedgerEvents.ClaimWithdrawn => $"{e.Org("bankOrg")} withdrew its claim",
                 LedgerEvents.FundFlowOpened => $"{e.Org("bankOrg")} opened the R&D fund-flow ledger (non-R&D share at most {Money.Percent((uint)e.U64("maxNonRdBps"))})",
                 LedgerEvents.SpendingRecorded => $"{e.Org("recorderOrg")} recorded {Money.Cny(e.U128("amountFen"))} of {(SpendCategory)(byte)e.U64("category")} spending",
+                LedgerEvents.SpendingReversed => $"{e.Org("recorderOrg")} reversed entry {e.U64("entryIndex")} ({Money.Cny(e.U128("amountFen"))} of {(SpendCategory)(byte)e.U64("category")} spending; reason {Short(e.Hash("reasonHash"))})",
+                LedgerEvents.SpendingCorrected => $"{e.Org("recorderOrg")} corrected entry {e.U64("entryIndex")} by entry {e.U64("newEntryIndex")}",
                 LedgerEvents.FundFlowDeviated => $"Fund flow deviated: {Money.Percent((uint)e.U64("nonRdShareBps"))} non-R&D, above {Money.Percent((uint)e.U64("maxNonRdBps"))}",
                 LedgerEvents.FundFlowDeviationCleared => $"Fund-flow deviation cleared ({Money.Percent((uint)e.U64("nonRdShareBps"))} non-R&D)",
                 LedgerEvents.EnterpriseBound => $"{e.Org("taxOrg")} bound the enterprise account {e.Text("enterprise")}",

@@ -26,6 +26,8 @@ public static class BankErrors
     public const string NotABankCode = "LEDGER-1547";
     /// <summary>LEDGER-1548: the consent was revoked; what the bank held under it is deleted.</summary>
     public const string ConsentRevokedCode = "LEDGER-1548";
+    /// <summary>LEDGER-1549: this organization has no fund-flow entry on chain for the evidence document of the loan.</summary>
+    public const string UnknownEntryCode = "LEDGER-1549";
 
     internal static LedgerException UnknownConsent(string sentence) => new(UnknownConsentCode, ErrorCategory.NotFound, sentence);
 
@@ -40,6 +42,8 @@ public static class BankErrors
     internal static LedgerException EvidenceConflict(string sentence) => new(EvidenceConflictCode, ErrorCategory.AlreadyExists, sentence);
 
     internal static LedgerException ConsentRevoked(string sentence) => new(ConsentRevokedCode, ErrorCategory.FailedPrecondition, sentence);
+
+    internal static LedgerException UnknownEntry(string sentence) => new(UnknownEntryCode, ErrorCategory.NotFound, sentence);
 
     internal static LedgerException UnknownLoan(string sentence) => new(UnknownLoanCode, ErrorCategory.NotFound, sentence);
 }

@@ -19,4 +19,10 @@ internal static partial class BankLog
 
     [LoggerMessage(1544, LogLevel.Information, "Recorded {Category} spending of {AmountFen} fen on loan {LoanId} (evidence {EvidenceHash}); non-R&D share {ShareBps} bps, deviated {Deviated}.")]
     public static partial void Spending(ILogger logger, string category, string amountFen, string loanId, string evidenceHash, uint shareBps, bool deviated);
+
+    [LoggerMessage(1545, LogLevel.Information, "Reversed fund-flow entry {EntryIndex} of loan {LoanId} (evidence {EvidenceHash}, reason {ReasonHash}); non-R&D share {ShareBps} bps, deviated {Deviated}.")]
+    public static partial void Reversed(ILogger logger, uint entryIndex, string loanId, string evidenceHash, string reasonHash, uint shareBps, bool deviated);
+
+    [LoggerMessage(1546, LogLevel.Information, "Corrected fund-flow entry {EntryIndex} of loan {LoanId} by entry {NewEntryIndex} (evidence {EvidenceHash}); non-R&D share {ShareBps} bps, deviated {Deviated}.")]
+    public static partial void Corrected(ILogger logger, uint entryIndex, string loanId, uint newEntryIndex, string evidenceHash, uint shareBps, bool deviated);
 }

@@ -4,8 +4,8 @@ using Ledger.Cli.Tests.Support;
 namespace Ledger.Cli.Tests.FundFlow;
 
 /// <summary>
-/// `ledger fundflow record | show`: an R&amp;D loan's spending, recorded by the lending bank and by the tax bureau, drifts
-/// above the loan's non-R&amp;D threshold and the ledger says so.
+/// `ledger fundflow record | reverse | correct | show`: an R&amp;D loan's spending, recorded by the lending bank and by the
+/// tax bureau, drifts above the loan's non-R&amp;D threshold and the ledger says so; a recorder reverses or corrects its own entries.
 /// </summary>
 [Collection(SharedConsortium.Name)]
 public sealed class FundFlowCommandsTests(ConsortiumFixture fixture)
@@ -56,6 +56,40 @@ public sealed class FundFlowCommandsTests(ConsortiumFixture fixture)
         Assert.Equal(first.GetProperty("entryIndex").GetInt32(), again.GetProperty("entryIndex").GetInt32());
         var shown = LendingSetup.Ok(await fixture.RunAsync("fundflow", "show", loan.Reference, "--org", Bank, "--json"));
         Assert.Equal(1, shown.GetProperty("entryCount").GetInt32());
+    }
+
+    [Fact]
+    public async Task ReverseAndCorrect_TheRecordersOwnEntries_UndoTheDriftAndAnotherOrganizationCannot()
+    {
+        var loan = await LendingSetup.NewLoanAsync(fixture, null, "2万", "--purpose", "rnd", "--max-non-rnd", "20%");
+        LendingSetup.Ok(await fixture.RunAsync(
+            "fundflow", "record", loan.Reference, "--category", "rnd-labour", "--amount", "1万", "--counterparty", "lab", "--document", "PAY-R1", "--org", Bank, "--json"));
+        var drift = LendingSetup.Ok(await fixture.RunAsync(
+            "fundflow", "record", loan.Reference, "--category", "non-rnd", "--amount", "5000", "--counterparty", "car dealer", "--document", "PAY-R2", "--org", Bank, "--json"));
+        Assert.True(drift.GetProperty("deviated").GetBoolean());
+
+        // The tax bureau did not record PAY-R2: it cannot reverse it.
+        var foreign = await fixture.RunAsync("fundflow", "reverse", loan.LoanId, "--document", "PAY-R2", "--reason", "x", "--org", LendingSetup.Tax);
+        Assert.Equal(1, foreign.ExitCode);
+        Assert.StartsWith("LEDGER-1549: ", foreign.Error);
+
+        var reversed = LendingSetup.Ok(await fixture.RunAsync(
+            "fundflow", "reverse", loan.Reference, "--document", "PAY-R2", "--reason", "REFUND-R2", "--org", Bank, "--json"));
+        Assert.Equal("reversed", reversed.GetProperty("action").GetString());
+        Assert.Equal(drift.GetProperty("entryIndex").GetInt32(), reversed.GetProperty("entryIndex").GetInt32());
+        Assert.False(reversed.GetProperty("deviated").GetBoolean());
+
+        var corrected = await fixture.RunAsync(
+            "fundflow", "correct", loan.Reference, "--document", "PAY-R1", "--category", "non-rnd", "--amount", "1万", "--counterparty", "lab", "--new-document", "PAY-R1-FIXED", "--org", Bank);
+        Assert.True(corrected.ExitCode == 0, corrected.ToString());
+        Assert.Contains("corrected: now entry 2", corrected.Out);
+        Assert.Contains("Deviated", corrected.Out);
+
+        var shown = LendingSetup.Ok(await fixture.RunAsync("fundflow", "show", loan.Reference, "--org", Bank, "--json"));
+        Assert.Equal(3, shown.GetProperty("entryCount").GetInt32());
+        Assert.Equal("1000000", shown.GetProperty("totalFen").GetString());
+        Assert.Equal("1000000", shown.GetProperty("byCategoryFen").GetProperty("non-rnd").GetString());
+        Assert.Equal("0", shown.GetProperty("byCategoryFen").GetProperty("rnd-labour").GetString());
     }
 
     [Fact]

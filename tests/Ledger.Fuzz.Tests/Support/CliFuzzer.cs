@@ -180,6 +180,7 @@ public sealed class CliFuzzer(FuzzConsortium consortium)
         "--category" => "rnd-labour",
         "--counterparty" => "FUZZ-PAYEE",
         "--document" => "FUZZ-DOC",
+        "--new-document" => "FUZZ-DOC-2",
         "--reason" => "1",
         "--enterprise-key" => consortium.Seeds.EnterpriseKeyFile,
         "--count" => "1",
@@ -236,7 +237,7 @@ public sealed class CliFuzzer(FuzzConsortium consortium)
             "--encryption-key" => ["0x02", "0x04" + new string('a', 128), "0x02" + new string('g', 64), "0x05" + new string('a', 64)],
             "--credit-code" => ["91450200MA5KTEST5", "91450200MA5KTEST5Z", "91450200ma5ktest5u", new string('9', 18)],
             "--rating" => ["E", "AA", "a", "Ａ"],
-            "reference" or "--reference" or "--name" or "--counterparty" or "--document" or "--product" => ["0xabc", new string('r', 300), "\t\n", "\u0001"],
+            "reference" or "--reference" or "--name" or "--counterparty" or "--document" or "--new-document" or "--product" => ["0xabc", new string('r', 300), "\t\n", "\u0001"],
             _ => ["nosuch", "a,,b", "all,nosuch", new string(',', 100), "-1"],
         };
         return [.. specific, .. common];

@@ -116,6 +116,103 @@ public sealed class FundFlowTests(BankCluster cluster)
         Assert.Equal(before, (await cluster.BankAsAuditor.Records.ListAsync()).Count(r => r.Record is FundFlowEvidence));
     }
 
+    [Fact]
+    public async Task ReverseSpending_TheRecorderReversesItsEntry_ItStopsCountingTheReasonHashIsOnChainAndARetryIsTheSameTransaction()
+    {
+        var loan = await RndLoanAsync("CCB-RND-5", 2_000_000, maxNonRndBps: 2_000);
+        await cluster.Lending.FundFlow.RecordSpendingAsync(new SpendingEntry(loan, SpendCategory.RnDLabour, 1_000_000, "91450200MA5K000005", "PAY-2026-0300"));
+        var drift = await cluster.Lending.FundFlow.RecordSpendingAsync(new SpendingEntry(loan, SpendCategory.NonRnD, 600_000, "a travel agency", "PAY-2026-0301"));
+        Assert.True(drift.Deviated);
+
+        var reversed = await cluster.Lending.FundFlow.ReverseSpendingAsync(loan, "PAY-2026-0301", "REFUND-2026-0007");
+
+        Assert.Equal(drift.EntryIndex, reversed.EntryIndex);
+        Assert.Equal(drift.Evidence.RecordHash, reversed.Evidence.RecordHash);
+        Assert.False(reversed.Deviated);
+        Assert.Equal(0u, reversed.NonRndShareBps);
+        var state = await cluster.TaxAsBank.FundFlow.GetAsync(loan);
+        Assert.Equal((UInt128)1_000_000, state.TotalFen);
+        Assert.Equal((UInt128)0, state.NonRndFen);
+        Assert.False(state.Deviated);
+        var receipt = await cluster.Chain.Rpc.Web3.Eth.Transactions.GetTransactionReceipt.SendRequestAsync(reversed.Transaction.TxHash.ToString());
+        var reversal = Assert.Single(receipt.DecodeAllEvents<SpendingReversedEventDTO>()).Event;
+        Assert.Equal(drift.EntryIndex, reversal.EntryIndex);
+        Assert.Equal(Keccak.Hash("REFUND-2026-0007"), new Hash32(reversal.ReasonHash));
+        Assert.Equal((byte)SpendCategory.NonRnD, reversal.Category);
+        Assert.Single(receipt.DecodeAllEvents<FundFlowDeviationClearedEventDTO>());
+
+        var again = await cluster.Lending.FundFlow.ReverseSpendingAsync(loan, "PAY-2026-0301", "REFUND-2026-0007");
+        Assert.Equal(reversed.Transaction, again.Transaction);
+        await Refusals.ExpectAsync(
+            () => cluster.Lending.FundFlow.ReverseSpendingAsync(loan, "PAY-2026-0301", "another reason"), StatusCode.FailedPrecondition, "LEDGER-1857");
+        Assert.Equal((UInt128)1_000_000, (await cluster.Lending.FundFlow.GetAsync(loan)).TotalFen);
+    }
+
+    [Fact]
+    public async Task ReverseSpending_AnotherOrganizationsEntryOrAnUnknownDocument_IsRefusedWithLedger1549AndChangesNothing()
+    {
+        var loan = await RndLoanAsync("CCB-RND-6", 2_000_000, maxNonRndBps: 3_000);
+        await cluster.Lending.FundFlow.RecordSpendingAsync(new SpendingEntry(loan, SpendCategory.NonRnD, 500_000, "a car dealer", "PAY-2026-0400"));
+
+        // The tax bureau may record on this loan, but not undo what the bank recorded: its node has no such entry.
+        var error = await Refusals.ExpectAsync(
+            () => cluster.TaxAsTax.FundFlow.ReverseSpendingAsync(loan, "PAY-2026-0400", "not ours"), StatusCode.NotFound, "LEDGER-1549");
+        Assert.Contains("PAY-2026-0400", error.Message, StringComparison.Ordinal);
+        await Refusals.ExpectAsync(
+            () => cluster.Lending.FundFlow.ReverseSpendingAsync(loan, "PAY-2026-9999", "typo"), StatusCode.NotFound, "LEDGER-1549");
+        await Refusals.ExpectAsync(
+            () => cluster.TaxAsTax.FundFlow.CorrectSpendingAsync(new SpendingCorrection(loan, "PAY-2026-0400", SpendCategory.RnDLabour, 500_000, "a car dealer")),
+            StatusCode.NotFound, "LEDGER-1549");
+
+        var state = await cluster.Lending.FundFlow.GetAsync(loan);
+        Assert.Equal((UInt128)500_000, state.NonRndFen);
+        Assert.Equal(1u, state.EntryCount);
+    }
+
+    [Fact]
+    public async Task CorrectSpending_KeepingOrChangingTheDocument_ReplacesTheEntryInOneTransactionWithNewAnchoredEvidence()
+    {
+        var loan = await RndLoanAsync("CCB-RND-7", 3_000_000, maxNonRndBps: 2_500);
+        var first = await cluster.Lending.FundFlow.RecordSpendingAsync(new SpendingEntry(loan, SpendCategory.RnDEquipment, 1_000_000, "91450200MA5K000007", "PAY-2026-0500"));
+        var correction = new SpendingCorrection(loan, "PAY-2026-0500", SpendCategory.NonRnD, 900_000, "an office landlord");
+
+        var corrected = await cluster.Lending.FundFlow.CorrectSpendingAsync(correction);
+
+        Assert.Equal(first.EntryIndex + 1, corrected.EntryIndex);
+        Assert.True(corrected.Deviated);
+        Assert.Equal(10_000u, corrected.NonRndShareBps);
+        var state = await cluster.Lending.FundFlow.GetAsync(loan);
+        Assert.Equal((UInt128)900_000, state.TotalFen);
+        Assert.Equal((UInt128)0, state.ByCategoryFen[(int)SpendCategory.RnDEquipment]);
+        var receipt = await cluster.Chain.Rpc.Web3.Eth.Transactions.GetTransactionReceipt.SendRequestAsync(corrected.Transaction.TxHash.ToString());
+        var link = Assert.Single(receipt.DecodeAllEvents<SpendingCorrectedEventDTO>()).Event;
+        Assert.Equal(first.EntryIndex, link.EntryIndex);
+        Assert.Equal(corrected.EntryIndex, link.NewEntryIndex);
+        Assert.Equal(corrected.Evidence.RecordHash.Value, new Hash32(Assert.Single(receipt.DecodeAllEvents<SpendingReversedEventDTO>()).Event.ReasonHash));
+        var evidence = Assert.IsType<FundFlowEvidence>((await cluster.AnchoredBankRecordAsync(corrected.Evidence.RecordHash)).Record);
+        Assert.Equal((UInt128)900_000, evidence.AmountFen);
+        Assert.Equal(Keccak.Hash("PAY-2026-0500"), evidence.DocumentHash);
+
+        // A retry is the same correction; the document's old figures are no longer its entry.
+        var retried = await cluster.Lending.FundFlow.CorrectSpendingAsync(correction);
+        Assert.Equal(corrected.Transaction, retried.Transaction);
+        Assert.Equal(corrected.Evidence.RecordHash, retried.Evidence.RecordHash);
+        await Refusals.ExpectAsync(
+            () => cluster.Lending.FundFlow.RecordSpendingAsync(new SpendingEntry(loan, SpendCategory.RnDEquipment, 1_000_000, "91450200MA5K000007", "PAY-2026-0500")),
+            StatusCode.AlreadyExists, "LEDGER-1545");
+
+        // Corrected again under another document: the current entry (the first correction) is the one replaced.
+        var moved = await cluster.Lending.FundFlow.CorrectSpendingAsync(correction with { Category = SpendCategory.RnDMaterials, NewEvidenceDocument = "INV-2026-0501" });
+        Assert.False(moved.Deviated);
+        state = await cluster.Lending.FundFlow.GetAsync(loan);
+        Assert.Equal((UInt128)900_000, state.ByCategoryFen[(int)SpendCategory.RnDMaterials]);
+        Assert.Equal((UInt128)0, state.NonRndFen);
+        Assert.Equal(3u, state.EntryCount);
+        await Refusals.ExpectAsync(
+            () => cluster.Lending.FundFlow.CorrectSpendingAsync(new SpendingCorrection(loan, "INV-2026-0501", SpendCategory.RnDMaterials, 900_000, "an office landlord")),
+            StatusCode.InvalidArgument, "LEDGER-1520");
+    }
+
     /// <summary>An R&amp;D loan of bank.ccb to the A-rated enterprise, with its fund-flow ledger opened.</summary>
     private async Task<LoanId> RndLoanAsync(string reference, UInt128 amount, ushort maxNonRndBps)
     {

@@ -93,6 +93,8 @@ public static class AccessPolicy
 
         // R&D fund flow, served by bank and tax nodes: entries by the node's own operators; status for any member.
         ["/ledger.v1.FundFlow/RecordSpending"] = Roles(Role.Bank, Role.TaxBureau) with { OwnOrganizationOnly = true },
+        ["/ledger.v1.FundFlow/ReverseSpending"] = Roles(Role.Bank, Role.TaxBureau) with { OwnOrganizationOnly = true },
+        ["/ledger.v1.FundFlow/CorrectSpending"] = Roles(Role.Bank, Role.TaxBureau) with { OwnOrganizationOnly = true },
         ["/ledger.v1.FundFlow/GetFundFlow"] = Roles(AnyMember),
 
         // Alerts: banks and guarantors; each stream is filtered by the caller's own exposure (loan, guarantee, consent).
