@@ -118,6 +118,16 @@ async function main() {
     `target < ${TARGETS.strongAccess.toLocaleString("en")}; first access of a consent: ${strong[0].toLocaleString("en")}`);
   add("Access log", "recordRefusal (strong mode)", await gasOf(c.AccessLog.connect(tax).recordRefusal(id1, ORG.BANK_A, 1, ethers.id("req-r"), L.AccessStatus.Revoked)));
 
+  // ---- upgrade: v2 contracts on the same consortium take over bindings and live consents (docs/contracts.md)
+  const { contracts: v2 } = await L.deployLedger(ethers, { deployer: g1, consortium: c.Consortium, predecessor: c.ConsentRegistry });
+  add("Upgrade", "importBinding (a binding taken over)", await gasOf(v2.ConsentRegistry.connect(tax).importBinding(cc[0])));
+  add("Upgrade", "importConsent (a live consent taken over, same id)", await gasOf(v2.ConsentRegistry.connect(tax).importConsent(t0)));
+  const imported = [];
+  for (let i = 0; i < 2; i++) {
+    imported.push(await gasOf(v2.AccessLog.connect(tax).recordAccess(id0, ORG.BANK_A, L.Scope.TaxCreditRating, ethers.id(`req-v2-${i}`), ethers.id(`resp-v2-${i}`))));
+  }
+  add("Upgrade", "recordAccess on an imported consent (strong mode; the predecessor is asked too)", imported[imported.length - 1]);
+
   const batches = [];
   for (const n of [1, 64, 256, 1024, 4096]) {
     const values = Array.from({ length: n }, (_, i) => [ethers.id(`record-${n}-${i}`)]);
@@ -213,7 +223,10 @@ async function main() {
   lines.push("");
   lines.push("Notes: first writes to a storage slot cost 22,100 gas and later writes 2,900–5,000, which is why first and");
   lines.push("later operations differ. Consent nonces are a bitmap (256 per storage word), so an enterprise's later");
-  lines.push("consents are cheaper than its first.");
+  lines.push("consents are cheaper than its first. A consent taken over in a contract upgrade costs more per strong-mode");
+  lines.push("access than the target while it lives, because the old registry is asked too (its enterprise may still revoke");
+  lines.push("there); consents granted after the upgrade cost what the target row says. Recording R&D spending costs more for");
+  lines.push("the tax bureau than for the lending bank: the contract reads which bureau provided the loan's consent.");
   lines.push("");
   const out = path.join(__dirname, "..", "docs", "gas.md");
   fs.mkdirSync(path.dirname(out), { recursive: true });

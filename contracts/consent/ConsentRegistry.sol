@@ -39,6 +39,8 @@ contract ConsentRegistry is IConsentRegistry, EIP712, MembershipGated {
         address enterprise;
         uint40 validFrom;
         uint40 validUntil;
+        // taken over from the predecessor registry: its revocations and narrowings there still count
+        bool imported;
         // slot 1: read by every check, written by every counted access
         uint64 scopes;
         uint40 revokedAtBlock;
@@ -66,6 +68,7 @@ contract ConsentRegistry is IConsentRegistry, EIP712, MembershipGated {
 
     address private immutable _deployer;
     address private _accessLog;
+    address private _predecessor;
 
     mapping(bytes32 consentId => Stored) private _consents;
     mapping(address enterprise => bytes32 creditCodeHash) private _creditCodeOf;
@@ -89,6 +92,86 @@ contract ConsentRegistry is IConsentRegistry, EIP712, MembershipGated {
         }
         _accessLog = accessLog_;
         emit AccessLogSet(accessLog_);
+    }
+
+    // ================================================================ upgrade
+
+    /// @inheritdoc IConsentRegistry
+    function setPredecessor(address predecessor_) external {
+        if (msg.sender != _deployer) revert ConsentNotDeployer(msg.sender);
+        if (_predecessor != address(0)) revert ConsentPredecessorAlreadySet(_predecessor);
+        // A registry of the same consortium (members keep their admission indices), and not this one.
+        // solhint-disable-next-line avoid-low-level-calls
+        (bool ok, bytes memory ret) = predecessor_.staticcall(abi.encodeWithSignature("consortium()"));
+        bool sameConsortium = ok && ret.length == 32 && abi.decode(ret, (address)) == address(consortium);
+        if (predecessor_ == address(this) || !sameConsortium) revert ConsentPredecessorNotUsable(predecessor_);
+        _predecessor = predecessor_;
+        emit PredecessorSet(predecessor_);
+    }
+
+    /// @inheritdoc IConsentRegistry
+    function importBinding(bytes32 creditCodeHash) external {
+        _requireMember(msg.sender, Role.None);
+        IConsentRegistry from = _requirePredecessor();
+        (address account, bytes32 taxOrg) = from.accountOf(creditCodeHash);
+        if (account == address(0)) revert ConsentCreditCodeNotBound(creditCodeHash);
+        _checkBindingParties(account, creditCodeHash);
+        address current = _bindingOf[creditCodeHash].account;
+        if (current != address(0)) revert ConsentCreditCodeTaken(creditCodeHash, current);
+        (, , uint32 bureauIndex) = consortium.memberSummary(taxOrg);
+        _creditCodeOf[account] = creditCodeHash;
+        _bindingOf[creditCodeHash] = CodeBinding({account: account, bureauIndex: bureauIndex});
+        emit BindingImported(creditCodeHash, account, address(from));
+        emit EnterpriseBound(account, creditCodeHash, taxOrg);
+    }
+
+    /// @inheritdoc IConsentRegistry
+    function importConsent(ConsentTerms calldata terms) external returns (bytes32 id) {
+        _requireMember(msg.sender, Role.None);
+        IConsentRegistry from = _requirePredecessor();
+        // The predecessor hashes the terms in its own EIP-712 domain: the id the enterprise signed stays the id.
+        id = from.consentId(terms);
+        if (_consents[id].enterprise != address(0)) revert ConsentAlreadyImported(id);
+        ConsentState memory s = from.consent(id);
+        if (s.enterprise == address(0) || s.revokedAtBlock != 0 || s.validUntil < block.timestamp) {
+            revert ConsentNotImportable(id);
+        }
+        bytes32 bound = _creditCodeOf[terms.enterprise];
+        if (bound != terms.creditCodeHash || bound == bytes32(0) || bound == _RETIRED) {
+            revert ConsentEnterpriseNotBound(terms.enterprise, terms.creditCodeHash);
+        }
+        (, , uint32 cIndex) = consortium.memberSummary(s.consumer);
+        (, , uint32 pIndex) = consortium.memberSummary(s.provider);
+        _consents[id] = Stored({
+            enterprise: s.enterprise,
+            validFrom: uint40(s.validFrom),
+            validUntil: uint40(s.validUntil),
+            imported: true,
+            scopes: s.scopes,
+            revokedAtBlock: 0,
+            fetchCap: uint16(s.fetchCap),
+            fetchesInPeriod: uint16(s.fetchesInPeriod),
+            periodIndex: uint24(s.periodIndex),
+            fetchPeriod: s.fetchPeriod,
+            consumerIndex: uint24(cIndex),
+            providerIndex: uint24(pIndex)
+        });
+        emit ConsentImported(id, s.enterprise, address(from));
+        emit ConsentGranted(
+            id, terms.enterprise, terms.consumer, terms.provider, terms.creditCodeHash, terms, msg.sender
+        );
+        if (s.scopes != terms.scopes || s.validUntil != terms.validUntil) {
+            emit ConsentNarrowed(id, s.enterprise, s.consumer, s.scopes, s.validUntil);
+        }
+    }
+
+    /// @inheritdoc IConsentRegistry
+    function syncRevocation(bytes32 id) external {
+        Stored storage c = _requireLiveConsent(id);
+        if (!c.imported || IConsentRegistry(_predecessor).consent(id).revokedAtBlock == 0) {
+            revert ConsentNotRevokedByPredecessor(id);
+        }
+        _revoke(id, c);
     }
 
     // ================================================================ binding
@@ -220,6 +303,10 @@ contract ConsentRegistry is IConsentRegistry, EIP712, MembershipGated {
         uint32 period = _periodIndex(c);
         AccessStatus status = _accessStatus(c, _parties(consumer, providerIndex), scopes, period);
         if (status != AccessStatus.Allowed) _revertFor(status, id, c, consumer, provider, scopes);
+        if (c.imported) {
+            AccessStatus before = _predecessorStatus(id, consumer, provider, scopes);
+            if (before != AccessStatus.Allowed) revert ConsentRefusedByPredecessor(id, before);
+        }
 
         // Count against the cap; the counter lives in the slot just read, so the write is cheap.
         if (period != c.periodIndex) {
@@ -245,7 +332,9 @@ contract ConsentRegistry is IConsentRegistry, EIP712, MembershipGated {
             providerIndex: pIndex,
             providerEligible: pStatus == MemberStatus.Active && pRole == Role.TaxBureau
         });
-        return _accessStatus(c, parties, scopes, _periodIndex(c));
+        AccessStatus status = _accessStatus(c, parties, scopes, _periodIndex(c));
+        if (status == AccessStatus.Allowed && c.imported) return _predecessorStatus(id, consumer, provider, scopes);
+        return status;
     }
 
     // ================================================================ views
@@ -326,6 +415,11 @@ contract ConsentRegistry is IConsentRegistry, EIP712, MembershipGated {
         return _accessLog;
     }
 
+    /// @inheritdoc IConsentRegistry
+    function predecessor() external view returns (address) {
+        return _predecessor;
+    }
+
     // ================================================================ internals
 
     function _checkBindingParties(address enterprise, bytes32 creditCodeHash) private view {
@@ -394,6 +488,7 @@ contract ConsentRegistry is IConsentRegistry, EIP712, MembershipGated {
             enterprise: t.enterprise,
             validFrom: uint40(t.validFrom),
             validUntil: uint40(t.validUntil),
+            imported: false,
             scopes: t.scopes,
             revokedAtBlock: 0,
             fetchCap: uint16(t.fetchCap),
@@ -453,6 +548,21 @@ contract ConsentRegistry is IConsentRegistry, EIP712, MembershipGated {
         uint256 word = _nonceBitmap[enterprise][nonce >> 8];
         if (word & bit != 0) revert ConsentNonceUsed(enterprise, nonce);
         _nonceBitmap[enterprise][nonce >> 8] = word | bit;
+    }
+
+    function _requirePredecessor() private view returns (IConsentRegistry) {
+        if (_predecessor == address(0)) revert ConsentNoPredecessor();
+        return IConsentRegistry(_predecessor);
+    }
+
+    /// @dev An imported consent also answers to the predecessor, where its enterprise may still revoke or narrow it.
+    ///      Its fetch counters there froze at the import, so they never refuse what this registry allows.
+    function _predecessorStatus(bytes32 id, bytes32 consumer, bytes32 provider, uint64 scopes)
+        private
+        view
+        returns (AccessStatus)
+    {
+        return IConsentRegistry(_predecessor).checkAccess(id, consumer, provider, scopes);
     }
 
     function _requireLiveConsent(bytes32 id) private view returns (Stored storage c) {

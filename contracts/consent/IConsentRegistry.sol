@@ -112,6 +112,14 @@ interface IConsentRegistry is IMembershipGated {
     /// @notice The enterprise cancelled a nonce it had signed with but not used.
     event NonceInvalidated(address indexed enterprise, uint256 nonce);
     event AccessLogSet(address accessLog);
+    /// @notice The registry this one takes live consents and bindings over from (a contract upgrade).
+    event PredecessorSet(address predecessor);
+    /// @notice A binding of the predecessor was taken over (followed by `EnterpriseBound`).
+    event BindingImported(bytes32 indexed creditCodeHash, address indexed enterprise, address indexed predecessor);
+    /// @notice A live consent of the predecessor was taken over with its id, terms and counters (followed by
+    ///         `ConsentGranted` with the original terms, and `ConsentNarrowed` when it had been narrowed). Its id is
+    ///         the predecessor's EIP-712 digest of the terms: recompute it in the predecessor's domain.
+    event ConsentImported(bytes32 indexed consentId, address indexed enterprise, address indexed predecessor);
 
     // ---------------------------------------------------------------- errors
 
@@ -172,6 +180,20 @@ interface IConsentRegistry is IMembershipGated {
     /// @notice `accessLog` is not an access log wired to this registry (no code, or its `registry()` is another).
     error ConsentAccessLogNotWired(address accessLog);
     error ConsentNotDeployer(address caller);
+    /// @notice This registry has no predecessor to import from.
+    error ConsentNoPredecessor();
+    /// @notice The predecessor is set once.
+    error ConsentPredecessorAlreadySet(address predecessor);
+    /// @notice Not a registry of the same consortium (or this registry itself).
+    error ConsentPredecessorNotUsable(address predecessor);
+    /// @notice The consent is already in this registry.
+    error ConsentAlreadyImported(bytes32 consentId);
+    /// @notice The predecessor has no live consent with these terms (unknown, revoked or expired there).
+    error ConsentNotImportable(bytes32 consentId);
+    /// @notice An imported consent the predecessor no longer allows (revoked or narrowed there after the import).
+    error ConsentRefusedByPredecessor(bytes32 consentId, AccessStatus status);
+    /// @notice Nothing to record: the consent was not imported, or its predecessor has not revoked it.
+    error ConsentNotRevokedByPredecessor(bytes32 consentId);
 
     // ---------------------------------------------------------------- enterprise binding (tax bureau)
 
@@ -247,6 +269,22 @@ interface IConsentRegistry is IMembershipGated {
     /// @notice One-time wiring by the deployer: the access log that may count fetches.
     function setAccessLog(address accessLog) external;
 
+    /// @notice Upgrade: the deployer names, once, the registry of the previous contract version (same consortium).
+    function setPredecessor(address predecessor) external;
+
+    /// @notice Upgrade: any member takes over the predecessor's binding of `creditCodeHash` (no new signature: the
+    ///         enterprise signed it for the consortium once).
+    function importBinding(bytes32 creditCodeHash) external;
+
+    /// @notice Upgrade: any member takes over a live consent of the predecessor, stated by its original terms (from
+    ///         its `ConsentGranted` event there); the id, current scopes, validity and fetch counters carry over, and
+    ///         the enterprise signs nothing again. Its binding must have been taken over first.
+    function importConsent(ConsentTerms calldata terms) external returns (bytes32 consentId);
+
+    /// @notice Upgrade: anyone records here the revocation an enterprise made at the predecessor after its consent
+    ///         was imported (every check already honours it; this puts it in this registry's events and state).
+    function syncRevocation(bytes32 consentId) external;
+
     // ---------------------------------------------------------------- views
 
     /// @notice May `consumer` read `scopes` from `provider` under `consentId` now (as of this block)?
@@ -278,4 +316,6 @@ interface IConsentRegistry is IMembershipGated {
     function accountOf(bytes32 creditCodeHash) external view returns (address enterprise, bytes32 taxOrg);
     function nonceUsed(address enterprise, uint256 nonce) external view returns (bool);
     function accessLog() external view returns (address);
+    /// @notice The registry this one imports from (zero when none).
+    function predecessor() external view returns (address);
 }

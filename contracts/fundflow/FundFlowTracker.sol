@@ -82,7 +82,13 @@ contract FundFlowTracker is IFundFlowTracker, MembershipGated {
         return _BPS - _nonRdShare(f.nonRdFen, f.totalFen);
     }
 
-    function _record(bytes32 loanId, ILoanBook.Loan memory ln, FlowLedger storage f, bytes32 recorderOrg, Entry memory e)
+    function _record(
+        bytes32 loanId,
+        ILoanBook.Loan memory ln,
+        FlowLedger storage f,
+        bytes32 recorderOrg,
+        Entry memory e
+    )
         private
         returns (uint32 entryIndex)
     {
@@ -146,7 +152,8 @@ contract FundFlowTracker is IFundFlowTracker, MembershipGated {
         _evaluate(loanId, ln, f);
     }
 
-    /// @dev Raises or clears the deviation. Compares exactly (not the rounded share): 30.0001 % is above a 30 % threshold.
+    /// @dev Raises or clears the deviation. Compares exactly (not the rounded share): 30.0001 % is above a 30 %
+    ///      threshold.
     function _evaluate(bytes32 loanId, ILoanBook.Loan memory ln, FlowLedger storage f) private {
         uint128 total = f.totalFen;
         bool deviated = uint256(f.nonRdFen) * _BPS > uint256(total) * f.maxNonRdBps;

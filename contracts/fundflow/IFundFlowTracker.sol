@@ -54,7 +54,8 @@ interface IFundFlowTracker is IMembershipGated {
         bytes32 counterpartyHash,
         uint16 nonRdShareBps
     );
-    /// @notice The recorder reversed its entry `entryIndex` (`reasonHash`: the hash of its reason or of the correcting entry's evidence).
+    /// @notice The recorder reversed its entry `entryIndex` (`reasonHash`: the hash of its reason, or of the
+    ///         correcting entry's evidence).
     event SpendingReversed(
         bytes32 indexed loanId,
         bytes32 indexed recorderOrg,
@@ -96,7 +97,8 @@ interface IFundFlowTracker is IMembershipGated {
     error FundFlowZeroCounterparty(bytes32 loanId);
     /// @notice Recorded R&D spending would exceed the amount lent (non-R&D spending is never capped).
     error FundFlowExceedsLoan(bytes32 loanId, uint128 rdTotalFen, uint128 loanAmountFen);
-    /// @notice Only the lending bank or the enterprise's own tax bureau (the provider of the loan's consent) records spending.
+    /// @notice Only the lending bank or the enterprise's own tax bureau (the provider of the loan's consent)
+    ///         records spending.
     error FundFlowRecorderNotAllowed(address account, bytes32 orgId);
     /// @notice No entry `entryIndex` was recorded by the caller's organization with these fields.
     error FundFlowEntryMismatch(bytes32 loanId, uint32 entryIndex);
@@ -117,7 +119,8 @@ interface IFundFlowTracker is IMembershipGated {
     /// @notice The recorder of entry `entryIndex` (stated as `original`) reverses it.
     function reverseSpending(bytes32 loanId, uint32 entryIndex, Entry calldata original, bytes32 reasonHash) external;
 
-    /// @notice The recorder of entry `entryIndex` (stated as `original`) replaces it with `replacement`; returns the new entry's index.
+    /// @notice The recorder of entry `entryIndex` (stated as `original`) replaces it with `replacement`; returns
+    ///         the new entry's index.
     function correctSpending(bytes32 loanId, uint32 entryIndex, Entry calldata original, Entry calldata replacement)
         external
         returns (uint32 newEntryIndex);

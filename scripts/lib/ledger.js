@@ -179,20 +179,23 @@ function ethersId(address, creditCodeHash) {
  * Deploys and wires the whole suite. `governors` (addresses) and `threshold` set up governance.
  * Returns the contracts by name and the block the first contract was deployed in.
  */
-async function deployLedger(ethers, { governors, threshold, deployer } = {}) {
+async function deployLedger(ethers, { governors, threshold, deployer, consortium: existing, predecessor, deployBlock: sinceBlock } = {}) {
   const signer = deployer ?? (await ethers.getSigners())[0];
-  if (!governors || governors.length === 0) throw new Error("deployLedger: at least one governor is required");
+  if (!existing && (!governors || governors.length === 0)) throw new Error("deployLedger: at least one governor is required");
   const deploy = async (name, ...args) => {
     const factory = await ethers.getContractFactory(name, signer);
     const contract = await factory.deploy(...args);
     await contract.waitForDeployment();
     return contract;
   };
-  const consortium = await deploy("Consortium", governors, threshold ?? 1);
-  const deployBlock = (await consortium.deploymentTransaction().wait()).blockNumber;
+  // An upgrade keeps the consortium (members, operators, governance) and deploys the rest anew.
+  const consortium = existing ?? (await deploy("Consortium", governors, threshold ?? 1));
   const registry = await deploy("ConsentRegistry", consortium);
+  // An upgrade's deployment file keeps the consortium's deploy block: members were admitted from there on.
+  const deployBlock = existing ? (sinceBlock ?? 0) : (await consortium.deploymentTransaction().wait()).blockNumber;
   const accessLog = await deploy("AccessLog", consortium, registry);
   await (await registry.setAccessLog(accessLog)).wait();
+  if (predecessor) await (await registry.setPredecessor(predecessor)).wait();
   const loanBook = await deploy("LoanBook", consortium, registry);
   const guaranteeBook = await deploy("GuaranteeBook", consortium, loanBook);
   const fund = await deploy("RiskCompensationFund", consortium, loanBook, guaranteeBook);
@@ -209,6 +212,41 @@ async function deployLedger(ethers, { governors, threshold, deployer } = {}) {
       FundFlowTracker: fundFlow,
     },
   };
+}
+
+/**
+ * Upgrade, second step: takes over into `registry` (a new ConsentRegistry whose predecessor is set) every binding the
+ * predecessor still holds and every consent still live there, from the predecessor's own events since `fromBlock`.
+ * Nobody signs anything again: the ids stay the ids the enterprises signed. Safe to run again (what is already here
+ * is skipped). Returns what it took over.
+ */
+async function importFromPredecessor(ethers, { registry, fromBlock = 0, signer }) {
+  const runner = signer ? registry.connect(signer) : registry;
+  const predecessorAddress = await registry.predecessor();
+  if (predecessorAddress === ethers.ZeroAddress) throw new Error("importFromPredecessor: the registry has no predecessor (setPredecessor first)");
+  const predecessor = await ethers.getContractAt("ConsentRegistry", predecessorAddress);
+  const now = BigInt((await ethers.provider.getBlock("latest")).timestamp);
+  const result = { bindings: 0, consents: 0, skipped: 0 };
+
+  const codes = new Set((await predecessor.queryFilter(predecessor.filters.EnterpriseBound(), fromBlock)).map((e) => e.args.creditCodeHash));
+  for (const code of codes) {
+    const [account] = await predecessor.accountOf(code);
+    const [here] = await registry.accountOf(code);
+    if (account === ethers.ZeroAddress || here !== ethers.ZeroAddress) { result.skipped++; continue; }
+    await (await runner.importBinding(code)).wait();
+    result.bindings++;
+  }
+  for (const e of await predecessor.queryFilter(predecessor.filters.ConsentGranted(), fromBlock)) {
+    const id = e.args.consentId;
+    const there = await predecessor.consent(id);
+    const here = await registry.consent(id);
+    if (here.enterprise !== ethers.ZeroAddress || there.revokedAtBlock !== 0n || there.validUntil < now) { result.skipped++; continue; }
+    const [bound] = await registry.accountOf(e.args.terms.creditCodeHash);
+    if (bound !== e.args.terms.enterprise) { result.skipped++; continue; } // the account was rotated or retired: its consents ended
+    await (await runner.importConsent(e.args.terms.toObject())).wait();
+    result.consents++;
+  }
+  return result;
 }
 
 /** The deployment file the C# nodes read: chain id, deploy block, addresses and ABIs. */
@@ -236,6 +274,7 @@ function writeJson(file, doc) {
 }
 
 module.exports = {
+  importFromPredecessor,
   Role,
   MemberStatus,
   Scope,

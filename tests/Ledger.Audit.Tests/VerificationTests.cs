@@ -350,6 +350,42 @@ public class VerificationTests
     }
 
     [Fact]
+    public void VerifyAll_AConsentTakenOverFromThePredecessorRegistry_IsCheckedInThePredecessorsDomain()
+    {
+        // After a contract upgrade the registry is another contract, and a consent taken over keeps the id the
+        // enterprise signed in the old registry's EIP-712 domain; its ConsentImported event names that registry.
+        var s = TestLedgers.LendingScenario();
+        var original = s.ToBundle();
+        var predecessor = original.Chain.AddressOf(Chain.Abi.LedgerContracts.ConsentRegistry)!.Value;
+        var contracts = new Dictionary<string, Core.Primitives.EthAddress>(original.Chain.Contracts, StringComparer.Ordinal)
+        {
+            [Chain.Abi.LedgerContracts.ConsentRegistry] = Core.Primitives.EthAddress.Parse("0x00000000000000000000000000000000000000c2"),
+        };
+        var upgraded = original with { Chain = original.Chain with { Contracts = contracts } };
+        // Every consent of the scenario taken over: each ConsentGranted preceded, in its transaction, by ConsentImported.
+        var spaced = upgraded.WithEvents(e => e with { LogIndex = (e.LogIndex * 2) + 1 });
+        var imports = spaced.Events.Where(e => e.Name == "ConsentGranted").Select(granted => granted with
+        {
+            Name = "ConsentImported",
+            LogIndex = granted.LogIndex - 1,
+            Args = new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                ["consentId"] = granted.Args["consentId"],
+                ["enterprise"] = granted.Args["enterprise"],
+                ["predecessor"] = predecessor.ToString(),
+            },
+        }).ToList();
+        Assert.NotEmpty(imports);
+        var withImport = spaced with { Events = [.. spaced.Events, .. imports] };
+
+        var report = Verify.Offline(withImport);
+
+        Assert.True(report.Passed, string.Join("; ", report.AllProblems().Select(p => p.Message)));
+        // Without the ConsentImported event the same terms do not hash to the id in the new registry's domain.
+        Verify.Offline(upgraded).AssertFailedWith(s.A1, ProblemKind.ConsentTermsAltered);
+    }
+
+    [Fact]
     public void VerifyAll_AnAccessUnderAConsentTheBundleLacks_IsUnknown()
     {
         var s = TestLedgers.LendingScenario();

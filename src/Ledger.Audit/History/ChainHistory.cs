@@ -14,6 +14,7 @@ namespace Ledger.Audit.History;
 public sealed class ChainHistory
 {
     private readonly Dictionary<ConsentId, ConsentTimeline> _consents = [];
+    private readonly Dictionary<ConsentId, EthAddress> _importedFrom = [];
     private readonly Dictionary<EthAddress, ulong> _unboundAt = [];
     private readonly Dictionary<BatchKey, ChainEvent> _anchors = [];
     private readonly Dictionary<Hash32, ChainEvent> _decisions = [];
@@ -88,11 +89,17 @@ public sealed class ChainHistory
     {
         switch (e.Contract, e.Name)
         {
+            case (LedgerEvents.ConsentRegistry, LedgerEvents.ConsentImported):
+                // Taken over from the previous contract version (the ConsentGranted that follows in the same
+                // transaction has the original terms): its id is the predecessor's EIP-712 digest of them.
+                _importedFrom[new ConsentId(e.Hash("consentId"))] = e.Address("predecessor");
+                return;
             case (LedgerEvents.ConsentRegistry, LedgerEvents.ConsentGranted):
             {
                 var id = new ConsentId(e.Hash("consentId"));
                 var terms = ConsentTimeline.TermsOf(e);
-                var matches = registry is { } r && ConsentTimeline.IdOf(terms, chainId, r) == id;
+                var domainRegistry = _importedFrom.TryGetValue(id, out var predecessor) ? predecessor : registry;
+                var matches = domainRegistry is { } r && ConsentTimeline.IdOf(terms, chainId, r) == id;
                 if (!matches)
                 {
                     _problems.Add($"The terms in the {e.Describe()} do not hash to consent id {id} on chain {chainId}: the consent's terms were altered.");

@@ -60,6 +60,8 @@ public static class LedgerEvents
     public const string GuarantorFailedToPay = "GuarantorFailedToPay";
 
     public const string FundFlowOpened = "FundFlowOpened";
+    public const string ConsentImported = "ConsentImported";
+    public const string BindingImported = "BindingImported";
     public const string SpendingRecorded = "SpendingRecorded";
     public const string SpendingReversed = "SpendingReversed";
     public const string SpendingCorrected = "SpendingCorrected";

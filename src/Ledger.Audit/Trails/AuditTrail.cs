@@ -190,6 +190,8 @@ public sealed class TrailBuilder
             {
                 LedgerEvents.ConsentGranted =>
                     $"The enterprise granted {e.Org("consumer")} consent {Short(e.Hash("consentId"))} to read {LedgerVerifier.ScopeText((Scopes)e.U64("terms.scopes"))} from {e.Org("provider")}, valid until {Utc(e.U64("terms.validUntil"))}",
+                LedgerEvents.ConsentImported => $"Consent {Short(e.Hash("consentId"))} was taken over from the previous registry {e.Address("predecessor")} (contract upgrade; nothing signed again)",
+                LedgerEvents.BindingImported => $"The enterprise account {e.Address("enterprise")} was taken over from the previous registry {e.Address("predecessor")} (contract upgrade)",
                 LedgerEvents.ConsentNarrowed => $"Consent {Short(e.Hash("consentId"))} narrowed to {LedgerVerifier.ScopeText((Scopes)e.U64("scopes"))} until {Utc(e.U64("validUntil"))}",
                 LedgerEvents.ConsentRevoked => $"The enterprise revoked consent {Short(e.Hash("consentId"))}",
                 LedgerEvents.AccessRecorded => $"{e.Org("provider")} served {LedgerVerifier.ScopeText((Scopes)e.U64("scopes"))} to {e.Org("consumer")} (recorded on chain)",

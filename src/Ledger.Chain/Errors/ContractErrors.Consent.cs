@@ -616,3 +616,108 @@ public sealed class ConsentCreditCodeTakenException : ContractRevertException
     private static string Describe(ContractError e) =>
         $"Credit-code hash {Abbreviate(e.Hash(0))} already has an active account, {e.Address(1)}; an enterprise has one account at a time. To replace a lost or compromised key, have the bureau that made the binding rotate it (ledger tax rotate-key) on the new key's signature.";
 }
+
+/// <summary>LEDGER-1246: <c>ConsentNoPredecessor()</c> (ConsentRegistry).</summary>
+public sealed class ConsentNoPredecessorException : ContractRevertException
+{
+    internal ConsentNoPredecessorException(ContractError error)
+        : base(1246, ErrorCategory.Internal, Describe(error), error)
+    {
+    }
+
+    private static string Describe(ContractError e) =>
+        "This consent registry has no predecessor to import from; its deployer names the previous version's registry (setPredecessor) before bindings and consents are taken over.";
+}
+
+/// <summary>LEDGER-1246: <c>ConsentPredecessorAlreadySet(address predecessor)</c> (ConsentRegistry).</summary>
+public sealed class ConsentPredecessorAlreadySetException : ContractRevertException
+{
+    internal ConsentPredecessorAlreadySetException(ContractError error)
+        : base(1246, ErrorCategory.Internal, Describe(error), error)
+    {
+    }
+
+    /// <summary>The error's <c>predecessor</c> argument.</summary>
+    public EthAddress Predecessor => Error!.Address(0);
+
+    private static string Describe(ContractError e) =>
+        $"The registry's predecessor is already {e.Address(0)}; it is named once, at the upgrade.";
+}
+
+/// <summary>LEDGER-1246: <c>ConsentPredecessorNotUsable(address predecessor)</c> (ConsentRegistry).</summary>
+public sealed class ConsentPredecessorNotUsableException : ContractRevertException
+{
+    internal ConsentPredecessorNotUsableException(ContractError error)
+        : base(1246, ErrorCategory.Internal, Describe(error), error)
+    {
+    }
+
+    /// <summary>The error's <c>predecessor</c> argument.</summary>
+    public EthAddress Predecessor => Error!.Address(0);
+
+    private static string Describe(ContractError e) =>
+        $"{e.Address(0)} cannot be this registry's predecessor: it is not a consent registry of the same consortium (or it is this registry). Name the registry of the previous contract version.";
+}
+
+/// <summary>LEDGER-1858: <c>ConsentAlreadyImported(bytes32 consentId)</c> (ConsentRegistry).</summary>
+public sealed class ConsentAlreadyImportedException : ContractRevertException
+{
+    internal ConsentAlreadyImportedException(ContractError error)
+        : base(1858, ErrorCategory.AlreadyExists, Describe(error), error)
+    {
+    }
+
+    /// <summary>The error's <c>consentId</c> argument.</summary>
+    public ConsentId ConsentId => new ConsentId(Error!.Hash(0));
+
+    private static string Describe(ContractError e) =>
+        $"Consent {Abbreviate(e.Hash(0))} is already in this registry; nothing to import.";
+}
+
+/// <summary>LEDGER-1859: <c>ConsentNotImportable(bytes32 consentId)</c> (ConsentRegistry).</summary>
+public sealed class ConsentNotImportableException : ContractRevertException
+{
+    internal ConsentNotImportableException(ContractError error)
+        : base(1859, ErrorCategory.FailedPrecondition, Describe(error), error)
+    {
+    }
+
+    /// <summary>The error's <c>consentId</c> argument.</summary>
+    public ConsentId ConsentId => new ConsentId(Error!.Hash(0));
+
+    private static string Describe(ContractError e) =>
+        $"The predecessor registry has no live consent {Abbreviate(e.Hash(0))} (unknown there, revoked or expired), so it is not taken over; the enterprise grants a new consent if it still wants to.";
+}
+
+/// <summary>LEDGER-1860: <c>ConsentRefusedByPredecessor(bytes32 consentId, uint8 status)</c> (ConsentRegistry).</summary>
+public sealed class ConsentRefusedByPredecessorException : ContractRevertException
+{
+    internal ConsentRefusedByPredecessorException(ContractError error)
+        : base(1860, ErrorCategory.FailedPrecondition, Describe(error), error)
+    {
+    }
+
+    /// <summary>The error's <c>consentId</c> argument.</summary>
+    public ConsentId ConsentId => new ConsentId(Error!.Hash(0));
+
+    /// <summary>The error's <c>status</c> argument: the predecessor's access status.</summary>
+    public BigInteger Status => Error!.Number(1);
+
+    private static string Describe(ContractError e) =>
+        $"Consent {Abbreviate(e.Hash(0))} was taken over from the previous registry, where the enterprise has since changed it: there it is {AccessStatusName(e.Number(1))}. No data may be served under it; record the change here with syncRevocation if it was revoked.";
+}
+
+/// <summary>LEDGER-1861: <c>ConsentNotRevokedByPredecessor(bytes32 consentId)</c> (ConsentRegistry).</summary>
+public sealed class ConsentNotRevokedByPredecessorException : ContractRevertException
+{
+    internal ConsentNotRevokedByPredecessorException(ContractError error)
+        : base(1861, ErrorCategory.FailedPrecondition, Describe(error), error)
+    {
+    }
+
+    /// <summary>The error's <c>consentId</c> argument.</summary>
+    public ConsentId ConsentId => new ConsentId(Error!.Hash(0));
+
+    private static string Describe(ContractError e) =>
+        $"Consent {Abbreviate(e.Hash(0))} was not taken over from a previous registry, or that registry has not revoked it: there is no revocation to record.";
+}

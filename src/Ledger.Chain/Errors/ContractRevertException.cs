@@ -84,6 +84,11 @@ public abstract class ContractRevertException : LedgerException
     /// <summary>A compensation claim status by name.</summary>
     protected static string ClaimStatusName(BigInteger status) => Named(status, "not filed", "filed", "paid", "rejected", "withdrawn");
 
+    /// <summary>A consent access status by name.</summary>
+    protected static string AccessStatusName(BigInteger status) => Named(status,
+        "allowed", "unknown", "not yet valid", "expired", "revoked", "for another consumer", "for another provider",
+        "without that scope", "at its fetch cap", "consumer ineligible", "provider ineligible", "enterprise unbound");
+
     private static string Named(BigInteger value, params string[] names) =>
         value >= 0 && value < names.Length ? names[(int)value] : "status " + value.ToString(CultureInfo.InvariantCulture);
 

@@ -194,6 +194,30 @@ async function unwiredRegistryFixture() {
   return { ...f, unwired, unwiredLog };
 }
 
+/** Upgrade: a new registry (deployed by spare[5], same consortium) whose predecessor is the fixture's registry. */
+async function successorFixture() {
+  const f = await loadFixture(consentFixture);
+  const successor = await (await ethers.getContractFactory("ConsentRegistry", f.spare[5])).deploy(f.Consortium);
+  await successor.waitForDeployment();
+  await (await successor.setPredecessor(f.ConsentRegistry)).wait();
+  return { ...f, successor, predecessorAddress: await f.ConsentRegistry.getAddress() };
+}
+
+/** Plus enterprise 1's binding taken over. */
+async function successorWithBindingFixture() {
+  const f = await loadFixture(successorFixture);
+  await (await f.successor.connect(f.tax).importBinding(f.cc1)).wait();
+  return f;
+}
+
+/** Plus the fixture consent taken over, then revoked by the enterprise at the predecessor. */
+async function importedRevokedAtPredecessorFixture() {
+  const f = await loadFixture(successorWithBindingFixture);
+  await (await f.successor.connect(f.tax).importConsent(f.terms)).wait();
+  await (await f.ConsentRegistry.connect(f.enterprise).revokeConsent(f.consentId)).wait();
+  return f;
+}
+
 /** A binding of spare[0] to a third credit code, signed by spare[0] for the Liuzhou bureau, not yet relayed. */
 async function signedBindingFixture() {
   const f = await loadFixture(membersFixture);
@@ -726,6 +750,46 @@ const TABLES = {
       eventArgs: async (f) => [await f.unwiredLog.getAddress()],
       refuse: (who) => ["ConsentNotDeployer", (f) => [addressOf(f, who)]],
       extra: [{ name: "its deployer", signer: (f) => f.spare[5] }],
+    },
+    {
+      fn: "setPredecessor",
+      allowed: [],
+      setup: unwiredRegistryFixture,
+      call: (f, s) => f.unwired.connect(s).setPredecessor(f.ConsentRegistry),
+      contract: (f) => f.unwired,
+      event: "PredecessorSet",
+      eventArgs: async (f) => [await f.ConsentRegistry.getAddress()],
+      refuse: (who) => ["ConsentNotDeployer", (f) => [addressOf(f, who)]],
+      extra: [{ name: "its deployer", signer: (f) => f.spare[5] }],
+    },
+    {
+      fn: "importBinding",
+      allowed: MEMBERS,
+      setup: successorFixture,
+      call: (f, s) => f.successor.connect(s).importBinding(f.cc1),
+      contract: (f) => f.successor,
+      event: "BindingImported",
+      eventArgs: (f) => [f.cc1, f.enterprise.address, f.predecessorAddress],
+      refuse: requireMember(Role.None),
+    },
+    {
+      fn: "importConsent",
+      allowed: MEMBERS,
+      setup: successorWithBindingFixture,
+      call: (f, s) => f.successor.connect(s).importConsent(f.terms),
+      contract: (f) => f.successor,
+      event: "ConsentImported",
+      eventArgs: (f) => [f.consentId, f.enterprise.address, f.predecessorAddress],
+      refuse: requireMember(Role.None),
+    },
+    {
+      fn: "syncRevocation",
+      allowed: EVERYONE,
+      setup: importedRevokedAtPredecessorFixture,
+      call: (f, s) => f.successor.connect(s).syncRevocation(f.consentId),
+      contract: (f) => f.successor,
+      event: "ConsentRevoked",
+      eventArgs: (f) => [f.consentId, f.enterprise.address, ORG.BANK_A],
     },
   ],
 

@@ -325,6 +325,58 @@ namespace Ledger.Chain.Contracts.ConsentRegistry
              return ContractHandler.SendRequestAndWaitForReceiptAsync(grantConsentBySigFunction, cancellationToken);
         }
 
+        public Task<string> ImportBindingRequestAsync(ImportBindingFunction importBindingFunction)
+        {
+             return ContractHandler.SendRequestAsync(importBindingFunction);
+        }
+
+        public Task<TransactionReceipt> ImportBindingRequestAndWaitForReceiptAsync(ImportBindingFunction importBindingFunction, CancellationTokenSource cancellationToken = null)
+        {
+             return ContractHandler.SendRequestAndWaitForReceiptAsync(importBindingFunction, cancellationToken);
+        }
+
+        public Task<string> ImportBindingRequestAsync(byte[] creditCodeHash)
+        {
+            var importBindingFunction = new ImportBindingFunction();
+                importBindingFunction.CreditCodeHash = creditCodeHash;
+
+             return ContractHandler.SendRequestAsync(importBindingFunction);
+        }
+
+        public Task<TransactionReceipt> ImportBindingRequestAndWaitForReceiptAsync(byte[] creditCodeHash, CancellationTokenSource cancellationToken = null)
+        {
+            var importBindingFunction = new ImportBindingFunction();
+                importBindingFunction.CreditCodeHash = creditCodeHash;
+
+             return ContractHandler.SendRequestAndWaitForReceiptAsync(importBindingFunction, cancellationToken);
+        }
+
+        public Task<string> ImportConsentRequestAsync(ImportConsentFunction importConsentFunction)
+        {
+             return ContractHandler.SendRequestAsync(importConsentFunction);
+        }
+
+        public Task<TransactionReceipt> ImportConsentRequestAndWaitForReceiptAsync(ImportConsentFunction importConsentFunction, CancellationTokenSource cancellationToken = null)
+        {
+             return ContractHandler.SendRequestAndWaitForReceiptAsync(importConsentFunction, cancellationToken);
+        }
+
+        public Task<string> ImportConsentRequestAsync(ConsentTerms terms)
+        {
+            var importConsentFunction = new ImportConsentFunction();
+                importConsentFunction.Terms = terms;
+
+             return ContractHandler.SendRequestAsync(importConsentFunction);
+        }
+
+        public Task<TransactionReceipt> ImportConsentRequestAndWaitForReceiptAsync(ConsentTerms terms, CancellationTokenSource cancellationToken = null)
+        {
+            var importConsentFunction = new ImportConsentFunction();
+                importConsentFunction.Terms = terms;
+
+             return ContractHandler.SendRequestAndWaitForReceiptAsync(importConsentFunction, cancellationToken);
+        }
+
         public Task<string> InvalidateNonceRequestAsync(InvalidateNonceFunction invalidateNonceFunction)
         {
              return ContractHandler.SendRequestAsync(invalidateNonceFunction);
@@ -448,6 +500,17 @@ namespace Ledger.Chain.Contracts.ConsentRegistry
                 nonceUsedFunction.Nonce = nonce;
 
             return ContractHandler.QueryAsync<NonceUsedFunction, bool>(nonceUsedFunction, blockParameter);
+        }
+
+        public Task<string> PredecessorQueryAsync(PredecessorFunction predecessorFunction, BlockParameter blockParameter = null)
+        {
+            return ContractHandler.QueryAsync<PredecessorFunction, string>(predecessorFunction, blockParameter);
+        }
+
+
+        public Task<string> PredecessorQueryAsync(BlockParameter blockParameter = null)
+        {
+            return ContractHandler.QueryAsync<PredecessorFunction, string>(null, blockParameter);
         }
 
         public Task<byte[]> ProviderOfQueryAsync(ProviderOfFunction providerOfFunction, BlockParameter blockParameter = null)
@@ -598,6 +661,58 @@ namespace Ledger.Chain.Contracts.ConsentRegistry
              return ContractHandler.SendRequestAndWaitForReceiptAsync(setAccessLogFunction, cancellationToken);
         }
 
+        public Task<string> SetPredecessorRequestAsync(SetPredecessorFunction setPredecessorFunction)
+        {
+             return ContractHandler.SendRequestAsync(setPredecessorFunction);
+        }
+
+        public Task<TransactionReceipt> SetPredecessorRequestAndWaitForReceiptAsync(SetPredecessorFunction setPredecessorFunction, CancellationTokenSource cancellationToken = null)
+        {
+             return ContractHandler.SendRequestAndWaitForReceiptAsync(setPredecessorFunction, cancellationToken);
+        }
+
+        public Task<string> SetPredecessorRequestAsync(string predecessor)
+        {
+            var setPredecessorFunction = new SetPredecessorFunction();
+                setPredecessorFunction.Predecessor = predecessor;
+
+             return ContractHandler.SendRequestAsync(setPredecessorFunction);
+        }
+
+        public Task<TransactionReceipt> SetPredecessorRequestAndWaitForReceiptAsync(string predecessor, CancellationTokenSource cancellationToken = null)
+        {
+            var setPredecessorFunction = new SetPredecessorFunction();
+                setPredecessorFunction.Predecessor = predecessor;
+
+             return ContractHandler.SendRequestAndWaitForReceiptAsync(setPredecessorFunction, cancellationToken);
+        }
+
+        public Task<string> SyncRevocationRequestAsync(SyncRevocationFunction syncRevocationFunction)
+        {
+             return ContractHandler.SendRequestAsync(syncRevocationFunction);
+        }
+
+        public Task<TransactionReceipt> SyncRevocationRequestAndWaitForReceiptAsync(SyncRevocationFunction syncRevocationFunction, CancellationTokenSource cancellationToken = null)
+        {
+             return ContractHandler.SendRequestAndWaitForReceiptAsync(syncRevocationFunction, cancellationToken);
+        }
+
+        public Task<string> SyncRevocationRequestAsync(byte[] id)
+        {
+            var syncRevocationFunction = new SyncRevocationFunction();
+                syncRevocationFunction.Id = id;
+
+             return ContractHandler.SendRequestAsync(syncRevocationFunction);
+        }
+
+        public Task<TransactionReceipt> SyncRevocationRequestAndWaitForReceiptAsync(byte[] id, CancellationTokenSource cancellationToken = null)
+        {
+            var syncRevocationFunction = new SyncRevocationFunction();
+                syncRevocationFunction.Id = id;
+
+             return ContractHandler.SendRequestAndWaitForReceiptAsync(syncRevocationFunction, cancellationToken);
+        }
+
         public Task<string> UnbindEnterpriseRequestAsync(UnbindEnterpriseFunction unbindEnterpriseFunction)
         {
              return ContractHandler.SendRequestAsync(unbindEnterpriseFunction);
@@ -645,17 +760,22 @@ namespace Ledger.Chain.Contracts.ConsentRegistry
                 typeof(Eip712DomainFunction),
                 typeof(GrantConsentFunction),
                 typeof(GrantConsentBySigFunction),
+                typeof(ImportBindingFunction),
+                typeof(ImportConsentFunction),
                 typeof(InvalidateNonceFunction),
                 typeof(NarrowConsentFunction),
                 typeof(NarrowConsentBySigFunction),
                 typeof(NarrowingDigestFunction),
                 typeof(NonceUsedFunction),
+                typeof(PredecessorFunction),
                 typeof(ProviderOfFunction),
                 typeof(RevocationDigestFunction),
                 typeof(RevokeConsentFunction),
                 typeof(RevokeConsentBySigFunction),
                 typeof(RotateEnterpriseFunction),
                 typeof(SetAccessLogFunction),
+                typeof(SetPredecessorFunction),
+                typeof(SyncRevocationFunction),
                 typeof(UnbindEnterpriseFunction)
             };
         }
@@ -665,13 +785,16 @@ namespace Ledger.Chain.Contracts.ConsentRegistry
             return new List<Type>
             {
                 typeof(AccessLogSetEventDTO),
+                typeof(BindingImportedEventDTO),
                 typeof(ConsentGrantedEventDTO),
+                typeof(ConsentImportedEventDTO),
                 typeof(ConsentNarrowedEventDTO),
                 typeof(ConsentRevokedEventDTO),
                 typeof(EIP712DomainChangedEventDTO),
                 typeof(EnterpriseBoundEventDTO),
                 typeof(EnterpriseUnboundEventDTO),
-                typeof(NonceInvalidatedEventDTO)
+                typeof(NonceInvalidatedEventDTO),
+                typeof(PredecessorSetEventDTO)
             };
         }
 
@@ -681,6 +804,7 @@ namespace Ledger.Chain.Contracts.ConsentRegistry
             {
                 typeof(ConsentAccessLogAlreadySetError),
                 typeof(ConsentAccessLogNotWiredError),
+                typeof(ConsentAlreadyImportedError),
                 typeof(ConsentConsumerIneligibleError),
                 typeof(ConsentConsumerIsProviderError),
                 typeof(ConsentCreditCodeHashInvalidError),
@@ -698,12 +822,18 @@ namespace Ledger.Chain.Contracts.ConsentRegistry
                 typeof(ConsentFetchPeriodTooShortError),
                 typeof(ConsentInvalidSignatureError),
                 typeof(ConsentNarrowingWidensError),
+                typeof(ConsentNoPredecessorError),
                 typeof(ConsentNonceUsedError),
                 typeof(ConsentNotDeployerError),
                 typeof(ConsentNotEnterpriseError),
+                typeof(ConsentNotImportableError),
+                typeof(ConsentNotRevokedByPredecessorError),
                 typeof(ConsentNotYetValidError),
                 typeof(ConsentOnlyAccessLogError),
+                typeof(ConsentPredecessorAlreadySetError),
+                typeof(ConsentPredecessorNotUsableError),
                 typeof(ConsentProviderIneligibleError),
+                typeof(ConsentRefusedByPredecessorError),
                 typeof(ConsentRevokedAtError),
                 typeof(ConsentScopeNotGrantedError),
                 typeof(ConsentScopesEmptyError),
