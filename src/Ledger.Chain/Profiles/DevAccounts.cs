@@ -42,4 +42,15 @@ public static class DevAccounts
 
     /// <summary>The address of account <paramref name="index"/>.</summary>
     public static EthAddress Address(int index) => Secp256k1Signer.AddressOf(PrivateKey(index));
+
+    /// <summary>Whether <paramref name="account"/> is one of these published accounts.</summary>
+    public static bool IsPublished(EthAddress account) => Addresses.Value.Contains(account);
+
+    /// <summary>
+    /// Whether <paramref name="chainId"/> is a local development chain's (31337: hardhat and anvil; 1337: the older
+    /// default of ganache and geth --dev), the only chains on which these accounts may act.
+    /// </summary>
+    public static bool IsLocalChain(System.Numerics.BigInteger chainId) => chainId == 31337 || chainId == 1337;
+
+    private static readonly Lazy<HashSet<EthAddress>> Addresses = new(() => Enumerable.Range(0, Keys.Length).Select(Address).ToHashSet());
 }

@@ -102,6 +102,7 @@ public sealed class DemoCommand : ICommandGroup
                     passed = outcome.Passed,
                     checks = outcome.Checks.Select(c => new { step = c.Step, name = c.Name, passed = c.Passed, detail = c.Detail }),
                     bundle = outcome.BundleFile,
+                    verifyCommand = outcome.BundleFile is { } file ? DemoScenario.VerifyCommand(file) : null,
                     scenarioSeconds = Math.Round(outcome.Elapsed.TotalSeconds, 1),
                     totalSeconds = Math.Round(elapsed.TotalSeconds, 1),
                     statistics = outcome.Statistics,

@@ -572,13 +572,17 @@ public sealed class DemoScenario
         var offline = await BundleVerifier.VerifyAsync(bundlePath, new VerificationMode.Offline(), cancellationToken: cancellationToken).ConfigureAwait(false);
         Check(offline.ExitCode == BundleVerificationResult.Verified, "the audit bundle verifies offline, against the roots it carries", offline.Summary + Problems(offline));
         _narrator.Say($"Audit bundle: {bundlePath}");
-        _narrator.Say($"Check it yourself: dotnet run --project src/Ledger.Cli -- audit verify {bundlePath} --offline");
+        _narrator.Say($"Check it yourself: {VerifyCommand(bundlePath)}");
         return (statistics, bundlePath);
 
         static string Problems(BundleVerificationResult result) => result.Problems.Count == 0 ? "" : "; " + string.Join("; ", result.Problems.Take(5));
     }
 
     // ------------------------------------------------------------------ helpers
+
+    /// <summary>The command a user runs, from the repository root, to verify the bundle on its own (scripts/ledger: the Release build).</summary>
+    public static string VerifyCommand(string bundlePath) =>
+        $"scripts/ledger audit verify {(bundlePath.Contains(' ', StringComparison.Ordinal) ? $"\"{bundlePath}\"" : bundlePath)} --offline";
 
     private void Check(bool passed, string name, string detail)
     {

@@ -167,6 +167,13 @@ public sealed class NodeContext : IAsyncDisposable
             },
             _loggers.CreateLogger("Ledger.Chain"),
             cancellationToken).ConfigureAwait(false);
+        if (DevAccounts.IsPublished(_keys.Operator) && !DevAccounts.IsLocalChain(_chain.Deployment.ChainId))
+        {
+            throw NodeErrors.Configuration(
+                $"The key store {options.KeyStoreFile} holds a published development key (account {_keys.Operator}, from the mnemonic every hardhat and anvil user has), "
+                + $"and chain {_chain.Deployment.ChainId} is not a local development chain (31337 or 1337): anyone could sign as this node. "
+                + "Create a key store of your own (ledger-node keys init) and ask the governors to make its account this member's operator.");
+        }
         RequestDomain = SignedRequest.Domain(_chain.Deployment.ChainId, _chain.Deployment[LedgerContracts.Consortium]);
         ConsentDomain = _chain.Deployment.ConsentDomain;
 

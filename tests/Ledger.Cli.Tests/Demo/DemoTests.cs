@@ -54,6 +54,13 @@ public sealed class DemoTests : IDisposable
         var failed = await BundleVerifier.VerifyAsync(tampered, new VerificationMode.Offline());
         Assert.Equal(BundleVerificationResult.Failed, failed.ExitCode);
         Assert.Contains(failed.Problems, p => p.Contains(recordHash[..10], StringComparison.OrdinalIgnoreCase));
+
+        // The demo's "check it yourself" line works as printed, from the repository root (scripts/ledger: the Release build).
+        var hint = result.GetProperty("verifyCommand").GetString()!;
+        Assert.StartsWith("scripts/ledger audit verify ", hint, StringComparison.Ordinal);
+        var verify = await CliRunner.RunShellAsync(hint, CliRunner.RepositoryRoot(), TimeSpan.FromMinutes(3));
+        Assert.True(verify.ExitCode == 0, verify.ToString());
+        Assert.Contains("verified", verify.Out, StringComparison.OrdinalIgnoreCase);
     }
 
     /// <summary>Raises the <c>sequence</c> of the bundle's first record by 1,000, keeping the hash it declares.</summary>

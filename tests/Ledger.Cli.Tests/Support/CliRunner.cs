@@ -106,6 +106,53 @@ public static class CliRunner
         return Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start.");
     }
 
+    /// <summary>The repository root (the folder with Ledger.sln above the test binaries).</summary>
+    public static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Ledger.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+        throw new InvalidOperationException("The repository root (Ledger.sln) is not above the test binaries.");
+    }
+
+    /// <summary>Runs <paramref name="commandLine"/> with bash in <paramref name="workingDirectory"/>, as a user types it (LEDGER_* variables cleared).</summary>
+    public static async Task<CliRun> RunShellAsync(string commandLine, string workingDirectory, TimeSpan timeout)
+    {
+        var info = new ProcessStartInfo("bash")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = workingDirectory,
+            StandardOutputEncoding = Encoding.UTF8,
+            StandardErrorEncoding = Encoding.UTF8,
+        };
+        info.ArgumentList.Add("-c");
+        info.ArgumentList.Add(commandLine);
+        foreach (var key in info.Environment.Keys.Where(k => k.StartsWith("LEDGER", StringComparison.OrdinalIgnoreCase)).ToList())
+        {
+            info.Environment.Remove(key);
+        }
+        using var process = Process.Start(info) ?? throw new InvalidOperationException("bash did not start.");
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{commandLine} did not finish in time.\n{await error}");
+        }
+        return new CliRun(process.ExitCode, await output, await error);
+    }
+
     /// <summary>Runs the built executable to its end.</summary>
     public static async Task<CliRun> RunExecutableAsync(string[] args, IReadOnlyDictionary<string, string> variables, string workingDirectory, TimeSpan? timeout = null)
     {
