@@ -88,9 +88,14 @@ public sealed class FuzzFindingsTests(FuzzConsortium consortium)
 
         Assert.Equal(StatusCode.Unimplemented, error.StatusCode);
         Assert.Equal("LEDGER-1519", error.Trailers.GetValue(SdkErrors.ErrorCodeTrailer));
-        Assert.Equal("/ledger.v1.Lending/GetLoan is not served here (a tax node); call the node of the role that serves it (docs/nodes.md, 'Allowed roles').", error.Status.Detail);
+        Assert.Equal(
+            "/ledger.v1.Lending/GetLoan is not served here (a tax node); ledger.v1.Lending is served by bank nodes: call one of those (--org or --node of such a member; docs/nodes.md, 'Allowed roles').",
+            error.Status.Detail);
         Assert.True(run.ExitCode == 1, run.ToString());
-        Assert.StartsWith("LEDGER-1519: /ledger.v1.Lending/GetLoan is not served here", run.Error);
+        Assert.StartsWith("LEDGER-1519: /ledger.v1.Lending/GetLoan is not served here (a tax node); ledger.v1.Lending is served by bank nodes", run.Error);
+        var nowhere = await RawAsync(LendingSetup.Tax, "ledger.v1.Nothing", "Get", []);
+        Assert.Equal("LEDGER-1519", nowhere.Trailers.GetValue(SdkErrors.ErrorCodeTrailer));
+        Assert.EndsWith("no Ledger node serves it; check the method's name.", nowhere.Status.Detail, StringComparison.Ordinal);
     }
 
     [Fact]

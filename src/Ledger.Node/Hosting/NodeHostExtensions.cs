@@ -89,6 +89,28 @@ public static class NodeHostExtensions
         return builder;
     }
 
+    /// <summary>
+    /// The services each role's node serves beyond those every node has (Node, Consent, RecordExport, health,
+    /// reflection): one table, read when the endpoints are mapped and when a call reaches a node that does not serve
+    /// its service (LEDGER-1519 names the roles that do).
+    /// </summary>
+    internal static readonly (NodeRole[] Roles, string Service, Action<IEndpointRouteBuilder> Map)[] RoleServices =
+    [
+        ([NodeRole.Tax], Api.V1.DataExchange.Descriptor.FullName, a => a.MapGrpcService<DataExchangeService>()),
+        ([NodeRole.Tax], Api.V1.TaxAdmin.Descriptor.FullName, a => a.MapGrpcService<TaxAdminService>()),
+        ([NodeRole.Tax, NodeRole.Bank], Api.V1.FundFlow.Descriptor.FullName, a => a.MapGrpcService<FundFlow.FundFlowService>()),
+        ([NodeRole.Bank], Api.V1.Lending.Descriptor.FullName, a => a.MapGrpcService<Bank.LendingService>()),
+        ([NodeRole.Auditor], Api.V1.Audit.Descriptor.FullName, a => a.MapGrpcService<Auditor.AuditService>()),
+        ([NodeRole.Guarantor], Api.V1.Guarantee.Descriptor.FullName, a => a.MapGrpcService<Guarantor.GuaranteeService>()),
+        ([NodeRole.Regulator], Api.V1.Compensation.Descriptor.FullName, a => a.MapGrpcService<Regulator.CompensationService>()),
+        // The alerts stream is on the nodes of the parties exposed to enterprises.
+        ([NodeRole.Tax, NodeRole.Bank, NodeRole.Guarantor], Api.V1.Alerts.Descriptor.FullName, a => a.MapGrpcService<AlertsService>()),
+    ];
+
+    /// <summary>The roles whose nodes serve <paramref name="service"/> (e.g. <c>ledger.v1.Lending</c>); empty for one every node serves or none does.</summary>
+    internal static IReadOnlyList<NodeRole> RolesServing(string service) =>
+        RoleServices.Where(s => s.Service == service).SelectMany(s => s.Roles).Distinct().ToList();
+
     /// <summary>Maps the services every node serves and those of its role.</summary>
     public static WebApplication MapLedgerNode(this WebApplication app)
     {
@@ -106,33 +128,12 @@ public static class NodeHostExtensions
         app.MapGrpcReflectionService();
 
         var role = Enum.TryParse<NodeRole>(app.Configuration[$"{LedgerNodeOptions.Section}:Role"], ignoreCase: true, out var r) ? r : (NodeRole?)null;
-        switch (role)
+        foreach (var (roles, _, map) in RoleServices)
         {
-            case NodeRole.Tax:
-                app.MapGrpcService<DataExchangeService>();
-                app.MapGrpcService<TaxAdminService>();
-                app.MapGrpcService<FundFlow.FundFlowService>();
-                break;
-            case NodeRole.Bank:
-                app.MapGrpcService<Bank.LendingService>();
-                app.MapGrpcService<FundFlow.FundFlowService>();
-                break;
-            case NodeRole.Auditor:
-                app.MapGrpcService<Auditor.AuditService>();
-                break;
-            case NodeRole.Guarantor:
-                app.MapGrpcService<Guarantor.GuaranteeService>();
-                break;
-            case NodeRole.Regulator:
-                app.MapGrpcService<Regulator.CompensationService>();
-                break;
-            default:
-                // Bank, guarantor, regulator and auditor services are mapped here as they are built.
-                break;
-        }
-        if (role is NodeRole.Tax or NodeRole.Bank or NodeRole.Guarantor)
-        {
-            app.MapGrpcService<AlertsService>(); // alerts stream on the nodes of the parties exposed to enterprises
+            if (role is { } served && roles.Contains(served))
+            {
+                map(app);
+            }
         }
         return app;
     }

@@ -52,9 +52,13 @@ public static class WireErrors
             case "12": // UNIMPLEMENTED: no such service or method on this node
                 var node = context.RequestServices.GetService(typeof(NodeContext)) as NodeContext;
                 var which = node is { IsReady: true } ? $"a {node.Role.Word()} node" : "this node";
+                var service = path.TrimStart('/').Split('/')[0];
+                var roles = NodeHostExtensions.RolesServing(service);
+                var servedBy = roles.Count == 0
+                    ? "no Ledger node serves it; check the method's name"
+                    : $"{service} is served by {string.Join(" and ", roles.Select(r => r.Word()))} nodes: call one of those (--org or --node of such a member; docs/nodes.md, 'Allowed roles')";
                 response.Headers[SdkErrors.ErrorCodeTrailer] = NodeErrors.NotServedCode;
-                response.Headers[MessageHeader] =
-                    $"{Ascii(path)} is not served here ({which}); call the node of the role that serves it (docs/nodes.md, 'Allowed roles').";
+                response.Headers[MessageHeader] = $"{Ascii(path)} is not served here ({which}); {servedBy}.";
                 break;
         }
     }
