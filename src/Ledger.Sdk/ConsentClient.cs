@@ -77,6 +77,13 @@ public sealed record ConsentDetails(
     ulong DataLife,
     uint Purpose)
 {
+    /// <summary>
+    /// Who counted <see cref="FetchesInPeriod"/>: "provider" (the provider's node: every fetch it served this period),
+    /// "chain" (the registry: strong-mode fetches only), or empty when the node asked cannot count them — batched
+    /// fetches are counted by the provider, so ask the provider's node (<c>GetAsync</c> on a connection to it).
+    /// </summary>
+    public string FetchesCountedBy { get; init; } = "";
+
     internal static ConsentDetails FromProto(Proto.ConsentInfo c) => Calls.Parse(() => new ConsentDetails(
         new ConsentId(ApiMapping.Hash(c.ConsentId, "consent_id")),
         string.IsNullOrEmpty(c.Enterprise) ? null : ApiMapping.Account(c.Enterprise, "enterprise"),
@@ -85,7 +92,7 @@ public sealed record ConsentDetails(
         (Scopes)c.Scopes, c.ValidFrom, c.ValidUntil, c.RevokedAtBlock, c.FetchCap, c.FetchPeriod, c.FetchesInPeriod,
         (ConsentStatus)(int)c.Status, c.GrantedAtBlock,
         string.IsNullOrEmpty(c.CreditCodeHash) ? null : new EnterpriseHash(ApiMapping.Hash(c.CreditCodeHash, "credit_code_hash")),
-        c.DataLife, c.Purpose));
+        c.DataLife, c.Purpose) { FetchesCountedBy = c.FetchesCountedBy });
 }
 
 /// <summary>A filter for <see cref="ConsentClient.ListAsync"/>; every value set must match.</summary>

@@ -66,6 +66,16 @@ public sealed class ConsentAndDataTests(ConsortiumFixture fixture)
         Assert.Equal(JsonValueKind.Array, report.GetProperty("invoices").ValueKind);
         Assert.False(report.TryGetProperty("payments", out var payments) && payments.ValueKind != JsonValueKind.Null, "payments were not consented");
         Assert.StartsWith("0x", fetched.Json().GetProperty("accessRecord").GetProperty("recordHash").GetString());
+
+        // The fetch is counted where it is counted (the provider's node, in batched mode), not shown as 0 of 1.
+        var listed = await fixture.RunAsync("consent", "list", "--org", Bank, "--enterprise", enterprise.Account, "--json");
+        Assert.True(listed.ExitCode == 0, listed.ToString());
+        var consent = listed.Json().GetProperty("consents").EnumerateArray().Single(c => c.GetProperty("consentId").GetString() == id);
+        Assert.Equal(1, consent.GetProperty("fetchesInPeriod").GetInt32());
+        Assert.Equal("provider", consent.GetProperty("fetchesCountedBy").GetString());
+        var shown = await fixture.RunAsync("consent", "show", id, "--org", Bank);
+        Assert.True(shown.ExitCode == 0, shown.ToString());
+        Assert.Contains("1/1 per validity", shown.Out, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -112,6 +112,26 @@ public sealed class DataExchangeTests(NodeCluster cluster)
     }
 
     [Fact]
+    public async Task ConsentUse_BatchedFetches_AreCountedByTheProvidersNode_WhileOtherNodesSayTheyCannotCountThem()
+    {
+        var (consent, _) = await cluster.GrantAsync(cluster.Enterprises[1], fetchCap: 3);
+        await cluster.TaxAsBank.Tax.FetchReportAsync(new ReportRequest(consent, Scopes.TaxCreditRating));
+        await cluster.TaxAsBank.Tax.FetchReportAsync(new ReportRequest(consent, Scopes.TaxCreditRating));
+
+        // The chain never saw these fetches (batched mode): its counter stays 0 …
+        Assert.Equal(0u, (await cluster.DevClient(2).ConsentAsync(consent)).FetchesInPeriod);
+        // … the provider's node counted both, in GetConsent and in ListConsents …
+        var atProvider = await cluster.TaxAsBank.Consents.GetAsync(consent);
+        Assert.Equal(2u, atProvider.FetchesInPeriod);
+        Assert.Equal("provider", atProvider.FetchesCountedBy);
+        var listed = Assert.Single(await cluster.TaxAsBank.Consents.ListAsync(new ConsentFilter()), c => c.ConsentId == consent);
+        Assert.Equal((2u, "provider"), (listed.FetchesInPeriod, listed.FetchesCountedBy));
+        // … and the bank's own node says it cannot count them, instead of a false 0 of 3.
+        var atBank = await cluster.BankAsBank.Consents.GetAsync(consent);
+        Assert.Equal((0u, ""), (atBank.FetchesInPeriod, atBank.FetchesCountedBy));
+    }
+
+    [Fact]
     public async Task RevokeConsent_RelayedForTheEnterprise_TheNextFetchIsRefusedAsRevoked()
     {
         var enterprise = cluster.Enterprises[0];

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Ledger.Core.Consent;
+using Ledger.Core.Errors;
 using Ledger.Core.Model;
 using Ledger.Core.Primitives;
 using Ledger.Sdk;
@@ -241,7 +242,7 @@ public sealed class ConsentCommands : ICommandGroup
             };
             var caller = context.Identity(DefaultCallerRole);
             var connection = await context.ConnectAsync(context.NodeUrl(caller.Organization.Code), caller, cancellationToken).ConfigureAwait(false);
-            var consents = await connection.Consents.ListAsync(filter, cancellationToken).ConfigureAwait(false);
+            var consents = await WithProviderCountsAsync(context, caller, await connection.Consents.ListAsync(filter, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
             if (context.Json)
             {
                 context.WriteJson(new { consents = consents.Select(DetailsJson) });
@@ -258,7 +259,7 @@ public sealed class ConsentCommands : ICommandGroup
                     CliParse.ScopesText(item.Scopes),
                     CliParse.Status(item.Status),
                     CliParse.Time(item.ValidUntil),
-                    string.Create(CultureInfo.InvariantCulture, $"{item.FetchesInPeriod}/{item.FetchCap}"));
+                    FetchesText(item));
             }
             context.Console.Write(table);
             context.Console.MarkupLine($"{consents.Count} consents.");
@@ -266,6 +267,51 @@ public sealed class ConsentCommands : ICommandGroup
         });
         return command;
     }
+
+    /// <summary>
+    /// Batched fetches never reach the chain's counter: the provider's node counts them. Consents whose count did not
+    /// come from their provider are asked again at the provider's node when the consortium description names it.
+    /// </summary>
+    private static async Task<IReadOnlyList<ConsentDetails>> WithProviderCountsAsync(
+        CliContext context, LedgerIdentity caller, IReadOnlyList<ConsentDetails> consents, CancellationToken cancellationToken)
+    {
+        var providers = new Dictionary<OrgId, LedgerConnection?>();
+        var result = new List<ConsentDetails>(consents.Count);
+        foreach (var consent in consents)
+        {
+            if (consent.FetchesCountedBy == "provider")
+            {
+                result.Add(consent);
+                continue;
+            }
+            if (!providers.TryGetValue(consent.Provider, out var provider))
+            {
+                provider = context.TryConsortium()?.Node(consent.Provider.Code) is { } node
+                    ? await context.ConnectAsync(node.Url, caller, cancellationToken).ConfigureAwait(false)
+                    : null;
+                providers[consent.Provider] = provider;
+            }
+            try
+            {
+                var counted = provider is null ? null : await provider.Consents.GetAsync(consent.ConsentId, cancellationToken).ConfigureAwait(false);
+                result.Add(counted is { FetchesCountedBy: "provider" }
+                    ? consent with { FetchesInPeriod = counted.FetchesInPeriod, FetchesCountedBy = counted.FetchesCountedBy }
+                    : consent);
+            }
+            catch (LedgerException)
+            {
+                result.Add(consent); // the provider's node cannot be asked now: the count stays as the chain has it
+            }
+        }
+        return result;
+    }
+
+    // "3/5", or "?/5 (counted by tax.liuzhou)" when the provider's count could not be had.
+    private static string FetchesText(ConsentDetails c) => c.FetchesCountedBy switch
+    {
+        "provider" or "chain" => string.Create(CultureInfo.InvariantCulture, $"{c.FetchesInPeriod}/{c.FetchCap}"),
+        _ => string.Create(CultureInfo.InvariantCulture, $"?/{c.FetchCap} (counted by {c.Provider.Code})"),
+    };
 
     private static Command Show(GlobalOptions globals)
     {
@@ -276,7 +322,7 @@ public sealed class ConsentCommands : ICommandGroup
             var id = CliParse.ConsentId(context.Get(consent), "consent");
             var caller = context.Identity(DefaultCallerRole);
             var connection = await context.ConnectAsync(context.NodeUrl(caller.Organization.Code), caller, cancellationToken).ConfigureAwait(false);
-            var details = await connection.Consents.GetAsync(id, cancellationToken).ConfigureAwait(false);
+            var details = (await WithProviderCountsAsync(context, caller, [await connection.Consents.GetAsync(id, cancellationToken).ConfigureAwait(false)], cancellationToken).ConfigureAwait(false))[0];
             if (context.Json)
             {
                 context.WriteJson(DetailsJson(details));
@@ -293,7 +339,7 @@ public sealed class ConsentCommands : ICommandGroup
             Row("scopes", CliParse.ScopesText(details.Scopes));
             Row("purpose", details.Purpose.ToString(CultureInfo.InvariantCulture));
             Row("valid", $"{CliParse.Time(details.ValidFrom)} – {CliParse.Time(details.ValidUntil)}");
-            Row("fetches", string.Create(CultureInfo.InvariantCulture, $"{details.FetchesInPeriod} of {details.FetchCap} per {(details.FetchPeriod == 0 ? "validity" : $"{details.FetchPeriod} s")}"));
+            Row("fetches", string.Create(CultureInfo.InvariantCulture, $"{FetchesText(details)} per {(details.FetchPeriod == 0 ? "validity" : $"{details.FetchPeriod} s")}"));
             Row("data life", string.Create(CultureInfo.InvariantCulture, $"{details.DataLife / 86400.0:0.#} days"));
             Row("granted at block", details.GrantedAtBlock.ToString(CultureInfo.InvariantCulture));
             Row("revoked at block", details.RevokedAtBlock == 0 ? "-" : details.RevokedAtBlock.ToString(CultureInfo.InvariantCulture));
@@ -387,6 +433,7 @@ public sealed class ConsentCommands : ICommandGroup
         fetchCap = c.FetchCap,
         fetchPeriod = c.FetchPeriod,
         fetchesInPeriod = c.FetchesInPeriod,
+        fetchesCountedBy = c.FetchesCountedBy,
         dataLife = c.DataLife,
         grantedAtBlock = c.GrantedAtBlock,
         revokedAtBlock = c.RevokedAtBlock,

@@ -215,6 +215,10 @@ public sealed class ConsentService(NodeContext node, ConsentGate gate, TimeProvi
         var provider = new OrgId(new Hash32(state.Provider));
         RequireVisible(context.RequiredCaller(), consumer, provider, id);
         var grant = await gate.GrantAsync(id).ConfigureAwait(false);
+        var now = Math.Max(block.Timestamp, WallClock());
+        // The chain's counter belongs to the period it was last written in; a later period starts at zero.
+        var chainCount = grant is null || state.PeriodIndex == ConsentGate.PeriodOf(grant, now) ? state.FetchesInPeriod : 0u;
+        var (fetches, countedBy) = FetchUse(grant, provider, chainCount, now);
         var info = new ConsentInfo
         {
             ConsentId = id.ToString(),
@@ -227,8 +231,9 @@ public sealed class ConsentService(NodeContext node, ConsentGate gate, TimeProvi
             RevokedAtBlock = state.RevokedAtBlock,
             FetchCap = state.FetchCap,
             FetchPeriod = state.FetchPeriod,
-            FetchesInPeriod = state.FetchesInPeriod,
-            Status = StatusOf(state.RevokedAtBlock, state.ValidFrom, state.ValidUntil, Math.Max(block.Timestamp, WallClock())),
+            FetchesInPeriod = fetches,
+            FetchesCountedBy = countedBy,
+            Status = StatusOf(state.RevokedAtBlock, state.ValidFrom, state.ValidUntil, now),
         };
         if (grant is not null)
         {
@@ -289,6 +294,7 @@ public sealed class ConsentService(NodeContext node, ConsentGate gate, TimeProvi
             {
                 continue;
             }
+            var (fetches, countedBy) = FetchUse(grant, terms.Provider, 0, now);
             response.Consents.Add(new ConsentInfo
             {
                 ConsentId = grant.ConsentId.ToString(),
@@ -306,10 +312,29 @@ public sealed class ConsentService(NodeContext node, ConsentGate gate, TimeProvi
                 CreditCodeHash = terms.CreditCodeHash.ToString(),
                 DataLife = terms.DataLife,
                 Purpose = terms.Purpose,
+                FetchesInPeriod = fetches,
+                FetchesCountedBy = countedBy,
             });
         }
         return Task.FromResult(response);
     }
+
+    // Fetches in the current period, from where they are counted: the provider's own node counts every fetch it served
+    // (batched mode never reaches the chain's counter); elsewhere only the chain's strong-mode count is known.
+    private (uint Fetches, string CountedBy) FetchUse(GrantedConsent? grant, OrgId provider, uint chainCount, ulong now)
+    {
+        if (grant is not null && node.Role == NodeRole.Tax && provider == node.Organization)
+        {
+            return (Math.Max(chainCount, gate.UsedInPeriod(grant, ConsentGate.PeriodOf(grant, now))), CountedByProvider);
+        }
+        return chainCount > 0 ? (chainCount, CountedByChain) : (0, "");
+    }
+
+    /// <summary><c>fetches_counted_by</c>: the provider's node counted them.</summary>
+    public const string CountedByProvider = "provider";
+
+    /// <summary><c>fetches_counted_by</c>: the registry counted them (strong mode).</summary>
+    public const string CountedByChain = "chain";
 
     private static ProtoStatus StatusOf(ulong revokedAtBlock, ulong validFrom, ulong validUntil, ulong now) =>
         revokedAtBlock != 0 ? ProtoStatus.Revoked

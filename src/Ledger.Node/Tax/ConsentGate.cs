@@ -133,6 +133,17 @@ public sealed class ConsentGate
         }
     }
 
+    /// <summary>The fetches this provider node served (or holds reserved) under the consent in <paramref name="period"/>.</summary>
+    public uint UsedInPeriod(GrantedConsent grant, ulong period)
+    {
+        ArgumentNullException.ThrowIfNull(grant);
+        var usage = Load(grant);
+        lock (usage)
+        {
+            return (uint)usage.ByPeriod.GetValueOrDefault(period);
+        }
+    }
+
     /// <summary>Gives back a reservation whose fetch was not served.</summary>
     public void Release(GrantedConsent grant, Hash32 requestHash, ulong period)
     {
