@@ -54,6 +54,35 @@ public class TrailTests
     }
 
     [Fact]
+    public void Build_AnAccessWhoseNodeClockIsBehindTheChain_StillComesAfterTheConsentItWasCheckedAgainst()
+    {
+        // The tax node's clock says the access happened an hour before the block that granted its consent (clocks
+        // differ; a chain that makes blocks only with transactions has stale block times): the trail follows the chain.
+        var s = TestLedgers.LendingScenario();
+        var original = s.ToBundle();
+        var grant = original.Events.Single(e => e.Name == "ConsentGranted" && e.Args["consentId"] == s.C1.Value.ToString());
+        var skewed = original.ForgeRecord(s.A1, r => ((AccessRecord)r) with { ServedAtMs = (grant.BlockTimestamp * 1000) - 3_600_000 }, forgeEvent: true);
+
+        var trail = Builder(skewed).Build(AuditScope.ForConsent(s.C1));
+
+        var granted = trail.Items.ToList().FindIndex(i => i.Kind == "ConsentGranted");
+        var access = trail.Items.ToList().FindIndex(i => i.Kind == "AccessRecord");
+        Assert.True(trail.Items[access].TimeMs < trail.Items[granted].TimeMs, "the access's own time is not before the grant's: the test shows nothing");
+        Assert.True(granted < access, string.Join(", ", trail.Items.Select(i => i.Kind)));
+    }
+
+    [Fact]
+    public void Build_AConsent_SaysWhoSignedItAndWhoRelayedIt()
+    {
+        var s = TestLedgers.LendingScenario();
+        var trail = Builder(s.ToBundle()).Build(AuditScope.ForConsent(s.C1));
+
+        var granted = trail.Items.Single(i => i.Kind == "ConsentGranted");
+        Assert.Contains("signed by 0x", granted.Summary, StringComparison.Ordinal);
+        Assert.Contains("relayed by ", granted.Summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Build_AnEnterprise_DescribesEachStepForPeople()
     {
         var s = TestLedgers.LendingScenario();

@@ -78,28 +78,49 @@ public sealed class TrailBuilder
     public AuditTrail Build(AuditScope scope)
     {
         var selection = ScopeSelection.Of(_index, scope);
-        var items = new List<(TrailItem Item, int Order, ulong Tiebreak)>(selection.Records.Count + selection.Events.Count);
+        // Ordered by block, the chain's clock: the nodes' clocks and block times differ (on a chain that makes blocks
+        // only with transactions a block's time can be minutes old), so ordering by time put an access before the
+        // consent it was checked against. An access or refusal sits at the block it was checked at; another record at
+        // the latest known block made before it (the head its node saw); events at their own block, before the records
+        // of that block.
+        var blockTimes = _index.History.BlockTimes.OrderBy(kv => kv.Key).ToList();
+        ulong BlockBefore(ulong timeMs)
+        {
+            var found = 0UL;
+            foreach (var (block, time) in blockTimes)
+            {
+                if (time * 1000 >= timeMs)
+                {
+                    break;
+                }
+                found = block;
+            }
+            return found;
+        }
+        var items = new List<(TrailItem Item, ulong Block, int Order, ulong Tiebreak)>(selection.Records.Count + selection.Events.Count);
         foreach (var i in selection.Records)
         {
             var result = _report?.ResultOf(i) ?? _verifier.VerifyRecord(i);
             var item = _index.Evidence.Records[i];
-            items.Add((RecordItem(i, item, result), 1, AuditRecordJson.SequenceOf(item.Record)));
+            var trailItem = RecordItem(i, item, result);
+            var block = item.Record is AccessRecord or RefusalRecord ? trailItem.BlockNumber ?? ulong.MaxValue : BlockBefore(trailItem.TimeMs);
+            items.Add((trailItem, block, 1, AuditRecordJson.SequenceOf(item.Record)));
         }
         foreach (var k in selection.Events)
         {
             var e = _index.History.Events[k];
-            items.Add((EventItem(e), 0, (ulong)e.LogIndex));
+            items.Add((EventItem(e), e.BlockNumber, 0, (ulong)e.LogIndex));
         }
         items.Sort((a, b) =>
         {
-            var c = a.Item.TimeMs.CompareTo(b.Item.TimeMs);
-            if (c == 0)
-            {
-                c = (a.Item.BlockNumber ?? ulong.MaxValue).CompareTo(b.Item.BlockNumber ?? ulong.MaxValue);
-            }
+            var c = a.Block.CompareTo(b.Block);
             if (c == 0)
             {
                 c = a.Order.CompareTo(b.Order);
+            }
+            if (c == 0)
+            {
+                c = a.Item.TimeMs.CompareTo(b.Item.TimeMs);
             }
             return c != 0 ? c : a.Tiebreak.CompareTo(b.Tiebreak);
         });
@@ -189,7 +210,7 @@ public sealed class TrailBuilder
             return e.Name switch
             {
                 LedgerEvents.ConsentGranted =>
-                    $"The enterprise granted {e.Org("consumer")} consent {Short(e.Hash("consentId"))} to read {LedgerVerifier.ScopeText((Scopes)e.U64("terms.scopes"))} from {e.Org("provider")}, valid until {Utc(e.U64("terms.validUntil"))}",
+                    $"The enterprise granted {e.Org("consumer")} consent {Short(e.Hash("consentId"))} to read {LedgerVerifier.ScopeText((Scopes)e.U64("terms.scopes"))} from {e.Org("provider")}, valid until {Utc(e.U64("terms.validUntil"))}; signed by {e.Address("enterprise")}, relayed by {Relayer(e)}",
                 LedgerEvents.ConsentImported => $"Consent {Short(e.Hash("consentId"))} was taken over from the previous registry {e.Address("predecessor")} (contract upgrade; nothing signed again)",
                 LedgerEvents.BindingImported => $"The enterprise account {e.Address("enterprise")} was taken over from the previous registry {e.Address("predecessor")} (contract upgrade)",
                 LedgerEvents.ConsentNarrowed => $"Consent {Short(e.Hash("consentId"))} narrowed to {LedgerVerifier.ScopeText((Scopes)e.U64("scopes"))} until {Utc(e.U64("validUntil"))}",
@@ -236,6 +257,14 @@ public sealed class TrailBuilder
         reason < 64 ? ((AccessStatus)reason).ToString() : ((RefusalReason)reason).ToString();
 
     private static string Short(Core.Primitives.Hash32 value) => value.ToShortString();
+
+    // Who sent a grant the enterprise signed: a member's operator relays it, or the enterprise sends it itself.
+    private static string Relayer(ChainEvent e)
+    {
+        var relayer = e.Text("relayer");
+        return relayer.Length == 0 ? "(not recorded)"
+            : string.Equals(relayer, e.Text("enterprise"), StringComparison.OrdinalIgnoreCase) ? "the enterprise itself" : relayer;
+    }
 
     private static string Utc(ulong seconds) =>
         DateTimeOffset.FromUnixTimeSeconds((long)Math.Min(seconds, 253402300799UL)).ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);

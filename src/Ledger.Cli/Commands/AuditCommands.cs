@@ -81,11 +81,14 @@ public sealed class AuditCommands : ICommandGroup
         {
             command.Options.Add(option);
         }
+        var utc = new Option<bool>("--utc") { Description = "Print times in UTC (default: China time, UTC+8)." };
+        command.Options.Add(utc);
         globals.Run(command, async (context, cancellationToken) =>
         {
             var query = scope.Query(context, subjectRequired: true);
             var auditor = await ConnectAuditorAsync(context, cancellationToken).ConfigureAwait(false);
             var trail = await auditor.Audit.GetTrailAsync(query, cancellationToken).ConfigureAwait(false);
+            var inUtc = context.Get(utc);
             var failure = trail.Passed ? null : $"The trail did not verify: {trail.Failed} of {trail.Items.Count} step(s) failed; each is listed with why.";
             if (context.Json)
             {
@@ -123,7 +126,7 @@ public sealed class AuditCommands : ICommandGroup
                         _ => "unknown",
                     };
                     var summary = Markup.Escape(item.Summary) + string.Concat(item.Problems.Select(p => $"\n[red]✗ {Markup.Escape(p)}[/]"));
-                    table.AddRow(TimeText(item.TimeMs), Markup.Escape(item.Kind), Markup.Escape(item.Org), item.BlockNumber.ToString(CultureInfo.InvariantCulture), status, summary);
+                    table.AddRow(TimeText(item.TimeMs, inUtc), Markup.Escape(item.Kind), Markup.Escape(item.Org), item.BlockNumber.ToString(CultureInfo.InvariantCulture), status, summary);
                 }
                 context.Console.Write(table);
                 context.Console.MarkupLine($"{trail.Items.Count} step(s): {trail.Verified} verified, {trail.Pending} pending, {trail.Failed} failed.");
@@ -523,6 +526,18 @@ public sealed class AuditCommands : ICommandGroup
         _ => "unknown",
     };
 
-    private static string TimeText(ulong ms) =>
-        ms == 0 ? "-" : DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Min(ms, 253402300799999UL)).ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture);
+    private static string TimeText(ulong ms) => TimeText(ms, utc: true);
+
+    // China time (UTC+8, the zone named) unless asked for UTC.
+    private static string TimeText(ulong ms, bool utc)
+    {
+        if (ms == 0)
+        {
+            return "-";
+        }
+        var at = DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Min(ms, 253402300799999UL));
+        return utc
+            ? at.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture)
+            : at.ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd HH:mm:ss 'CST (UTC+8)'", CultureInfo.InvariantCulture);
+    }
 }

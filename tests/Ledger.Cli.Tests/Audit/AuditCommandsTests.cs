@@ -37,6 +37,12 @@ public sealed class AuditCommandsTests(ConsortiumFixture fixture)
         Assert.True(people.ExitCode == 0, people.ToString());
         Assert.Contains("LoanDisbursed", people.Out);
         Assert.Contains("0 failed", people.Out);
+        // Times for people in China time, the zone named; --utc for UTC.
+        Assert.Matches(@"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} CST \(UTC\+8\)", people.Out);
+        var utc = await fixture.RunAsync("audit", "trail", "--loan", scenario.Loan.LoanId, "--utc");
+        Assert.True(utc.ExitCode == 0, utc.ToString());
+        Assert.Matches(@"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC", utc.Out);
+        Assert.DoesNotContain("CST", utc.Out, StringComparison.Ordinal);
     }
 
     [Fact]
