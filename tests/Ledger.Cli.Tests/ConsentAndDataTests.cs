@@ -49,6 +49,56 @@ public sealed class ConsentAndDataTests(ConsortiumFixture fixture)
     }
 
     [Fact]
+    public async Task ConsentSubmit_AWalletsSignatureOverTheTypedDataPrepareWrote_IsGrantedWithThoseTerms()
+    {
+        var enterprise = await BindNewEnterpriseAsync();
+        var typedData = Path.Combine(fixture.Dir, $"consent-{Guid.NewGuid():N}.json");
+        var prepared = await fixture.RunAsync("consent", "prepare", "--enterprise", enterprise.Account, "--org", Bank, "--fetch-cap", "2", "--out", typedData, "--json");
+        Assert.True(prepared.ExitCode == 0, prepared.ToString());
+        var id = prepared.Json().GetProperty("consentId").GetString()!;
+
+        // The enterprise's own wallet signs the file (Nethereum's eth_signTypedData_v4, not Ledger's signer).
+        var key = new Nethereum.Signer.EthECKey((await File.ReadAllTextAsync(enterprise.KeyFile)).Trim());
+        var signature = new Nethereum.Signer.EIP712.Eip712TypedDataSigner().SignTypedDataV4(await File.ReadAllTextAsync(typedData), key);
+        var submitted = await fixture.RunAsync("consent", "submit", "--typed-data", typedData, "--signature", signature, "--org", Bank, "--json");
+
+        Assert.True(submitted.ExitCode == 0, submitted.ToString());
+        Assert.Equal(id, submitted.Json().GetProperty("consentId").GetString());
+        var shown = await fixture.RunAsync("consent", "show", id, "--org", Bank, "--json");
+        Assert.True(shown.ExitCode == 0, shown.ToString());
+        Assert.Equal("active", shown.Json().GetProperty("status").GetString());
+        Assert.Equal(2u, shown.Json().GetProperty("fetchCap").GetUInt32());
+
+        // Another key's signature over the same file is refused, and nothing is granted twice.
+        var forged = new Nethereum.Signer.EIP712.Eip712TypedDataSigner().SignTypedDataV4(await File.ReadAllTextAsync(typedData), Nethereum.Signer.EthECKey.GenerateKey());
+        var refused = await fixture.RunAsync("consent", "submit", "--typed-data", typedData, "--signature", forged, "--org", Bank);
+        Assert.Equal(1, refused.ExitCode);
+        Assert.StartsWith("LEDGER-", refused.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ConsentNarrow_ToRatingOnly_ShowsTheNarrowerScopesAndRefusesWidening()
+    {
+        var enterprise = await BindNewEnterpriseAsync();
+        var granted = await fixture.RunAsync("consent", "grant", "--enterprise-key", enterprise.KeyFile, "--org", Bank, "--scopes", "rating,payments,judicial", "--json");
+        Assert.True(granted.ExitCode == 0, granted.ToString());
+        var id = granted.Json().GetProperty("consentId").GetString()!;
+
+        var narrowed = await fixture.RunAsync("consent", "narrow", id, "--enterprise-key", enterprise.KeyFile, "--scopes", "rating", "--org", Bank);
+
+        Assert.True(narrowed.ExitCode == 0, narrowed.ToString());
+        Assert.Contains("narrowed to", narrowed.Out, StringComparison.Ordinal);
+        var shown = await fixture.RunAsync("consent", "show", id, "--org", Bank, "--json");
+        Assert.Equal("rating", shown.Json().GetProperty("scopes").GetString());
+        var widened = await fixture.RunAsync("consent", "narrow", id, "--enterprise-key", enterprise.KeyFile, "--scopes", "rating,payments", "--org", Bank);
+        Assert.True(widened.ExitCode == 2, widened.ToString()); // a consent never widens: bad input, said before anything is signed
+        Assert.StartsWith("LEDGER-", widened.Error, StringComparison.Ordinal);
+        Assert.Equal("rating", (await fixture.RunAsync("consent", "show", id, "--org", Bank, "--json")).Json().GetProperty("scopes").GetString());
+        var nothing = await fixture.RunAsync("consent", "narrow", id, "--enterprise-key", enterprise.KeyFile, "--org", Bank);
+        Assert.Equal(2, nothing.ExitCode);
+    }
+
+    [Fact]
     public async Task DataFetch_UnderAGrantedConsent_PrintsTheDecryptedReportOfThatEnterprise()
     {
         var enterprise = await BindNewEnterpriseAsync();

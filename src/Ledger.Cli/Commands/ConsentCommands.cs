@@ -24,10 +24,12 @@ public sealed class ConsentCommands : ICommandGroup
     public Command Build(GlobalOptions globals)
     {
         ArgumentNullException.ThrowIfNull(globals);
-        var consent = new Command("consent", "Enterprise data authorizations (EIP-712 consents): prepare, grant, revoke, list, show.");
+        var consent = new Command("consent", "Enterprise data authorizations (EIP-712 consents): prepare, grant (or submit a signature made elsewhere), revoke, narrow, list, show.");
         consent.Subcommands.Add(Prepare(globals));
         consent.Subcommands.Add(Grant(globals));
+        consent.Subcommands.Add(Submit(globals));
         consent.Subcommands.Add(Revoke(globals));
+        consent.Subcommands.Add(Narrow(globals));
         consent.Subcommands.Add(List(globals));
         consent.Subcommands.Add(Show(globals));
         consent.Subcommands.Add(Keygen(globals));
@@ -189,6 +191,100 @@ public sealed class ConsentCommands : ICommandGroup
             else
             {
                 PrintTerms(context, id, granted, $"Consent granted (tx {tx.TxHash.ToShortString()}, block {tx.BlockNumber})");
+            }
+            return CliErrors.Ok;
+        });
+        return command;
+    }
+
+    private static Command Submit(GlobalOptions globals)
+    {
+        var typedData = new Option<string>("--typed-data")
+        {
+            Description = "The typed data `consent prepare --out` wrote (eth_signTypedData_v4 JSON), which the enterprise's wallet signed.",
+            Required = true,
+            HelpName = "FILE",
+        };
+        var signature = new Option<string>("--signature") { Description = "The wallet's EIP-712 signature (0x + 130 hex digits).", Required = true, HelpName = "HEX" };
+        var command = new Command("submit", "Relay a consent signed elsewhere (the enterprise's own wallet signed the typed data `consent prepare --out` wrote): the consent goes on chain.")
+        {
+            typedData, signature,
+        };
+        globals.Run(command, async (context, cancellationToken) =>
+        {
+            var path = context.Environment.FullPath(CliParse.Required(context.Get(typedData), "--typed-data"));
+            var sig = CliParse.Signature(context.Get(signature), "--signature");
+            string json;
+            try
+            {
+                json = await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw CliErrors.File($"The typed data cannot be read from {path} ({ex.Message}).", ex);
+            }
+            ConsentTerms terms;
+            Eip712Domain domain;
+            try
+            {
+                (terms, domain) = ConsentTypedData.Read(json);
+            }
+            catch (FormatException ex)
+            {
+                throw CliErrors.BadArgument($"{path}: {ex.Message} Write it with `ledger consent prepare --out FILE`.");
+            }
+            var caller = context.Identity(DefaultCallerRole);
+            var connection = await context.ConnectAsync(context.NodeUrl(caller.Organization.Code), caller, cancellationToken).ConfigureAwait(false);
+            if (domain != connection.ConsentDomain)
+            {
+                throw CliErrors.BadArgument(
+                    $"{path} was prepared for the registry {domain.VerifyingContract} on chain {domain.ChainId}, but this node's is {connection.ConsentDomain.VerifyingContract} on chain {connection.ConsentDomain.ChainId}; prepare it again against this consortium.");
+            }
+            var (id, tx) = await connection.Consents.SubmitAsync(terms, sig, cancellationToken).ConfigureAwait(false);
+            if (context.Json)
+            {
+                context.WriteJson(new { consentId = id.ToString(), terms = TermsJson(terms), tx = tx.TxHash.ToString(), block = tx.BlockNumber });
+            }
+            else
+            {
+                PrintTerms(context, id, terms, $"Consent granted (tx {tx.TxHash.ToShortString()}, block {tx.BlockNumber})");
+            }
+            return CliErrors.Ok;
+        });
+        return command;
+    }
+
+    private static Command Narrow(GlobalOptions globals)
+    {
+        var consent = new Argument<string>("consent") { Description = "The consent id (0x + 64 hex digits)." };
+        var enterpriseKey = EnterpriseKeyOption(required: true);
+        var scopes = new Option<string?>("--scopes") { Description = "The scopes to keep (a subset of the granted ones; default: all of them).", HelpName = "LIST" };
+        var until = new Option<string?>("--until") { Description = "The new last day of use (yyyy-MM-dd, China Standard Time, or an ISO 8601 time); not later than now granted.", HelpName = "DATE" };
+        var command = new Command("narrow", "Narrow a consent: fewer scopes and/or an earlier end, signed by the enterprise key here and relayed by the node. A consent never widens.")
+        {
+            consent, enterpriseKey, scopes, until,
+        };
+        globals.Run(command, async (context, cancellationToken) =>
+        {
+            var id = CliParse.ConsentId(context.Get(consent), "consent");
+            if (context.Get(scopes) is null && context.Get(until) is null)
+            {
+                throw CliErrors.BadArgument("Narrow to what? Give --scopes LIST and/or --until DATE.");
+            }
+            using var wallet = OpenWallet(context, context.Get(enterpriseKey));
+            var caller = context.Identity(DefaultCallerRole);
+            var connection = await context.ConnectAsync(context.NodeUrl(caller.Organization.Code), caller, cancellationToken).ConfigureAwait(false);
+            var current = await connection.Consents.GetAsync(id, cancellationToken).ConfigureAwait(false);
+            var keep = context.Get(scopes) is { } list ? CliParse.Scopes(list, "--scopes") : current.Scopes;
+            var end = context.Get(until) is { } u ? LendingParse.Time(u, "--until") / 1000 : current.ValidUntil;
+            var tx = await connection.Consents.NarrowAsync(wallet, id, keep, end, cancellationToken).ConfigureAwait(false);
+            if (context.Json)
+            {
+                context.WriteJson(new { consentId = id.ToString(), scopes = (ulong)keep, validUntil = end, tx = tx.TxHash.ToString(), block = tx.BlockNumber });
+            }
+            else
+            {
+                context.Console.MarkupLine($"Consent {id} narrowed to {Markup.Escape(CliParse.ScopesText(keep))} until {CliParse.Time(end)} from block {tx.BlockNumber} (tx {tx.TxHash.ToShortString()}).");
             }
             return CliErrors.Ok;
         });

@@ -127,7 +127,7 @@ public sealed class CliFuzzer(FuzzConsortium consortium)
         }
         switch (command.Name)
         {
-            case "consent revoke":
+            case "consent revoke" or "consent narrow":
                 Add("consent", nobody); // never the consent the other cases use
                 break;
             case "consent prepare":
@@ -181,6 +181,8 @@ public sealed class CliFuzzer(FuzzConsortium consortium)
         "--counterparty" => "FUZZ-PAYEE",
         "--document" => "FUZZ-DOC",
         "--new-document" => "FUZZ-DOC-2",
+        "--typed-data" => Sandbox("consent-typed-data.json"),
+        "--signature" => "0x" + new string('1', 130),
         "--reason" => "1",
         "--enterprise-key" => consortium.Seeds.EnterpriseKeyFile,
         "--count" => "1",
@@ -224,7 +226,7 @@ public sealed class CliFuzzer(FuzzConsortium consortium)
             "--node" or "--rpc" or "--endpoint" or "--enode" =>
                 ["not a url", "http://127.0.0.1:1", "ftp://127.0.0.1:1", "http://", "http://[::1", "http://127.0.0.1:99999", "enode://zz@127.0.0.1:1"],
             "--key-store" or "--consortium" or "--deployment" or "--enterprise-key" or "--member-key-store" or "--governor-key" or "--trusted-roots"
-                or "file" or "bundle" =>
+                or "file" or "bundle" or "--typed-data" =>
                 [Sandbox("no-such-file.json"), Sandbox("a-directory"), Sandbox("empty.txt"), Sandbox("garbage.bin"), Sandbox("cut.json"), Sandbox("not-hex.key")],
             "--out" or "--bundle" or "--work-dir" or "--state-file" =>
                 [Sandbox("garbage.bin/under-a-file"), Sandbox("a-directory"), Sandbox("existing-output.txt"), Path.Combine(Sandbox("no-such-dir"), "x", "y")],
