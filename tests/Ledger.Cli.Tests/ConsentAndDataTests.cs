@@ -126,6 +126,46 @@ public sealed class ConsentAndDataTests(ConsortiumFixture fixture)
         var shown = await fixture.RunAsync("consent", "show", id, "--org", Bank);
         Assert.True(shown.ExitCode == 0, shown.ToString());
         Assert.Contains("1/1 per validity", shown.Out, StringComparison.Ordinal);
+        Assert.Contains("credit-assessment", shown.Out, StringComparison.Ordinal); // the purpose by name, not its number
+    }
+
+    [Fact]
+    public async Task ConsentKeygen_InsideAGitWorkTree_RefusesAPathGitWouldCommit_AndWritesUnderAnIgnoredOne()
+    {
+        var repo = Path.Combine(fixture.Dir, $"repo-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(repo);
+        var init = await CliRunner.RunShellAsync("git init -q && printf 'out/\\n' > .gitignore", repo, TimeSpan.FromSeconds(30));
+        Assert.True(init.ExitCode == 0, init.ToString());
+
+        var committed = await CliRunner.RunExecutableAsync(["consent", "keygen", "--out", "enterprise.key"], new Dictionary<string, string>(), repo);
+        Assert.True(committed.ExitCode != 0, committed.ToString());
+        Assert.StartsWith("LEDGER-1662: ", committed.Error, StringComparison.Ordinal);
+        Assert.Contains("would be committed", committed.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(repo, "enterprise.key")));
+
+        var ignored = await CliRunner.RunExecutableAsync(["consent", "keygen", "--out", "out/enterprise.key"], new Dictionary<string, string>(), repo);
+        Assert.True(ignored.ExitCode == 0, ignored.ToString());
+        Assert.True(File.Exists(Path.Combine(repo, "out", "enterprise.key")));
+    }
+
+    [Fact]
+    public async Task DataFetch_ForPeople_IsASummaryOfTheConsentedScopesInYuan_NotTheRawReport()
+    {
+        var enterprise = await BindNewEnterpriseAsync();
+        var granted = await fixture.RunAsync("consent", "grant", "--enterprise-key", enterprise.KeyFile, "--org", Bank, "--scopes", "rating,payments,invoices,judicial", "--json");
+        Assert.True(granted.ExitCode == 0, granted.ToString());
+
+        var fetched = await fixture.RunAsync("data", "fetch", "--consent", granted.Json().GetProperty("consentId").GetString()!, "--org", Bank);
+
+        Assert.True(fetched.ExitCode == 0, fetched.ToString());
+        Assert.Contains(enterprise.Taxpayer.Name, fetched.Out, StringComparison.Ordinal);
+        Assert.Contains("tax-credit rating", fetched.Out, StringComparison.Ordinal);
+        Assert.Contains("tax paid", fetched.Out, StringComparison.Ordinal);
+        Assert.Contains("invoiced", fetched.Out, StringComparison.Ordinal);
+        Assert.Contains("court enforcement cases", fetched.Out, StringComparison.Ordinal);
+        Assert.Contains("¥", fetched.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("social insurance", fetched.Out, StringComparison.Ordinal); // not consented
+        Assert.DoesNotContain("\"creditCode\"", fetched.Out, StringComparison.Ordinal); // no JSON dump for people
     }
 
     [Fact]

@@ -433,7 +433,7 @@ public sealed class ConsentCommands : ICommandGroup
             Row("consumer", details.Consumer.Code);
             Row("provider", details.Provider.Code);
             Row("scopes", CliParse.ScopesText(details.Scopes));
-            Row("purpose", details.Purpose.ToString(CultureInfo.InvariantCulture));
+            Row("purpose", PurposeWord(details.Purpose));
             Row("valid", $"{CliParse.Time(details.ValidFrom)} – {CliParse.Time(details.ValidUntil)}");
             Row("fetches", string.Create(CultureInfo.InvariantCulture, $"{FetchesText(details)} per {(details.FetchPeriod == 0 ? "validity" : $"{details.FetchPeriod} s")}"));
             Row("data life", string.Create(CultureInfo.InvariantCulture, $"{details.DataLife / 86400.0:0.#} days"));
@@ -492,6 +492,16 @@ public sealed class ConsentCommands : ICommandGroup
             Array.Clear(key);
         }
     }
+
+    /// <summary>A consent purpose by the word <c>--purpose</c> takes (the number when it is none of them).</summary>
+    internal static string PurposeWord(uint purpose) => purpose switch
+    {
+        PurposeCodes.CreditAssessment => "credit-assessment",
+        PurposeCodes.PostLoanMonitoring => "post-loan",
+        PurposeCodes.GuaranteeAssessment => "guarantee",
+        PurposeCodes.RnDFundFlowVerification => "rnd-fund-flow",
+        var other => other.ToString(CultureInfo.InvariantCulture),
+    };
 
     private static object TermsJson(ConsentTerms t) => new
     {

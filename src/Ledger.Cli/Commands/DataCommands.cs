@@ -74,11 +74,50 @@ public sealed class DataCommands : ICommandGroup
                 $"[bold]{Markup.Escape(report.Name)}[/] ({report.CreditCode}) — scopes {CliParse.ScopesText(report.Scopes)}, {report.PeriodFrom}–{report.PeriodUntil}");
             context.Console.MarkupLine(string.Create(CultureInfo.InvariantCulture,
                 $"Consent checked at block {fetched.CheckedAtBlock}; access record {fetched.AccessRecord.RecordHash} ({(fetched.AccessRecord.IsAnchored ? "anchored" : "anchoring pending")}); response hash verified."));
-            context.Console.WriteLine(JsonSerializer.Serialize(reportJson.RootElement, CliContext.JsonOptions));
+            PrintSummary(context, report);
+            context.Console.MarkupLine("The whole report: add --json.");
             return CliErrors.Ok;
         });
         data.Subcommands.Add(fetch);
         return data;
+    }
+
+    // What a loan officer reads first: one line per scope the consent grants, amounts in yuan.
+    private static void PrintSummary(CliContext context, Core.TaxData.TaxReport report)
+    {
+        var grid = new Grid().AddColumn().AddColumn();
+        void Row(string name, string value) => grid.AddRow($"[bold]{name}[/]", Markup.Escape(value));
+        static string Yuan(long fen) => LendingParse.YuanText(fen < 0 ? 0 : (UInt128)fen);
+        Row("registered", report.RegisteredOn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        if (report.Ratings is { } ratings)
+        {
+            Row("tax-credit rating", ratings.Count == 0 ? "none in the period" : string.Join(", ", ratings.OrderByDescending(r => r.Year).Select(r => $"{r.Year} {r.Rating}")));
+        }
+        if (report.Payments is { } payments)
+        {
+            Row("tax paid", string.Create(CultureInfo.InvariantCulture, $"{Yuan(payments.Sum(p => p.AmountFen))} in {payments.Count} payments"));
+        }
+        if (report.Arrears is { } arrears)
+        {
+            Row("arrears", arrears.Count == 0 ? "none" : string.Create(CultureInfo.InvariantCulture, $"{arrears.Count}, {Yuan(arrears.AmountFen)}"));
+        }
+        if (report.Invoices is { } invoices)
+        {
+            Row("invoiced", string.Create(CultureInfo.InvariantCulture, $"{Yuan(invoices.Sum(i => i.AmountFen))} over {invoices.Count} months"));
+        }
+        if (report.SocialInsuranceHeadcount is { } headcount)
+        {
+            Row("social insurance", string.Create(CultureInfo.InvariantCulture, $"{headcount} insured employees"));
+        }
+        if (report.EnforcementCases is { } cases)
+        {
+            Row("court enforcement cases", cases.ToString(CultureInfo.InvariantCulture));
+        }
+        if (report.Unavailable != Core.Model.Scopes.None)
+        {
+            Row("not held by the bureau", CliParse.ScopesText(report.Unavailable));
+        }
+        context.Console.Write(grid);
     }
 
     private static ulong? Date(string? text, string option)

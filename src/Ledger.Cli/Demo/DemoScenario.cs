@@ -451,16 +451,21 @@ public sealed class DemoScenario
         var regulator = await ConnectAsync(RegulatorOrg, cancellationToken).ConfigureAwait(false);
         var guarantor = await ConnectAsync(GuarantorOrg, cancellationToken).ConfigureAwait(false);
         var revoked = Revoked?.Enterprise;
-        var lent = _loans.Where(l => l.Loan.Purpose == LoanPurpose.WorkingCapital && l.Loan.Product == Shuiyidai && l.Enterprise != revoked)
-            .OrderBy(l => l.Enterprise.Bank == BankOrgs[1] ? 0 : 1).First();
+        // A 税易贷 working-capital loan of the second bank when there is one; with few enterprises (--enterprises 10) the
+        // scorecard may have granted only another product, and the fund then covers that one.
+        var lent = _loans.Where(l => l.Loan.Purpose == LoanPurpose.WorkingCapital && l.Enterprise != revoked)
+            .OrderBy(l => l.Loan.Product == Shuiyidai ? 0 : 1).ThenBy(l => l.Enterprise.Bank == BankOrgs[1] ? 0 : 1).FirstOrDefault()
+            ?? throw new InvalidOperationException($"No working-capital loan was granted to the {_options.Enterprises} enterprises; run the demo with more (--enterprises 20 or more).");
+        var product = lent.Loan.Product;
+        var productName = product == Shuiyidai ? "税易贷" : product.ToString();
         var bankOrg = lent.Enterprise.Bank!;
         var bank = await ConnectAsync(bankOrg, cancellationToken).ConfigureAwait(false);
         var loan = lent.Loan.LoanId;
 
-        // The regulator's risk-compensation fund: half of a bank's net loss on 税易贷 loans.
+        // The regulator's risk-compensation fund: half of a bank's net loss on the product's loans.
         var fund = await regulator.Compensation.CreateFundAsync(
-            new FundSetup("LZ-RCF-2026", 5_000, 500_000_000, [Shuiyidai]), cancellationToken).ConfigureAwait(false);
-        _narrator.Say($"{RegulatorOrg} set up the risk-compensation fund {Short(fund.Fund.ToString())}: {Yuan.Percent(fund.RatioBps)} of net losses, {Yuan.Of(fund.BalanceFen)}, for 税易贷.");
+            new FundSetup("LZ-RCF-2026", 5_000, 500_000_000, [product]), cancellationToken).ConfigureAwait(false);
+        _narrator.Say($"{RegulatorOrg} set up the risk-compensation fund {Short(fund.Fund.ToString())}: {Yuan.Percent(fund.RatioBps)} of net losses, {Yuan.Of(fund.BalanceFen)}, for {productName}.");
 
         const ushort coverage = 7_000;
         // The bank's terms: at least 60 % of the loss covered, a fee of at most 2 % of the amount.
