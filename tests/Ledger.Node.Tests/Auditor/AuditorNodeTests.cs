@@ -55,12 +55,20 @@ public sealed class AuditorNodeTests(AuditorScenario scenario) : IClassFixture<A
         var disbursed = Assert.Single(trail.Items, i => i.Kind == "LoanDisbursed");
         Assert.Equal(scenario.Loan.ToString(), disbursed.Fields["loanId"]);
         Assert.Contains(trail.Items, i => i.Kind == "LoanRepaid");
-        // Oldest first (records by their own time, events by block time; hardhat's block clock may run ahead of the
-        // wall clock, so only events are compared with events here): the loan after its decision, the repayment after it.
+        // In chain order (by block; hardhat's block clock may run ahead of the wall clock the records carry): events by
+        // block, the loan after its decision, the repayment after it, and every access or refusal after the grant of the
+        // consent it was checked against.
         var kinds = trail.Items.Select(i => i.Kind).ToList();
         Assert.True(kinds.IndexOf("CreditDecisionRecorded") < kinds.IndexOf("LoanDisbursed"));
         Assert.True(kinds.IndexOf("LoanDisbursed") < kinds.IndexOf("LoanRepaid"));
-        Assert.True(trail.Items.Zip(trail.Items.Skip(1)).All(p => p.First.TimeMs <= p.Second.TimeMs));
+        var events = trail.Items.Where(i => !RecordKinds.Contains(i.Kind)).ToList();
+        Assert.True(events.Zip(events.Skip(1)).All(p => p.First.BlockNumber <= p.Second.BlockNumber), string.Join(", ", events.Select(e => $"{e.Kind}@{e.BlockNumber}")));
+        var items = trail.Items.ToList();
+        foreach (var checkedItem in items.Where(i => i.Kind is "AccessRecord" or "Refusal" && i.Fields.ContainsKey("consentId")))
+        {
+            var grantIndex = items.FindIndex(i => i.Kind == "ConsentGranted" && i.Fields.TryGetValue("consentId", out var c) && c == checkedItem.Fields["consentId"]);
+            Assert.True(grantIndex >= 0 && grantIndex < items.IndexOf(checkedItem), $"{checkedItem.Kind} {checkedItem.Id} comes before the grant of its consent");
+        }
     }
 
     [Fact]
