@@ -84,18 +84,24 @@ public sealed class TrailBuilder
         // the latest known block made before it (the head its node saw); events at their own block, before the records
         // of that block.
         var blockTimes = _index.History.BlockTimes.OrderBy(kv => kv.Key).ToList();
+        // The last block before the first one whose time is at or after the record's (block times only grow, so a
+        // binary search over the blocks in order finds it; a whole ledger's trail has many records and blocks).
         ulong BlockBefore(ulong timeMs)
         {
-            var found = 0UL;
-            foreach (var (block, time) in blockTimes)
+            int lo = 0, hi = blockTimes.Count; // the first index whose time * 1000 >= timeMs lies in [lo, hi]
+            while (lo < hi)
             {
-                if (time * 1000 >= timeMs)
+                var mid = lo + ((hi - lo) / 2);
+                if (blockTimes[mid].Value * 1000 >= timeMs)
                 {
-                    break;
+                    hi = mid;
                 }
-                found = block;
+                else
+                {
+                    lo = mid + 1;
+                }
             }
-            return found;
+            return lo == 0 ? 0UL : blockTimes[lo - 1].Key;
         }
         var items = new List<(TrailItem Item, ulong Block, int Order, ulong Tiebreak)>(selection.Records.Count + selection.Events.Count);
         foreach (var i in selection.Records)
