@@ -11,6 +11,7 @@ using Ledger.Sdk;
 using Ledger.Sdk.Auth;
 using Ledger.Sdk.Keys;
 using Spectre.Console;
+using Spectre.Console.Rendering;
 
 namespace Ledger.Cli;
 
@@ -50,6 +51,9 @@ public sealed class CliContext : IAsyncDisposable
 
     /// <summary>True with <c>--json</c>.</summary>
     public bool Json => ParseResult.GetValue(_globals.Json);
+
+    /// <summary><c>--csv</c> (list commands only).</summary>
+    public bool Csv => ParseResult.GetResult(_globals.Csv) is not null && ParseResult.GetValue(_globals.Csv);
 
     /// <summary>True with <c>--verbose</c>.</summary>
     public bool Verbose => ParseResult.GetValue(_globals.Verbose);
@@ -102,6 +106,38 @@ public sealed class CliContext : IAsyncDisposable
             table.AddColumn(column);
         }
         return table;
+    }
+
+    /// <summary>
+    /// Prints a list: with <c>--csv</c> the table's header and rows as CSV (RFC 4180, the cells' plain text, line breaks
+    /// within a cell kept inside its quotes) and nothing else; otherwise the table and then <paramref name="summary"/>
+    /// (markup).
+    /// </summary>
+    public void WriteList(Table table, string summary)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        if (!Csv)
+        {
+            Console.Write(table);
+            Console.MarkupLine(summary);
+            return;
+        }
+        var options = new RenderOptions(Console.Profile.Capabilities, new Size(100_000, 1));
+        string Plain(IRenderable cell) =>
+            string.Concat(cell.Render(options, 100_000).Where(s => !s.IsControlCode).Select(s => s.IsLineBreak ? "\n" : s.Text)).TrimEnd();
+        Environment.Out.Write(CsvLine(table.Columns.Select(c => Plain(c.Header))));
+        foreach (var row in table.Rows)
+        {
+            Environment.Out.Write(CsvLine(row.Select(Plain)));
+        }
+    }
+
+    /// <summary>One CSV line (CRLF-terminated, RFC 4180): a field with a comma, quote or line break is quoted, its quotes doubled.</summary>
+    public static string CsvLine(IEnumerable<string> fields)
+    {
+        ArgumentNullException.ThrowIfNull(fields);
+        return string.Join(',', fields.Select(f =>
+            f.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + f.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : f)) + "\r\n";
     }
 
     /// <summary>A Spectre console over <paramref name="writer"/>: wide, and plain unless a person watches a terminal.</summary>

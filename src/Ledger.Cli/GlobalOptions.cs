@@ -86,6 +86,20 @@ public sealed class GlobalOptions
         Recursive = true,
     };
 
+    /// <summary><c>--csv</c> on a list command: the list as CSV on stdout and nothing else.</summary>
+    public Option<bool> Csv { get; } = new("--csv")
+    {
+        Description = "Print the list as CSV (RFC 4180: a header row, then one row per item, plain values; UTF-8) and nothing else.",
+    };
+
+    /// <summary>Gives a list command <c>--csv</c> (<see cref="CliContext.WriteList"/> prints the table as CSV then).</summary>
+    public Command Listing(Command command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        command.Options.Add(Csv);
+        return command;
+    }
+
     /// <summary>Adds the options to the root command.</summary>
     public void AddTo(RootCommand root)
     {
@@ -107,7 +121,9 @@ public sealed class GlobalOptions
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             await using var context = new CliContext(this, parseResult);
-            return await context.RunAsync(body, cancellationToken).ConfigureAwait(false);
+            return await context.RunAsync(
+                (c, ct) => c.Json && c.Csv ? throw CliErrors.BadArgument("--json and --csv each choose how the list is printed; give one of them.") : body(c, ct),
+                cancellationToken).ConfigureAwait(false);
         });
     }
 }

@@ -33,6 +33,7 @@ public static class LedgerCli
         new BesuCommands(),
         new ConsentCommands(),
         new DataCommands(),
+        new EnterpriseCommands(),
         new TaxCommands(),
         new LoanCommands(),
         new GuaranteeCommands(),

@@ -92,7 +92,11 @@ public sealed record LoanDetails(
     ulong DisbursedAt,
     DecisionHash Decision,
     ConsentId ConsentId,
-    ChainTransaction? Transaction);
+    ChainTransaction? Transaction)
+{
+    /// <summary>The bank's own reference (contract number) of the loan, as its node kept it at disbursement; empty when unknown.</summary>
+    public string Reference { get; init; } = "";
+}
 
 /// <summary>Data the bank node holds (or held) under a consent.</summary>
 /// <param name="ConsentId">The consent.</param>
@@ -309,7 +313,7 @@ public sealed class BankClient
         l.DisbursedAt,
         new DecisionHash(ApiMapping.Hash(l.DecisionHash, "decision_hash")),
         new ConsentId(ApiMapping.Hash(l.ConsentId, "consent_id")),
-        ApiMapping.FromProto(l.Tx)));
+        ApiMapping.FromProto(l.Tx)) { Reference = l.Reference });
 
     private static ChainTransaction Tx(Proto.ChainTx? tx) =>
         Calls.Parse(() => ApiMapping.FromProto(tx) ?? throw new FormatException("tx is missing"));

@@ -106,6 +106,13 @@ public sealed class EnterpriseWallet : IDisposable
         return ConsentSignatures.Sign(binding, domain, _key);
     }
 
+    /// <summary>
+    /// Signs an enterprise's own call (<see cref="Core.Auth.SignedRequest.EnterpriseDigest"/>) with this wallet's
+    /// account: the method, the request body, the node called, the time and a nonce; returns the 65-byte signature.
+    /// </summary>
+    public byte[] SignRequest(Eip712Domain domain, string method, ReadOnlySpan<byte> body, OrgId audience, ulong timestampMs, Hash32 nonce) =>
+        Secp256k1Signer.SignDigest(Core.Auth.SignedRequest.EnterpriseDigest(domain, method, body, audience, Address, timestampMs, nonce), _key);
+
     /// <summary>A random unused-looking nonce (nonces are unordered: any number not used before works once).</summary>
     public static BigInteger NewNonce() => new(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16), isUnsigned: true);
 

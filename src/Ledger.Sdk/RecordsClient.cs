@@ -69,7 +69,7 @@ public sealed class RecordsClient
             {
                 throw SdkErrors.FromRpc(ex, _connection.Address);
             }
-            yield return Calls.Parse(() => new ExportedRecord(item.Sequence, item.Type, ParseRecord(item), ApiMapping.FromProto(item.Anchor)));
+            yield return Calls.Parse(() => FromProto(item));
         }
     }
 
@@ -83,6 +83,9 @@ public sealed class RecordsClient
         }
         return list;
     }
+
+    /// <summary>An exported record from the wire (its fields parsed; whether they hash to its reference is the verifier's to say).</summary>
+    internal static ExportedRecord FromProto(Proto.ExportedRecord item) => new(item.Sequence, item.Type, ParseRecord(item), ApiMapping.FromProto(item.Anchor));
 
     private static ILedgerRecord ParseRecord(Proto.ExportedRecord item)
     {

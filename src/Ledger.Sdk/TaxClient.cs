@@ -230,6 +230,22 @@ public sealed class TaxClient
             new Proto.UpdateRatingRequest { CreditCode = creditCode.Value, Year = (uint)year, Rating = rating.ToString() },
             deadline: _connection.Deadline(), cancellationToken: cancellationToken));
 
+    /// <summary>
+    /// The credit-code hash of the enterprise with this unified social credit code or registered name — for a caller
+    /// entitled to it: auditors and regulators, the bureau, and a bank or guarantor one of the enterprise's consents
+    /// names. Any other caller gets LEDGER-1523, whether the enterprise exists or not.
+    /// </summary>
+    public async Task<EnterpriseSummary> ResolveEnterpriseAsync(string creditCodeOrName, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(creditCodeOrName);
+        var text = creditCodeOrName.Trim();
+        var request = CreditCode.TryParse(text, out var code) ? new Proto.ResolveEnterpriseRequest { CreditCode = code.Value } : new Proto.ResolveEnterpriseRequest { Name = text };
+        var resolved = await Calls.RunAsync(_connection.Address, () => _exchange.ResolveEnterpriseAsync(
+            request, deadline: _connection.Deadline(), cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return Calls.Parse(() => new EnterpriseSummary(
+            CreditCode.Parse(resolved.CreditCode), resolved.Name, new EnterpriseHash(ApiMapping.Hash(resolved.CreditCodeHash, "credit_code_hash")), null, null));
+    }
+
     /// <summary>Enterprises the node holds, in credit-code order.</summary>
     public async Task<IReadOnlyList<EnterpriseSummary>> ListEnterprisesAsync(uint limit = 100, CancellationToken cancellationToken = default)
     {

@@ -10,6 +10,49 @@ namespace Ledger.Cli.Tests;
 public sealed class CliUnitTests
 {
     [Theory]
+    [InlineData(1_000_000UL, "1万")]
+    [InlineData(50_000_000UL, "50万")]
+    [InlineData(125_050_000UL, "125.05万")]
+    [InlineData(12_345_678_901UL, "1.2345678901亿")]
+    [InlineData(999_999UL, null)]
+    public void LargeUnitText_IsExactWithoutTrailingZeros(ulong fen, string? expected) =>
+        Assert.Equal(expected, Commands.LendingParse.LargeUnitText(fen));
+
+    [Fact]
+    public async Task YuanText_AfterTheUserTypedWan_AddsTheWanForm_OtherwiseNot()
+    {
+        // Each command runs in its own flow: what one command's input notes does not reach another's output.
+        Assert.Equal("¥500,000.00", await Task.Run(() => Commands.LendingParse.YuanText(50_000_000UL)));
+        var typed = await Task.Run(() =>
+        {
+            var fen = Commands.LendingParse.Yuan("50万", "--amount");
+            return (Commands.LendingParse.YuanText(fen), Commands.LendingParse.YuanText(fen / 2), Commands.LendingParse.YuanText(12_345UL));
+        });
+        Assert.Equal(("¥500,000.00 (50万)", "¥250,000.00 (25万)", "¥123.45"), typed);
+        Assert.Equal("¥500,000.00", await Task.Run(() => Commands.LendingParse.YuanText(50_000_000UL)));
+    }
+
+    [Fact]
+    public void EveryListCommand_TakesCsv()
+    {
+        var root = LedgerCli.Build(new CliEnvironment { Out = TextWriter.Null, Error = TextWriter.Null }, out _);
+        var lists = All(root).Where(c => c.Name is "list" or "trail" || (c.Description ?? "").StartsWith("List ", StringComparison.Ordinal)).ToList();
+
+        Assert.True(lists.Count >= 9, string.Join(", ", lists.Select(c => c.Name)));
+        Assert.All(lists, c => Assert.True(c.Options.Any(o => o.Name == "--csv"), $"`{c.Parents.OfType<System.CommandLine.Command>().FirstOrDefault()?.Name} {c.Name}` has no --csv"));
+
+        static IEnumerable<System.CommandLine.Command> All(System.CommandLine.Command command) =>
+            command.Subcommands.SelectMany(All).Prepend(command);
+    }
+
+    [Theory]
+    [InlineData(new[] { "a", "b" }, "a,b\r\n")]
+    [InlineData(new[] { "¥1,250,000.00", "say \"hi\"" }, "\"¥1,250,000.00\",\"say \"\"hi\"\"\"\r\n")]
+    [InlineData(new[] { "two\nlines", "" }, "\"two\nlines\",\r\n")]
+    public void CsvLine_QuotesFieldsWithCommasQuotesOrLineBreaks(string[] fields, string expected) =>
+        Assert.Equal(expected, CliContext.CsvLine(fields));
+
+    [Theory]
     [InlineData("rating", Scopes.TaxCreditRating)]
     [InlineData("rating,payments,invoices", Scopes.TaxCreditRating | Scopes.TaxPayments | Scopes.Invoices)]
     [InlineData(" Invoices , ip ", Scopes.Invoices | Scopes.IntellectualProperty)]

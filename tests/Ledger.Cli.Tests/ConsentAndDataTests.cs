@@ -298,6 +298,57 @@ public sealed class ConsentAndDataTests(ConsortiumFixture fixture)
         Assert.Contains("LEDGER-1240", fetched.ToString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task EnterpriseCommands_WithTheEnterprisesOwnKey_ListItsConsentsToEveryBankAndWhoUsedItsData()
+    {
+        var enterprise = await BindNewEnterpriseAsync();
+        var toCcb = await fixture.RunAsync("consent", "grant", "--enterprise-key", enterprise.KeyFile, "--org", Bank, "--scopes", "rating", "--fetch-cap", "1", "--json");
+        Assert.True(toCcb.ExitCode == 0, toCcb.ToString());
+        var ccbConsent = toCcb.Json().GetProperty("consentId").GetString()!;
+        var toIcbc = await fixture.RunAsync("consent", "grant", "--enterprise-key", enterprise.KeyFile, "--org", "bank.icbc.liuzhou", "--scopes", "rating", "--json");
+        Assert.True(toIcbc.ExitCode == 0, toIcbc.ToString());
+        var served = await fixture.RunAsync("data", "fetch", "--consent", ccbConsent, "--org", Bank, "--json");
+        Assert.True(served.ExitCode == 0, served.ToString());
+        var capped = await fixture.RunAsync("data", "fetch", "--consent", ccbConsent, "--org", Bank, "--json");
+        Assert.Equal(1, capped.ExitCode);
+
+        var consents = await fixture.RunAsync("enterprise", "consents", "--enterprise-key", enterprise.KeyFile, "--json");
+        Assert.True(consents.ExitCode == 0, consents.ToString());
+        var listed = consents.Json().GetProperty("consents").EnumerateArray().ToList();
+        Assert.Equal(["bank.ccb.liuzhou", "bank.icbc.liuzhou"], listed.Select(c => c.GetProperty("consumer").GetString()).Order());
+        var ccb = Assert.Single(listed, c => c.GetProperty("consentId").GetString() == ccbConsent);
+        Assert.Equal(1u, ccb.GetProperty("fetchesInPeriod").GetUInt32());
+
+        var accesses = await fixture.RunAsync("enterprise", "accesses", "--enterprise-key", enterprise.KeyFile, "--json");
+        Assert.True(accesses.ExitCode == 0, accesses.ToString());
+        var records = accesses.Json().GetProperty("records").EnumerateArray().ToList();
+        Assert.Equal(2, records.Count);
+        Assert.Equal(["served", "refused: fetch cap reached"], records.Select(r => r.GetProperty("outcome").GetString()));
+        Assert.All(records, r => Assert.Equal(Bank, r.GetProperty("consumer").GetString()));
+        Assert.All(records, r => Assert.Equal(ccbConsent, r.GetProperty("consentId").GetString()));
+
+        // --csv: a header row and one row per record, nothing else.
+        var csv = await fixture.RunAsync("enterprise", "accesses", "--enterprise-key", enterprise.KeyFile, "--csv", "--utc");
+        Assert.True(csv.ExitCode == 0, csv.ToString());
+        var lines = csv.Out.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("Time,Outcome,Consumer,Scopes,Consent,Anchored", lines[0]);
+        Assert.Equal(3, lines.Length);
+        Assert.Contains(",served,bank.ccb.liuzhou,rating,", lines[1], StringComparison.Ordinal);
+        Assert.Contains(",refused: fetch cap reached,bank.ccb.liuzhou,rating,", lines[2], StringComparison.Ordinal);
+        Assert.EndsWith(" UTC", lines[1].Split(',')[0], StringComparison.Ordinal);
+
+        // Another enterprise's key sees none of it; a key no bureau bound is refused with its code.
+        var other = await BindNewEnterpriseAsync();
+        var theirs = await fixture.RunAsync("enterprise", "consents", "--enterprise-key", other.KeyFile, "--json");
+        Assert.True(theirs.ExitCode == 0, theirs.ToString());
+        Assert.Empty(theirs.Json().GetProperty("consents").EnumerateArray());
+        var unboundKey = Path.Combine(fixture.Dir, $"unbound-{Guid.NewGuid():N}.key");
+        Assert.Equal(0, (await fixture.RunAsync("consent", "keygen", "--out", unboundKey)).ExitCode);
+        var refused = await fixture.RunAsync("enterprise", "accesses", "--enterprise-key", unboundKey);
+        Assert.Equal(1, refused.ExitCode);
+        Assert.StartsWith("LEDGER-1527: ", refused.Error, StringComparison.Ordinal);
+    }
+
     private sealed record BoundEnterprise(Taxpayer Taxpayer, string KeyFile, string Account);
 
     private async Task<Taxpayer> ImportNewTaxpayerAsync()

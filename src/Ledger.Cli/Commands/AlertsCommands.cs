@@ -36,7 +36,7 @@ public sealed class AlertsCommands : ICommandGroup
                 + "(controller-change is reserved; not raised yet: no on-chain source of controller changes).",
             HelpName = "LIST",
         };
-        var enterprise = new Option<string?>("--enterprise") { Description = "Only this enterprise's alerts (its credit-code hash).", HelpName = "HASH" };
+        var enterprise = new Option<string?>("--enterprise") { Description = "Only this enterprise's alerts: its credit code, its registered name or its credit-code hash.", HelpName = "CODE|NAME|HASH" };
         var after = new Option<string?>("--after")
         {
             Description = "Start after this alert id (resume), or 0 for every alert the node keeps; default: live alerts only.",
@@ -59,7 +59,7 @@ public sealed class AlertsCommands : ICommandGroup
             var filter = new AlertFilter
             {
                 Kinds = context.Get(kinds) is { } k ? LendingParse.AlertKinds(k, "--kinds") : [],
-                Enterprise = context.Get(enterprise) is { } e ? LendingParse.Enterprise(e, "--enterprise") : null,
+                Enterprise = context.Get(enterprise) is { } e ? await LendingParse.EnterpriseAsync(context, e, "--enterprise", CallerRole, cancellationToken).ConfigureAwait(false) : null,
                 AfterId = afterId,
             };
             var limit = context.Get(count) is { } n ? LendingParse.Number(n, "--count", 1, uint.MaxValue) : ulong.MaxValue;

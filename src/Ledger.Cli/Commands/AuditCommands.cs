@@ -37,7 +37,7 @@ public sealed class AuditCommands : ICommandGroup
     /// <summary>What a trail or a bundle covers.</summary>
     private sealed class ScopeOptions
     {
-        public Option<string?> Enterprise { get; } = new("--enterprise") { Description = "An enterprise (its salted credit-code hash).", HelpName = "HASH" };
+        public Option<string?> Enterprise { get; } = new("--enterprise") { Description = "An enterprise: its credit code, its registered name or its salted credit-code hash.", HelpName = "CODE|NAME|HASH" };
         public Option<string?> Loan { get; } = new("--loan") { Description = "A loan (its id).", HelpName = "ID" };
         public Option<string?> Consent { get; } = new("--consent") { Description = "A consent (its id).", HelpName = "ID" };
         public Option<string?> From { get; } = new("--from") { Description = "From this date (yyyy-MM-dd, China Standard Time) or time (ISO 8601), inclusive.", HelpName = "DATE" };
@@ -45,11 +45,11 @@ public sealed class AuditCommands : ICommandGroup
 
         public IEnumerable<Option> All => [Enterprise, Loan, Consent, From, Until];
 
-        public AuditQuery Query(CliContext context, bool subjectRequired)
+        public async Task<AuditQuery> QueryAsync(CliContext context, bool subjectRequired, CancellationToken cancellationToken)
         {
             var query = new AuditQuery
             {
-                Enterprise = context.Get(Enterprise) is { } e ? LendingParse.Enterprise(e, "--enterprise") : null,
+                Enterprise = context.Get(Enterprise) is { } e ? await LendingParse.EnterpriseAsync(context, e, "--enterprise", CallerRole, cancellationToken).ConfigureAwait(false) : null,
                 Loan = context.Get(Loan) is { } l ? LendingParse.Loan(l, "--loan", null) : null,
                 Consent = context.Get(Consent) is { } c ? CliParse.ConsentId(c, "--consent") : null,
                 FromMs = context.Get(From) is { } f ? LendingParse.Time(f, "--from") : 0,
@@ -66,7 +66,7 @@ public sealed class AuditCommands : ICommandGroup
             }
             if (subjectRequired && subjects == 0 && query.FromMs == 0 && query.UntilMs == 0)
             {
-                throw CliErrors.BadArgument("Whose trail? Give --enterprise HASH, --loan ID or --consent ID, or a time range with --from/--until.");
+                throw CliErrors.BadArgument("Whose trail? Give --enterprise CODE|NAME|HASH, --loan ID or --consent ID, or a time range with --from/--until.");
             }
             return query;
         }
@@ -83,9 +83,10 @@ public sealed class AuditCommands : ICommandGroup
         }
         var utc = new Option<bool>("--utc") { Description = "Print times in UTC (default: China time, UTC+8)." };
         command.Options.Add(utc);
+        globals.Listing(command);
         globals.Run(command, async (context, cancellationToken) =>
         {
-            var query = scope.Query(context, subjectRequired: true);
+            var query = await scope.QueryAsync(context, subjectRequired: true, cancellationToken).ConfigureAwait(false);
             var auditor = await ConnectAuditorAsync(context, cancellationToken).ConfigureAwait(false);
             var trail = await auditor.Audit.GetTrailAsync(query, cancellationToken).ConfigureAwait(false);
             var inUtc = context.Get(utc);
@@ -128,8 +129,7 @@ public sealed class AuditCommands : ICommandGroup
                     var summary = Markup.Escape(item.Summary) + string.Concat(item.Problems.Select(p => $"\n[red]✗ {Markup.Escape(p)}[/]"));
                     table.AddRow(TimeText(item.TimeMs, inUtc), Markup.Escape(item.Kind), Markup.Escape(item.Org), item.BlockNumber.ToString(CultureInfo.InvariantCulture), status, summary);
                 }
-                context.Console.Write(table);
-                context.Console.MarkupLine($"{trail.Items.Count} step(s): {trail.Verified} verified, {trail.Pending} pending, {trail.Failed} failed.");
+                context.WriteList(table, $"{trail.Items.Count} step(s): {trail.Verified} verified, {trail.Pending} pending, {trail.Failed} failed.");
             }
             if (failure is not null)
             {
@@ -339,7 +339,7 @@ public sealed class AuditCommands : ICommandGroup
         }
         globals.Run(command, async (context, cancellationToken) =>
         {
-            var query = scope.Query(context, subjectRequired: false);
+            var query = await scope.QueryAsync(context, subjectRequired: false, cancellationToken).ConfigureAwait(false);
             var path = context.Environment.FullPath(CliParse.Required(context.Get(output), "--out"));
             var auditor = await ConnectAuditorAsync(context, cancellationToken).ConfigureAwait(false);
             var exported = await auditor.Audit.ExportBundleAsync(query, cancellationToken).ConfigureAwait(false);
@@ -528,8 +528,8 @@ public sealed class AuditCommands : ICommandGroup
 
     private static string TimeText(ulong ms) => TimeText(ms, utc: true);
 
-    // China time (UTC+8, the zone named) unless asked for UTC.
-    private static string TimeText(ulong ms, bool utc)
+    /// <summary>Unix milliseconds in China time (UTC+8, the zone named) unless asked for UTC; "-" for none.</summary>
+    internal static string TimeText(ulong ms, bool utc)
     {
         if (ms == 0)
         {

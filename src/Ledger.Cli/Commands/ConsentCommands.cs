@@ -321,18 +321,22 @@ public sealed class ConsentCommands : ICommandGroup
 
     private static Command List(GlobalOptions globals)
     {
-        var enterprise = new Option<string?>("--enterprise") { Description = "Only this enterprise account's consents.", HelpName = "ADDRESS" };
+        var enterprise = new Option<string?>("--enterprise") { Description = "Only this enterprise's consents: its account, credit code, registered name or credit-code hash.", HelpName = "ADDRESS|CODE|NAME|HASH" };
         var consumer = new Option<string?>("--consumer") { Description = "Only consents naming this consumer.", HelpName = "ORG" };
         var active = new Option<bool>("--active") { Description = "Only consents usable now." };
         var command = new Command("list", "List the consents the node knows (a bank or guarantor sees those naming it; auditors and regulators see all).")
         {
             enterprise, consumer, active,
         };
+        globals.Listing(command);
         globals.Run(command, async (context, cancellationToken) =>
         {
             var filter = new ConsentFilter
             {
-                Enterprise = context.Get(enterprise) is { } e ? CliParse.Address(e, "--enterprise") : null,
+                Enterprise = context.Get(enterprise) is { } e && e.Trim().Length == 42 ? CliParse.Address(e, "--enterprise") : null,
+                CreditCodeHash = context.Get(enterprise) is { } h && h.Trim().Length != 42
+                    ? await LendingParse.EnterpriseAsync(context, h, "--enterprise", DefaultCallerRole, cancellationToken).ConfigureAwait(false)
+                    : null,
                 Consumer = context.Get(consumer) is { } c ? CliParse.Org(c, "--consumer") : null,
                 ActiveOnly = context.Get(active),
             };
@@ -357,8 +361,7 @@ public sealed class ConsentCommands : ICommandGroup
                     CliParse.Time(item.ValidUntil),
                     FetchesText(item));
             }
-            context.Console.Write(table);
-            context.Console.MarkupLine($"{consents.Count} consents.");
+            context.WriteList(table, $"{consents.Count} consents.");
             return CliErrors.Ok;
         });
         return command;
@@ -403,7 +406,7 @@ public sealed class ConsentCommands : ICommandGroup
     }
 
     // "3/5", or "?/5 (counted by tax.liuzhou)" when the provider's count could not be had.
-    private static string FetchesText(ConsentDetails c) => c.FetchesCountedBy switch
+    internal static string FetchesText(ConsentDetails c) => c.FetchesCountedBy switch
     {
         "provider" or "chain" => string.Create(CultureInfo.InvariantCulture, $"{c.FetchesInPeriod}/{c.FetchCap}"),
         _ => string.Create(CultureInfo.InvariantCulture, $"?/{c.FetchCap} (counted by {c.Provider.Code})"),
@@ -523,7 +526,7 @@ public sealed class ConsentCommands : ICommandGroup
         deadline = t.Deadline.ToString(CultureInfo.InvariantCulture),
     };
 
-    private static object DetailsJson(ConsentDetails c) => new
+    internal static object DetailsJson(ConsentDetails c) => new
     {
         consentId = c.ConsentId.ToString(),
         status = CliParse.Status(c.Status),

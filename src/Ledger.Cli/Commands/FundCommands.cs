@@ -152,6 +152,7 @@ public sealed class FundCommands : ICommandGroup
     {
         var fundArg = FundArgument();
         var command = new Command("claims", "List the claims filed on a fund, in filing order, with their status and payout.") { fundArg };
+        globals.Listing(command);
         globals.Run(command, async (context, cancellationToken) =>
         {
             var (caller, node) = await LendingParse.ConnectOwnAsync(context, CallerRole, cancellationToken).ConfigureAwait(false);
@@ -167,8 +168,7 @@ public sealed class FundCommands : ICommandGroup
             {
                 table.AddRow(claim.Loan.ToString(), Markup.Escape(claim.Bank.Code), LendingParse.YuanText(claim.NetLossFen), LendingParse.YuanText(claim.PayoutFen), StateWord(claim.Status));
             }
-            context.Console.Write(table);
-            context.Console.MarkupLine($"{claims.Count} claims.");
+            context.WriteList(table, $"{claims.Count} claims.");
             return CliErrors.Ok;
         });
         return command;

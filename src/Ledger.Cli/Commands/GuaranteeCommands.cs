@@ -139,11 +139,12 @@ public sealed class GuaranteeCommands : ICommandGroup
 
     private static Command List(GlobalOptions globals)
     {
-        var enterprise = new Option<string?>("--enterprise") { Description = "Only guarantees of loans to this enterprise (its credit-code hash).", HelpName = "HASH" };
+        var enterprise = new Option<string?>("--enterprise") { Description = "Only guarantees of loans to this enterprise: its credit code, its registered name or its credit-code hash.", HelpName = "CODE|NAME|HASH" };
         var command = new Command("list", "List the guarantees this guarantor holds, with their payouts (from its node's chain index).") { enterprise };
+        globals.Listing(command);
         globals.Run(command, async (context, cancellationToken) =>
         {
-            var enterpriseHash = context.Get(enterprise) is { } e ? LendingParse.Enterprise(e, "--enterprise") : (EnterpriseHash?)null;
+            var enterpriseHash = context.Get(enterprise) is { } e ? await LendingParse.EnterpriseAsync(context, e, "--enterprise", CallerRole, cancellationToken).ConfigureAwait(false) : (EnterpriseHash?)null;
             var (_, node) = await LendingParse.ConnectOwnAsync(context, CallerRole, cancellationToken).ConfigureAwait(false);
             var guarantees = await node.Guarantees.ListAsync(enterpriseHash, cancellationToken).ConfigureAwait(false);
             if (context.Json)
@@ -177,8 +178,7 @@ public sealed class GuaranteeCommands : ICommandGroup
                     g.Agreement is { } a ? CliParse.Abbreviate(a.ToString()) : "single",
                     g.PaidOut ? LendingParse.YuanText(g.PayoutFen) : "-");
             }
-            context.Console.Write(table);
-            context.Console.MarkupLine($"{guarantees.Count} guarantees.");
+            context.WriteList(table, $"{guarantees.Count} guarantees.");
             return CliErrors.Ok;
         });
         return command;

@@ -240,12 +240,13 @@ public sealed class LoanCommands : ICommandGroup
 
     private static Command List(GlobalOptions globals)
     {
-        var enterprise = new Option<string?>("--enterprise") { Description = "Only loans to this enterprise (its credit-code hash).", HelpName = "HASH" };
+        var enterprise = new Option<string?>("--enterprise") { Description = "Only loans to this enterprise: its credit code, its registered name or its credit-code hash.", HelpName = "CODE|NAME|HASH" };
         var status = new Option<string?>("--status") { Description = "Only loans in this status: active, overdue, repaid or defaulted.", HelpName = "WORD" };
         var command = new Command("list", "List the bank's loans as its node's chain index has them.") { enterprise, status };
+        globals.Listing(command);
         globals.Run(command, async (context, cancellationToken) =>
         {
-            var enterpriseHash = context.Get(enterprise) is { } e ? LendingParse.Enterprise(e, "--enterprise") : (EnterpriseHash?)null;
+            var enterpriseHash = context.Get(enterprise) is { } e ? await LendingParse.EnterpriseAsync(context, e, "--enterprise", CallerRole, cancellationToken).ConfigureAwait(false) : (EnterpriseHash?)null;
             var loanStatus = context.Get(status) is { } s ? LendingParse.Status(s, "--status") : (LoanStatus?)null;
             var (_, bank) = await LendingParse.ConnectOwnAsync(context, CallerRole, cancellationToken).ConfigureAwait(false);
             var loans = await bank.Bank.ListLoansAsync(enterpriseHash, loanStatus, cancellationToken).ConfigureAwait(false);
@@ -254,11 +255,12 @@ public sealed class LoanCommands : ICommandGroup
                 context.WriteJson(new { loans = loans.Select(LendingParse.LoanJson) });
                 return CliErrors.Ok;
             }
-            var table = CliContext.NewTable("Loan", "Product", "Amount", "Outstanding", "Rate", "Term", "Purpose", "Status", "Enterprise");
+            var table = CliContext.NewTable("Loan", "Reference", "Product", "Amount", "Outstanding", "Rate", "Term", "Purpose", "Status", "Enterprise");
             foreach (var loan in loans)
             {
                 table.AddRow(
                     loan.LoanId.ToString(),
+                    Markup.Escape(loan.Reference.Length == 0 ? "-" : loan.Reference),
                     Markup.Escape(loan.Product.Code),
                     LendingParse.YuanText(loan.AmountFen),
                     LendingParse.YuanText(loan.OutstandingFen),
@@ -268,8 +270,7 @@ public sealed class LoanCommands : ICommandGroup
                     LendingParse.StatusWord(loan.Status),
                     CliParse.Abbreviate(loan.Enterprise.ToString()));
             }
-            context.Console.Write(table);
-            context.Console.MarkupLine($"{loans.Count} loans.");
+            context.WriteList(table, $"{loans.Count} loans.");
             return CliErrors.Ok;
         });
         return command;
@@ -406,6 +407,10 @@ public sealed class LoanCommands : ICommandGroup
         var grid = new Grid().AddColumn().AddColumn();
         void Row(string name, string value) => grid.AddRow($"[bold]{name}[/]", Markup.Escape(value));
         Row("loan", loan.LoanId.ToString());
+        if (loan.Reference.Length > 0)
+        {
+            Row("reference", loan.Reference);
+        }
         Row("status", LendingParse.StatusWord(loan.Status));
         Row("bank", loan.Bank.Code);
         Row("enterprise", loan.Enterprise.ToString());

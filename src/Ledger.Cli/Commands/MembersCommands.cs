@@ -38,6 +38,7 @@ public sealed class MembersCommands : ICommandGroup
     private static Command List(GlobalOptions globals)
     {
         var command = new Command("list", "List every member on chain: organization, role, status, operators, endpoint, encryption key.");
+        globals.Listing(command);
         globals.Run(command, async (context, cancellationToken) =>
         {
             var chain = await context.OpenChainAsync(cancellationToken).ConfigureAwait(false);
@@ -92,8 +93,7 @@ public sealed class MembersCommands : ICommandGroup
                 }
                 table.AddRow(cells.ToArray());
             }
-            context.Console.Write(table);
-            context.Console.MarkupLine($"{list.Count} members at block {block}; governance: {governance.Threshold} of {governance.Governors.Count} governors approve.");
+            context.WriteList(table, $"{list.Count} members at block {block}; governance: {governance.Threshold} of {governance.Governors.Count} governors approve.");
             return CliErrors.Ok;
         });
         return command;

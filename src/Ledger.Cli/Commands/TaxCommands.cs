@@ -266,6 +266,7 @@ public sealed class TaxCommands : ICommandGroup
     {
         var limit = new Option<uint>("--limit") { Description = "At most this many (default 100).", DefaultValueFactory = _ => 100u, HelpName = "N" };
         var command = new Command("list", "List the enterprises the tax node holds: credit code, name, latest rating, bound account.") { limit };
+        globals.Listing(command);
         globals.Run(command, async (context, cancellationToken) =>
         {
             var caller = context.Identity(CallerRole);
@@ -291,8 +292,7 @@ public sealed class TaxCommands : ICommandGroup
             {
                 table.AddRow(e.CreditCode.Value, Markup.Escape(e.Name), e.LatestRating?.ToString() ?? "-", e.BoundAccount?.ToString() ?? "-");
             }
-            context.Console.Write(table);
-            context.Console.MarkupLine($"{enterprises.Count} enterprises.");
+            context.WriteList(table, $"{enterprises.Count} enterprises.");
             return CliErrors.Ok;
         });
         return command;

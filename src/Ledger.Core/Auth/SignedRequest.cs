@@ -26,13 +26,24 @@ public static class SignedRequest
         public const string Nonce = "ledger-nonce";
         /// <summary>65-byte signature (0x-hex).</summary>
         public const string Signature = "ledger-signature";
+        /// <summary>The enterprise account of an enterprise's own call (<see cref="EnterpriseTypeString"/>; instead of <see cref="Org"/>).</summary>
+        public const string Enterprise = "ledger-enterprise";
     }
 
     /// <summary>The EIP-712 type string.</summary>
     public const string TypeString =
         "LedgerRequest(string method,bytes32 bodyHash,bytes32 audience,bytes32 caller,uint64 timestampMs,bytes32 nonce)";
 
+    /// <summary>
+    /// The EIP-712 type string of an enterprise's own call (it reads its own consents and the accesses to its data):
+    /// signed with the key bound to its credit-code hash, in the same domain as member calls. The type differs, so a
+    /// member's request signature is never an enterprise's, nor the reverse.
+    /// </summary>
+    public const string EnterpriseTypeString =
+        "EnterpriseRequest(string method,bytes32 bodyHash,bytes32 audience,address enterprise,uint64 timestampMs,bytes32 nonce)";
+
     private static readonly Hash32 TypeHash = Keccak.Hash(TypeString);
+    private static readonly Hash32 EnterpriseTypeHash = Keccak.Hash(EnterpriseTypeString);
 
     /// <summary>The signing domain for a consortium: name "Ledger gRPC", version 1, its chain and contract.</summary>
     public static Eip712Domain Domain(BigInteger chainId, EthAddress consortium) => new("Ledger gRPC", "1", chainId, consortium);
@@ -46,6 +57,19 @@ public static class SignedRequest
             .Bytes32(Keccak.Hash(body))
             .Bytes32(audience.Value)
             .Bytes32(caller.Value)
+            .Number(timestampMs)
+            .Bytes32(nonce)
+            .Keccak());
+
+    /// <summary>The digest an enterprise signs for its own call (<see cref="EnterpriseTypeString"/>).</summary>
+    public static Hash32 EnterpriseDigest(
+        Eip712Domain domain, string method, ReadOnlySpan<byte> body, OrgId audience, EthAddress enterprise, ulong timestampMs, Hash32 nonce) =>
+        domain.Digest(new AbiWords()
+            .Bytes32(EnterpriseTypeHash)
+            .Bytes32(Keccak.Hash(method))
+            .Bytes32(Keccak.Hash(body))
+            .Bytes32(audience.Value)
+            .Address(enterprise)
             .Number(timestampMs)
             .Bytes32(nonce)
             .Keccak());

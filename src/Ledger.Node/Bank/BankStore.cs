@@ -76,6 +76,7 @@ public sealed class BankStore : ICreditReasonsSource, IDisposable
 {
     private const string Held = "held";
     private const string Reasons = "reasons";
+    private const string References = "references";
     private const string Meta = "meta";
     private const string CursorId = "revocation-cursor";
     private const string HeldState = "held";
@@ -215,6 +216,20 @@ public sealed class BankStore : ICreditReasonsSource, IDisposable
         get => Db.GetCollection(Meta).FindById(CursorId) is { } doc ? doc["event"].AsString : null;
         set => Db.GetCollection(Meta).Upsert(new BsonDocument { ["_id"] = CursorId, ["event"] = value });
     }
+
+    /// <summary>
+    /// Keeps the bank's own reference (contract number) of a loan: the chain has only the loan id derived from it
+    /// (<see cref="LoanId.FromReference"/>), so the node that disbursed it is where the reference is read back.
+    /// </summary>
+    public void PutReference(LoanId loan, string reference)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        Db.GetCollection(References).Upsert(new BsonDocument { ["_id"] = loan.ToString(), ["reference"] = reference });
+    }
+
+    /// <summary>The bank's own reference of a loan it disbursed (null when this node did not keep one).</summary>
+    public string? Reference(LoanId loan) =>
+        Db.GetCollection(References).FindById(loan.ToString()) is { } doc ? doc["reference"].AsString : null;
 
     /// <summary>Keeps the reasons of a decision under the reasons hash its record commits to.</summary>
     public void PutReasons(Hash32 reasonsHash, CreditReasons reasons)

@@ -202,6 +202,8 @@ public sealed class LendingService(
             throw BankErrors.LoanReferenceUsed(
                 $"Loan reference '{BankWire.Clip(reference)}' is already loan {loanId.Value.ToShortString()} on another decision or amount; every loan needs its own reference.");
         }
+        // The reference is kept before the loan exists on chain, so a loan never lacks it (a retry writes it again).
+        store.PutReference(loanId, reference);
         // Same reference, decision and amount again (a retry): the journaled transaction's outcome is returned.
         var outcome = await node.ChainClient.DisburseAsync(
             reference, new DecisionHash(decisionHash), record.Product, amount, record.RateBps, record.TermMonths, purpose,
@@ -295,7 +297,11 @@ public sealed class LendingService(
         }
         var loans = LoanIndex.Fold(ReadLoanEvents(enterprise), node.Organization);
         var response = new ListLoansResponse();
-        response.Loans.AddRange(loans.Where(l => request.Status == ProtoLoanStatus.None || l.Status == request.Status));
+        foreach (var loan in loans.Where(l => request.Status == ProtoLoanStatus.None || l.Status == request.Status))
+        {
+            loan.Reference = store.Reference(new LoanId(Hash32.Parse(loan.LoanId))) ?? "";
+            response.Loans.Add(loan);
+        }
         return Task.FromResult(response);
     }
 
@@ -486,6 +492,7 @@ public sealed class LendingService(
             DisbursedAt = loan.DisbursedAt,
             DecisionHash = decisionHash.ToString(),
             ConsentId = consent.Value.ToString(),
+            Reference = store.Reference(loanId) ?? "",
         };
         if (tx is not null)
         {

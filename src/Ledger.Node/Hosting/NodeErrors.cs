@@ -47,6 +47,10 @@ public static class NodeErrors
     public const string NoEncryptionKeyCode = "LEDGER-1524";
     /// <summary>LEDGER-1525: the consent's terms cannot be found on chain.</summary>
     public const string ConsentTermsMissingCode = "LEDGER-1525";
+    /// <summary>An enterprise's own call signed by an account bound to no credit-code hash (never bound, or its key retired).</summary>
+    public const string EnterpriseNotBoundCode = "LEDGER-1527";
+    /// <summary>A member's signature on an enterprise's own method, or an enterprise's on a member's.</summary>
+    public const string WrongSignerKindCode = "LEDGER-1528";
     /// <summary>LEDGER-1570: the request body is not a valid protobuf message of the method's request type.</summary>
     public const string MalformedRequestCode = "LEDGER-1570";
     /// <summary>LEDGER-1571: the request body is larger than the node accepts.</summary>

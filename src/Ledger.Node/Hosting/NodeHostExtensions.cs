@@ -59,6 +59,7 @@ public static class NodeHostExtensions
         services.AddLedgerAlerts(); // the alert hub (IAlertPublisher, chain alerts) and the upstream streams of bank and guarantor nodes
         services.AddSingleton<ConsentGate>();
         services.AddSingleton<RevocationWitness>();
+        services.AddSingleton<ConsentIndexView>();
         services.AddSingleton<DataExchangeProcessor>();
         services.AddSingleton<IRefusalRecorder>(sp => sp.GetRequiredService<DataExchangeProcessor>());
         services.AddSingleton<Bank.BankStore>();
@@ -98,6 +99,8 @@ public static class NodeHostExtensions
     [
         ([NodeRole.Tax], Api.V1.DataExchange.Descriptor.FullName, a => a.MapGrpcService<DataExchangeService>()),
         ([NodeRole.Tax], Api.V1.TaxAdmin.Descriptor.FullName, a => a.MapGrpcService<TaxAdminService>()),
+        // The enterprise's own view is on the tax node: where its bureau bound it and where its data is served from.
+        ([NodeRole.Tax], Api.V1.EnterpriseSelf.Descriptor.FullName, a => a.MapGrpcService<EnterpriseSelfService>()),
         ([NodeRole.Tax, NodeRole.Bank], Api.V1.FundFlow.Descriptor.FullName, a => a.MapGrpcService<FundFlow.FundFlowService>()),
         ([NodeRole.Bank], Api.V1.Lending.Descriptor.FullName, a => a.MapGrpcService<Bank.LendingService>()),
         ([NodeRole.Auditor], Api.V1.Audit.Descriptor.FullName, a => a.MapGrpcService<Auditor.AuditService>()),

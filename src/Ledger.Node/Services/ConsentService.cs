@@ -26,13 +26,12 @@ namespace Ledger.Node.Services;
 /// consents — one from the chain, lists from the node's audit index. A bank or guarantor sees the consents naming it
 /// (as consumer), a tax bureau those naming it (as provider); auditors and regulators see all.
 /// </summary>
-public sealed class ConsentService(NodeContext node, ConsentGate gate, TimeProvider time, RevocationWitness witness) : Api.V1.Consent.ConsentBase
+public sealed class ConsentService(NodeContext node, ConsentGate gate, TimeProvider time, RevocationWitness witness, ConsentIndexView index) : Api.V1.Consent.ConsentBase
 {
     private const ulong DefaultValidity = 30 * 86_400;
     private const ulong DefaultDataLife = 30 * 86_400;
     private const ulong DefaultSignatureValidity = 3_600;
     private const ulong MaxValidity = 10UL * 366 * 86_400;
-    private const int ListLimit = 1_000;
 
     /// <inheritdoc/>
     public override async Task<PreparedConsent> PrepareConsent(PrepareConsentRequest request, ServerCallContext context)
@@ -257,78 +256,15 @@ public sealed class ConsentService(NodeContext node, ConsentGate gate, TimeProvi
             Account = string.IsNullOrEmpty(request.Enterprise) ? null : Field(() => ApiMapping.Account(request.Enterprise, "enterprise")),
             Enterprise = string.IsNullOrEmpty(request.CreditCodeHash) ? null : new EnterpriseHash(Field(() => ApiMapping.Hash(request.CreditCodeHash, "credit_code_hash"))),
             Organization = string.IsNullOrEmpty(request.Consumer) ? null : Field(() => ApiMapping.Org(request.Consumer, "consumer")),
-            Limit = ListLimit,
         };
         var consumerFilter = query.Organization;
-        var now = Math.Max(node.Head.Latest.Timestamp, WallClock());
         var response = new ListConsentsResponse();
-        foreach (var granted in node.Store.Audit.Find(query))
-        {
-            var grant = ConsentEvents.ParseGrant(granted);
-            var terms = grant.Terms;
-            if (consumerFilter is { } c && terms.Consumer != c)
-            {
-                continue; // the organization filter also matches the provider; the request asks for the consumer
-            }
-            if (!IsVisible(caller, terms.Consumer, terms.Provider))
-            {
-                continue;
-            }
-            var scopes = terms.Scopes;
-            var validUntil = terms.ValidUntil;
-            var revokedAt = 0UL;
-            foreach (var later in node.Store.Audit.ByConsent(grant.ConsentId))
-            {
-                if (later.Name == ConsentEvents.Narrowed)
-                {
-                    scopes = (Scopes)ulong.Parse(later.Args["scopes"], CultureInfo.InvariantCulture);
-                    validUntil = ulong.Parse(later.Args["validUntil"], CultureInfo.InvariantCulture);
-                }
-                else if (later.Name == ConsentEvents.Revoked)
-                {
-                    revokedAt = later.BlockNumber;
-                }
-            }
-            var status = StatusOf(revokedAt, terms.ValidFrom, validUntil, now);
-            if (request.ActiveOnly && status != ProtoStatus.Active)
-            {
-                continue;
-            }
-            var (fetches, countedBy) = FetchUse(grant, terms.Provider, 0, now);
-            response.Consents.Add(new ConsentInfo
-            {
-                ConsentId = grant.ConsentId.ToString(),
-                Enterprise = terms.Enterprise.ToString(),
-                Consumer = terms.Consumer.Code,
-                Provider = terms.Provider.Code,
-                Scopes = (ulong)scopes,
-                ValidFrom = terms.ValidFrom,
-                ValidUntil = validUntil,
-                RevokedAtBlock = revokedAt,
-                FetchCap = terms.FetchCap,
-                FetchPeriod = terms.FetchPeriod,
-                Status = status,
-                GrantedAtBlock = grant.GrantedAtBlock,
-                CreditCodeHash = terms.CreditCodeHash.ToString(),
-                DataLife = terms.DataLife,
-                Purpose = terms.Purpose,
-                FetchesInPeriod = fetches,
-                FetchesCountedBy = countedBy,
-            });
-        }
+        // The organization filter also matches the provider; the request asks for the consumer.
+        response.Consents.AddRange(index.List(query, terms => (consumerFilter is not { } c || terms.Consumer == c) && IsVisible(caller, terms.Consumer, terms.Provider), request.ActiveOnly));
         return Task.FromResult(response);
     }
 
-    // Fetches in the current period, from where they are counted: the provider's own node counts every fetch it served
-    // (batched mode never reaches the chain's counter); elsewhere only the chain's strong-mode count is known.
-    private (uint Fetches, string CountedBy) FetchUse(GrantedConsent? grant, OrgId provider, uint chainCount, ulong now)
-    {
-        if (grant is not null && node.Role == NodeRole.Tax && provider == node.Organization)
-        {
-            return (Math.Max(chainCount, gate.UsedInPeriod(grant, ConsentGate.PeriodOf(grant, now))), CountedByProvider);
-        }
-        return chainCount > 0 ? (chainCount, CountedByChain) : (0, "");
-    }
+    private (uint Fetches, string CountedBy) FetchUse(GrantedConsent? grant, OrgId provider, uint chainCount, ulong now) => index.FetchUse(grant, provider, chainCount, now);
 
     /// <summary><c>fetches_counted_by</c>: the provider's node counted them.</summary>
     public const string CountedByProvider = "provider";
@@ -336,7 +272,7 @@ public sealed class ConsentService(NodeContext node, ConsentGate gate, TimeProvi
     /// <summary><c>fetches_counted_by</c>: the registry counted them (strong mode).</summary>
     public const string CountedByChain = "chain";
 
-    private static ProtoStatus StatusOf(ulong revokedAtBlock, ulong validFrom, ulong validUntil, ulong now) =>
+    internal static ProtoStatus StatusOf(ulong revokedAtBlock, ulong validFrom, ulong validUntil, ulong now) =>
         revokedAtBlock != 0 ? ProtoStatus.Revoked
         : now < validFrom ? ProtoStatus.NotYetValid
         : now > validUntil ? ProtoStatus.Expired

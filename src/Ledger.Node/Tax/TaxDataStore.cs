@@ -120,6 +120,10 @@ public sealed class TaxDataStore : IDisposable
     public TaxpayerEntry? Find(EnterpriseHash hash) =>
         _byHash.GetOrAdd(hash, h => _db.GetCollection(Taxpayers).FindOne(Query.EQ("hash", h.ToString())) is { } doc ? ToEntry(doc) : null);
 
+    /// <summary>The taxpayers registered under exactly this name (at most <paramref name="limit"/>).</summary>
+    public IReadOnlyList<TaxpayerEntry> ByName(string name, int limit = 2) =>
+        _db.GetCollection(Taxpayers).Find(Query.EQ("name", name), limit: limit).Select(ToEntry).ToList();
+
     /// <summary>The taxpayer with this credit code, or null.</summary>
     public TaxpayerEntry? Get(CreditCode code) => Find(HashOf(code));
 

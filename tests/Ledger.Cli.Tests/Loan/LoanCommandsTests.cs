@@ -51,9 +51,12 @@ public sealed class LoanCommandsTests(ConsortiumFixture fixture)
         Assert.Equal("1500000", shown.GetProperty("outstandingFen").GetString());
         Assert.Equal(loan.Decision.GetProperty("decisionHash").GetString(), shown.GetProperty("decisionHash").GetString());
 
-        var part = LendingSetup.Ok(await fixture.RunAsync("loan", "repay", loan.Reference, "--principal", "5000", "--interest", "120.50", "--org", Bank, "--json"));
-        Assert.Equal("1000000", part.GetProperty("outstandingFen").GetString());
-        Assert.Equal("active", part.GetProperty("status").GetString());
+        // Typed in 万, the amounts come back with their 万 form beside the yuan.
+        var part = await fixture.RunAsync("loan", "repay", loan.Reference, "--principal", "0.5万", "--interest", "120.50", "--org", Bank);
+        Assert.True(part.ExitCode == 0, part.ToString());
+        Assert.Contains("Repayment of ¥5,000.00 recorded", part.Out, StringComparison.Ordinal);
+        Assert.Matches(@"outstanding\s+¥10,000\.00 \(1万\)", part.Out);
+        Assert.Matches(@"amount\s+¥15,000\.00 \(1\.5万\)", part.Out);
         var rest = LendingSetup.Ok(await fixture.RunAsync("loan", "repay", loan.LoanId, "--principal", "1000000fen", "--org", Bank, "--json"));
         Assert.Equal("0", rest.GetProperty("outstandingFen").GetString());
         Assert.Equal("repaid", rest.GetProperty("status").GetString());
@@ -71,6 +74,23 @@ public sealed class LoanCommandsTests(ConsortiumFixture fixture)
         Assert.True(table.ExitCode == 0, table.ToString());
         Assert.Contains(loan.LoanId, table.Out);
         Assert.Contains("repaid", table.Out);
+        // The enterprise by the names people know it by: the tax node resolves them for a bank its consent names.
+        foreach (var known in new[] { loan.Borrower.Taxpayer.CreditCode.Value, loan.Borrower.Taxpayer.Name })
+        {
+            var byName = LendingSetup.Ok(await fixture.RunAsync("loan", "list", "--enterprise", known, "--org", Bank, "--json"));
+            Assert.Equal(loan.LoanId, Assert.Single(byName.GetProperty("loans").EnumerateArray()).GetProperty("loanId").GetString());
+        }
+        var notEntitled = await fixture.RunAsync("loan", "list", "--enterprise", loan.Borrower.Taxpayer.CreditCode.Value, "--org", "bank.icbc.liuzhou");
+        Assert.Equal(1, notEntitled.ExitCode);
+        Assert.StartsWith("LEDGER-1523: ", notEntitled.Error, StringComparison.Ordinal);
+
+        var csv = await fixture.RunAsync("loan", "list", "--enterprise", loan.Borrower.EnterpriseHash, "--org", Bank, "--csv");
+        Assert.True(csv.ExitCode == 0, csv.ToString());
+        var lines = csv.Out.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.StartsWith("Loan,Reference,", lines[0], StringComparison.Ordinal);
+        var row = Assert.Single(lines[1..]);
+        Assert.Contains(loan.Reference, row, StringComparison.Ordinal);
+        Assert.Contains("\"¥15,000.00\"", row, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -8,10 +8,11 @@ namespace Ledger.Node.Hosting.Auth;
 /// <param name="Public">No signed request needed (a signed one is still checked, and then the caller is known).</param>
 /// <param name="OwnOrganizationOnly">Only operators of the node's own organization.</param>
 /// <param name="RecordsRefusals">A refused call is recorded as a refusal record (data requests).</param>
-public sealed record MethodPolicy(IReadOnlySet<Role> Roles, bool Public = false, bool OwnOrganizationOnly = false, bool RecordsRefusals = false)
+/// <param name="Enterprise">An enterprise's own call: signed with the enterprise's bound key (an <c>EnterpriseRequest</c>), never a member's.</param>
+public sealed record MethodPolicy(IReadOnlySet<Role> Roles, bool Public = false, bool OwnOrganizationOnly = false, bool RecordsRefusals = false, bool Enterprise = false)
 {
     /// <summary>A readable list of the allowed roles.</summary>
-    public string Describe() => Public ? "anyone" : string.Join(" or ", Roles.Order().Select(r => r.Word()));
+    public string Describe() => Public ? "anyone" : Enterprise ? "the enterprise itself (its bound key)" : string.Join(" or ", Roles.Order().Select(r => r.Word()));
 }
 
 /// <summary>
@@ -23,6 +24,8 @@ public static class AccessPolicy
     private static readonly Role[] AnyMember = [Role.TaxBureau, Role.Bank, Role.Guarantor, Role.Auditor, Role.Regulator];
 
     private static readonly MethodPolicy PublicMethod = new(new HashSet<Role>(), Public: true);
+
+    private static readonly MethodPolicy EnterpriseMethod = new(new HashSet<Role>(), Enterprise: true);
 
     private static MethodPolicy Roles(params Role[] roles) => new(roles.ToHashSet());
 
@@ -49,12 +52,16 @@ public static class AccessPolicy
 
         // Tax node.
         ["/ledger.v1.DataExchange/FetchReport"] = Roles(Role.Bank, Role.Guarantor) with { RecordsRefusals = true },
+        ["/ledger.v1.DataExchange/ResolveEnterprise"] = Roles(AnyMember),
         ["/ledger.v1.TaxAdmin/PrepareBinding"] = Roles(Role.TaxBureau) with { OwnOrganizationOnly = true },
         ["/ledger.v1.TaxAdmin/BindEnterprise"] = Roles(Role.TaxBureau) with { OwnOrganizationOnly = true },
         ["/ledger.v1.TaxAdmin/ImportTaxData"] = Roles(Role.TaxBureau) with { OwnOrganizationOnly = true },
         ["/ledger.v1.TaxAdmin/GenerateSyntheticData"] = Roles(Role.TaxBureau) with { OwnOrganizationOnly = true },
         ["/ledger.v1.TaxAdmin/UpdateRating"] = Roles(Role.TaxBureau) with { OwnOrganizationOnly = true },
         ["/ledger.v1.TaxAdmin/ListEnterprises"] = Roles(Role.TaxBureau) with { OwnOrganizationOnly = true },
+        // The enterprise's own view, signed with its bound key (no member may call it).
+        ["/ledger.v1.EnterpriseSelf/MyConsents"] = EnterpriseMethod,
+        ["/ledger.v1.EnterpriseSelf/MyAccesses"] = EnterpriseMethod,
 
         // Bank node: the bank's own software (its operators) only.
         ["/ledger.v1.Lending/FetchData"] = Roles(Role.Bank) with { OwnOrganizationOnly = true },

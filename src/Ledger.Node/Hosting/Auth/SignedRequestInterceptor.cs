@@ -115,6 +115,19 @@ public sealed class SignedRequestInterceptor : Interceptor
         }
 
         var block = _node.Head.Latest.Number;
+        if (policy.Enterprise)
+        {
+            try
+            {
+                context.UserState[CallerContext.EnterpriseKey] = await AuthenticateEnterpriseAsync(request, method, headers, block).ConfigureAwait(false);
+                return;
+            }
+            catch (RefusalFailure failure)
+            {
+                NodeLog.Refused(_logger, method, "(an enterprise)", failure.Error.Code, failure.Error.Message);
+                throw failure.Error;
+            }
+        }
         var claimed = TryOrg(orgText);
         try
         {
@@ -156,34 +169,18 @@ public sealed class SignedRequestInterceptor : Interceptor
         TRequest request, string method, Metadata headers, string? orgText, string? signatureText, ulong block)
         where TRequest : class
     {
-        var timestampText = headers.GetValue(SignedRequest.Headers.Timestamp);
-        var nonceText = headers.GetValue(SignedRequest.Headers.Nonce);
-        if (orgText is null || signatureText is null || timestampText is null || nonceText is null)
+        if (orgText is null && headers.GetValue(SignedRequest.Headers.Enterprise) is not null)
+        {
+            throw Bad(NodeErrors.WrongSignerKindCode,
+                $"{method} is a member's call and the request is signed by an enterprise's key; an enterprise's key reads only its own consents and accesses (ledger.v1.EnterpriseSelf, `ledger enterprise …`).");
+        }
+        if (orgText is null || signatureText is null)
         {
             throw Bad(NodeErrors.UnsignedCode,
                 $"{method} needs a signed request: the metadata {SignedRequest.Headers.Org}, {SignedRequest.Headers.Timestamp}, {SignedRequest.Headers.Nonce} and {SignedRequest.Headers.Signature} (use the Ledger SDK, which signs every call).");
         }
         var org = TryOrg(orgText) ?? throw Bad(NodeErrors.MalformedSignatureCode, $"The {SignedRequest.Headers.Org} metadata '{Clip(orgText)}' is not an organization code.");
-        if (!ulong.TryParse(timestampText, NumberStyles.None, CultureInfo.InvariantCulture, out var timestamp))
-        {
-            throw Bad(NodeErrors.MalformedSignatureCode, $"The {SignedRequest.Headers.Timestamp} metadata '{Clip(timestampText)}' is not unix milliseconds.");
-        }
-        if (nonceText.Length != 66 || !Hash32.TryParse(nonceText, out var nonce))
-        {
-            throw Bad(NodeErrors.MalformedSignatureCode, $"The {SignedRequest.Headers.Nonce} metadata is not 0x followed by 64 hex digits.");
-        }
-        var signature = signatureText.Length == 132 && signatureText.StartsWith("0x", StringComparison.Ordinal) ? TryHex(signatureText.AsSpan(2)) : null;
-        if (signature is null)
-        {
-            throw Bad(NodeErrors.MalformedSignatureCode, $"The {SignedRequest.Headers.Signature} metadata is not 0x followed by a 65-byte signature in hex.");
-        }
-        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
-        var skew = Math.Abs(now - (long)Math.Min(timestamp, long.MaxValue));
-        if (skew > Window.TotalMilliseconds)
-        {
-            throw Bad(NodeErrors.StaleRequestCode,
-                $"The request was signed {skew / 1000} s away from this node's clock (at most {Window.TotalSeconds:0} s is accepted); check the caller's clock and send it again.");
-        }
+        var (timestamp, nonce, signature, now) = SignedParts(method, headers, SignedRequest.Headers.Org);
 
         var body = request is IMessage message ? message.ToByteArray() : [];
         var digest = SignedRequest.Digest(_node.RequestDomain, method, body, _node.Organization, org, timestamp, nonce);
@@ -223,6 +220,87 @@ public sealed class SignedRequestInterceptor : Interceptor
             throw Bad(NodeErrors.ReplayCode, $"The request's nonce {nonce.ToShortString()} was used before: a signed request is accepted once. Send a newly signed request.");
         }
         return new CallerIdentity(org, standing.Role, account, block);
+    }
+
+    // The time, nonce and signature every signed call carries, checked for form and the time window.
+    private (ulong Timestamp, Hash32 Nonce, byte[] Signature, long Now) SignedParts(string method, Metadata headers, string identityHeader)
+    {
+        var timestampText = headers.GetValue(SignedRequest.Headers.Timestamp);
+        var nonceText = headers.GetValue(SignedRequest.Headers.Nonce);
+        var signatureText = headers.GetValue(SignedRequest.Headers.Signature);
+        if (signatureText is null || timestampText is null || nonceText is null)
+        {
+            throw Bad(NodeErrors.UnsignedCode,
+                $"{method} needs a signed request: the metadata {identityHeader}, {SignedRequest.Headers.Timestamp}, {SignedRequest.Headers.Nonce} and {SignedRequest.Headers.Signature} (use the Ledger SDK, which signs every call).");
+        }
+        if (!ulong.TryParse(timestampText, NumberStyles.None, CultureInfo.InvariantCulture, out var timestamp))
+        {
+            throw Bad(NodeErrors.MalformedSignatureCode, $"The {SignedRequest.Headers.Timestamp} metadata '{Clip(timestampText)}' is not unix milliseconds.");
+        }
+        if (nonceText.Length != 66 || !Hash32.TryParse(nonceText, out var nonce))
+        {
+            throw Bad(NodeErrors.MalformedSignatureCode, $"The {SignedRequest.Headers.Nonce} metadata is not 0x followed by 64 hex digits.");
+        }
+        var signature = signatureText.Length == 132 && signatureText.StartsWith("0x", StringComparison.Ordinal) ? TryHex(signatureText.AsSpan(2)) : null;
+        if (signature is null)
+        {
+            throw Bad(NodeErrors.MalformedSignatureCode, $"The {SignedRequest.Headers.Signature} metadata is not 0x followed by a 65-byte signature in hex.");
+        }
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        var skew = Math.Abs(now - (long)Math.Min(timestamp, long.MaxValue));
+        if (skew > Window.TotalMilliseconds)
+        {
+            throw Bad(NodeErrors.StaleRequestCode,
+                $"The request was signed {skew / 1000} s away from this node's clock (at most {Window.TotalSeconds:0} s is accepted); check the caller's clock and send it again.");
+        }
+        return (timestamp, nonce, signature, now);
+    }
+
+    // An enterprise's own call: an EnterpriseRequest signed by the account the chain binds to a credit-code hash now.
+    private async Task<EnterpriseCaller> AuthenticateEnterpriseAsync<TRequest>(TRequest request, string method, Metadata headers, ulong block)
+        where TRequest : class
+    {
+        var accountText = headers.GetValue(SignedRequest.Headers.Enterprise);
+        if (accountText is null)
+        {
+            throw Bad(headers.GetValue(SignedRequest.Headers.Org) is null ? NodeErrors.UnsignedCode : NodeErrors.WrongSignerKindCode,
+                $"{method} is the enterprise's own view: sign it with the enterprise's bound key (metadata {SignedRequest.Headers.Enterprise}; `ledger enterprise …` or the SDK's EnterpriseConnection), not a member's operator key.");
+        }
+        if (!EthAddress.TryParse(accountText, out var claimed) || claimed.IsZero)
+        {
+            throw Bad(NodeErrors.MalformedSignatureCode, $"The {SignedRequest.Headers.Enterprise} metadata '{Clip(accountText)}' is not an account (0x followed by 40 hex digits).");
+        }
+        var (timestamp, nonce, signature, now) = SignedParts(method, headers, SignedRequest.Headers.Enterprise);
+        var body = request is IMessage message ? message.ToByteArray() : [];
+        var digest = SignedRequest.EnterpriseDigest(_node.RequestDomain, method, body, _node.Organization, claimed, timestamp, nonce);
+        var account = Secp256k1Fast.Recover(digest, signature)
+            ?? throw Bad(NodeErrors.BadSignatureCode, "The request's signature is malformed (not a low-s secp256k1 signature); sign it with the Ledger SDK.");
+        if (account != claimed)
+        {
+            throw Bad(NodeErrors.BadSignatureCode,
+                $"The request claims to come from enterprise account {claimed}, but it is signed by {account}; sign with the key of the account you name, for this node ({_node.Organization.Code}) on this chain.");
+        }
+        EnterpriseHash bound;
+        try
+        {
+            bound = await _node.ChainClient.CreditCodeOfAsync(account).ConfigureAwait(false);
+        }
+        catch (LedgerException unreadable) when (unreadable.Category == ErrorCategory.Unavailable)
+        {
+            throw new RefusalFailure(RefusalReason.ChainViewStale, new LedgerException(ChainHead.StaleViewCode, ErrorCategory.Unavailable,
+                $"The node could not read the enterprise's binding from the chain ({unreadable.Code}: {unreadable.Message.TrimEnd('.')}); retry when the node's chain is back (its health check says SERVING again).",
+                unreadable));
+        }
+        if (bound.Value.IsZero)
+        {
+            throw new RefusalFailure(RefusalReason.NotAMember, new LedgerException(NodeErrors.EnterpriseNotBoundCode, ErrorCategory.PermissionDenied,
+                $"Account {account} is bound to no enterprise on this chain (never bound by a tax bureau, or its key was rotated or unbound); sign with the enterprise's current key, or ask the tax bureau to bind it (`ledger tax bind`)."));
+        }
+        if (!_node.Nonces.TryUse(nonce, now))
+        {
+            throw Bad(NodeErrors.ReplayCode, $"The request's nonce {nonce.ToShortString()} was used before: a signed request is accepted once. Send a newly signed request.");
+        }
+        return new EnterpriseCaller(account, bound, block);
     }
 
     private static RefusalFailure Bad(string code, string sentence) =>

@@ -1,0 +1,166 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using Ledger.Core.Model;
+using Ledger.Core.Records;
+using Ledger.Sdk;
+using Spectre.Console;
+
+namespace Ledger.Cli.Commands;
+
+/// <summary>
+/// <c>ledger enterprise consents|accesses</c>: the enterprise's own view, authenticating with its own key (the account
+/// its tax bureau bound to its credit-code hash), never a member's — the consents it gave, to anyone, with their state
+/// and use, and every access and refusal the tax node recorded under them. The tax node is <c>--node</c> or the local
+/// consortium's tax node.
+/// </summary>
+public sealed class EnterpriseCommands : ICommandGroup
+{
+    /// <inheritdoc/>
+    public Command Build(GlobalOptions globals)
+    {
+        ArgumentNullException.ThrowIfNull(globals);
+        var enterprise = new Command("enterprise", "The enterprise's own view, signed with its own key: its consents and who accessed its data.");
+        enterprise.Subcommands.Add(Consents(globals));
+        enterprise.Subcommands.Add(Accesses(globals));
+        return enterprise;
+    }
+
+    private static Option<string> KeyOption() => new("--enterprise-key")
+    {
+        Description = "The enterprise's wallet key file (the account its tax bureau bound). It signs the request here and is never sent.",
+        Required = true,
+        HelpName = "FILE",
+    };
+
+    private static async Task<EnterpriseConnection> ConnectAsync(CliContext context, Option<string> key, CancellationToken cancellationToken)
+    {
+        // The wallet signs every call of the connection: it lives (and its key is cleared) with the command.
+        var wallet = context.Own(ConsentCommands.OpenWallet(context, context.Get(key)));
+        var url = context.NodeUrl(null, "tax");
+        return context.Own(await EnterpriseConnection.ConnectAsync(url, wallet, cancellationToken: cancellationToken).ConfigureAwait(false));
+    }
+
+    private static Command Consents(GlobalOptions globals)
+    {
+        var key = KeyOption();
+        var active = new Option<bool>("--active") { Description = "Only consents usable now." };
+        var command = new Command("consents", "List every consent the enterprise gave (any bank or guarantor), with its state, purpose and fetches used.")
+        {
+            key, active,
+        };
+        globals.Listing(command);
+        globals.Run(command, async (context, cancellationToken) =>
+        {
+            var self = await ConnectAsync(context, key, cancellationToken).ConfigureAwait(false);
+            var consents = await self.MyConsentsAsync(context.Get(active), cancellationToken).ConfigureAwait(false);
+            if (context.Json)
+            {
+                context.WriteJson(new { consents = consents.Select(ConsentCommands.DetailsJson) });
+                return CliErrors.Ok;
+            }
+            var table = CliContext.NewTable("Consent", "Consumer", "Provider", "Purpose", "Scopes", "Status", "Valid until", "Fetches");
+            foreach (var item in consents)
+            {
+                table.AddRow(
+                    item.ConsentId.ToString(),
+                    Markup.Escape(item.Consumer.Code),
+                    Markup.Escape(item.Provider.Code),
+                    ConsentCommands.PurposeWord(item.Purpose),
+                    CliParse.ScopesText(item.Scopes),
+                    CliParse.Status(item.Status),
+                    CliParse.Time(item.ValidUntil),
+                    ConsentCommands.FetchesText(item));
+            }
+            context.WriteList(table, $"{consents.Count} consents.");
+            return CliErrors.Ok;
+        });
+        return command;
+    }
+
+    private static Command Accesses(GlobalOptions globals)
+    {
+        var key = KeyOption();
+        var consent = new Option<string?>("--consent") { Description = "Only the records under this consent of the enterprise's.", HelpName = "ID" };
+        var utc = new Option<bool>("--utc") { Description = "Print times in UTC (default: China time, UTC+8)." };
+        var command = new Command(
+            "accesses",
+            "List every access to the enterprise's data and every refused request the tax node recorded under its consents, oldest first, with who asked, what, and where the record is anchored.")
+        {
+            key, consent, utc,
+        };
+        globals.Listing(command);
+        globals.Run(command, async (context, cancellationToken) =>
+        {
+            var only = context.Get(consent) is { } c ? CliParse.ConsentId(c, "--consent") : (ConsentId?)null;
+            var self = await ConnectAsync(context, key, cancellationToken).ConfigureAwait(false);
+            var found = await self.MyAccessesAsync(only, cancellationToken).ConfigureAwait(false);
+            var rows = found.Records.Select(Row).ToList();
+            if (context.Json)
+            {
+                context.WriteJson(new
+                {
+                    creditCodeHash = found.CreditCodeHash.ToString(),
+                    records = rows.Select(r => new
+                    {
+                        type = r.Record.Type,
+                        recordHash = r.Record.Hash.ToString(),
+                        sequence = r.Record.Sequence,
+                        consentId = r.Consent.ToString(),
+                        consumer = r.Consumer,
+                        scopes = CliParse.ScopesText(r.Scopes),
+                        timeMs = r.TimeMs,
+                        outcome = r.Outcome,
+                        anchoredInBlock = r.Record.Anchor.AnchoredInBlock,
+                        batchId = r.Record.Anchor.BatchId?.ToString(),
+                    }),
+                });
+                return CliErrors.Ok;
+            }
+            var inUtc = context.Get(utc);
+            var table = CliContext.NewTable("Time", "Outcome", "Consumer", "Scopes", "Consent", "Anchored");
+            foreach (var row in rows)
+            {
+                table.AddRow(
+                    AuditCommands.TimeText(row.TimeMs, inUtc),
+                    row.Outcome == "served" ? "[green]served[/]" : $"[yellow]{Markup.Escape(row.Outcome)}[/]",
+                    Markup.Escape(row.Consumer),
+                    CliParse.ScopesText(row.Scopes),
+                    CliParse.Abbreviate(row.Consent.ToString()),
+                    row.Record.Anchor.AnchoredInBlock > 0
+                        ? string.Create(CultureInfo.InvariantCulture, $"block {row.Record.Anchor.AnchoredInBlock}")
+                        : "pending");
+            }
+            var served = rows.Count(r => r.Outcome == "served");
+            context.WriteList(table, string.Create(CultureInfo.InvariantCulture,
+                $"{rows.Count} record(s) about enterprise {CliParse.Abbreviate(found.CreditCodeHash.ToString())}: {served} served, {rows.Count - served} refused. Each record's hash was recomputed from its fields."));
+            return CliErrors.Ok;
+        });
+        return command;
+    }
+
+    private sealed record AccessRow(ExportedRecord Record, ConsentId Consent, string Consumer, Scopes Scopes, ulong TimeMs, string Outcome);
+
+    private static AccessRow Row(ExportedRecord exported) => exported.Record switch
+    {
+        AccessRecord a => new AccessRow(exported, a.ConsentId, a.Consumer.Code, a.Scopes, a.ServedAtMs, "served"),
+        RefusalRecord r => new AccessRow(exported, r.ConsentId, r.Consumer.Code, r.Scopes, r.RefusedAtMs, "refused: " + ReasonWords(r.Reason)),
+        _ => new AccessRow(exported, default, "-", default, 0, exported.Type),
+    };
+
+    // "fetch cap reached", "revoked", "chain view stale": the reason's name in words.
+    private static string ReasonWords(byte reason)
+    {
+        var name = reason < 64 ? ((AccessStatus)reason).ToString() : ((RefusalReason)reason).ToString();
+        var words = new StringBuilder();
+        foreach (var ch in name)
+        {
+            if (char.IsUpper(ch) && words.Length > 0)
+            {
+                words.Append(' ');
+            }
+            words.Append(char.ToLowerInvariant(ch));
+        }
+        return words.ToString();
+    }
+}
