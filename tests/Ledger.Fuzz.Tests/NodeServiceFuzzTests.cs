@@ -42,7 +42,7 @@ public sealed class NodeServiceFuzzTests(FuzzConsortium consortium, ITestOutputH
     {
         var services = NodeFuzzer.Services.Select(s => s.FullName).ToList();
 
-        Assert.Equal(11, services.Count);
+        Assert.Equal(12, services.Count);
         Assert.All(services, s => Assert.True(NodeFuzzer.ServedBy.ContainsKey(s), $"{s} has no nodes in NodeFuzzer.ServedBy"));
     }
 

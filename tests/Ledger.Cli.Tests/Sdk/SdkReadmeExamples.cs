@@ -118,6 +118,25 @@ public static class SdkReadmeExamples
         return tx;
     }
 
+    /// <summary>The enterprise's own view at the tax node, signed with its own key: its consents and who used its data.</summary>
+    public static async Task<(IReadOnlyList<ConsentDetails> Consents, EnterpriseAccesses Accesses)> EnterpriseViewAsync(string taxNodeUrl, EnterpriseWallet wallet)
+    {
+        // region EnterpriseSelf
+        // The enterprise's key signs each call (never a member's); the tax node checks the chain binds it to a credit code.
+        using var self = await EnterpriseConnection.ConnectAsync(taxNodeUrl, wallet);
+        foreach (var consent in await self.MyConsentsAsync())
+        {
+            Console.WriteLine($"{consent.ConsentId}: {consent.Consumer} {consent.Status}, {consent.FetchesInPeriod}/{consent.FetchCap} fetches");
+        }
+        var accesses = await self.MyAccessesAsync();
+        foreach (var item in accesses.Records)
+        {
+            Console.WriteLine($"{item.Type} {item.Hash} anchored in block {item.Anchor.AnchoredInBlock}");
+        }
+        // endregion
+        return (await self.MyConsentsAsync(), accesses);
+    }
+
     /// <summary>A refused call: the node's code, sentence and refusal record.</summary>
     public static async Task<LedgerRemoteException?> FetchRefusedAsync(LedgerConnection taxNode, ConsentId consentId)
     {

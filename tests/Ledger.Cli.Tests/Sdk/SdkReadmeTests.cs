@@ -59,6 +59,12 @@ public sealed partial class SdkReadmeTests(ConsortiumFixture fixture)
         Assert.Equal("LEDGER-1230", refusal.Code);
         Assert.NotNull(refusal.RefusalRecord);
 
+        var (own, accesses) = await SdkReadmeExamples.EnterpriseViewAsync(consortium[LendingSetup.Tax].Url, wallet);
+        Assert.Equal(ConsentStatus.Revoked, Assert.Single(own, c => c.ConsentId == consentId).Status);
+        Assert.Equal(enterprise, accesses.CreditCodeHash);
+        Assert.Contains(accesses.Records, r => r.Record is AccessRecord a && a.ConsentId == consentId);
+        Assert.Contains(accesses.Records, r => r.Record is RefusalRecord f && f.ConsentId == consentId && f.Reason == (byte)AccessStatus.Revoked);
+
         var alert = await SdkReadmeExamples.WatchAlertsAsync(bank, enterprise);
         Assert.NotNull(alert);
         Assert.Equal(consentId, alert.Consent);
