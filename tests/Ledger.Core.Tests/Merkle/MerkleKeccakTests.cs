@@ -6,6 +6,24 @@ namespace Ledger.Core.Tests.Merkle;
 public class MerkleKeccakTests
 {
     [Fact]
+    public void TheSourceHasOneScalarKeccakPermutation_AndTheAuditPathsVectorisedOne()
+    {
+        var root = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(root, "Ledger.sln")))
+        {
+            root = Path.GetDirectoryName(root) ?? throw new InvalidOperationException("no Ledger.sln above the test's folder");
+        }
+        // Round constant 20 of Keccak-f[1600]: every implementation of the permutation spells it.
+        var withPermutation = Directory.EnumerateFiles(Path.Combine(root, "src"), "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .Where(f => File.ReadAllText(f).Contains("0x8000000080008081", StringComparison.OrdinalIgnoreCase))
+            .Select(Path.GetFileName)
+            .Order(StringComparer.Ordinal);
+
+        Assert.Equal(["KeccakSponge.cs", "KeccakX4.cs"], withPermutation);
+    }
+
+    [Fact]
     public void Hash_OneWord_EqualsGeneralKeccakOnRandomInputs()
     {
         var random = new Random(7);
