@@ -96,7 +96,10 @@ public static class ObservabilitySetup
         {
             telemetry.WithTracing(tracing =>
             {
-                tracing.AddSource(NodeTelemetry.Name, "System.Net.Http");
+                // The node's HTTP calls (chain JSON-RPC, other nodes) as children of the request that made them; the
+                // chain head's and the indexer's polling, outside any request, makes no trace.
+                tracing.AddSource(NodeTelemetry.Name, "System.Net.Http")
+                    .SetSampler(new ParentBasedSampler(new RequestRootSampler()));
                 if (exporter == "console")
                 {
                     tracing.AddConsoleExporter();
@@ -150,4 +153,14 @@ public static class ObservabilitySetup
     /// <summary>The port of <c>Metrics:Listen</c> when it is set and valid.</summary>
     internal static int? MetricsPort(LedgerNodeOptions options) =>
         LedgerNodeOptionsValidator.TryParseListen(options.Metrics.Listen, out _, out var port) ? port : null;
+}
+
+/// <summary>Starts traces at the node's request spans only: a root span of anything else (background polling) is dropped.</summary>
+internal sealed class RequestRootSampler : Sampler
+{
+    private static readonly SamplingResult Keep = new(SamplingDecision.RecordAndSample);
+    private static readonly SamplingResult Drop = new(SamplingDecision.Drop);
+
+    public override SamplingResult ShouldSample(in SamplingParameters samplingParameters) =>
+        samplingParameters.Kind == System.Diagnostics.ActivityKind.Server ? Keep : Drop;
 }
