@@ -84,16 +84,22 @@ internal static class RequestTelemetry
         {
             return null;
         }
-        // ASP.NET's own request activity (when something listens to it) already carries the caller's traceparent;
-        // otherwise the header is read here.
-        var parent = Activity.Current?.Context ?? default;
-        if (Activity.Current is null
-            && context.Request.Headers.TryGetValue("traceparent", out var traceparent)
+        // The span continues the caller's trace (W3C traceparent, sampled as the caller decided) or starts one. ASP.NET
+        // may have made a local request activity of its own that nothing records: it is not the parent (under it, the
+        // parent-based sampler would drop every span of a caller that sent no traceparent).
+        var parent = default(ActivityContext);
+        if (context.Request.Headers.TryGetValue("traceparent", out var traceparent)
             && ActivityContext.TryParse(traceparent.ToString(), context.Request.Headers.TryGetValue("tracestate", out var state) ? state.ToString() : null, isRemote: true, out var remote))
         {
             parent = remote;
         }
+        var hosting = Activity.Current;
+        Activity.Current = null;
         var activity = NodeTelemetry.Source.StartActivity(method, ActivityKind.Server, parent);
+        if (activity is null)
+        {
+            Activity.Current = hosting;
+        }
         if (activity is { IsAllDataRequested: true })
         {
             var parts = method.TrimStart('/').Split('/', 2);
