@@ -24,6 +24,10 @@ public sealed class HealthBacklogTests(BacklogCluster cluster) : IClassFixture<B
         await FetchAsync(consent, 2);
         var degraded = await ExpectAsync(HealthCheckResponse.Types.ServingStatus.Serving, "degraded");
         Assert.Equal(["2 records waiting to be anchored (degraded from 2)"], degraded.HealthReasons);
+        var waiting = await Scrape.TakeAsync(cluster.MetricsUrl);
+        Assert.Equal(2, waiting.One("ledger_node_anchor_backlog"));
+        Assert.Equal(1, waiting.One("ledger_node_health"));
+        Assert.True(waiting.One("ledger_node_anchor_oldest_wait_seconds") > 0);
 
         await FetchAsync(consent, 1);
         var unhealthy = await ExpectAsync(HealthCheckResponse.Types.ServingStatus.NotServing, "unhealthy");
@@ -36,6 +40,11 @@ public sealed class HealthBacklogTests(BacklogCluster cluster) : IClassFixture<B
         await FetchAsync(consent, 1);
         var recovered = await ExpectAsync(HealthCheckResponse.Types.ServingStatus.Serving, "serving", TimeSpan.FromSeconds(30));
         Assert.Empty(recovered.HealthReasons);
+        var anchored = await Scrape.TakeAsync(cluster.MetricsUrl);
+        Assert.Equal(0, anchored.One("ledger_node_anchor_backlog"));
+        Assert.Empty(anchored.Matching("ledger_node_anchor_oldest_wait_seconds"));
+        Assert.Equal(1, anchored.One("ledger_node_anchor_batch_size_count"));
+        Assert.Equal(BacklogCluster.MaxBatch, anchored.One("ledger_node_anchor_batch_size_sum"));
         Assert.Equal(0UL, (await cluster.TaxAsAuditor.Node.GetInfoAsync()).OutboxPending);
     }
 

@@ -138,6 +138,10 @@ public sealed class BacklogCluster : NodeCluster
 {
     public const int MaxBatch = 5;
 
+    public int MetricsPort { get; } = NodeProcess.FreePort();
+
+    public string MetricsUrl => $"http://127.0.0.1:{MetricsPort}";
+
     protected override bool WithBankAndAuditor => false;
 
     protected override void Configure(Dictionary<string, string> environment)
@@ -146,5 +150,6 @@ public sealed class BacklogCluster : NodeCluster
         environment["Ledger__Node__Batcher__MaxWaitMs"] = "600000";
         environment["Ledger__Node__Health__AnchorBacklogDegraded"] = "2";
         environment["Ledger__Node__Health__AnchorBacklogUnhealthy"] = "3";
+        environment["Ledger__Node__Metrics__Listen"] = MetricsUrl;
     }
 }
