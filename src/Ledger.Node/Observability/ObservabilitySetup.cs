@@ -126,8 +126,12 @@ public static class ObservabilitySetup
     public static WebApplication UseLedgerObservability(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        if (LedgerNodeOptionsValidator.TryParseListen(app.Configuration[$"{LedgerNodeOptions.Section}:Metrics:Listen"], out _, out var metricsPort))
+        var metricsListen = app.Configuration[$"{LedgerNodeOptions.Section}:Metrics:Listen"];
+        if (LedgerNodeOptionsValidator.TryParseListen(metricsListen, out _, out var metricsPort))
         {
+            var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Ledger.Node");
+            var exporter = app.Configuration[$"{LedgerNodeOptions.Section}:Tracing:Exporter"] ?? "none";
+            app.Lifetime.ApplicationStarted.Register(() => ObservabilityLog.Endpoint(logger, metricsListen!.TrimEnd('/'), exporter));
             app.UseWhen(context => context.Connection.LocalPort == metricsPort, metrics =>
             {
                 metrics.UseOpenTelemetryPrometheusScrapingEndpoint(context => context.Request.Path == MetricsPath);
@@ -163,4 +167,10 @@ internal sealed class RequestRootSampler : Sampler
 
     public override SamplingResult ShouldSample(in SamplingParameters samplingParameters) =>
         samplingParameters.Kind == System.Diagnostics.ActivityKind.Server ? Keep : Drop;
+}
+
+internal static partial class ObservabilityLog
+{
+    [LoggerMessage(1590, LogLevel.Information, "Metrics on {Listen}/metrics and health on {Listen}/health (HTTP/1.1); traces: {Exporter}")]
+    public static partial void Endpoint(ILogger logger, string listen, string exporter);
 }
