@@ -71,6 +71,21 @@ public sealed class LedgerStore : IDisposable
     /// <summary>The anchor outbox and its batches (worked by <see cref="AnchorBatcher"/>).</summary>
     public AnchorOutbox Outbox { get; }
 
+    /// <summary>Bytes the store takes on the disk: its data file and its write-ahead log (0 for a file that is not there).</summary>
+    public long SizeBytes => FileSize(Path) + FileSize(_logPath);
+
+    private static long FileSize(string file)
+    {
+        try
+        {
+            return File.Exists(file) ? new FileInfo(file).Length : 0;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return 0;
+        }
+    }
+
     /// <summary>The audit index of chain events (the event indexer's sink).</summary>
     public AuditIndex Audit { get; }
 
@@ -373,9 +388,11 @@ public sealed class LedgerStore : IDisposable
                 throw StoreErrors.StorageFailure(Path, operation, ex);
             }
             T result;
+            long committing;
             try
             {
                 result = work(_db);
+                committing = System.Diagnostics.Stopwatch.GetTimestamp();
                 _db.Commit();
             }
             catch (Exception ex)
@@ -388,6 +405,7 @@ public sealed class LedgerStore : IDisposable
                 throw;
             }
             FlushFiles(operation, includeDataFile: false);
+            StoreTelemetry.Record(StoreTelemetry.CommitDuration, committing);
             CheckpointIfDue(operation);
             return result;
         }
@@ -474,6 +492,7 @@ public sealed class LedgerStore : IDisposable
 
     private void Checkpoint(string operation)
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
             _db.Checkpoint();
@@ -484,6 +503,7 @@ public sealed class LedgerStore : IDisposable
             throw StoreErrors.StorageFailure(Path, operation + " (copying the log into the data file)", ex);
         }
         FlushFiles(operation, includeDataFile: true);
+        StoreTelemetry.Record(StoreTelemetry.CheckpointDuration, started);
     }
 
     private void TryRollback()

@@ -46,6 +46,9 @@ public sealed class LocalConsortiumTests(ConsortiumFixture fixture)
         Assert.Equal(fixture.Consortium.Nodes.Select(n => n.Spec.Org), nodes.Select(n => n.GetProperty("org").GetString()));
         Assert.All(nodes, n => Assert.True(n.GetProperty("reachable").GetBoolean()));
         Assert.All(nodes, n => Assert.Equal("31337", n.GetProperty("chainId").GetString()));
+        // The health check's verdict (docs/observability.md): nothing past a threshold on a fresh consortium.
+        Assert.All(nodes, n => Assert.True(n.GetProperty("health").GetString() == "serving", n.ToString()));
+        Assert.All(nodes, n => Assert.Empty(n.GetProperty("healthReasons").EnumerateArray()));
     }
 
     [Fact]

@@ -61,6 +61,7 @@ public sealed class ChainRpc
                 UseJitter = true,
                 OnRetry = args =>
                 {
+                    ChainTelemetry.Retries.Add(1);
                     ChainLog.RetryingCall(log, rpcUrl, args.AttemptNumber + 1, args.Outcome.Exception?.GetBaseException().Message);
                     return ValueTask.CompletedTask;
                 },
@@ -90,7 +91,9 @@ public sealed class ChainRpc
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            throw ChainFaults.Translate(ex, Url);
+            var error = ChainFaults.Translate(ex, Url);
+            ChainTelemetry.Failed(error);
+            throw error;
         }
     }
 

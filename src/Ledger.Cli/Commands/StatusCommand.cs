@@ -56,6 +56,8 @@ public sealed class StatusCommand : ICommandGroup
                         chainDegradedSince = r.Info?.ChainDegradedSince?.ToString("O", CultureInfo.InvariantCulture),
                         lastOutageMs = r.Info?.LastOutage is { } outage ? (long?)outage.TotalMilliseconds : null,
                         lastOutageEnded = r.Info?.LastOutageEnded?.ToString("O", CultureInfo.InvariantCulture),
+                        health = r.Health,
+                        healthReasons = r.HealthReasons,
                         error = r.Error is null ? null : new { code = r.Error.Code, message = r.Error.Message },
                     }),
                 });
@@ -69,7 +71,7 @@ public sealed class StatusCommand : ICommandGroup
                         Markup.Escape(r.Info?.Organization.Code ?? r.Org ?? "?"),
                         Markup.Escape(r.Info?.Role ?? r.Role ?? "?"),
                         Markup.Escape(r.Url),
-                        State(r.Info, r.Described),
+                        State(r.Info, r.Described, r.Health, r.HealthReasons),
                         r.Info?.ChainId.ToString(CultureInfo.InvariantCulture) ?? "-",
                         r.Info?.LatestBlock.ToString(CultureInfo.InvariantCulture) ?? "-",
                         r.Info?.IndexedBlock.ToString(CultureInfo.InvariantCulture) ?? "-",
@@ -86,7 +88,7 @@ public sealed class StatusCommand : ICommandGroup
     // Ready, or degraded with why and since when (the node refuses data while its chain view is stale), and the last
     // outage once one has ended; unreachable with the supervisor's word (restarting, given-up) when it has one, and how
     // often the node was restarted.
-    private static string State(NodeDetails? info, NodeDescription? described)
+    private static string State(NodeDetails? info, NodeDescription? described, string? health = null, IReadOnlyList<string>? healthReasons = null)
     {
         if (info is null)
         {
@@ -96,6 +98,12 @@ public sealed class StatusCommand : ICommandGroup
         {
             var since = info.ChainDegradedSince is { } at ? $" since {at.ToOffset(TimeSpan.FromHours(8)):yyyy-MM-dd HH:mm:ss} (UTC+8)" : "";
             return $"[red]chain degraded{Markup.Escape(since)}[/]: {Markup.Escape(info.ChainDegradedReason)}";
+        }
+        // The health check's verdict on the other signals (indexer lag, anchoring backlog, store, disk; docs/observability.md).
+        if (health is "unhealthy" or "degraded")
+        {
+            var colour = health == "unhealthy" ? "red" : "yellow";
+            return $"[{colour}]{health}[/]: {Markup.Escape(string.Join("; ", healthReasons ?? []))}";
         }
         var notes = new List<string>();
         if (info.LastOutage is { } outage)
@@ -112,6 +120,11 @@ public sealed class StatusCommand : ICommandGroup
     private sealed record NodeStatus(string? Org, string? Role, string Url, NodeDetails? Info, LedgerException? Error)
     {
         public NodeDescription? Described { get; init; }
+
+        /// <summary>The node's health word (serving, degraded, unhealthy; null from a node that does not say).</summary>
+        public string? Health { get; init; }
+
+        public IReadOnlyList<string>? HealthReasons { get; init; }
     }
 
     private static async Task<NodeStatus> AskAsync(string? org, string? role, string url, NodeDescription? described, CancellationToken cancellationToken) =>
@@ -125,7 +138,11 @@ public sealed class StatusCommand : ICommandGroup
             var info = await new Proto.Node.NodeClient(channel)
                 .GetInfoAsync(new Proto.Empty(), deadline: DateTime.UtcNow.AddSeconds(5), cancellationToken: cancellationToken)
                 .ConfigureAwait(false);
-            return new NodeStatus(org, role, url, NodeDetails.FromProto(info), null);
+            return new NodeStatus(org, role, url, NodeDetails.FromProto(info), null)
+            {
+                Health = string.IsNullOrEmpty(info.Health) ? null : info.Health,
+                HealthReasons = [.. info.HealthReasons],
+            };
         }
         catch (RpcException ex) when (!cancellationToken.IsCancellationRequested)
         {

@@ -64,8 +64,32 @@ internal sealed class AnchorService(NodeContext node, ILogger<AnchorBatcher> log
     public Task StartAsync(CancellationToken cancellationToken)
     {
         _batcher = new AnchorBatcher(node.Store, node.AnchorChain, node.BatcherOptions, logger);
+        _batcher.BatchAnchored += RecordBatch;
         _batcher.Start();
         return Task.CompletedTask;
+    }
+
+    // Batch size and anchoring lag (the batch's oldest record's acceptance to the confirmation) for the node's metrics.
+    private void RecordBatch(AnchorBatch batch)
+    {
+        var size = Observability.NodeTelemetry.AnchorBatchSize;
+        var lag = Observability.NodeTelemetry.AnchorLag;
+        if (!size.Enabled && !lag.Enabled)
+        {
+            return;
+        }
+        size.Record(batch.Count);
+        try
+        {
+            if (batch.Members.Count > 0 && batch.AnchoredAtMs is { } anchoredAt && node.Store.Records.Get(batch.Members.Min()) is { } oldest)
+            {
+                lag.Record(Math.Max(0, (long)anchoredAt - (long)oldest.AcceptedAtMs) / 1000.0);
+            }
+        }
+        catch (Exception ex) when (ex is LedgerException or ObjectDisposedException)
+        {
+            // A metric is not worth failing an anchored batch for; the store's trouble shows in the health check.
+        }
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)

@@ -91,6 +91,15 @@ public sealed class LedgerNodeOptions
 
     /// <summary>Auditor node settings.</summary>
     public global::Ledger.Node.Auditor.NodeAuditorOptions Auditor { get; set; } = new();
+
+    /// <summary>The Prometheus scrape endpoint (off unless <c>Metrics:Listen</c> is set).</summary>
+    public Observability.NodeMetricsOptions Metrics { get; set; } = new();
+
+    /// <summary>Trace export (none by default).</summary>
+    public Observability.NodeTracingOptions Tracing { get; set; } = new();
+
+    /// <summary>The health check's thresholds.</summary>
+    public Observability.NodeHealthOptions Health { get; set; } = new();
 }
 
 /// <summary>The chain a node works on (<c>Ledger:Node:Chain</c>): any JSON-RPC endpoint plus the deployment file.</summary>

@@ -119,6 +119,30 @@ public sealed class LedgerNodeOptionsValidator : IValidateOptions<LedgerNodeOpti
         {
             Fail($"Ledger:Node:Auditor:IndexerWait {options.Auditor.IndexerWait} is outside 0 .. 10 minutes; use e.g. 00:00:15.");
         }
+        if (!string.IsNullOrWhiteSpace(options.Metrics.Listen))
+        {
+            if (!TryParseListen(options.Metrics.Listen, out _, out var metricsPort))
+            {
+                Fail($"Ledger:Node:Metrics:Listen '{options.Metrics.Listen}' is not an address the node can listen on; use http://HOST:PORT with an IP address or localhost, e.g. http://127.0.0.1:9464, or leave it empty for no metrics endpoint.");
+            }
+            else if (TryParseListen(options.Listen, out _, out var grpcPort) && grpcPort == metricsPort)
+            {
+                Fail($"Ledger:Node:Metrics:Listen '{options.Metrics.Listen}' uses the port of Ledger:Node:Listen; the metrics endpoint speaks HTTP/1.1 and needs a port of its own, e.g. http://127.0.0.1:9464.");
+            }
+        }
+        if (!Observability.NodeTracingOptions.Exporters.Contains(options.Tracing.Exporter.Trim().ToLowerInvariant()))
+        {
+            Fail($"Ledger:Node:Tracing:Exporter '{options.Tracing.Exporter}' is not one of none, console, otlp.");
+        }
+        if (!string.IsNullOrWhiteSpace(options.Tracing.OtlpEndpoint)
+            && (!Uri.TryCreate(options.Tracing.OtlpEndpoint, UriKind.Absolute, out var otlp) || (otlp.Scheme != Uri.UriSchemeHttp && otlp.Scheme != Uri.UriSchemeHttps)))
+        {
+            Fail($"Ledger:Node:Tracing:OtlpEndpoint '{options.Tracing.OtlpEndpoint}' is not an http(s) URL such as http://127.0.0.1:4317.");
+        }
+        foreach (var problem in options.Health.Problems())
+        {
+            Fail(problem);
+        }
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

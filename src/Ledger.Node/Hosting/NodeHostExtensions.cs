@@ -3,11 +3,11 @@ using System.Net.Sockets;
 using Ledger.Core.Errors;
 using Ledger.Node.Alerts;
 using Ledger.Node.Hosting.Auth;
+using Ledger.Node.Observability;
 using Ledger.Node.Services;
 using Ledger.Node.Tax;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
 namespace Ledger.Node.Hosting;
@@ -41,6 +41,7 @@ public static class NodeHostExtensions
         {
             // The first interceptor is the outermost: errors raised while authenticating are mapped too.
             grpc.Interceptors.Add<ErrorInterceptor>();
+            grpc.Interceptors.Add<Observability.TraceTagsInterceptor>(); // the consent id and record hash on the request's span
             grpc.Interceptors.Add<SignedRequestInterceptor>();
             grpc.MaxReceiveMessageSize = MaxRequestBytes;
             grpc.EnableDetailedErrors = false;
@@ -49,6 +50,8 @@ public static class NodeHostExtensions
         services.RemoveAll(typeof(Grpc.AspNetCore.Server.Model.IServiceMethodProvider<>));
         services.AddSingleton(typeof(Grpc.AspNetCore.Server.Model.IServiceMethodProvider<>), typeof(LedgerServiceMethodProvider<>));
         services.AddGrpcReflection();
+        // Health from chain reachability, indexer lag, anchoring backlog and store state; metrics and traces as configured.
+        builder.AddLedgerObservability();
         services.AddGrpcHealthChecks().AddCheck<NodeHealthCheck>("ledger-node");
 
         services.AddHostedService<ChainHeadService>();
@@ -118,6 +121,8 @@ public static class NodeHostExtensions
     public static WebApplication MapLedgerNode(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        // The metrics endpoint's own port, then every gRPC request measured and traced (outermost: it sees the codes below).
+        app.UseLedgerObservability();
         // grpc-dotnet's own refusals (too large, no such method) get their Ledger code (WireErrors).
         app.Use(async (context, next) =>
         {
@@ -170,29 +175,14 @@ public static class NodeHostExtensions
         }
         catch (IOException ex) when (ex.InnerException is SocketException || ex.Message.Contains("address", StringComparison.OrdinalIgnoreCase))
         {
+            // Kestrel names the address it could not bind: the gRPC one or the metrics endpoint's.
+            var setting = ObservabilitySetup.MetricsPort(node.Options) is { } metricsPort
+                && ex.Message.Contains(":" + metricsPort.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
+                ? $"Ledger:Node:Metrics:Listen {node.Options.Metrics.Listen}"
+                : $"Ledger:Node:Listen {node.Options.Listen}";
             await Console.Error.WriteLineAsync(
-                $"{NodeErrors.ConfigurationCode}: Ledger:Node:Listen {node.Options.Listen} cannot be used ({ex.Message.TrimEnd('.')}); choose a free port or stop what holds it.").ConfigureAwait(false);
+                $"{NodeErrors.ConfigurationCode}: {setting} cannot be used ({ex.Message.TrimEnd('.')}); choose a free port or stop what holds it.").ConfigureAwait(false);
             return 2;
         }
-    }
-}
-
-/// <summary>
-/// The node's health: serving once initialized and while its view of the chain is current; NOT_SERVING while the chain
-/// cannot be read or its head has stalled (the node then refuses data requests with LEDGER-1330), until a chain read
-/// completes again.
-/// </summary>
-internal sealed class NodeHealthCheck(NodeContext node) : IHealthCheck
-{
-    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-    {
-        if (!node.IsReady)
-        {
-            return Task.FromResult(HealthCheckResult.Unhealthy("starting"));
-        }
-        var view = node.Head.View();
-        return Task.FromResult(view.Degraded
-            ? HealthCheckResult.Unhealthy($"chain view degraded since {view.DegradedSince:O}: {view.Reason}")
-            : HealthCheckResult.Healthy("initialized; chain view current"));
     }
 }

@@ -7,7 +7,7 @@ using Ledger.Node.Hosting.Auth;
 namespace Ledger.Node.Services;
 
 /// <summary><c>ledger.v1.Node</c>: who the node is and where it stands.</summary>
-public sealed class NodeService(NodeContext node) : Api.V1.Node.NodeBase
+public sealed class NodeService(NodeContext node, Observability.NodeHealthMonitor health) : Api.V1.Node.NodeBase
 {
     private static readonly string Version = typeof(NodeService).Assembly.GetName().Version?.ToString() ?? "0.0.0";
 
@@ -43,6 +43,9 @@ public sealed class NodeService(NodeContext node) : Api.V1.Node.NodeBase
         info.LastOutageMs = view.LastOutage is { } outage ? (ulong)outage.TotalMilliseconds : 0;
         info.LastOutageEndedMs = view.LastOutageEnded is { } ended ? (ulong)ended.ToUnixTimeMilliseconds() : 0;
         info.MaxCheckAgeMs = (ulong)node.Head.Options.MaxCheckAge.TotalMilliseconds;
+        var report = health.Report();
+        info.Health = report.Word;
+        info.HealthReasons.Add(report.Reasons);
         if (context.Caller() is not null)
         {
             info.OutboxPending = (ulong)node.Store.Outbox.UnanchoredCount;

@@ -309,6 +309,7 @@ public sealed class DataExchangeProcessor : IRefusalRecorder
     {
         var hash = await AcceptRefusalAsync(consent, consumer, scopes, requestHash, reason, block).ConfigureAwait(false);
         NodeLog.Refused(_logger, "/ledger.v1.DataExchange/FetchReport", consumer.Code, error.Code, error.Message);
+        Observability.NodeTelemetry.Refused("/ledger.v1.DataExchange/FetchReport", reason, recorded: true);
         return new RequestRefusedException(error, hash.Value);
     }
 

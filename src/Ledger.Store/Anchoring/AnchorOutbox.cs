@@ -69,6 +69,25 @@ public sealed class AnchorOutbox
     public IReadOnlyList<AnchorBatch> UnfinishedBatches() =>
         _store.Read("list unfinished batches", db => Unfinished(db).Select(ToBatch).OrderBy(b => b.Sequence).ToList());
 
+    /// <summary>
+    /// The anchoring backlog in one read, for health and metrics: the records not yet anchored (pending or in an
+    /// unfinished batch) and the earliest time one of them started waiting (unix ms: a pending record's acceptance, an
+    /// unfinished batch's formation); null when none waits.
+    /// </summary>
+    public (long Unanchored, ulong? OldestWaitingSinceMs) Backlog() => _store.Read("inspect the anchoring backlog", db =>
+    {
+        var pending = Pending(db);
+        ulong? oldest = pending == 0 ? null : Bson.ToU64(WaitingInOrder(db, 1).First()["acceptedAtMs"]);
+        var unanchored = pending;
+        foreach (var batch in Unfinished(db))
+        {
+            unanchored += batch["members"].AsArray.Count;
+            var created = Bson.ToU64(batch["createdAtMs"]);
+            oldest = oldest is { } o ? Math.Min(o, created) : created;
+        }
+        return (unanchored, oldest);
+    });
+
     /// <summary>How many records wait and when the oldest was accepted (unix ms).</summary>
     internal (long Count, ulong? OldestAcceptedAtMs) PendingSummary() => _store.Read("inspect the outbox", db =>
     {

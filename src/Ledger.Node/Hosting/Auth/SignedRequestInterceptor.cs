@@ -156,6 +156,7 @@ public sealed class SignedRequestInterceptor : Interceptor
         catch (RefusalFailure failure)
         {
             NodeLog.Refused(_logger, method, claimed?.Code ?? "(unknown)", failure.Error.Code, failure.Error.Message);
+            Observability.NodeTelemetry.Refused(method, (byte)failure.Reason, recorded: policy.RecordsRefusals && _refusals is not null);
             if (policy.RecordsRefusals && _refusals is not null)
             {
                 var hash = await _refusals.RecordAsync(method, request, claimed ?? default, failure.Reason, block).ConfigureAwait(false);
