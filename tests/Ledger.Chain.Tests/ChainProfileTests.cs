@@ -51,6 +51,19 @@ public class ChainProfileTests
 
     /// <summary>The persistent profile: write, stop the chain, start it again from its state file, read everything back.</summary>
     [Fact]
+    public async Task HardhatProfile_OnAPortAnotherChainHolds_FailsToStart_InsteadOfUsingTheOtherChain()
+    {
+        await using var first = await ChainEnvironment.StartAsync(new ChainProfile { Kind = ChainKind.Hardhat });
+        var taken = new Uri(first.Rpc.Url).Port;
+
+        // The second node cannot bind the port; the first one answers there, but it is not the node started for it.
+        var error = await Assert.ThrowsAsync<LocalChainException>(() => ChainEnvironment.StartAsync(new ChainProfile { Kind = ChainKind.Hardhat, Port = taken }));
+
+        Assert.Contains("could not be started", error.Message, StringComparison.Ordinal);
+        Assert.Contains("EADDRINUSE", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AnvilProfile_RestartFromTheStateFile_KeepsMembersAndConsents()
     {
         var folder = Directory.CreateTempSubdirectory("ledger-anvil-");

@@ -130,6 +130,24 @@ public class ErrorCatalogueTests
         Assert.StartsWith("The chain node at http://127.0.0.1:1 cannot be reached", exception.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("BlockOutOfRangeError: block height is 147 but requested was 148")]
+    [InlineData("Received invalid block tag 148. Latest block number is 147")]
+    [InlineData("header not found")]
+    public void Translate_ACallAtABlockTheNodeDoesNotHave_IsUnavailableNotARefusedTransaction(string nodeMessage)
+    {
+        // What an anvil node restarted from an earlier state answers an eth_call at the block the caller had seen.
+        var rpc = new RpcResponseException(new RpcError(-32603, nodeMessage));
+
+        var exception = ChainFaults.Translate(rpc, "http://127.0.0.1:1");
+
+        Assert.IsType<ChainUnavailableException>(exception);
+        Assert.Equal("LEDGER-1307", exception.Code);
+        Assert.Equal(ErrorCategory.Unavailable, exception.Category);
+        Assert.Contains(nodeMessage, exception.Message, StringComparison.Ordinal);
+        Assert.False(ChainFaults.IsTransient(rpc)); // not retried blindly: the block comes back only when mined again
+    }
+
     [Fact]
     public void Catalogue_EveryTypedException_HasItsOwnClassAndKnownCodes()
     {

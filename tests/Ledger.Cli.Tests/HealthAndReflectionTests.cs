@@ -19,7 +19,7 @@ public sealed class HealthAndReflectionTests(ConsortiumFixture fixture)
     /// <summary>The ledger.v1 services each role's node maps (src/Ledger.Node/Hosting/NodeHostExtensions.cs).</summary>
     private static readonly Dictionary<Role, string[]> ByRole = new()
     {
-        [Role.TaxBureau] = ["ledger.v1.Alerts", "ledger.v1.DataExchange", "ledger.v1.FundFlow", "ledger.v1.TaxAdmin"],
+        [Role.TaxBureau] = ["ledger.v1.Alerts", "ledger.v1.DataExchange", "ledger.v1.EnterpriseSelf", "ledger.v1.FundFlow", "ledger.v1.TaxAdmin"],
         [Role.Bank] = ["ledger.v1.Alerts", "ledger.v1.FundFlow", "ledger.v1.Lending"],
         [Role.Guarantor] = ["ledger.v1.Alerts", "ledger.v1.Guarantee"],
         [Role.Regulator] = ["ledger.v1.Compensation"],

@@ -14,6 +14,9 @@ public sealed class ChainUnavailableException : LedgerException
     /// <summary>LEDGER-1301: the node accepted the connection but did not answer in time.</summary>
     public const string TimeoutCode = "LEDGER-1301";
 
+    /// <summary>LEDGER-1307: the node has no block of the number asked about (it restarted from an earlier state, or is behind).</summary>
+    public const string MissingBlockCode = "LEDGER-1307";
+
     private ChainUnavailableException(string code, string rpcUrl, string message, Exception? inner)
         : base(code, ErrorCategory.Unavailable, message, inner) => RpcUrl = rpcUrl;
 
@@ -25,6 +28,16 @@ public sealed class ChainUnavailableException : LedgerException
         UnreachableCode,
         rpcUrl,
         $"The chain node at {rpcUrl} cannot be reached ({Describe(inner)}); check that it is running and that the address is right. Anything already accepted is kept and is sent when the node is back.",
+        inner);
+
+    /// <summary>
+    /// The node has no block of the number a call named: its chain is shorter than the caller has seen (a node restarted
+    /// from an earlier state, or one behind the others). Nothing can be decided on that block until the chain has it.
+    /// </summary>
+    public static ChainUnavailableException MissingBlock(string rpcUrl, string reason, Exception? inner) => new(
+        MissingBlockCode,
+        rpcUrl,
+        $"The chain node at {rpcUrl} does not have the block asked about ({reason}); it restarted from an earlier state or is behind. Nothing is decided on that block; retry once the node's view of the chain is current again.",
         inner);
 
     /// <summary>The node did not answer in time.</summary>

@@ -120,8 +120,25 @@ public static class ChainFaults
             return IsTimeout(exception) ? ChainUnavailableException.TimedOut(rpcUrl, exception) : ChainUnavailableException.Unreachable(rpcUrl, exception);
         }
         var rpcError = FindRpcError(exception);
+        if (IsMissingBlock(rpcError?.Message))
+        {
+            return ChainUnavailableException.MissingBlock(rpcUrl, rpcError!.Message, exception);
+        }
         return TransactionFailedException.Rejected(rpcUrl, rpcError?.Message ?? exception.GetBaseException().Message, null, exception);
     }
+
+    /// <summary>
+    /// Whether a node's error says it has no block of the number asked about: anvil "BlockOutOfRangeError: block height
+    /// is 147 but requested was 148", hardhat "Received invalid block tag 148. Latest block number is 147", geth
+    /// "header not found", besu "Block not found", and the like.
+    /// </summary>
+    public static bool IsMissingBlock(string? message) =>
+        message is not null
+        && (message.Contains("BlockOutOfRange", StringComparison.OrdinalIgnoreCase)
+            || message.Contains("invalid block tag", StringComparison.OrdinalIgnoreCase)
+            || message.Contains("header not found", StringComparison.OrdinalIgnoreCase)
+            || message.Contains("block not found", StringComparison.OrdinalIgnoreCase)
+            || message.Contains("unknown block", StringComparison.OrdinalIgnoreCase));
 
     internal static RpcError? FindRpcError(Exception exception)
     {

@@ -8,6 +8,7 @@ using Ledger.Chain.Transactions;
 using Ledger.Core.Ports;
 using Ledger.Core.Primitives;
 using Microsoft.Extensions.Logging;
+using Polly;
 using Microsoft.Extensions.Logging.Abstractions;
 using Nethereum.RPC.Eth.DTOs;
 
@@ -88,6 +89,33 @@ public sealed class ChainEnvironment : IAsyncDisposable
         }
     }
 
+    // ------------------------------------------------------------------ ports
+
+    // A local node on the profile's port, or on a free one: a free port can be taken by another process between being
+    // found and being bound (two chains started at once), so a node that could not bind it is started again on another
+    // (Polly: at most twice more).
+    private static async Task<LocalNodeProcess> StartOnAPortAsync(int? fixedPort, Func<int, Task<LocalNodeProcess>> start, CancellationToken cancellationToken)
+    {
+        if (fixedPort is { } port)
+        {
+            return await start(port).ConfigureAwait(false);
+        }
+        var pipeline = new ResiliencePipelineBuilder<LocalNodeProcess>()
+            .AddRetry(new Polly.Retry.RetryStrategyOptions<LocalNodeProcess>
+            {
+                MaxRetryAttempts = 2,
+                Delay = TimeSpan.FromMilliseconds(50),
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is LocalChainException e && PortTaken(e.Message)),
+            })
+            .Build();
+        return await pipeline.ExecuteAsync(async _ => await start(LocalNodeProcess.FreePort()).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+    }
+
+    private static bool PortTaken(string message) =>
+        message.Contains("EADDRINUSE", StringComparison.Ordinal)
+        || message.Contains("address already in use", StringComparison.OrdinalIgnoreCase)
+        || message.Contains("never said it listens there", StringComparison.Ordinal);
+
     // ------------------------------------------------------------------ hardhat
 
     private static async Task<ChainEnvironment> StartHardhatAsync(ChainProfile profile, ILogger logger, CancellationToken cancellationToken)
@@ -98,10 +126,9 @@ public sealed class ChainEnvironment : IAsyncDisposable
         {
             throw LocalChainException.NotInstalled("hardhat", hardhat);
         }
-        var port = profile.Port ?? LocalNodeProcess.FreePort();
-        var node = await LocalNodeProcess.StartAsync(
+        var node = await StartOnAPortAsync(profile.Port, port => LocalNodeProcess.StartAsync(
             "hardhat", "node", [hardhat, "node", "--hostname", "127.0.0.1", "--port", port.ToString(CultureInfo.InvariantCulture)],
-            root, port, profile.StartTimeout, cancellationToken).ConfigureAwait(false);
+            root, port, profile.StartTimeout, cancellationToken), cancellationToken).ConfigureAwait(false);
         try
         {
             ChainLog.NodeStarted(logger, "hardhat", node.RpcUrl, node.ProcessId);
@@ -137,12 +164,11 @@ public sealed class ChainEnvironment : IAsyncDisposable
                 deploymentFile,
                 $"the anvil state {stateFile} exists but its deployment file does not; restore the deployment file or delete the state file to start a new chain");
         }
-        var port = profile.Port ?? LocalNodeProcess.FreePort();
-        var node = await LocalNodeProcess.StartAsync(
+        var node = await StartOnAPortAsync(profile.Port, port => LocalNodeProcess.StartAsync(
             "anvil",
             anvil,
             ["--host", "127.0.0.1", "--port", port.ToString(CultureInfo.InvariantCulture), "--state", stateFile, "--state-interval", "2", "--preserve-historical-states"],
-            root, port, profile.StartTimeout, cancellationToken).ConfigureAwait(false);
+            root, port, profile.StartTimeout, cancellationToken), cancellationToken).ConfigureAwait(false);
         try
         {
             ChainLog.NodeStarted(logger, "anvil", node.RpcUrl, node.ProcessId);

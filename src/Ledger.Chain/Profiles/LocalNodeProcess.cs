@@ -15,6 +15,7 @@ internal sealed class LocalNodeProcess : IAsyncDisposable
     private readonly Queue<string> _tail = new();
     private readonly object _tailLock = new();
     private bool _stopped;
+    private volatile bool _announced;
 
     private LocalNodeProcess(Process process, string kind, string rpcUrl)
     {
@@ -101,6 +102,12 @@ internal sealed class LocalNodeProcess : IAsyncDisposable
         {
             return;
         }
+        // hardhat: "Started HTTP and WebSocket JSON-RPC server at http://127.0.0.1:PORT/"; anvil: "Listening on 127.0.0.1:PORT".
+        if ((line.Contains("Started HTTP", StringComparison.Ordinal) || line.Contains("Listening on", StringComparison.Ordinal))
+            && line.Contains(RpcUrl["http://".Length..], StringComparison.Ordinal))
+        {
+            _announced = true;
+        }
         lock (_tailLock)
         {
             _tail.Enqueue(line);
@@ -125,7 +132,17 @@ internal sealed class LocalNodeProcess : IAsyncDisposable
             try
             {
                 await rpc.CallAsync(w => w.Eth.ChainId.SendRequestAsync(), cancellationToken).ConfigureAwait(false);
-                return;
+                // Something answers on the port; it is this node only once the process says it listens there (another
+                // chain started at the same moment may have been given the same free port, and this one then fails to bind).
+                if (_announced)
+                {
+                    return;
+                }
+                if (watch.Elapsed >= timeout)
+                {
+                    throw LocalChainException.StartFailed(_kind, $"something answers on {RpcUrl}, but the {_kind} node started for it never said it listens there", Tail());
+                }
+                await Task.Delay(100, cancellationToken).ConfigureAwait(false);
             }
             catch (ChainUnavailableException) when (watch.Elapsed < timeout)
             {

@@ -33,25 +33,16 @@ internal sealed class IndexerService(
                 PollInterval = node.PollInterval,
             },
             loggers.CreateLogger("Ledger.Chain.Indexer"));
-        var delay = TimeSpan.FromMilliseconds(250);
-        while (!stoppingToken.IsCancellationRequested)
+        // The indexer must survive any failure (its checkpoint makes a retry safe): again after 250 ms, doubling to 5 s.
+        var retry = Core.Resilience.Backoff.UntilItSucceeds(TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(5), (ex, delay) =>
+            NodeLog.IndexerFailed(logger, (ex as LedgerException)?.Code ?? ex.GetType().Name, ex.Message, (long)delay.TotalMilliseconds));
+        try
         {
-            try
-            {
-                await indexer.RunAsync(stoppingToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-#pragma warning disable CA1031 // the indexer must survive any failure: its checkpoint makes a retry safe
-            catch (Exception ex)
-#pragma warning restore CA1031
-            {
-                NodeLog.IndexerFailed(logger, (ex as LedgerException)?.Code ?? ex.GetType().Name, ex.Message, (long)delay.TotalMilliseconds);
-                await Task.Delay(delay, stoppingToken).ConfigureAwait(false);
-                delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 5_000));
-            }
+            await retry.ExecuteAsync(async ct => await indexer.RunAsync(ct).ConfigureAwait(false), stoppingToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // stopping
         }
     }
 }

@@ -122,7 +122,7 @@ public sealed class ChainHead
     private TimeSpan? _lastOutage;
     private DateTimeOffset? _lastOutageEnded;
 
-    private sealed record HeadState(ChainBlock Block, ulong StateSince);
+    private sealed record HeadState(ChainBlock Block, ulong StateSince, long Epoch = 0);
 
     /// <summary>A head on the system clock.</summary>
     public ChainHead()
@@ -144,6 +144,12 @@ public sealed class ChainHead
     /// head's number when it is not known). Read with the head through <see cref="Snapshot"/>.
     /// </summary>
     public ulong StateSince => ((HeadState)Volatile.Read(ref _state)).StateSince;
+
+    /// <summary>
+    /// How many times the chain has gone back below the head (a node restarted from an earlier state): values read
+    /// from the chain in an earlier epoch are not the chain's any more, whatever block they were read at.
+    /// </summary>
+    public long Epoch => ((HeadState)Volatile.Read(ref _state)).Epoch;
 
     /// <summary>The options in force.</summary>
     public ChainHeadOptions Options => _options;
@@ -276,6 +282,10 @@ public sealed class ChainHead
                 var changed = await StateChangedAsync(source, before, number).ConfigureAwait(false);
                 Advance(new ChainBlock(number, timestamp), changed);
             }
+            else if (number < before.Number)
+            {
+                RollBack(new ChainBlock(number, timestamp));
+            }
             Volatile.Write(ref _confirmedAt, _time.GetTimestamp());
             if (Stalled())
             {
@@ -304,7 +314,22 @@ public sealed class ChainHead
         var current = (HeadState)Volatile.Read(ref _state);
         if (block.Number > current.Block.Number)
         {
-            Volatile.Write(ref _state, new HeadState(block, stateChanged ? block.Number : current.StateSince));
+            Volatile.Write(ref _state, new HeadState(block, stateChanged ? block.Number : current.StateSince, current.Epoch));
+            Volatile.Write(ref _advancedAt, _time.GetTimestamp());
+        }
+    }
+
+    /// <summary>
+    /// The chain is shorter than the head (a node restarted from an earlier state): the head goes back to the chain's
+    /// block, everything read before is of another epoch (its blocks may be mined again with other contents), and the
+    /// state counts as changed at the new head, so every cached read is taken again.
+    /// </summary>
+    internal void RollBack(ChainBlock block)
+    {
+        var current = (HeadState)Volatile.Read(ref _state);
+        if (block.Number < current.Block.Number)
+        {
+            Volatile.Write(ref _state, new HeadState(block, block.Number, current.Epoch + 1));
             Volatile.Write(ref _advancedAt, _time.GetTimestamp());
         }
     }

@@ -52,15 +52,15 @@ internal sealed class PerBlockCache<TKey, TValue>
         {
             if (_entries.TryGetValue(key, out var entry))
             {
-                if (entry.Block == block || Carries(entry, block))
+                if (entry.Epoch == _head.Epoch && (entry.Block == block || Carries(entry, block)))
                 {
                     return await Await(key, entry).ConfigureAwait(false);
                 }
-                if (entry.Block > block)
+                if (entry.Block > block && entry.Epoch == _head.Epoch)
                 {
                     return await load(key, block).ConfigureAwait(false);
                 }
-                var fresher = new Entry(block, key, load);
+                var fresher = new Entry(block, _head.Epoch, key, load);
                 if (_entries.TryUpdate(key, fresher, entry))
                 {
                     return await Await(key, fresher).ConfigureAwait(false);
@@ -72,7 +72,7 @@ internal sealed class PerBlockCache<TKey, TValue>
                 {
                     Sweep();
                 }
-                var fresh = new Entry(block, key, load);
+                var fresh = new Entry(block, _head.Epoch, key, load);
                 if (_entries.TryAdd(key, fresh))
                 {
                     return await Await(key, fresh).ConfigureAwait(false);
@@ -125,14 +125,18 @@ internal sealed class PerBlockCache<TKey, TValue>
 
     private sealed class Entry
     {
-        public Entry(ulong block, TKey key, Func<TKey, ulong, Task<TValue>> load)
+        public Entry(ulong block, long epoch, TKey key, Func<TKey, ulong, Task<TValue>> load)
         {
             Block = block;
+            Epoch = epoch;
             ReadAt = Stopwatch.GetTimestamp();
             Value = new Lazy<Task<TValue>>(() => load(key, block), LazyThreadSafetyMode.ExecutionAndPublication);
         }
 
         public ulong Block { get; }
+
+        /// <summary>The head's epoch when the value was read: a read of an epoch the chain rolled back from is never used.</summary>
+        public long Epoch { get; }
 
         public long ReadAt { get; }
 

@@ -1,3 +1,4 @@
+using Ledger.Core.Resilience;
 using Ledger.Core.Errors;
 using Ledger.Core.Merkle;
 using Ledger.Core.Ports;
@@ -216,13 +217,19 @@ public sealed class AnchorBatcher : IAsyncDisposable
 
     private async Task RunAsync(CancellationToken stopping)
     {
-        var delay = _options.InitialRetryDelay;
+        // A failed turn is retried after 1 s, 2 s, 4 s … up to the longest delay; a turn that succeeds starts over.
+        var retry = Backoff.UntilItSucceeds(_options.InitialRetryDelay, _options.MaxRetryDelay, (ex, delay) =>
+        {
+            if (_logger.IsEnabled(LogLevel.Warning))
+            {
+                BatcherLog.Failed(_logger, ex, Describe(ex), SafeUnanchoredCount(), delay);
+            }
+        }, _store.Time);
         while (!stopping.IsCancellationRequested)
         {
             try
             {
-                var wait = await StepAsync(stopping).ConfigureAwait(false);
-                delay = _options.InitialRetryDelay;
+                var wait = await retry.ExecuteAsync(async ct => await StepAsync(ct).ConfigureAwait(false), stopping).ConfigureAwait(false);
                 if (wait is { } w)
                 {
                     await _signal.WaitAsync(w, stopping).ConfigureAwait(false);
@@ -231,22 +238,6 @@ public sealed class AnchorBatcher : IAsyncDisposable
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {
                 return;
-            }
-            catch (Exception ex)
-            {
-                if (_logger.IsEnabled(LogLevel.Warning))
-                {
-                    BatcherLog.Failed(_logger, ex, Describe(ex), SafeUnanchoredCount(), delay);
-                }
-                try
-                {
-                    await Task.Delay(delay, _store.Time, stopping).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.MaxRetryDelay.Ticks));
             }
         }
     }

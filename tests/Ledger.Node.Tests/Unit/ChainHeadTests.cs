@@ -59,6 +59,31 @@ public sealed class ChainHeadTests
     }
 
     [Fact]
+    public async Task RefreshAsync_TheChainShorterThanTheHead_GoesBackToItInANewEpoch_AndCachedReadsAreTakenAgain()
+    {
+        var (head, chain, _) = Attached();
+        chain.Number = 148;
+        await head.RefreshAsync();
+        var cache = new PerBlockCache<string, string>(head, (_, _) => true);
+        var reads = 0;
+        Task<string> Load(string key, ulong block) => Task.FromResult($"{key}@{block}#{++reads}");
+        Assert.Equal("k@148#1", await cache.GetAsync(148, "k", Load));
+        var epoch = head.Epoch;
+
+        // The chain node restarts from a state saved at block 147: block 148 is gone (and may be mined again, differently).
+        chain.Number = 147;
+        var rolledBack = await head.RefreshAsync();
+
+        Assert.Equal(147UL, rolledBack.Number);
+        Assert.Equal(147UL, head.Latest.Number);
+        Assert.Equal(147UL, head.StateSince);
+        Assert.Equal(epoch + 1, head.Epoch);
+        chain.Number = 148;
+        await head.RefreshAsync();
+        Assert.Equal("k@148#2", await cache.GetAsync(148, "k", Load)); // not the read of the old block 148
+    }
+
+    [Fact]
     public async Task ConfirmAsync_WithinT_AnswersWithoutReadingTheChain()
     {
         var (head, chain, time) = Attached();
