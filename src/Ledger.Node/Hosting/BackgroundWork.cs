@@ -69,7 +69,7 @@ internal sealed class AnchorService(NodeContext node, ILogger<AnchorBatcher> log
         {
             return;
         }
-        size.Record(batch.Count);
+        // The lag first: a scrape that sees the batch's size sees its lag too (the two are not recorded atomically).
         try
         {
             if (batch.Members.Count > 0 && batch.AnchoredAtMs is { } anchoredAt && node.Store.Records.Get(batch.Members.Min()) is { } oldest)
@@ -81,6 +81,7 @@ internal sealed class AnchorService(NodeContext node, ILogger<AnchorBatcher> log
         {
             // A metric is not worth failing an anchored batch for; the store's trouble shows in the health check.
         }
+        size.Record(batch.Count);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
