@@ -30,9 +30,14 @@ public sealed class ConsentAndDataTests(ConsortiumFixture fixture)
         Assert.Equal("tax.liuzhou", terms.GetProperty("provider").GetString());
         Assert.Equal("rating,payments", terms.GetProperty("scopes").GetString());
 
-        var listed = await fixture.RunAsync("consent", "list", "--org", Bank, "--enterprise", enterprise.Account, "--json");
-        Assert.True(listed.ExitCode == 0, listed.ToString());
-        var consent = Assert.Single(listed.Json().GetProperty("consents").EnumerateArray());
+        // The list reads the node's chain index, which follows the chain within a polling interval (docs/api.md).
+        var consent = Assert.Single(await Loan.LendingSetup.EventuallyAsync(async () =>
+        {
+            var listed = await fixture.RunAsync("consent", "list", "--org", Bank, "--enterprise", enterprise.Account, "--json");
+            Assert.True(listed.ExitCode == 0, listed.ToString());
+            var consents = listed.Json().GetProperty("consents").EnumerateArray().ToList();
+            return consents.Count > 0 ? consents : null;
+        }, "the granted consent in the bank node's list"));
         Assert.Equal(id, consent.GetProperty("consentId").GetString());
         Assert.Equal("active", consent.GetProperty("status").GetString());
         Assert.Equal(3u, consent.GetProperty("fetchCap").GetUInt32());
@@ -312,9 +317,14 @@ public sealed class ConsentAndDataTests(ConsortiumFixture fixture)
         var capped = await fixture.RunAsync("data", "fetch", "--consent", ccbConsent, "--org", Bank, "--json");
         Assert.Equal(1, capped.ExitCode);
 
-        var consents = await fixture.RunAsync("enterprise", "consents", "--enterprise-key", enterprise.KeyFile, "--json");
-        Assert.True(consents.ExitCode == 0, consents.ToString());
-        var listed = consents.Json().GetProperty("consents").EnumerateArray().ToList();
+        // The tax node's list reads its chain index, which follows the chain within a polling interval.
+        var listed = await Loan.LendingSetup.EventuallyAsync(async () =>
+        {
+            var consents = await fixture.RunAsync("enterprise", "consents", "--enterprise-key", enterprise.KeyFile, "--json");
+            Assert.True(consents.ExitCode == 0, consents.ToString());
+            var all = consents.Json().GetProperty("consents").EnumerateArray().ToList();
+            return all.Count == 2 ? all : null;
+        }, "both consents in the enterprise's own list");
         Assert.Equal(["bank.ccb.liuzhou", "bank.icbc.liuzhou"], listed.Select(c => c.GetProperty("consumer").GetString()).Order());
         var ccb = Assert.Single(listed, c => c.GetProperty("consentId").GetString() == ccbConsent);
         Assert.Equal(1u, ccb.GetProperty("fetchesInPeriod").GetUInt32());

@@ -34,7 +34,12 @@ public sealed class EnterpriseSelfTests(NodeCluster cluster)
         await cluster.TaxAsBank.Tax.FetchReportAsync(new ReportRequest(otherConsent, Scopes.TaxCreditRating));
 
         using var self = await EnterpriseConnection.ConnectAsync(cluster.Tax.Url, enterprise.Wallet);
-        var consents = await self.MyConsentsAsync();
+        // The list reads the tax node's chain index, which follows the chain within a polling interval.
+        IReadOnlyList<ConsentDetails> consents = [];
+        for (var tries = 0; tries < 300 && !consents.Any(c => c.ConsentId == consent); tries++)
+        {
+            consents = tries == 0 ? await self.MyConsentsAsync() : await Task.Delay(100).ContinueWith(_ => self.MyConsentsAsync()).Unwrap();
+        }
         var accesses = await self.MyAccessesAsync();
 
         var mine = Assert.Single(consents, c => c.ConsentId == consent);
