@@ -61,33 +61,8 @@ public sealed class EnterpriseConnection : IDisposable
         ArgumentException.ThrowIfNullOrWhiteSpace(address);
         ArgumentNullException.ThrowIfNull(wallet);
         options ??= new LedgerConnectionOptions();
-        if (!Uri.TryCreate(address, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
-        {
-            throw SdkErrors.InvalidArgument($"'{address}' is not a node address such as http://127.0.0.1:7101.");
-        }
-        var channel = GrpcChannel.ForAddress(uri, new GrpcChannelOptions { MaxReceiveMessageSize = options.MaxReceiveMessageSize });
-        try
-        {
-            var raw = await Calls.RunAsync(
-                address,
-                () => new Proto.Node.NodeClient(channel).GetInfoAsync(new Proto.Empty(), deadline: DateTime.UtcNow + options.CallTimeout, cancellationToken: cancellationToken))
-                .ConfigureAwait(false);
-            var info = NodeDetails.FromProto(raw);
-            if (options.ExpectedNode is { } expected && expected != info.Organization)
-            {
-                throw SdkErrors.InvalidArgument($"The node at {address} is {info.Organization.Code}, not {expected.Code} as expected; check the address.");
-            }
-            if (options.ExpectedChainId is { } chainId && chainId != info.ChainId)
-            {
-                throw SdkErrors.InvalidArgument($"The node at {address} works on chain {info.ChainId}, not {chainId} as expected; check the address.");
-            }
-            return new EnterpriseConnection(channel, address, wallet, info, options.CallTimeout);
-        }
-        catch
-        {
-            channel.Dispose();
-            throw;
-        }
+        var (channel, info) = await LedgerConnection.OpenAsync(address, options, cancellationToken).ConfigureAwait(false);
+        return new EnterpriseConnection(channel, address, wallet, info, options.CallTimeout);
     }
 
     /// <summary>The consents the enterprise gave (any consumer, any provider), with their state and use.</summary>

@@ -138,6 +138,17 @@ public sealed class LedgerConnection : IDisposable
         ArgumentException.ThrowIfNullOrWhiteSpace(address);
         ArgumentNullException.ThrowIfNull(identity);
         options ??= new LedgerConnectionOptions();
+        var (channel, info) = await OpenAsync(address, options, cancellationToken).ConfigureAwait(false);
+        return new LedgerConnection(channel, address, identity, info, options);
+    }
+
+    /// <summary>
+    /// An HTTP/2 channel to the node at <paramref name="address"/> and the node as it describes itself
+    /// (<c>Node.GetInfo</c>, the one unsigned call), checked against <paramref name="options"/>' expectations: what
+    /// every connection — a member's or an enterprise's — starts with. The caller owns the channel.
+    /// </summary>
+    internal static async Task<(GrpcChannel Channel, NodeDetails Info)> OpenAsync(string address, LedgerConnectionOptions options, CancellationToken cancellationToken)
+    {
         if (!Uri.TryCreate(address, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
         {
             throw SdkErrors.InvalidArgument($"'{address}' is not a node address such as http://127.0.0.1:7101.");
@@ -173,7 +184,7 @@ public sealed class LedgerConnection : IDisposable
             {
                 throw SdkErrors.InvalidArgument($"The node at {address} works on chain {info.ChainId}, not {chainId} as expected; check the address.");
             }
-            return new LedgerConnection(channel, address, identity, info, options);
+            return (channel, info);
         }
         catch
         {
