@@ -64,6 +64,7 @@ public sealed class TaxDataStore : IDisposable
                     $"The tax data in {full} was written with another Ledger:Node:Tax:Salt; every credit-code hash on chain depends on the salt, so configure the salt this bureau has always used.");
             }
             db.GetCollection(Taxpayers).EnsureIndex("hash", "$.hash", unique: true);
+            db.GetCollection(Taxpayers).EnsureIndex("name", "$.name"); // ResolveEnterprise by registered name
             return new TaxDataStore(db, salt);
         }
         catch
