@@ -15,7 +15,9 @@ namespace Ledger.Node.Alerts;
 /// </summary>
 public sealed class AlertHub : IAlertPublisher, IIndexedEventsObserver, IDisposable
 {
-    private readonly NodeContext _node;
+    private readonly NodeIdentity _node;
+    private readonly ChainHead _head;
+    private readonly Ledger.Store.LedgerStore _ledger;
     private readonly TimeProvider _time;
     private readonly ILogger<AlertHub> _logger;
     private readonly object _openGate = new();
@@ -24,18 +26,17 @@ public sealed class AlertHub : IAlertPublisher, IIndexedEventsObserver, IDisposa
     private TaskCompletionSource _pulse = NewPulse();
 
     /// <summary>Creates the hub (its store opens on first use, once the node is initialized).</summary>
-    public AlertHub(NodeContext node, TimeProvider time, ILogger<AlertHub> logger)
+    public AlertHub(NodeIdentity node, ChainHead head, Ledger.Store.LedgerStore ledger, TimeProvider time, ILogger<AlertHub> logger)
     {
         _node = node;
+        _head = head;
+        _ledger = ledger;
         _time = time;
         _logger = logger;
     }
 
     /// <summary>Who is exposed to which enterprise, from the node's chain index.</summary>
     public ExposureIndex Exposure { get; } = new();
-
-    /// <summary>Whether this node's role streams alerts (tax, bank, guarantor).</summary>
-    public bool Serves => _node.Role is NodeRole.Tax or NodeRole.Bank or NodeRole.Guarantor;
 
     /// <summary>Completes when alerts are appended after it was read (read it before reading the log, then await it).</summary>
     public Task Changed => Volatile.Read(ref _pulse).Task;
@@ -61,7 +62,7 @@ public sealed class AlertHub : IAlertPublisher, IIndexedEventsObserver, IDisposa
             if (_store is null)
             {
                 var store = AlertStore.Open(Path.Combine(_node.Options.DataDir, "alerts.db"));
-                Exposure.Rebuild(_node.Store.Audit, beforeBlock);
+                Exposure.Rebuild(_ledger.Audit, beforeBlock);
                 Volatile.Write(ref _store, store);
                 AlertsLog.Opened(_logger, store.LastSequence, Exposure.ConsentCount);
             }
@@ -70,13 +71,7 @@ public sealed class AlertHub : IAlertPublisher, IIndexedEventsObserver, IDisposa
     }
 
     /// <summary>Opens the alert log and rebuilds the exposure now (at start), rather than on the first alert or stream.</summary>
-    public void Warm()
-    {
-        if (Serves)
-        {
-            _ = Store;
-        }
-    }
+    public void Warm() => _ = Store;
 
     /// <summary>Up to <paramref name="limit"/> alerts after <paramref name="sequence"/>, in order.</summary>
     public IReadOnlyList<StoredAlert> After(long sequence, int limit) => Store.After(sequence, limit);
@@ -89,10 +84,6 @@ public sealed class AlertHub : IAlertPublisher, IIndexedEventsObserver, IDisposa
     public void OnIndexed(IReadOnlyList<ChainEvent> events, ulong throughBlock)
     {
         ArgumentNullException.ThrowIfNull(events);
-        if (!Serves)
-        {
-            return;
-        }
         var store = Open(events.Count > 0 ? events[0].BlockNumber : null);
         var raised = new List<(string, NodeAlert, IReadOnlySet<OrgId>)>();
         foreach (var e in events)
@@ -119,10 +110,6 @@ public sealed class AlertHub : IAlertPublisher, IIndexedEventsObserver, IDisposa
     public ValueTask PublishAsync(NodeAlert alert, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(alert);
-        if (!Serves)
-        {
-            return ValueTask.CompletedTask;
-        }
         var store = Store; // opened (and the exposure rebuilt) before the audience is taken from it
         var audience = Exposure.ExposedTo(alert.Enterprise, Now());
         Announce(store.Append([("local:" + Guid.NewGuid().ToString("N"), alert, audience)]));
@@ -169,7 +156,7 @@ public sealed class AlertHub : IAlertPublisher, IIndexedEventsObserver, IDisposa
         Interlocked.Exchange(ref _pulse, NewPulse()).TrySetResult();
     }
 
-    private ulong Now() => Math.Max(_node.Head.Latest.Timestamp, (ulong)_time.GetUtcNow().ToUnixTimeSeconds());
+    private ulong Now() => Math.Max(_head.Latest.Timestamp, (ulong)_time.GetUtcNow().ToUnixTimeSeconds());
 
     private static TaskCompletionSource NewPulse() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 

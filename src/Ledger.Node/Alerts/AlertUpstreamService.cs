@@ -16,7 +16,7 @@ namespace Ledger.Node.Alerts;
 /// also across restarts); a failure is logged and retried with backoff (250 ms doubling to 10 s) and never stops the
 /// node. The tax bureaus are looked up again every <see cref="Rediscover"/>.
 /// </summary>
-internal sealed class AlertUpstreamService(NodeContext node, AlertHub hub, ILogger<AlertUpstreamService> logger) : BackgroundService
+internal sealed class AlertUpstreamService(NodeIdentity node, ChainHead head, Ledger.Chain.LedgerChainClient chainClient, Ledger.Chain.Profiles.ChainEnvironment chain, MembershipDirectory membership, AlertHub hub, ILogger<AlertUpstreamService> logger) : BackgroundService
 {
     /// <summary>How often the tax bureaus to follow are looked up on chain.</summary>
     public static readonly TimeSpan Rediscover = TimeSpan.FromSeconds(30);
@@ -37,10 +37,6 @@ internal sealed class AlertUpstreamService(NodeContext node, AlertHub hub, ILogg
 #pragma warning restore CA1031
         {
             AlertsLog.WarmFailed(logger, ex is LedgerException ? ex.Message : $"{ex.GetType().Name}: {ex.Message}");
-        }
-        if (node.Role is not (NodeRole.Bank or NodeRole.Guarantor))
-        {
-            return;
         }
         var following = new Dictionary<OrgId, (CancellationTokenSource Stop, Task Run)>();
         try
@@ -93,13 +89,13 @@ internal sealed class AlertUpstreamService(NodeContext node, AlertHub hub, ILogg
     /// <summary>The active tax bureaus with a node endpoint, as of the latest block.</summary>
     private async Task<HashSet<OrgId>> TaxBureausAsync(CancellationToken cancellationToken)
     {
-        var ids = await node.Chain.Rpc.CallAsync(_ => node.ChainClient.Consortium.MemberIdsQueryAsync(), cancellationToken).ConfigureAwait(false);
-        var block = node.Head.Latest.Number;
+        var ids = await chain.Rpc.CallAsync(_ => chainClient.Consortium.MemberIdsQueryAsync(), cancellationToken).ConfigureAwait(false);
+        var block = head.Latest.Number;
         var bureaus = new HashSet<OrgId>();
         foreach (var id in ids)
         {
             var org = new OrgId(new Core.Primitives.Hash32(id));
-            var member = await node.Membership.MemberAsync(org, block).ConfigureAwait(false);
+            var member = await membership.MemberAsync(org, block).ConfigureAwait(false);
             if ((Role)member.Role == Role.TaxBureau && (MemberStatus)member.Status == MemberStatus.Active && !string.IsNullOrWhiteSpace(member.Endpoint))
             {
                 bureaus.Add(org);
@@ -123,7 +119,7 @@ internal sealed class AlertUpstreamService(NodeContext node, AlertHub hub, ILogg
         {
             try
             {
-                var member = await node.Membership.MemberAsync(bureau, node.Head.Latest.Number).ConfigureAwait(false);
+                var member = await membership.MemberAsync(bureau, head.Latest.Number).ConfigureAwait(false);
                 using var connection = await LedgerConnection.ConnectAsync(
                     member.Endpoint, identity, new LedgerConnectionOptions { ExpectedNode = bureau, ExpectedChainId = node.ChainId }, cancellationToken).ConfigureAwait(false);
                 var after = hub.UpstreamCursor(bureau) ?? "0";

@@ -18,7 +18,7 @@ namespace Ledger.Node.Alerts;
 /// after). The stream ends when the caller cancels, when the node stops, or — PERMISSION_DENIED — when the caller is
 /// no longer an active member.
 /// </summary>
-public sealed class AlertsService(NodeContext node, AlertHub hub, IHostApplicationLifetime lifetime, ILogger<AlertsService> logger) : Api.V1.Alerts.AlertsBase
+public sealed class AlertsService(ChainHead head, MembershipDirectory membership, AlertHub hub, IHostApplicationLifetime lifetime, ILogger<AlertsService> logger) : Api.V1.Alerts.AlertsBase
 {
     /// <summary>Alerts read from the log at a time.</summary>
     internal const int Page = 256;
@@ -89,8 +89,8 @@ public sealed class AlertsService(NodeContext node, AlertHub hub, IHostApplicati
     /// <summary>A stream lives long: the caller must still be an active member of its organization as of the latest block.</summary>
     private async Task RequireMemberAsync(CallerIdentity caller)
     {
-        var block = node.Head.Latest.Number;
-        var standing = await node.Membership.OperatorAsync(caller.Account, block).ConfigureAwait(false);
+        var block = head.Latest.Number;
+        var standing = await membership.OperatorAsync(caller.Account, block).ConfigureAwait(false);
         if (!standing.IsActive || standing.Org != caller.Org)
         {
             throw new LedgerException(NodeErrors.NotAMemberCode, ErrorCategory.PermissionDenied,

@@ -17,7 +17,7 @@ namespace Ledger.Node.Auditor;
 /// member's records now; <c>GetTrail</c>, <c>VerifyLedger</c>, <c>ExportBundle</c> and <c>GetStatistics</c> answer
 /// from the current <see cref="AuditSnapshot"/> of the auditor's copy and the chain events of its own indexer.
 /// </summary>
-public sealed class AuditService(NodeContext node, AuditorLedger ledger, AuditorSync sync, ILogger<AuditService> logger) : Proto.Audit.AuditBase
+public sealed class AuditService(NodeIdentity node, AuditorLedger ledger, AuditorSync sync, ILogger<AuditService> logger) : Proto.Audit.AuditBase
 {
     /// <summary>Largest bundle also returned in the answer; a larger one is only written to the auditor's disk.</summary>
     public const int MaxInlineBundleBytes = 32 * 1024 * 1024;

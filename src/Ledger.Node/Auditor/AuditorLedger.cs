@@ -67,7 +67,9 @@ public sealed class AuditorLedger : IDisposable
 {
     private const int MaxNotices = 20;
 
-    private readonly NodeContext _node;
+    private readonly NodeIdentity _node;
+    private readonly Ledger.Store.LedgerStore _ledger;
+    private readonly Ledger.Chain.Profiles.ChainEnvironment _chainEnvironment;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly Lock _gate = new();
@@ -93,9 +95,11 @@ public sealed class AuditorLedger : IDisposable
     }
 
     /// <summary>Creates the (not yet loaded) ledger of the auditor node.</summary>
-    public AuditorLedger(NodeContext node, ILogger<AuditorLedger> logger, TimeProvider time)
+    public AuditorLedger(NodeIdentity node, Ledger.Store.LedgerStore ledger, Ledger.Chain.Profiles.ChainEnvironment chainEnvironment, ILogger<AuditorLedger> logger, TimeProvider time)
     {
         _node = node;
+        _ledger = ledger;
+        _chainEnvironment = chainEnvironment;
         _logger = logger;
         _time = time;
     }
@@ -337,7 +341,7 @@ public sealed class AuditorLedger : IDisposable
         var after = _events.Count > 0 ? _events[^1].Id : null;
         while (true)
         {
-            var page = _node.Store.Audit.Find(new EventQuery { AfterId = after, Limit = AuditIndex.MaxQueryLimit });
+            var page = _ledger.Audit.Find(new EventQuery { AfterId = after, Limit = AuditIndex.MaxQueryLimit });
             _events.AddRange(page);
             if (page.Count < AuditIndex.MaxQueryLimit)
             {
@@ -384,7 +388,7 @@ public sealed class AuditorLedger : IDisposable
         }
         if (unseen > 0)
         {
-            notices.Add($"{unseen} record(s) are anchored (up to block {unseenBlock}), but the auditor's event indexer has not read those anchors yet (it is at block {_node.Store.Audit.IndexedThroughBlock ?? 0}); they count as pending until it does.");
+            notices.Add($"{unseen} record(s) are anchored (up to block {unseenBlock}), but the auditor's event indexer has not read those anchors yet (it is at block {_ledger.Audit.IndexedThroughBlock ?? 0}); they count as pending until it does.");
         }
 
         var evidence = AuditBundleBuilder.FromLedger(Chain, records, events, _blockTimes, createdBy: _node.Organization.Code);
@@ -424,7 +428,7 @@ public sealed class AuditorLedger : IDisposable
         }
         var verifier = new LedgerVerifier(
             index,
-            RootAuthority.FromChain(roots, $"the chain {Chain.ChainId} at {_node.Chain.RpcUrl}"),
+            RootAuthority.FromChain(roots, $"the chain {Chain.ChainId} at {_chainEnvironment.RpcUrl}"),
             new VerificationOptions { RequireCompleteBatches = true });
 
         // Batches anchored on chain of which the auditor holds no record: not verified, said so.
@@ -448,7 +452,7 @@ public sealed class AuditorLedger : IDisposable
     {
         if (_source is null || _source.IsFaulted || _source.IsCanceled)
         {
-            _source = ChainAuditSource.ConnectAsync(_node.Chain.RpcUrl, Chain, cancellationToken: CancellationToken.None);
+            _source = ChainAuditSource.ConnectAsync(_chainEnvironment.RpcUrl, Chain, cancellationToken: CancellationToken.None);
         }
         return await _source.WaitAsync(cancellationToken).ConfigureAwait(false);
     }

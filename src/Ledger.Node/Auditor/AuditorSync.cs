@@ -30,15 +30,27 @@ public sealed class AuditorSync : IDisposable
     private const int PageSize = 1000;
     private static readonly TimeSpan ExportDeadline = TimeSpan.FromMinutes(30);
 
-    private readonly NodeContext _node;
+    private readonly NodeIdentity _node;
+    private readonly ChainHead _head;
+    private readonly Ledger.Store.LedgerStore _store;
+    private readonly Ledger.Chain.LedgerChainClient _chainClient;
+    private readonly Ledger.Chain.Profiles.ChainEnvironment _chain;
+    private readonly PeerConnections _peers;
+    private readonly MembershipDirectory _membership;
     private readonly AuditorLedger _ledger;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _gate = new(1, 1);
 
     /// <summary>Creates the sync of the auditor node.</summary>
-    public AuditorSync(NodeContext node, AuditorLedger ledger, ILogger<AuditorSync> logger)
+    public AuditorSync(NodeIdentity node, ChainHead head, Ledger.Store.LedgerStore store, Ledger.Chain.LedgerChainClient chainClient, Ledger.Chain.Profiles.ChainEnvironment chain, PeerConnections peers, MembershipDirectory membership, AuditorLedger ledger, ILogger<AuditorSync> logger)
     {
         _node = node;
+        _head = head;
+        _store = store;
+        _chainClient = chainClient;
+        _chain = chain;
+        _peers = peers;
+        _membership = membership;
         _ledger = ledger;
         _logger = logger;
     }
@@ -70,9 +82,9 @@ public sealed class AuditorSync : IDisposable
     // Every member the chain lists, active at the latest block, but this node itself.
     private async Task<IReadOnlyList<OrgId>> ActiveMembersAsync(CancellationToken cancellationToken)
     {
-        var head = await _node.Head.RefreshAsync(cancellationToken).ConfigureAwait(false);
-        var ids = await _node.Chain.Rpc.CallAsync(
-            _ => _node.ChainClient.Consortium.MemberIdsQueryAsync(new Nethereum.RPC.Eth.DTOs.BlockParameter(new Nethereum.Hex.HexTypes.HexBigInteger(head.Number))),
+        var head = await _head.RefreshAsync(cancellationToken).ConfigureAwait(false);
+        var ids = await _chain.Rpc.CallAsync(
+            _ => _chainClient.Consortium.MemberIdsQueryAsync(new Nethereum.RPC.Eth.DTOs.BlockParameter(new Nethereum.Hex.HexTypes.HexBigInteger(head.Number))),
             cancellationToken).ConfigureAwait(false);
         var active = new List<OrgId>();
         foreach (var id in ids)
@@ -82,7 +94,7 @@ public sealed class AuditorSync : IDisposable
             {
                 continue;
             }
-            var member = await _node.Membership.MemberAsync(org, head.Number).ConfigureAwait(false);
+            var member = await _membership.MemberAsync(org, head.Number).ConfigureAwait(false);
             if (member.Status == (byte)MemberStatus.Active)
             {
                 active.Add(org);
@@ -100,7 +112,7 @@ public sealed class AuditorSync : IDisposable
         string? target = null;
         try
         {
-            var connection = await _node.Peers.ConnectAsync(org, cancellationToken).ConfigureAwait(false);
+            var connection = await _peers.ConnectAsync(org, cancellationToken).ConfigureAwait(false);
             target = connection.Address;
             var client = new RecordExport.RecordExportClient(connection.Invoker);
             var cursor = _ledger.CursorOf(org);
@@ -212,14 +224,14 @@ public sealed class AuditorSync : IDisposable
             return;
         }
         var deadline = DateTime.UtcNow + _node.Options.Auditor.IndexerWait;
-        while ((_node.Store.Audit.IndexedThroughBlock ?? 0) < block)
+        while ((_store.Audit.IndexedThroughBlock ?? 0) < block)
         {
             if (DateTime.UtcNow >= deadline)
             {
-                AuditorLog.IndexerBehind(_logger, _node.Store.Audit.IndexedThroughBlock ?? 0, block);
+                AuditorLog.IndexerBehind(_logger, _store.Audit.IndexedThroughBlock ?? 0, block);
                 return;
             }
-            await Task.Delay(_node.PollInterval, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(_chain.Profile.EffectivePollInterval, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -57,6 +57,20 @@ public interface ICreditReasonsSource
     CreditReasons? Find(Hash32 reasonsHash);
 }
 
+/// <summary>The reasons source of a node that makes no credit decisions (every role but the bank): none.</summary>
+public sealed class NoCreditReasons : ICreditReasonsSource
+{
+    /// <summary>The one instance.</summary>
+    public static NoCreditReasons Instance { get; } = new();
+
+    private NoCreditReasons()
+    {
+    }
+
+    /// <inheritdoc/>
+    public CreditReasons? Find(Hash32 reasonsHash) => null;
+}
+
 /// <summary>
 /// The bank node's own file, <c>DataDir/bank.db</c> (LiteDB, apart from the ledger store, opened on first use):
 /// <list type="bullet">
@@ -83,16 +97,20 @@ public sealed class BankStore : ICreditReasonsSource, IDisposable
     private const string Deleting = "deleting";
     private const string DeletedState = "deleted";
 
-    private readonly NodeContext _node;
+    private readonly string _dataDir;
     private readonly Lock _gate = new();
     private LiteDatabase? _db;
     private bool _disposed;
 
-    /// <summary>The store of <paramref name="node"/> (opened on first use, bank nodes only).</summary>
-    public BankStore(NodeContext node) => _node = node;
+    /// <summary>The bank node's store in the node's data folder (opened on first use; only the bank module registers it).</summary>
+    public BankStore(LedgerNodeOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _dataDir = options.DataDir;
+    }
 
     /// <summary>The file's path.</summary>
-    public string Path => System.IO.Path.GetFullPath(System.IO.Path.Combine(_node.Options.DataDir, "bank.db"));
+    public string Path => System.IO.Path.GetFullPath(System.IO.Path.Combine(_dataDir, "bank.db"));
 
     private LiteDatabase Db
     {
@@ -108,11 +126,6 @@ public sealed class BankStore : ICreditReasonsSource, IDisposable
 
     private LiteDatabase Open()
     {
-        if (!_node.IsReady || _node.Role != NodeRole.Bank)
-        {
-            throw new LedgerException(BankErrors.NotABankCode, ErrorCategory.FailedPrecondition,
-                $"This node is {(_node.IsReady ? "a " + _node.Role.Word() + " node" : "not initialized yet")}; lending and held data are served by bank nodes.");
-        }
         var path = Path;
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
         LiteDatabase db;
@@ -246,10 +259,6 @@ public sealed class BankStore : ICreditReasonsSource, IDisposable
     /// <inheritdoc/>
     public CreditReasons? Find(Hash32 reasonsHash)
     {
-        if (!_node.IsReady || _node.Role != NodeRole.Bank)
-        {
-            return null;
-        }
         return Db.GetCollection(Reasons).FindById(reasonsHash.ToString()) is { } doc
             ? new CreditReasons(doc["json"].AsString, doc["rating"].AsString)
             : null;

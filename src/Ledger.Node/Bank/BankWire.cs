@@ -99,7 +99,7 @@ internal static class BankWire
     /// operator): a refusal surfaces as the contract's typed error, before the node accepts a record the chain
     /// would then refuse.
     /// </summary>
-    public static async Task PreflightAsync<TFunction>(NodeContext node, string contract, TFunction function, CancellationToken cancellationToken)
+    public static async Task PreflightAsync<TFunction>(NodeIdentity node, Ledger.Chain.Profiles.ChainEnvironment chain, string contract, TFunction function, CancellationToken cancellationToken)
         where TFunction : FunctionMessage, new()
     {
         var input = new CallInput
@@ -108,7 +108,7 @@ internal static class BankWire
             To = node.Deployment[contract].ToString(),
             Data = function.GetCallData().ToHex(true),
         };
-        await node.Chain.Rpc.CallAsync(w => w.Eth.Transactions.EstimateGas.SendRequestAsync(input), cancellationToken).ConfigureAwait(false);
+        await chain.Rpc.CallAsync(w => w.Eth.Transactions.EstimateGas.SendRequestAsync(input), cancellationToken).ConfigureAwait(false);
     }
 
     public static string Clip(string? text) => text is null ? "" : text.Length <= 80 ? text : text[..77] + "...";

@@ -26,16 +26,18 @@ public sealed class DataLifeKeeper : IDisposable
 {
     private const int RevocationPage = 500;
 
-    private readonly NodeContext _node;
+    private readonly NodeIdentity _node;
+    private readonly Ledger.Store.LedgerStore _ledger;
     private readonly BankStore _store;
     private readonly TimeProvider _time;
     private readonly ILogger<DataLifeKeeper> _logger;
     private readonly SemaphoreSlim _serial = new(1, 1);
 
     /// <summary>Creates the keeper.</summary>
-    public DataLifeKeeper(NodeContext node, BankStore store, TimeProvider time, ILogger<DataLifeKeeper> logger)
+    public DataLifeKeeper(NodeIdentity node, Ledger.Store.LedgerStore ledger, BankStore store, TimeProvider time, ILogger<DataLifeKeeper> logger)
     {
         _node = node;
+        _ledger = ledger;
         _store = store;
         _time = time;
         _logger = logger;
@@ -78,7 +80,7 @@ public sealed class DataLifeKeeper : IDisposable
     /// </summary>
     public async Task<bool> EnforceRevocationAsync(ConsentId consent, CancellationToken cancellationToken = default)
     {
-        var revoked = _node.Store.Audit.Find(new EventQuery { Consent = consent, Name = ConsentEvents.Revoked, Limit = 1 }).Count > 0;
+        var revoked = _ledger.Audit.Find(new EventQuery { Consent = consent, Name = ConsentEvents.Revoked, Limit = 1 }).Count > 0;
         if (!revoked)
         {
             return false;
@@ -104,7 +106,7 @@ public sealed class DataLifeKeeper : IDisposable
         var deleted = 0;
         while (!cancellationToken.IsCancellationRequested)
         {
-            var page = _node.Store.Audit.Find(new EventQuery
+            var page = _ledger.Audit.Find(new EventQuery
             {
                 Name = ConsentEvents.Revoked,
                 Organization = _node.Organization,
@@ -155,7 +157,7 @@ public sealed class DataLifeKeeper : IDisposable
         var deletedAt = item.DeletedAtMs ?? NowMs;
         var consumer = _node.Organization;
         // A receipt accepted before a crash (same consent, data, cause and time, not yet noted on any item) is reused.
-        var earlier = _node.Store.Records.Find(new RecordQuery { Consent = item.ConsentId, Kind = BatchKind.DeletionReceipts, Limit = RecordStore.MaxQueryLimit })
+        var earlier = _ledger.Records.Find(new RecordQuery { Consent = item.ConsentId, Kind = BatchKind.DeletionReceipts, Limit = RecordStore.MaxQueryLimit })
             .Where(r => r.Record is DeletionReceipt d && d.DataHash == item.ResponseHash && d.Cause == cause && d.DeletedAtMs == deletedAt && d.Consumer == consumer)
             .Select(r => r.Hash)
             .FirstOrDefault(h => !_store.IsAssigned(h));
@@ -166,7 +168,7 @@ public sealed class DataLifeKeeper : IDisposable
         }
         else
         {
-            var accepted = await _node.Store.Records.AcceptAsync(sequence =>
+            var accepted = await _ledger.Records.AcceptAsync(sequence =>
                 new DeletionReceipt(item.ConsentId, consumer, item.ResponseHash, cause, deletedAt, sequence)).ConfigureAwait(false);
             receipt = accepted.Hash;
         }
@@ -179,15 +181,11 @@ public sealed class DataLifeKeeper : IDisposable
 }
 
 /// <summary>Runs the <see cref="DataLifeKeeper"/> on a bank node, once per chain polling interval (at least every second).</summary>
-internal sealed class DataLifeService(NodeContext node, DataLifeKeeper keeper, ILogger<DataLifeService> logger) : BackgroundService
+internal sealed class DataLifeService(Ledger.Chain.Profiles.ChainEnvironment chainEnvironment, DataLifeKeeper keeper, ILogger<DataLifeService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (node.Role != NodeRole.Bank)
-        {
-            return;
-        }
-        var interval = TimeSpan.FromMilliseconds(Math.Clamp(node.PollInterval.TotalMilliseconds, 50, 1000));
+        var interval = TimeSpan.FromMilliseconds(Math.Clamp(chainEnvironment.Profile.EffectivePollInterval.TotalMilliseconds, 50, 1000));
         while (!stoppingToken.IsCancellationRequested)
         {
             try

@@ -34,7 +34,7 @@ namespace Ledger.Node.Bank;
 /// </list>
 /// </summary>
 public sealed class LendingService(
-    NodeContext node, ReportFetcher fetcher, BankStore store, TimeProvider time, ILogger<LendingService> logger) : Lending.LendingBase
+    NodeIdentity node, ChainHead head, Ledger.Store.LedgerStore ledger, Ledger.Chain.LedgerChainClient chainClient, Ledger.Chain.Profiles.ChainEnvironment chainEnvironment, Ledger.Core.Scoring.ProductTable productTable, ReportFetcher fetcher, BankStore store, TimeProvider time, ILogger<LendingService> logger) : Lending.LendingBase
 {
     private const int IndexPage = 5_000;
 
@@ -80,7 +80,7 @@ public sealed class LendingService(
             }
         }
         UInt128? requested = string.IsNullOrEmpty(request.RequestedAmountFen) ? null : BankWire.PositiveAmount(request.RequestedAmountFen, "requested_amount_fen");
-        var table = node.ProductTable ?? ProductTable.Default;
+        var table = productTable ?? ProductTable.Default;
         if (product is { } code)
         {
             table.Find(code); // an unknown product is refused before anything is fetched
@@ -99,7 +99,7 @@ public sealed class LendingService(
 
         // The chain must take the decision (consent the bank's, not revoked, enterprise bound) before the record is
         // accepted: a record the chain then refused would be anchored without its on-chain decision.
-        await BankWire.PreflightAsync(node, LedgerContracts.LoanBook, new RecordDecisionFunction
+        await BankWire.PreflightAsync(node, chainEnvironment, LedgerContracts.LoanBook, new RecordDecisionFunction
         {
             DecisionHash = Keccak.Hash($"ledger/decision-preflight/{Guid.NewGuid():N}").ToArray(),
             ConsentId = consent.Value.ToArray(),
@@ -109,9 +109,9 @@ public sealed class LendingService(
         // Reasons first (keyed by the hash the record commits to), so no accepted decision lacks them.
         var rating = decision.LatestRating?.Rating.ToString() ?? "";
         store.PutReasons(decision.ReasonsHash(), new CreditReasons(decision.CanonicalReasonsJson(), rating));
-        var accepted = await node.Store.Records.AcceptAsync(sequence => decision.ToRecord(consent, bank, enterprise, sequence)).ConfigureAwait(false);
+        var accepted = await ledger.Records.AcceptAsync(sequence => decision.ToRecord(consent, bank, enterprise, sequence)).ConfigureAwait(false);
         var decisionHash = new DecisionHash(accepted.Hash.Value);
-        var outcome = await node.ChainClient.RecordDecisionAsync(decisionHash, consent, decision.Approved, key: $"decision:{decisionHash}", cancellationToken: CancellationToken.None).ConfigureAwait(false);
+        var outcome = await chainClient.RecordDecisionAsync(decisionHash, consent, decision.Approved, key: $"decision:{decisionHash}", cancellationToken: CancellationToken.None).ConfigureAwait(false);
         BankLog.Decided(logger, consent.ToString(), decision.Approved, decision.Score, decision.Product?.Code ?? "", decisionHash.ToString());
 
         var response = new DecisionResponse
@@ -126,7 +126,7 @@ public sealed class LendingService(
             Rating = rating,
             EnterpriseHash = enterprise.ToString(),
             Tx = BankWire.Tx(outcome),
-            Record = BankWire.Anchor(accepted.Hash, node.Store.Records.Get(accepted.Hash), bank),
+            Record = BankWire.Anchor(accepted.Hash, ledger.Records.Get(accepted.Hash), bank),
         };
         response.Factors.AddRange(decision.Factors.Select(f => new ScoreFactor { Name = f.Factor, Points = f.Points, Reason = f.Reason }));
         response.Reasons.AddRange(decision.Reasons);
@@ -176,7 +176,7 @@ public sealed class LendingService(
             throw NodeErrors.InvalidField($"max_non_rnd_bps is for R&D loans only; leave it 0 for a {purpose} loan.");
         }
 
-        var record = node.Store.Records.Get(new RecordHash(decisionHash))?.Record as CreditDecisionRecord;
+        var record = ledger.Records.Get(new RecordHash(decisionHash))?.Record as CreditDecisionRecord;
         if (record is null || record.Bank != node.Organization)
         {
             throw BankErrors.UnknownDecision(
@@ -195,7 +195,7 @@ public sealed class LendingService(
         }
 
         var loanId = LoanId.FromReference(node.Organization, reference);
-        var existing = await node.ChainClient.LoanAsync(loanId, cancellationToken).ConfigureAwait(false);
+        var existing = await chainClient.LoanAsync(loanId, cancellationToken).ConfigureAwait(false);
         if (existing.Status != (byte)CoreLoanStatus.None
             && (new Hash32(existing.DecisionHash) != decisionHash || (UInt128)existing.AmountFen != amount || existing.Purpose != (byte)purpose))
         {
@@ -205,14 +205,14 @@ public sealed class LendingService(
         // The reference is kept before the loan exists on chain, so a loan never lacks it (a retry writes it again).
         store.PutReference(loanId, reference);
         // Same reference, decision and amount again (a retry): the journaled transaction's outcome is returned.
-        var outcome = await node.ChainClient.DisburseAsync(
+        var outcome = await chainClient.DisburseAsync(
             reference, new DecisionHash(decisionHash), record.Product, amount, record.RateBps, record.TermMonths, purpose,
             key: $"disburse:{loanId}", cancellationToken: CancellationToken.None).ConfigureAwait(false);
         if (purpose == CoreLoanPurpose.RnD)
         {
             try
             {
-                await node.ChainClient.OpenFundFlowAsync(loanId, (ushort)request.MaxNonRndBps, key: $"fundflow-open:{loanId}", cancellationToken: CancellationToken.None).ConfigureAwait(false);
+                await chainClient.OpenFundFlowAsync(loanId, (ushort)request.MaxNonRndBps, key: $"fundflow-open:{loanId}", cancellationToken: CancellationToken.None).ConfigureAwait(false);
             }
             catch (FundFlowAlreadyOpenException)
             {
@@ -235,7 +235,7 @@ public sealed class LendingService(
             throw NodeErrors.InvalidField("principal_fen and interest_fen are both 0; a repayment repays something.");
         }
         await OwnLoanAsync(loanId, context.CancellationToken).ConfigureAwait(false);
-        var outcome = await node.ChainClient.RecordRepaymentAsync(loanId, principal, interest, cancellationToken: CancellationToken.None).ConfigureAwait(false);
+        var outcome = await chainClient.RecordRepaymentAsync(loanId, principal, interest, cancellationToken: CancellationToken.None).ConfigureAwait(false);
         return await LoanInfoAsync(loanId, BankWire.Tx(outcome), null, context.CancellationToken).ConfigureAwait(false);
     }
 
@@ -251,7 +251,7 @@ public sealed class LendingService(
         }
         var overdue = BankWire.Amount(request.OverdueFen, "overdue_fen");
         await OwnLoanAsync(loanId, context.CancellationToken).ConfigureAwait(false);
-        var outcome = await node.ChainClient.MarkOverdueAsync(loanId, (ushort)request.DaysOverdue, overdue, cancellationToken: CancellationToken.None).ConfigureAwait(false);
+        var outcome = await chainClient.MarkOverdueAsync(loanId, (ushort)request.DaysOverdue, overdue, cancellationToken: CancellationToken.None).ConfigureAwait(false);
         return await LoanInfoAsync(loanId, BankWire.Tx(outcome), null, context.CancellationToken).ConfigureAwait(false);
     }
 
@@ -262,7 +262,7 @@ public sealed class LendingService(
         ArgumentNullException.ThrowIfNull(context);
         var loanId = Loan(request.LoanId);
         await OwnLoanAsync(loanId, context.CancellationToken).ConfigureAwait(false);
-        var outcome = await node.ChainClient.MarkCurrentAsync(loanId, cancellationToken: CancellationToken.None).ConfigureAwait(false);
+        var outcome = await chainClient.MarkCurrentAsync(loanId, cancellationToken: CancellationToken.None).ConfigureAwait(false);
         return await LoanInfoAsync(loanId, BankWire.Tx(outcome), null, context.CancellationToken).ConfigureAwait(false);
     }
 
@@ -274,7 +274,7 @@ public sealed class LendingService(
         var loanId = Loan(request.LoanId);
         var loss = BankWire.Amount(request.LossFen, "loss_fen");
         await OwnLoanAsync(loanId, context.CancellationToken).ConfigureAwait(false);
-        var outcome = await node.ChainClient.DeclareDefaultAsync(loanId, loss, key: $"default:{loanId}", cancellationToken: CancellationToken.None).ConfigureAwait(false);
+        var outcome = await chainClient.DeclareDefaultAsync(loanId, loss, key: $"default:{loanId}", cancellationToken: CancellationToken.None).ConfigureAwait(false);
         return await LoanInfoAsync(loanId, BankWire.Tx(outcome), null, context.CancellationToken).ConfigureAwait(false);
     }
 
@@ -310,7 +310,7 @@ public sealed class LendingService(
         string? after = null;
         while (true)
         {
-            var page = node.Store.Audit.Find(new Store.Audit.EventQuery
+            var page = ledger.Audit.Find(new Store.Audit.EventQuery
             {
                 Organization = node.Organization,
                 Enterprise = enterprise,
@@ -345,9 +345,9 @@ public sealed class LendingService(
         await OwnLoanAsync(loanId, context.CancellationToken).ConfigureAwait(false);
         // An invitation may be withdrawn and made again with the same terms: the key holds the head, so a retry in the
         // same block is not sent twice and a later one replaces the invitation with itself.
-        var outcome = await node.ChainClient.InviteGuarantorAsync(
+        var outcome = await chainClient.InviteGuarantorAsync(
             loanId, guarantor, (ushort)request.MinCoverageBps, maxFee,
-            key: $"invite:{loanId}:{guarantor.Value}:{request.MinCoverageBps}:{maxFee}:{node.Head.Latest.Number}", cancellationToken: CancellationToken.None).ConfigureAwait(false);
+            key: $"invite:{loanId}:{guarantor.Value}:{request.MinCoverageBps}:{maxFee}:{head.Latest.Number}", cancellationToken: CancellationToken.None).ConfigureAwait(false);
         return BankWire.Tx(outcome);
     }
 
@@ -358,7 +358,7 @@ public sealed class LendingService(
         ArgumentNullException.ThrowIfNull(context);
         var loanId = Loan(request.LoanId);
         await OwnLoanAsync(loanId, context.CancellationToken).ConfigureAwait(false);
-        var outcome = await node.ChainClient.WithdrawInvitationAsync(loanId, key: $"withdraw-invitation:{loanId}:{node.Head.Latest.Number}", cancellationToken: CancellationToken.None).ConfigureAwait(false);
+        var outcome = await chainClient.WithdrawInvitationAsync(loanId, key: $"withdraw-invitation:{loanId}:{head.Latest.Number}", cancellationToken: CancellationToken.None).ConfigureAwait(false);
         return BankWire.Tx(outcome);
     }
 
@@ -369,9 +369,9 @@ public sealed class LendingService(
         ArgumentNullException.ThrowIfNull(context);
         var loanId = Loan(request.LoanId);
         await OwnLoanAsync(loanId, context.CancellationToken).ConfigureAwait(false);
-        var guarantee = await node.ChainClient.GuaranteeAsync(loanId, context.CancellationToken).ConfigureAwait(false);
+        var guarantee = await chainClient.GuaranteeAsync(loanId, context.CancellationToken).ConfigureAwait(false);
         // One guarantee is cancelled once: its guarantor and creation time name it.
-        var outcome = await node.ChainClient.CancelGuaranteeAsync(
+        var outcome = await chainClient.CancelGuaranteeAsync(
             loanId, key: $"cancel-guarantee:{loanId}:{new Hash32(guarantee.GuarantorOrg)}:{guarantee.CreatedAt}", cancellationToken: CancellationToken.None).ConfigureAwait(false);
         return BankWire.Tx(outcome);
     }
@@ -381,7 +381,7 @@ public sealed class LendingService(
     {
         ArgumentNullException.ThrowIfNull(request);
         var agreement = new AgreementId(BankWire.Hash(request.AgreementId, "agreement_id"));
-        var outcome = await node.ChainClient.AcceptAgreementAsync(agreement, key: $"agreement-accept:{agreement}", cancellationToken: CancellationToken.None).ConfigureAwait(false);
+        var outcome = await chainClient.AcceptAgreementAsync(agreement, key: $"agreement-accept:{agreement}", cancellationToken: CancellationToken.None).ConfigureAwait(false);
         return BankWire.Tx(outcome);
     }
 
@@ -393,7 +393,7 @@ public sealed class LendingService(
         var agreement = new AgreementId(BankWire.Hash(request.AgreementId, "agreement_id"));
         var loanId = Loan(request.LoanId);
         await OwnLoanAsync(loanId, context.CancellationToken).ConfigureAwait(false);
-        var outcome = await node.ChainClient.EnrollLoanAsync(agreement, loanId, key: $"enroll:{agreement}:{loanId}", cancellationToken: CancellationToken.None).ConfigureAwait(false);
+        var outcome = await chainClient.EnrollLoanAsync(agreement, loanId, key: $"enroll:{agreement}:{loanId}", cancellationToken: CancellationToken.None).ConfigureAwait(false);
         return BankWire.Tx(outcome);
     }
 
@@ -406,9 +406,9 @@ public sealed class LendingService(
         var loanId = Loan(request.LoanId);
         await OwnLoanAsync(loanId, context.CancellationToken).ConfigureAwait(false);
         // A claim withdrawn at this fund may be filed there again: that is a new claim, under a new key.
-        var earlier = await node.ChainClient.ClaimAsync(fund, loanId, context.CancellationToken).ConfigureAwait(false);
-        var key = earlier.Status == (byte)ClaimStatus.Withdrawn ? $"claim:{fund}:{loanId}:refiled:{node.Head.Latest.Number}" : $"claim:{fund}:{loanId}";
-        var outcome = await node.ChainClient.FileClaimAsync(fund, loanId, key: key, cancellationToken: CancellationToken.None).ConfigureAwait(false);
+        var earlier = await chainClient.ClaimAsync(fund, loanId, context.CancellationToken).ConfigureAwait(false);
+        var key = earlier.Status == (byte)ClaimStatus.Withdrawn ? $"claim:{fund}:{loanId}:refiled:{head.Latest.Number}" : $"claim:{fund}:{loanId}";
+        var outcome = await chainClient.FileClaimAsync(fund, loanId, key: key, cancellationToken: CancellationToken.None).ConfigureAwait(false);
         return BankWire.Tx(outcome);
     }
 
@@ -420,7 +420,7 @@ public sealed class LendingService(
         var fund = new FundId(BankWire.Hash(request.FundId, "fund_id"));
         var loanId = Loan(request.LoanId);
         await OwnLoanAsync(loanId, context.CancellationToken).ConfigureAwait(false);
-        var outcome = await node.ChainClient.WithdrawClaimAsync(fund, loanId, key: $"withdraw-claim:{fund}:{loanId}:{node.Head.Latest.Number}", cancellationToken: CancellationToken.None).ConfigureAwait(false);
+        var outcome = await chainClient.WithdrawClaimAsync(fund, loanId, key: $"withdraw-claim:{fund}:{loanId}:{head.Latest.Number}", cancellationToken: CancellationToken.None).ConfigureAwait(false);
         return BankWire.Tx(outcome);
     }
 
@@ -443,7 +443,7 @@ public sealed class LendingService(
             };
             if (item.Receipt is { } receipt)
             {
-                held.DeletionReceipt = BankWire.Anchor(receipt, node.Store.Records.Get(receipt), node.Organization);
+                held.DeletionReceipt = BankWire.Anchor(receipt, ledger.Records.Get(receipt), node.Organization);
             }
             response.Items.Add(held);
         }
@@ -455,7 +455,7 @@ public sealed class LendingService(
     /// <summary>The loan must exist and be this bank's (the contract would refuse another bank's operators anyway).</summary>
     private async Task<Chain.Contracts.LoanBook.ContractDefinition.Loan> OwnLoanAsync(LoanId loanId, CancellationToken cancellationToken)
     {
-        var loan = await node.ChainClient.LoanAsync(loanId, cancellationToken).ConfigureAwait(false);
+        var loan = await chainClient.LoanAsync(loanId, cancellationToken).ConfigureAwait(false);
         if (loan.Status == (byte)CoreLoanStatus.None)
         {
             throw BankErrors.UnknownLoan($"Loan {loanId.Value.ToShortString()} does not exist; check the loan id (LoanId.FromReference(bank, reference)).");
@@ -473,7 +473,7 @@ public sealed class LendingService(
         var decisionHash = new Hash32(loan.DecisionHash);
         if (consent is null)
         {
-            var decision = await node.Chain.Rpc.CallAsync(_ => node.ChainClient.Loans.DecisionQueryAsync(loan.BankOrg, loan.DecisionHash), cancellationToken).ConfigureAwait(false);
+            var decision = await chainEnvironment.Rpc.CallAsync(_ => chainClient.Loans.DecisionQueryAsync(loan.BankOrg, loan.DecisionHash), cancellationToken).ConfigureAwait(false);
             consent = new ConsentId(new Hash32(decision.ReturnValue1.ConsentId));
         }
         var info = new LoanInfo

@@ -17,7 +17,7 @@ public sealed record OpenedReport(HeldItem Item, byte[] Plaintext, AnchorReferen
 /// <summary>
 /// Fetches reports for the bank under its consents and keeps them: the consent's grant (from the audit index or the
 /// chain's logs) names the provider and the data life; the provider's node is reached through
-/// <see cref="NodeContext.Peers"/> with a request signed as this node; the envelope is opened with the node's
+/// <see cref="PeerConnections"/> with a request signed as this node; the envelope is opened with the node's
 /// encryption key and the plaintext must hash to the response hash the provider recorded; the envelope is then kept
 /// in <see cref="BankStore"/> until fetched-at + data life.
 /// </summary>
@@ -26,7 +26,9 @@ public sealed class ReportFetcher
     /// <summary>Every scope a tax report can carry.</summary>
     public const Scopes KnownScopes = (Scopes)0x7F;
 
-    private readonly NodeContext _node;
+    private readonly NodeIdentity _node;
+    private readonly Ledger.Chain.LedgerChainClient _chainClient;
+    private readonly PeerConnections _peers;
     private readonly ConsentGate _gate;
     private readonly BankStore _store;
     private readonly DataLifeKeeper _keeper;
@@ -34,9 +36,11 @@ public sealed class ReportFetcher
     private readonly ILogger<ReportFetcher> _logger;
 
     /// <summary>Creates the fetcher.</summary>
-    public ReportFetcher(NodeContext node, ConsentGate gate, BankStore store, DataLifeKeeper keeper, TimeProvider time, ILogger<ReportFetcher> logger)
+    public ReportFetcher(NodeIdentity node, Ledger.Chain.LedgerChainClient chainClient, PeerConnections peers, ConsentGate gate, BankStore store, DataLifeKeeper keeper, TimeProvider time, ILogger<ReportFetcher> logger)
     {
         _node = node;
+        _chainClient = chainClient;
+        _peers = peers;
         _gate = gate;
         _store = store;
         _keeper = keeper;
@@ -76,11 +80,11 @@ public sealed class ReportFetcher
         if (scopes == Scopes.None)
         {
             // What the consent grants now: a narrowing may have taken scopes away since the grant.
-            var state = await _node.ChainClient.ConsentAsync(consent, cancellationToken).ConfigureAwait(false);
+            var state = await _chainClient.ConsentAsync(consent, cancellationToken).ConfigureAwait(false);
             scopes = (Scopes)state.Scopes;
         }
         var provider = grant.Terms.Provider;
-        var peer = await _node.Peers.ConnectAsync(provider, cancellationToken).ConfigureAwait(false);
+        var peer = await _peers.ConnectAsync(provider, cancellationToken).ConfigureAwait(false);
         FetchedReport fetched;
         try
         {

@@ -26,7 +26,7 @@ namespace Ledger.Node.FundFlow;
 /// entry's index, the non-R&amp;D share after it and whether the loan is now deviated. Recording the same evidence
 /// document of a loan again returns the first entry (a retry); the same document with other figures is refused.
 /// </summary>
-public sealed class FundFlowService(NodeContext node, TimeProvider time, ILogger<FundFlowService> logger) : Api.V1.FundFlow.FundFlowBase
+public sealed class FundFlowService(NodeIdentity node, Ledger.Store.LedgerStore store, Ledger.Chain.LedgerChainClient chainClient, Ledger.Chain.Profiles.ChainEnvironment chain, TimeProvider time, ILogger<FundFlowService> logger) : Api.V1.FundFlow.FundFlowBase
 {
     /// <inheritdoc/>
     public override async Task<SpendingResponse> RecordSpending(RecordSpendingRequest request, ServerCallContext context)
@@ -61,7 +61,7 @@ public sealed class FundFlowService(NodeContext node, TimeProvider time, ILogger
         {
             // The chain must take the entry (loan known, R&D, ledger open, within the amount lent, recorder allowed)
             // before the evidence is accepted; an accepted record the chain then refused would be anchored alone.
-            await BankWire.PreflightAsync(node, LedgerContracts.FundFlowTracker, new RecordSpendingFunction
+            await BankWire.PreflightAsync(node, chain, LedgerContracts.FundFlowTracker, new RecordSpendingFunction
             {
                 LoanId = loanId.Value.ToArray(),
                 Category = (byte)category,
@@ -70,18 +70,18 @@ public sealed class FundFlowService(NodeContext node, TimeProvider time, ILogger
                 EvidenceHash = Keccak.Hash($"ledger/evidence-preflight/{Guid.NewGuid():N}").ToArray(),
             }, cancellationToken).ConfigureAwait(false);
             var recordedAtMs = (ulong)time.GetUtcNow().ToUnixTimeMilliseconds();
-            var accepted = await node.Store.Records.AcceptAsync(sequence =>
+            var accepted = await store.Records.AcceptAsync(sequence =>
                 new FundFlowEvidence(loanId, category, amount, counterpartyHash, documentHash, recorder, recordedAtMs, sequence)).ConfigureAwait(false);
             evidenceHash = accepted.Hash;
         }
 
-        var outcome = await node.ChainClient.RecordSpendingAsync(loanId, category, amount, counterpartyHash, evidenceHash.Value,
+        var outcome = await chainClient.RecordSpendingAsync(loanId, category, amount, counterpartyHash, evidenceHash.Value,
             key: $"spend:{evidenceHash}", cancellationToken: CancellationToken.None).ConfigureAwait(false);
         var recorded = outcome.Receipt.DecodeAllEvents<SpendingRecordedEventDTO>().Select(e => e.Event)
             .FirstOrDefault(e => new Hash32(e.EvidenceHash) == evidenceHash.Value);
         // The ledger as the entry's block left it: deviated is the contract's exact comparison, not a rounded share.
-        var ledger = await node.Chain.Rpc.CallAsync(
-            _ => node.ChainClient.FundFlows.FundFlowQueryAsync(loanId.Value.ToArray(), new BlockParameter(outcome.BlockNumber)), cancellationToken).ConfigureAwait(false);
+        var ledger = await chain.Rpc.CallAsync(
+            _ => chainClient.FundFlows.FundFlowQueryAsync(loanId.Value.ToArray(), new BlockParameter(outcome.BlockNumber)), cancellationToken).ConfigureAwait(false);
         var share = recorded?.NonRdShareBps ?? 0;
         BankLog.Spending(logger, category.ToString(), amount.ToString(), loanId.ToString(), evidenceHash.ToString(), share, ledger.ReturnValue1.Deviated);
         return new SpendingResponse
@@ -90,7 +90,7 @@ public sealed class FundFlowService(NodeContext node, TimeProvider time, ILogger
             NonRndShareBps = share,
             Deviated = ledger.ReturnValue1.Deviated,
             Tx = BankWire.Tx(outcome),
-            EvidenceRecord = BankWire.Anchor(evidenceHash, node.Store.Records.Get(evidenceHash), recorder),
+            EvidenceRecord = BankWire.Anchor(evidenceHash, store.Records.Get(evidenceHash), recorder),
         };
     }
 
@@ -107,7 +107,7 @@ public sealed class FundFlowService(NodeContext node, TimeProvider time, ILogger
 
         // The same request again (a retry) is the same transaction; another reason for a reversed entry is a new one, which
         // the contract refuses (LEDGER-1857).
-        var outcome = await node.ChainClient.ReverseSpendingAsync(loanId, entryIndex, Fields(original, originalHash), reasonHash,
+        var outcome = await chainClient.ReverseSpendingAsync(loanId, entryIndex, Fields(original, originalHash), reasonHash,
             key: $"reverse:{originalHash}:{reasonHash}", cancellationToken: CancellationToken.None).ConfigureAwait(false);
         var (share, deviated) = await LedgerAfterAsync(loanId, outcome, cancellationToken).ConfigureAwait(false);
         BankLog.Reversed(logger, entryIndex, loanId.ToString(), originalHash.ToString(), reasonHash.ToString(), share, deviated);
@@ -117,7 +117,7 @@ public sealed class FundFlowService(NodeContext node, TimeProvider time, ILogger
             NonRndShareBps = share,
             Deviated = deviated,
             Tx = BankWire.Tx(outcome),
-            EvidenceRecord = BankWire.Anchor(originalHash, node.Store.Records.Get(originalHash), node.Organization),
+            EvidenceRecord = BankWire.Anchor(originalHash, store.Records.Get(originalHash), node.Organization),
         };
     }
 
@@ -176,7 +176,7 @@ public sealed class FundFlowService(NodeContext node, TimeProvider time, ILogger
         }
         else
         {
-            await BankWire.PreflightAsync(node, LedgerContracts.FundFlowTracker, new CorrectSpendingFunction
+            await BankWire.PreflightAsync(node, chain, LedgerContracts.FundFlowTracker, new CorrectSpendingFunction
             {
                 LoanId = loanId.Value.ToArray(),
                 EntryIndex = entryIndex,
@@ -184,12 +184,12 @@ public sealed class FundFlowService(NodeContext node, TimeProvider time, ILogger
                 Replacement = new SpendingEntryFields(category, amount, counterpartyHash, Keccak.Hash($"ledger/evidence-preflight/{Guid.NewGuid():N}")).ToEntry(),
             }, cancellationToken).ConfigureAwait(false);
             var recordedAtMs = (ulong)time.GetUtcNow().ToUnixTimeMilliseconds();
-            var accepted = await node.Store.Records.AcceptAsync(sequence =>
+            var accepted = await store.Records.AcceptAsync(sequence =>
                 new FundFlowEvidence(loanId, category, amount, counterpartyHash, newDocumentHash, node.Organization, recordedAtMs, sequence)).ConfigureAwait(false);
             replacementHash = accepted.Hash;
         }
 
-        var outcome = await node.ChainClient.CorrectSpendingAsync(
+        var outcome = await chainClient.CorrectSpendingAsync(
             loanId, entryIndex, Fields(original, originalHash), new SpendingEntryFields(category, amount, counterpartyHash, replacementHash.Value),
             key: $"correct:{originalHash}", cancellationToken: CancellationToken.None).ConfigureAwait(false);
         var recorded = outcome.Receipt.DecodeAllEvents<SpendingRecordedEventDTO>().Select(e => e.Event)
@@ -203,7 +203,7 @@ public sealed class FundFlowService(NodeContext node, TimeProvider time, ILogger
             NonRndShareBps = share,
             Deviated = deviated,
             Tx = BankWire.Tx(outcome),
-            EvidenceRecord = BankWire.Anchor(replacementHash, node.Store.Records.Get(replacementHash), node.Organization),
+            EvidenceRecord = BankWire.Anchor(replacementHash, store.Records.Get(replacementHash), node.Organization),
         };
     }
 
@@ -213,8 +213,8 @@ public sealed class FundFlowService(NodeContext node, TimeProvider time, ILogger
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
         var loanId = new LoanId(BankWire.Hash(request.LoanId, "loan_id"));
-        var ledger = await node.ChainClient.FundFlowAsync(loanId, context.CancellationToken).ConfigureAwait(false);
-        var rdShare = await node.ChainClient.RdShareBpsAsync(loanId, context.CancellationToken).ConfigureAwait(false);
+        var ledger = await chainClient.FundFlowAsync(loanId, context.CancellationToken).ConfigureAwait(false);
+        var rdShare = await chainClient.RdShareBpsAsync(loanId, context.CancellationToken).ConfigureAwait(false);
         var status = new FundFlowStatus
         {
             LoanId = loanId.ToString(),
@@ -232,7 +232,7 @@ public sealed class FundFlowService(NodeContext node, TimeProvider time, ILogger
 
     // This organization's evidence records of the document on the loan, oldest first.
     private List<(RecordHash Hash, FundFlowEvidence? Evidence)> DocumentRecords(LoanId loanId, Hash32 documentHash) =>
-        node.Store.Records.Find(new RecordQuery { Loan = loanId, Kind = BatchKind.FundFlowEvidence, Limit = RecordStore.MaxQueryLimit })
+        store.Records.Find(new RecordQuery { Loan = loanId, Kind = BatchKind.FundFlowEvidence, Limit = RecordStore.MaxQueryLimit })
             .Select(r => (r.Hash, Evidence: r.Record as FundFlowEvidence))
             .Where(r => r.Evidence is { } e && e.DocumentHash == documentHash && e.Recorder == node.Organization)
             .OrderBy(r => r.Evidence!.Sequence)
@@ -250,7 +250,7 @@ public sealed class FundFlowService(NodeContext node, TimeProvider time, ILogger
     {
         if (record is { Evidence: { } evidence } found)
         {
-            var index = await node.ChainClient.SpendingEntryIndexAsync(loanId, node.Organization, found.Hash.Value, cancellationToken).ConfigureAwait(false);
+            var index = await chainClient.SpendingEntryIndexAsync(loanId, node.Organization, found.Hash.Value, cancellationToken).ConfigureAwait(false);
             if (index is { } entryIndex)
             {
                 return (entryIndex, found.Hash, evidence);
@@ -264,9 +264,9 @@ public sealed class FundFlowService(NodeContext node, TimeProvider time, ILogger
     // Whether a replacement record is not on chain yet, or is on chain as the entry that corrected entry `entryIndex`.
     private async Task<bool> IsCorrectionOfAsync(LoanId loanId, uint entryIndex, RecordHash replacement, CancellationToken cancellationToken)
     {
-        var index = await node.ChainClient.SpendingEntryIndexAsync(loanId, node.Organization, replacement.Value, cancellationToken).ConfigureAwait(false);
+        var index = await chainClient.SpendingEntryIndexAsync(loanId, node.Organization, replacement.Value, cancellationToken).ConfigureAwait(false);
         return index is null
-            || await node.ChainClient.SpendingCorrectionAsync(loanId, node.Organization, entryIndex, cancellationToken).ConfigureAwait(false) == index;
+            || await chainClient.SpendingCorrectionAsync(loanId, node.Organization, entryIndex, cancellationToken).ConfigureAwait(false) == index;
     }
 
     private static SpendingEntryFields Fields(FundFlowEvidence evidence, RecordHash hash) =>
@@ -275,8 +275,8 @@ public sealed class FundFlowService(NodeContext node, TimeProvider time, ILogger
     // The non-R&D share and the deviation as the transaction's block left the ledger.
     private async Task<(uint Share, bool Deviated)> LedgerAfterAsync(LoanId loanId, Chain.Transactions.TransactionOutcome outcome, CancellationToken cancellationToken)
     {
-        var ledger = (await node.Chain.Rpc.CallAsync(
-            _ => node.ChainClient.FundFlows.FundFlowQueryAsync(loanId.Value.ToArray(), new BlockParameter(outcome.BlockNumber)), cancellationToken).ConfigureAwait(false)).ReturnValue1;
+        var ledger = (await chain.Rpc.CallAsync(
+            _ => chainClient.FundFlows.FundFlowQueryAsync(loanId.Value.ToArray(), new BlockParameter(outcome.BlockNumber)), cancellationToken).ConfigureAwait(false)).ReturnValue1;
         var share = ledger.TotalFen == 0 ? 0u : (uint)(ledger.NonRdFen * 10_000 / ledger.TotalFen);
         return (share, ledger.Deviated);
     }

@@ -18,7 +18,7 @@ namespace Ledger.Node.Guarantor;
 /// node's chain index. Every transaction is sent by the node's operator under an idempotency key, so a call repeated
 /// with the same terms returns the same transaction.
 /// </summary>
-public sealed class GuaranteeService(NodeContext node, TimeProvider time) : Api.V1.Guarantee.GuaranteeBase
+public sealed class GuaranteeService(NodeIdentity node, ChainHead head, Ledger.Store.LedgerStore store, Ledger.Chain.LedgerChainClient chainClient, Ledger.Chain.Profiles.ChainEnvironment chain, Ledger.Chain.Transactions.TransactionSender sender, TimeProvider time) : Api.V1.Guarantee.GuaranteeBase
 {
     /// <inheritdoc/>
     public override async Task<ChainTx> GuaranteeLoan(GuaranteeLoanRequest request, ServerCallContext context)
@@ -31,8 +31,8 @@ public sealed class GuaranteeService(NodeContext node, TimeProvider time) : Api.
         {
             // The key names the invitation answered (its block): a retry is the same guarantee, while the same terms after
             // the bank cancelled the guarantee and invited again are a new one.
-            var invitedAt = await node.ChainClient.LatestInvitationBlockAsync(loan).ConfigureAwait(false);
-            var outcome = await node.ChainClient.GuaranteeLoanAsync(loan, coverage, fee, $"guarantee:{loan}:{coverage}:{fee}:{invitedAt}", CancellationToken.None).ConfigureAwait(false);
+            var invitedAt = await chainClient.LatestInvitationBlockAsync(loan).ConfigureAwait(false);
+            var outcome = await chainClient.GuaranteeLoanAsync(loan, coverage, fee, $"guarantee:{loan}:{coverage}:{fee}:{invitedAt}", CancellationToken.None).ConfigureAwait(false);
             return Tx(outcome);
         }
         catch (GuaranteeNotInvitedException ex)
@@ -51,10 +51,10 @@ public sealed class GuaranteeService(NodeContext node, TimeProvider time) : Api.
         string sentence;
         try
         {
-            var record = await node.ChainClient.LoanAsync(loan).ConfigureAwait(false);
+            var record = await chainClient.LoanAsync(loan).ConfigureAwait(false);
             var bank = new OrgId(new Hash32(record.BankOrg)).Code;
-            var invited = new OrgId(new Hash32(await node.Chain.Rpc.CallAsync(
-                _ => node.ChainClient.Guarantees.InvitedGuarantorQueryAsync(loan.Value.ToArray())).ConfigureAwait(false)));
+            var invited = new OrgId(new Hash32(await chain.Rpc.CallAsync(
+                _ => chainClient.Guarantees.InvitedGuarantorQueryAsync(loan.Value.ToArray())).ConfigureAwait(false)));
             sentence = invited.Value.IsZero
                 ? $"{bank} has not invited {own} to guarantee loan {loan.Value.ToShortString()}; a guarantor guarantees only a loan its bank offers it, so ask {bank} to invite {own} (Lending.InviteGuarantor) first."
                 : $"{bank} invited {invited.Code}, not {own}, to guarantee loan {loan.Value.ToShortString()}; only the invited guarantor can guarantee it, so ask {bank} to invite {own} instead.";
@@ -80,13 +80,13 @@ public sealed class GuaranteeService(NodeContext node, TimeProvider time) : Api.
         {
             throw NodeErrors.InvalidField($"per_loan_limit_fen {perLoan} and total_limit_fen {total} must satisfy 0 < per-loan limit ≤ total limit.");
         }
-        var now = Math.Max(node.Head.Latest.Timestamp, (ulong)time.GetUtcNow().ToUnixTimeSeconds());
+        var now = Math.Max(head.Latest.Timestamp, (ulong)time.GetUtcNow().ToUnixTimeSeconds());
         if (request.ValidUntil <= now || request.ValidUntil > 0xFF_FFFF_FFFF)
         {
             throw NodeErrors.InvalidField($"valid_until {request.ValidUntil} must be a future time in unix seconds (now is {now}).");
         }
         var id = AgreementId.FromReference(node.Organization, reference);
-        var outcome = await node.ChainClient.ProposeAgreementAsync(
+        var outcome = await chainClient.ProposeAgreementAsync(
             reference, bank, coverage, fee, perLoan, total, request.ValidUntil,
             $"agreement:{id}:{bank.Value}:{coverage}:{fee}:{perLoan}:{total}:{request.ValidUntil}", CancellationToken.None).ConfigureAwait(false);
         return new ProposeAgreementResponse { AgreementId = id.ToString(), Tx = Tx(outcome) };
@@ -97,7 +97,7 @@ public sealed class GuaranteeService(NodeContext node, TimeProvider time) : Api.
     {
         ArgumentNullException.ThrowIfNull(request);
         var id = Field(() => RiskMapping.Agreement(request.AgreementId, "agreement_id"));
-        var outcome = await node.Sender.SendAsync(
+        var outcome = await sender.SendAsync(
             node.Deployment[Chain.Abi.LedgerContracts.GuaranteeBook],
             new Chain.Contracts.GuaranteeBook.ContractDefinition.TerminateAgreementFunction { AgreementId = id.Value.ToArray() },
             $"terminate:{id}", CancellationToken.None).ConfigureAwait(false);
@@ -109,7 +109,7 @@ public sealed class GuaranteeService(NodeContext node, TimeProvider time) : Api.
     {
         ArgumentNullException.ThrowIfNull(request);
         var loan = Field(() => RiskMapping.Loan(request.LoanId, "loan_id"));
-        var (_, obligation, paid) = await node.ChainClient.ObligationAsync(loan).ConfigureAwait(false);
+        var (_, obligation, paid) = await chainClient.ObligationAsync(loan).ConfigureAwait(false);
         var remaining = Amount(obligation - paid);
         UInt128 payout;
         var asked = !string.IsNullOrEmpty(request.PayoutFen);
@@ -131,7 +131,7 @@ public sealed class GuaranteeService(NodeContext node, TimeProvider time) : Api.
         try
         {
             // Instalments of the same amount are distinct payments: the key holds what was paid before this one.
-            outcome = await node.ChainClient.RecordPayoutAsync(loan, payout, $"payout:{loan}:{paid}:{payout}", CancellationToken.None).ConfigureAwait(false);
+            outcome = await chainClient.RecordPayoutAsync(loan, payout, $"payout:{loan}:{paid}:{payout}", CancellationToken.None).ConfigureAwait(false);
         }
         catch (GuaranteeZeroPayoutException ex) when (!asked)
         {
@@ -155,7 +155,7 @@ public sealed class GuaranteeService(NodeContext node, TimeProvider time) : Api.
             ? (EnterpriseHash?)null
             : Field(() => RiskMapping.Enterprise(request.EnterpriseHash, "enterprise_hash"));
         var own = node.Organization;
-        var audit = node.Store.Audit;
+        var audit = store.Audit;
         // Instalments: the latest payment event of a loan says what was paid in all and what is owed.
         var payouts = new Dictionary<string, (string Paid, bool Whole)>(StringComparer.OrdinalIgnoreCase);
         foreach (var p in All(audit, new EventQuery { Name = "GuaranteePaidOut", Organization = own }).Where(e => Hash32.Parse(e.Args["guarantorOrg"]) == own.Value))

@@ -7,9 +7,9 @@ using Microsoft.Extensions.Logging;
 namespace Ledger.Node.Hosting;
 
 /// <summary>Polls the chain head at the profile's interval.</summary>
-internal sealed class ChainHeadService(NodeContext node) : BackgroundService
+internal sealed class ChainHeadService(ChainHead head) : BackgroundService
 {
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) => node.Head.RunAsync(stoppingToken);
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => head.RunAsync(stoppingToken);
 }
 
 /// <summary>
@@ -18,19 +18,19 @@ internal sealed class ChainHeadService(NodeContext node) : BackgroundService
 /// then goes to the registered <see cref="IIndexedEventsObserver"/>s (alerts, …) before the checkpoint moves.
 /// </summary>
 internal sealed class IndexerService(
-    NodeContext node, ILogger<IndexerService> logger, ILoggerFactory loggers, IEnumerable<IIndexedEventsObserver> observers) : BackgroundService
+    Chain.Profiles.ChainEnvironment chain, Store.LedgerStore store, ILogger<IndexerService> logger, ILoggerFactory loggers, IEnumerable<IIndexedEventsObserver> observers) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var watching = observers.ToList();
-        Core.Ports.IChainEventSink sink = watching.Count == 0 ? node.Store.Audit : new ObservedEventSink(node.Store.Audit, watching);
+        Core.Ports.IChainEventSink sink = watching.Count == 0 ? store.Audit : new ObservedEventSink(store.Audit, watching);
         var indexer = new EventIndexer(
-            node.Chain.Rpc, node.Deployment, node.Store.Checkpoints, sink,
+            chain.Rpc, chain.Deployment, store.Checkpoints, sink,
             new IndexerOptions
             {
                 Name = "ledger-events",
-                FinalityDepth = node.Chain.Profile.EffectiveFinalityDepth,
-                PollInterval = node.PollInterval,
+                FinalityDepth = chain.Profile.EffectiveFinalityDepth,
+                PollInterval = chain.Profile.EffectivePollInterval,
             },
             loggers.CreateLogger("Ledger.Chain.Indexer"));
         // The indexer must survive any failure (its checkpoint makes a retry safe): again after 250 ms, doubling to 5 s.
@@ -48,13 +48,14 @@ internal sealed class IndexerService(
 }
 
 /// <summary>Runs the store's anchor batcher for the node's lifetime (it resumes unfinished batches first).</summary>
-internal sealed class AnchorService(NodeContext node, ILogger<AnchorBatcher> logger) : IHostedService, IAsyncDisposable
+internal sealed class AnchorService(
+    Store.LedgerStore store, Chain.AnchorChain anchorChain, AnchorBatcherOptions options, ILogger<AnchorBatcher> logger) : IHostedService, IAsyncDisposable
 {
     private AnchorBatcher? _batcher;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        _batcher = new AnchorBatcher(node.Store, node.AnchorChain, node.BatcherOptions, logger);
+        _batcher = new AnchorBatcher(store, anchorChain, options, logger);
         _batcher.BatchAnchored += RecordBatch;
         _batcher.Start();
         return Task.CompletedTask;
@@ -72,7 +73,7 @@ internal sealed class AnchorService(NodeContext node, ILogger<AnchorBatcher> log
         // The lag first: a scrape that sees the batch's size sees its lag too (the two are not recorded atomically).
         try
         {
-            if (batch.Members.Count > 0 && batch.AnchoredAtMs is { } anchoredAt && node.Store.Records.Get(batch.Members.Min()) is { } oldest)
+            if (batch.Members.Count > 0 && batch.AnchoredAtMs is { } anchoredAt && store.Records.Get(batch.Members.Min()) is { } oldest)
             {
                 lag.Record(Math.Max(0, (long)anchoredAt - (long)oldest.AcceptedAtMs) / 1000.0);
             }

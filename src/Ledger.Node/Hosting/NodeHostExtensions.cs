@@ -25,15 +25,36 @@ public static class NodeHostExtensions
     /// <summary>Largest tax data import.</summary>
     public const int MaxImportBytes = 64 * 1024 * 1024;
 
-    /// <summary>Registers everything a node needs.</summary>
+    /// <summary>
+    /// Registers everything a node needs: the options, checked now (a <see cref="LedgerException"/> with every failure
+    /// when they are wrong); the parts the start-up opens (<see cref="NodeFoundation"/>), each given to the classes
+    /// that need it; the services every node has; and the one module of the configured role (<see cref="NodeModule"/>).
+    /// </summary>
     public static WebApplicationBuilder AddLedgerNode(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        var options = LoadOptions(builder.Configuration);
+        var module = NodeModule.For(options.Role!.Value);
         var services = builder.Services;
         services.AddOptions<LedgerNodeOptions>().Bind(builder.Configuration.GetSection(LedgerNodeOptions.Section));
         services.AddSingleton<IValidateOptions<LedgerNodeOptions>, LedgerNodeOptionsValidator>();
+        services.AddSingleton(options);
+        services.AddSingleton(module);
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton<NodeContext>();
+
+        // The parts the start-up opens (RunLedgerNodeAsync opens the foundation before the host starts; nothing below
+        // is resolved earlier). Only this composition root reads the foundation.
+        services.AddSingleton<NodeFoundation>();
+        services.AddSingleton(sp => sp.GetRequiredService<NodeFoundation>().Identity);
+        services.AddSingleton(sp => sp.GetRequiredService<NodeFoundation>().Chain);
+        services.AddSingleton(sp => sp.GetRequiredService<NodeFoundation>().Store);
+        services.AddSingleton(sp => sp.GetRequiredService<NodeFoundation>().ChainClient);
+        services.AddSingleton(sp => sp.GetRequiredService<NodeFoundation>().AnchorChain);
+        services.AddSingleton(sp => sp.GetRequiredService<NodeFoundation>().Head);
+        services.AddSingleton(sp => sp.GetRequiredService<NodeFoundation>().Membership);
+        services.AddSingleton(sp => sp.GetRequiredService<NodeFoundation>().Peers);
+        services.AddSingleton(sp => sp.GetRequiredService<NodeFoundation>().BatcherOptions);
+        services.AddSingleton(_ => new NonceCache(SignedRequestInterceptor.Window));
 
         services.AddSingleton<ErrorInterceptor>();
         services.AddSingleton<SignedRequestInterceptor>();
@@ -58,20 +79,14 @@ public static class NodeHostExtensions
         services.AddHostedService<IndexerService>();
         services.AddHostedService<AnchorService>();
 
-        // Role parts. Registering them on every node is harmless (they are only reached through the role's services).
-        services.AddLedgerAlerts(); // the alert hub (IAlertPublisher, chain alerts) and the upstream streams of bank and guarantor nodes
+        // What every node serves (Node, Consent, RecordExport): consent reads and checks, revocation witnesses.
         services.AddSingleton<ConsentGate>();
         services.AddSingleton<RevocationWitness>();
         services.AddSingleton<ConsentIndexView>();
-        services.AddSingleton<DataExchangeProcessor>();
-        services.AddSingleton<IRefusalRecorder>(sp => sp.GetRequiredService<DataExchangeProcessor>());
-        services.AddSingleton<Bank.BankStore>();
-        services.AddSingleton<Bank.ICreditReasonsSource>(sp => sp.GetRequiredService<Bank.BankStore>());
-        services.AddSingleton<Bank.DataLifeKeeper>();
-        services.AddSingleton<Bank.ReportFetcher>();
-        services.AddHostedService<Bank.DataLifeService>(); // returns at once on other roles
+        services.AddSingleton<Bank.ICreditReasonsSource>(Bank.NoCreditReasons.Instance); // the bank module puts its held reasons here
 
-        Auditor.AuditorRegistration.AddLedgerAuditor(services, builder.Configuration); // only on the auditor role
+        // The role's room, and nothing of any other role.
+        module.AddServices(services, options);
 
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
         {
@@ -94,28 +109,30 @@ public static class NodeHostExtensions
     }
 
     /// <summary>
-    /// The services each role's node serves beyond those every node has (Node, Consent, RecordExport, health,
-    /// reflection): one table, read when the endpoints are mapped and when a call reaches a node that does not serve
-    /// its service (LEDGER-1519 names the roles that do).
+    /// The node's options from configuration, checked: a <see cref="LedgerException"/> (LEDGER-1501, exit code 2) whose
+    /// message lists every failure, one sentence each.
     /// </summary>
-    internal static readonly (NodeRole[] Roles, string Service, Action<IEndpointRouteBuilder> Map)[] RoleServices =
-    [
-        ([NodeRole.Tax], Api.V1.DataExchange.Descriptor.FullName, a => a.MapGrpcService<DataExchangeService>()),
-        ([NodeRole.Tax], Api.V1.TaxAdmin.Descriptor.FullName, a => a.MapGrpcService<TaxAdminService>()),
-        // The enterprise's own view is on the tax node: where its bureau bound it and where its data is served from.
-        ([NodeRole.Tax], Api.V1.EnterpriseSelf.Descriptor.FullName, a => a.MapGrpcService<EnterpriseSelfService>()),
-        ([NodeRole.Tax, NodeRole.Bank], Api.V1.FundFlow.Descriptor.FullName, a => a.MapGrpcService<FundFlow.FundFlowService>()),
-        ([NodeRole.Bank], Api.V1.Lending.Descriptor.FullName, a => a.MapGrpcService<Bank.LendingService>()),
-        ([NodeRole.Auditor], Api.V1.Audit.Descriptor.FullName, a => a.MapGrpcService<Auditor.AuditService>()),
-        ([NodeRole.Guarantor], Api.V1.Guarantee.Descriptor.FullName, a => a.MapGrpcService<Guarantor.GuaranteeService>()),
-        ([NodeRole.Regulator], Api.V1.Compensation.Descriptor.FullName, a => a.MapGrpcService<Regulator.CompensationService>()),
-        // The alerts stream is on the nodes of the parties exposed to enterprises.
-        ([NodeRole.Tax, NodeRole.Bank, NodeRole.Guarantor], Api.V1.Alerts.Descriptor.FullName, a => a.MapGrpcService<AlertsService>()),
-    ];
-
-    /// <summary>The roles whose nodes serve <paramref name="service"/> (e.g. <c>ledger.v1.Lending</c>); empty for one every node serves or none does.</summary>
-    internal static IReadOnlyList<NodeRole> RolesServing(string service) =>
-        RoleServices.Where(s => s.Service == service).SelectMany(s => s.Roles).Distinct().ToList();
+    public static LedgerNodeOptions LoadOptions(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var options = new LedgerNodeOptions();
+        try
+        {
+            configuration.GetSection(LedgerNodeOptions.Section).Bind(options);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // The configuration binder could not convert a value (e.g. Role=teller).
+            throw NodeErrors.Configuration(
+                $"A Ledger:Node setting has a value of the wrong kind ({ex.Message.TrimEnd('.')}); Role is one of tax, bank, guarantor, regulator, auditor, and numbers and times must be written as such.", ex);
+        }
+        var result = new LedgerNodeOptionsValidator().Validate(null, options);
+        if (result.Failed)
+        {
+            throw NodeErrors.Configuration(string.Join("\n", result.Failures));
+        }
+        return options;
+    }
 
     /// <summary>Maps the services every node serves and those of its role.</summary>
     public static WebApplication MapLedgerNode(this WebApplication app)
@@ -135,29 +152,26 @@ public static class NodeHostExtensions
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
 
-        var role = Enum.TryParse<NodeRole>(app.Configuration[$"{LedgerNodeOptions.Section}:Role"], ignoreCase: true, out var r) ? r : (NodeRole?)null;
-        foreach (var (roles, _, map) in RoleServices)
+        foreach (var endpoint in app.Services.GetRequiredService<NodeModule>().Endpoints)
         {
-            if (role is { } served && roles.Contains(served))
-            {
-                map(app);
-            }
+            endpoint.Map(app);
         }
         return app;
     }
 
     /// <summary>
-    /// Initializes the node (exit code 2 with one sentence on stderr when its configuration, keys, chain or membership
+    /// Opens the node's foundation (exit code 2 with one sentence on stderr when its configuration, keys, chain or membership
     /// are wrong), then serves until stopped. Returns the process exit code.
     /// </summary>
     public static async Task<int> RunLedgerNodeAsync(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        var node = app.Services.GetRequiredService<NodeContext>();
+        var foundation = app.Services.GetRequiredService<NodeFoundation>();
+        var options = app.Services.GetRequiredService<LedgerNodeOptions>();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Ledger.Node");
         try
         {
-            await node.InitializeAsync(app.Lifetime.ApplicationStopping).ConfigureAwait(false);
+            await foundation.OpenAsync(app.Lifetime.ApplicationStopping).ConfigureAwait(false);
         }
         catch (LedgerException ex)
         {
@@ -165,9 +179,10 @@ public static class NodeHostExtensions
             await app.DisposeAsync().ConfigureAwait(false);
             return 2;
         }
+        var identity = foundation.Identity;
         app.Lifetime.ApplicationStarted.Register(() => NodeLog.Serving(
-            logger, node.Organization.Code, node.Role.Word(), node.Options.Listen, node.Keys.Operator.ToString(),
-            node.ChainId.ToString(System.Globalization.CultureInfo.InvariantCulture), node.Chain.RpcUrl, node.Options.StrongMode));
+            logger, identity.Organization.Code, identity.Role.Word(), options.Listen, identity.Keys.Operator.ToString(),
+            identity.ChainId.ToString(System.Globalization.CultureInfo.InvariantCulture), foundation.Chain.RpcUrl, options.StrongMode));
         try
         {
             await app.RunAsync().ConfigureAwait(false);
@@ -176,10 +191,10 @@ public static class NodeHostExtensions
         catch (IOException ex) when (ex.InnerException is SocketException || ex.Message.Contains("address", StringComparison.OrdinalIgnoreCase))
         {
             // Kestrel names the address it could not bind: the gRPC one or the metrics endpoint's.
-            var setting = ObservabilitySetup.MetricsPort(node.Options) is { } metricsPort
+            var setting = ObservabilitySetup.MetricsPort(options) is { } metricsPort
                 && ex.Message.Contains(":" + metricsPort.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
-                ? $"Ledger:Node:Metrics:Listen {node.Options.Metrics.Listen}"
-                : $"Ledger:Node:Listen {node.Options.Listen}";
+                ? $"Ledger:Node:Metrics:Listen {options.Metrics.Listen}"
+                : $"Ledger:Node:Listen {options.Listen}";
             await Console.Error.WriteLineAsync(
                 $"{NodeErrors.ConfigurationCode}: {setting} cannot be used ({ex.Message.TrimEnd('.')}); choose a free port or stop what holds it.").ConfigureAwait(false);
             return 2;

@@ -14,13 +14,17 @@ namespace Ledger.Node.Hosting;
 /// </summary>
 public sealed class PeerConnections : IDisposable
 {
-    private readonly NodeContext _node;
+    private readonly NodeIdentity _node;
+    private readonly MembershipDirectory _membership;
+    private readonly ChainHead _head;
     private readonly ConcurrentDictionary<OrgId, (string Endpoint, Task<LedgerConnection> Connection)> _connections = new();
     private readonly Lazy<LedgerIdentity> _identity;
 
-    internal PeerConnections(NodeContext node)
+    internal PeerConnections(NodeIdentity node, MembershipDirectory membership, ChainHead head)
     {
         _node = node;
+        _membership = membership;
+        _head = head;
         _identity = new Lazy<LedgerIdentity>(() => LedgerIdentity.FromKeys(node.Organization, node.Keys));
     }
 
@@ -28,7 +32,7 @@ public sealed class PeerConnections : IDisposable
     /// <exception cref="LedgerException">LEDGER-1221-like NOT_FOUND when the member has no endpoint; LEDGER-1600 when its node cannot be reached.</exception>
     public async Task<LedgerConnection> ConnectAsync(OrgId org, CancellationToken cancellationToken = default)
     {
-        var member = await _node.Membership.MemberAsync(org, _node.Head.Latest.Number).ConfigureAwait(false);
+        var member = await _membership.MemberAsync(org, _head.Latest.Number).ConfigureAwait(false);
         var endpoint = member.Endpoint;
         if (string.IsNullOrWhiteSpace(endpoint))
         {

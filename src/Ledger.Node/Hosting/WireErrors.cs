@@ -50,10 +50,10 @@ public static class WireErrors
                     + $"{NodeHostExtensions.MaxImportBytes / (1024 * 1024)} MiB for TaxAdmin.ImportTaxData). Send less: split an import, or ask for fewer items.";
                 break;
             case "12": // UNIMPLEMENTED: no such service or method on this node
-                var node = context.RequestServices.GetService(typeof(NodeContext)) as NodeContext;
-                var which = node is { IsReady: true } ? $"a {node.Role.Word()} node" : "this node";
+                var module = context.RequestServices.GetService(typeof(NodeModule)) as NodeModule;
+                var which = module is not null ? $"a {module.Role.Word()} node" : "this node";
                 var service = path.TrimStart('/').Split('/')[0];
-                var roles = NodeHostExtensions.RolesServing(service);
+                var roles = NodeModule.RolesServing(service);
                 var servedBy = roles.Count == 0
                     ? "no Ledger node serves it; check the method's name"
                     : $"{service} is served by {string.Join(" and ", roles.Select(r => r.Word()))} nodes: call one of those (--org or --node of such a member; docs/nodes.md, 'Allowed roles')";

@@ -15,7 +15,10 @@ public sealed class NodeHealthMonitor : IDisposable
 {
     private static readonly TimeSpan Reuse = TimeSpan.FromMilliseconds(250);
 
-    private readonly NodeContext _node;
+    private readonly NodeIdentity _node;
+    private readonly ChainHead _head;
+    private readonly Ledger.Store.LedgerStore _store;
+    private readonly Ledger.Chain.Profiles.ChainEnvironment _chain;
     private readonly TimeProvider _time;
     private readonly Meter _meter;
     private readonly object _gate = new();
@@ -25,10 +28,13 @@ public sealed class NodeHealthMonitor : IDisposable
     public sealed record Reading(NodeHealthSignals Signals, NodeHealthReport Report, ulong ChainHead, long StoreBytes, TimeSpan? OldestWait, long ReadAt);
 
     /// <summary>Creates the monitor and the node's gauges (<c>ledger.node.*</c>, docs/observability.md).</summary>
-    public NodeHealthMonitor(NodeContext node, IMeterFactory meters, TimeProvider time)
+    public NodeHealthMonitor(NodeIdentity node, ChainHead head, Ledger.Store.LedgerStore store, Ledger.Chain.Profiles.ChainEnvironment chain, IMeterFactory meters, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(meters);
         _node = node;
+        _head = head;
+        _store = store;
+        _chain = chain;
         _time = time;
         _meter = meters.Create(NodeTelemetry.Name);
         _meter.CreateObservableGauge("ledger.node.health", () => (int)Current().Report.State, unit: "{state}",
@@ -65,13 +71,8 @@ public sealed class NodeHealthMonitor : IDisposable
     private Reading Read()
     {
         var now = _time.GetTimestamp();
-        if (!_node.IsReady)
-        {
-            var starting = new NodeHealthSignals(false, false, "", null, null, TimeSpan.Zero, null, null);
-            return new Reading(starting, NodeHealthRules.Evaluate(starting, new NodeHealthOptions()), 0, 0, null, now);
-        }
         var options = _node.Options;
-        var view = _node.Head.View();
+        var view = _head.View();
         ulong? lag = null;
         long? backlog = null;
         TimeSpan? oldestWait = null;
@@ -80,8 +81,8 @@ public sealed class NodeHealthMonitor : IDisposable
         long storeBytes = 0;
         try
         {
-            var store = _node.Store;
-            var depth = _node.Chain.Profile.EffectiveFinalityDepth;
+            var store = _store;
+            var depth = _chain.Profile.EffectiveFinalityDepth;
             var final = view.Latest.Number > depth ? view.Latest.Number - depth : 0;
             var deployBlock = _node.Deployment.DeployBlock;
             var indexed = store.Audit.IndexedThroughBlock ?? (deployBlock > 0 ? deployBlock - 1 : 0);

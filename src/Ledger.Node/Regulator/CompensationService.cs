@@ -20,7 +20,7 @@ namespace Ledger.Node.Regulator;
 /// balance, so a capped claim stays filed and is approved again after a top-up — or rejects them, and reads funds and
 /// claims (claims from the node's chain index).
 /// </summary>
-public sealed class CompensationService(NodeContext node) : Compensation.CompensationBase
+public sealed class CompensationService(NodeIdentity node, ChainHead head, Ledger.Store.LedgerStore store, Ledger.Chain.LedgerChainClient chainClient, Ledger.Chain.Profiles.ChainEnvironment chain) : Compensation.CompensationBase
 {
     /// <summary>The events of a claim's life, as the chain index has them.</summary>
     private static readonly string[] ClaimEvents = ["ClaimFiled", "ClaimPaid", "ClaimRejected", "ClaimWithdrawn"];
@@ -48,7 +48,7 @@ public sealed class CompensationService(NodeContext node) : Compensation.Compens
             throw NodeErrors.InvalidField("eligible_products lists a product twice.");
         }
         var id = FundId.FromReference(node.Organization, reference);
-        var outcome = await node.ChainClient.CreateFundAsync(
+        var outcome = await chainClient.CreateFundAsync(
             reference, (ushort)request.RatioBps, balance, products,
             $"fund:{id}:{request.RatioBps}:{balance}:{string.Join(',', products.Select(p => p.Value))}", CancellationToken.None).ConfigureAwait(false);
         var info = await FundAsync(id).ConfigureAwait(false);
@@ -72,13 +72,13 @@ public sealed class CompensationService(NodeContext node) : Compensation.Compens
         // The contract adds with checked uint128 arithmetic: a sum past 2^128 − 1 would come back as a panic
         // (LEDGER-1202, "a defect") instead of the caller's mistake it is. (A top-up racing this one can still meet
         // the panic; only the regulator's own operators top up.)
-        var fund = await node.ChainClient.FundAsync(id).ConfigureAwait(false);
+        var fund = await chainClient.FundAsync(id).ConfigureAwait(false);
         if (fund.Exists && (UInt128)fund.BalanceFen > UInt128.MaxValue - amount)
         {
             throw NodeErrors.InvalidField(
                 $"amount_fen {amount} would take fund {id.Value.ToShortString()}'s balance ({fund.BalanceFen} fen) past the largest amount the chain holds (2^128 − 1 fen); top up less.");
         }
-        var outcome = await node.ChainClient.TopUpAsync(id, amount, cancellationToken: CancellationToken.None).ConfigureAwait(false);
+        var outcome = await chainClient.TopUpAsync(id, amount, cancellationToken: CancellationToken.None).ConfigureAwait(false);
         var info = await FundAsync(id).ConfigureAwait(false);
         info.Tx = Tx(outcome);
         return info;
@@ -94,8 +94,8 @@ public sealed class CompensationService(NodeContext node) : Compensation.Compens
         ArgumentNullException.ThrowIfNull(request);
         var loan = Field(() => RiskMapping.Loan(request.LoanId, "loan_id"));
         var fund = await FundOfAsync(request.FundId, loan).ConfigureAwait(false);
-        var before = await node.ChainClient.ClaimAsync(fund, loan).ConfigureAwait(false);
-        var outcome = await node.ChainClient.ApproveClaimAsync(fund, loan, $"approve:{fund}:{loan}:{before.PayoutFen}", CancellationToken.None).ConfigureAwait(false);
+        var before = await chainClient.ClaimAsync(fund, loan).ConfigureAwait(false);
+        var outcome = await chainClient.ApproveClaimAsync(fund, loan, $"approve:{fund}:{loan}:{before.PayoutFen}", CancellationToken.None).ConfigureAwait(false);
         var info = Claim(loan, await ClaimAtAsync(fund, loan, outcome.BlockNumber).ConfigureAwait(false));
         info.Tx = Tx(outcome);
         return info;
@@ -111,7 +111,7 @@ public sealed class CompensationService(NodeContext node) : Compensation.Compens
             throw NodeErrors.InvalidField($"reason_code {request.ReasonCode} is above 65535.");
         }
         var fund = await FundOfAsync(request.FundId, loan).ConfigureAwait(false);
-        var outcome = await node.ChainClient.RejectClaimAsync(fund, loan, (ushort)request.ReasonCode, $"reject:{fund}:{loan}:{request.ReasonCode}", CancellationToken.None).ConfigureAwait(false);
+        var outcome = await chainClient.RejectClaimAsync(fund, loan, (ushort)request.ReasonCode, $"reject:{fund}:{loan}:{request.ReasonCode}", CancellationToken.None).ConfigureAwait(false);
         var info = Claim(loan, await ClaimAtAsync(fund, loan, outcome.BlockNumber).ConfigureAwait(false));
         info.Tx = Tx(outcome);
         return info;
@@ -127,7 +127,7 @@ public sealed class CompensationService(NodeContext node) : Compensation.Compens
             throw new LedgerException(InvalidRatioCode, ErrorCategory.InvalidArgument,
                 $"grace_seconds {request.GraceSeconds} is not allowed: a guarantor gets 1 to 730 days (86400 to 63072000 seconds) after a default to pay before a claim nets its obligation out unpaid.");
         }
-        var outcome = await node.ChainClient.SetGracePeriodAsync(id, TimeSpan.FromSeconds(request.GraceSeconds), $"grace:{id}:{request.GraceSeconds}:{node.Head.Latest.Number}", CancellationToken.None).ConfigureAwait(false);
+        var outcome = await chainClient.SetGracePeriodAsync(id, TimeSpan.FromSeconds(request.GraceSeconds), $"grace:{id}:{request.GraceSeconds}:{head.Latest.Number}", CancellationToken.None).ConfigureAwait(false);
         var info = await FundAsync(id).ConfigureAwait(false);
         info.Tx = Tx(outcome);
         return info;
@@ -143,7 +143,7 @@ public sealed class CompensationService(NodeContext node) : Compensation.Compens
         {
             return Field(() => RiskMapping.Fund(fundId, "fund_id"));
         }
-        return await node.ChainClient.LiveClaimAsync(loan).ConfigureAwait(false)
+        return await chainClient.LiveClaimAsync(loan).ConfigureAwait(false)
             ?? throw new LedgerException("LEDGER-1287", ErrorCategory.FailedPrecondition,
                 $"Loan {loan.Value.ToShortString()} has no filed claim at any fund; give fund_id to name the fund of a claim that was rejected or withdrawn.");
     }
@@ -161,7 +161,7 @@ public sealed class CompensationService(NodeContext node) : Compensation.Compens
     {
         ArgumentNullException.ThrowIfNull(request);
         var id = Field(() => RiskMapping.Fund(request.FundId, "fund_id"));
-        var audit = node.Store.Audit;
+        var audit = store.Audit;
         bool OfFund(Core.Ports.ChainEvent e) => Hash32.Parse(e.Args["fundId"]) == id.Value;
         // A claim's events in chain order: filed (again after a withdrawal), paid in one or more payments, rejected or
         // withdrawn. The latest filing of a loan opens its current claim.
@@ -215,13 +215,13 @@ public sealed class CompensationService(NodeContext node) : Compensation.Compens
     /// <summary>The fund as the chain holds it now, with its eligible products from the node's chain index.</summary>
     private async Task<FundInfo> FundAsync(FundId id)
     {
-        var fund = await node.ChainClient.FundAsync(id).ConfigureAwait(false);
+        var fund = await chainClient.FundAsync(id).ConfigureAwait(false);
         if (!fund.Exists)
         {
             throw new LedgerException(FundUnknownCode, ErrorCategory.NotFound, $"Fund {id.Value.ToShortString()} does not exist; check the fund id.");
         }
         var eligible = new List<string>();
-        foreach (var e in All(node.Store.Audit, new EventQuery { Name = "FundProductEligibilitySet" }))
+        foreach (var e in All(store.Audit, new EventQuery { Name = "FundProductEligibilitySet" }))
         {
             if (Hash32.Parse(e.Args["fundId"]) != id.Value)
             {
@@ -249,7 +249,7 @@ public sealed class CompensationService(NodeContext node) : Compensation.Compens
 
     /// <summary>The claim as of the block its approval or rejection was mined in (what that transaction decided).</summary>
     private Task<ChainClaim> ClaimAtAsync(FundId fund, LoanId loan, ulong block) =>
-        node.Chain.Rpc.CallAsync(async _ => (await node.ChainClient.Fund.ClaimQueryAsync(
+        chain.Rpc.CallAsync(async _ => (await chainClient.Fund.ClaimQueryAsync(
             fund.Value.ToArray(), loan.Value.ToArray(), new Nethereum.RPC.Eth.DTOs.BlockParameter(new Nethereum.Hex.HexTypes.HexBigInteger(block))).ConfigureAwait(false)).ReturnValue1);
 
     private static ClaimInfo Claim(LoanId loan, ChainClaim claim) => new()

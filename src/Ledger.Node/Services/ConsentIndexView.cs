@@ -14,7 +14,7 @@ namespace Ledger.Node.Services;
 /// counted: the list behind <c>Consent.ListConsents</c> (a member's view) and <c>EnterpriseSelf.MyConsents</c> (the
 /// enterprise's own view). Who may see which consent is the caller's filter.
 /// </summary>
-public sealed class ConsentIndexView(NodeContext node, ConsentGate gate, TimeProvider time)
+public sealed class ConsentIndexView(NodeIdentity node, ChainHead head, Ledger.Store.LedgerStore store, ConsentGate gate, TimeProvider time)
 {
     /// <summary>The most consents one list answers.</summary>
     public const int ListLimit = 1_000;
@@ -27,9 +27,9 @@ public sealed class ConsentIndexView(NodeContext node, ConsentGate gate, TimePro
     {
         ArgumentNullException.ThrowIfNull(query);
         ArgumentNullException.ThrowIfNull(include);
-        var now = Math.Max(node.Head.Latest.Timestamp, (ulong)time.GetUtcNow().ToUnixTimeSeconds());
+        var now = Math.Max(head.Latest.Timestamp, (ulong)time.GetUtcNow().ToUnixTimeSeconds());
         var list = new List<ConsentInfo>();
-        foreach (var granted in node.Store.Audit.Find(query with { Name = ConsentEvents.Granted, Limit = ListLimit }))
+        foreach (var granted in store.Audit.Find(query with { Name = ConsentEvents.Granted, Limit = ListLimit }))
         {
             var grant = ConsentEvents.ParseGrant(granted);
             var terms = grant.Terms;
@@ -40,7 +40,7 @@ public sealed class ConsentIndexView(NodeContext node, ConsentGate gate, TimePro
             var scopes = terms.Scopes;
             var validUntil = terms.ValidUntil;
             var revokedAt = 0UL;
-            foreach (var later in node.Store.Audit.ByConsent(grant.ConsentId))
+            foreach (var later in store.Audit.ByConsent(grant.ConsentId))
             {
                 if (later.Name == ConsentEvents.Narrowed)
                 {

@@ -26,7 +26,7 @@ namespace Ledger.Node.Services;
 /// consents — one from the chain, lists from the node's audit index. A bank or guarantor sees the consents naming it
 /// (as consumer), a tax bureau those naming it (as provider); auditors and regulators see all.
 /// </summary>
-public sealed class ConsentService(NodeContext node, ConsentGate gate, TimeProvider time, RevocationWitness witness, ConsentIndexView index) : Api.V1.Consent.ConsentBase
+public sealed class ConsentService(NodeIdentity node, ChainHead head, Ledger.Chain.LedgerChainClient chainClient, Ledger.Chain.Transactions.TransactionSender sender, ConsentGate gate, TimeProvider time, RevocationWitness witness, ConsentIndexView index) : Api.V1.Consent.ConsentBase
 {
     private const ulong DefaultValidity = 30 * 86_400;
     private const ulong DefaultDataLife = 30 * 86_400;
@@ -56,7 +56,7 @@ public sealed class ConsentService(NodeContext node, ConsentGate gate, TimeProvi
         EnterpriseHash creditCodeHash;
         if (string.IsNullOrEmpty(request.CreditCodeHash))
         {
-            creditCodeHash = await node.ChainClient.CreditCodeOfAsync(enterprise).ConfigureAwait(false);
+            creditCodeHash = await chainClient.CreditCodeOfAsync(enterprise).ConfigureAwait(false);
             if (creditCodeHash.Value.IsZero)
             {
                 throw new LedgerException("LEDGER-1240", ErrorCategory.FailedPrecondition,
@@ -107,7 +107,7 @@ public sealed class ConsentService(NodeContext node, ConsentGate gate, TimeProvi
         var terms = Field(() => ApiMapping.FromProto(request.Terms));
         var signature = Signature(request.Signature);
         var id = terms.IdIn(node.ConsentDomain);
-        var outcome = await node.Sender.SendAsync(
+        var outcome = await sender.SendAsync(
             node.Deployment[LedgerContracts.ConsentRegistry],
             new GrantConsentBySigFunction { Terms = Chain.LedgerChainClient.ToDto(terms), Signature = signature },
             $"grant:{id}",
@@ -133,17 +133,17 @@ public sealed class ConsentService(NodeContext node, ConsentGate gate, TimeProvi
         TransactionOutcome outcome;
         try
         {
-            outcome = await node.ChainClient.RevokeConsentBySigAsync(
+            outcome = await chainClient.RevokeConsentBySigAsync(
                 revocation, signature, $"revoke:{revocation.ConsentId}:{revocation.Nonce}", CancellationToken.None).ConfigureAwait(false);
         }
         catch (Chain.Errors.ConsentRevokedAtException revokedBefore)
         {
-            var earlier = await node.ChainClient.ConsentAsync(revocation.ConsentId, CancellationToken.None).ConfigureAwait(false);
+            var earlier = await chainClient.ConsentAsync(revocation.ConsentId, CancellationToken.None).ConfigureAwait(false);
             await witness.AwaitSeenAsync(revocation.ConsentId, new OrgId(new Hash32(earlier.Provider)), revokedBefore.RevokedAtBlock, "(an earlier one)",
                 RevocationWitness.DefaultTimeout, context.CancellationToken).ConfigureAwait(false);
             throw;
         }
-        var state = await node.ChainClient.ConsentAsync(revocation.ConsentId, outcome.BlockNumber, CancellationToken.None).ConfigureAwait(false);
+        var state = await chainClient.ConsentAsync(revocation.ConsentId, outcome.BlockNumber, CancellationToken.None).ConfigureAwait(false);
         await witness.AwaitSeenAsync(revocation.ConsentId, new OrgId(new Hash32(state.Provider)), outcome.BlockNumber, outcome.TxHash.ToString(),
             RevocationWitness.DefaultTimeout, context.CancellationToken).ConfigureAwait(false);
         return Tx(outcome);
@@ -159,7 +159,7 @@ public sealed class ConsentService(NodeContext node, ConsentGate gate, TimeProvi
             request.ValidUntil,
             Field(() => ApiMapping.UInt256(request.Nonce, "nonce")),
             Field(() => ApiMapping.UInt256(request.Deadline, "deadline")));
-        var outcome = await node.ChainClient.NarrowConsentBySigAsync(
+        var outcome = await chainClient.NarrowConsentBySigAsync(
             narrowing, Signature(request.Signature), $"narrow:{narrowing.ConsentId}:{narrowing.Nonce}", CancellationToken.None).ConfigureAwait(false);
         return Tx(outcome);
     }
@@ -203,8 +203,8 @@ public sealed class ConsentService(NodeContext node, ConsentGate gate, TimeProvi
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
         var id = ConsentIdOf(request.ConsentId);
-        var block = node.Head.Latest;
-        var state = await node.ChainClient.ConsentAsync(id, block.Number).ConfigureAwait(false);
+        var block = head.Latest;
+        var state = await chainClient.ConsentAsync(id, block.Number).ConfigureAwait(false);
         if (state.Enterprise is null || EthAddress.TryParse(state.Enterprise, out var enterprise) && enterprise.IsZero)
         {
             throw new LedgerException("LEDGER-1227", ErrorCategory.NotFound,
@@ -290,7 +290,7 @@ public sealed class ConsentService(NodeContext node, ConsentGate gate, TimeProvi
     }
 
     /// <summary>"Now" for new terms: the chain's clock when it runs ahead (a test chain), else the wall clock.</summary>
-    private ulong Now() => Math.Max(node.Head.Latest.Timestamp, WallClock());
+    private ulong Now() => Math.Max(head.Latest.Timestamp, WallClock());
 
     // A consent is valid from the earlier of this node's clock and the chain's latest block time (when that block is
     // recent): whichever clock the chain judges validity by — a block's timestamp, or, in an eth_call at the head, a
@@ -300,8 +300,8 @@ public sealed class ConsentService(NodeContext node, ConsentGate gate, TimeProvi
     private ulong ValidFrom()
     {
         var wall = WallClock();
-        var head = node.Head.Latest.Timestamp;
-        return head + 300 >= wall ? Math.Min(head, wall) : wall;
+        var latest = head.Latest.Timestamp;
+        return latest + 300 >= wall ? Math.Min(latest, wall) : wall;
     }
 
     private ulong WallClock() => (ulong)time.GetUtcNow().ToUnixTimeSeconds();

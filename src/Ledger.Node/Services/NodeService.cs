@@ -7,7 +7,7 @@ using Ledger.Node.Hosting.Auth;
 namespace Ledger.Node.Services;
 
 /// <summary><c>ledger.v1.Node</c>: who the node is and where it stands.</summary>
-public sealed class NodeService(NodeContext node, Observability.NodeHealthMonitor health) : Api.V1.Node.NodeBase
+public sealed class NodeService(NodeIdentity node, ChainHead head, Ledger.Store.LedgerStore store, Observability.NodeHealthMonitor health) : Api.V1.Node.NodeBase
 {
     private static readonly string Version = typeof(NodeService).Assembly.GetName().Version?.ToString() ?? "0.0.0";
 
@@ -27,29 +27,29 @@ public sealed class NodeService(NodeContext node, Observability.NodeHealthMonito
             Operator = node.Keys.Operator.ToString(),
             EncryptionKey = "0x" + Convert.ToHexStringLower(node.Keys.Encryption.PublicKey),
             ChainId = (ulong)node.ChainId,
-            LatestBlock = node.Head.Latest.Number,
-            IndexedBlock = node.Store.Audit.IndexedThroughBlock ?? 0,
+            LatestBlock = head.Latest.Number,
+            IndexedBlock = store.Audit.IndexedThroughBlock ?? 0,
             Version = Version,
             StrongMode = node.Options.StrongMode,
             Consortium = deployment[LedgerContracts.Consortium].ToString(),
             ConsentRegistry = deployment[LedgerContracts.ConsentRegistry].ToString(),
             DeployBlock = deployment.DeployBlock,
         };
-        var view = node.Head.View();
+        var view = head.View();
         info.ChainDegraded = view.Degraded;
         info.ChainDegradedReason = view.Reason;
         info.ChainDegradedSinceMs = view.DegradedSince is { } since ? (ulong)since.ToUnixTimeMilliseconds() : 0;
         info.ChainConfirmedAgeMs = view.ConfirmedAgo is { } ago ? (ulong)ago.TotalMilliseconds : 0;
         info.LastOutageMs = view.LastOutage is { } outage ? (ulong)outage.TotalMilliseconds : 0;
         info.LastOutageEndedMs = view.LastOutageEnded is { } ended ? (ulong)ended.ToUnixTimeMilliseconds() : 0;
-        info.MaxCheckAgeMs = (ulong)node.Head.Options.MaxCheckAge.TotalMilliseconds;
+        info.MaxCheckAgeMs = (ulong)head.Options.MaxCheckAge.TotalMilliseconds;
         var report = health.Report();
         info.Health = report.Word;
         info.HealthReasons.Add(report.Reasons);
         if (context.Caller() is not null)
         {
-            info.OutboxPending = (ulong)node.Store.Outbox.UnanchoredCount;
-            info.Records = (ulong)node.Store.Records.Count;
+            info.OutboxPending = (ulong)store.Outbox.UnanchoredCount;
+            info.Records = (ulong)store.Records.Count;
         }
         return Task.FromResult(info);
     }

@@ -12,7 +12,7 @@ namespace Ledger.Node.Services;
 /// <c>ledger.v1.RecordExport</c>: streams this node's off-chain records, in sequence order, each with its canonical
 /// JSON (docs/api.md, "Records") and its anchor reference — for auditors and regulators (access policy).
 /// </summary>
-public sealed class RecordExportService(NodeContext node, Bank.ICreditReasonsSource reasons) : RecordExport.RecordExportBase
+public sealed class RecordExportService(NodeIdentity node, Ledger.Store.LedgerStore store, Bank.ICreditReasonsSource reasons) : RecordExport.RecordExportBase
 {
     private const int PageSize = 500;
 
@@ -33,7 +33,7 @@ public sealed class RecordExportService(NodeContext node, Bank.ICreditReasonsSou
         };
         while (!context.CancellationToken.IsCancellationRequested)
         {
-            var page = node.Store.Records.Find(query);
+            var page = store.Records.Find(query);
             foreach (var stored in page)
             {
                 await responseStream.WriteAsync(ToExported(stored, node.Organization, reasons), context.CancellationToken).ConfigureAwait(false);

@@ -15,7 +15,7 @@ namespace Ledger.Node.Services;
 /// made at its latest head (confirmed within T), whose state mark moves with it; so "its head is at or past block N"
 /// is exactly "it will answer no request as if the revocation in block N had not happened".
 /// </remarks>
-public sealed class RevocationWitness(NodeContext node)
+public sealed class RevocationWitness(NodeIdentity node, ChainHead head, PeerConnections peers)
 {
     /// <summary>LEDGER-1526: the revocation is final, but its provider did not confirm seeing it in time.</summary>
     public const string NotSeenCode = "LEDGER-1526";
@@ -29,7 +29,7 @@ public sealed class RevocationWitness(NodeContext node)
     /// <exception cref="LedgerException">LEDGER-1526 (UNAVAILABLE) when it does not within <paramref name="timeout"/>.</exception>
     public async Task AwaitSeenAsync(ConsentId consent, OrgId provider, ulong block, string txHash, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var time = node.Head.Time;
+        var time = head.Time;
         var started = time.GetTimestamp();
         var lastSeen = 0UL;
         var lastProblem = "";
@@ -72,9 +72,9 @@ public sealed class RevocationWitness(NodeContext node)
     {
         if (provider == node.Organization)
         {
-            return (await node.Head.RefreshAsync(cancellationToken).ConfigureAwait(false)).Number;
+            return (await head.RefreshAsync(cancellationToken).ConfigureAwait(false)).Number;
         }
-        var connection = await node.Peers.ConnectAsync(provider, cancellationToken).ConfigureAwait(false);
+        var connection = await peers.ConnectAsync(provider, cancellationToken).ConfigureAwait(false);
         return (await connection.Node.GetInfoAsync(cancellationToken).ConfigureAwait(false)).LatestBlock;
     }
 }

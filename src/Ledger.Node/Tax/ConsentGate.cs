@@ -37,22 +37,26 @@ public enum ReserveOutcome
 /// </summary>
 public sealed class ConsentGate
 {
-    private readonly NodeContext _node;
+    private readonly NodeIdentity _node;
+    private readonly Ledger.Store.LedgerStore _store;
+    private readonly Ledger.Chain.LedgerChainClient _chainClient;
     private readonly TimeProvider _time;
     private readonly PerBlockCache<(ConsentId, OrgId, Scopes), Verdict> _checks;
     private readonly ConcurrentDictionary<ConsentId, GrantedConsent> _grants = new();
     private readonly ConcurrentDictionary<ConsentId, Usage> _usage = new();
 
     /// <summary>Creates the gate of <paramref name="node"/>.</summary>
-    public ConsentGate(NodeContext node, TimeProvider time)
+    public ConsentGate(NodeIdentity node, ChainHead head, Ledger.Store.LedgerStore store, Ledger.Chain.LedgerChainClient chainClient, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(node);
         _node = node;
+        _store = store;
+        _chainClient = chainClient;
         _time = time ?? throw new ArgumentNullException(nameof(time));
         // An allowed access stays allowed while nothing changes on chain, until the consent expires: checkAccess's
         // other time-dependent conditions only loosen as time passes (validFrom was reached, a new fetch period
         // starts with an unused cap). A refusal is never carried: it may lift at the next block.
-        _checks = new PerBlockCache<(ConsentId, OrgId, Scopes), Verdict>(node.Head,
+        _checks = new PerBlockCache<(ConsentId, OrgId, Scopes), Verdict>(head,
             static (verdict, head) => verdict.Status == AccessStatus.Allowed && head.Timestamp <= verdict.ValidUntil);
     }
 
@@ -72,12 +76,12 @@ public sealed class ConsentGate
 
     private async Task<Verdict> LoadAsync((ConsentId Consent, OrgId Consumer, Scopes Scopes) key, ulong block)
     {
-        var status = await _node.ChainClient.CheckAccessAsync(key.Consent, key.Consumer, _node.Organization, key.Scopes, block).ConfigureAwait(false);
+        var status = await _chainClient.CheckAccessAsync(key.Consent, key.Consumer, _node.Organization, key.Scopes, block).ConfigureAwait(false);
         if (status != AccessStatus.Allowed)
         {
             return new Verdict(status, 0);
         }
-        var state = await _node.ChainClient.ConsentAsync(key.Consent, block).ConfigureAwait(false);
+        var state = await _chainClient.ConsentAsync(key.Consent, block).ConfigureAwait(false);
         return new Verdict(status, state.ValidUntil);
     }
 
@@ -90,8 +94,8 @@ public sealed class ConsentGate
         {
             return known;
         }
-        var indexed = _node.Store.Audit.Find(new EventQuery { Consent = consentId, Name = ConsentEvents.Granted, Limit = 1 });
-        var grantEvent = indexed.Count > 0 ? indexed[0] : await _node.ChainClient.FindConsentGrantAsync(consentId, cancellationToken).ConfigureAwait(false);
+        var indexed = _store.Audit.Find(new EventQuery { Consent = consentId, Name = ConsentEvents.Granted, Limit = 1 });
+        var grantEvent = indexed.Count > 0 ? indexed[0] : await _chainClient.FindConsentGrantAsync(consentId, cancellationToken).ConfigureAwait(false);
         if (grantEvent is null)
         {
             return null;
@@ -169,7 +173,7 @@ public sealed class ConsentGate
         var after = 0UL;
         while (true)
         {
-            var page = _node.Store.Records.Find(new RecordQuery { Consent = grant.ConsentId, Kind = BatchKind.AccessRecords, AfterSequence = after, Limit = RecordStore.MaxQueryLimit });
+            var page = _store.Records.Find(new RecordQuery { Consent = grant.ConsentId, Kind = BatchKind.AccessRecords, AfterSequence = after, Limit = RecordStore.MaxQueryLimit });
             foreach (var stored in page)
             {
                 if (stored.Record is AccessRecord access)

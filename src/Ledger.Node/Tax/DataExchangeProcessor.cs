@@ -47,15 +47,25 @@ public sealed class DataExchangeProcessor : IRefusalRecorder
     // splices in its own generatedAtMs (the same bytes as building it in full; ReportTemplates explains).
     private static readonly ReportTemplates Reports = new();
 
-    private readonly NodeContext _node;
+    private readonly NodeIdentity _node;
+    private readonly ChainHead _head;
+    private readonly Ledger.Store.LedgerStore _store;
+    private readonly Ledger.Chain.LedgerChainClient _chainClient;
+    private readonly MembershipDirectory _membership;
+    private readonly Ledger.Node.Tax.TaxDataStore _taxData;
     private readonly ConsentGate _gate;
     private readonly ILogger<DataExchangeProcessor> _logger;
     private readonly TimeProvider _time;
 
     /// <summary>Creates the processor.</summary>
-    public DataExchangeProcessor(NodeContext node, ConsentGate gate, ILogger<DataExchangeProcessor> logger, TimeProvider time)
+    public DataExchangeProcessor(NodeIdentity node, ChainHead head, Ledger.Store.LedgerStore store, Ledger.Chain.LedgerChainClient chainClient, MembershipDirectory membership, Ledger.Node.Tax.TaxDataStore taxData, ConsentGate gate, ILogger<DataExchangeProcessor> logger, TimeProvider time)
     {
         _node = node;
+        _head = head;
+        _store = store;
+        _chainClient = chainClient;
+        _membership = membership;
+        _taxData = taxData;
         _gate = gate;
         _logger = logger;
         _time = time;
@@ -66,7 +76,7 @@ public sealed class DataExchangeProcessor : IRefusalRecorder
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(caller);
-        var block = _node.Head.Latest;
+        var block = _head.Latest;
 
         // 1. The request itself.
         FetchRequest fetch;
@@ -102,7 +112,7 @@ public sealed class DataExchangeProcessor : IRefusalRecorder
         }
 
         // 4. The enterprise.
-        var taxpayer = _node.TaxData.Find(terms.CreditCodeHash);
+        var taxpayer = _taxData.Find(terms.CreditCodeHash);
         if (taxpayer is null)
         {
             throw await RefuseAsync(fetch.ConsentId, caller.Org, fetch.Scopes, requestHash, (byte)RefusalReason.UnknownEnterprise, block.Number,
@@ -114,7 +124,7 @@ public sealed class DataExchangeProcessor : IRefusalRecorder
         Ledger.Chain.Contracts.Consortium.ContractDefinition.Member member;
         try
         {
-            member = await _node.Membership.MemberAsync(caller.Org, block.Number).ConfigureAwait(false);
+            member = await _membership.MemberAsync(caller.Org, block.Number).ConfigureAwait(false);
         }
         catch (LedgerException unreadable)
         {
@@ -131,7 +141,7 @@ public sealed class DataExchangeProcessor : IRefusalRecorder
 
         // 6. Still within T of the chain read that confirmed the check? (Steps 3-5 may have waited.) If not, check again
         //    on a freshly confirmed head: the report is served at most T after the read that allowed it.
-        if (!_node.Head.IsCurrent(check.ConfirmedAt))
+        if (!_head.IsCurrent(check.ConfirmedAt))
         {
             check = await CheckConsentAsync(fetch, caller.Org, requestHash, cancellationToken).ConfigureAwait(false);
             block = check.Block;
@@ -165,7 +175,7 @@ public sealed class DataExchangeProcessor : IRefusalRecorder
             {
                 try
                 {
-                    var outcome = await _node.ChainClient.RecordAccessAsync(fetch.ConsentId, caller.Org, fetch.Scopes, requestHash, responseHash,
+                    var outcome = await _chainClient.RecordAccessAsync(fetch.ConsentId, caller.Org, fetch.Scopes, requestHash, responseHash,
                         key: $"access:{requestHash}", cancellationToken: CancellationToken.None).ConfigureAwait(false);
                     strongTx = new ChainTx { TxHash = outcome.TxHash.ToString(), BlockNumber = outcome.BlockNumber };
                 }
@@ -181,7 +191,7 @@ public sealed class DataExchangeProcessor : IRefusalRecorder
             var provider = _node.Organization;
             var consumer = caller.Org;
             var checkedAt = block.Number;
-            var accepted = await _node.Store.Records.AcceptAsync(sequence => new AccessRecord(
+            var accepted = await _store.Records.AcceptAsync(sequence => new AccessRecord(
                 fetch.ConsentId, provider, consumer, fetch.Scopes, requestHash, responseHash, checkedAt, servedAtMs, sequence)).ConfigureAwait(false);
             if (_logger.IsEnabled(LogLevel.Debug))
             {
@@ -222,38 +232,38 @@ public sealed class DataExchangeProcessor : IRefusalRecorder
         {
             // The verdict must still be within T of the read that confirmed its head once it is in hand (a verdict
             // not cached is itself read from the chain, which takes time): otherwise confirm and ask again.
-            var started = _node.Head.Time.GetTimestamp();
+            var started = _head.Time.GetTimestamp();
             while (true)
             {
-                head = await _node.Head.ConfirmAsync(cancellationToken).ConfigureAwait(false);
+                head = await _head.ConfirmAsync(cancellationToken).ConfigureAwait(false);
                 status = await _gate.CheckAsync(fetch.ConsentId, consumer, fetch.Scopes, head.Block.Number).ConfigureAwait(false);
-                if (_node.Head.IsCurrent(head.ConfirmedAt))
+                if (_head.IsCurrent(head.ConfirmedAt))
                 {
                     break;
                 }
-                if (_node.Head.Time.GetElapsedTime(started) >= _node.Head.Options.ReadTimeout)
+                if (_head.Time.GetElapsedTime(started) >= _head.Options.ReadTimeout)
                 {
                     throw new LedgerException(ChainHead.StaleViewCode, ErrorCategory.Unavailable,
-                        $"The node could not confirm consent {fetch.ConsentId.Value.ToShortString()} within {_node.Head.Options.MaxCheckAge.TotalSeconds:0.###} s of a chain read for {_node.Head.Options.ReadTimeout.TotalSeconds:0.###} s, so it serves no data; the refusal is recorded. Retry in a moment.");
+                        $"The node could not confirm consent {fetch.ConsentId.Value.ToShortString()} within {_head.Options.MaxCheckAge.TotalSeconds:0.###} s of a chain read for {_head.Options.ReadTimeout.TotalSeconds:0.###} s, so it serves no data; the refusal is recorded. Retry in a moment.");
                 }
             }
         }
         catch (LedgerException unreadable) when (unreadable.Code == ChainHead.StaleViewCode)
         {
-            throw await RefuseAsync(fetch.ConsentId, consumer, fetch.Scopes, requestHash, (byte)RefusalReason.ChainViewStale, _node.Head.Latest.Number, unreadable).ConfigureAwait(false);
+            throw await RefuseAsync(fetch.ConsentId, consumer, fetch.Scopes, requestHash, (byte)RefusalReason.ChainViewStale, _head.Latest.Number, unreadable).ConfigureAwait(false);
         }
         catch (LedgerException unreadable)
         {
             // The gate only reads the chain: whatever it failed with (unreachable, a block the chain no longer has after
             // a restart, an erroring node), the verdict is not confirmed.
-            throw await RefuseStaleAsync(fetch, consumer, requestHash, _node.Head.Latest.Number, unreadable, "the consent").ConfigureAwait(false);
+            throw await RefuseStaleAsync(fetch, consumer, requestHash, _head.Latest.Number, unreadable, "the consent").ConfigureAwait(false);
         }
         var block = head.Block;
         if (status != AccessStatus.Allowed)
         {
             try
             {
-                var newer = await _node.Head.RefreshAsync(cancellationToken).ConfigureAwait(false);
+                var newer = await _head.RefreshAsync(cancellationToken).ConfigureAwait(false);
                 if (newer.Number > block.Number)
                 {
                     var second = await _gate.CheckAsync(fetch.ConsentId, consumer, fetch.Scopes, newer.Number).ConfigureAwait(false);
@@ -272,7 +282,7 @@ public sealed class DataExchangeProcessor : IRefusalRecorder
             LedgerException error;
             try
             {
-                error = await RefusalCatalogue.ForStatusAsync(status, fetch, _node, block.Number).ConfigureAwait(false);
+                error = await RefusalCatalogue.ForStatusAsync(status, fetch, _node, _chainClient, block.Number).ConfigureAwait(false);
             }
             catch (LedgerException unreadable)
             {
@@ -281,7 +291,7 @@ public sealed class DataExchangeProcessor : IRefusalRecorder
             }
             throw await RefuseAsync(fetch.ConsentId, consumer, fetch.Scopes, requestHash, (byte)status, block.Number, error).ConfigureAwait(false);
         }
-        return new ConsentCheck(block, block.Number == head.Block.Number ? head.ConfirmedAt : _node.Head.Time.GetTimestamp());
+        return new ConsentCheck(block, block.Number == head.Block.Number ? head.ConfirmedAt : _head.Time.GetTimestamp());
     }
 
     private readonly record struct ConsentCheck(ChainBlock Block, long ConfirmedAt);
@@ -317,7 +327,7 @@ public sealed class DataExchangeProcessor : IRefusalRecorder
     {
         var provider = _node.Organization;
         var refusedAtMs = (ulong)_time.GetUtcNow().ToUnixTimeMilliseconds();
-        var accepted = await _node.Store.Records.AcceptAsync(sequence =>
+        var accepted = await _store.Records.AcceptAsync(sequence =>
             new RefusalRecord(consent, provider, consumer, scopes, requestHash, reason, block, refusedAtMs, sequence)).ConfigureAwait(false);
         return accepted.Hash;
     }

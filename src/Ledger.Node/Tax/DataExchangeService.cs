@@ -14,7 +14,7 @@ namespace Ledger.Node.Tax;
 /// <c>ledger.v1.DataExchange</c> on the tax node: fetches (see <see cref="DataExchangeProcessor"/>), and resolving an
 /// enterprise's credit code or name to its salted hash for the members entitled to link them.
 /// </summary>
-public sealed class DataExchangeService(DataExchangeProcessor processor, NodeContext node) : DataExchange.DataExchangeBase
+public sealed class DataExchangeService(DataExchangeProcessor processor, NodeIdentity node, Ledger.Store.LedgerStore store, Ledger.Node.Tax.TaxDataStore taxData) : DataExchange.DataExchangeBase
 {
     /// <inheritdoc/>
     public override Task<FetchReportResponse> FetchReport(FetchReportRequest request, ServerCallContext context)
@@ -40,12 +40,12 @@ public sealed class DataExchangeService(DataExchangeProcessor processor, NodeCon
         if (hasCode)
         {
             entry = CreditCode.TryParse(asked, out var code)
-                ? node.TaxData.Get(code)
+                ? taxData.Get(code)
                 : throw NodeErrors.InvalidField($"credit_code '{Clip(asked)}' is not a unified social credit code (18 characters, check digit last).");
         }
         else
         {
-            var named = node.TaxData.ByName(asked);
+            var named = taxData.ByName(asked);
             entry = named.Count switch
             {
                 0 => null,
@@ -77,7 +77,7 @@ public sealed class DataExchangeService(DataExchangeProcessor processor, NodeCon
             return true;
         }
         var query = new EventQuery { Enterprise = entry.CreditCodeHash, Name = ConsentEvents.Granted, Limit = AuditIndex.MaxQueryLimit };
-        return node.Store.Audit.Find(query).Any(e => ConsentEvents.ParseGrant(e).Terms is var t && t.Consumer == caller.Org && t.CreditCodeHash == entry.CreditCodeHash);
+        return store.Audit.Find(query).Any(e => ConsentEvents.ParseGrant(e).Terms is var t && t.Consumer == caller.Org && t.CreditCodeHash == entry.CreditCodeHash);
     }
 
     private static string Clip(string text) => text.Length > 64 ? text[..64] + "…" : text;

@@ -16,7 +16,7 @@ namespace Ledger.Node.Tax;
 /// to a credit-code hash now); it sees every consent it gave, whoever the consumer, and every record this node made
 /// under them (accesses and refusals), with their anchors — never another enterprise's.
 /// </summary>
-public sealed class EnterpriseSelfService(NodeContext node, ConsentIndexView consents) : EnterpriseSelf.EnterpriseSelfBase
+public sealed class EnterpriseSelfService(NodeIdentity node, Ledger.Store.LedgerStore store, ConsentIndexView consents) : EnterpriseSelf.EnterpriseSelfBase
 {
     /// <inheritdoc/>
     public override Task<ListConsentsResponse> MyConsents(MyConsentsRequest request, ServerCallContext context)
@@ -53,7 +53,7 @@ public sealed class EnterpriseSelfService(NodeContext node, ConsentIndexView con
             var query = new RecordQuery { Consent = consent, Limit = RecordStore.MaxQueryLimit };
             while (true)
             {
-                var page = node.Store.Records.Find(query);
+                var page = store.Records.Find(query);
                 records.AddRange(page);
                 if (page.Count < query.Limit)
                 {
@@ -74,7 +74,7 @@ public sealed class EnterpriseSelfService(NodeContext node, ConsentIndexView con
         var query = new EventQuery { Enterprise = enterprise, Name = ConsentEvents.Granted, Limit = AuditIndex.MaxQueryLimit };
         while (true)
         {
-            var page = node.Store.Audit.Find(query);
+            var page = store.Audit.Find(query);
             foreach (var granted in page)
             {
                 var grant = ConsentEvents.ParseGrant(granted);

@@ -11,7 +11,7 @@ namespace Ledger.Node.Tax;
 /// </summary>
 internal static class RefusalCatalogue
 {
-    public static async Task<LedgerException> ForStatusAsync(AccessStatus status, FetchRequest fetch, NodeContext node, ulong block)
+    public static async Task<LedgerException> ForStatusAsync(AccessStatus status, FetchRequest fetch, NodeIdentity node, Ledger.Chain.LedgerChainClient chainClient, ulong block)
     {
         var id = fetch.ConsentId.Value.ToShortString();
         switch (status)
@@ -36,7 +36,7 @@ internal static class RefusalCatalogue
                     $"The enterprise account of consent {id} was retired (unbound, or replaced by a key rotation); its consents no longer work, and the enterprise must consent anew with its current account.");
         }
         // The remaining verdicts read better with the consent's dates and counts.
-        var state = await node.ChainClient.ConsentAsync(fetch.ConsentId, block).ConfigureAwait(false);
+        var state = await chainClient.ConsentAsync(fetch.ConsentId, block).ConfigureAwait(false);
         return status switch
         {
             AccessStatus.NotYetValid => new("LEDGER-1228", ErrorCategory.FailedPrecondition,

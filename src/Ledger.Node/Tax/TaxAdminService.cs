@@ -17,7 +17,7 @@ namespace Ledger.Node.Tax;
 /// <c>ledger.v1.TaxAdmin</c>: the bureau's own operators bind enterprises on chain, load and generate tax data, record
 /// ratings (a downgrade raises an alert through <see cref="IAlertPublisher"/>) and list what the node holds.
 /// </summary>
-public sealed class TaxAdminService(NodeContext node, IAlertPublisher alerts, ILogger<TaxAdminService> logger, TimeProvider time) : TaxAdmin.TaxAdminBase
+public sealed class TaxAdminService(NodeIdentity node, Ledger.Chain.LedgerChainClient chainClient, Ledger.Node.Tax.TaxDataStore taxData, IAlertPublisher alerts, ILogger<TaxAdminService> logger, TimeProvider time) : TaxAdmin.TaxAdminBase
 {
     /// <summary>Most taxpayers generated in one call.</summary>
     public const uint MaxGenerated = 100_000;
@@ -31,21 +31,21 @@ public sealed class TaxAdminService(NodeContext node, IAlertPublisher alerts, IL
         ArgumentNullException.ThrowIfNull(request);
         var code = ParseCode(request.CreditCode);
         var account = Field(() => ApiMapping.Account(request.Account, "account"));
-        var entry = node.TaxData.Get(code) ?? throw UnknownTaxpayer(code);
+        var entry = taxData.Get(code) ?? throw UnknownTaxpayer(code);
         var binding = new EnterpriseBinding(
             account,
             entry.CreditCodeHash,
             node.Organization,
             Ledger.Sdk.EnterpriseWallet.NewNonce(),
             (ulong)(time.GetUtcNow() + BindingLifetime).ToUnixTimeSeconds());
-        var bound = await node.ChainClient.AccountOfAsync(entry.CreditCodeHash, CancellationToken.None).ConfigureAwait(false);
+        var bound = await chainClient.AccountOfAsync(entry.CreditCodeHash, CancellationToken.None).ConfigureAwait(false);
         return new PrepareBindingResponse
         {
             CreditCodeHash = binding.CreditCodeHash.ToString(),
             TaxBureau = node.Organization.Code,
             Nonce = binding.Nonce.ToString(CultureInfo.InvariantCulture),
             Deadline = (ulong)binding.Deadline,
-            Digest = binding.DigestIn(node.ChainClient.Deployment.ConsentDomain).ToString(),
+            Digest = binding.DigestIn(chainClient.Deployment.ConsentDomain).ToString(),
             BoundAccount = bound?.Account.ToString() ?? "",
         };
     }
@@ -65,15 +65,15 @@ public sealed class TaxAdminService(NodeContext node, IAlertPublisher alerts, IL
         {
             throw NodeErrors.InvalidField("signature is missing; the enterprise account must sign its binding (PrepareBinding), so a bureau cannot bind an account it does not hold.");
         }
-        var entry = node.TaxData.Get(code) ?? throw UnknownTaxpayer(code);
+        var entry = taxData.Get(code) ?? throw UnknownTaxpayer(code);
         var hash = entry.CreditCodeHash;
         var binding = new EnterpriseBinding(account, hash, node.Organization, nonce, request.Deadline);
         var signature = request.Signature.ToByteArray();
         var key = $"{(request.Rotate ? "rotate" : "bind")}:{account}:{hash}:{nonce}";
         var outcome = request.Rotate
-            ? await node.ChainClient.RotateEnterpriseAsync(binding, signature, key: key, cancellationToken: CancellationToken.None).ConfigureAwait(false)
-            : await node.ChainClient.BindEnterpriseAsync(binding, signature, key: key, cancellationToken: CancellationToken.None).ConfigureAwait(false);
-        node.TaxData.RecordBinding(code, account, outcome.TxHash);
+            ? await chainClient.RotateEnterpriseAsync(binding, signature, key: key, cancellationToken: CancellationToken.None).ConfigureAwait(false)
+            : await chainClient.BindEnterpriseAsync(binding, signature, key: key, cancellationToken: CancellationToken.None).ConfigureAwait(false);
+        taxData.RecordBinding(code, account, outcome.TxHash);
         return new BindEnterpriseResponse { CreditCodeHash = hash.ToString(), Tx = ApiMapping.ToProto(outcome.TxHash, outcome.BlockNumber) };
     }
 
@@ -97,7 +97,7 @@ public sealed class TaxAdminService(NodeContext node, IAlertPublisher alerts, IL
             "csv" => TaxpayerImport.ReadCsv(text),
             _ => throw NodeErrors.InvalidField($"format '{Clip(request.Format)}' is not json, jsonl or csv; give one of them (docs/api.md, 'Tax data import')."),
         };
-        var imported = node.TaxData.Upsert(result.Taxpayers);
+        var imported = taxData.Upsert(result.Taxpayers);
         var response = new ImportTaxDataResponse { Imported = (uint)imported };
         response.Rejected.AddRange(result.Rejected);
         return Task.FromResult(response);
@@ -112,7 +112,7 @@ public sealed class TaxAdminService(NodeContext node, IAlertPublisher alerts, IL
             throw NodeErrors.InvalidField($"count {request.Count} is outside 1..{MaxGenerated}.");
         }
         var generated = SyntheticTaxpayers.Generate((int)request.Count, unchecked((int)request.Seed), DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime));
-        var imported = node.TaxData.Upsert(generated);
+        var imported = taxData.Upsert(generated);
         return Task.FromResult(new ImportTaxDataResponse { Imported = (uint)imported });
     }
 
@@ -130,7 +130,7 @@ public sealed class TaxAdminService(NodeContext node, IAlertPublisher alerts, IL
         {
             throw NodeErrors.InvalidField($"year {request.Year} is outside 1990..{thisYear}.");
         }
-        var (previous, updated) = node.TaxData.UpdateRating(code, (int)request.Year, rating);
+        var (previous, updated) = taxData.UpdateRating(code, (int)request.Year, rating);
         var downgrade = previous is { } before && Rank(rating) < Rank(before) && updated.Taxpayer.LatestRating == rating;
         NodeLog.RatingUpdated(logger, code.Value, (int)request.Year, previous?.ToString() ?? "none", rating.ToString(), downgrade);
         if (downgrade)
@@ -158,7 +158,7 @@ public sealed class TaxAdminService(NodeContext node, IAlertPublisher alerts, IL
         ArgumentNullException.ThrowIfNull(request);
         var limit = request.Limit == 0 ? 100 : (int)Math.Min(request.Limit, 10_000);
         var response = new ListEnterprisesResponse();
-        response.Enterprises.AddRange(node.TaxData.List(limit).Select(e => new EnterpriseSummary
+        response.Enterprises.AddRange(taxData.List(limit).Select(e => new EnterpriseSummary
         {
             CreditCode = e.Taxpayer.CreditCode.Value,
             Name = e.Taxpayer.Name,

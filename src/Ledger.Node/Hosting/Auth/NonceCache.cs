@@ -8,7 +8,7 @@ namespace Ledger.Node.Hosting.Auth;
 /// the window are dropped from time to time (a request that old is refused as stale anyway), so memory stays bounded
 /// by the request rate times the window.
 /// </summary>
-internal sealed class NonceCache
+public sealed class NonceCache
 {
     private readonly ConcurrentDictionary<Hash32, long> _seen = new();
     private readonly long _windowMs;

@@ -2,6 +2,7 @@ using System.Globalization;
 using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
+using Ledger.Chain;
 using Ledger.Core.Auth;
 using Ledger.Core.Errors;
 using Ledger.Core.Model;
@@ -36,16 +37,26 @@ public sealed class SignedRequestInterceptor : Interceptor
     /// <summary>How far a request's time may be from the node's clock.</summary>
     public static readonly TimeSpan Window = TimeSpan.FromSeconds(120);
 
-    private readonly NodeContext _node;
+    private readonly NodeIdentity _node;
+    private readonly ChainHead _head;
+    private readonly MembershipDirectory _membership;
+    private readonly LedgerChainClient _chain;
+    private readonly NonceCache _nonces;
     private readonly IRefusalRecorder? _refusals;
     private readonly ILogger<SignedRequestInterceptor> _logger;
     private readonly TimeProvider _time;
 
     /// <summary>Creates the interceptor (one per node).</summary>
-    public SignedRequestInterceptor(NodeContext node, IServiceProvider services, ILogger<SignedRequestInterceptor> logger, TimeProvider? time = null)
+    public SignedRequestInterceptor(
+        NodeIdentity node, ChainHead head, MembershipDirectory membership, LedgerChainClient chain, NonceCache nonces,
+        IServiceProvider services, ILogger<SignedRequestInterceptor> logger, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(services);
         _node = node;
+        _head = head;
+        _membership = membership;
+        _chain = chain;
+        _nonces = nonces;
         _refusals = services.GetService(typeof(IRefusalRecorder)) as IRefusalRecorder;
         _logger = logger;
         _time = time ?? TimeProvider.System;
@@ -114,7 +125,7 @@ public sealed class SignedRequestInterceptor : Interceptor
             return; // an anonymous call of a public method
         }
 
-        var block = _node.Head.Latest.Number;
+        var block = _head.Latest.Number;
         if (policy.Enterprise)
         {
             try
@@ -190,7 +201,7 @@ public sealed class SignedRequestInterceptor : Interceptor
         OperatorStanding standing;
         try
         {
-            standing = await _node.Membership.OperatorAsync(account, block).ConfigureAwait(false);
+            standing = await _membership.OperatorAsync(account, block).ConfigureAwait(false);
         }
         catch (LedgerException unreadable) when (unreadable.Category == ErrorCategory.Unavailable)
         {
@@ -216,7 +227,7 @@ public sealed class SignedRequestInterceptor : Interceptor
             throw new RefusalFailure(RefusalReason.NotAMember, new LedgerException(NodeErrors.NotAMemberCode, ErrorCategory.PermissionDenied,
                 $"{org.Code} is {standing.Status.ToString().ToLowerInvariant()} in the consortium (as of block {block}), so it may not call {method}; the governors must reinstate it first."));
         }
-        if (!_node.Nonces.TryUse(nonce, now))
+        if (!_nonces.TryUse(nonce, now))
         {
             throw Bad(NodeErrors.ReplayCode, $"The request's nonce {nonce.ToShortString()} was used before: a signed request is accepted once. Send a newly signed request.");
         }
@@ -284,7 +295,7 @@ public sealed class SignedRequestInterceptor : Interceptor
         EnterpriseHash bound;
         try
         {
-            bound = await _node.ChainClient.CreditCodeOfAsync(account).ConfigureAwait(false);
+            bound = await _chain.CreditCodeOfAsync(account).ConfigureAwait(false);
         }
         catch (LedgerException unreadable) when (unreadable.Category == ErrorCategory.Unavailable)
         {
@@ -297,7 +308,7 @@ public sealed class SignedRequestInterceptor : Interceptor
             throw new RefusalFailure(RefusalReason.NotAMember, new LedgerException(NodeErrors.EnterpriseNotBoundCode, ErrorCategory.PermissionDenied,
                 $"Account {account} is bound to no enterprise on this chain (never bound by a tax bureau, or its key was rotated or unbound); sign with the enterprise's current key, or ask the tax bureau to bind it (`ledger tax bind`)."));
         }
-        if (!_node.Nonces.TryUse(nonce, now))
+        if (!_nonces.TryUse(nonce, now))
         {
             throw Bad(NodeErrors.ReplayCode, $"The request's nonce {nonce.ToShortString()} was used before: a signed request is accepted once. Send a newly signed request.");
         }

@@ -1,34 +1,39 @@
 using Ledger.Node.Hosting;
-using Microsoft.Extensions.Options;
+using Ledger.Node.Hosting.Auth;
 
 namespace Ledger.Node.Auditor;
 
-/// <summary>The auditor node's parts, registered only when the node's role is <c>auditor</c> (its service is mapped by the role switch).</summary>
-public static class AuditorRegistration
+/// <summary>
+/// The auditor's node: its own copy of every member's records (auditor.db), synced from every member's node, and the
+/// audit service over it (trails, whole-ledger verification, bundles, statistics) for auditors and the regulator.
+/// </summary>
+public sealed class AuditorModule : NodeModule
 {
-    /// <summary>Registers the auditor's ledger, sync and background sync when <c>Ledger:Node:Role</c> is auditor.</summary>
-    public static IServiceCollection AddLedgerAuditor(this IServiceCollection services, IConfiguration configuration)
-    {
-        ArgumentNullException.ThrowIfNull(services);
-        ArgumentNullException.ThrowIfNull(configuration);
-        if (IsAuditor(configuration))
-        {
-            services.AddSingleton<AuditorLedger>();
-            services.AddSingleton<AuditorSync>();
-            services.AddHostedService<AuditorSyncService>();
-        }
-        return services;
-    }
+    /// <inheritdoc/>
+    public override NodeRole Role => NodeRole.Auditor;
 
-    private static bool IsAuditor(IConfiguration configuration) =>
-        Enum.TryParse<NodeRole>(configuration[$"{LedgerNodeOptions.Section}:Role"], ignoreCase: true, out var role) && role == NodeRole.Auditor;
+    /// <inheritdoc/>
+    public override IReadOnlyList<NodeEndpoint> Endpoints { get; } =
+    [
+        new(Api.V1.Audit.Descriptor.FullName, a => a.MapGrpcService<AuditService>(), Policy.For(
+            Api.V1.Audit.Descriptor.FullName, Policy.Roles(Core.Model.Role.Auditor, Core.Model.Role.Regulator),
+            "GetTrail", "VerifyLedger", "ExportBundle", "GetStatistics", "Sync")),
+    ];
+
+    /// <inheritdoc/>
+    public override void AddServices(IServiceCollection services, LedgerNodeOptions options)
+    {
+        services.AddSingleton<AuditorLedger>();
+        services.AddSingleton<AuditorSync>();
+        services.AddHostedService<AuditorSyncService>();
+    }
 }
 
 /// <summary>
 /// Loads the auditor's copy at start, then pulls from every member every <c>Ledger:Node:Auditor:SyncInterval</c>
 /// (off when zero). A failed sync is logged and tried again at the next interval; unreachable members never fail it.
 /// </summary>
-internal sealed class AuditorSyncService(NodeContext node, AuditorLedger ledger, AuditorSync sync, ILogger<AuditorSyncService> logger) : BackgroundService
+internal sealed class AuditorSyncService(LedgerNodeOptions options, AuditorLedger ledger, AuditorSync sync, ILogger<AuditorSyncService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -47,7 +52,7 @@ internal sealed class AuditorSyncService(NodeContext node, AuditorLedger ledger,
             AuditorLog.BackgroundSyncFailed(logger, ex.Message, 0);
             return;
         }
-        var interval = node.Options.Auditor.SyncInterval;
+        var interval = options.Auditor.SyncInterval;
         if (interval <= TimeSpan.Zero)
         {
             return;

@@ -1,0 +1,42 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Ledger.Node.Alerts;
+using Ledger.Node.FundFlow;
+using Ledger.Node.Hosting;
+using Ledger.Node.Hosting.Auth;
+
+namespace Ledger.Node.Bank;
+
+/// <summary>
+/// The bank's node: fetches reports under consent, scores and decides, lends and follows its loans (Lending), keeps the
+/// data it fetched for its data life and deletes it with a receipt, records R&amp;D spending, and receives alerts.
+/// </summary>
+public sealed class BankModule : NodeModule
+{
+    /// <inheritdoc/>
+    public override NodeRole Role => NodeRole.Bank;
+
+    /// <inheritdoc/>
+    public override IReadOnlyList<NodeEndpoint> Endpoints { get; } =
+    [
+        // The bank's own software (its operators) only.
+        new(Api.V1.Lending.Descriptor.FullName, a => a.MapGrpcService<LendingService>(), Policy.For(
+            Api.V1.Lending.Descriptor.FullName, Policy.OwnOperators(Core.Model.Role.Bank),
+            "FetchData", "Decide", "Disburse", "RecordRepayment", "MarkOverdue", "MarkCurrent", "DeclareDefault", "GetLoan", "ListLoans",
+            "InviteGuarantor", "WithdrawInvitation", "CancelGuarantee", "AcceptAgreement", "EnrollLoan", "FileClaim", "WithdrawClaim",
+            "ListHeldData")),
+        FundFlowEndpoint.Endpoint,
+        AlertsSetup.Endpoint,
+    ];
+
+    /// <inheritdoc/>
+    public override void AddServices(IServiceCollection services, LedgerNodeOptions options)
+    {
+        services.AddSingleton(sp => sp.GetRequiredService<NodeFoundation>().ProductTable);
+        services.AddSingleton<BankStore>();
+        services.Replace(ServiceDescriptor.Singleton<ICreditReasonsSource>(sp => sp.GetRequiredService<BankStore>()));
+        services.AddSingleton<DataLifeKeeper>();
+        services.AddSingleton<ReportFetcher>();
+        services.AddHostedService<DataLifeService>();
+        services.AddLedgerAlerts(upstream: true);
+    }
+}

@@ -1,0 +1,26 @@
+using Ledger.Node.Alerts;
+using Ledger.Node.Hosting;
+using Ledger.Node.Hosting.Auth;
+
+namespace Ledger.Node.Guarantor;
+
+/// <summary>The guarantor's node: guarantees loans, batch agreements and payouts (Guarantee), and receives alerts.</summary>
+public sealed class GuarantorModule : NodeModule
+{
+    /// <inheritdoc/>
+    public override NodeRole Role => NodeRole.Guarantor;
+
+    /// <inheritdoc/>
+    public override IReadOnlyList<NodeEndpoint> Endpoints { get; } =
+    [
+        // Its own operators only.
+        new(Api.V1.Guarantee.Descriptor.FullName, a => a.MapGrpcService<GuaranteeService>(), Policy.For(
+            Api.V1.Guarantee.Descriptor.FullName, Policy.OwnOperators(Core.Model.Role.Guarantor),
+            "GuaranteeLoan", "ProposeAgreement", "TerminateAgreement", "RecordPayout", "ListGuarantees")),
+        AlertsSetup.Endpoint,
+    ];
+
+    /// <inheritdoc/>
+    public override void AddServices(IServiceCollection services, LedgerNodeOptions options) =>
+        services.AddLedgerAlerts(upstream: true);
+}

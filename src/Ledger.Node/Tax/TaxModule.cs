@@ -1,0 +1,45 @@
+using Ledger.Node.Alerts;
+using Ledger.Node.FundFlow;
+using Ledger.Node.Hosting;
+using Ledger.Node.Hosting.Auth;
+
+namespace Ledger.Node.Tax;
+
+/// <summary>
+/// The tax bureau's node: serves tax reports under consent (DataExchange), keeps its tax data (TaxAdmin), shows an
+/// enterprise its own consents and accesses (EnterpriseSelf — where its bureau bound it and where its data is served
+/// from), records R&amp;D spending, and raises alerts (a rating downgrade) to the parties exposed.
+/// </summary>
+public sealed class TaxModule : NodeModule
+{
+    /// <inheritdoc/>
+    public override NodeRole Role => NodeRole.Tax;
+
+    /// <inheritdoc/>
+    public override IReadOnlyList<NodeEndpoint> Endpoints { get; } =
+    [
+        new(Api.V1.DataExchange.Descriptor.FullName, a => a.MapGrpcService<DataExchangeService>(), new Dictionary<string, MethodPolicy>(StringComparer.Ordinal)
+        {
+            // A refused fetch is recorded as a refusal record.
+            ["/ledger.v1.DataExchange/FetchReport"] = Policy.Roles(Core.Model.Role.Bank, Core.Model.Role.Guarantor) with { RecordsRefusals = true },
+            ["/ledger.v1.DataExchange/ResolveEnterprise"] = Policy.Roles(Policy.AnyMember),
+        }),
+        new(Api.V1.TaxAdmin.Descriptor.FullName, a => a.MapGrpcService<TaxAdminService>(), Policy.For(
+            Api.V1.TaxAdmin.Descriptor.FullName, Policy.OwnOperators(Core.Model.Role.TaxBureau),
+            "PrepareBinding", "BindEnterprise", "ImportTaxData", "GenerateSyntheticData", "UpdateRating", "ListEnterprises")),
+        // Signed with the enterprise's bound key: no member may call it.
+        new(Api.V1.EnterpriseSelf.Descriptor.FullName, a => a.MapGrpcService<EnterpriseSelfService>(), Policy.For(
+            Api.V1.EnterpriseSelf.Descriptor.FullName, Policy.Enterprise, "MyConsents", "MyAccesses")),
+        FundFlowEndpoint.Endpoint,
+        AlertsSetup.Endpoint,
+    ];
+
+    /// <inheritdoc/>
+    public override void AddServices(IServiceCollection services, LedgerNodeOptions options)
+    {
+        services.AddSingleton(sp => sp.GetRequiredService<NodeFoundation>().TaxData);
+        services.AddSingleton<DataExchangeProcessor>();
+        services.AddSingleton<IRefusalRecorder>(sp => sp.GetRequiredService<DataExchangeProcessor>());
+        services.AddLedgerAlerts(upstream: false);
+    }
+}
