@@ -48,4 +48,30 @@ public static class Backoff
             },
         }).Build();
     }
+
+    /// <summary>
+    /// A pipeline for one request that may meet a passing refusal (e.g. a provider that could not confirm its view of
+    /// the chain in time, LEDGER-1330, which says "retry in a moment"): up to <paramref name="retries"/> more tries,
+    /// waiting <paramref name="initial"/>, then twice as long each time; a failure <paramref name="isTransient"/> does
+    /// not accept, and the last transient one, reach the caller unchanged.
+    /// </summary>
+    public static ResiliencePipeline ForTransient(int retries, TimeSpan initial, Func<Exception, bool> isTransient, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(isTransient);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(retries);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(initial, TimeSpan.Zero);
+        var builder = new ResiliencePipelineBuilder();
+        if (time is not null)
+        {
+            builder.TimeProvider = time;
+        }
+        return builder.AddRetry(new RetryStrategyOptions
+        {
+            MaxRetryAttempts = retries,
+            BackoffType = DelayBackoffType.Exponential,
+            Delay = initial,
+            UseJitter = false,
+            ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } e && isTransient(e)),
+        }).Build();
+    }
 }

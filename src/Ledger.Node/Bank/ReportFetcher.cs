@@ -63,6 +63,9 @@ public sealed class ReportFetcher
         return grant;
     }
 
+    private static readonly Polly.ResiliencePipeline ProviderRetry = Core.Resilience.Backoff.ForTransient(
+        2, TimeSpan.FromMilliseconds(500), e => e is LedgerRemoteException { Code: ChainHead.StaleViewCode });
+
     /// <summary>
     /// Fetches the report of <paramref name="scopes"/> (none: every scope the consent grants now) from the consent's
     /// provider, checks it, keeps it for the consent's data life and returns it opened.
@@ -88,7 +91,11 @@ public sealed class ReportFetcher
         FetchedReport fetched;
         try
         {
-            fetched = await peer.Tax.FetchReportAsync(new ReportRequest(consent, scopes), cancellationToken).ConfigureAwait(false);
+            // A provider that could not confirm its view of the chain in time (LEDGER-1330, fail-closed: recorded as a
+            // refusal, nothing served) is asked again twice, after 0.5 and 1 s; any other refusal is final.
+            fetched = await ProviderRetry.ExecuteAsync(
+                async ct => await peer.Tax.FetchReportAsync(new ReportRequest(consent, scopes), ct).ConfigureAwait(false),
+                cancellationToken).ConfigureAwait(false);
         }
         catch (LedgerRemoteException refused)
         {

@@ -59,4 +59,26 @@ public sealed class BackoffTests
         Assert.Throws<ArgumentOutOfRangeException>(() => Backoff.UntilItSucceeds(TimeSpan.Zero, TimeSpan.FromSeconds(1), (_, _) => { }));
         Assert.Throws<ArgumentOutOfRangeException>(() => Backoff.UntilItSucceeds(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(1), (_, _) => { }));
     }
+
+    [Fact]
+    public async Task ForTransient_APassingRefusal_IsAskedAgain_UpToTheRetries_ThenTheLastRefusalReachesTheCaller()
+    {
+        var retry = Backoff.ForTransient(2, TimeSpan.FromMilliseconds(1), e => e is InvalidOperationException { Message: "passing" });
+        var attempts = 0;
+
+        var result = await retry.ExecuteAsync(_ => ++attempts < 3 ? throw new InvalidOperationException("passing") : ValueTask.FromResult("served"));
+        Assert.Equal("served", result);
+        Assert.Equal(3, attempts);
+
+        attempts = 0;
+        var last = await Assert.ThrowsAsync<InvalidOperationException>(async () =>
+            await retry.ExecuteAsync<int>(_ => throw new InvalidOperationException(++attempts < 99 ? "passing" : "")));
+        Assert.Equal(3, attempts); // one try and two retries
+        Assert.Equal("passing", last.Message);
+
+        attempts = 0;
+        await Assert.ThrowsAsync<ArgumentException>(async () =>
+            await retry.ExecuteAsync<int>(_ => throw new ArgumentException($"final {++attempts}")));
+        Assert.Equal(1, attempts); // any other failure is final
+    }
 }
