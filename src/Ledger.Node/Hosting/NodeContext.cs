@@ -167,7 +167,7 @@ public sealed class NodeContext : IAsyncDisposable
             },
             _loggers.CreateLogger("Ledger.Chain"),
             cancellationToken).ConfigureAwait(false);
-        if (DevAccounts.IsPublished(_keys.Operator) && !DevAccounts.IsLocalChain(_chain.Deployment.ChainId))
+        if (PublishedDevelopmentAccounts.IsPublished(_keys.Operator) && !PublishedDevelopmentAccounts.IsLocalChain(_chain.Deployment.ChainId))
         {
             throw NodeErrors.Configuration(
                 $"The key store {options.KeyStoreFile} holds a published development key (account {_keys.Operator}, from the mnemonic every hardhat and anvil user has), "
