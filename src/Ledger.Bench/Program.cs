@@ -98,7 +98,7 @@ internal static class Program
                 bench = await Measure(report, "setup", () => BenchConsortium.StartAsync(repoRoot, Path.Combine(workDir, "consortium"), banks: 4, enterprisesPerTaxNode: 8, Log, ct)).ConfigureAwait(false);
                 memory.Watch("tax node (batch)", bench.Batch.Node.ProcessId ?? 0);
                 memory.Watch("tax node (strong)", bench.Strong.Node.ProcessId ?? 0);
-                memory.Watch("chain node (hardhat)", bench.Local.Chain.ProcessId ?? 0);
+                memory.Watch("chain node (hardhat)", bench.Local.ChainProcess?.ProcessId ?? 0);
                 report.Configuration["chain"] = $"hardhat node (automine: one block per transaction), {bench.Local.RpcUrl}";
                 report.Configuration["tax nodes"] = "tax.liuzhou (batch mode: Batcher MaxBatch 256, MaxWaitMs 1000), tax.strong (StrongMode=true); chain poll 100 ms, finality depth 0";
             }

@@ -20,18 +20,8 @@ internal static partial class ChainLog
     [LoggerMessage(EventId = 1304, Level = LogLevel.Warning, Message = "Journaled transaction {TxHash} ({Key}) was superseded: nonce {Nonce} was used by another transaction")]
     public static partial void Superseded(ILogger logger, Ledger.Core.Primitives.Hash32 txHash, string key, ulong nonce);
 
-    [LoggerMessage(EventId = 1305, Level = LogLevel.Information, Message = "Started {Kind} node at {RpcUrl} (pid {Pid})")]
-    public static partial void NodeStarted(ILogger logger, string kind, string rpcUrl, int pid);
-
-    [LoggerMessage(EventId = 1306, Level = LogLevel.Information, Message = "Deployed the Ledger suite on chain {ChainId} from block {Block}; deployment file {File}")]
-    public static partial void Deployed(ILogger logger, System.Numerics.BigInteger chainId, ulong block, string file);
-
-    [LoggerMessage(EventId = 1307, Level = LogLevel.Warning, Message = "Using well-known development accounts on the {Kind} chain: they are public keys for local chains only, never for a real consortium")]
-    public static partial void DevAccountsInUse(ILogger logger, string kind);
+    // 1305-1307 and 1309 (a local node started, deployed, dev accounts in use, stopped) are Ledger.Local's now.
 
     [LoggerMessage(EventId = 1308, Level = LogLevel.Information, Message = "Indexed blocks {From}–{To}: {Count} events")]
     public static partial void IndexedPage(ILogger logger, ulong from, ulong to, int count);
-
-    [LoggerMessage(EventId = 1309, Level = LogLevel.Information, Message = "Stopped {Kind} node (pid {Pid})")]
-    public static partial void NodeStopped(ILogger logger, Ledger.Chain.Profiles.ChainKind kind, int pid);
 }

@@ -345,7 +345,7 @@ public sealed class ConsortiumSupervisor : IAsyncDisposable
     {
         while (true)
         {
-            var chain = _consortium.Chain;
+            var chain = _consortium.ChainProcess ?? throw new InvalidOperationException("An rpc chain has no local process to wait for.");
             var pid = chain.ProcessId;
             var code = await chain.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
             cancellationToken.ThrowIfCancellationRequested();
@@ -378,7 +378,7 @@ public sealed class ConsortiumSupervisor : IAsyncDisposable
                     var state = await _consortium.RestartChainAsync(cancellationToken).ConfigureAwait(false);
                     _chainState = SupervisedState.Running;
                     Report(SupervisionEvent.ChainSubject, SupervisionEventKind.Restarted,
-                        $"the anvil chain is back on {_consortium.RpcUrl} (process {_consortium.Chain.ProcessId}) from {state}.", _consortium.Chain.ProcessId);
+                        $"the anvil chain is back on {_consortium.RpcUrl} (process {_consortium.ChainProcess?.ProcessId}) from {state}.", _consortium.ChainProcess?.ProcessId);
                     SaveDescription();
                     break;
                 }

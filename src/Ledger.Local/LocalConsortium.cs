@@ -82,6 +82,9 @@ public sealed class LocalConsortium : IAsyncDisposable
     /// <summary>True when the orchestrator started the chain (and stops it).</summary>
     public bool OwnsChain => Options.Chain != ChainKind.Rpc;
 
+    /// <summary>The chain's local process (hardhat, anvil) when the orchestrator started it; null for an rpc chain.</summary>
+    public LocalChainProcess? ChainProcess => LocalChain.ProcessOf(Chain);
+
     /// <summary>Where the contracts are.</summary>
     public LedgerDeployment Deployment => Chain.Deployment;
 
@@ -110,7 +113,7 @@ public sealed class LocalConsortium : IAsyncDisposable
 
     /// <summary>Every process the consortium started: each node's processes (restarts included) and the local chain node's.</summary>
     public IReadOnlyList<int> ProcessIds =>
-        [.. _nodes.SelectMany(n => n.ProcessIds), .. OwnsChain && _chain?.ProcessId is { } chainPid ? new[] { chainPid } : []];
+        [.. _nodes.SelectMany(n => n.ProcessIds), .. OwnsChain && _chain is { } chain && LocalChain.ProcessOf(chain)?.ProcessId is { } chainPid ? new[] { chainPid } : []];
 
     /// <summary>Starts a consortium (see the class summary); on failure or cancellation everything started is stopped.</summary>
     /// <exception cref="LedgerException">with what to fix: options (1653), work folder (1652), node program (1650),
@@ -227,7 +230,7 @@ public sealed class LocalConsortium : IAsyncDisposable
         var port = new Uri(old.RpcUrl).Port;
         // The old process is gone (its port free); its environment is disposed only once the new one runs, so a failed
         // start leaves one environment to stop, not a disposed one.
-        _chain = await ChainEnvironment.StartAsync(old.Profile with { Port = port }, null, cancellationToken).ConfigureAwait(false);
+        _chain = await LocalChain.StartAsync(old.Profile with { Port = port }, null, cancellationToken).ConfigureAwait(false);
         await old.DisposeAsync().ConfigureAwait(false);
         return repaired is null ? $"its state file {stateFile}" : $"{stateFile}: {repaired}";
     }
@@ -248,7 +251,7 @@ public sealed class LocalConsortium : IAsyncDisposable
             DeploymentFile = DeploymentFile,
             Consortium = Deployment[LedgerContracts.Consortium].ToString(),
             StateFile = Options.Chain == ChainKind.Anvil ? StateFile() : null,
-            ProcessId = OwnsChain && _supervisor?.ChainState is null or SupervisedState.Running ? Chain.ProcessId : null,
+            ProcessId = OwnsChain && _supervisor?.ChainState is null or SupervisedState.Running ? ChainProcess?.ProcessId : null,
             DevAccounts = UsesDevAccounts,
             State = OwnsChain && _supervisor is { } chainSupervisor ? StateWord(chainSupervisor.ChainState) : null,
             Restarts = OwnsChain ? _supervisor?.ChainRestarts : null,
@@ -357,7 +360,7 @@ public sealed class LocalConsortium : IAsyncDisposable
         {
             Report($"anvil: {repaired}");
         }
-        var chainStart = ChainEnvironment.StartAsync(profile, null, cancellationToken);
+        var chainStart = LocalChain.StartAsync(profile, null, cancellationToken);
         IReadOnlyList<KeyedSpec> keyed;
         try
         {
@@ -377,7 +380,7 @@ public sealed class LocalConsortium : IAsyncDisposable
         }
         _chain = await chainStart.ConfigureAwait(false);
         var chainId = (ulong)_chain.Deployment.ChainId;
-        Report(_chain.ProcessId is { } chainProcess && OwnsChain
+        Report(LocalChain.ProcessOf(_chain)?.ProcessId is { } chainProcess && OwnsChain
             ? string.Create(CultureInfo.InvariantCulture, $"chain {chainId} ready at {RpcUrl} (process {chainProcess})")
             : string.Create(CultureInfo.InvariantCulture, $"chain {chainId} reached at {RpcUrl}"));
         UsesDevAccounts = options.UseDevAccounts ?? (options.Chain != ChainKind.Rpc || chainId == LocalChainId);

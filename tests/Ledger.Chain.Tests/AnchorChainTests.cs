@@ -4,6 +4,7 @@ using Ledger.Chain.Tests.Support;
 using Ledger.Chain.Transactions;
 using Ledger.Core.Model;
 using Ledger.Core.Primitives;
+using Ledger.Local;
 
 namespace Ledger.Chain.Tests;
 

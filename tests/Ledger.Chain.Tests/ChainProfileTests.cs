@@ -6,6 +6,7 @@ using Ledger.Chain.Transactions;
 using Ledger.Core.Consent;
 using Ledger.Core.Crypto;
 using Ledger.Core.Model;
+using Ledger.Local;
 
 namespace Ledger.Chain.Tests;
 
@@ -53,11 +54,11 @@ public class ChainProfileTests
     [Fact]
     public async Task HardhatProfile_OnAPortAnotherChainHolds_FailsToStart_InsteadOfUsingTheOtherChain()
     {
-        await using var first = await ChainEnvironment.StartAsync(new ChainProfile { Kind = ChainKind.Hardhat });
+        await using var first = await LocalChain.StartAsync(new ChainProfile { Kind = ChainKind.Hardhat });
         var taken = new Uri(first.Rpc.Url).Port;
 
         // The second node cannot bind the port; the first one answers there, but it is not the node started for it.
-        var error = await Assert.ThrowsAsync<LocalChainException>(() => ChainEnvironment.StartAsync(new ChainProfile { Kind = ChainKind.Hardhat, Port = taken }));
+        var error = await Assert.ThrowsAsync<LocalChainException>(() => LocalChain.StartAsync(new ChainProfile { Kind = ChainKind.Hardhat, Port = taken }));
 
         Assert.Contains("could not be started", error.Message, StringComparison.Ordinal);
         Assert.Contains("EADDRINUSE", error.Message, StringComparison.Ordinal);
@@ -75,7 +76,7 @@ public class ChainProfileTests
             ConsentId consentId;
             LedgerDeployment firstDeployment;
 
-            await using (var chain = await ChainEnvironment.StartAsync(profile))
+            await using (var chain = await LocalChain.StartAsync(profile))
             {
                 firstDeployment = chain.Deployment;
                 var clients = Enumerable.Range(0, 10).Select(i => new LedgerChainClient(chain.CreateSender(DevAccounts.PrivateKey(i), new InMemoryTransactionJournal()), chain.Deployment)).ToArray();
@@ -93,7 +94,7 @@ public class ChainProfileTests
             Assert.True(File.Exists(profile.StateFile));
             Assert.True(File.Exists(profile.StateFile + ".deployment.json"));
 
-            await using (var restarted = await ChainEnvironment.StartAsync(profile))
+            await using (var restarted = await LocalChain.StartAsync(profile))
             {
                 Assert.Equal(firstDeployment.Addresses, restarted.Deployment.Addresses); // not redeployed
                 var reader = new LedgerChainClient(restarted.CreateSender(DevAccounts.PrivateKey(9), new InMemoryTransactionJournal()), restarted.Deployment);

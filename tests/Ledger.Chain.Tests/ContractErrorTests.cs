@@ -8,6 +8,7 @@ using Ledger.Core.Crypto;
 using Ledger.Core.Errors;
 using Ledger.Core.Model;
 using Ledger.Core.Primitives;
+using Ledger.Local;
 
 namespace Ledger.Chain.Tests;
 

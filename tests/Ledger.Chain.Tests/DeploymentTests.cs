@@ -3,6 +3,7 @@ using Ledger.Chain.Contracts.Consortium;
 using Ledger.Chain.Deployment;
 using Ledger.Chain.Profiles;
 using Ledger.Chain.Tests.Support;
+using Ledger.Local;
 
 namespace Ledger.Chain.Tests;
 

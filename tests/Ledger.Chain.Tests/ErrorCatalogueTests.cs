@@ -5,6 +5,7 @@ using Ledger.Chain.Profiles;
 using Ledger.Core.Errors;
 using Ledger.Core.Model;
 using Ledger.Core.Primitives;
+using Ledger.Local;
 using Nethereum.ABI.FunctionEncoding;
 using Nethereum.ABI.Model;
 using Nethereum.JsonRpc.Client;

@@ -6,6 +6,7 @@ using Ledger.Core.Consent;
 using Ledger.Core.Crypto;
 using Ledger.Core.Model;
 using Ledger.Core.Primitives;
+using Ledger.Local;
 using Nethereum.Contracts;
 
 namespace Ledger.Chain.Tests;

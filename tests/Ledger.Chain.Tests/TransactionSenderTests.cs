@@ -7,6 +7,7 @@ using Ledger.Chain.Transactions;
 using Ledger.Core.Errors;
 using Ledger.Core.Ports;
 using Ledger.Core.Primitives;
+using Ledger.Local;
 using Nethereum.RPC.Eth.DTOs;
 
 namespace Ledger.Chain.Tests;

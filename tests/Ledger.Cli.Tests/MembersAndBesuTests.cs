@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Ledger.Cli.Tests.Support;
+using Ledger.Local;
 
 namespace Ledger.Cli.Tests;
 
@@ -99,7 +100,7 @@ public sealed partial class MembersAndBesuTests(ConsortiumFixture fixture)
         Assert.True(run.ExitCode == 0, run.ToString());
         var accounts = Parse(await File.ReadAllTextAsync(file)).Accounts;
         Assert.Equal(9, accounts.Count);
-        Assert.Contains(Chain.Profiles.DevAccounts.Address(0).ToString().ToLowerInvariant(), accounts);
+        Assert.Contains(DevAccounts.Address(0).ToString().ToLowerInvariant(), accounts);
     }
 
     [Fact]

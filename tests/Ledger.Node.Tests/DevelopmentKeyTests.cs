@@ -5,6 +5,7 @@ using Ledger.Chain.Profiles;
 using Ledger.Chain.Rpc;
 using Ledger.Chain.Transactions;
 using Ledger.Core.Crypto;
+using Ledger.Local;
 using Ledger.Node.Tests.Support;
 using Ledger.Sdk.Keys;
 
@@ -94,8 +95,8 @@ public sealed class DevelopmentKeyTests : IAsyncLifetime
         Assert.DoesNotContain("   at ", node.Output, StringComparison.Ordinal);
         Assert.DoesNotContain(Convert.ToHexStringLower(DevAccounts.PrivateKey(0)), node.Output, StringComparison.OrdinalIgnoreCase);
         using var own = NodeKeys.Generate();
-        Assert.False(DevAccounts.IsPublished(own.Operator));
-        Assert.True(DevAccounts.IsPublished(DevAccounts.Address(0)));
+        Assert.False(PublishedDevelopmentAccounts.IsPublished(own.Operator));
+        Assert.True(PublishedDevelopmentAccounts.IsPublished(DevAccounts.Address(0)));
     }
 
     public Task DisposeAsync()

@@ -39,7 +39,7 @@ internal sealed class AccessPhase
         _bench = bench;
         _memory = memory;
         _log = log;
-        _chainPid = bench.Local.Chain.ProcessId ?? 0;
+        _chainPid = bench.Local.ChainProcess?.ProcessId ?? 0;
     }
 
     /// <summary>When each batch-mode round ran (unix ms), for the anchoring lag by concurrency.</summary>

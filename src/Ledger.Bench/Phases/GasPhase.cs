@@ -4,7 +4,7 @@ using Ledger.Bench.Report;
 using Ledger.Bench.Setup;
 using Ledger.Chain;
 using Ledger.Chain.Abi;
-using Ledger.Chain.Profiles;
+using Ledger.Local;
 using Ledger.Chain.Contracts.ConsentRegistry.ContractDefinition;
 using Ledger.Chain.Transactions;
 using Ledger.Core.Consent;

@@ -71,7 +71,7 @@ internal static class IndexerPhase
         var bps = new List<double>();
         var eps = new List<double>();
         var cpu = new Dictionary<string, List<double>>(StringComparer.Ordinal) { ["bench (indexer + store)"] = [], ["chain node"] = [] };
-        var chainPid = bench.Local.Chain.ProcessId ?? 0;
+        var chainPid = bench.Local.ChainProcess?.ProcessId ?? 0;
         for (var r = 0; r < rounds; r++)
         {
             var path = Path.Combine(scratchDir, $"indexer-{r}", "ledger.db");

@@ -2,20 +2,25 @@ using Ledger.Chain.Errors;
 
 namespace Ledger.Chain.Profiles;
 
-/// <summary>Which chain a node uses.</summary>
+/// <summary>
+/// Which chain. A node connects only to <see cref="Rpc"/>; the local kinds are started by the development tools
+/// (<c>Ledger.Local.LocalChain</c>, <c>ledger up</c>), which <c>ledger-node</c> does not contain.
+/// </summary>
 public enum ChainKind
 {
-    /// <summary>An embedded Hardhat node started on a free loopback port, deployed fresh, stopped on dispose (the default).</summary>
+    /// <summary>An embedded Hardhat node started on a free loopback port, deployed fresh, stopped on dispose (the default; Ledger.Local only).</summary>
     Hardhat,
-    /// <summary>A persistent local Anvil node whose state lives in <see cref="ChainProfile.StateFile"/> and survives restarts.</summary>
+    /// <summary>A persistent local Anvil node whose state lives in <see cref="ChainProfile.StateFile"/> and survives restarts (Ledger.Local only).</summary>
     Anvil,
     /// <summary>Any JSON-RPC endpoint plus a deployment file (e.g. a Besu QBFT consortium).</summary>
     Rpc,
 }
 
 /// <summary>
-/// Chain settings of a node (bound from configuration, e.g. <c>Ledger__Chain__Kind=rpc</c>). <see cref="Validate"/>
-/// says what to fix when they are wrong.
+/// Chain settings (bound from configuration, e.g. <c>Ledger__Chain__Kind=rpc</c>). <see cref="Validate"/> says what to
+/// fix when they are wrong. <see cref="ChainEnvironment.StartAsync"/> connects to an rpc profile's chain; the local
+/// settings (<see cref="StateFile"/>, <see cref="Port"/>, <see cref="RepositoryRoot"/>, <see cref="LocalThreshold"/>,
+/// <see cref="StartTimeout"/>) are read by the development tools that start hardhat and anvil (<c>Ledger.Local.LocalChain</c>).
 /// </summary>
 public sealed record ChainProfile
 {

@@ -172,7 +172,7 @@ public sealed class NodeFoundation : IAsyncDisposable
             throw;
         }
         _identity = new NodeIdentity(options, keys, _chain.Deployment);
-        if (DevAccounts.IsPublished(keys.Operator) && !DevAccounts.IsLocalChain(_chain.Deployment.ChainId))
+        if (PublishedDevelopmentAccounts.IsPublished(keys.Operator) && !PublishedDevelopmentAccounts.IsLocalChain(_chain.Deployment.ChainId))
         {
             throw NodeErrors.Configuration(
                 $"The key store {options.KeyStoreFile} holds a published development key (account {keys.Operator}, from the mnemonic every hardhat and anvil user has), "

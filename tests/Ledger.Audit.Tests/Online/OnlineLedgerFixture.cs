@@ -10,6 +10,7 @@ using Ledger.Core.Merkle;
 using Ledger.Core.Model;
 using Ledger.Core.Primitives;
 using Ledger.Core.Records;
+using Ledger.Local;
 
 namespace Ledger.Audit.Tests.Online;
 
@@ -66,7 +67,7 @@ public sealed class OnlineLedgerFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Chain = await ChainEnvironment.StartAsync(new ChainProfile { Kind = ChainKind.Hardhat, PollInterval = TimeSpan.FromMilliseconds(50) });
+        Chain = await LocalChain.StartAsync(new ChainProfile { Kind = ChainKind.Hardhat, PollInterval = TimeSpan.FromMilliseconds(50) });
         Reference = new ChainReference((ulong)Chain.Deployment.ChainId, Chain.Deployment.DeployBlock, Chain.Deployment.Addresses);
         var governor0 = Client(0);
         var governor1 = Client(1);

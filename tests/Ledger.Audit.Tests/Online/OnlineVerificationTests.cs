@@ -9,6 +9,7 @@ using Ledger.Chain.Profiles;
 using Ledger.Chain.Transactions;
 using Ledger.Core.Primitives;
 using Ledger.Core.Records;
+using Ledger.Local;
 
 namespace Ledger.Audit.Tests.Online;
 

@@ -14,6 +14,7 @@ using Ledger.Core.Model;
 using Ledger.Core.Ports;
 using Ledger.Core.Primitives;
 using Ledger.Core.Records;
+using Ledger.Local;
 using Ledger.Store;
 using Ledger.Store.Anchoring;
 using Ledger.Store.Records;
@@ -61,7 +62,7 @@ public sealed class StoredLedgerFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Chain = await ChainEnvironment.StartAsync(new ChainProfile { Kind = ChainKind.Hardhat, PollInterval = TimeSpan.FromMilliseconds(50) });
+        Chain = await LocalChain.StartAsync(new ChainProfile { Kind = ChainKind.Hardhat, PollInterval = TimeSpan.FromMilliseconds(50) });
         Reference = new ChainReference((ulong)Chain.Deployment.ChainId, Chain.Deployment.DeployBlock, Chain.Deployment.Addresses);
         var governor0 = Client(0, new InMemoryTransactionJournal());
         var governor1 = Client(1, new InMemoryTransactionJournal());

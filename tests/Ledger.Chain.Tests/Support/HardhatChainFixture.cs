@@ -1,4 +1,5 @@
 using Ledger.Chain.Profiles;
+using Ledger.Local;
 
 namespace Ledger.Chain.Tests.Support;
 
@@ -8,7 +9,7 @@ public sealed class HardhatChainFixture : IAsyncLifetime
     public ChainEnvironment Chain { get; private set; } = null!;
 
     public async Task InitializeAsync() =>
-        Chain = await ChainEnvironment.StartAsync(new ChainProfile { Kind = ChainKind.Hardhat, PollInterval = TimeSpan.FromMilliseconds(50) });
+        Chain = await LocalChain.StartAsync(new ChainProfile { Kind = ChainKind.Hardhat, PollInterval = TimeSpan.FromMilliseconds(50) });
 
     public async Task DisposeAsync()
     {

@@ -5,6 +5,7 @@ using Ledger.Core.Consent;
 using Ledger.Core.Crypto;
 using Ledger.Core.Model;
 using Ledger.Core.Primitives;
+using Ledger.Local;
 
 namespace Ledger.Chain.Tests.Support;
 
@@ -62,7 +63,7 @@ public class LedgerFixture : IAsyncLifetime
 
     public virtual async Task InitializeAsync()
     {
-        Chain = await ChainEnvironment.StartAsync(new ChainProfile { Kind = ChainKind.Hardhat, PollInterval = TimeSpan.FromMilliseconds(50) });
+        Chain = await LocalChain.StartAsync(new ChainProfile { Kind = ChainKind.Hardhat, PollInterval = TimeSpan.FromMilliseconds(50) });
         await AdmitAsync(Tax, Role.TaxBureau, 3);
         await AdmitAsync(Bank, Role.Bank, 4);
         await AdmitAsync(Guarantor, Role.Guarantor, 5);

@@ -140,7 +140,7 @@ public sealed class SupervisionTests : IAsyncLifetime
         });
         var supervisor = consortium.Supervise(null, DescriptionFile, _events.Enqueue);
 
-        var chainPid = KillNine(consortium.Chain.ProcessId!.Value);
+        var chainPid = KillNine(consortium.ChainProcess!.ProcessId);
 
         using var wait = new CancellationTokenSource(Patience);
         var lost = await supervisor.Fatal.WaitAsync(wait.Token);

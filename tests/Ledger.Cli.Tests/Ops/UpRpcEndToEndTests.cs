@@ -28,7 +28,7 @@ public sealed class UpRpcEndToEndTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(_dir);
-        _chain = await ChainEnvironment.StartAsync(new ChainProfile { Kind = ChainKind.Hardhat, DeploymentFile = Path.Combine(_dir, "deployment.json") });
+        _chain = await LocalChain.StartAsync(new ChainProfile { Kind = ChainKind.Hardhat, DeploymentFile = Path.Combine(_dir, "deployment.json") });
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
 using Ledger.Chain.Profiles;
+using Ledger.Local;
 
 namespace Ledger.Faults.Tests.Support;
 

@@ -14,6 +14,7 @@ using Ledger.Core.Crypto;
 using Ledger.Core.Model;
 using Ledger.Core.Primitives;
 using Ledger.Core.TaxData;
+using Ledger.Local;
 using Ledger.Node.Tests.Support;
 using Ledger.Sdk;
 using Ledger.Sdk.Auth;

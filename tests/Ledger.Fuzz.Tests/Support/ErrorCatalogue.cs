@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Ledger.Chain.Profiles;
+using Ledger.Local;
 
 namespace Ledger.Fuzz.Tests.Support;
 

@@ -8,6 +8,7 @@ using Ledger.Core.Crypto;
 using Ledger.Core.Model;
 using Ledger.Core.Primitives;
 using Ledger.Core.TaxData;
+using Ledger.Local;
 using Ledger.Sdk;
 using Ledger.Sdk.Auth;
 using Ledger.Sdk.Keys;
@@ -104,7 +105,7 @@ public class NodeCluster : IAsyncLifetime
     protected virtual async Task SetUpAsync()
     {
         Directory.CreateDirectory(Dir);
-        var chainStart = ChainEnvironment.StartAsync(new ChainProfile
+        var chainStart = LocalChain.StartAsync(new ChainProfile
         {
             Kind = ChainKind.Hardhat,
             PollInterval = TimeSpan.FromMilliseconds(50),

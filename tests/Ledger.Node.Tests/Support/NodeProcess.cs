@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Text;
 using Grpc.Net.Client;
 using Ledger.Chain.Profiles;
+using Ledger.Local;
 
 namespace Ledger.Node.Tests.Support;
 

@@ -8,6 +8,7 @@ using Ledger.Core.Crypto;
 using Ledger.Core.Model;
 using Ledger.Core.Ports;
 using Ledger.Core.Primitives;
+using Ledger.Local;
 using Nethereum.Contracts;
 using Nethereum.Hex.HexTypes;
 using Nethereum.JsonRpc.Client;
@@ -47,7 +48,7 @@ public sealed class HardhatFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(_folder);
-        Chain = await ChainEnvironment.StartAsync(new ChainProfile
+        Chain = await LocalChain.StartAsync(new ChainProfile
         {
             Kind = ChainKind.Hardhat,
             PollInterval = TimeSpan.FromMilliseconds(20),

@@ -3,11 +3,17 @@ using System.Net;
 using System.Net.Sockets;
 using Ledger.Chain.Errors;
 using Ledger.Chain.Rpc;
+using Microsoft.Extensions.Logging;
 
-namespace Ledger.Chain.Profiles;
+namespace Ledger.Local;
 
-/// <summary>A local chain node process (hardhat or anvil) on a loopback port, stopped with its whole process tree.</summary>
-internal sealed class LocalNodeProcess : IAsyncDisposable
+/// <summary>
+/// A local chain node process (hardhat or anvil) on a loopback port, stopped with its whole process tree. Started by
+/// <see cref="LocalChain.StartAsync"/>, which hands it to the <see cref="Ledger.Chain.Profiles.ChainEnvironment"/> it
+/// returns as the environment's owner (stopped when the environment is disposed); <see cref="LocalChain.ProcessOf"/>
+/// finds it again.
+/// </summary>
+public sealed class LocalChainProcess : IAsyncDisposable
 {
     private const int TailLines = 40;
     private readonly Process _process;
@@ -17,16 +23,24 @@ internal sealed class LocalNodeProcess : IAsyncDisposable
     private bool _stopped;
     private volatile bool _announced;
 
-    private LocalNodeProcess(Process process, string kind, string rpcUrl)
+    private LocalChainProcess(Process process, string kind, string rpcUrl)
     {
         _process = process;
         _kind = kind;
         RpcUrl = rpcUrl;
     }
 
+    /// <summary>The kind of node ("hardhat" or "anvil").</summary>
+    public string Kind => _kind;
+
+    /// <summary>The node's JSON-RPC endpoint on loopback.</summary>
     public string RpcUrl { get; }
 
+    /// <summary>The process id, for diagnostics and supervision.</summary>
     public int ProcessId => _process.Id;
+
+    /// <summary>Where the stop is logged: set once the node has started and is handed to its environment.</summary>
+    internal ILogger? Logger { get; set; }
 
     /// <summary>Completes when the process exits, with its exit code.</summary>
     public async Task<int> WaitForExitAsync(CancellationToken cancellationToken)
@@ -36,7 +50,7 @@ internal sealed class LocalNodeProcess : IAsyncDisposable
     }
 
     /// <summary>Starts <paramref name="program"/> and waits until the node answers eth_chainId.</summary>
-    public static async Task<LocalNodeProcess> StartAsync(
+    internal static async Task<LocalChainProcess> StartAsync(
         string kind, string program, IReadOnlyList<string> arguments, string workingDirectory, int port, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var info = new ProcessStartInfo(program)
@@ -63,7 +77,7 @@ internal sealed class LocalNodeProcess : IAsyncDisposable
         {
             throw LocalChainException.StartFailed(kind, $"{program} could not be run ({ex.Message})", "(no output)", ex);
         }
-        var node = new LocalNodeProcess(process, kind, $"http://127.0.0.1:{port}");
+        var node = new LocalChainProcess(process, kind, $"http://127.0.0.1:{port}");
         process.OutputDataReceived += (_, e) => node.Remember(e.Data);
         process.ErrorDataReceived += (_, e) => node.Remember(e.Data);
         process.BeginOutputReadLine();
@@ -81,14 +95,14 @@ internal sealed class LocalNodeProcess : IAsyncDisposable
     }
 
     /// <summary>A free TCP port on the loopback interface.</summary>
-    public static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    public string Tail()
+    internal string Tail()
     {
         lock (_tailLock)
         {
@@ -166,6 +180,7 @@ internal sealed class LocalNodeProcess : IAsyncDisposable
             return;
         }
         _stopped = true;
+        var pid = _process.Id;
         try
         {
             if (!_process.HasExited)
@@ -197,6 +212,10 @@ internal sealed class LocalNodeProcess : IAsyncDisposable
         finally
         {
             _process.Dispose();
+        }
+        if (Logger is { } logger)
+        {
+            LocalChainLog.NodeStopped(logger, _kind, pid);
         }
     }
 

@@ -1,7 +1,8 @@
+using Ledger.Chain.Profiles;
 using Ledger.Core.Crypto;
 using Ledger.Core.Primitives;
 
-namespace Ledger.Chain.Profiles;
+namespace Ledger.Local;
 
 /// <summary>
 /// The well-known development accounts of Hardhat and Anvil: the first keys of the public mnemonic
@@ -9,6 +10,9 @@ namespace Ledger.Chain.Profiles;
 /// fresh local chain.
 /// <para><b>For local chains only.</b> These keys are published everywhere; anything they control on a real
 /// network is stolen within seconds. A consortium node on the <c>rpc</c> profile uses its own key store.</para>
+/// <para>The keys live here, in the development tools, and nowhere in <c>ledger-node</c> or <c>Ledger.Chain</c>: the
+/// node knows only their public addresses (<see cref="PublishedDevelopmentAccounts"/>), to refuse them on a chain that
+/// is not local.</para>
 /// </summary>
 public static class DevAccounts
 {
@@ -42,15 +46,4 @@ public static class DevAccounts
 
     /// <summary>The address of account <paramref name="index"/>.</summary>
     public static EthAddress Address(int index) => Secp256k1Signer.AddressOf(PrivateKey(index));
-
-    /// <summary>Whether <paramref name="account"/> is one of these published accounts.</summary>
-    public static bool IsPublished(EthAddress account) => Addresses.Value.Contains(account);
-
-    /// <summary>
-    /// Whether <paramref name="chainId"/> is a local development chain's (31337: hardhat and anvil; 1337: the older
-    /// default of ganache and geth --dev), the only chains on which these accounts may act.
-    /// </summary>
-    public static bool IsLocalChain(System.Numerics.BigInteger chainId) => chainId == 31337 || chainId == 1337;
-
-    private static readonly Lazy<HashSet<EthAddress>> Addresses = new(() => Enumerable.Range(0, Keys.Length).Select(Address).ToHashSet());
 }
