@@ -69,7 +69,8 @@ public sealed class AnchorChain : IAnchorChain
             var outcome = await _client.AnchorAsync(batchId, root, count, kind, uri, KeyOf(Organization, batchId), cancellationToken).ConfigureAwait(false);
             return outcome.ToConfirmation();
         }
-        catch (AnchorBatchExistsException exists) when (exists.Root == root && exists.OrgId == Organization)
+        catch (ContractRevertException exists) when (exists.Is<AnchorBatchExistsError>(out var anchored)
+            && new Hash32(anchored.Root) == root && new OrgId(new Hash32(anchored.OrgId)) == Organization)
         {
             return await ExistingAnchorAsync(batchId, cancellationToken).ConfigureAwait(false)
                 ?? throw new InvalidOperationException($"Batch {batchId} is anchored but its BatchAnchored event was not found.", exists);

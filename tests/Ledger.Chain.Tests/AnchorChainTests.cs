@@ -1,3 +1,4 @@
+using Ledger.Chain.Contracts.AccessLog.ContractDefinition;
 using Ledger.Chain.Errors;
 using Ledger.Chain.Profiles;
 using Ledger.Chain.Tests.Support;
@@ -5,6 +6,7 @@ using Ledger.Chain.Transactions;
 using Ledger.Core.Model;
 using Ledger.Core.Primitives;
 using Ledger.Local;
+using static Ledger.Chain.Tests.Support.Reverts;
 
 namespace Ledger.Chain.Tests;
 
@@ -53,8 +55,8 @@ public class AnchorChainTests(LedgerFixture fixture) : IClassFixture<LedgerFixtu
         var confirmation = await elsewhere.AnchorAsync(batch, root, 5, BatchKind.Mixed, "");
         Assert.Equal(first.TxHash, confirmation.TxHash);
 
-        var conflict = await Assert.ThrowsAsync<AnchorBatchExistsException>(() => elsewhere.AnchorAsync(batch, Keccak.Hash("another root"), 5, BatchKind.Mixed, ""));
-        Assert.Equal(root, conflict.Root);
+        var (_, conflict) = await Reverts.WithAsync<AnchorBatchExistsError>("LEDGER-1247", () => elsewhere.AnchorAsync(batch, Keccak.Hash("another root"), 5, BatchKind.Mixed, ""));
+        Assert.Equal(root, HashOf(conflict.Root));
     }
 
     [Fact]

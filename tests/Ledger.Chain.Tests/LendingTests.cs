@@ -1,9 +1,13 @@
 using System.Numerics;
+using Ledger.Chain.Contracts.GuaranteeBook.ContractDefinition;
+using Ledger.Chain.Contracts.RiskCompensationFund.ContractDefinition;
 using Ledger.Chain.Errors;
 using Ledger.Chain.Indexing;
 using Ledger.Chain.Tests.Support;
 using Ledger.Core.Model;
 using Ledger.Core.Primitives;
+using static Ledger.Chain.Tests.Support.Reverts;
+using MembershipWrongOrganizationError = Ledger.Chain.Contracts.GuaranteeBook.ContractDefinition.MembershipWrongOrganizationError;
 
 namespace Ledger.Chain.Tests;
 
@@ -33,12 +37,12 @@ public class LendingTests(LedgerFixture fixture) : IClassFixture<LedgerFixture>
         Assert.True((await fixture.BankOperator.FundAsync(fundId)).Exists); // the id the contract derived
 
         // The guarantor may only guarantee once the bank invites it.
-        var notInvited = await Assert.ThrowsAsync<GuaranteeNotInvitedException>(() => fixture.GuarantorOperator.GuaranteeLoanAsync(loanId, 6_000, 500_000));
-        Assert.Equal(LedgerFixture.Guarantor, notInvited.GuarantorOrg);
+        var (_, notInvited) = await Reverts.WithAsync<GuaranteeNotInvitedError>("LEDGER-1266", () => fixture.GuarantorOperator.GuaranteeLoanAsync(loanId, 6_000, 500_000));
+        Assert.Equal(LedgerFixture.Guarantor, OrgOf(notInvited.GuarantorOrg));
         await fixture.BankOperator.InviteGuarantorAsync(loanId, LedgerFixture.Guarantor, 5_000, 800_000);
         // Outside the bank's terms (at least 50 % coverage, at most 8,000 CNY fee) the guarantee is refused.
-        var outside = await Assert.ThrowsAsync<GuaranteeOutsideInvitationException>(() => fixture.GuarantorOperator.GuaranteeLoanAsync(loanId, 4_000, 500_000));
-        Assert.Equal(5_000UL, outside.MinCoverageBps);
+        var (_, outside) = await Reverts.WithAsync<GuaranteeOutsideInvitationError>("LEDGER-1851", () => fixture.GuarantorOperator.GuaranteeLoanAsync(loanId, 4_000, 500_000));
+        Assert.Equal((ushort)5_000, outside.MinCoverageBps);
         await fixture.GuarantorOperator.GuaranteeLoanAsync(loanId, 6_000, 500_000);
 
         await fixture.BankOperator.RecordRepaymentAsync(loanId, 20_000_000, 350_000);
@@ -50,15 +54,15 @@ public class LendingTests(LedgerFixture fixture) : IClassFixture<LedgerFixture>
 
         // The guarantor owes loss × coverage and pays it in instalments; within its grace period the fund waits.
         Assert.Equal(new BigInteger(48_000_000), await fixture.BankOperator.MaxPayoutAsync(loanId));
-        var tooHigh = await Assert.ThrowsAsync<GuaranteePayoutTooHighException>(() => fixture.GuarantorOperator.RecordPayoutAsync(loanId, 48_000_001));
+        var (tooHigh, _) = await Reverts.WithAsync<GuaranteePayoutTooHighError>("LEDGER-1272", () => fixture.GuarantorOperator.RecordPayoutAsync(loanId, 48_000_001));
         Assert.Contains("exceeds what the guarantor still owes, 480,000.00 CNY", tooHigh.Message, StringComparison.Ordinal);
         await fixture.GuarantorOperator.RecordPayoutAsync(loanId, 20_000_000);
-        var pending = await Assert.ThrowsAsync<CompensationGuaranteePendingException>(() => fixture.BankOperator.FileClaimAsync(fundId, loanId));
+        var (_, pending) = await Reverts.WithAsync<CompensationGuaranteePendingError>("LEDGER-1288", () => fixture.BankOperator.FileClaimAsync(fundId, loanId));
         Assert.Equal(new BigInteger(48_000_000), pending.ObligationFen);
         Assert.Equal(new BigInteger(20_000_000), pending.PaidFen);
         var (guarantor, obligation, paid) = await fixture.BankOperator.ObligationAsync(loanId);
         Assert.Equal((LedgerFixture.Guarantor, new BigInteger(48_000_000), new BigInteger(20_000_000)), (guarantor, obligation, paid));
-        var rest = await Assert.ThrowsAsync<GuaranteePayoutTooHighException>(() => fixture.GuarantorOperator.RecordPayoutAsync(loanId, 28_000_001));
+        var (_, rest) = await Reverts.WithAsync<GuaranteePayoutTooHighError>("LEDGER-1272", () => fixture.GuarantorOperator.RecordPayoutAsync(loanId, 28_000_001));
         Assert.Equal(new BigInteger(28_000_000), rest.RemainingFen);
         await fixture.GuarantorOperator.RecordPayoutAsync(loanId, 28_000_000);
 
@@ -105,9 +109,9 @@ public class LendingTests(LedgerFixture fixture) : IClassFixture<LedgerFixture>
     public async Task InviteGuarantor_ByAnotherBank_IsMembershipWrongOrganization()
     {
         var loanId = await DisburseAsync("L-2025-0099", 1_000_000, LoanPurpose.Trade);
-        var ex = await Assert.ThrowsAsync<MembershipWrongOrganizationException>(() => fixture.OtherBankOperator.InviteGuarantorAsync(loanId, LedgerFixture.Guarantor, 5_000, 100_000));
-        Assert.Equal(LedgerFixture.Bank, ex.ExpectedOrg);
-        Assert.Equal(LedgerFixture.OtherBank, ex.ActualOrg);
+        var (ex, error) = await Reverts.WithAsync<MembershipWrongOrganizationError>("LEDGER-1204", () => fixture.OtherBankOperator.InviteGuarantorAsync(loanId, LedgerFixture.Guarantor, 5_000, 100_000));
+        Assert.Equal(LedgerFixture.Bank, OrgOf(error.ExpectedOrg));
+        Assert.Equal(LedgerFixture.OtherBank, OrgOf(error.ActualOrg));
         Assert.Contains("operates bank.icbc.liuzhou, but this action belongs to bank.ccb.liuzhou", ex.Message, StringComparison.Ordinal);
     }
 }

@@ -8,8 +8,8 @@ using Newtonsoft.Json.Linq;
 namespace Ledger.Chain.Errors;
 
 /// <summary>
-/// Turns what Nethereum and the node throw into Ledger's errors: contract reverts into their typed exception (by
-/// selector, across every Ledger ABI), transport faults into <see cref="ChainUnavailableException"/>.
+/// Turns what Nethereum and the node throw into Ledger's errors: contract reverts into a <see cref="ContractRevertException"/> (by
+/// selector, across every Ledger ABI; code and message from <see cref="ContractErrorCatalogue"/>), transport faults into <see cref="ChainUnavailableException"/>.
 /// </summary>
 public static class ChainFaults
 {
@@ -18,7 +18,7 @@ public static class ChainFaults
     private static readonly FunctionCallDecoder Decoder = new();
     private static readonly System.Buffers.SearchValues<char> HexDigits = System.Buffers.SearchValues.Create("0123456789abcdefABCDEF");
 
-    /// <summary>The typed exception for revert data (0x-hex): a Ledger custom error, a reason string, a panic, or unknown.</summary>
+    /// <summary>The exception for revert data (0x-hex): a Ledger custom error, a reason string, a panic, or unknown.</summary>
     public static ContractRevertException FromRevertData(string? data)
     {
         data = string.IsNullOrEmpty(data) ? "0x" : data.StartsWith("0x", StringComparison.OrdinalIgnoreCase) ? data.ToLowerInvariant() : "0x" + data.ToLowerInvariant();
@@ -49,7 +49,7 @@ public static class ChainFaults
         return error is null ? new UnknownContractErrorException(data) : ContractErrorCatalogue.Create(error);
     }
 
-    /// <summary>The revert in <paramref name="exception"/> (or its inner exceptions) as a typed exception, or null when it is no revert.</summary>
+    /// <summary>The revert in <paramref name="exception"/> (or its inner exceptions) as a <see cref="ContractRevertException"/>, or null when it is no revert.</summary>
     public static ContractRevertException? TryGetRevert(Exception exception)
     {
         for (var e = exception; e is not null; e = e.InnerException)

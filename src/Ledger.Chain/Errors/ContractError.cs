@@ -1,8 +1,5 @@
 using System.Globalization;
-using System.Numerics;
 using Ledger.Chain.Abi;
-using Ledger.Core.Model;
-using Ledger.Core.Primitives;
 using Nethereum.ABI.FunctionEncoding;
 using Nethereum.ABI.Model;
 
@@ -80,32 +77,6 @@ public sealed class ContractError
             return null;
         }
     }
-
-    internal object? Raw(int index) => Arguments[index].Value;
-
-    internal Hash32 Hash(int index) => Raw(index) switch
-    {
-        byte[] bytes when bytes.Length == 32 => new Hash32(bytes),
-        byte[] bytes => Hash32.FromUInt256(bytes),
-        var other => throw new InvalidOperationException($"Argument {index} of {Name} is not bytes32 but {other?.GetType().Name}."),
-    };
-
-    internal OrgId Org(int index) => new(Hash(index));
-
-    internal EthAddress Address(int index) => EthAddress.Parse((string)Raw(index)!);
-
-    internal BigInteger Number(int index) => Raw(index) switch
-    {
-        BigInteger value => value,
-        null => BigInteger.Zero,
-        var value => BigInteger.Parse(Convert.ToString(value, CultureInfo.InvariantCulture)!, CultureInfo.InvariantCulture),
-    };
-
-    internal ulong UInt64(int index) => (ulong)Number(index);
-
-    internal string Text(int index) => Raw(index) as string ?? "";
-
-    internal byte[] Bytes(int index) => Raw(index) as byte[] ?? [];
 
     /// <summary>Formats a decoded ABI value: 0x-hex for bytes, decimal for integers.</summary>
     internal static string Format(object? value) => value switch

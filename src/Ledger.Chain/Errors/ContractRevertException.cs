@@ -1,26 +1,31 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Numerics;
 using Ledger.Core.Errors;
-using Ledger.Core.Model;
-using Ledger.Core.Primitives;
+using Nethereum.ABI.FunctionEncoding.Attributes;
+using Nethereum.Contracts;
 
 namespace Ledger.Chain.Errors;
 
 /// <summary>
-/// A contract refused a call or transaction (LEDGER-1200 … LEDGER-1299). Each Solidity custom error has its own
-/// subclass (named after it: <c>ConsentRevokedAt</c> → <see cref="ConsentRevokedAtException"/>) whose message says
-/// what happened and what to do; <see cref="Error"/> carries the decoded arguments.
+/// A contract refused a call or transaction (LEDGER-1200 … LEDGER-1299, LEDGER-1800 … LEDGER-1899). For a Solidity custom
+/// error, <see cref="ContractErrorCatalogue"/> gives the code, category and message (what happened and what to do) and
+/// <see cref="Error"/> carries the decoded error; test which one it is with the DTO the bindings generate for it:
+/// <code>
+/// catch (ContractRevertException ex) when (ex.Is&lt;ConsentRevokedAtError&gt;(out var revoked)) { … revoked.ConsentId … }
+/// </code>
+/// A plain revert, a panic and an unknown selector are the three subclasses below.
 /// </summary>
-public abstract class ContractRevertException : LedgerException
+public class ContractRevertException : LedgerException
 {
-    /// <summary>Creates the exception for a decoded custom error.</summary>
-    protected ContractRevertException(int code, ErrorCategory category, string message, ContractError error)
-        : this(code, category, message, error.Data, error)
+    /// <summary>Creates the exception for a decoded custom error of the catalogue.</summary>
+    internal ContractRevertException(ContractErrorEntry entry, ContractError error)
+        : this(entry.Number, entry.Category, ContractErrorTemplate.Render(entry.Template, error), error.Data, error)
     {
     }
 
     /// <summary>Creates the exception for revert data that is not (or not only) a known custom error.</summary>
-    protected ContractRevertException(int code, ErrorCategory category, string message, string revertData, ContractError? error)
+    private protected ContractRevertException(int code, ErrorCategory category, string message, string revertData, ContractError? error)
         : base(string.Create(CultureInfo.InvariantCulture, $"LEDGER-{code}"), category, message)
     {
         RevertData = revertData;
@@ -33,76 +38,29 @@ public abstract class ContractRevertException : LedgerException
     /// <summary>The decoded custom error, when the selector is one of Ledger's.</summary>
     public ContractError? Error { get; }
 
+    /// <summary>The Solidity name of the decoded custom error (<c>ConsentRevokedAt</c>); null for a plain revert, a panic or an unknown selector.</summary>
+    public string? ErrorName => Error?.Name;
+
     /// <summary>Where the failing call went (contract and function), when known; set by the sender.</summary>
     public string? Call { get; internal set; }
 
-    // Shared wording, so every message names things the same way.
-
-    /// <summary>0x12ab…cd34: enough of a 32-byte id to recognise it.</summary>
-    protected static string Abbreviate(Hash32 value)
+    /// <summary>
+    /// Whether the contract reverted with the custom error <typeparamref name="TError"/> (a generated error DTO such as
+    /// <c>ConsentRevokedAtError</c>; any contract's DTO of the same error will do), and its arguments when it did.
+    /// </summary>
+    public bool Is<TError>([NotNullWhen(true)] out TError? error)
+        where TError : class, IErrorDTO, new()
     {
-        var hex = value.ToString();
-        return hex[..6] + "…" + hex[^4..];
+        error = Error is not null && Error.Data.IsExceptionEncodedDataForError<TError>()
+            ? Error.Data.DecodeExceptionEncodedData<TError>()
+            : null;
+        return error is not null;
     }
 
-    /// <summary>An organization as people know it: its code (bank.ccb), or the short hex when it has none.</summary>
-    protected static string Org(OrgId org) => org.Value.IsZero ? "(none)" : org.Code.StartsWith("0x", StringComparison.Ordinal) ? Abbreviate(org.Value) : org.Code;
-
-    /// <summary>An amount in fen as yuan with two decimals.</summary>
-    protected static string Yuan(BigInteger fen) =>
-        string.Create(CultureInfo.InvariantCulture, $"{BigInteger.Divide(fen, 100):N0}.{BigInteger.Remainder(fen, 100):00} CNY");
-
-    /// <summary>Basis points as a percentage.</summary>
-    protected static string Percent(BigInteger bps) => string.Create(CultureInfo.InvariantCulture, $"{(decimal)bps / 100m:0.##} %");
-
-    /// <summary>A unix time as UTC.</summary>
-    protected static string Time(BigInteger unixSeconds) =>
-        unixSeconds > 253402300799 ? unixSeconds.ToString(CultureInfo.InvariantCulture)
-            : DateTimeOffset.FromUnixTimeSeconds((long)unixSeconds).ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture);
-
-    /// <summary>Scope bits as names.</summary>
-    protected static string ScopeNames(BigInteger bits) => ((Scopes)(ulong)bits).ToString();
-
-    /// <summary>An integer in decimal.</summary>
-    protected static string Num(BigInteger value) => value.ToString(CultureInfo.InvariantCulture);
-
-    /// <summary>Bytes as 0x-hex.</summary>
-    protected static string Hex(byte[] value) => "0x" + Convert.ToHexStringLower(value);
-
-    /// <summary>"member" qualified by a role: "bank member", or "member" for any role.</summary>
-    protected static string RoleMember(BigInteger role) => role.IsZero ? "member" : RoleName(role) + " member";
-
-    /// <summary>A member status by name.</summary>
-    protected static string MemberStatusName(BigInteger status) => Named(status, "unknown", "active", "suspended", "removed");
-
-    /// <summary>A loan status by name.</summary>
-    protected static string LoanStatusName(BigInteger status) => Named(status, "unknown", "active", "overdue", "repaid", "defaulted");
-
-    /// <summary>A guarantee agreement status by name.</summary>
-    protected static string AgreementStatusName(BigInteger status) => Named(status, "unknown", "proposed", "active", "terminated");
-
-    /// <summary>A compensation claim status by name.</summary>
-    protected static string ClaimStatusName(BigInteger status) => Named(status, "not filed", "filed", "paid", "rejected", "withdrawn");
-
-    /// <summary>A consent access status by name.</summary>
-    protected static string AccessStatusName(BigInteger status) => Named(status,
-        "allowed", "unknown", "not yet valid", "expired", "revoked", "for another consumer", "for another provider",
-        "without that scope", "at its fetch cap", "consumer ineligible", "provider ineligible", "enterprise unbound");
-
-    private static string Named(BigInteger value, params string[] names) =>
-        value >= 0 && value < names.Length ? names[(int)value] : "status " + value.ToString(CultureInfo.InvariantCulture);
-
-    /// <summary>A role number as its name.</summary>
-    protected static string RoleName(BigInteger role) => (int)BigInteger.Min(role, 255) switch
-    {
-        0 => "any role",
-        1 => "tax bureau",
-        2 => "bank",
-        3 => "guarantor",
-        4 => "auditor",
-        5 => "regulator",
-        _ => "role " + role.ToString(CultureInfo.InvariantCulture),
-    };
+    /// <summary>Whether the contract reverted with the custom error <typeparamref name="TError"/>.</summary>
+    public bool Is<TError>()
+        where TError : class, IErrorDTO, new() =>
+        Error is not null && Error.Data.IsExceptionEncodedDataForError<TError>();
 }
 
 /// <summary>LEDGER-1200: the revert data starts with a selector none of Ledger's contracts declares.</summary>

@@ -113,7 +113,7 @@ public sealed class TransactionSender : IDisposable
 
     /// <summary>Calls a contract function in a transaction and waits for finality.</summary>
     /// <param name="key">Idempotency key; a second call with the same key returns the first transaction's outcome.</param>
-    /// <exception cref="ContractRevertException">when the contract refuses (decoded to the error's typed exception).</exception>
+    /// <exception cref="ContractRevertException">when the contract refuses (decoded by selector; its code and message from <see cref="ContractErrorCatalogue"/>).</exception>
     /// <exception cref="LedgerException">when the chain cannot be reached or the transaction fails otherwise.</exception>
     public Task<TransactionOutcome> SendAsync<TFunction>(EthAddress contract, TFunction function, string? key = null, CancellationToken cancellationToken = default)
         where TFunction : FunctionMessage, new()

@@ -17,6 +17,7 @@ using CoreLoanPurpose = Ledger.Core.Model.LoanPurpose;
 using CoreLoanStatus = Ledger.Core.Model.LoanStatus;
 using ProtoLoanPurpose = Ledger.Api.V1.LoanPurpose;
 using ProtoLoanStatus = Ledger.Api.V1.LoanStatus;
+using FundFlowAlreadyOpenError = Ledger.Chain.Contracts.FundFlowTracker.ContractDefinition.FundFlowAlreadyOpenError;
 
 namespace Ledger.Node.Bank;
 
@@ -214,7 +215,7 @@ public sealed class LendingService(
             {
                 await chainClient.OpenFundFlowAsync(loanId, (ushort)request.MaxNonRndBps, key: $"fundflow-open:{loanId}", cancellationToken: CancellationToken.None).ConfigureAwait(false);
             }
-            catch (FundFlowAlreadyOpenException)
+            catch (ContractRevertException ex) when (ex.Is<FundFlowAlreadyOpenError>())
             {
                 // A retry after the ledger was opened: nothing to do.
             }

@@ -8,6 +8,8 @@ using Ledger.Node.Hosting;
 using Ledger.Sdk.Mapping;
 using Ledger.Store.Audit;
 using static Ledger.Node.Guarantor.RiskRequests;
+using GuaranteeNotInvitedError = Ledger.Chain.Contracts.GuaranteeBook.ContractDefinition.GuaranteeNotInvitedError;
+using GuaranteeZeroPayoutError = Ledger.Chain.Contracts.GuaranteeBook.ContractDefinition.GuaranteeZeroPayoutError;
 
 namespace Ledger.Node.Guarantor;
 
@@ -35,7 +37,7 @@ public sealed class GuaranteeService(NodeIdentity node, ChainHead head, Ledger.S
             var outcome = await chainClient.GuaranteeLoanAsync(loan, coverage, fee, $"guarantee:{loan}:{coverage}:{fee}:{invitedAt}", CancellationToken.None).ConfigureAwait(false);
             return Tx(outcome);
         }
-        catch (GuaranteeNotInvitedException ex)
+        catch (ContractRevertException ex) when (ex.Is<GuaranteeNotInvitedError>())
         {
             throw await NotInvitedAsync(loan, ex).ConfigureAwait(false);
         }
@@ -45,7 +47,7 @@ public sealed class GuaranteeService(NodeIdentity node, ChainHead head, Ledger.S
     /// The contract's <c>GuaranteeNotInvited</c> as what it is for the guarantor: a step the bank has not taken yet
     /// (FAILED_PRECONDITION, same code LEDGER-1266), naming the bank and whom it invited instead.
     /// </summary>
-    private async Task<LedgerException> NotInvitedAsync(LoanId loan, GuaranteeNotInvitedException ex)
+    private async Task<LedgerException> NotInvitedAsync(LoanId loan, ContractRevertException ex)
     {
         var own = node.Organization.Code;
         string sentence;
@@ -133,7 +135,7 @@ public sealed class GuaranteeService(NodeIdentity node, ChainHead head, Ledger.S
             // Instalments of the same amount are distinct payments: the key holds what was paid before this one.
             outcome = await chainClient.RecordPayoutAsync(loan, payout, $"payout:{loan}:{paid}:{payout}", CancellationToken.None).ConfigureAwait(false);
         }
-        catch (GuaranteeZeroPayoutException ex) when (!asked)
+        catch (ContractRevertException ex) when (!asked && ex.Is<GuaranteeZeroPayoutError>())
         {
             throw GuarantorErrors.NothingToPay(loan, ex);
         }

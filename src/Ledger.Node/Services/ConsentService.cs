@@ -136,10 +136,10 @@ public sealed class ConsentService(NodeIdentity node, ChainHead head, Ledger.Cha
             outcome = await chainClient.RevokeConsentBySigAsync(
                 revocation, signature, $"revoke:{revocation.ConsentId}:{revocation.Nonce}", CancellationToken.None).ConfigureAwait(false);
         }
-        catch (Chain.Errors.ConsentRevokedAtException revokedBefore)
+        catch (Chain.Errors.ContractRevertException revokedBefore) when (revokedBefore.Is<ConsentRevokedAtError>(out var revoked))
         {
             var earlier = await chainClient.ConsentAsync(revocation.ConsentId, CancellationToken.None).ConfigureAwait(false);
-            await witness.AwaitSeenAsync(revocation.ConsentId, new OrgId(new Hash32(earlier.Provider)), revokedBefore.RevokedAtBlock, "(an earlier one)",
+            await witness.AwaitSeenAsync(revocation.ConsentId, new OrgId(new Hash32(earlier.Provider)), revoked.RevokedAtBlock, "(an earlier one)",
                 RevocationWitness.DefaultTimeout, context.CancellationToken).ConfigureAwait(false);
             throw;
         }
