@@ -53,7 +53,7 @@ public class DevelopmentPartsTests
     // ledger-node and every Ledger assembly it references, transitively.
     private static List<Assembly> NodeAssemblies()
     {
-        var node = typeof(Hosting.NodeContext).Assembly;
+        var node = typeof(Hosting.NodeFoundation).Assembly;
         var seen = new Dictionary<string, Assembly>(StringComparer.Ordinal) { [node.GetName().Name!] = node };
         var queue = new Queue<Assembly>([node]);
         while (queue.TryDequeue(out var assembly))
