@@ -6,7 +6,8 @@ export LEDGER_ROOT
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 export NODE_OPTIONS="${NODE_OPTIONS:-} --no-deprecation"
 
-ledger_log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+# A section heading with the time since the script started (where a long run spends its time).
+ledger_log() { printf '\033[1m==> [%dm%02ds] %s\033[0m\n' $((SECONDS / 60)) $((SECONDS % 60)) "$*" >&2; }
 
 # npm ci when node_modules is missing or package-lock.json changed since the last install.
 ledger_ensure_npm() {

@@ -8,9 +8,8 @@ namespace Ledger.Node.Alerts;
 public static class AlertsSetup
 {
     /// <summary>The Alerts stream: banks and guarantors; each stream is filtered by the caller's own exposure (loan, guarantee, consent).</summary>
-    public static NodeEndpoint Endpoint { get; } = new(
+    public static NodeEndpoint Endpoint { get; } = NodeEndpoint.Of<AlertsService>(
         Api.V1.Alerts.Descriptor.FullName,
-        a => a.MapGrpcService<AlertsService>(),
         Policy.For(Api.V1.Alerts.Descriptor.FullName, Policy.Roles(Role.Bank, Role.Guarantor), "Subscribe"));
 
     /// <summary>

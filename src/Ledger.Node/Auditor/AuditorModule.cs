@@ -15,7 +15,7 @@ public sealed class AuditorModule : NodeModule
     /// <inheritdoc/>
     public override IReadOnlyList<NodeEndpoint> Endpoints { get; } =
     [
-        new(Api.V1.Audit.Descriptor.FullName, a => a.MapGrpcService<AuditService>(), Policy.For(
+        NodeEndpoint.Of<AuditService>(Api.V1.Audit.Descriptor.FullName, Policy.For(
             Api.V1.Audit.Descriptor.FullName, Policy.Roles(Core.Model.Role.Auditor, Core.Model.Role.Regulator),
             "GetTrail", "VerifyLedger", "ExportBundle", "GetStatistics", "Sync")),
     ];

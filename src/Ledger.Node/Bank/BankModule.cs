@@ -19,7 +19,7 @@ public sealed class BankModule : NodeModule
     public override IReadOnlyList<NodeEndpoint> Endpoints { get; } =
     [
         // The bank's own software (its operators) only.
-        new(Api.V1.Lending.Descriptor.FullName, a => a.MapGrpcService<LendingService>(), Policy.For(
+        NodeEndpoint.Of<LendingService>(Api.V1.Lending.Descriptor.FullName, Policy.For(
             Api.V1.Lending.Descriptor.FullName, Policy.OwnOperators(Core.Model.Role.Bank),
             "FetchData", "Decide", "Disburse", "RecordRepayment", "MarkOverdue", "MarkCurrent", "DeclareDefault", "GetLoan", "ListLoans",
             "InviteGuarantor", "WithdrawInvitation", "CancelGuarantee", "AcceptAgreement", "EnrollLoan", "FileClaim", "WithdrawClaim",

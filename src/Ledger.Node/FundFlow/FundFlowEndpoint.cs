@@ -10,9 +10,8 @@ public static class FundFlowEndpoint
     private static readonly string Service = Api.V1.FundFlow.Descriptor.FullName;
 
     /// <summary>Entries by the node's own operators (bank or tax bureau); the status for any member.</summary>
-    public static NodeEndpoint Endpoint { get; } = new(
+    public static NodeEndpoint Endpoint { get; } = NodeEndpoint.Of<FundFlowService>(
         Service,
-        a => a.MapGrpcService<FundFlowService>(),
         new Dictionary<string, MethodPolicy>(
             Policy.For(Service, Policy.OwnOperators(Role.Bank, Role.TaxBureau), "RecordSpending", "ReverseSpending", "CorrectSpending")
                 .Concat(Policy.For(Service, Policy.Roles(Policy.AnyMember), "GetFundFlow")),

@@ -14,7 +14,7 @@ public sealed class GuarantorModule : NodeModule
     public override IReadOnlyList<NodeEndpoint> Endpoints { get; } =
     [
         // Its own operators only.
-        new(Api.V1.Guarantee.Descriptor.FullName, a => a.MapGrpcService<GuaranteeService>(), Policy.For(
+        NodeEndpoint.Of<GuaranteeService>(Api.V1.Guarantee.Descriptor.FullName, Policy.For(
             Api.V1.Guarantee.Descriptor.FullName, Policy.OwnOperators(Core.Model.Role.Guarantor),
             "GuaranteeLoan", "ProposeAgreement", "TerminateAgreement", "RecordPayout", "ListGuarantees")),
         AlertsSetup.Endpoint,

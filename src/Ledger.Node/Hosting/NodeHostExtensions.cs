@@ -48,6 +48,7 @@ public static class NodeHostExtensions
         services.AddSingleton(sp => sp.GetRequiredService<NodeFoundation>().Identity);
         services.AddSingleton(sp => sp.GetRequiredService<NodeFoundation>().Chain);
         services.AddSingleton(sp => sp.GetRequiredService<NodeFoundation>().Store);
+        services.AddSingleton(sp => sp.GetRequiredService<NodeFoundation>().Sender);
         services.AddSingleton(sp => sp.GetRequiredService<NodeFoundation>().ChainClient);
         services.AddSingleton(sp => sp.GetRequiredService<NodeFoundation>().AnchorChain);
         services.AddSingleton(sp => sp.GetRequiredService<NodeFoundation>().Head);
@@ -80,7 +81,11 @@ public static class NodeHostExtensions
         services.AddHostedService<AnchorService>();
 
         // What every node serves (Node, Consent, RecordExport): consent reads and checks, revocation witnesses.
-        services.AddSingleton<ConsentGate>();
+        services.AddSingleton<IConsentRegistry>(sp => new ChainConsentRegistry(sp.GetRequiredService<Chain.LedgerChainClient>()));
+        services.AddSingleton<IConsentHistory>(sp => new StoreConsentHistory(sp.GetRequiredService<Store.LedgerStore>()));
+        services.AddSingleton(sp => new ConsentGate(
+            sp.GetRequiredService<NodeIdentity>().Organization, sp.GetRequiredService<ChainHead>(),
+            sp.GetRequiredService<IConsentRegistry>(), sp.GetRequiredService<IConsentHistory>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<RevocationWitness>();
         services.AddSingleton<ConsentIndexView>();
         services.AddSingleton<Bank.ICreditReasonsSource>(Bank.NoCreditReasons.Instance); // the bank module puts its held reasons here

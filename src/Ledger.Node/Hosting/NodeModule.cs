@@ -8,9 +8,16 @@ namespace Ledger.Node.Hosting;
 /// of its methods (the lines of <see cref="AccessPolicy"/>; a method without a line is refused).
 /// </summary>
 /// <param name="Service">The service's full name.</param>
+/// <param name="Implementation">The class that implements it (made per call by grpc-dotnet, from the container).</param>
 /// <param name="Map">Maps the service's endpoints.</param>
 /// <param name="Policies">Method full name (<c>/package.Service/Method</c>) → who may call it.</param>
-public sealed record NodeEndpoint(string Service, Action<IEndpointRouteBuilder> Map, IReadOnlyDictionary<string, MethodPolicy> Policies);
+public sealed record NodeEndpoint(string Service, Type Implementation, Action<IEndpointRouteBuilder> Map, IReadOnlyDictionary<string, MethodPolicy> Policies)
+{
+    /// <summary>The endpoint of <typeparamref name="TService"/>, serving <paramref name="service"/>.</summary>
+    public static NodeEndpoint Of<TService>(string service, IReadOnlyDictionary<string, MethodPolicy> policies)
+        where TService : class =>
+        new(service, typeof(TService), a => a.MapGrpcService<TService>(), policies);
+}
 
 /// <summary>
 /// A role's room: everything one role adds to the node — its services in the container, its gRPC endpoints and their

@@ -13,7 +13,7 @@ public sealed class RegulatorModule : NodeModule
     public override IReadOnlyList<NodeEndpoint> Endpoints { get; } =
     [
         // Its own operators only.
-        new(Api.V1.Compensation.Descriptor.FullName, a => a.MapGrpcService<CompensationService>(), Policy.For(
+        NodeEndpoint.Of<CompensationService>(Api.V1.Compensation.Descriptor.FullName, Policy.For(
             Api.V1.Compensation.Descriptor.FullName, Policy.OwnOperators(Core.Model.Role.Regulator),
             "CreateFund", "TopUp", "ApproveClaim", "RejectClaim", "SetGracePeriod", "GetFund", "ListClaims")),
     ];

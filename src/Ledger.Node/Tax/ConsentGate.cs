@@ -4,8 +4,6 @@ using Ledger.Core.Primitives;
 using Ledger.Core.Records;
 using Ledger.Node.Hosting;
 using Ledger.Node.Services;
-using Ledger.Store.Audit;
-using Ledger.Store.Records;
 
 namespace Ledger.Node.Tax;
 
@@ -37,21 +35,23 @@ public enum ReserveOutcome
 /// </summary>
 public sealed class ConsentGate
 {
-    private readonly NodeIdentity _node;
-    private readonly Ledger.Store.LedgerStore _store;
-    private readonly Ledger.Chain.LedgerChainClient _chainClient;
+    private readonly OrgId _provider;
+    private readonly IConsentRegistry _registry;
+    private readonly IConsentHistory _history;
     private readonly TimeProvider _time;
     private readonly PerBlockCache<(ConsentId, OrgId, Scopes), Verdict> _checks;
     private readonly ConcurrentDictionary<ConsentId, GrantedConsent> _grants = new();
     private readonly ConcurrentDictionary<ConsentId, Usage> _usage = new();
 
-    /// <summary>Creates the gate of <paramref name="node"/>.</summary>
-    public ConsentGate(NodeIdentity node, ChainHead head, Ledger.Store.LedgerStore store, Ledger.Chain.LedgerChainClient chainClient, TimeProvider time)
+    /// <summary>
+    /// Creates the gate of the provider node of <paramref name="provider"/>, over the consent registry and the node's
+    /// own history of consents (ports: the chain and the store in a node, in-memory ones in unit tests).
+    /// </summary>
+    public ConsentGate(OrgId provider, ChainHead head, IConsentRegistry registry, IConsentHistory history, TimeProvider time)
     {
-        ArgumentNullException.ThrowIfNull(node);
-        _node = node;
-        _store = store;
-        _chainClient = chainClient;
+        _provider = provider;
+        _registry = registry ?? throw new ArgumentNullException(nameof(registry));
+        _history = history ?? throw new ArgumentNullException(nameof(history));
         _time = time ?? throw new ArgumentNullException(nameof(time));
         // An allowed access stays allowed while nothing changes on chain, until the consent expires: checkAccess's
         // other time-dependent conditions only loosen as time passes (validFrom was reached, a new fetch period
@@ -76,13 +76,12 @@ public sealed class ConsentGate
 
     private async Task<Verdict> LoadAsync((ConsentId Consent, OrgId Consumer, Scopes Scopes) key, ulong block)
     {
-        var status = await _chainClient.CheckAccessAsync(key.Consent, key.Consumer, _node.Organization, key.Scopes, block).ConfigureAwait(false);
+        var status = await _registry.CheckAccessAsync(key.Consent, key.Consumer, _provider, key.Scopes, block).ConfigureAwait(false);
         if (status != AccessStatus.Allowed)
         {
             return new Verdict(status, 0);
         }
-        var state = await _chainClient.ConsentAsync(key.Consent, block).ConfigureAwait(false);
-        return new Verdict(status, state.ValidUntil);
+        return new Verdict(status, await _registry.ValidUntilAsync(key.Consent, block).ConfigureAwait(false));
     }
 
     private readonly record struct Verdict(AccessStatus Status, ulong ValidUntil);
@@ -94,14 +93,8 @@ public sealed class ConsentGate
         {
             return known;
         }
-        var indexed = _store.Audit.Find(new EventQuery { Consent = consentId, Name = ConsentEvents.Granted, Limit = 1 });
-        var grantEvent = indexed.Count > 0 ? indexed[0] : await _chainClient.FindConsentGrantAsync(consentId, cancellationToken).ConfigureAwait(false);
-        if (grantEvent is null)
-        {
-            return null;
-        }
-        var grant = ConsentEvents.ParseGrant(grantEvent);
-        return _grants.GetOrAdd(consentId, grant);
+        var grant = _history.IndexedGrant(consentId) ?? await _registry.FindGrantAsync(consentId, cancellationToken).ConfigureAwait(false);
+        return grant is null ? null : _grants.GetOrAdd(consentId, grant);
     }
 
     /// <summary>The fetch period a moment falls in (0 for a consent without periods, or before its validity).</summary>
@@ -170,24 +163,11 @@ public sealed class ConsentGate
         }
         // First use since start: count what the store already holds under this consent.
         var loaded = new Usage();
-        var after = 0UL;
-        while (true)
+        foreach (var served in _history.ServedAccesses(grant.ConsentId))
         {
-            var page = _store.Records.Find(new RecordQuery { Consent = grant.ConsentId, Kind = BatchKind.AccessRecords, AfterSequence = after, Limit = RecordStore.MaxQueryLimit });
-            foreach (var stored in page)
-            {
-                if (stored.Record is AccessRecord access)
-                {
-                    loaded.Requests.Add(access.RequestHash);
-                    var period = PeriodOf(grant, access.ServedAtMs / 1000);
-                    loaded.ByPeriod[period] = loaded.ByPeriod.GetValueOrDefault(period) + 1;
-                }
-                after = stored.Sequence;
-            }
-            if (page.Count < RecordStore.MaxQueryLimit)
-            {
-                break;
-            }
+            loaded.Requests.Add(served.RequestHash);
+            var period = PeriodOf(grant, served.ServedAtMs / 1000);
+            loaded.ByPeriod[period] = loaded.ByPeriod.GetValueOrDefault(period) + 1;
         }
         return _usage.GetOrAdd(grant.ConsentId, loaded);
     }

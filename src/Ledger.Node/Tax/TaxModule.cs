@@ -18,17 +18,17 @@ public sealed class TaxModule : NodeModule
     /// <inheritdoc/>
     public override IReadOnlyList<NodeEndpoint> Endpoints { get; } =
     [
-        new(Api.V1.DataExchange.Descriptor.FullName, a => a.MapGrpcService<DataExchangeService>(), new Dictionary<string, MethodPolicy>(StringComparer.Ordinal)
+        NodeEndpoint.Of<DataExchangeService>(Api.V1.DataExchange.Descriptor.FullName, new Dictionary<string, MethodPolicy>(StringComparer.Ordinal)
         {
             // A refused fetch is recorded as a refusal record.
             ["/ledger.v1.DataExchange/FetchReport"] = Policy.Roles(Core.Model.Role.Bank, Core.Model.Role.Guarantor) with { RecordsRefusals = true },
             ["/ledger.v1.DataExchange/ResolveEnterprise"] = Policy.Roles(Policy.AnyMember),
         }),
-        new(Api.V1.TaxAdmin.Descriptor.FullName, a => a.MapGrpcService<TaxAdminService>(), Policy.For(
+        NodeEndpoint.Of<TaxAdminService>(Api.V1.TaxAdmin.Descriptor.FullName, Policy.For(
             Api.V1.TaxAdmin.Descriptor.FullName, Policy.OwnOperators(Core.Model.Role.TaxBureau),
             "PrepareBinding", "BindEnterprise", "ImportTaxData", "GenerateSyntheticData", "UpdateRating", "ListEnterprises")),
         // Signed with the enterprise's bound key: no member may call it.
-        new(Api.V1.EnterpriseSelf.Descriptor.FullName, a => a.MapGrpcService<EnterpriseSelfService>(), Policy.For(
+        NodeEndpoint.Of<EnterpriseSelfService>(Api.V1.EnterpriseSelf.Descriptor.FullName, Policy.For(
             Api.V1.EnterpriseSelf.Descriptor.FullName, Policy.Enterprise, "MyConsents", "MyAccesses")),
         FundFlowEndpoint.Endpoint,
         AlertsSetup.Endpoint,

@@ -144,4 +144,34 @@ public sealed class RoleModuleTests
         Assert.Empty(takers);
         Assert.Null(typeof(NodeFoundation).Assembly.GetType("Ledger.Node.Hosting.NodeContext"));
     }
+
+    [Theory]
+    [InlineData("tax")]
+    [InlineData("bank")]
+    [InlineData("guarantor")]
+    [InlineData("regulator")]
+    [InlineData("auditor")]
+    public async Task EveryClassTheRoleUses_GetsEachPartItsConstructorAsksFor(string role)
+    {
+        await using var app = Builder(role).Build();
+        var container = app.Services.GetRequiredService<IServiceProviderIsService>();
+        var module = app.Services.GetRequiredService<NodeModule>();
+        var nodeAssembly = typeof(NodeFoundation).Assembly;
+        var classes = Builder(role).Services
+            .Select(d => d.ImplementationType)
+            .OfType<Type>()
+            .Where(t => t.Assembly == nodeAssembly)
+            .Concat(module.Endpoints.Select(e => e.Implementation))
+            .Concat([typeof(Services.NodeService), typeof(Services.ConsentService), typeof(Services.RecordExportService)])
+            .Distinct()
+            .ToList();
+        Assert.Contains(typeof(SignedRequestInterceptor), classes);
+        var missing = (
+            from type in classes
+            let constructor = type.GetConstructors().OrderByDescending(c => c.GetParameters().Length).First()
+            from parameter in constructor.GetParameters()
+            where !parameter.HasDefaultValue && !container.IsService(parameter.ParameterType)
+            select $"{type.Name}({parameter.ParameterType.Name} {parameter.Name})").ToList();
+        Assert.Empty(missing);
+    }
 }
