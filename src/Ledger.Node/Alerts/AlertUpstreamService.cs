@@ -9,7 +9,7 @@ using Microsoft.Extensions.Logging;
 namespace Ledger.Node.Alerts;
 
 /// <summary>
-/// Opens the alert hub at start (tax, bank and guarantor nodes), and on bank and guarantor nodes follows the alert stream of every active tax bureau that has a node endpoint on chain
+/// On bank and guarantor nodes, follows the alert stream of every active tax bureau that has a node endpoint on chain
 /// (rating downgrades only — chain-sourced alerts the node raises itself), signed as this node's organization, so the
 /// tax node streams what this organization is exposed to; each alert is re-published through the <see cref="AlertHub"/>
 /// to this node's subscribers. A stream resumes after the last alert received (its cursor is kept in the alert log, so
@@ -26,18 +26,7 @@ internal sealed class AlertUpstreamService(NodeIdentity node, ChainHead head, Le
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        // Off the start-up path: the alert log opens and the exposure is rebuilt before the first request needs them.
         await Task.Yield();
-        try
-        {
-            hub.Warm();
-        }
-#pragma warning disable CA1031 // a failure here is retried by the first use of the hub, which reports it to its caller
-        catch (Exception ex)
-#pragma warning restore CA1031
-        {
-            AlertsLog.WarmFailed(logger, ex is LedgerException ? ex.Message : $"{ex.GetType().Name}: {ex.Message}");
-        }
         var following = new Dictionary<OrgId, (CancellationTokenSource Stop, Task Run)>();
         try
         {

@@ -1,6 +1,8 @@
 using Ledger.Core.Model;
 using Ledger.Node.Hosting;
 using Ledger.Node.Hosting.Auth;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Ledger.Node.Alerts;
 
@@ -21,10 +23,33 @@ public static class AlertsSetup
         services.AddSingleton<AlertHub>();
         services.AddSingleton<IAlertPublisher>(sp => sp.GetRequiredService<AlertHub>());
         services.AddSingleton<IIndexedEventsObserver>(sp => sp.GetRequiredService<AlertHub>());
+        services.AddHostedService<AlertHubWarmup>();
         if (upstream)
         {
             services.AddHostedService<AlertUpstreamService>();
         }
         return services;
+    }
+}
+
+/// <summary>
+/// Off the start-up path, opens the alert log and rebuilds the exposure before the first request or chain event needs
+/// them; a failure is logged and tried again by the hub's first use, which reports it to its caller.
+/// </summary>
+internal sealed class AlertHubWarmup(AlertHub hub, ILogger<AlertHubWarmup> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await Task.Yield();
+        try
+        {
+            hub.Warm();
+        }
+#pragma warning disable CA1031 // a failure here is retried by the first use of the hub, which reports it to its caller
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            AlertsLog.WarmFailed(logger, ex is Core.Errors.LedgerException ? ex.Message : $"{ex.GetType().Name}: {ex.Message}");
+        }
     }
 }
