@@ -36,8 +36,6 @@ public static class NodeHostExtensions
         var options = LoadOptions(builder.Configuration);
         var module = NodeModule.For(options.Role!.Value);
         var services = builder.Services;
-        services.AddOptions<LedgerNodeOptions>().Bind(builder.Configuration.GetSection(LedgerNodeOptions.Section));
-        services.AddSingleton<IValidateOptions<LedgerNodeOptions>, LedgerNodeOptionsValidator>();
         services.AddSingleton(options);
         services.AddSingleton(module);
         services.AddSingleton(TimeProvider.System);
