@@ -38,12 +38,29 @@ public static class Eip712Types
     public static (string Name, string Version) Domain(string key) =>
         Loaded.Domains.TryGetValue(key, out var domain) ? domain : throw new ArgumentException($"No EIP-712 domain '{key}' is defined.", nameof(key));
 
-    /// <summary>An empty struct of <paramref name="primaryType"/> to fill by field name and hash.</summary>
+    /// <summary>An empty struct of <paramref name="primaryType"/> (a signed type or a record type) to fill by field name and hash.</summary>
     public static Eip712Struct Struct(string primaryType) => new(Loaded.Type(primaryType));
+
+    /// <summary>
+    /// The off-chain record types (AccessRecord, Refusal, DeletionReceipt, FundFlowEvidence, CreditDecision): never
+    /// signed, but hashed as EIP-712 hashes a struct, so any ABI library recomputes a record's hash from this definition.
+    /// </summary>
+    public static IReadOnlyCollection<string> RecordTypes => Loaded.Records;
+
+    /// <summary>The type string a record of <paramref name="recordType"/> made before its last field existed hashes under (its <c>legacyWithout</c> field left out).</summary>
+    public static string LegacyTypeString(string recordType) => LegacyType(recordType).TypeString;
+
+    /// <summary>An empty struct of <paramref name="recordType"/>'s earlier form (<see cref="LegacyTypeString"/>).</summary>
+    public static Eip712Struct LegacyStruct(string recordType) => new(LegacyType(recordType));
+
+    private static TypeDefinition LegacyType(string recordType) =>
+        Loaded.Legacy.TryGetValue(recordType, out var type) ? type : throw new ArgumentException($"The record type '{recordType}' has no earlier form.", nameof(recordType));
 
     internal sealed record TypeDefinition(string Name, Eip712Field[] Fields, FrozenDictionary<string, int> Index, string TypeString, Hash32 TypeHash);
 
-    private sealed record Definition(FrozenDictionary<string, TypeDefinition> Types, string[] Order, FrozenDictionary<string, (string, string)> Domains)
+    private sealed record Definition(
+        FrozenDictionary<string, TypeDefinition> Types, string[] Order, string[] Records, FrozenDictionary<string, TypeDefinition> Legacy,
+        FrozenDictionary<string, (string, string)> Domains)
     {
         public TypeDefinition Type(string name) =>
             Types.TryGetValue(name, out var type) ? type : throw new ArgumentException($"No EIP-712 type '{name}' is defined in contracts/eip712/types.json.", nameof(name));
@@ -73,12 +90,29 @@ public static class Eip712Types
                 types[entry.Name] = Build(entry.Name, entry.Value);
                 order.Add(entry.Name);
             }
-            return new Definition(types.ToFrozenDictionary(StringComparer.Ordinal), [.. order], domains.ToFrozenDictionary(StringComparer.Ordinal));
+            var records = new List<string>();
+            var legacy = new Dictionary<string, TypeDefinition>(StringComparer.Ordinal);
+            foreach (var entry in root.GetProperty("records").EnumerateObject())
+            {
+                var record = Build(entry.Name, entry.Value.GetProperty("fields"));
+                types.Add(entry.Name, record);
+                records.Add(entry.Name);
+                if (entry.Value.TryGetProperty("legacyWithout", out var dropped))
+                {
+                    var kept = entry.Value.GetProperty("fields").EnumerateArray().Where(f => f.GetProperty("name").GetString() != dropped.GetString()).ToArray();
+                    legacy[entry.Name] = Build(entry.Name, kept);
+                }
+            }
+            return new Definition(
+                types.ToFrozenDictionary(StringComparer.Ordinal), [.. order], [.. records], legacy.ToFrozenDictionary(StringComparer.Ordinal),
+                domains.ToFrozenDictionary(StringComparer.Ordinal));
         }
 
-        private static TypeDefinition Build(string name, JsonElement fields)
+        private static TypeDefinition Build(string name, JsonElement fields) => Build(name, fields.EnumerateArray());
+
+        private static TypeDefinition Build(string name, IEnumerable<JsonElement> fields)
         {
-            var list = fields.EnumerateArray()
+            var list = fields
                 .Select(f => new Eip712Field(f.GetProperty("name").GetString()!, f.GetProperty("type").GetString()!))
                 .ToArray();
             if (list.Length > 64)
@@ -101,14 +135,15 @@ public static class Eip712Types
 /// <param name="Type">Its Solidity type: <c>address</c>, <c>bytes32</c>, <c>string</c> or <c>uint8</c> … <c>uint256</c>.</param>
 public sealed record Eip712Field(string Name, string Type)
 {
-    /// <summary>The field's kind: 'a' address, 'b' bytes32, 's' string, 'u' unsigned integer.</summary>
+    /// <summary>The field's kind: 'a' address, 'o' bool, 'b' bytes32, 's' string, 'u' unsigned integer.</summary>
     internal char Kind => Type switch
     {
         "address" => 'a',
+        "bool" => 'o',
         "bytes32" => 'b',
         "string" => 's',
         _ when Type.StartsWith("uint", StringComparison.Ordinal) => 'u',
-        _ => throw new InvalidOperationException($"The EIP-712 field {Name} has the type {Type}, which Ledger does not encode (address, bytes32, string, uintN)."),
+        _ => throw new InvalidOperationException($"The EIP-712 field {Name} has the type {Type}, which Ledger does not encode (address, bool, bytes32, string, uintN)."),
     };
 
     /// <summary>The bit width of a uintN field.</summary>
@@ -118,20 +153,20 @@ public sealed record Eip712Field(string Name, string Type)
 /// <summary>
 /// An EIP-712 struct being filled by field name (<see cref="Eip712Types.Struct"/>): each value is checked against its
 /// field's declared type; <see cref="Hash"/> needs every field set. It also keeps each value as wallets show it
-/// (<see cref="Message"/>: addresses and bytes32 as 0x-hex, integers as decimal strings) for typed-data JSON.
+/// (<see cref="Message"/>: addresses and bytes32 as 0x-hex, integers as decimal strings, rendered when asked) for
+/// typed-data JSON.
 /// </summary>
 public sealed class Eip712Struct
 {
     private readonly Eip712Types.TypeDefinition _type;
     private readonly byte[] _words;
-    private readonly string?[] _shown;
+    private string?[]? _strings;
     private ulong _set;
 
     internal Eip712Struct(Eip712Types.TypeDefinition type)
     {
         _type = type;
         _words = new byte[(type.Fields.Length + 1) * 32];
-        _shown = new string?[type.Fields.Length];
         type.TypeHash.CopyTo(_words);
     }
 
@@ -143,7 +178,6 @@ public sealed class Eip712Struct
     {
         var i = Slot(field, 'b');
         value.CopyTo(Word(i));
-        _shown[i] = value.ToString();
         return this;
     }
 
@@ -154,7 +188,6 @@ public sealed class Eip712Struct
         var word = Word(i);
         word.Clear();
         value.ToBytes().CopyTo(word[12..]);
-        _shown[i] = value.ToString();
         return this;
     }
 
@@ -166,7 +199,27 @@ public sealed class Eip712Struct
         var word = Word(i);
         word.Clear();
         BinaryPrimitives.WriteUInt64BigEndian(word[24..], value);
-        _shown[i] = value.ToString(CultureInfo.InvariantCulture);
+        return this;
+    }
+
+    /// <summary>Sets a <c>uintN</c> field (N ≥ the value's bits) from a 128-bit amount.</summary>
+    public Eip712Struct Set(string field, UInt128 value)
+    {
+        var i = Slot(field, 'u');
+        CheckWidth(i, value == UInt128.Zero ? 0 : 128 - (int)UInt128.LeadingZeroCount(value));
+        var word = Word(i);
+        word.Clear();
+        BinaryPrimitives.WriteUInt128BigEndian(word[16..], value);
+        return this;
+    }
+
+    /// <summary>Sets a <c>bool</c> field.</summary>
+    public Eip712Struct Set(string field, bool value)
+    {
+        var i = Slot(field, 'o');
+        var word = Word(i);
+        word.Clear();
+        word[31] = value ? (byte)1 : (byte)0;
         return this;
     }
 
@@ -183,7 +236,6 @@ public sealed class Eip712Struct
         word.Clear();
         var bytes = value.ToByteArray(isUnsigned: true, isBigEndian: true);
         bytes.CopyTo(word[(32 - bytes.Length)..]);
-        _shown[i] = value.ToString(CultureInfo.InvariantCulture);
         return this;
     }
 
@@ -193,7 +245,7 @@ public sealed class Eip712Struct
         ArgumentNullException.ThrowIfNull(value);
         var i = Slot(field, 's');
         Keccak.Hash(value).CopyTo(Word(i));
-        _shown[i] = value;
+        (_strings ??= new string?[_type.Fields.Length])[i] = value;
         return this;
     }
 
@@ -209,8 +261,17 @@ public sealed class Eip712Struct
     public IReadOnlyList<(Eip712Field Field, string Value)> Message()
     {
         CheckComplete();
-        return [.. _type.Fields.Select((f, i) => (f, _shown[i]!))];
+        return [.. _type.Fields.Select((f, i) => (f, Shown(f, i)))];
     }
+
+    private string Shown(Eip712Field field, int index) => field.Kind switch
+    {
+        'a' => EthAddress.FromBytes(Word(index)[12..]).ToString(),
+        'b' => new Hash32(Word(index)).ToString(),
+        'o' => Word(index)[31] == 1 ? "true" : "false",
+        's' => _strings![index]!,
+        _ => new BigInteger(Word(index), isUnsigned: true, isBigEndian: true).ToString(CultureInfo.InvariantCulture),
+    };
 
     private Span<byte> Word(int index) => _words.AsSpan((index + 1) * 32, 32);
 

@@ -38,6 +38,31 @@ public partial class Eip712TypesTests
         }
     }
 
+    [Fact]
+    public void RecordTypes_AreTheDefinitionsRecords_AndEachRecordHashesFromItsStruct()
+    {
+        using var file = JsonDocument.Parse(File.ReadAllText(RepositoryFile("contracts", "eip712", "types.json")));
+        Assert.Equal(file.RootElement.GetProperty("records").EnumerateObject().Select(r => r.Name), Eip712Types.RecordTypes);
+        Assert.Equal(
+            "AccessRecord(bytes32 consentId,bytes32 provider,bytes32 consumer,uint64 scopes,bytes32 requestHash,bytes32 responseHash,uint64 checkedAtBlock,uint64 servedAtMs,uint64 sequence)",
+            Ledger.Core.Records.AccessRecord.LegacyType);
+        Assert.EndsWith(",uint64 consentSequence)", Ledger.Core.Records.AccessRecord.Type, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => Eip712Types.LegacyStruct("DeletionReceipt"));
+
+        var decision = new Ledger.Core.Records.CreditDecisionRecord(
+            new ConsentId(Keccak.Hash("c")), OrgId.FromCode("bank.ccb"), new EnterpriseHash(Keccak.Hash("e")), true, 712,
+            ProductCode.FromCode("tax-easy"), UInt128.MaxValue, 435, 12, Keccak.Hash("r"), 1_767_225_600_000, 3);
+        var byHand = new AbiWords()
+            .Bytes32(Keccak.Hash(Ledger.Core.Records.CreditDecisionRecord.Type)).Bytes32(decision.ConsentId.Value).Bytes32(decision.Bank.Value)
+            .Bytes32(decision.Enterprise.Value).Bool(true).Number(712UL).Bytes32(decision.Product.Value).Number(UInt128.MaxValue).Number(435UL)
+            .Number(12UL).Bytes32(decision.ReasonsHash).Number(1_767_225_600_000UL).Number(3UL).Keccak();
+        Assert.Equal(byHand, decision.Hash().Value);
+        var shown = decision.ToStruct().Message().ToDictionary(m => m.Field.Name, m => m.Value);
+        Assert.Equal("true", shown["approved"]);
+        Assert.Equal(UInt128.MaxValue.ToString(System.Globalization.CultureInfo.InvariantCulture), shown["limitFen"]);
+        Assert.Equal(decision.Bank.Value.ToString(), shown["bank"]);
+    }
+
     [GeneratedRegex("""bytes32 public constant (\w+)_TYPEHASH\s*=\s*keccak256\(\s*((?:"[^"]*"\s*)+)\)""")]
     private static partial Regex TypehashConstant();
 
