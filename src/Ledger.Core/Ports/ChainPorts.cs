@@ -115,6 +115,13 @@ public sealed record ChainEvent(
     /// <summary>A stable id: block, log index.</summary>
     public string Id => $"{BlockNumber:D12}-{LogIndex:D6}";
 
+    /// <summary>
+    /// The typed arguments of this event (a record of Ledger.Core.Events, for a <c>switch</c> over events), or null
+    /// for an event no definition knows.
+    /// </summary>
+    /// <exception cref="FormatException">when an argument is missing or malformed.</exception>
+    public ITypedChainEvent? Typed() => ChainEventCatalogue.Parse(this);
+
     /// <summary>True when this is a <typeparamref name="T"/> event (same contract and name).</summary>
     public bool Is<T>()
         where T : class, ITypedChainEvent<T> => Contract == T.Contract && Name == T.EventName;
