@@ -141,6 +141,20 @@ public sealed record ChainEvent(
         where T : class, ITypedChainEvent<T> =>
         Is<T>(out var args) ? args : throw new FormatException($"The {Name} event at block {BlockNumber} (log {LogIndex}) is not a {T.Contract}.{T.EventName} event.");
 
+    /// <summary>The typed arguments when this is a well-formed <typeparamref name="T"/> event; null for another event or a malformed one.</summary>
+    public T? TryAs<T>()
+        where T : class, ITypedChainEvent<T>
+    {
+        try
+        {
+            return Is<T>(out var args) ? args : null;
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>An event with the typed arguments <paramref name="args"/> in stored form (for tests and synthetic ledgers).</summary>
     public static ChainEvent Of<T>(T args, ulong blockNumber, ulong blockTimestamp, Hash32 txHash, int logIndex)
         where T : class, ITypedChainEvent<T>
