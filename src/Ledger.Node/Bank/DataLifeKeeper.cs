@@ -116,11 +116,11 @@ public sealed class DataLifeKeeper : IDisposable
             foreach (var revocation in page)
             {
                 // The event names the bank in any role; only consents whose consumer is this bank hold its data.
-                if (!revocation.Args.TryGetValue("consentId", out var id) || id is not { Length: 66 } || !Ledger.Core.Primitives.Hash32.TryParse(id, out var hash))
+                if (!revocation.Is<Ledger.Core.Events.ConsentRevoked>(out var revoked))
                 {
                     continue;
                 }
-                var consent = new ConsentId(hash);
+                var consent = revoked.ConsentId;
                 var now = NowMs;
                 foreach (var item in _store.Live(consent))
                 {
