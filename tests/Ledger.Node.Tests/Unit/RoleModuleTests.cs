@@ -47,11 +47,11 @@ public sealed class RoleModuleTests
     public void TaxNode_HasTheTaxRoom_AndNoPartOfABankOrAuditor()
     {
         var builder = Builder("tax");
-        Assert.True(Registered<TaxDataStore>(builder));
+        Assert.True(Registered<ITaxDataStore>(builder));
         Assert.True(Registered<DataExchangeProcessor>(builder));
         Assert.True(Registered<IRefusalRecorder>(builder));
         Assert.True(Registered<IAlertPublisher>(builder)); // a rating downgrade raises an alert
-        Assert.False(Registered<BankStore>(builder));
+        Assert.False(Registered<IBankStore>(builder));
         Assert.False(Registered<ReportFetcher>(builder));
         Assert.False(Registered<DataLifeKeeper>(builder));
         Assert.False(Registered<AuditorLedger>(builder));
@@ -62,11 +62,11 @@ public sealed class RoleModuleTests
     public void BankNode_HasTheBankRoom_AndNoTaxDataOrAuditorCopy()
     {
         var builder = Builder("bank");
-        Assert.True(Registered<BankStore>(builder));
+        Assert.True(Registered<IBankStore>(builder));
         Assert.True(Registered<ReportFetcher>(builder));
         Assert.True(HostedService<DataLifeService>(builder));
         Assert.True(HostedService<AlertUpstreamService>(builder));
-        Assert.False(Registered<TaxDataStore>(builder));
+        Assert.False(Registered<ITaxDataStore>(builder));
         Assert.False(Registered<DataExchangeProcessor>(builder));
         Assert.False(Registered<IRefusalRecorder>(builder));
         Assert.False(Registered<AuditorLedger>(builder));
@@ -81,8 +81,8 @@ public sealed class RoleModuleTests
     public void RegulatorAndAuditorNodes_HoldNeitherTaxDataNorHeldDataNorAlerts(string role)
     {
         var builder = Builder(role);
-        Assert.False(Registered<TaxDataStore>(builder));
-        Assert.False(Registered<BankStore>(builder));
+        Assert.False(Registered<ITaxDataStore>(builder));
+        Assert.False(Registered<IBankStore>(builder));
         Assert.False(Registered<AlertHub>(builder));
         Assert.False(HostedService<DataLifeService>(builder));
         Assert.Equal(role == "auditor", Registered<AuditorLedger>(builder));
