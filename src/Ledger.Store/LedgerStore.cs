@@ -144,7 +144,13 @@ public sealed class LedgerStore : IDisposable
     /// LiteDB file of another application; 1403 when it is damaged; 1404 when it belongs to another organization;
     /// 1405 when a newer Ledger wrote it; 1406–1408 for password problems; 1409 for invalid options.
     /// </exception>
-    public static LedgerStore Open(LedgerStoreOptions options, TimeProvider? time = null)
+    public static LedgerStore Open(LedgerStoreOptions options, TimeProvider? time = null) => Open(options, time, CurrentSchemaVersion);
+
+    /// <summary>
+    /// Opens the store as a Ledger that reads schema versions up to <paramref name="newestReadable"/> would: a test's
+    /// stand-in for an older node (an older node refuses a newer file, LEDGER-1405, before it writes anything).
+    /// </summary>
+    internal static LedgerStore Open(LedgerStoreOptions options, TimeProvider? time, int newestReadable)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (string.IsNullOrWhiteSpace(options.Path))
@@ -186,7 +192,7 @@ public sealed class LedgerStore : IDisposable
 
             db = OpenLiteDb(path, options.Password);
             var store = new LedgerStore(path, options.Organization, db, fileLock, time ?? TimeProvider.System, options.SyncWrites);
-            store.InitializeOrValidate();
+            store.InitializeOrValidate(newestReadable);
             store.ImportLegacyFiles(options.Legacy);
             // The data file is written only by checkpoints, which the store runs itself (see CheckpointIfDue); a new
             // file's header reaches the disk here, once.
@@ -233,7 +239,7 @@ public sealed class LedgerStore : IDisposable
         }
     }
 
-    private void InitializeOrValidate()
+    private void InitializeOrValidate(int newestReadable)
     {
         try
         {
@@ -249,7 +255,7 @@ public sealed class LedgerStore : IDisposable
             }
             else
             {
-                Validate(meta);
+                Validate(meta, newestReadable);
             }
             EnsureIndexes();
             if (meta is not null && meta["schemaVersion"].AsInt32 < CurrentSchemaVersion)
@@ -293,16 +299,16 @@ public sealed class LedgerStore : IDisposable
         _db.Commit();
     }
 
-    private void Validate(BsonDocument meta)
+    private void Validate(BsonDocument meta, int newestReadable)
     {
         if (meta["application"].IsString is false || meta["application"].AsString != ApplicationName)
         {
             throw StoreErrors.ForeignFile(Path, $"its metadata names the application '{meta["application"]}'");
         }
         var version = meta["schemaVersion"].IsNumber ? meta["schemaVersion"].AsInt32 : 0;
-        if (version > CurrentSchemaVersion)
+        if (version > newestReadable)
         {
-            throw StoreErrors.SchemaTooNew(Path, version, CurrentSchemaVersion);
+            throw StoreErrors.SchemaTooNew(Path, version, newestReadable);
         }
         if (version < 1)
         {
