@@ -76,6 +76,21 @@ public sealed class RoleModuleTests
     }
 
     [Theory]
+    [InlineData(NodeRole.Tax, "alerts.db taxdata.db")]
+    [InlineData(NodeRole.Bank, "alerts.db bank.db")]
+    [InlineData(NodeRole.Guarantor, "alerts.db")]
+    [InlineData(NodeRole.Regulator, "")]
+    [InlineData(NodeRole.Auditor, "auditor.db")]
+    public void EachRole_ImportsOnlyItsOwnOldFiles_IntoTheStore(NodeRole role, string files)
+    {
+        var legacy = NodeFoundation.LegacyFilesOf(role, "/data/node");
+
+        var named = new[] { legacy.Bank, legacy.Alerts, legacy.Auditor, legacy.TaxData }.OfType<string>().ToList();
+        Assert.All(named, f => Assert.Equal("/data/node", Path.GetDirectoryName(f)));
+        Assert.Equal(files, string.Join(' ', named.Select(Path.GetFileName).Order(StringComparer.Ordinal)));
+    }
+
+    [Theory]
     [InlineData("regulator")]
     [InlineData("auditor")]
     public void RegulatorAndAuditorNodes_HoldNeitherTaxDataNorHeldDataNorAlerts(string role)
