@@ -44,6 +44,7 @@ public sealed class LedgerStore : IDisposable
     private readonly string _logPath;
     private readonly Lock _taxGate = new();
     private TaxDataStore? _taxData;
+    private string? _taxSaltFingerprint;
     private bool _disposed;
 
     private LedgerStore(string path, OrgId organization, LiteDatabase db, StoreFileLock fileLock, TimeProvider time, bool syncWrites)
@@ -129,8 +130,6 @@ public sealed class LedgerStore : IDisposable
             return _taxData;
         }
     }
-
-    private string? _taxSaltFingerprint;
 
     internal TimeProvider Time { get; }
 
