@@ -6,16 +6,18 @@ using Ledger.Store.Anchoring;
 using Ledger.Store.Audit;
 using Ledger.Store.Chain;
 using Ledger.Store.Internal;
+using Ledger.Store.Parts;
 using Ledger.Store.Records;
 using LiteDB;
 
 namespace Ledger.Store;
 
 /// <summary>
-/// A node's durable store: one LiteDB file (direct connection, one process) holding the off-chain records, the
-/// anchor outbox and batches, the audit index of chain events, the event indexers' checkpoints and the
-/// transaction journal. Opened by one node at a time; every write is one LiteDB transaction, committed before
-/// the call returns. Thread-safe: calls are serialized (LiteDB binds a transaction to its thread, and a single
+/// A node's durable store: one LiteDB file (direct connection, one process) holding every piece of the node's state —
+/// the off-chain records, the anchor outbox and batches, the audit index of chain events, the event indexers'
+/// checkpoints, the transaction journal, and (schema 4) the bank's held data, the alert log, the auditor's copy and
+/// the tax bureau's data. Opened by one node at a time; every write is one LiteDB transaction, committed and flushed
+/// to the disk before the call returns (the one durability rule, docs/store.md). Thread-safe: calls are serialized (LiteDB binds a transaction to its thread, and a single
 /// writer keeps sequence numbers gap-free).
 /// </summary>
 public sealed class LedgerStore : IDisposable
@@ -24,9 +26,11 @@ public sealed class LedgerStore : IDisposable
     /// The schema version this code writes and the newest it reads. 2: a confirmed batch is recorded on the batch
     /// (with its indexed member range) instead of in every member record. 3: accesses and refusals carry a consent
     /// sequence, counted per consent in <c>consentSequences</c> (a record of an older version hashes as it did, without
-    /// one). Older files are upgraded when opened; an older node refuses an upgraded file (LEDGER-1405).
+    /// one). 4: the node's other state moves in (held data, alert log, auditor's copy, tax data: new collections; the
+    /// old separate files are imported when found, see <see cref="LedgerStoreOptions.Legacy"/>). Older files are
+    /// upgraded when opened; an older node refuses an upgraded file (LEDGER-1405).
     /// </summary>
-    public const int CurrentSchemaVersion = 3;
+    public const int CurrentSchemaVersion = 4;
 
     // LiteDB's default automatic checkpoint size: 1,000 pages of 8 KiB.
     private const long CheckpointLogBytes = 1000L * 8192;
@@ -38,6 +42,9 @@ public sealed class LedgerStore : IDisposable
     private readonly StoreFileLock _fileLock;
     private readonly bool _syncWrites;
     private readonly string _logPath;
+    private readonly Lock _taxGate = new();
+    private TaxDataStore? _taxData;
+    private string? _taxSaltFingerprint;
     private bool _disposed;
 
     private LedgerStore(string path, OrgId organization, LiteDatabase db, StoreFileLock fileLock, TimeProvider time, bool syncWrites)
@@ -57,6 +64,9 @@ public sealed class LedgerStore : IDisposable
         Audit = new AuditIndex(this);
         Checkpoints = new IndexerCheckpointStore(this);
         Journal = new TransactionJournalStore(this);
+        Held = new BankStore(this);
+        Alerts = new AlertStore(this);
+        AuditorCopy = new AuditorCopyStore(this);
     }
 
     /// <summary>Full path of the store file.</summary>
@@ -95,6 +105,32 @@ public sealed class LedgerStore : IDisposable
     /// <summary>The transaction sender's write-ahead journal.</summary>
     public ITransactionJournal Journal { get; }
 
+    /// <summary>The bank's own data: held data, decision reasons, loan references, revocation cursor (bank nodes use it).</summary>
+    public IBankStore Held { get; }
+
+    /// <summary>The node's alert log (tax, bank and guarantor nodes use it).</summary>
+    public IAlertStore Alerts { get; }
+
+    /// <summary>The auditor's copy of every member's records (auditor nodes use it).</summary>
+    public IAuditorCopy AuditorCopy { get; }
+
+    /// <summary>
+    /// The tax bureau's data, kept with <paramref name="salt"/> (tax nodes use it). The salt's fingerprint is written on
+    /// first use; a later call with another salt is refused (LEDGER-1462), as every credit-code hash depends on it.
+    /// </summary>
+    public ITaxDataStore OpenTaxData(Hash32 salt)
+    {
+        lock (_taxGate)
+        {
+            if (_taxData is null || TaxDataStore.Fingerprint(salt) != _taxSaltFingerprint)
+            {
+                _taxData = TaxDataStore.Open(this, salt);
+                _taxSaltFingerprint = TaxDataStore.Fingerprint(salt);
+            }
+            return _taxData;
+        }
+    }
+
     internal TimeProvider Time { get; }
 
     internal ulong NowMs => (ulong)Time.GetUtcNow().ToUnixTimeMilliseconds();
@@ -107,7 +143,13 @@ public sealed class LedgerStore : IDisposable
     /// LiteDB file of another application; 1403 when it is damaged; 1404 when it belongs to another organization;
     /// 1405 when a newer Ledger wrote it; 1406–1408 for password problems; 1409 for invalid options.
     /// </exception>
-    public static LedgerStore Open(LedgerStoreOptions options, TimeProvider? time = null)
+    public static LedgerStore Open(LedgerStoreOptions options, TimeProvider? time = null) => Open(options, time, CurrentSchemaVersion);
+
+    /// <summary>
+    /// Opens the store as a Ledger that reads schema versions up to <paramref name="newestReadable"/> would: a test's
+    /// stand-in for an older node (an older node refuses a newer file, LEDGER-1405, before it writes anything).
+    /// </summary>
+    internal static LedgerStore Open(LedgerStoreOptions options, TimeProvider? time, int newestReadable)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (string.IsNullOrWhiteSpace(options.Path))
@@ -149,7 +191,8 @@ public sealed class LedgerStore : IDisposable
 
             db = OpenLiteDb(path, options.Password);
             var store = new LedgerStore(path, options.Organization, db, fileLock, time ?? TimeProvider.System, options.SyncWrites);
-            store.InitializeOrValidate();
+            store.InitializeOrValidate(newestReadable);
+            store.ImportLegacyFiles(options.Legacy);
             // The data file is written only by checkpoints, which the store runs itself (see CheckpointIfDue); a new
             // file's header reaches the disk here, once.
             store.FlushFiles("open the store", includeDataFile: true);
@@ -195,7 +238,7 @@ public sealed class LedgerStore : IDisposable
         }
     }
 
-    private void InitializeOrValidate()
+    private void InitializeOrValidate(int newestReadable)
     {
         try
         {
@@ -211,7 +254,7 @@ public sealed class LedgerStore : IDisposable
             }
             else
             {
-                Validate(meta);
+                Validate(meta, newestReadable);
             }
             EnsureIndexes();
             if (meta is not null && meta["schemaVersion"].AsInt32 < CurrentSchemaVersion)
@@ -255,16 +298,16 @@ public sealed class LedgerStore : IDisposable
         _db.Commit();
     }
 
-    private void Validate(BsonDocument meta)
+    private void Validate(BsonDocument meta, int newestReadable)
     {
         if (meta["application"].IsString is false || meta["application"].AsString != ApplicationName)
         {
             throw StoreErrors.ForeignFile(Path, $"its metadata names the application '{meta["application"]}'");
         }
         var version = meta["schemaVersion"].IsNumber ? meta["schemaVersion"].AsInt32 : 0;
-        if (version > CurrentSchemaVersion)
+        if (version > newestReadable)
         {
-            throw StoreErrors.SchemaTooNew(Path, version, CurrentSchemaVersion);
+            throw StoreErrors.SchemaTooNew(Path, version, newestReadable);
         }
         if (version < 1)
         {
@@ -286,6 +329,8 @@ public sealed class LedgerStore : IDisposable
     // but the outbox rows, whose content is now implied (the collection is dropped after the commit, by the caller).
     // Version 2 → 3 writes nothing but the version: records stored before keep consent sequence 0 (and their hashes);
     // each consent's counter starts at 0, so its first access or refusal from now on is number 1.
+    // Version 3 → 4 writes nothing but the version either: the new parts' collections start empty (their indexes are
+    // made by EnsureIndexes), and the old separate files are imported by ImportLegacyFiles, at this open or any later.
     private void Upgrade(BsonDocument meta)
     {
         var from = meta["schemaVersion"].AsInt32;
@@ -371,6 +416,58 @@ public sealed class LedgerStore : IDisposable
         events.EnsureIndex("name", "$.name");
 
         _db.GetCollection(Collections.Journal).EnsureIndex("from", "$.from");
+
+        BankStore.EnsureIndexes(_db);
+        AlertStore.EnsureIndexes(_db);
+        TaxDataStore.EnsureIndexes(_db);
+    }
+
+    // Schema 4's migration (Internal/LegacyImport): each old file found is imported in one transaction with its marker,
+    // flushed, then renamed; a file whose marker is already in the store (a crash came before the rename) is only renamed.
+    private void ImportLegacyFiles(LegacyStoreFiles legacy)
+    {
+        foreach (var (file, part) in new[]
+                 {
+                     (legacy.Bank, LegacyImport.Bank), (legacy.Alerts, LegacyImport.Alerts),
+                     (legacy.Auditor, LegacyImport.Auditor), (legacy.TaxData, LegacyImport.TaxData),
+                 })
+        {
+            if (string.IsNullOrWhiteSpace(file))
+            {
+                continue;
+            }
+            var full = System.IO.Path.GetFullPath(file);
+            if (!File.Exists(full))
+            {
+                continue;
+            }
+            var marker = MetaIds.ImportedPrefix + part.Name;
+            var imported = Read("read the import markers", db => db.GetCollection(Collections.Meta).FindById(marker) is not null);
+            if (!imported)
+            {
+                LegacyImport.Contents contents;
+                try
+                {
+                    contents = LegacyImport.Read(full, part);
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException)
+                {
+                    throw StoreErrors.LegacyFileUnreadable(full, Path, ex);
+                }
+                Write("import " + System.IO.Path.GetFileName(full), db =>
+                {
+                    var copied = LegacyImport.Write(db, contents);
+                    db.GetCollection(Collections.Meta).Insert(new BsonDocument
+                    {
+                        ["_id"] = marker,
+                        ["file"] = full,
+                        ["documents"] = copied,
+                        ["importedAtMs"] = Bson.U64(NowMs),
+                    });
+                });
+            }
+            LegacyImport.Rename(full);
+        }
     }
 
     /// <summary>Runs <paramref name="work"/> in one LiteDB transaction, committed before returning.</summary>

@@ -28,4 +28,36 @@ public sealed class LedgerStoreOptions
     /// LiteDB itself does not flush on commit. On by default; turn off only for throwaway stores.
     /// </summary>
     public bool SyncWrites { get; set; } = true;
+
+    /// <summary>
+    /// Files of schema 3 and before that kept a part of the node's state apart from the store (<c>DataDir/bank.db</c>, …):
+    /// each one that exists is imported into the store when it opens (in one transaction) and renamed to
+    /// <c>&lt;name&gt;.migrated</c>. Read only for this migration; nothing writes them any more (docs/store.md, "Migration").
+    /// </summary>
+    public LegacyStoreFiles Legacy { get; set; } = new();
+}
+
+/// <summary>The old separate files a node of schema 3 or before kept beside its store (null: none of that kind to import).</summary>
+public sealed class LegacyStoreFiles
+{
+    /// <summary>The bank's <c>bank.db</c>: held data, decision reasons, loan references, revocation cursor.</summary>
+    public string? Bank { get; set; }
+
+    /// <summary>The alert log <c>alerts.db</c> (tax, bank and guarantor nodes).</summary>
+    public string? Alerts { get; set; }
+
+    /// <summary>The auditor's copy <c>auditor.db</c>.</summary>
+    public string? Auditor { get; set; }
+
+    /// <summary>The tax bureau's data <c>taxdata.db</c>.</summary>
+    public string? TaxData { get; set; }
+
+    /// <summary>The files of a node's data folder as schema 3 named them: <c>bank.db</c>, <c>alerts.db</c>, <c>auditor.db</c>, <c>taxdata.db</c>.</summary>
+    public static LegacyStoreFiles InFolder(string dataDir) => new()
+    {
+        Bank = System.IO.Path.Combine(dataDir, "bank.db"),
+        Alerts = System.IO.Path.Combine(dataDir, "alerts.db"),
+        Auditor = System.IO.Path.Combine(dataDir, "auditor.db"),
+        TaxData = System.IO.Path.Combine(dataDir, "taxdata.db"),
+    };
 }

@@ -65,6 +65,21 @@ public static class StoreErrors
     /// <summary>LEDGER-1450: an access or refusal was given a consent sequence that is not the consent's next one.</summary>
     public const string ConsentSequenceOutOfOrderCode = "LEDGER-1450";
 
+    /// <summary>LEDGER-1460: an old separate file (bank.db, alerts.db, auditor.db, taxdata.db) cannot be read to import it.</summary>
+    public const string LegacyFileUnreadableCode = "LEDGER-1460";
+
+    /// <summary>LEDGER-1461: an old separate file was imported but cannot be renamed to <c>.migrated</c>.</summary>
+    public const string LegacyFileNotRenamedCode = "LEDGER-1461";
+
+    /// <summary>LEDGER-1462: the tax data in the store was written with another salt.</summary>
+    public const string TaxSaltMismatchCode = "LEDGER-1462";
+
+    /// <summary>LEDGER-1463: the tax bureau holds no data on the credit code.</summary>
+    public const string TaxpayerNotHeldCode = "LEDGER-1463";
+
+    /// <summary>LEDGER-1464: a taxpayer's stored data no longer reads.</summary>
+    public const string TaxDataUnreadableCode = "LEDGER-1464";
+
     internal static LedgerException Locked(string path, string lockPath, Exception inner) => new(
         LockedCode, ErrorCategory.FailedPrecondition,
         $"The store file '{path}' is already open in another Ledger node (its lock file '{lockPath}' is held). "
@@ -164,4 +179,30 @@ public static class StoreErrors
     internal static LedgerException InvalidEntry(string what) => new(
         InvalidEntryCode, ErrorCategory.InvalidArgument,
         what);
+
+    internal static LedgerException LegacyFileUnreadable(string file, string store, Exception inner) => new(
+        LegacyFileUnreadableCode, ErrorCategory.FailedPrecondition,
+        $"The old file '{file}' cannot be read to import it into the store '{store}' ({inner.GetType().Name}: {inner.Message}); nothing was imported and "
+        + "the file was left untouched. Restore it from a backup, or move it away to start that part empty (the auditor's copy is pulled again; "
+        + "alerts, held data and tax data in it are lost).",
+        inner);
+
+    internal static LedgerException LegacyFileNotRenamed(string file, string target, Exception inner) => new(
+        LegacyFileNotRenamedCode, ErrorCategory.Unavailable,
+        $"The old file '{file}' was imported into the store but cannot be renamed to '{target}' ({inner.GetType().Name}: {inner.Message}). "
+        + "Check the folder's permissions and start the node again: the import is not repeated, only the rename.",
+        inner);
+
+    internal static LedgerException TaxSaltMismatch(string path) => new(
+        TaxSaltMismatchCode, ErrorCategory.FailedPrecondition,
+        $"The tax data in the store '{path}' was written with another Ledger:Node:Tax:Salt; every credit-code hash on chain depends on the salt, "
+        + "so configure the salt this bureau has always used.");
+
+    internal static LedgerException TaxpayerNotHeld(string creditCode) => new(
+        TaxpayerNotHeldCode, ErrorCategory.NotFound,
+        $"The tax bureau holds no data on {creditCode}; import its data first.");
+
+    internal static LedgerException TaxDataUnreadable(string creditCode, string why) => new(
+        TaxDataUnreadableCode, ErrorCategory.Tampered,
+        $"The tax data of {creditCode} in the store cannot be read ({why}); the store was altered outside Ledger: restore it from a backup.");
 }

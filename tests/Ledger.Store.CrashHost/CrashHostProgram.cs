@@ -25,6 +25,10 @@ internal static partial class CrashHostProgram
                     AcceptUpTo(store, arguments.Records, arguments.AcceptDelayMs);
                     Print("DONE");
                     return 0;
+                case "parts":
+                    WritePartsUpTo(store, arguments.Records);
+                    Print("DONE");
+                    return 0;
                 case "anchor":
                     await AnchorAsync(store, arguments).ConfigureAwait(false);
                     Print("DONE");
@@ -56,6 +60,35 @@ internal static partial class CrashHostProgram
             }
             var accepted = store.Records.Accept(sequence => NewAccess(store.Organization, sequence));
             Print($"ACK {accepted.Sequence} {accepted.Hash}");
+        }
+    }
+
+    /// <summary>The salt the crash host keeps its tax data with (the test reopens the store with it).</summary>
+    internal static readonly Hash32 TaxSalt = Keccak.Hash("crash-host/tax-salt");
+
+    /// <summary>
+    /// Round n writes one piece of each of the store's other parts (a held item, an alert, a page of the auditor's copy
+    /// with its cursor, a taxpayer), each its own commit, and prints <c>ACK n &lt;request hash&gt;</c> once all four returned.
+    /// </summary>
+    internal static void WritePartsUpTo(LedgerStore store, int total)
+    {
+        var tax = store.OpenTaxData(TaxSalt);
+        var taxpayers = Core.TaxData.SyntheticTaxpayers.Generate(total, 7, new DateOnly(2026, 1, 1));
+        var member = OrgId.FromCode("bank.ccb");
+        for (var n = (int)store.Alerts.LastSequence + 1; n <= total; n++)
+        {
+            var request = Keccak.Hash($"request/{n}");
+            store.Held.Add(new Core.Ports.HeldItem(
+                request, new ConsentId(Keccak.Hash($"consent/{n}")), store.Organization, Scopes.TaxCreditRating, Keccak.Hash($"response/{n}"),
+                RandomNumberGenerator.GetBytes(256), (ulong)n, (ulong)n + 1_000, (ulong)n, Keccak.Hash($"access/{n}")));
+            var alert = new Core.Ports.NodeAlert(
+                Core.Ports.NodeAlertKind.RatingDowngrade, new EnterpriseHash(Keccak.Hash($"enterprise/{n}")), $"alert {n}",
+                new Dictionary<string, string>(), (ulong)n, store.Organization);
+            store.Alerts.Append([($"k{n}", alert, new HashSet<OrgId> { member })]);
+            store.AuditorCopy.Save(member, [new Core.Ports.CopiedRecord(member, (ulong)n, "access", "{}", new RecordHash(request), null)], [],
+                new Core.Ports.MemberCursor((ulong)n, 0, (ulong)n));
+            tax.Upsert([taxpayers[n - 1]]);
+            Print($"ACK {n} {request}");
         }
     }
 

@@ -6,6 +6,8 @@ namespace Ledger.Store.CrashHost;
 /// <summary>
 /// <c>hold --store P --org O</c>: open the store and keep it open until killed.
 /// <c>accept --store P --org O --records N</c>: accept records until the store holds N, printing ACK for each.
+/// <c>parts --store P --org O --records N</c>: write N rounds of the store's other parts (held item, alert, auditor page,
+/// taxpayer), printing ACK n after each round.
 /// <c>anchor --store P --org O --records N --rpc URL --deployment FILE --key HEX [--batch-size B] [--max-wait-ms T]
 /// [--kill-at STAGE --kill-at-batch K] [--accept-delay-ms D]</c>: the same, with the anchor batcher running against the chain, until every
 /// record is anchored; with --kill-at the process SIGKILLs itself at that stage of batch K.

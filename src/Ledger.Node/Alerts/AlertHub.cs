@@ -11,7 +11,7 @@ namespace Ledger.Node.Alerts;
 /// (<see cref="ChainAlerts"/>), takes the alerts the node itself publishes (the tax node's rating downgrades) and those
 /// its upstream streams bring (a bank's or guarantor's copy of the tax node's rating downgrades), gives each its
 /// audience — the members exposed to the enterprise at that moment (<see cref="ExposureIndex"/>) — keeps it in the
-/// <see cref="AlertStore"/>, and wakes the streams. Other roles keep no alerts.
+/// store's alert log (<see cref="Ledger.Store.LedgerStore.Alerts"/>), and wakes the streams. Other roles keep no alerts.
 /// </summary>
 public sealed class AlertHub : IAlertPublisher, IIndexedEventsObserver, IDisposable
 {
@@ -21,7 +21,7 @@ public sealed class AlertHub : IAlertPublisher, IIndexedEventsObserver, IDisposa
     private readonly TimeProvider _time;
     private readonly ILogger<AlertHub> _logger;
     private readonly object _openGate = new();
-    private AlertStore? _store;
+    private IAlertStore? _store;
     private bool _disposed;
     private TaskCompletionSource _pulse = NewPulse();
 
@@ -44,13 +44,13 @@ public sealed class AlertHub : IAlertPublisher, IIndexedEventsObserver, IDisposa
     /// <summary>The sequence of the latest alert.</summary>
     public long LastSequence => Store.LastSequence;
 
-    private AlertStore Store => Open(beforeBlock: null);
+    private IAlertStore Store => Open(beforeBlock: null);
 
     /// <summary>
     /// The alert log, opened on first use, when the exposure is also rebuilt from the chain index — up to the block
     /// before <paramref name="beforeBlock"/> when the indexer's next page starts there, so that page is applied in order.
     /// </summary>
-    private AlertStore Open(ulong? beforeBlock)
+    private IAlertStore Open(ulong? beforeBlock)
     {
         if (Volatile.Read(ref _store) is { } open)
         {
@@ -61,7 +61,7 @@ public sealed class AlertHub : IAlertPublisher, IIndexedEventsObserver, IDisposa
             ObjectDisposedException.ThrowIf(_disposed, this);
             if (_store is null)
             {
-                var store = AlertStore.Open(Path.Combine(_node.Options.DataDir, "alerts.db"));
+                var store = _ledger.Alerts;
                 Exposure.Rebuild(_ledger.Audit, beforeBlock);
                 Volatile.Write(ref _store, store);
                 AlertsLog.Opened(_logger, store.LastSequence, Exposure.ConsentCount);
@@ -165,8 +165,7 @@ public sealed class AlertHub : IAlertPublisher, IIndexedEventsObserver, IDisposa
     {
         lock (_openGate)
         {
-            _disposed = true;
-            _store?.Dispose();
+            _disposed = true; // the alert log is the store's (closed with it)
         }
     }
 }

@@ -8,7 +8,10 @@ namespace Ledger.Node.Auditor;
 /// </summary>
 public static class AuditorErrors
 {
-    /// <summary>LEDGER-1560: the auditor's own file (<c>DataDir/auditor.db</c>) cannot be opened.</summary>
+    /// <summary>
+    /// LEDGER-1560: the auditor's own file (<c>DataDir/auditor.db</c>) could not be opened. Retired with store schema 4
+    /// (the auditor's copy is a part of <c>ledger.db</c>; damage is the store's LEDGER-1403); never raised, never reused.
+    /// </summary>
     public const string StoreUnusableCode = "LEDGER-1560";
 
     /// <summary>LEDGER-1561: an audit bundle cannot be written to <c>DataDir/bundles</c>.</summary>
@@ -16,10 +19,6 @@ public static class AuditorErrors
 
     /// <summary>LEDGER-1562: a member exported a record the auditor cannot read (its pull stops before it).</summary>
     public const string UnreadableRecordCode = "LEDGER-1562";
-
-    internal static LedgerException StoreUnusable(string path, Exception inner) => new(
-        StoreUnusableCode, ErrorCategory.FailedPrecondition,
-        $"The auditor's file {path} cannot be opened ({inner.Message.TrimEnd('.')}); move it away to start with an empty copy (the next sync pulls every record again).", inner);
 
     internal static LedgerException BundleNotWritten(string path, Exception inner) => new(
         BundleNotWrittenCode, ErrorCategory.Unavailable,

@@ -59,7 +59,7 @@ public sealed class AuditSnapshot
 }
 
 /// <summary>
-/// The auditor's copy of every member's off-chain records (durable in <see cref="AuditorStore"/>, held in memory),
+/// The auditor's copy of every member's off-chain records (durable in the store's auditor copy through <see cref="AuditorStore"/>, held in memory),
 /// the chain events of the node's own indexer (read incrementally from the audit index), and the chain facts it
 /// reads once (block times, anchored roots). <see cref="Apply"/> takes pulled records; <see cref="SnapshotAsync"/>
 /// gives the current <see cref="AuditSnapshot"/>, rebuilt only when records or events changed since the last one.
@@ -122,7 +122,7 @@ public sealed class AuditorLedger : IDisposable
 
     private AuditorStore Store => _store ?? throw new InvalidOperationException("The auditor's copy is not loaded yet.");
 
-    /// <summary>Opens <c>DataDir/auditor.db</c> and loads what earlier syncs kept (once; later calls share it).</summary>
+    /// <summary>Loads what earlier syncs kept in the store's auditor copy (once; later calls share it).</summary>
     public Task EnsureLoadedAsync()
     {
         lock (_loadGate)
@@ -138,52 +138,44 @@ public sealed class AuditorLedger : IDisposable
     private void Load()
     {
         var clock = Stopwatch.StartNew();
-        var store = AuditorStore.Open(Path.Combine(_node.Options.DataDir, "auditor.db"));
-        try
+        var store = new AuditorStore(_ledger.AuditorCopy, _ledger.Path);
+        var cursors = store.LoadMembers();
+        var unreadable = new Dictionary<OrgId, ulong>();
+        void Unreadable(string id, OrgId? member, ulong? sequence, Exception ex)
         {
-            var cursors = store.LoadMembers();
-            var unreadable = new Dictionary<OrgId, ulong>();
-            void Unreadable(string id, OrgId? member, ulong? sequence, Exception ex)
+            AuditorLog.UnreadableStored(_logger, id, ex.Message);
+            if (member is { } m && sequence is { } seq)
             {
-                AuditorLog.UnreadableStored(_logger, id, ex.Message);
-                if (member is { } m && sequence is { } seq)
+                unreadable[m] = Math.Min(unreadable.GetValueOrDefault(m, ulong.MaxValue), seq);
+            }
+        }
+        lock (_gate)
+        {
+            _records.Clear();
+            _members.Clear();
+            foreach (var pulled in store.LoadRecords(Unreadable))
+            {
+                var state = StateOf(pulled.Member);
+                state.Positions[pulled.Sequence] = _records.Count;
+                _records.Add(pulled.Record);
+                if (pulled.Record.Anchor is null)
                 {
-                    unreadable[m] = Math.Min(unreadable.GetValueOrDefault(m, ulong.MaxValue), seq);
+                    state.Pending.Add(pulled.Sequence);
                 }
             }
-            lock (_gate)
+            foreach (var (org, cursor) in cursors)
             {
-                _records.Clear();
-                _members.Clear();
-                foreach (var pulled in store.LoadRecords(Unreadable))
-                {
-                    var state = StateOf(pulled.Member);
-                    state.Positions[pulled.Sequence] = _records.Count;
-                    _records.Add(pulled.Record);
-                    if (pulled.Record.Anchor is null)
-                    {
-                        state.Pending.Add(pulled.Sequence);
-                    }
-                }
-                foreach (var (org, cursor) in cursors)
-                {
-                    var state = StateOf(org);
-                    // Pending records are asked for again, and so is a stored record that no longer reads.
-                    var first = Math.Min(state.Pending.Count > 0 ? state.Pending.Min : ulong.MaxValue, unreadable.GetValueOrDefault(org, ulong.MaxValue));
-                    state.Cursor = cursor with { FirstPending = first == ulong.MaxValue ? 0 : first };
-                }
-                _version++;
+                var state = StateOf(org);
+                // Pending records are asked for again, and so is a stored record that no longer reads.
+                var first = Math.Min(state.Pending.Count > 0 ? state.Pending.Min : ulong.MaxValue, unreadable.GetValueOrDefault(org, ulong.MaxValue));
+                state.Cursor = cursor with { FirstPending = first == ulong.MaxValue ? 0 : first };
             }
-            _blockTimes = store.LoadBlockTimes();
-            _roots = store.LoadRoots();
-            _store = store;
-            AuditorLog.Loaded(_logger, store.Path, _records.Count, _members.Count, clock.ElapsedMilliseconds);
+            _version++;
         }
-        catch
-        {
-            store.Dispose();
-            throw;
-        }
+        _blockTimes = store.LoadBlockTimes();
+        _roots = store.LoadRoots();
+        _store = store;
+        AuditorLog.Loaded(_logger, store.Path, _records.Count, _members.Count, clock.ElapsedMilliseconds);
     }
 
     private MemberState StateOf(OrgId org)
@@ -461,7 +453,6 @@ public sealed class AuditorLedger : IDisposable
     /// <inheritdoc/>
     public void Dispose()
     {
-        _store?.Dispose();
         _build.Dispose();
     }
 }

@@ -32,8 +32,9 @@ public sealed class BankModule : NodeModule
     public override void AddServices(IServiceCollection services, LedgerNodeOptions options)
     {
         services.AddSingleton(sp => sp.GetRequiredService<NodeFoundation>().ProductTable);
-        services.AddSingleton<BankStore>();
-        services.Replace(ServiceDescriptor.Singleton<ICreditReasonsSource>(sp => sp.GetRequiredService<BankStore>()));
+        // The bank's held data is a part of the node's one store (LedgerStore.Held); only the bank registers it.
+        services.AddSingleton(sp => sp.GetRequiredService<Ledger.Store.LedgerStore>().Held);
+        services.Replace(ServiceDescriptor.Singleton<ICreditReasonsSource>(sp => sp.GetRequiredService<IBankStore>()));
         services.AddSingleton<DataLifeKeeper>();
         services.AddSingleton<ReportFetcher>();
         services.AddHostedService<DataLifeService>();

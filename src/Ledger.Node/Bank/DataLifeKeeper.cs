@@ -28,13 +28,13 @@ public sealed class DataLifeKeeper : IDisposable
 
     private readonly NodeIdentity _node;
     private readonly Ledger.Store.LedgerStore _ledger;
-    private readonly BankStore _store;
+    private readonly IBankStore _store;
     private readonly TimeProvider _time;
     private readonly ILogger<DataLifeKeeper> _logger;
     private readonly SemaphoreSlim _serial = new(1, 1);
 
     /// <summary>Creates the keeper.</summary>
-    public DataLifeKeeper(NodeIdentity node, Ledger.Store.LedgerStore ledger, BankStore store, TimeProvider time, ILogger<DataLifeKeeper> logger)
+    public DataLifeKeeper(NodeIdentity node, Ledger.Store.LedgerStore ledger, IBankStore store, TimeProvider time, ILogger<DataLifeKeeper> logger)
     {
         _node = node;
         _ledger = ledger;

@@ -35,7 +35,7 @@ namespace Ledger.Node.Bank;
 /// </list>
 /// </summary>
 public sealed class LendingService(
-    NodeIdentity node, ChainHead head, Ledger.Store.LedgerStore ledger, Ledger.Chain.LedgerChainClient chainClient, Ledger.Chain.Profiles.ChainEnvironment chainEnvironment, Ledger.Core.Scoring.ProductTable productTable, ReportFetcher fetcher, BankStore store, TimeProvider time, ILogger<LendingService> logger) : Lending.LendingBase
+    NodeIdentity node, ChainHead head, Ledger.Store.LedgerStore ledger, Ledger.Chain.LedgerChainClient chainClient, Ledger.Chain.Profiles.ChainEnvironment chainEnvironment, Ledger.Core.Scoring.ProductTable productTable, ReportFetcher fetcher, IBankStore store, TimeProvider time, ILogger<LendingService> logger) : Lending.LendingBase
 {
     private const int IndexPage = 5_000;
 

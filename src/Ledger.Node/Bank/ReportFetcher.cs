@@ -19,7 +19,7 @@ public sealed record OpenedReport(HeldItem Item, byte[] Plaintext, AnchorReferen
 /// chain's logs) names the provider and the data life; the provider's node is reached through
 /// <see cref="PeerConnections"/> with a request signed as this node; the envelope is opened with the node's
 /// encryption key and the plaintext must hash to the response hash the provider recorded; the envelope is then kept
-/// in <see cref="BankStore"/> until fetched-at + data life.
+/// in the store's held data (<see cref="IBankStore"/>) until fetched-at + data life.
 /// </summary>
 public sealed class ReportFetcher
 {
@@ -30,13 +30,13 @@ public sealed class ReportFetcher
     private readonly Ledger.Chain.LedgerChainClient _chainClient;
     private readonly PeerConnections _peers;
     private readonly ConsentGate _gate;
-    private readonly BankStore _store;
+    private readonly IBankStore _store;
     private readonly DataLifeKeeper _keeper;
     private readonly TimeProvider _time;
     private readonly ILogger<ReportFetcher> _logger;
 
     /// <summary>Creates the fetcher.</summary>
-    public ReportFetcher(NodeIdentity node, Ledger.Chain.LedgerChainClient chainClient, PeerConnections peers, ConsentGate gate, BankStore store, DataLifeKeeper keeper, TimeProvider time, ILogger<ReportFetcher> logger)
+    public ReportFetcher(NodeIdentity node, Ledger.Chain.LedgerChainClient chainClient, PeerConnections peers, ConsentGate gate, IBankStore store, DataLifeKeeper keeper, TimeProvider time, ILogger<ReportFetcher> logger)
     {
         _node = node;
         _chainClient = chainClient;

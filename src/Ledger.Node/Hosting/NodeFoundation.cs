@@ -78,7 +78,7 @@ public sealed class NodeFoundation : IAsyncDisposable
     private LedgerChainClient? _chainClient;
     private ChainEnvironment? _chain;
     private AnchorChain? _anchorChain;
-    private TaxDataStore? _taxData;
+    private ITaxDataStore? _taxData;
     private PeerConnections? _peers;
 
     /// <summary>Creates the (not yet opened) foundation from checked options.</summary>
@@ -118,7 +118,7 @@ public sealed class NodeFoundation : IAsyncDisposable
     public MembershipDirectory Membership { get; }
 
     /// <summary>The tax node's data (tax role only).</summary>
-    public TaxDataStore TaxData => _taxData ?? throw new InvalidOperationException("This node is not a tax node.");
+    public ITaxDataStore TaxData => _taxData ?? throw new InvalidOperationException("This node is not a tax node.");
 
     /// <summary>The bank's product table (bank role): <c>Bank:ProductTable</c>, or <c>ProductTable.Default</c>.</summary>
     public Core.Scoring.ProductTable ProductTable { get; private set; } = Core.Scoring.ProductTable.Default;
@@ -180,7 +180,12 @@ public sealed class NodeFoundation : IAsyncDisposable
                 + "Create a key store of your own (ledger-node keys init) and ask the governors to make its account this member's operator.");
         }
 
-        _store = LedgerStore.Open(new LedgerStoreOptions { Path = Path.Combine(options.DataDir, "ledger.db"), Organization = Identity.Organization });
+        _store = LedgerStore.Open(new LedgerStoreOptions
+        {
+            Path = Path.Combine(options.DataDir, "ledger.db"),
+            Organization = Identity.Organization,
+            Legacy = LegacyFilesOf(Identity.Role, options.DataDir),
+        });
         _sender = _chain.CreateSender(keys.OperatorKey, _store.Journal, _loggers.CreateLogger("Ledger.Chain.Sender"));
         _chainClient = new LedgerChainClient(_sender, _chain.Deployment);
 
@@ -208,7 +213,7 @@ public sealed class NodeFoundation : IAsyncDisposable
         if (Identity.Role == NodeRole.Tax)
         {
             var salt = Hash32.Parse(LedgerNodeOptionsValidator.NormalizeHex(options.Tax.Salt));
-            _taxData = TaxDataStore.Open(Path.Combine(options.DataDir, "taxdata.db"), salt);
+            _taxData = _store.OpenTaxData(salt);
             if (options.Tax.SyntheticCount > 0 && _taxData.Count == 0)
             {
                 var generated = Core.TaxData.SyntheticTaxpayers.Generate(options.Tax.SyntheticCount, options.Tax.SyntheticSeed, DateOnly.FromDateTime(DateTime.UtcNow));
@@ -270,13 +275,30 @@ public sealed class NodeFoundation : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The separate files a node of this role kept until store schema 3, imported into the store when it opens (and
+    /// renamed to <c>.migrated</c>): the bank's <c>bank.db</c>, the tax bureau's <c>taxdata.db</c>, the auditor's
+    /// <c>auditor.db</c>, and the alert log <c>alerts.db</c> of the roles that keep alerts (tax, bank, guarantor).
+    /// A file of another role's part is left alone.
+    /// </summary>
+    internal static LegacyStoreFiles LegacyFilesOf(NodeRole role, string dataDir)
+    {
+        var all = LegacyStoreFiles.InFolder(dataDir);
+        return new LegacyStoreFiles
+        {
+            Bank = role == NodeRole.Bank ? all.Bank : null,
+            TaxData = role == NodeRole.Tax ? all.TaxData : null,
+            Auditor = role == NodeRole.Auditor ? all.Auditor : null,
+            Alerts = role is NodeRole.Tax or NodeRole.Bank or NodeRole.Guarantor ? all.Alerts : null,
+        };
+    }
+
     private static InvalidOperationException NotOpen() => new("The node is not started yet.");
 
     /// <summary>Closes the store (queued records are committed first) and the sender.</summary>
     public ValueTask DisposeAsync()
     {
         _peers?.Dispose();
-        _taxData?.Dispose();
         _sender?.Dispose();
         _store?.Dispose();
         _identity?.Keys.Dispose();

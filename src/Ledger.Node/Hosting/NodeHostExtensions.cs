@@ -86,7 +86,7 @@ public static class NodeHostExtensions
             sp.GetRequiredService<IConsentRegistry>(), sp.GetRequiredService<IConsentHistory>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<RevocationWitness>();
         services.AddSingleton<ConsentIndexView>();
-        services.AddSingleton<Bank.ICreditReasonsSource>(Bank.NoCreditReasons.Instance); // the bank module puts its held reasons here
+        services.AddSingleton<ICreditReasonsSource>(NoCreditReasons.Instance); // the bank module puts its held reasons here
 
         // The role's room, and nothing of any other role.
         module.AddServices(services, options);

@@ -12,7 +12,7 @@ namespace Ledger.Node.Services;
 /// <c>ledger.v1.RecordExport</c>: streams this node's off-chain records, in sequence order, each with its canonical
 /// JSON (docs/api.md, "Records") and its anchor reference — for auditors and regulators (access policy).
 /// </summary>
-public sealed class RecordExportService(NodeIdentity node, Ledger.Store.LedgerStore store, Bank.ICreditReasonsSource reasons) : RecordExport.RecordExportBase
+public sealed class RecordExportService(NodeIdentity node, Ledger.Store.LedgerStore store, ICreditReasonsSource reasons) : RecordExport.RecordExportBase
 {
     private const int PageSize = 500;
 
@@ -73,7 +73,7 @@ public sealed class RecordExportService(NodeIdentity node, Ledger.Store.LedgerSt
     /// A stored record as exported, a credit decision with the reasons document its <c>reasonsHash</c> commits to and
     /// the rating the bank read (<c>reasons_json</c>, <c>rating</c>) when <paramref name="reasons"/> has them.
     /// </summary>
-    public static ExportedRecord ToExported(StoredRecord stored, OrgId organization, Bank.ICreditReasonsSource reasons)
+    public static ExportedRecord ToExported(StoredRecord stored, OrgId organization, ICreditReasonsSource reasons)
     {
         ArgumentNullException.ThrowIfNull(reasons);
         var exported = ToExported(stored, organization);

@@ -52,13 +52,13 @@ public sealed class DataExchangeProcessor : IRefusalRecorder
     private readonly Ledger.Store.LedgerStore _store;
     private readonly Ledger.Chain.LedgerChainClient _chainClient;
     private readonly MembershipDirectory _membership;
-    private readonly Ledger.Node.Tax.TaxDataStore _taxData;
+    private readonly ITaxDataStore _taxData;
     private readonly ConsentGate _gate;
     private readonly ILogger<DataExchangeProcessor> _logger;
     private readonly TimeProvider _time;
 
     /// <summary>Creates the processor.</summary>
-    public DataExchangeProcessor(NodeIdentity node, ChainHead head, Ledger.Store.LedgerStore store, Ledger.Chain.LedgerChainClient chainClient, MembershipDirectory membership, Ledger.Node.Tax.TaxDataStore taxData, ConsentGate gate, ILogger<DataExchangeProcessor> logger, TimeProvider time)
+    public DataExchangeProcessor(NodeIdentity node, ChainHead head, Ledger.Store.LedgerStore store, Ledger.Chain.LedgerChainClient chainClient, MembershipDirectory membership, ITaxDataStore taxData, ConsentGate gate, ILogger<DataExchangeProcessor> logger, TimeProvider time)
     {
         _node = node;
         _head = head;

@@ -14,7 +14,7 @@ namespace Ledger.Node.Tax;
 /// <c>ledger.v1.DataExchange</c> on the tax node: fetches (see <see cref="DataExchangeProcessor"/>), and resolving an
 /// enterprise's credit code or name to its salted hash for the members entitled to link them.
 /// </summary>
-public sealed class DataExchangeService(DataExchangeProcessor processor, NodeIdentity node, Ledger.Store.LedgerStore store, Ledger.Node.Tax.TaxDataStore taxData) : DataExchange.DataExchangeBase
+public sealed class DataExchangeService(DataExchangeProcessor processor, NodeIdentity node, Ledger.Store.LedgerStore store, ITaxDataStore taxData) : DataExchange.DataExchangeBase
 {
     /// <inheritdoc/>
     public override Task<FetchReportResponse> FetchReport(FetchReportRequest request, ServerCallContext context)

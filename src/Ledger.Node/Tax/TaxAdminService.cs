@@ -17,7 +17,7 @@ namespace Ledger.Node.Tax;
 /// <c>ledger.v1.TaxAdmin</c>: the bureau's own operators bind enterprises on chain, load and generate tax data, record
 /// ratings (a downgrade raises an alert through <see cref="IAlertPublisher"/>) and list what the node holds.
 /// </summary>
-public sealed class TaxAdminService(NodeIdentity node, Ledger.Chain.LedgerChainClient chainClient, Ledger.Node.Tax.TaxDataStore taxData, IAlertPublisher alerts, ILogger<TaxAdminService> logger, TimeProvider time) : TaxAdmin.TaxAdminBase
+public sealed class TaxAdminService(NodeIdentity node, Ledger.Chain.LedgerChainClient chainClient, ITaxDataStore taxData, IAlertPublisher alerts, ILogger<TaxAdminService> logger, TimeProvider time) : TaxAdmin.TaxAdminBase
 {
     /// <summary>Most taxpayers generated in one call.</summary>
     public const uint MaxGenerated = 100_000;
@@ -129,6 +129,10 @@ public sealed class TaxAdminService(NodeIdentity node, Ledger.Chain.LedgerChainC
         if (request.Year < 1990 || request.Year > thisYear)
         {
             throw NodeErrors.InvalidField($"year {request.Year} is outside 1990..{thisYear}.");
+        }
+        if (taxData.Get(code) is null)
+        {
+            throw UnknownTaxpayer(code);
         }
         var (previous, updated) = taxData.UpdateRating(code, (int)request.Year, rating);
         var downgrade = previous is { } before && Rank(rating) < Rank(before) && updated.Taxpayer.LatestRating == rating;

@@ -26,4 +26,40 @@ internal static class Collections
     public const string Checkpoints = "checkpoints";
     /// <summary>The transaction sender's write-ahead journal, <c>_id</c> = the caller's idempotency key.</summary>
     public const string Journal = "journal";
+
+    // Schema 4: the node's other state, once in files of its own (bank.db, alerts.db, auditor.db, taxdata.db).
+
+    /// <summary>The bank's held data, <c>_id</c> = the fetch's request hash (was <c>held</c> in bank.db).</summary>
+    public const string Held = "held";
+    /// <summary>The reasons of the bank's credit decisions, <c>_id</c> = the reasons hash (was <c>reasons</c> in bank.db).</summary>
+    public const string CreditReasons = "creditReasons";
+    /// <summary>The bank's own loan references, <c>_id</c> = the loan id (was <c>references</c> in bank.db).</summary>
+    public const string LoanReferences = "loanReferences";
+    /// <summary>The alert log, <c>_id</c> = the alert's sequence (was <c>alerts</c> in alerts.db).</summary>
+    public const string Alerts = "alerts";
+    /// <summary>Upstream alert streams' cursors, <c>_id</c> = the upstream organization (was <c>cursors</c> in alerts.db).</summary>
+    public const string AlertCursors = "alertCursors";
+    /// <summary>The auditor's copy of members' records, <c>_id</c> = member code/sequence (was <c>records</c> in auditor.db).</summary>
+    public const string AuditorRecords = "auditorRecords";
+    /// <summary>Reasons and ratings of copied decisions (was <c>documents</c> in auditor.db).</summary>
+    public const string AuditorDocuments = "auditorDocuments";
+    /// <summary>The auditor's cursor per member (was <c>members</c> in auditor.db).</summary>
+    public const string AuditorMembers = "auditorMembers";
+    /// <summary>Block times read from the chain by the auditor (was <c>blocktimes</c> in auditor.db).</summary>
+    public const string AuditorBlockTimes = "auditorBlockTimes";
+    /// <summary>Anchored roots read from the chain by the auditor (was <c>roots</c> in auditor.db).</summary>
+    public const string AuditorRoots = "auditorRoots";
+    /// <summary>The tax bureau's taxpayers, <c>_id</c> = the credit code (was <c>taxpayers</c> in taxdata.db).</summary>
+    public const string Taxpayers = "taxpayers";
+}
+
+/// <summary>Documents of the <see cref="Collections.Meta"/> collection beside the store's own (<c>_id = "store"</c>).</summary>
+internal static class MetaIds
+{
+    /// <summary>The bank's revocation cursor (was <c>meta/revocation-cursor</c> in bank.db).</summary>
+    public const string RevocationCursor = "bank-revocation-cursor";
+    /// <summary>The fingerprint of the tax node's salt (was <c>meta/salt</c> in taxdata.db).</summary>
+    public const string TaxSalt = "tax-salt";
+    /// <summary>Prefix of the marker written with an old file's import (<c>imported:bank.db</c>, …).</summary>
+    public const string ImportedPrefix = "imported:";
 }

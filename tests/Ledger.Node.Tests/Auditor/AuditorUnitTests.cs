@@ -32,13 +32,21 @@ public sealed class AuditorUnitTests : IDisposable
     private static RecordAnchorRef Anchor(ulong block) =>
         new(Tax, new BatchId(Keccak.Hash("batch/1")), Keccak.Hash("root/1"), [Keccak.Hash("sibling/1"), Keccak.Hash("sibling/2")], block, Keccak.Hash("tx/1"));
 
+    // The auditor's copy is a part of the node's store (schema 4): a real store file in the test's folder.
+    private Ledger.Store.LedgerStore OpenLedger() => Ledger.Store.LedgerStore.Open(new Ledger.Store.LedgerStoreOptions
+    {
+        Path = Path.Combine(_dir, "ledger.db"),
+        Organization = OrgId.FromCode("auditor.one"),
+    });
+
+    private static AuditorStore Copy(Ledger.Store.LedgerStore ledger) => new(ledger.AuditorCopy, ledger.Path);
+
     private static PulledRecord Pulled(ILedgerRecord record, ulong sequence, RecordAnchorRef? anchor) =>
         new(Tax, sequence, RecordJson.TypeOf(record), RecordJson.ToJson(record), BundleRecord.Of(record, anchor));
 
     [Fact]
     public void AuditorStore_SavedPagesAndCaches_ReadBackAfterReopening()
     {
-        var path = Path.Combine(_dir, "auditor.db");
         var anchored = Pulled(Access(1), 1, Anchor(120));
         var pending = Pulled(Access(2), 2, null);
         var decision = new CreditDecisionRecord(new ConsentId(Keccak.Hash("consent")), Bank, new EnterpriseHash(Keccak.Hash("enterprise")), true, 720,
@@ -47,15 +55,17 @@ public sealed class AuditorUnitTests : IDisposable
             BundleRecord.Of(decision, null) with { ReasonsJson = "{\"format\":\"ledger/credit-reasons/v1\"}", Rating = "A" });
         var batch = new BatchKey(Tax, new BatchId(Keccak.Hash("batch/1")));
         var unanchored = new BatchKey(Tax, new BatchId(Keccak.Hash("batch/2")));
-        using (var store = AuditorStore.Open(path))
+        using (var ledger = OpenLedger())
         {
+            var store = Copy(ledger);
             store.Save(Tax, [anchored, pending], [], new MemberCursor(2, 2, 1_000));
             store.Save(Bank, [withReasons], [], new MemberCursor(1, 1, 2_000));
             store.SaveBlockTimes(new Dictionary<ulong, ulong> { [101] = 1_767_225_600, [120] = 1_767_225_640 });
             store.SaveRoots(new Dictionary<BatchKey, Hash32> { [batch] = Keccak.Hash("root/1"), [unanchored] = Hash32.Zero });
         }
 
-        using var reopened = AuditorStore.Open(path);
+        using var reopenedLedger = OpenLedger();
+        var reopened = Copy(reopenedLedger);
         var unreadable = new List<string>();
         var records = reopened.LoadRecords((id, _, _, _) => unreadable.Add(id)).ToList();
 
@@ -80,8 +90,8 @@ public sealed class AuditorUnitTests : IDisposable
     [Fact]
     public void AuditorStore_ARecordSavedAgainWithItsAnchor_ReplacesThePendingCopy()
     {
-        var path = Path.Combine(_dir, "auditor.db");
-        using var store = AuditorStore.Open(path);
+        using var ledger = OpenLedger();
+        var store = Copy(ledger);
 
         store.Save(Tax, [Pulled(Access(1), 1, null)], [], new MemberCursor(1, 1, 1));
         store.Save(Tax, [], [Pulled(Access(1), 1, Anchor(130))], new MemberCursor(1, 0, 2));

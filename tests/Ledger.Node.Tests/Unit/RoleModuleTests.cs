@@ -47,11 +47,11 @@ public sealed class RoleModuleTests
     public void TaxNode_HasTheTaxRoom_AndNoPartOfABankOrAuditor()
     {
         var builder = Builder("tax");
-        Assert.True(Registered<TaxDataStore>(builder));
+        Assert.True(Registered<ITaxDataStore>(builder));
         Assert.True(Registered<DataExchangeProcessor>(builder));
         Assert.True(Registered<IRefusalRecorder>(builder));
         Assert.True(Registered<IAlertPublisher>(builder)); // a rating downgrade raises an alert
-        Assert.False(Registered<BankStore>(builder));
+        Assert.False(Registered<IBankStore>(builder));
         Assert.False(Registered<ReportFetcher>(builder));
         Assert.False(Registered<DataLifeKeeper>(builder));
         Assert.False(Registered<AuditorLedger>(builder));
@@ -62,11 +62,11 @@ public sealed class RoleModuleTests
     public void BankNode_HasTheBankRoom_AndNoTaxDataOrAuditorCopy()
     {
         var builder = Builder("bank");
-        Assert.True(Registered<BankStore>(builder));
+        Assert.True(Registered<IBankStore>(builder));
         Assert.True(Registered<ReportFetcher>(builder));
         Assert.True(HostedService<DataLifeService>(builder));
         Assert.True(HostedService<AlertUpstreamService>(builder));
-        Assert.False(Registered<TaxDataStore>(builder));
+        Assert.False(Registered<ITaxDataStore>(builder));
         Assert.False(Registered<DataExchangeProcessor>(builder));
         Assert.False(Registered<IRefusalRecorder>(builder));
         Assert.False(Registered<AuditorLedger>(builder));
@@ -76,13 +76,28 @@ public sealed class RoleModuleTests
     }
 
     [Theory]
+    [InlineData(NodeRole.Tax, "alerts.db taxdata.db")]
+    [InlineData(NodeRole.Bank, "alerts.db bank.db")]
+    [InlineData(NodeRole.Guarantor, "alerts.db")]
+    [InlineData(NodeRole.Regulator, "")]
+    [InlineData(NodeRole.Auditor, "auditor.db")]
+    public void EachRole_ImportsOnlyItsOwnOldFiles_IntoTheStore(NodeRole role, string files)
+    {
+        var legacy = NodeFoundation.LegacyFilesOf(role, "/data/node");
+
+        var named = new[] { legacy.Bank, legacy.Alerts, legacy.Auditor, legacy.TaxData }.OfType<string>().ToList();
+        Assert.All(named, f => Assert.Equal("/data/node", Path.GetDirectoryName(f)));
+        Assert.Equal(files, string.Join(' ', named.Select(Path.GetFileName).Order(StringComparer.Ordinal)));
+    }
+
+    [Theory]
     [InlineData("regulator")]
     [InlineData("auditor")]
     public void RegulatorAndAuditorNodes_HoldNeitherTaxDataNorHeldDataNorAlerts(string role)
     {
         var builder = Builder(role);
-        Assert.False(Registered<TaxDataStore>(builder));
-        Assert.False(Registered<BankStore>(builder));
+        Assert.False(Registered<ITaxDataStore>(builder));
+        Assert.False(Registered<IBankStore>(builder));
         Assert.False(Registered<AlertHub>(builder));
         Assert.False(HostedService<DataLifeService>(builder));
         Assert.Equal(role == "auditor", Registered<AuditorLedger>(builder));
