@@ -24,9 +24,11 @@ public sealed class LedgerStore : IDisposable
     /// The schema version this code writes and the newest it reads. 2: a confirmed batch is recorded on the batch
     /// (with its indexed member range) instead of in every member record. 3: accesses and refusals carry a consent
     /// sequence, counted per consent in <c>consentSequences</c> (a record of an older version hashes as it did, without
-    /// one). Older files are upgraded when opened; an older node refuses an upgraded file (LEDGER-1405).
+    /// one). 5: a record's hash is binary and the ids it names are one multikey index <c>refs</c> of binary keys instead
+    /// of five indexes of hex strings (<see cref="RecordsUpgrade.ToVersion5"/>; docs/store.md). Older files are upgraded
+    /// when opened; an older node refuses an upgraded file (LEDGER-1405).
     /// </summary>
-    public const int CurrentSchemaVersion = 3;
+    public const int CurrentSchemaVersion = 5;
 
     // LiteDB's default automatic checkpoint size: 1,000 pages of 8 KiB.
     private const long CheckpointLogBytes = 1000L * 8192;
@@ -296,6 +298,10 @@ public sealed class LedgerStore : IDisposable
             {
                 UpgradeToVersion2();
             }
+            if (from < 5)
+            {
+                RecordsUpgrade.ToVersion5(_db);
+            }
             meta["schemaVersion"] = CurrentSchemaVersion;
             meta["upgradedAtMs"] = Bson.U64(NowMs);
             _db.GetCollection(Collections.Meta).Update(meta);
@@ -352,12 +358,8 @@ public sealed class LedgerStore : IDisposable
     private void EnsureIndexes()
     {
         var records = _db.GetCollection(Collections.Records);
-        records.EnsureIndex("hash", "$.hash", unique: true);
-        records.EnsureIndex("consent", "$.consent");
-        records.EnsureIndex("loan", "$.loan");
-        records.EnsureIndex("enterprise", "$.enterprise");
-        records.EnsureIndex("orgs", "$.orgs[*]");
-        records.EnsureIndex("kind", "$.kind");
+        // Schema 5: two indexes besides _id, none on the hash (docs/store.md, "Why the records collection has no hash index").
+        records.EnsureIndex("refs", "$.refs[*]");
         records.EnsureIndex("timeMs", "$.timeMs");
 
         var batches = _db.GetCollection(Collections.Batches);
@@ -373,8 +375,11 @@ public sealed class LedgerStore : IDisposable
         _db.GetCollection(Collections.Journal).EnsureIndex("from", "$.from");
     }
 
-    /// <summary>Runs <paramref name="work"/> in one LiteDB transaction, committed before returning.</summary>
-    internal T Write<T>(string operation, Func<LiteDatabase, T> work)
+    /// <summary>
+    /// Runs <paramref name="work"/> in one LiteDB transaction, committed before returning; <paramref name="committed"/>
+    /// runs right after the commit, still under the store's lock (for state kept in memory beside the file).
+    /// </summary>
+    internal T Write<T>(string operation, Func<LiteDatabase, T> work, Action<T>? committed = null)
     {
         lock (_gate)
         {
@@ -394,6 +399,7 @@ public sealed class LedgerStore : IDisposable
                 result = work(_db);
                 committing = System.Diagnostics.Stopwatch.GetTimestamp();
                 _db.Commit();
+                committed?.Invoke(result);
             }
             catch (Exception ex)
             {
