@@ -146,7 +146,7 @@ public sealed class ConsentSequenceTests : IDisposable
         }
         using var raw = new LiteDatabase(new ConnectionString { Filename = _temp.FilePath, Connection = ConnectionType.Direct, Upgrade = false });
         var upgradedMeta = raw.GetCollection("meta").FindById("store");
-        Assert.Equal(3, upgradedMeta["schemaVersion"].AsInt32);
+        Assert.Equal(LedgerStore.CurrentSchemaVersion, upgradedMeta["schemaVersion"].AsInt32);
         Assert.True(upgradedMeta.ContainsKey("upgradedAtMs"));
     }
 
