@@ -152,7 +152,7 @@ internal static class MarkdownReport
         {
             s.AppendLine("### 16 clients by records stored (batched anchoring)");
             s.AppendLine();
-            s.AppendLine("The same 16-client rounds with the tax node's store holding 0, 100,000 and 1,000,000 access records when they");
+            s.AppendLine(Invariant($"The same 16-client rounds with the tax node's store holding {string.Join(", ", a.BySize.Select(l => l.StoredRecords.ToString("N0", C)))} access records when they"));
             s.AppendLine("start: 0 is the fresh store, before the levels above; for the others the bench stops the node after the levels");
             s.AppendLine("above, fills its store file with the records of a past year (`StoreSeeder`: real access records of 20 other banks");
             s.AppendLine("under 2,000 consents, numbered and hashed by the store's own `AcceptMany` in transactions of 5,000, then anchored");
