@@ -12,7 +12,7 @@ namespace Ledger.Bench;
 
 /// <summary>
 /// <c>ledger-bench [--quick] [--out DIR] [--work-dir DIR] [--phases profile,gas,access,lag,indexer,audit] [--command TEXT]
-/// [--clients 1,4,16,64] [--requests N] [--rounds N]</c>: starts a local consortium, runs every measurement in one run
+/// [--clients 1,4,16,64] [--requests N] [--rounds N] [--store-sizes 0,100000,1000000]</c>: starts a local consortium, runs every measurement in one run
 /// on one chain node, and writes benchmarks.md and benchmarks.json (docs/ by default). The last three override the
 /// access plan (client levels, batch-mode requests per round, rounds per level), e.g. to measure one level longer
 /// while working on the fetch path. Exit code 0 when every phase ran (whatever the numbers), 1 on a failure.
@@ -51,6 +51,12 @@ internal static class Program
         var plan = quick
             ? new AccessPlan([1, 4, 16, 64], Rounds: 1, BatchRequests: 1_000, StrongRequests: 150, StrongMaxRound: TimeSpan.FromSeconds(3), WarmupRequests: 100)
             : new AccessPlan([1, 4, 16, 64], Rounds: 3, BatchRequests: 10_000, StrongRequests: 1_000, StrongMaxRound: TimeSpan.FromSeconds(12), WarmupRequests: 500);
+        // Records stored in the tax node's store for the 16-client by-size levels (and the store stage of the profile).
+        plan = plan with { StoreSizes = quick ? [0, 100_000] : [0, 100_000, 1_000_000] };
+        if (Option(args, "--store-sizes") is { } sizes)
+        {
+            plan = plan with { StoreSizes = [.. sizes.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(c => long.Parse(c, CultureInfo.InvariantCulture))] };
+        }
         if (Option(args, "--clients") is { } clientLevels)
         {
             plan = plan with { Clients = [.. clientLevels.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(c => int.Parse(c, CultureInfo.InvariantCulture))] };
@@ -74,6 +80,7 @@ internal static class Program
             ["access: requests per batch-mode round"] = plan.BatchRequests.ToString("N0", CultureInfo.InvariantCulture),
             ["access: requests per strong-mode round"] = string.Create(CultureInfo.InvariantCulture, $"up to {plan.StrongRequests:N0}, at most {plan.StrongMaxRound.TotalSeconds:0} s"),
             ["access: warm-up requests per level"] = plan.WarmupRequests.ToString(CultureInfo.InvariantCulture),
+            ["access: records stored before the 16-client by-size levels"] = string.Join(", ", plan.StoreSizes.Select(s => s.ToString("N0", CultureInfo.InvariantCulture))),
             ["access: banks / consents per bank per tax node"] = "4 / 8",
             ["indexer: blocks at least"] = indexerBlocks.ToString("N0", CultureInfo.InvariantCulture),
             ["indexer: replays"] = indexerRounds.ToString(CultureInfo.InvariantCulture),
@@ -90,7 +97,7 @@ internal static class Program
             if (phases.Contains("profile"))
             {
                 Log("profile: each stage of a request on its own (µs per request or record, this process)");
-                report.Profile = await Measure(report, "profile", () => Task.FromResult(ProfilePhase.Run(Path.Combine(workDir, "scratch"), Log))).ConfigureAwait(false);
+                report.Profile = await Measure(report, "profile", () => ProfilePhase.RunAsync(Path.Combine(workDir, "scratch"), plan.StoreSizes, Log)).ConfigureAwait(false);
             }
             if (phases.Overlaps(["gas", "access", "lag", "indexer"]))
             {

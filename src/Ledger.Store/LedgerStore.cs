@@ -27,10 +27,12 @@ public sealed class LedgerStore : IDisposable
     /// (with its indexed member range) instead of in every member record. 3: accesses and refusals carry a consent
     /// sequence, counted per consent in <c>consentSequences</c> (a record of an older version hashes as it did, without
     /// one). 4: the node's other state moves in (held data, alert log, auditor's copy, tax data: new collections; the
-    /// old separate files are imported when found, see <see cref="LedgerStoreOptions.Legacy"/>). Older files are
-    /// upgraded when opened; an older node refuses an upgraded file (LEDGER-1405).
+    /// old separate files are imported when found, see <see cref="LedgerStoreOptions.Legacy"/>). 5: a record's hash is
+    /// binary and the ids it names are one multikey index <c>refs</c> of binary keys instead of five indexes of hex
+    /// strings (<see cref="RecordsUpgrade.ToVersion5"/>; docs/store.md). Older files are upgraded when opened (a 3 or a
+    /// 4 by the same records rewrite: 4 changed no record); an older node refuses an upgraded file (LEDGER-1405).
     /// </summary>
-    public const int CurrentSchemaVersion = 4;
+    public const int CurrentSchemaVersion = 5;
 
     // LiteDB's default automatic checkpoint size: 1,000 pages of 8 KiB.
     private const long CheckpointLogBytes = 1000L * 8192;
@@ -341,6 +343,10 @@ public sealed class LedgerStore : IDisposable
             {
                 UpgradeToVersion2();
             }
+            if (from < 5)
+            {
+                RecordsUpgrade.ToVersion5(_db);
+            }
             meta["schemaVersion"] = CurrentSchemaVersion;
             meta["upgradedAtMs"] = Bson.U64(NowMs);
             _db.GetCollection(Collections.Meta).Update(meta);
@@ -397,12 +403,8 @@ public sealed class LedgerStore : IDisposable
     private void EnsureIndexes()
     {
         var records = _db.GetCollection(Collections.Records);
-        records.EnsureIndex("hash", "$.hash", unique: true);
-        records.EnsureIndex("consent", "$.consent");
-        records.EnsureIndex("loan", "$.loan");
-        records.EnsureIndex("enterprise", "$.enterprise");
-        records.EnsureIndex("orgs", "$.orgs[*]");
-        records.EnsureIndex("kind", "$.kind");
+        // Schema 5: two indexes besides _id, none on the hash (docs/store.md, "Why the records collection has no hash index").
+        records.EnsureIndex("refs", "$.refs[*]");
         records.EnsureIndex("timeMs", "$.timeMs");
 
         var batches = _db.GetCollection(Collections.Batches);
@@ -470,8 +472,11 @@ public sealed class LedgerStore : IDisposable
         }
     }
 
-    /// <summary>Runs <paramref name="work"/> in one LiteDB transaction, committed before returning.</summary>
-    internal T Write<T>(string operation, Func<LiteDatabase, T> work)
+    /// <summary>
+    /// Runs <paramref name="work"/> in one LiteDB transaction, committed before returning; <paramref name="committed"/>
+    /// runs right after the commit, still under the store's lock (for state kept in memory beside the file).
+    /// </summary>
+    internal T Write<T>(string operation, Func<LiteDatabase, T> work, Action<T>? committed = null)
     {
         lock (_gate)
         {
@@ -491,6 +496,7 @@ public sealed class LedgerStore : IDisposable
                 result = work(_db);
                 committing = System.Diagnostics.Stopwatch.GetTimestamp();
                 _db.Commit();
+                committed?.Invoke(result);
             }
             catch (Exception ex)
             {

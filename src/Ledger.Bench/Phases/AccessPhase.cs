@@ -13,7 +13,11 @@ using Ledger.Store.Records;
 namespace Ledger.Bench.Phases;
 
 /// <summary>How many requests and rounds the access measurements make.</summary>
-internal sealed record AccessPlan(int[] Clients, int Rounds, int BatchRequests, int StrongRequests, TimeSpan StrongMaxRound, int WarmupRequests);
+internal sealed record AccessPlan(int[] Clients, int Rounds, int BatchRequests, int StrongRequests, TimeSpan StrongMaxRound, int WarmupRequests)
+{
+    /// <summary>Records stored in the batch node's store before each 16-client by-size level (0: the fresh store, first).</summary>
+    public long[] StoreSizes { get; init; } = [0];
+}
 
 /// <summary>
 /// End-to-end consented data access: bank clients in the bench process, each with its own HTTP/2 connection, sign
@@ -58,9 +62,33 @@ internal sealed class AccessPhase
             var sample = await batchConnections[0].Tax.FetchAndOpenAsync(new ReportRequest(_bench.Batch.ConsentsByBank[0][0], BenchConsortium.ReportScopes), ct).ConfigureAwait(false);
             section.ReportBytes = sample.Fetched.Envelope.Length;
 
+            // The store-size levels: the fresh store first, then, after the levels by clients, the store filled to each size.
+            var bySize = plan.StoreSizes.Order().ToList();
+            if (bySize.Count > 0 && bySize[0] == 0)
+            {
+                _log("  16 clients, batch mode, on the fresh store (0 records stored)");
+                var fresh = await LevelAsync(_bench.Batch, batchConnections, SizeClients, plan.Rounds, plan.BatchRequests, null, plan.WarmupRequests, ct).ConfigureAwait(false);
+                fresh.StoredRecords = 0;
+                section.BySize.Add(fresh);
+                bySize.RemoveAt(0);
+            }
             foreach (var clients in plan.Clients)
             {
                 section.Batch.Add(await LevelAsync(_bench.Batch, batchConnections, clients, plan.Rounds, plan.BatchRequests, null, plan.WarmupRequests, ct).ConfigureAwait(false));
+            }
+            foreach (var size in bySize)
+            {
+                await FillBatchStoreAsync(size, ct).ConfigureAwait(false);
+                foreach (var c in batchConnections)
+                {
+                    c.Dispose();
+                }
+                batchConnections = await ConnectAsync(_bench.Batch, maxClients, ct).ConfigureAwait(false);
+                _memory.Watch("tax node (batch)", _bench.Batch.Node.ProcessId ?? 0);
+                _log(string.Create(CultureInfo.InvariantCulture, $"  16 clients, batch mode, {size:N0} records stored"));
+                var level = await LevelAsync(_bench.Batch, batchConnections, SizeClients, plan.Rounds, plan.BatchRequests, null, plan.WarmupRequests, ct).ConfigureAwait(false);
+                level.StoredRecords = size;
+                section.BySize.Add(level);
             }
             foreach (var clients in plan.Clients)
             {
@@ -78,6 +106,35 @@ internal sealed class AccessPhase
         section.EnvelopesOpened = _opened;
         section.EnvelopesCorrect = _correct;
         return section;
+    }
+
+    private const int SizeClients = 16;
+
+    // Stops the batch node once its outbox is empty, fills its store to `size` records (StoreSeeder: anchored, as a
+    // store that old would be) and starts it again on the same file.
+    private async Task FillBatchStoreAsync(long size, CancellationToken ct)
+    {
+        var node = _bench.Batch.Node;
+        await DrainAsync(node, ct).ConfigureAwait(false);
+        await node.StopAsync().ConfigureAwait(false);
+        _log(string.Create(CultureInfo.InvariantCulture, $"  filling the batch node's store to {size:N0} records (node stopped)…"));
+        await StoreSeeder.SeedAsync(Path.Combine(node.DataDir, "ledger.db"), node.Organization, size, _log).ConfigureAwait(false);
+        await node.StartAsync(ct).ConfigureAwait(false);
+    }
+
+    private async Task DrainAsync(Ledger.Local.LocalNode node, CancellationToken ct)
+    {
+        using var asTax = await _bench.Local.ConnectAsync(node.Spec.Org, cancellationToken: ct).ConfigureAwait(false);
+        var waited = Stopwatch.StartNew();
+        while (waited.Elapsed < TimeSpan.FromMinutes(3))
+        {
+            var info = await asTax.Node.GetInfoAsync(ct).ConfigureAwait(false);
+            if (info.OutboxPending == 0)
+            {
+                break;
+            }
+            await Task.Delay(250, ct).ConfigureAwait(false);
+        }
     }
 
     private async Task<List<LedgerConnection>> ConnectAsync(TaxTarget target, int count, CancellationToken ct)
@@ -231,40 +288,32 @@ internal sealed class AccessPhase
     public async Task<LagSection> AnchoringLagAsync(CancellationToken ct)
     {
         var node = _bench.Batch.Node;
-        using (var asTax = await _bench.Local.ConnectAsync(node.Spec.Org, cancellationToken: ct).ConfigureAwait(false))
-        {
-            var waited = Stopwatch.StartNew();
-            while (waited.Elapsed < TimeSpan.FromMinutes(3))
-            {
-                var info = await asTax.Node.GetInfoAsync(ct).ConfigureAwait(false);
-                if (info.OutboxPending == 0)
-                {
-                    break;
-                }
-                await Task.Delay(250, ct).ConfigureAwait(false);
-            }
-        }
+        await DrainAsync(node, ct).ConfigureAwait(false);
         await node.StopAsync().ConfigureAwait(false);
         var lags = new List<(long ServedAtMs, double Lag)>();
         var batches = new HashSet<ulong>();
         using (var store = LedgerStore.Open(new LedgerStoreOptions { Path = Path.Combine(node.DataDir, "ledger.db"), Organization = node.Organization }))
         {
-            var after = 0UL;
-            while (true)
+            // The bench banks' records only: records seeded into the store (StoreSeeder) are not the run's.
+            foreach (var bank in _bench.Banks)
             {
-                var page = store.Records.Find(new RecordQuery { AfterSequence = after, Limit = RecordStore.MaxQueryLimit });
-                foreach (var stored in page)
+                var after = 0UL;
+                while (true)
                 {
-                    after = stored.Sequence;
-                    if (stored.Record is AccessRecord access && stored.Anchor is { } anchor)
+                    var page = store.Records.Find(new RecordQuery { Organization = bank.Org, AfterSequence = after, Limit = RecordStore.MaxQueryLimit });
+                    foreach (var stored in page)
                     {
-                        lags.Add(((long)access.ServedAtMs, anchor.AnchoredAtMs - (double)stored.AcceptedAtMs));
-                        batches.Add(anchor.BatchSequence);
+                        after = stored.Sequence;
+                        if (stored.Record is AccessRecord access && stored.Anchor is { } anchor)
+                        {
+                            lags.Add(((long)access.ServedAtMs, anchor.AnchoredAtMs - (double)stored.AcceptedAtMs));
+                            batches.Add(anchor.BatchSequence);
+                        }
                     }
-                }
-                if (page.Count < RecordStore.MaxQueryLimit)
-                {
-                    break;
+                    if (page.Count < RecordStore.MaxQueryLimit)
+                    {
+                        break;
+                    }
                 }
             }
         }

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using Ledger.Bench.Infrastructure;
 using Ledger.Bench.Report;
+using Ledger.Bench.Setup;
 using Ledger.Core.Auth;
 using Ledger.Core.Consent;
 using Ledger.Core.Crypto;
@@ -26,7 +27,7 @@ namespace Ledger.Bench.Phases;
 /// </summary>
 internal static class ProfilePhase
 {
-    public static List<StageCost> Run(string scratchDir, Action<string> log)
+    public static async Task<List<StageCost>> RunAsync(string scratchDir, IReadOnlyList<long> storeSizes, Action<string> log)
     {
         var stages = new List<StageCost>();
         void Add(string side, string stage, double micros, string note = "")
@@ -102,7 +103,7 @@ internal static class ProfilePhase
                 Add("store", $"accept, groups of {group} (one transaction + one fsync per group): CPU", cpu,
                     string.Create(CultureInfo.InvariantCulture, $"wall {perRecord:F0} µs per record, {perRecord * group / 1000:F1} ms per commit"));
             }
-            var batcher = new AnchorBatcher(store, new NoChain(tax), new AnchorBatcherOptions { MaxBatchSize = 256 });
+            var batcher = new AnchorBatcher(store, new StoreSeeder.SyntheticChain(tax), new AnchorBatcherOptions { MaxBatchSize = 256 });
             var pending = store.Outbox.PendingCount;
             var cpuA = Process.GetCurrentProcess().TotalProcessorTime;
             var watchA = Stopwatch.StartNew();
@@ -110,6 +111,43 @@ internal static class ProfilePhase
             Add("store", "anchor batching (form the batch, record its confirmation; proofs are derived on read): CPU", (Process.GetCurrentProcess().TotalProcessorTime - cpuA).TotalMicroseconds / pending,
                 string.Create(CultureInfo.InvariantCulture, $"wall {watchA.Elapsed.TotalMicroseconds / pending:F0} µs per record, batches of 256, chain not included"));
             batcher.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+
+        // The same group commit with the store holding 0, 100,000, 1,000,000 records (StoreSeeder, as the access phase
+        // fills the tax node's store): whether the store's cost per record grows with its size.
+        var sizedPath = Path.Combine(scratchDir, "profile", Guid.NewGuid().ToString("N"), "ledger.db");
+        foreach (var size in storeSizes.Order())
+        {
+            if (size > 0)
+            {
+                log(string.Create(CultureInfo.InvariantCulture, $"  filling a store to {size:N0} records…"));
+                await StoreSeeder.SeedAsync(sizedPath, tax, size, log).ConfigureAwait(false);
+            }
+            using var store = LedgerStore.Open(new LedgerStoreOptions { Path = sizedPath, Organization = tax });
+            var consents = Enumerable.Range(0, 32).Select(i => new ConsentId(Keccak.Hash($"bench-live-consent-{i}"))).ToArray();
+            var banks = Enumerable.Range(1, 4).Select(i => OrgId.FromCode($"bank.bench.{i}")).ToArray();
+            var k = 0;
+            Func<ulong, ILedgerRecord> Live()
+            {
+                var i = k++;
+                var request = Keccak.Hash(BitConverter.GetBytes(i).Concat(BitConverter.GetBytes(size)).ToArray());
+                return sequence => record with { ConsentId = consents[i % consents.Length], Consumer = banks[i % banks.Length], RequestHash = request, ServedAtMs = (ulong)DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), Sequence = sequence };
+            }
+            for (var w = 0; w < 20; w++)
+            {
+                store.Records.AcceptMany([.. Enumerable.Range(0, 16).Select(_ => Live())]);
+            }
+            const int Groups = 200;
+            var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
+            var watch = Stopwatch.StartNew();
+            for (var g = 0; g < Groups; g++)
+            {
+                store.Records.AcceptMany([.. Enumerable.Range(0, 16).Select(_ => Live())]);
+            }
+            var perRecord = watch.Elapsed.TotalMicroseconds / (Groups * 16);
+            var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalMicroseconds / (Groups * 16);
+            Add("store", string.Create(CultureInfo.InvariantCulture, $"accept, groups of 16, {size:N0} records stored: CPU"), cpu,
+                string.Create(CultureInfo.InvariantCulture, $"wall {perRecord:F0} µs per record, {perRecord * 16 / 1000:F1} ms per commit; 32 consents of 4 banks"));
         }
         return stages;
     }
@@ -135,15 +173,5 @@ internal static class ProfilePhase
         }
         Array.Sort(runs);
         return Stats.Median(runs);
-    }
-
-    private sealed class NoChain(OrgId org) : IAnchorChain
-    {
-        public OrgId Organization => org;
-
-        public Task<Hash32?> FindAnchoredRootAsync(BatchId batchId, CancellationToken cancellationToken = default) => Task.FromResult<Hash32?>(null);
-
-        public Task<ChainConfirmation> AnchorAsync(BatchId batchId, Hash32 root, uint count, BatchKind kind, string uri, CancellationToken cancellationToken = default) =>
-            Task.FromResult(new ChainConfirmation(Keccak.Hash(batchId.Value, root), 1, 1));
     }
 }

@@ -89,6 +89,8 @@ internal sealed class AccessSection
     public int ReportBytes { get; set; }
     public List<AccessLevel> Batch { get; set; } = [];
     public List<AccessLevel> Strong { get; set; } = [];
+    /// <summary>16 clients in batch mode with the store holding a given number of records when the rounds start.</summary>
+    public List<AccessLevel> BySize { get; set; } = [];
     public Dictionary<string, double> PeakMemoryMiB { get; set; } = [];
     public int EnvelopesOpened { get; set; }
     public int EnvelopesCorrect { get; set; }
@@ -97,6 +99,8 @@ internal sealed class AccessSection
 internal sealed class AccessLevel
 {
     public int Clients { get; set; }
+    /// <summary>Records the tax node's store held when the level's rounds started (BySize levels: the level's size).</summary>
+    public long StoredRecords { get; set; }
     public int RequestsPerRound { get; set; }
     public int Errors { get; set; }
     public Summary Throughput { get; set; } = Summary.Of([]);

@@ -22,6 +22,11 @@ internal static class Targets
                 results.Add(AtLeast("requests/s at 16 clients, batched anchoring", 2_000, batch16.Throughput.Median, "requests/s", "N0"));
                 results.Add(AtMost("p99 latency at 16 clients, batched anchoring", 50, batch16.P99Ms.Median, "ms", "F1"));
             }
+            if (access.BySize.FirstOrDefault(l => l.StoredRecords == 1_000_000) is { } million)
+            {
+                results.Add(AtLeast("requests/s at 16 clients, batched anchoring, 1,000,000 records stored", 2_000, million.Throughput.Median, "requests/s", "N0"));
+                results.Add(AtMost("p99 latency at 16 clients, batched anchoring, 1,000,000 records stored", 50, million.P99Ms.Median, "ms", "F1"));
+            }
             if (batch16 is not null && strong16 is not null && strong16.Throughput.Median > 0)
             {
                 var ratio = batch16.Throughput.Median / strong16.Throughput.Median;

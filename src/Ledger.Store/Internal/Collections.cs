@@ -12,7 +12,11 @@ internal static class Collections
     /// refusals under a consent are numbered 1, 2, 3 … in the transaction that accepts them.
     /// </summary>
     public const string ConsentSequences = "consentSequences";
-    /// <summary>Off-chain records, <c>_id</c> = the node's sequence number; a record's anchor is read from its batch (schema 1 wrote it into the record).</summary>
+    /// <summary>
+    /// Off-chain records, <c>_id</c> = the node's sequence number; a record's anchor is read from its batch (schema 1 wrote
+    /// it into the record). Schema 5: indexed by <c>refs[*]</c> and <c>timeMs</c> only, found by hash through the store's
+    /// hash directory (docs/store.md, "Why the records collection has no hash index").
+    /// </summary>
     public const string Records = "records";
     /// <summary>Schema 1 only (removed by the upgrade): records not yet anchored, Pending, then Assigned to a batch.</summary>
     public const string Outbox = "outbox";

@@ -19,14 +19,15 @@ internal static class RecordCodec
     public const string FundFlowType = "FundFlowEvidence";
     public const string CreditDecisionType = "CreditDecision";
 
-    /// <summary>What the store keeps about a record besides its body.</summary>
+    /// <summary>What the store keeps about a record besides its body (<c>Sequence</c>: the record's own sequence field).</summary>
     public sealed record IndexFields(
         string Type,
         ulong TimeMs,
         ConsentId? Consent,
         IReadOnlyList<OrgId> Orgs,
         EnterpriseHash? Enterprise,
-        LoanId? Loan);
+        LoanId? Loan,
+        ulong Sequence = 0);
 
     public static (BsonDocument Body, IndexFields Index) Encode(ILedgerRecord record)
     {
@@ -45,7 +46,7 @@ internal static class RecordCodec
                     ["servedAtMs"] = Bson.U64(r.ServedAtMs),
                     ["sequence"] = Bson.U64(r.Sequence),
                     ["consentSequence"] = Bson.U64(r.ConsentSequence),
-                }, new IndexFields(AccessType, r.ServedAtMs, r.ConsentId, [r.Provider, r.Consumer], null, null));
+                }, new IndexFields(AccessType, r.ServedAtMs, r.ConsentId, [r.Provider, r.Consumer], null, null, r.Sequence));
             case RefusalRecord r:
                 return (new BsonDocument
                 {
@@ -59,7 +60,7 @@ internal static class RecordCodec
                     ["refusedAtMs"] = Bson.U64(r.RefusedAtMs),
                     ["sequence"] = Bson.U64(r.Sequence),
                     ["consentSequence"] = Bson.U64(r.ConsentSequence),
-                }, new IndexFields(RefusalType, r.RefusedAtMs, r.ConsentId, [r.Provider, r.Consumer], null, null));
+                }, new IndexFields(RefusalType, r.RefusedAtMs, r.ConsentId, [r.Provider, r.Consumer], null, null, r.Sequence));
             case DeletionReceipt r:
                 return (new BsonDocument
                 {
@@ -69,7 +70,7 @@ internal static class RecordCodec
                     ["cause"] = (int)r.Cause,
                     ["deletedAtMs"] = Bson.U64(r.DeletedAtMs),
                     ["sequence"] = Bson.U64(r.Sequence),
-                }, new IndexFields(DeletionType, r.DeletedAtMs, r.ConsentId, [r.Consumer], null, null));
+                }, new IndexFields(DeletionType, r.DeletedAtMs, r.ConsentId, [r.Consumer], null, null, r.Sequence));
             case FundFlowEvidence r:
                 return (new BsonDocument
                 {
@@ -81,7 +82,7 @@ internal static class RecordCodec
                     ["recorder"] = Bson.Hex(r.Recorder.Value),
                     ["recordedAtMs"] = Bson.U64(r.RecordedAtMs),
                     ["sequence"] = Bson.U64(r.Sequence),
-                }, new IndexFields(FundFlowType, r.RecordedAtMs, null, [r.Recorder], null, r.LoanId));
+                }, new IndexFields(FundFlowType, r.RecordedAtMs, null, [r.Recorder], null, r.LoanId, r.Sequence));
             case CreditDecisionRecord r:
                 return (new BsonDocument
                 {
@@ -97,7 +98,7 @@ internal static class RecordCodec
                     ["reasonsHash"] = Bson.Hex(r.ReasonsHash),
                     ["decidedAtMs"] = Bson.U64(r.DecidedAtMs),
                     ["sequence"] = Bson.U64(r.Sequence),
-                }, new IndexFields(CreditDecisionType, r.DecidedAtMs, r.ConsentId, [r.Bank], r.Enterprise, null));
+                }, new IndexFields(CreditDecisionType, r.DecidedAtMs, r.ConsentId, [r.Bank], r.Enterprise, null, r.Sequence));
             case null:
                 throw new ArgumentNullException(nameof(record));
             default:

@@ -26,9 +26,14 @@ public sealed class RecordStore
 
     private readonly BatchAnchors _anchors;
 
-    // Parsed once: LiteDB parses a query's expression on every Query.EQ, which cost more than the insert itself on
-    // the accept path. Reused only under the store's lock (every read and write holds it), so the parameter is safe.
-    private readonly BsonExpression _byHash = BsonExpression.Create("$.hash = @0");
+    // Where records are found by hash (schema 5 has no hash index).
+    private readonly HashDirectory _hashes = new();
+
+    /// <summary>
+    /// Counter (in <c>counters</c>): the highest sequence field of a stored record that was above the sequence it was
+    /// stored under (0 when none; the node's records carry their own sequence). See AcceptInTransaction.
+    /// </summary>
+    internal const string ClaimedAheadCounter = "claimed-ahead";
 
     internal RecordStore(LedgerStore store)
     {
@@ -72,13 +77,8 @@ public sealed class RecordStore
     public IReadOnlyList<AcceptedRecord> AcceptAll(IEnumerable<ILedgerRecord> records)
     {
         ArgumentNullException.ThrowIfNull(records);
-        var list = records.ToList();
-        var results = _store.Write("accept records", db => list.Select(r => AcceptInTransaction(db, _ => r)).ToList());
-        if (results.Count(r => !r.AlreadyStored) is var added and > 0)
-        {
-            Accepted?.Invoke(added);
-        }
-        return results;
+        var list = records.Select(r => (Func<ulong, ILedgerRecord>)(_ => r)).ToList();
+        return list.Count == 0 ? [] : WriteRecords("accept records", list);
     }
 
     /// <summary>
@@ -91,49 +91,8 @@ public sealed class RecordStore
     public IReadOnlyList<AcceptedRecord> AcceptMany(IReadOnlyList<Func<ulong, ILedgerRecord>> creates)
     {
         ArgumentNullException.ThrowIfNull(creates);
-        if (creates.Count == 0)
-        {
-            return [];
-        }
-        AcceptedRecord[] results;
-        try
-        {
-            // New records are the rule (a retried request is refused before it reaches the store), so the group is
-            // first written without looking each hash up: the unique hash index refuses a record stored before,
-            // and then the group is rolled back and written again with the look-ups.
-            results = WriteGroup(creates, checkDuplicates: false);
-        }
-        catch (LedgerException ex) when (ex.InnerException is LiteException { ErrorCode: LiteException.INDEX_DUPLICATE_KEY })
-        {
-            results = WriteGroup(creates, checkDuplicates: true);
-        }
-        if (results.Count(r => !r.AlreadyStored) is var added and > 0)
-        {
-            Accepted?.Invoke(added);
-        }
-        return results;
+        return creates.Count == 0 ? [] : WriteRecords("accept records", creates);
     }
-
-    private AcceptedRecord[] WriteGroup(IReadOnlyList<Func<ulong, ILedgerRecord>> creates, bool checkDuplicates) =>
-        _store.Write("accept records", db =>
-        {
-            // The sequence counter is read once and written once per group (two LiteDB operations per group instead
-            // of per record: on the group-commit path they cost as much as a record's insert).
-            var accepted = new AcceptedRecord[creates.Count];
-            var last = LedgerStore.CurrentValue(db, LedgerStore.Counter.RecordSequence);
-            var first = last;
-            var consents = new ConsentSequences(db);
-            for (var i = 0; i < creates.Count; i++)
-            {
-                accepted[i] = AcceptInTransaction(db, creates[i], ref last, checkDuplicates, consents);
-            }
-            if (last != first)
-            {
-                LedgerStore.SetValue(db, LedgerStore.Counter.RecordSequence, last);
-            }
-            consents.Save();
-            return accepted;
-        });
 
     /// <summary>
     /// Group commit: queues the record and completes once it is durable, like <see cref="Accept(Func{ulong, ILedgerRecord})"/>,
@@ -153,36 +112,55 @@ public sealed class RecordStore
     /// <summary>Commits what is queued and stops the group-commit queue (called when the store closes).</summary>
     internal void CloseCommitQueue() => _commits.Close();
 
-    private AcceptedRecord AcceptCore(Func<ulong, ILedgerRecord> create)
+    private AcceptedRecord AcceptCore(Func<ulong, ILedgerRecord> create) => WriteRecords("accept a record", [create])[0];
+
+    // Accepts the records in one transaction. The counters (record sequence, claimed-ahead, each consent's sequence)
+    // are read once and written once per transaction: on the group-commit path a counter's read and write cost as much
+    // as a record's insert. The hash directory learns the new records once the transaction committed.
+    private AcceptedRecord[] WriteRecords(string operation, IReadOnlyList<Func<ulong, ILedgerRecord>> creates)
     {
-        var result = _store.Write("accept a record", db => AcceptInTransaction(db, create));
-        if (!result.AlreadyStored)
+        var builtBefore = _hashes.IsBuilt;
+        AcceptedRecord[] results;
+        try
         {
-            Accepted?.Invoke(1);
+            results = _store.Write(operation, db =>
+            {
+                var tx = new Transaction(db);
+                var accepted = new AcceptedRecord[creates.Count];
+                for (var i = 0; i < creates.Count; i++)
+                {
+                    accepted[i] = AcceptInTransaction(tx, creates[i]);
+                }
+                tx.Save();
+                return accepted;
+            }, committed: accepted =>
+            {
+                foreach (var record in accepted)
+                {
+                    if (!record.AlreadyStored)
+                    {
+                        _hashes.Add(record.Hash.Value, record.Sequence);
+                    }
+                }
+            });
         }
-        return result;
+        catch when (!builtBefore && _hashes.IsBuilt)
+        {
+            // Built inside a transaction that was rolled back: it may name records that are not stored.
+            _hashes.Reset();
+            throw;
+        }
+        if (results.Count(r => !r.AlreadyStored) is var added and > 0)
+        {
+            Accepted?.Invoke(added);
+        }
+        return results;
     }
 
-    private AcceptedRecord AcceptInTransaction(LiteDatabase db, Func<ulong, ILedgerRecord> create)
+    // Accepts one record inside the caller's transaction (advancing the transaction's counters when it is new).
+    private AcceptedRecord AcceptInTransaction(Transaction tx, Func<ulong, ILedgerRecord> create)
     {
-        var last = LedgerStore.CurrentValue(db, LedgerStore.Counter.RecordSequence);
-        var consents = new ConsentSequences(db);
-        var result = AcceptInTransaction(db, create, ref last, checkDuplicate: true, consents);
-        if (!result.AlreadyStored)
-        {
-            LedgerStore.SetValue(db, LedgerStore.Counter.RecordSequence, last);
-            consents.Save();
-        }
-        return result;
-    }
-
-    // Accepts one record inside the caller's transaction; lastSequence is the record-sequence counter as the caller
-    // keeps it (advanced here when the record is new; the caller writes it back before committing), consents the
-    // consent-sequence counters (likewise).
-    private AcceptedRecord AcceptInTransaction(LiteDatabase db, Func<ulong, ILedgerRecord> create, ref ulong lastSequence, bool checkDuplicate, ConsentSequences consents)
-    {
-        var records = db.GetCollection(Collections.Records);
-        var next = lastSequence + 1;
+        var next = tx.LastSequence + 1;
         var record = create(next) ?? throw new InvalidOperationException("The record factory returned null.");
 
         // Accesses and refusals are numbered per consent here, in the accepting transaction: the store is the one
@@ -190,7 +168,7 @@ public sealed class RecordStore
         ConsentId? numbered = null;
         if (record is IConsentSequencedRecord answer)
         {
-            var consentNext = consents.Last(answer.ConsentId) + 1;
+            var consentNext = tx.Consents.Last(answer.ConsentId) + 1;
             if (answer.ConsentSequence == 0)
             {
                 record = answer.WithConsentSequence(consentNext);
@@ -198,7 +176,7 @@ public sealed class RecordStore
             else if (answer.ConsentSequence != consentNext)
             {
                 // Only a record stored before may carry another number (accepted again: it is returned as it was).
-                if (Existing(records, record.Hash()) is { } stored)
+                if (Existing(tx, record.Hash()) is { } stored)
                 {
                     return stored;
                 }
@@ -209,50 +187,119 @@ public sealed class RecordStore
         var hash = record.Hash();
         var (body, index) = RecordCodec.Encode(record);
 
-        if (checkDuplicate && Existing(records, hash) is { } duplicate)
+        // A record numbered with the sequence it is stored under, above every number a stored record claimed ahead
+        // of its own, cannot be stored already: every record's hash covers its sequence field, and no stored record
+        // has this one (docs/store.md, "Why the records collection has no hash index"). Others are looked up.
+        var fresh = index.Sequence == next && next > tx.ClaimedAhead;
+        if (tx.Added.TryGetValue(hash, out var inThisTransaction))
+        {
+            return inThisTransaction with { AlreadyStored = true };
+        }
+        if (!fresh && Existing(tx, hash) is { } duplicate)
         {
             return duplicate;
         }
 
         var sequence = next;
-        lastSequence = next;
         var now = _store.NowMs;
         var doc = new BsonDocument
         {
             ["_id"] = Bson.U64(sequence),
-            ["hash"] = Bson.Hex(hash.Value),
+            ["hash"] = Bson.Binary(hash.Value),
             ["kind"] = (int)record.Kind,
             ["type"] = index.Type,
             ["timeMs"] = Bson.U64(index.TimeMs),
             ["acceptedAtMs"] = Bson.U64(now),
-            ["orgs"] = new BsonArray(index.Orgs.Distinct().Select(o => Bson.Hex(o.Value))),
+            ["refs"] = RecordKeys.Refs(index),
             ["body"] = body,
         };
-        if (index.Consent is { } consent)
+        tx.Records.Insert(doc);
+        tx.LastSequence = sequence;
+        if (index.Sequence > sequence)
         {
-            doc["consent"] = Bson.Hex(consent.Value);
+            tx.ClaimAhead(index.Sequence);
         }
-        if (index.Enterprise is { } enterprise)
-        {
-            doc["enterprise"] = Bson.Hex(enterprise.Value);
-        }
-        if (index.Loan is { } loan)
-        {
-            doc["loan"] = Bson.Hex(loan.Value);
-        }
-        records.Insert(doc);
         if (numbered is { } numberedUnder)
         {
-            consents.Advance(numberedUnder);
+            tx.Consents.Advance(numberedUnder);
         }
-        return new AcceptedRecord(hash, sequence, now, AlreadyStored: false);
+        var accepted = new AcceptedRecord(hash, sequence, now, AlreadyStored: false);
+        tx.Added[hash] = accepted;
+        return accepted;
     }
 
-    private AcceptedRecord? Existing(ILiteCollection<BsonDocument> records, RecordHash hash)
+    // The stored record with this hash, seen from inside a transaction (its own inserts included).
+    private AcceptedRecord? Existing(Transaction tx, RecordHash hash)
     {
-        _byHash.Parameters["0"] = hash.ToString();
-        var existing = records.FindOne(_byHash);
-        return existing is null ? null : new AcceptedRecord(hash, Bson.ToU64(existing["_id"]), Bson.ToU64(existing["acceptedAtMs"]), AlreadyStored: true);
+        if (tx.Added.TryGetValue(hash, out var added))
+        {
+            return added with { AlreadyStored = true };
+        }
+        return Find(tx.Db, hash) is { } existing
+            ? new AcceptedRecord(hash, Bson.ToU64(existing["_id"]), Bson.ToU64(existing["acceptedAtMs"]), AlreadyStored: true)
+            : null;
+    }
+
+    // The stored document with this hash, or null: the hash directory's candidates, checked against their stored hash.
+    private BsonDocument? Find(LiteDatabase db, RecordHash hash)
+    {
+        _hashes.EnsureBuilt(db);
+        var records = db.GetCollection(Collections.Records);
+        foreach (var sequence in _hashes.Candidates(hash.Value))
+        {
+            if (records.FindById(Bson.U64(sequence)) is { } doc && RecordKeys.TryHash(doc["hash"], out var stored) && stored == hash.Value)
+            {
+                return doc;
+            }
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// What one accepting transaction reads once and writes back once before its commit: the record sequence, the
+    /// highest sequence field a stored record claimed ahead of its own sequence, the consent sequences it used, and
+    /// the records it added (by hash).
+    /// </summary>
+    private sealed class Transaction
+    {
+        private readonly ulong _firstSequence;
+        private readonly ulong _firstClaimedAhead;
+
+        public Transaction(LiteDatabase db)
+        {
+            Db = db;
+            Records = db.GetCollection(Collections.Records);
+            LastSequence = _firstSequence = LedgerStore.CurrentValue(db, LedgerStore.Counter.RecordSequence);
+            ClaimedAhead = _firstClaimedAhead = LedgerStore.CurrentValue(db, ClaimedAheadCounter);
+            Consents = new ConsentSequences(db);
+        }
+
+        public LiteDatabase Db { get; }
+
+        public ILiteCollection<BsonDocument> Records { get; }
+
+        public ulong LastSequence { get; set; }
+
+        public ulong ClaimedAhead { get; private set; }
+
+        public ConsentSequences Consents { get; }
+
+        public Dictionary<RecordHash, AcceptedRecord> Added { get; } = [];
+
+        public void ClaimAhead(ulong sequence) => ClaimedAhead = Math.Max(ClaimedAhead, sequence);
+
+        public void Save()
+        {
+            if (LastSequence != _firstSequence)
+            {
+                LedgerStore.SetValue(Db, LedgerStore.Counter.RecordSequence, LastSequence);
+            }
+            if (ClaimedAhead != _firstClaimedAhead)
+            {
+                Db.GetCollection(Collections.Counters).Upsert(new BsonDocument { ["_id"] = ClaimedAheadCounter, ["value"] = Bson.U64(ClaimedAhead) });
+            }
+            Consents.Save();
+        }
     }
 
     /// <summary>
@@ -292,11 +339,7 @@ public sealed class RecordStore
     /// <summary>The record with this hash, or null.</summary>
     /// <exception cref="LedgerException">LEDGER-1420 when the stored content no longer matches its hash.</exception>
     public StoredRecord? Get(RecordHash hash) =>
-        _store.Read("read a record", db =>
-        {
-            _byHash.Parameters["0"] = hash.ToString();
-            return db.GetCollection(Collections.Records).FindOne(_byHash) is { } doc ? ToStored(db, doc) : null;
-        });
+        _store.Read("read a record", db => Find(db, hash) is { } doc ? ToStored(db, doc) : null);
 
     /// <summary>The record with this sequence number, or null.</summary>
     /// <exception cref="LedgerException">LEDGER-1420 when the stored content no longer matches its hash.</exception>
@@ -352,21 +395,22 @@ public sealed class RecordStore
     private static ILiteQueryableResult<BsonDocument> Filtered(ILiteCollection<BsonDocument> records, RecordQuery query, ulong afterSequence)
     {
         var q = records.Query();
+        // The ids go through the one multikey index `refs` (LiteDB uses it for the first; the others filter).
         if (query.Consent is { } consent)
         {
-            q = q.Where("$.consent = @0", Bson.Hex(consent.Value));
+            q = q.Where("$.refs[*] ANY = @0", RecordKeys.Ref(RecordKeys.ConsentTag, consent.Value));
         }
         if (query.Organization is { } org)
         {
-            q = q.Where("$.orgs[*] ANY = @0", Bson.Hex(org.Value));
+            q = q.Where("$.refs[*] ANY = @0", RecordKeys.Ref(RecordKeys.OrganizationTag, org.Value));
         }
         if (query.Enterprise is { } enterprise)
         {
-            q = q.Where("$.enterprise = @0", Bson.Hex(enterprise.Value));
+            q = q.Where("$.refs[*] ANY = @0", RecordKeys.Ref(RecordKeys.EnterpriseTag, enterprise.Value));
         }
         if (query.Loan is { } loan)
         {
-            q = q.Where("$.loan = @0", Bson.Hex(loan.Value));
+            q = q.Where("$.refs[*] ANY = @0", RecordKeys.Ref(RecordKeys.LoanTag, loan.Value));
         }
         if (query.Kind is { } kind)
         {
@@ -400,9 +444,9 @@ public sealed class RecordStore
             // Schema version 1 wrote the anchor into the record; since version 2 it is read from the anchored batch.
             anchor = doc["anchor"] is { IsDocument: true } a ? ToAnchor(a.AsDocument) : null;
         }
-        catch (Exception ex) when (ex is FormatException or InvalidCastException or OverflowException or NullReferenceException or KeyNotFoundException)
+        catch (Exception ex) when (ex is FormatException or InvalidCastException or OverflowException or NullReferenceException or KeyNotFoundException or ArgumentException)
         {
-            throw StoreErrors.RecordTampered(sequence, doc["hash"].ToString(), $"nothing readable ({ex.Message})");
+            throw StoreErrors.RecordTampered(sequence, RecordKeys.HashText(doc["hash"]), $"nothing readable ({ex.Message})");
         }
         var computed = record.Hash();
         if (computed != hash)

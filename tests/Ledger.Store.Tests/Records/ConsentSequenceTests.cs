@@ -146,7 +146,7 @@ public sealed class ConsentSequenceTests : IDisposable
         }
         using var raw = new LiteDatabase(new ConnectionString { Filename = _temp.FilePath, Connection = ConnectionType.Direct, Upgrade = false });
         var upgradedMeta = raw.GetCollection("meta").FindById("store");
-        Assert.Equal(4, upgradedMeta["schemaVersion"].AsInt32); // through 3 (consent sequences) to 4 (the node's other parts) in one open
+        Assert.Equal(LedgerStore.CurrentSchemaVersion, upgradedMeta["schemaVersion"].AsInt32); // through 3, 4 and 5 in one open
         Assert.True(upgradedMeta.ContainsKey("upgradedAtMs"));
     }
 
