@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Ledger.Node.Alerts;
+using Ledger.Node.Bank.UseCases;
 using Ledger.Node.FundFlow;
 using Ledger.Node.Hosting;
 using Ledger.Node.Hosting.Auth;
@@ -34,8 +35,19 @@ public sealed class BankModule : NodeModule
         services.AddSingleton(sp => sp.GetRequiredService<NodeFoundation>().ProductTable);
         services.AddSingleton<BankStore>();
         services.Replace(ServiceDescriptor.Singleton<ICreditReasonsSource>(sp => sp.GetRequiredService<BankStore>()));
+        services.AddSingleton<IHeldData, BankStoreHeldData>();
+        services.AddSingleton<IDeletionReceipts, StoreDeletionReceipts>();
+        services.AddSingleton<IRevocationFeed, AuditRevocationFeed>();
         services.AddSingleton<DataLifeKeeper>();
         services.AddSingleton<ReportFetcher>();
+        // Use cases over ports (docs/nodes.md, "Use cases over ports"), and the ports' adapters over the chain and the stores.
+        services.AddSingleton<ILendingChain, ChainLending>();
+        services.AddSingleton<IConsentReports, FetchedConsentReports>();
+        services.AddSingleton<IDecisionLedger, StoreDecisionLedger>();
+        services.AddSingleton<ILendingBook, BankStoreLendingBook>();
+        services.AddSingleton<DecideApplication>();
+        services.AddSingleton<DisburseLoan>();
+        services.AddSingleton<FileClaim>();
         services.AddHostedService<DataLifeService>();
         services.AddLedgerAlerts(upstream: true);
     }
