@@ -9,6 +9,7 @@ using Ledger.Core.TaxData;
 using Ledger.Node.Bank;
 using Ledger.Node.Bank.UseCases;
 using Ledger.Node.Hosting;
+using Ledger.Node.Services;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
