@@ -46,56 +46,23 @@ const AccessStatus = Object.freeze({
   EnterpriseUnbound: 11,
 });
 
+/**
+ * EIP-712 types and domains from their one definition, contracts/eip712/types.json (the C# core embeds the same
+ * file; tests hold ConsentRegistry's typehash constants to it).
+ */
+const EIP712 = require("../../contracts/eip712/types.json");
+
 /** EIP-712 domain name and version of the consent registry. */
-const CONSENT_DOMAIN_NAME = "Ledger ConsentRegistry";
-const CONSENT_DOMAIN_VERSION = "1";
+const CONSENT_DOMAIN_NAME = EIP712.domains.ConsentRegistry.name;
+const CONSENT_DOMAIN_VERSION = EIP712.domains.ConsentRegistry.version;
 
-/** EIP-712 types, field for field as in ConsentRegistry's typehashes. */
-const CONSENT_TYPES = {
-  Consent: [
-    { name: "enterprise", type: "address" },
-    { name: "creditCodeHash", type: "bytes32" },
-    { name: "consumer", type: "bytes32" },
-    { name: "provider", type: "bytes32" },
-    { name: "scopes", type: "uint64" },
-    { name: "purpose", type: "uint32" },
-    { name: "validFrom", type: "uint64" },
-    { name: "validUntil", type: "uint64" },
-    { name: "dataFrom", type: "uint64" },
-    { name: "dataUntil", type: "uint64" },
-    { name: "fetchCap", type: "uint32" },
-    { name: "fetchPeriod", type: "uint32" },
-    { name: "dataLife", type: "uint64" },
-    { name: "nonce", type: "uint256" },
-    { name: "deadline", type: "uint256" },
-  ],
-};
-const REVOCATION_TYPES = {
-  Revocation: [
-    { name: "consentId", type: "bytes32" },
-    { name: "nonce", type: "uint256" },
-    { name: "deadline", type: "uint256" },
-  ],
-};
-const NARROWING_TYPES = {
-  Narrowing: [
-    { name: "consentId", type: "bytes32" },
-    { name: "scopes", type: "uint64" },
-    { name: "validUntil", type: "uint64" },
-    { name: "nonce", type: "uint256" },
-    { name: "deadline", type: "uint256" },
-  ],
-};
+/** ethers' form of one primary type: { Name: [fields] }. */
+const eip712Type = (name) => ({ [name]: EIP712.types[name].map((f) => ({ name: f.name, type: f.type })) });
 
-const BINDING_TYPES = {
-  Binding: [
-    { name: "enterprise", type: "address" },
-    { name: "creditCodeHash", type: "bytes32" },
-    { name: "taxBureau", type: "bytes32" },
-    { name: "nonce", type: "uint256" },
-    { name: "deadline", type: "uint256" },
-  ],
-};
+const CONSENT_TYPES = eip712Type("Consent");
+const REVOCATION_TYPES = eip712Type("Revocation");
+const NARROWING_TYPES = eip712Type("Narrowing");
+const BINDING_TYPES = eip712Type("Binding");
 
 /** The contracts of a deployment, in deployment order. */
 const CONTRACTS = [

@@ -1,5 +1,6 @@
 using Ledger.Audit.History;
 using Ledger.Audit.Indexing;
+using Ledger.Core.Events;
 using Ledger.Core.Model;
 using Ledger.Core.Ports;
 using Ledger.Core.Records;
@@ -38,10 +39,9 @@ public static class AuditBundleBuilder
         var anchorEvents = new Dictionary<BatchKey, ChainEvent>();
         foreach (var e in eventList)
         {
-            if (e.Contract == LedgerEvents.AccessLog && e.Name == LedgerEvents.BatchAnchored
-                && e.HashOrNull("orgId") is { } org && e.HashOrNull("batchId") is { } batch)
+            if (e.TryAs<BatchAnchored>() is { } anchored)
             {
-                anchorEvents.TryAdd(new BatchKey(new OrgId(org), new BatchId(batch)), e);
+                anchorEvents.TryAdd(new BatchKey(anchored.OrgId, anchored.BatchId), e);
             }
         }
         var anchors = new Dictionary<BatchKey, AnchorInfo>();
@@ -89,16 +89,10 @@ public static class AuditBundleBuilder
     public static AnchorInfo AnchorOf(ChainEvent batchAnchored)
     {
         ArgumentNullException.ThrowIfNull(batchAnchored);
-        return new AnchorInfo(
-            batchAnchored.Org("orgId"),
-            new BatchId(batchAnchored.Hash("batchId")),
-            batchAnchored.Hash("root"),
-            checked((uint)batchAnchored.U64("count")),
-            (BatchKind)(byte)batchAnchored.U64("kind"),
-            batchAnchored.BlockNumber,
-            batchAnchored.TxHash)
+        var anchored = batchAnchored.As<BatchAnchored>();
+        return new AnchorInfo(anchored.OrgId, anchored.BatchId, anchored.Root, anchored.Count, anchored.Kind, batchAnchored.BlockNumber, batchAnchored.TxHash)
         {
-            Uri = batchAnchored.Text("uri"),
+            Uri = anchored.Uri,
         };
     }
 

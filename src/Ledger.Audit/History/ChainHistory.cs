@@ -1,5 +1,6 @@
 using Ledger.Audit.Bundle;
 using Ledger.Chain.Abi;
+using Ledger.Core.Events;
 using Ledger.Core.Model;
 using Ledger.Core.Ports;
 using Ledger.Core.Primitives;
@@ -85,19 +86,30 @@ public sealed class ChainHistory
         return history;
     }
 
+    private static readonly HashSet<string> Applied = new(StringComparer.Ordinal)
+    {
+        ConsentImported.EventName, ConsentGranted.EventName, ConsentNarrowed.EventName, ConsentRevoked.EventName, EnterpriseUnbound.EventName,
+        BatchAnchored.EventName, AccessRecorded.EventName, CreditDecisionRecorded.EventName, SpendingRecorded.EventName,
+    };
+
     private void Apply(ChainEvent e, ulong chainId, EthAddress? registry)
     {
-        switch (e.Contract, e.Name)
+        // Only the events read here are parsed: a malformed membership event is MembershipHistory's to report.
+        if (!Applied.Contains(e.Name))
         {
-            case (LedgerEvents.ConsentRegistry, LedgerEvents.ConsentImported):
+            return;
+        }
+        switch (e.Typed())
+        {
+            case ConsentImported imported:
                 // Taken over from the previous contract version (the ConsentGranted that follows in the same
                 // transaction has the original terms): its id is the predecessor's EIP-712 digest of them.
-                _importedFrom[new ConsentId(e.Hash("consentId"))] = e.Address("predecessor");
+                _importedFrom[imported.ConsentId] = imported.Predecessor;
                 return;
-            case (LedgerEvents.ConsentRegistry, LedgerEvents.ConsentGranted):
+            case ConsentGranted granted:
             {
-                var id = new ConsentId(e.Hash("consentId"));
-                var terms = ConsentTimeline.TermsOf(e);
+                var id = granted.ConsentId;
+                var terms = granted.Terms;
                 var domainRegistry = _importedFrom.TryGetValue(id, out var predecessor) ? predecessor : registry;
                 var matches = domainRegistry is { } r && ConsentTimeline.IdOf(terms, chainId, r) == id;
                 if (!matches)
@@ -112,33 +124,33 @@ public sealed class ChainHistory
                 _consents[id] = new ConsentTimeline(id, terms, e, matches);
                 return;
             }
-            case (LedgerEvents.ConsentRegistry, LedgerEvents.ConsentNarrowed):
-                if (_consents.TryGetValue(new ConsentId(e.Hash("consentId")), out var narrowed))
+            case ConsentNarrowed narrowing:
+                if (_consents.TryGetValue(narrowing.ConsentId, out var narrowed))
                 {
-                    narrowed.Narrow(e);
+                    narrowed.Narrow(e, narrowing);
                 }
                 return;
-            case (LedgerEvents.ConsentRegistry, LedgerEvents.ConsentRevoked):
-                if (_consents.TryGetValue(new ConsentId(e.Hash("consentId")), out var revoked))
+            case ConsentRevoked revocation:
+                if (_consents.TryGetValue(revocation.ConsentId, out var revoked))
                 {
                     revoked.Revoke(e);
                 }
                 return;
-            case (LedgerEvents.ConsentRegistry, LedgerEvents.EnterpriseUnbound):
-                _unboundAt.TryAdd(e.Address("enterprise"), e.BlockNumber);
+            case EnterpriseUnbound unbound:
+                _unboundAt.TryAdd(unbound.Enterprise, e.BlockNumber);
                 return;
-            case (LedgerEvents.AccessLog, LedgerEvents.BatchAnchored):
+            case BatchAnchored anchored:
             {
-                var key = new BatchKey(e.Org("orgId"), new BatchId(e.Hash("batchId")));
+                var key = new BatchKey(anchored.OrgId, anchored.BatchId);
                 if (!_anchors.TryAdd(key, e))
                 {
                     _problems.Add($"The {key} is anchored twice ({_anchors[key].Describe()} and {e.Describe()}); the chain accepts a batch id once.");
                 }
                 return;
             }
-            case (LedgerEvents.AccessLog, LedgerEvents.AccessRecorded):
+            case AccessRecorded access:
             {
-                var consent = new ConsentId(e.Hash("consentId"));
+                var consent = access.ConsentId;
                 if (!_strongAccesses.TryGetValue(consent, out var list))
                 {
                     _strongAccesses[consent] = list = [];
@@ -146,12 +158,12 @@ public sealed class ChainHistory
                 list.Add(e);
                 return;
             }
-            case (LedgerEvents.LoanBook, LedgerEvents.CreditDecisionRecorded):
-                _decisions.TryAdd(e.Hash("decisionHash"), e);
+            case CreditDecisionRecorded decision:
+                _decisions.TryAdd(decision.DecisionHash.Value, e);
                 return;
-            case (LedgerEvents.FundFlowTracker, LedgerEvents.SpendingRecorded):
+            case SpendingRecorded spending:
             {
-                var evidence = e.Hash("evidenceHash");
+                var evidence = spending.EvidenceHash;
                 if (!_spendings.TryGetValue(evidence, out var list))
                 {
                     _spendings[evidence] = list = [];

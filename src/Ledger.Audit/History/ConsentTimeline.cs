@@ -1,4 +1,5 @@
 using Ledger.Core.Consent;
+using Ledger.Core.Events;
 using Ledger.Core.Model;
 using Ledger.Core.Ports;
 using Ledger.Core.Primitives;
@@ -51,7 +52,7 @@ public sealed class ConsentTimeline
     /// <summary>True when the terms in the ConsentGranted event hash (EIP-712, the bundle's domain) to the consent id.</summary>
     public bool IdMatchesTerms { get; }
 
-    internal void Narrow(ChainEvent e) => _narrowings.Add((e.BlockNumber, e.LogIndex, e.BlockTimestamp, (Scopes)e.U64("scopes"), e.U64("validUntil")));
+    internal void Narrow(ChainEvent e, ConsentNarrowed narrowing) => _narrowings.Add((e.BlockNumber, e.LogIndex, e.BlockTimestamp, narrowing.Scopes, narrowing.ValidUntil));
 
     internal void Revoke(ChainEvent e) => Revoked ??= e;
 
@@ -86,22 +87,7 @@ public sealed class ConsentTimeline
     public static ConsentTerms TermsOf(ChainEvent granted)
     {
         ArgumentNullException.ThrowIfNull(granted);
-        return new ConsentTerms(
-            granted.Address("terms.enterprise"),
-            new EnterpriseHash(granted.Hash("terms.creditCodeHash")),
-            granted.Org("terms.consumer"),
-            granted.Org("terms.provider"),
-            (Scopes)granted.U64("terms.scopes"),
-            checked((uint)granted.U64("terms.purpose")),
-            granted.U64("terms.validFrom"),
-            granted.U64("terms.validUntil"),
-            granted.U64("terms.dataFrom"),
-            granted.U64("terms.dataUntil"),
-            checked((uint)granted.U64("terms.fetchCap")),
-            checked((uint)granted.U64("terms.fetchPeriod")),
-            granted.U64("terms.dataLife"),
-            granted.U256("terms.nonce"),
-            granted.U256("terms.deadline"));
+        return granted.As<ConsentGranted>().Terms;
     }
 
     /// <summary>The consent id of <paramref name="terms"/> on the bundle's chain and registry.</summary>

@@ -1,3 +1,4 @@
+using Ledger.Core.Events;
 using Ledger.Core.Model;
 using Ledger.Core.Ports;
 using Ledger.Core.Primitives;
@@ -54,25 +55,37 @@ public sealed class MembershipHistory
 
     private void Apply(ChainEvent e)
     {
-        var org = e.Org("orgId");
-        switch (e.Name)
+        var typed = e.Typed();
+        var org = typed switch
         {
-            case LedgerEvents.OperatorAdded or LedgerEvents.OperatorRemoved:
-                if (!_operators.TryGetValue(org, out var changes))
-                {
-                    _operators[org] = changes = [];
-                }
-                changes.Add(new OperatorChange(e.BlockNumber, e.LogIndex, e.Address("operator"), e.Name == LedgerEvents.OperatorAdded));
-                return;
+            MemberAdmitted m => m.OrgId,
+            MemberSuspended m => m.OrgId,
+            MemberReinstated m => m.OrgId,
+            MemberRemoved m => m.OrgId,
+            MemberRoleChanged m => m.OrgId,
+            OperatorAdded o => o.OrgId,
+            OperatorRemoved o => o.OrgId,
+            _ => throw new FormatException($"The {e.Describe()} is not a membership event."),
+        };
+        if (typed is OperatorAdded or OperatorRemoved)
+        {
+            if (!_operators.TryGetValue(org, out var changes))
+            {
+                _operators[org] = changes = [];
+            }
+            changes.Add(typed is OperatorAdded added
+                ? new OperatorChange(e.BlockNumber, e.LogIndex, added.Operator, true)
+                : new OperatorChange(e.BlockNumber, e.LogIndex, ((OperatorRemoved)typed).Operator, false));
+            return;
         }
         var current = At(org, e.BlockNumber, e.LogIndex);
-        var next = e.Name switch
+        var next = typed switch
         {
-            LedgerEvents.MemberAdmitted => new MemberState((Role)(byte)e.U64("role"), MemberStatus.Active),
-            LedgerEvents.MemberSuspended => current with { Status = MemberStatus.Suspended },
-            LedgerEvents.MemberReinstated => current with { Status = MemberStatus.Active },
-            LedgerEvents.MemberRemoved => current with { Status = MemberStatus.Removed },
-            LedgerEvents.MemberRoleChanged => current with { Role = (Role)(byte)e.U64("newRole") },
+            MemberAdmitted m => new MemberState(m.Role, MemberStatus.Active),
+            MemberSuspended => current with { Status = MemberStatus.Suspended },
+            MemberReinstated => current with { Status = MemberStatus.Active },
+            MemberRemoved => current with { Status = MemberStatus.Removed },
+            MemberRoleChanged m => current with { Role = m.NewRole },
             _ => current,
         };
         if (!_members.TryGetValue(org, out var transitions))

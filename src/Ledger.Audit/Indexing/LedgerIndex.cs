@@ -1,5 +1,6 @@
 using Ledger.Audit.Bundle;
 using Ledger.Audit.History;
+using Ledger.Core.Events;
 using Ledger.Core.Model;
 using Ledger.Core.Ports;
 using Ledger.Core.Primitives;
@@ -201,11 +202,11 @@ public sealed class LedgerIndex
                     Add(_loansOfConsent, under, disbursed);
                 }
                 break;
-            case LedgerEvents.CreditDecisionRecorded when e.HashOrNull("decisionHash") is { } decision:
-                _decisionEvents.TryAdd(decision, k);
+            case LedgerEvents.CreditDecisionRecorded when e.TryAs<CreditDecisionRecorded>() is { } decision:
+                _decisionEvents.TryAdd(decision.DecisionHash.Value, k);
                 break;
-            case LedgerEvents.BatchAnchored when e.HashOrNull("orgId") is { } org && e.HashOrNull("batchId") is { } batch:
-                _anchorEvents.TryAdd(new BatchKey(new OrgId(org), new BatchId(batch)), k);
+            case LedgerEvents.BatchAnchored when e.TryAs<BatchAnchored>() is { } anchored:
+                _anchorEvents.TryAdd(new BatchKey(anchored.OrgId, anchored.BatchId), k);
                 break;
         }
     }

@@ -1,5 +1,6 @@
 using Ledger.Audit.Bundle;
 using Ledger.Audit.History;
+using Ledger.Core.Events;
 using Ledger.Core.Model;
 using Ledger.Core.Ports;
 
@@ -54,7 +55,8 @@ public sealed record ScopeSelection(IReadOnlyList<int> Records, IReadOnlyList<in
                 events.UnionWith(index.EventsOfLoan(loan));
                 if (index.Disbursement(loan) is { } disbursed)
                 {
-                    if (disbursed.HashOrNull("decisionHash") is { } decision)
+                    var disbursement = disbursed.TryAs<LoanDisbursed>();
+                    if (disbursement?.DecisionHash.Value is { } decision)
                     {
                         if (index.IndexOf(new RecordHash(decision)) is var d and >= 0)
                         {
@@ -65,9 +67,9 @@ public sealed record ScopeSelection(IReadOnlyList<int> Records, IReadOnlyList<in
                             events.Add(de);
                         }
                     }
-                    if (disbursed.HashOrNull("consentId") is { } consent)
+                    if (disbursement?.ConsentId is { } consent)
                     {
-                        events.UnionWith(index.EventsOfConsent(new ConsentId(consent)).Where(k => IsConsentLifecycle(history.Events[k])));
+                        events.UnionWith(index.EventsOfConsent(consent).Where(k => IsConsentLifecycle(history.Events[k])));
                     }
                 }
                 break;

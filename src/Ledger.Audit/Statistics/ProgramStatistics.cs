@@ -5,6 +5,7 @@ using Ledger.Audit.Bundle;
 using Ledger.Audit.History;
 using Ledger.Audit.Indexing;
 using Ledger.Audit.Verification;
+using Ledger.Core.Events;
 using Ledger.Core.Model;
 using Ledger.Core.Primitives;
 using Ledger.Core.Records;
@@ -178,18 +179,19 @@ public static class ProgramStatisticsCalculator
                 {
                     case LedgerEvents.LoanDisbursed:
                     {
-                        var amount = e.U128("amountFen");
+                        var disbursed = e.As<LoanDisbursed>();
+                        var amount = disbursed.AmountFen;
                         credits++;
                         total += amount;
-                        enterprises.Add(e.Hash("enterpriseHash"));
-                        Add(byProduct, new ProductCode(e.Hash("productCode")).Code, amount);
-                        var (rating, verified) = RatingOf(index, e.Hash("decisionHash"), report);
+                        enterprises.Add(disbursed.EnterpriseHash.Value);
+                        Add(byProduct, disbursed.ProductCode.Code, amount);
+                        var (rating, verified) = RatingOf(index, disbursed.DecisionHash.Value, report);
                         fromReasons += verified ? 1UL : 0UL;
                         Add(byRating, rating, amount);
                         break;
                     }
                     case LedgerEvents.CreditDecisionRecorded:
-                        if (e.Bool("approved"))
+                        if (e.As<CreditDecisionRecorded>().Approved)
                         {
                             approved++;
                         }
@@ -212,25 +214,25 @@ public static class ProgramStatisticsCalculator
                         break;
                     case LedgerEvents.LoanRepaid:
                         repayments++;
-                        repaid += e.U128("principalFen");
+                        repaid += e.As<LoanRepaid>().PrincipalFen;
                         break;
                     case LedgerEvents.LoanOverdue:
                         overdue++;
                         break;
                     case LedgerEvents.LoanDefaulted:
                         defaults++;
-                        loss += e.U128("lossFen");
+                        loss += e.As<LoanDefaulted>().LossFen;
                         break;
                     case LedgerEvents.LoanGuaranteed:
                         guarantees++;
                         break;
                     case LedgerEvents.GuaranteePaidOut:
                         payouts++;
-                        paidOut += e.U128("payoutFen");
+                        paidOut += e.As<GuaranteePaidOut>().PayoutFen;
                         break;
                     case LedgerEvents.ClaimPaid:
                         compensations++;
-                        compensated += e.U128("payoutFen");
+                        compensated += e.As<ClaimPaid>().PayoutFen;
                         break;
                     case LedgerEvents.FundFlowDeviated:
                         deviations++;

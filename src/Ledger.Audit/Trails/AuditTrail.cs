@@ -4,6 +4,7 @@ using Ledger.Audit.History;
 using Ledger.Audit.Indexing;
 using Ledger.Audit.Statistics;
 using Ledger.Audit.Verification;
+using Ledger.Core.Events;
 using Ledger.Core.Model;
 using Ledger.Core.Ports;
 using Ledger.Core.Records;
@@ -160,8 +161,8 @@ public sealed class TrailBuilder
     private TrailItem EventItem(ChainEvent e)
     {
         var problems = new List<string>();
-        if (e.Name == LedgerEvents.ConsentGranted && e.HashOrNull("consentId") is { } id
-            && _index.History.Consent(new ConsentId(id)) is { IdMatchesTerms: false })
+        if (TypedOrNull(e) is ConsentGranted { ConsentId: var id }
+            && _index.History.Consent(id) is { IdMatchesTerms: false })
         {
             problems.Add($"The terms in the {e.Describe()} do not hash to consent id {id}: they were altered.");
         }
@@ -213,43 +214,43 @@ public sealed class TrailBuilder
         ArgumentNullException.ThrowIfNull(e);
         try
         {
-            return e.Name switch
+            return e.Typed() switch
             {
-                LedgerEvents.ConsentGranted =>
-                    $"The enterprise granted {e.Org("consumer")} consent {Short(e.Hash("consentId"))} to read {LedgerVerifier.ScopeText((Scopes)e.U64("terms.scopes"))} from {e.Org("provider")}, valid until {Utc(e.U64("terms.validUntil"))}; signed by {e.Address("enterprise")}, relayed by {Relayer(e)}",
-                LedgerEvents.ConsentImported => $"Consent {Short(e.Hash("consentId"))} was taken over from the previous registry {e.Address("predecessor")} (contract upgrade; nothing signed again)",
-                LedgerEvents.BindingImported => $"The enterprise account {e.Address("enterprise")} was taken over from the previous registry {e.Address("predecessor")} (contract upgrade)",
-                LedgerEvents.ConsentNarrowed => $"Consent {Short(e.Hash("consentId"))} narrowed to {LedgerVerifier.ScopeText((Scopes)e.U64("scopes"))} until {Utc(e.U64("validUntil"))}",
-                LedgerEvents.ConsentRevoked => $"The enterprise revoked consent {Short(e.Hash("consentId"))}",
-                LedgerEvents.AccessRecorded => $"{e.Org("provider")} served {LedgerVerifier.ScopeText((Scopes)e.U64("scopes"))} to {e.Org("consumer")} (recorded on chain)",
-                LedgerEvents.AccessRefused => $"{e.Org("provider")} refused {e.Org("consumer")} ({RefusalText((byte)e.U64("reason"))}, recorded on chain)",
-                LedgerEvents.CreditDecisionRecorded => $"{e.Org("bankOrg")} recorded {(e.Bool("approved") ? "an approval" : "a decline")} ({Short(e.Hash("decisionHash"))})",
-                LedgerEvents.LoanDisbursed =>
-                    $"{e.Org("bankOrg")} disbursed {Money.Cny(e.U128("amountFen"))} ({new ProductCode(e.Hash("productCode"))}, {Money.Percent((uint)e.U64("rateBps"))}, {e.U64("termMonths")} months, {(LoanPurpose)(byte)e.U64("purpose")})",
-                LedgerEvents.LoanRepaid => $"Repaid {Money.Cny(e.U128("principalFen"))} principal and {Money.Cny(e.U128("interestFen"))} interest; {Money.Cny(e.U128("outstandingFen"))} outstanding",
-                LedgerEvents.LoanOverdue => $"Overdue {e.U64("daysOverdue")} days, {Money.Cny(e.U128("overdueFen"))}",
-                LedgerEvents.LoanBackToCurrent => "The loan is current again",
-                LedgerEvents.LoanDefaulted => $"The loan defaulted with a loss of {Money.Cny(e.U128("lossFen"))}",
-                LedgerEvents.GuarantorInvited => $"{e.Org("bankOrg")} invited {e.Org("guarantorOrg")} to guarantee the loan (at least {Money.Percent((uint)e.U64("minCoverageBps"))} coverage, at most {Money.Cny(e.U128("maxFeeFen"))} fee)",
-                LedgerEvents.InvitationWithdrawn => $"{e.Org("bankOrg")} withdrew its invitation to {e.Org("guarantorOrg")}",
-                LedgerEvents.GuaranteeCancelled => $"{e.Org("bankOrg")} cancelled {e.Org("guarantorOrg")}'s guarantee before default",
-                LedgerEvents.LoanGuaranteed => $"{e.Org("guarantorOrg")} guaranteed {Money.Percent((uint)e.U64("coverageBps"))} of the loan for a fee of {Money.Cny(e.U128("feeFen"))}",
-                LedgerEvents.GuaranteeReleased => $"{e.Org("guarantorOrg")}'s guarantee was released",
-                LedgerEvents.GuaranteePaidOut => $"{e.Org("guarantorOrg")} paid {Money.Cny(e.U128("payoutFen"))} to {e.Org("bankOrg")} (代偿; {Money.Cny(e.U128("paidFen"))} of {Money.Cny(e.U128("obligationFen"))} owed)",
-                LedgerEvents.GuarantorFailedToPay => $"{e.Org("guarantorOrg")} had paid {Money.Cny(e.U128("paidFen"))} of the {Money.Cny(e.U128("obligationFen"))} it owed when {e.Org("bankOrg")} claimed; the claim nets the obligation out",
-                LedgerEvents.ClaimFiled => $"{e.Org("bankOrg")} claimed compensation on a net loss of {Money.Cny(e.U128("netLossFen"))} ({Money.Cny(e.U128("dueFen"))} due)",
-                LedgerEvents.ClaimPaid => $"The risk-compensation fund paid {Money.Cny(e.U128("payoutFen"))} to {e.Org("bankOrg")} ({Money.Cny(e.U128("paidFen"))} of {Money.Cny(e.U128("dueFen"))}{(e.Bool("settled") ? ", settled" : ", the rest after a top-up")})",
-                LedgerEvents.ClaimRejected => $"The risk-compensation fund rejected {e.Org("bankOrg")}'s claim (reason {e.U64("reasonCode")})",
-                LedgerEvents.ClaimWithdrawn => $"{e.Org("bankOrg")} withdrew its claim",
-                LedgerEvents.FundFlowOpened => $"{e.Org("bankOrg")} opened the R&D fund-flow ledger (non-R&D share at most {Money.Percent((uint)e.U64("maxNonRdBps"))})",
-                LedgerEvents.SpendingRecorded => $"{e.Org("recorderOrg")} recorded {Money.Cny(e.U128("amountFen"))} of {(SpendCategory)(byte)e.U64("category")} spending",
-                LedgerEvents.SpendingReversed => $"{e.Org("recorderOrg")} reversed entry {e.U64("entryIndex")} ({Money.Cny(e.U128("amountFen"))} of {(SpendCategory)(byte)e.U64("category")} spending; reason {Short(e.Hash("reasonHash"))})",
-                LedgerEvents.SpendingCorrected => $"{e.Org("recorderOrg")} corrected entry {e.U64("entryIndex")} by entry {e.U64("newEntryIndex")}",
-                LedgerEvents.FundFlowDeviated => $"Fund flow deviated: {Money.Percent((uint)e.U64("nonRdShareBps"))} non-R&D, above {Money.Percent((uint)e.U64("maxNonRdBps"))}",
-                LedgerEvents.FundFlowDeviationCleared => $"Fund-flow deviation cleared ({Money.Percent((uint)e.U64("nonRdShareBps"))} non-R&D)",
-                LedgerEvents.EnterpriseBound => $"{e.Org("taxOrg")} bound the enterprise account {e.Text("enterprise")}",
-                LedgerEvents.EnterpriseUnbound => $"{e.Org("taxOrg")} unbound the enterprise account {e.Text("enterprise")}",
-                LedgerEvents.BatchAnchored => $"{e.Org("orgId")} anchored {e.U64("count")} record(s) as batch {Short(e.Hash("batchId"))}",
+                ConsentGranted g =>
+                    $"The enterprise granted {g.Consumer} consent {Short(g.ConsentId.Value)} to read {LedgerVerifier.ScopeText(g.Terms.Scopes)} from {g.Provider}, valid until {Utc(g.Terms.ValidUntil)}; signed by {g.Enterprise}, relayed by {Relayer(g)}",
+                ConsentImported i => $"Consent {Short(i.ConsentId.Value)} was taken over from the previous registry {i.Predecessor} (contract upgrade; nothing signed again)",
+                BindingImported i => $"The enterprise account {i.Enterprise} was taken over from the previous registry {i.Predecessor} (contract upgrade)",
+                ConsentNarrowed n => $"Consent {Short(n.ConsentId.Value)} narrowed to {LedgerVerifier.ScopeText(n.Scopes)} until {Utc(n.ValidUntil)}",
+                ConsentRevoked r => $"The enterprise revoked consent {Short(r.ConsentId.Value)}",
+                AccessRecorded a => $"{a.Provider} served {LedgerVerifier.ScopeText(a.Scopes)} to {a.Consumer} (recorded on chain)",
+                AccessRefused r => $"{r.Provider} refused {r.Consumer} ({RefusalText(r.Reason)}, recorded on chain)",
+                CreditDecisionRecorded d => $"{d.BankOrg} recorded {(d.Approved ? "an approval" : "a decline")} ({Short(d.DecisionHash.Value)})",
+                LoanDisbursed d =>
+                    $"{d.BankOrg} disbursed {Money.Cny(d.AmountFen)} ({d.ProductCode}, {Money.Percent(d.RateBps)}, {d.TermMonths} months, {d.Purpose})",
+                LoanRepaid r => $"Repaid {Money.Cny(r.PrincipalFen)} principal and {Money.Cny(r.InterestFen)} interest; {Money.Cny(r.OutstandingFen)} outstanding",
+                LoanOverdue o => $"Overdue {o.DaysOverdue} days, {Money.Cny(o.OverdueFen)}",
+                LoanBackToCurrent => "The loan is current again",
+                LoanDefaulted d => $"The loan defaulted with a loss of {Money.Cny(d.LossFen)}",
+                GuarantorInvited i => $"{i.BankOrg} invited {i.GuarantorOrg} to guarantee the loan (at least {Money.Percent(i.MinCoverageBps)} coverage, at most {Money.Cny(i.MaxFeeFen)} fee)",
+                InvitationWithdrawn w => $"{w.BankOrg} withdrew its invitation to {w.GuarantorOrg}",
+                GuaranteeCancelled c => $"{c.BankOrg} cancelled {c.GuarantorOrg}'s guarantee before default",
+                LoanGuaranteed g => $"{g.GuarantorOrg} guaranteed {Money.Percent(g.CoverageBps)} of the loan for a fee of {Money.Cny(g.FeeFen)}",
+                GuaranteeReleased r => $"{r.GuarantorOrg}'s guarantee was released",
+                GuaranteePaidOut p => $"{p.GuarantorOrg} paid {Money.Cny(p.PayoutFen)} to {p.BankOrg} (代偿; {Money.Cny(p.PaidFen)} of {Money.Cny(p.ObligationFen)} owed)",
+                GuarantorFailedToPay f => $"{f.GuarantorOrg} had paid {Money.Cny(f.PaidFen)} of the {Money.Cny(f.ObligationFen)} it owed when {f.BankOrg} claimed; the claim nets the obligation out",
+                ClaimFiled c => $"{c.BankOrg} claimed compensation on a net loss of {Money.Cny(c.NetLossFen)} ({Money.Cny(c.DueFen)} due)",
+                ClaimPaid c => $"The risk-compensation fund paid {Money.Cny(c.PayoutFen)} to {c.BankOrg} ({Money.Cny(c.PaidFen)} of {Money.Cny(c.DueFen)}{(c.Settled ? ", settled" : ", the rest after a top-up")})",
+                ClaimRejected c => $"The risk-compensation fund rejected {c.BankOrg}'s claim (reason {c.ReasonCode})",
+                ClaimWithdrawn c => $"{c.BankOrg} withdrew its claim",
+                FundFlowOpened o => $"{o.BankOrg} opened the R&D fund-flow ledger (non-R&D share at most {Money.Percent(o.MaxNonRdBps)})",
+                SpendingRecorded r => $"{r.RecorderOrg} recorded {Money.Cny(r.AmountFen)} of {r.Category} spending",
+                SpendingReversed r => $"{r.RecorderOrg} reversed entry {r.EntryIndex} ({Money.Cny(r.AmountFen)} of {r.Category} spending; reason {Short(r.ReasonHash)})",
+                SpendingCorrected c => $"{c.RecorderOrg} corrected entry {c.EntryIndex} by entry {c.NewEntryIndex}",
+                FundFlowDeviated d => $"Fund flow deviated: {Money.Percent(d.NonRdShareBps)} non-R&D, above {Money.Percent(d.MaxNonRdBps)}",
+                FundFlowDeviationCleared c => $"Fund-flow deviation cleared ({Money.Percent(c.NonRdShareBps)} non-R&D)",
+                EnterpriseBound b => $"{b.TaxOrg} bound the enterprise account {b.Enterprise}",
+                EnterpriseUnbound u => $"{u.TaxOrg} unbound the enterprise account {u.Enterprise}",
+                BatchAnchored b => $"{b.OrgId} anchored {b.Count} record(s) as batch {Short(b.BatchId.Value)}",
                 _ => e.Name,
             };
         }
@@ -259,18 +260,26 @@ public sealed class TrailBuilder
         }
     }
 
+    // A malformed event is shown as such (Describe) rather than failing the trail.
+    private static ITypedChainEvent? TypedOrNull(ChainEvent e)
+    {
+        try
+        {
+            return e.Typed();
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+
     private static string RefusalText(byte reason) =>
         reason < 64 ? ((AccessStatus)reason).ToString() : ((RefusalReason)reason).ToString();
 
     private static string Short(Core.Primitives.Hash32 value) => value.ToShortString();
 
     // Who sent a grant the enterprise signed: a member's operator relays it, or the enterprise sends it itself.
-    private static string Relayer(ChainEvent e)
-    {
-        var relayer = e.Text("relayer");
-        return relayer.Length == 0 ? "(not recorded)"
-            : string.Equals(relayer, e.Text("enterprise"), StringComparison.OrdinalIgnoreCase) ? "the enterprise itself" : relayer;
-    }
+    private static string Relayer(ConsentGranted g) => g.Relayer == g.Enterprise ? "the enterprise itself" : g.Relayer.ToString();
 
     private static string Utc(ulong seconds) =>
         DateTimeOffset.FromUnixTimeSeconds((long)Math.Min(seconds, 253402300799UL)).ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);

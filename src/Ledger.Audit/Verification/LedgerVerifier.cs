@@ -5,6 +5,7 @@ using System.Text;
 using Ledger.Audit.Bundle;
 using Ledger.Audit.History;
 using Ledger.Audit.Indexing;
+using Ledger.Core.Events;
 using Ledger.Core.Merkle;
 using Ledger.Core.Model;
 using Ledger.Core.Ports;
@@ -284,8 +285,9 @@ public sealed class LedgerVerifier
         {
             try
             {
-                var eventCount = checked((uint)e.U64("count"));
-                var eventKind = (BatchKind)(byte)e.U64("kind");
+                var anchored = e.As<BatchAnchored>();
+                var eventCount = anchored.Count;
+                var eventKind = anchored.Kind;
                 if (anchor is not null && (anchor.Count != eventCount || anchor.Kind != eventKind || anchor.BlockNumber != e.BlockNumber || anchor.TxHash != e.TxHash))
                 {
                     problems.Add(new(ProblemKind.AnchorMismatch,
@@ -421,7 +423,7 @@ public sealed class LedgerVerifier
     /// </summary>
     private AuditProblem Incomplete(BatchResolution resolution, List<int> proven, uint anchored)
     {
-        var where = (resolution.Block, resolution.Anchor?.Uri ?? resolution.Event?.Args.GetValueOrDefault("uri")) switch
+        var where = (resolution.Block, resolution.Anchor?.Uri ?? (resolution.Event is { } anchorEvent ? anchorEvent.TryAs<BatchAnchored>()?.Uri : null)) switch
         {
             ({ } b, { Length: > 0 } uri) => $" (anchored in block {b}, {uri})",
             ({ } b, _) => $" (anchored in block {b})",
@@ -517,18 +519,19 @@ public sealed class LedgerVerifier
             Hash32? root = null;
             try
             {
-                count = checked((uint)e.U64("count"));
-                root = e.Hash("root");
+                var anchored = e.As<BatchAnchored>();
+                count = anchored.Count;
+                root = anchored.Root;
             }
             catch (Exception ex) when (ex is FormatException or OverflowException)
             {
                 // A malformed event is reported with the history's problems; the batch is still missing.
             }
-            var followerKey = new BatchKey(key.Org, new BatchId(follower.Event.Hash("batchId")));
+            var followerKey = new BatchKey(key.Org, follower.Event.As<BatchAnchored>().BatchId);
             result.Add(new AnchorVerification(key, root, 0, count, false, VerificationStatus.Failed,
             [
                 new AuditProblem(ProblemKind.BatchIncomplete,
-                    $"The {key} (anchored in block {e.BlockNumber}, {e.Text("count")} record(s)) is missing from the evidence: none of its records is there, though the {followerKey}, anchored after it in block {follower.Event.BlockNumber}, is."),
+                    $"The {key} (anchored in block {e.BlockNumber}, {(count is { } n ? n.ToString(CultureInfo.InvariantCulture) : "?")} record(s)) is missing from the evidence: none of its records is there, though the {followerKey}, anchored after it in block {follower.Event.BlockNumber}, is."),
             ]));
         }
         return result;
@@ -841,11 +844,12 @@ public sealed class LedgerVerifier
         {
             try
             {
-                if (recorded.Org("bankOrg") != r.Bank || recorded.Hash("enterpriseHash") != r.Enterprise.Value
-                    || recorded.Hash("consentId") != r.ConsentId.Value || recorded.Bool("approved") != r.Approved)
+                var decision = recorded.As<CreditDecisionRecorded>();
+                if (decision.BankOrg != r.Bank || decision.EnterpriseHash != r.Enterprise
+                    || decision.ConsentId != r.ConsentId || decision.Approved != r.Approved)
                 {
                     Add(ref problems, ProblemKind.Inconsistent,
-                        $"{Label(i)}: its {recorded.Describe()} names bank {recorded.Org("bankOrg")}, consent {recorded.Hash("consentId")}, approved {recorded.Text("approved")}, unlike the record.");
+                        $"{Label(i)}: its {recorded.Describe()} names bank {decision.BankOrg}, consent {decision.ConsentId.Value}, approved {ChainEventArgReader.Bool(decision.Approved)}, unlike the record.");
                 }
             }
             catch (FormatException ex)
@@ -899,10 +903,11 @@ public sealed class LedgerVerifier
         {
             try
             {
-                if (spending.Hash("loanId") != r.LoanId.Value || (SpendCategory)(byte)spending.U64("category") != r.Category || spending.U128("amountFen") != r.AmountFen)
+                var recordedSpending = spending.As<SpendingRecorded>();
+                if (recordedSpending.LoanId != r.LoanId || recordedSpending.Category != r.Category || recordedSpending.AmountFen != r.AmountFen)
                 {
                     Add(ref problems, ProblemKind.Inconsistent,
-                        $"{Label(i)}: its {spending.Describe()} records loan {spending.Text("loanId")}, category {spending.Text("category")}, {spending.Text("amountFen")} fen, unlike the evidence.");
+                        $"{Label(i)}: its {spending.Describe()} records loan {recordedSpending.LoanId.Value}, category {(byte)recordedSpending.Category}, {recordedSpending.AmountFen} fen, unlike the evidence.");
                 }
             }
             catch (FormatException ex)
@@ -977,9 +982,9 @@ public sealed class LedgerVerifier
         {
             var k = entries.Count;
             entries.Add((e.BlockTimestamp * 1000, 0, (ulong)e.LogIndex, k, []));
-            if (e.HashOrNull("requestHash") is { } request)
+            if (e.TryAs<AccessRecorded>() is { } recorded)
             {
-                strongByRequest.TryAdd(request, k);
+                strongByRequest.TryAdd(recorded.RequestHash, k);
             }
         }
         var strongEvents = _history.StrongAccesses(id);
@@ -989,7 +994,7 @@ public sealed class LedgerVerifier
             {
                 continue;
             }
-            if (strongByRequest.TryGetValue(r.RequestHash, out var k) && strongEvents[k].HashOrNull("provider") == r.Provider.Value)
+            if (strongByRequest.TryGetValue(r.RequestHash, out var k) && strongEvents[k].TryAs<AccessRecorded>()?.Provider == r.Provider)
             {
                 entries[k].Records.Add(i);
                 result.Strong[i] = strongEvents[k];

@@ -1,5 +1,6 @@
 using Ledger.Audit.Bundle;
 using Ledger.Audit.History;
+using Ledger.Core.Events;
 using Ledger.Core.Ports;
 using Ledger.Core.Primitives;
 
@@ -64,7 +65,7 @@ public sealed class RootAuthority
     internal (Hash32? Root, List<AuditProblem> Problems) Resolve(BatchKey batch, AnchorInfo? anchor, ChainEvent? anchorEvent)
     {
         var problems = new List<AuditProblem>();
-        var eventRoot = anchorEvent?.HashOrNull("root");
+        var eventRoot = anchorEvent?.TryAs<BatchAnchored>()?.Root;
         Hash32? root;
         switch (Kind)
         {

@@ -191,32 +191,8 @@ public sealed class TaxCommands : ICommandGroup
     private static void PrintBinding(CliContext context, Eip712Domain domain, PreparedBinding prepared, bool rotate)
     {
         var b = prepared.Binding;
-        var typedData = new
-        {
-            types = new
-            {
-                EIP712Domain = new[]
-                {
-                    new { name = "name", type = "string" }, new { name = "version", type = "string" },
-                    new { name = "chainId", type = "uint256" }, new { name = "verifyingContract", type = "address" },
-                },
-                Binding = new[]
-                {
-                    new { name = "enterprise", type = "address" }, new { name = "creditCodeHash", type = "bytes32" },
-                    new { name = "taxBureau", type = "bytes32" }, new { name = "nonce", type = "uint256" }, new { name = "deadline", type = "uint256" },
-                },
-            },
-            primaryType = "Binding",
-            domain = new { name = domain.Name, version = domain.Version, chainId = domain.ChainId.ToString(CultureInfo.InvariantCulture), verifyingContract = domain.VerifyingContract.ToString() },
-            message = new
-            {
-                enterprise = b.Enterprise.ToString(),
-                creditCodeHash = b.CreditCodeHash.ToString(),
-                taxBureau = b.TaxBureau.Value.ToString(),
-                nonce = b.Nonce.ToString(CultureInfo.InvariantCulture),
-                deadline = b.Deadline.ToString(CultureInfo.InvariantCulture),
-            },
-        };
+        using var typedDataJson = System.Text.Json.JsonDocument.Parse(Eip712TypedData.Json(domain, b.ToStruct()));
+        var typedData = typedDataJson.RootElement;
         if (context.Json)
         {
             context.WriteJson(new { digest = prepared.Digest.ToString(), boundAccount = prepared.BoundAccount?.ToString(), typedData });

@@ -31,48 +31,43 @@ public static class SignedRequest
     }
 
     /// <summary>The EIP-712 type string.</summary>
-    public const string TypeString =
-        "LedgerRequest(string method,bytes32 bodyHash,bytes32 audience,bytes32 caller,uint64 timestampMs,bytes32 nonce)";
+    public static readonly string TypeString = Eip712Types.TypeString("LedgerRequest");
 
     /// <summary>
     /// The EIP-712 type string of an enterprise's own call (it reads its own consents and the accesses to its data):
     /// signed with the key bound to its credit-code hash, in the same domain as member calls. The type differs, so a
     /// member's request signature is never an enterprise's, nor the reverse.
     /// </summary>
-    public const string EnterpriseTypeString =
-        "EnterpriseRequest(string method,bytes32 bodyHash,bytes32 audience,address enterprise,uint64 timestampMs,bytes32 nonce)";
-
-    private static readonly Hash32 TypeHash = Keccak.Hash(TypeString);
-    private static readonly Hash32 EnterpriseTypeHash = Keccak.Hash(EnterpriseTypeString);
+    public static readonly string EnterpriseTypeString = Eip712Types.TypeString("EnterpriseRequest");
 
     /// <summary>The signing domain for a consortium: name "Ledger gRPC", version 1, its chain and contract.</summary>
-    public static Eip712Domain Domain(BigInteger chainId, EthAddress consortium) => new("Ledger gRPC", "1", chainId, consortium);
+    public static Eip712Domain Domain(BigInteger chainId, EthAddress consortium) => new(GrpcDomain.Name, GrpcDomain.Version, chainId, consortium);
+
+    private static readonly (string Name, string Version) GrpcDomain = Eip712Types.Domain("Grpc");
 
     /// <summary>The digest that is signed.</summary>
     public static Hash32 Digest(
         Eip712Domain domain, string method, ReadOnlySpan<byte> body, OrgId audience, OrgId caller, ulong timestampMs, Hash32 nonce) =>
-        domain.Digest(new AbiWords()
-            .Bytes32(TypeHash)
-            .Bytes32(Keccak.Hash(method))
-            .Bytes32(Keccak.Hash(body))
-            .Bytes32(audience.Value)
-            .Bytes32(caller.Value)
-            .Number(timestampMs)
-            .Bytes32(nonce)
-            .Keccak());
+        domain.Digest(Eip712Types.Struct("LedgerRequest")
+            .Set("method", method)
+            .Set("bodyHash", Keccak.Hash(body))
+            .Set("audience", audience.Value)
+            .Set("caller", caller.Value)
+            .Set("timestampMs", timestampMs)
+            .Set("nonce", nonce)
+            .Hash());
 
     /// <summary>The digest an enterprise signs for its own call (<see cref="EnterpriseTypeString"/>).</summary>
     public static Hash32 EnterpriseDigest(
         Eip712Domain domain, string method, ReadOnlySpan<byte> body, OrgId audience, EthAddress enterprise, ulong timestampMs, Hash32 nonce) =>
-        domain.Digest(new AbiWords()
-            .Bytes32(EnterpriseTypeHash)
-            .Bytes32(Keccak.Hash(method))
-            .Bytes32(Keccak.Hash(body))
-            .Bytes32(audience.Value)
-            .Address(enterprise)
-            .Number(timestampMs)
-            .Bytes32(nonce)
-            .Keccak());
+        domain.Digest(Eip712Types.Struct("EnterpriseRequest")
+            .Set("method", method)
+            .Set("bodyHash", Keccak.Hash(body))
+            .Set("audience", audience.Value)
+            .Set("enterprise", enterprise)
+            .Set("timestampMs", timestampMs)
+            .Set("nonce", nonce)
+            .Hash());
 
     /// <summary>Signs a call; returns the signature (65 bytes).</summary>
     public static byte[] Sign(

@@ -41,34 +41,32 @@ public sealed record ConsentTerms(
     BigInteger Nonce,
     BigInteger Deadline)
 {
-    /// <summary>The EIP-712 type string, exactly as in ConsentRegistry.CONSENT_TYPEHASH.</summary>
-    public const string TypeString =
-        "Consent(address enterprise,bytes32 creditCodeHash,bytes32 consumer,bytes32 provider,uint64 scopes,"
-        + "uint32 purpose,uint64 validFrom,uint64 validUntil,uint64 dataFrom,uint64 dataUntil,uint32 fetchCap,"
-        + "uint32 fetchPeriod,uint64 dataLife,uint256 nonce,uint256 deadline)";
+    /// <summary>The EIP-712 type string (from contracts/eip712/types.json; ConsentRegistry.CONSENT_TYPEHASH is its hash).</summary>
+    public static readonly string TypeString = Eip712Types.TypeString("Consent");
 
     /// <summary>keccak256 of <see cref="TypeString"/>.</summary>
-    public static readonly Hash32 TypeHash = Keccak.Hash(TypeString);
+    public static readonly Hash32 TypeHash = Eip712Types.TypeHash("Consent");
+
+    /// <summary>The artefact as an EIP-712 struct, fields named as in the definition.</summary>
+    public Eip712Struct ToStruct() => Eip712Types.Struct("Consent")
+        .Set("enterprise", Enterprise)
+        .Set("creditCodeHash", CreditCodeHash.Value)
+        .Set("consumer", Consumer.Value)
+        .Set("provider", Provider.Value)
+        .Set("scopes", (ulong)Scopes)
+        .Set("purpose", Purpose)
+        .Set("validFrom", ValidFrom)
+        .Set("validUntil", ValidUntil)
+        .Set("dataFrom", DataFrom)
+        .Set("dataUntil", DataUntil)
+        .Set("fetchCap", FetchCap)
+        .Set("fetchPeriod", FetchPeriod)
+        .Set("dataLife", DataLife)
+        .Set("nonce", Nonce)
+        .Set("deadline", Deadline);
 
     /// <summary>The EIP-712 struct hash.</summary>
-    public Hash32 StructHash() => new AbiWords()
-        .Bytes32(TypeHash)
-        .Address(Enterprise)
-        .Bytes32(CreditCodeHash.Value)
-        .Bytes32(Consumer.Value)
-        .Bytes32(Provider.Value)
-        .Number((ulong)Scopes)
-        .Number(Purpose)
-        .Number(ValidFrom)
-        .Number(ValidUntil)
-        .Number(DataFrom)
-        .Number(DataUntil)
-        .Number(FetchCap)
-        .Number(FetchPeriod)
-        .Number(DataLife)
-        .Number(Nonce)
-        .Number(Deadline)
-        .Keccak();
+    public Hash32 StructHash() => ToStruct().Hash();
 
     /// <summary>The consent id under <paramref name="domain"/>: the EIP-712 digest the enterprise signs.</summary>
     public ConsentId IdIn(Eip712Domain domain) => new(domain.Digest(StructHash()));
@@ -77,28 +75,34 @@ public sealed record ConsentTerms(
 /// <summary>A signed revocation (EIP-712 primary type <c>Revocation</c>).</summary>
 public sealed record ConsentRevocation(ConsentId ConsentId, BigInteger Nonce, BigInteger Deadline)
 {
-    /// <summary>The EIP-712 type string.</summary>
-    public const string TypeString = "Revocation(bytes32 consentId,uint256 nonce,uint256 deadline)";
+    /// <summary>The EIP-712 type string (from contracts/eip712/types.json).</summary>
+    public static readonly string TypeString = Eip712Types.TypeString("Revocation");
 
     /// <summary>keccak256 of <see cref="TypeString"/>.</summary>
-    public static readonly Hash32 TypeHash = Keccak.Hash(TypeString);
+    public static readonly Hash32 TypeHash = Eip712Types.TypeHash("Revocation");
+
+    /// <summary>The revocation as an EIP-712 struct.</summary>
+    public Eip712Struct ToStruct() => Eip712Types.Struct("Revocation").Set("consentId", ConsentId.Value).Set("nonce", Nonce).Set("deadline", Deadline);
 
     /// <summary>The EIP-712 struct hash.</summary>
-    public Hash32 StructHash() => new AbiWords().Bytes32(TypeHash).Bytes32(ConsentId.Value).Number(Nonce).Number(Deadline).Keccak();
+    public Hash32 StructHash() => ToStruct().Hash();
 }
 
 /// <summary>A signed narrowing (EIP-712 primary type <c>Narrowing</c>): scopes only shrink, validity only shortens.</summary>
 public sealed record ConsentNarrowing(ConsentId ConsentId, Scopes Scopes, ulong ValidUntil, BigInteger Nonce, BigInteger Deadline)
 {
-    /// <summary>The EIP-712 type string.</summary>
-    public const string TypeString = "Narrowing(bytes32 consentId,uint64 scopes,uint64 validUntil,uint256 nonce,uint256 deadline)";
+    /// <summary>The EIP-712 type string (from contracts/eip712/types.json).</summary>
+    public static readonly string TypeString = Eip712Types.TypeString("Narrowing");
 
     /// <summary>keccak256 of <see cref="TypeString"/>.</summary>
-    public static readonly Hash32 TypeHash = Keccak.Hash(TypeString);
+    public static readonly Hash32 TypeHash = Eip712Types.TypeHash("Narrowing");
+
+    /// <summary>The narrowing as an EIP-712 struct.</summary>
+    public Eip712Struct ToStruct() => Eip712Types.Struct("Narrowing")
+        .Set("consentId", ConsentId.Value).Set("scopes", (ulong)Scopes).Set("validUntil", ValidUntil).Set("nonce", Nonce).Set("deadline", Deadline);
 
     /// <summary>The EIP-712 struct hash.</summary>
-    public Hash32 StructHash() => new AbiWords()
-        .Bytes32(TypeHash).Bytes32(ConsentId.Value).Number((ulong)Scopes).Number(ValidUntil).Number(Nonce).Number(Deadline).Keccak();
+    public Hash32 StructHash() => ToStruct().Hash();
 }
 
 /// <summary>
@@ -109,16 +113,18 @@ public sealed record ConsentNarrowing(ConsentId ConsentId, Scopes Scopes, ulong 
 /// </summary>
 public sealed record EnterpriseBinding(EthAddress Enterprise, EnterpriseHash CreditCodeHash, OrgId TaxBureau, BigInteger Nonce, BigInteger Deadline)
 {
-    /// <summary>The EIP-712 type string, exactly as in ConsentRegistry.BINDING_TYPEHASH.</summary>
-    public const string TypeString =
-        "Binding(address enterprise,bytes32 creditCodeHash,bytes32 taxBureau,uint256 nonce,uint256 deadline)";
+    /// <summary>The EIP-712 type string (from contracts/eip712/types.json; ConsentRegistry.BINDING_TYPEHASH is its hash).</summary>
+    public static readonly string TypeString = Eip712Types.TypeString("Binding");
 
     /// <summary>keccak256 of <see cref="TypeString"/>.</summary>
-    public static readonly Hash32 TypeHash = Keccak.Hash(TypeString);
+    public static readonly Hash32 TypeHash = Eip712Types.TypeHash("Binding");
+
+    /// <summary>The binding as an EIP-712 struct.</summary>
+    public Eip712Struct ToStruct() => Eip712Types.Struct("Binding")
+        .Set("enterprise", Enterprise).Set("creditCodeHash", CreditCodeHash.Value).Set("taxBureau", TaxBureau.Value).Set("nonce", Nonce).Set("deadline", Deadline);
 
     /// <summary>The EIP-712 struct hash.</summary>
-    public Hash32 StructHash() => new AbiWords()
-        .Bytes32(TypeHash).Address(Enterprise).Bytes32(CreditCodeHash.Value).Bytes32(TaxBureau.Value).Number(Nonce).Number(Deadline).Keccak();
+    public Hash32 StructHash() => ToStruct().Hash();
 
     /// <summary>The digest the enterprise account signs under <paramref name="domain"/>.</summary>
     public Hash32 DigestIn(Eip712Domain domain)

@@ -9,27 +9,23 @@ namespace Ledger.Core.Consent;
 /// </summary>
 public sealed record Eip712Domain(string Name, string Version, BigInteger ChainId, EthAddress VerifyingContract)
 {
-    /// <summary>The registry's domain name.</summary>
-    public const string ConsentRegistryName = "Ledger ConsentRegistry";
+    /// <summary>The registry's domain name (from contracts/eip712/types.json).</summary>
+    public static readonly string ConsentRegistryName = Eip712Types.Domain("ConsentRegistry").Name;
 
     /// <summary>The registry's domain version.</summary>
-    public const string ConsentRegistryVersion = "1";
-
-    private static readonly Hash32 DomainTypeHash =
-        Keccak.Hash("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)");
+    public static readonly string ConsentRegistryVersion = Eip712Types.Domain("ConsentRegistry").Version;
 
     /// <summary>The consent registry's domain on <paramref name="chainId"/> at <paramref name="registry"/>.</summary>
     public static Eip712Domain ForConsentRegistry(BigInteger chainId, EthAddress registry) =>
         new(ConsentRegistryName, ConsentRegistryVersion, chainId, registry);
 
     /// <summary>The domain separator.</summary>
-    public Hash32 Separator() => new AbiWords()
-        .Bytes32(DomainTypeHash)
-        .Bytes32(Keccak.Hash(Name))
-        .Bytes32(Keccak.Hash(Version))
-        .Number(ChainId)
-        .Address(VerifyingContract)
-        .Keccak();
+    public Hash32 Separator() => Eip712Types.Struct(Eip712Types.DomainType)
+        .Set("name", Name)
+        .Set("version", Version)
+        .Set("chainId", ChainId)
+        .Set("verifyingContract", VerifyingContract)
+        .Hash();
 
     /// <summary>keccak256(0x1901 ‖ separator ‖ structHash): what is signed.</summary>
     public Hash32 Digest(Hash32 structHash)

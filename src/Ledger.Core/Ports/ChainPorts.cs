@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+using Ledger.Core.Events;
 using Ledger.Core.Model;
 using Ledger.Core.Primitives;
 
@@ -89,7 +91,11 @@ public interface IIndexerCheckpoints
     void MarkProcessed(string indexer, ulong block);
 }
 
-/// <summary>One decoded contract event, in a shape any store can keep: arguments as strings (hex or decimal).</summary>
+/// <summary>
+/// One decoded contract event, in a shape any store can keep: arguments as strings (hex or decimal). Read the
+/// arguments typed through the event's record (Ledger.Core.Events, one per contract event):
+/// <c>if (e.Is&lt;ConsentRevoked&gt;(out var r)) … r.ConsentId</c>.
+/// </summary>
 /// <param name="Contract">Contract name (e.g. <c>ConsentRegistry</c>).</param>
 /// <param name="Name">Event name (e.g. <c>ConsentRevoked</c>).</param>
 /// <param name="BlockNumber">Block of the log.</param>
@@ -108,6 +114,54 @@ public sealed record ChainEvent(
 {
     /// <summary>A stable id: block, log index.</summary>
     public string Id => $"{BlockNumber:D12}-{LogIndex:D6}";
+
+    /// <summary>
+    /// The typed arguments of this event (a record of Ledger.Core.Events, for a <c>switch</c> over events), or null
+    /// for an event no definition knows.
+    /// </summary>
+    /// <exception cref="FormatException">when an argument is missing or malformed.</exception>
+    public ITypedChainEvent? Typed() => ChainEventCatalogue.Parse(this);
+
+    /// <summary>True when this is a <typeparamref name="T"/> event (same contract and name).</summary>
+    public bool Is<T>()
+        where T : class, ITypedChainEvent<T> => Contract == T.Contract && Name == T.EventName;
+
+    /// <summary>When this is a <typeparamref name="T"/> event, its typed arguments.</summary>
+    /// <exception cref="FormatException">when it is one but an argument is missing or malformed.</exception>
+    public bool Is<T>([NotNullWhen(true)] out T? args)
+        where T : class, ITypedChainEvent<T>
+    {
+        args = Is<T>() ? T.FromArgs(this) : null;
+        return args is not null;
+    }
+
+    /// <summary>The typed arguments of this <typeparamref name="T"/> event.</summary>
+    /// <exception cref="FormatException">when it is another event, or an argument is missing or malformed.</exception>
+    public T As<T>()
+        where T : class, ITypedChainEvent<T> =>
+        Is<T>(out var args) ? args : throw new FormatException($"The {Name} event at block {BlockNumber} (log {LogIndex}) is not a {T.Contract}.{T.EventName} event.");
+
+    /// <summary>The typed arguments when this is a well-formed <typeparamref name="T"/> event; null for another event or a malformed one.</summary>
+    public T? TryAs<T>()
+        where T : class, ITypedChainEvent<T>
+    {
+        try
+        {
+            return Is<T>(out var args) ? args : null;
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>An event with the typed arguments <paramref name="args"/> in stored form (for tests and synthetic ledgers).</summary>
+    public static ChainEvent Of<T>(T args, ulong blockNumber, ulong blockTimestamp, Hash32 txHash, int logIndex)
+        where T : class, ITypedChainEvent<T>
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        return new ChainEvent(T.Contract, T.EventName, blockNumber, blockTimestamp, txHash, logIndex, args.ToArgs());
+    }
 }
 
 /// <summary>Receives the indexer's events in chain order, a page at a time, before the checkpoint moves.</summary>

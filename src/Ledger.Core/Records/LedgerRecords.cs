@@ -1,3 +1,4 @@
+using Ledger.Core.Consent;
 using Ledger.Core.Model;
 using Ledger.Core.Primitives;
 
@@ -81,18 +82,13 @@ public sealed record AccessRecord(
     ulong Sequence,
     ulong ConsentSequence = 0) : IConsentSequencedRecord
 {
-    /// <summary>The record's type string.</summary>
-    public const string Type =
-        "AccessRecord(bytes32 consentId,bytes32 provider,bytes32 consumer,uint64 scopes,bytes32 requestHash,"
-        + "bytes32 responseHash,uint64 checkedAtBlock,uint64 servedAtMs,uint64 sequence,uint64 consentSequence)";
+    /// <summary>The record's type string (contracts/eip712/types.json, <c>records.AccessRecord</c>).</summary>
+    public static readonly string Type = Eip712Types.TypeString(StructName);
 
     /// <summary>The type string of records made before consent sequences (<see cref="ConsentSequence"/> 0).</summary>
-    public const string LegacyType =
-        "AccessRecord(bytes32 consentId,bytes32 provider,bytes32 consumer,uint64 scopes,bytes32 requestHash,"
-        + "bytes32 responseHash,uint64 checkedAtBlock,uint64 servedAtMs,uint64 sequence)";
+    public static readonly string LegacyType = Eip712Types.LegacyTypeString(StructName);
 
-    private static readonly Hash32 TypeHash = Keccak.Hash(Type);
-    private static readonly Hash32 LegacyTypeHash = Keccak.Hash(LegacyType);
+    private const string StructName = "AccessRecord";
 
     /// <inheritdoc/>
     public BatchKind Kind => BatchKind.AccessRecords;
@@ -101,14 +97,13 @@ public sealed record AccessRecord(
     public string TypeString => ConsentSequence == 0 ? LegacyType : Type;
 
     /// <inheritdoc/>
-    public RecordHash Hash()
-    {
-        var words = new AbiWords()
-            .Bytes32(ConsentSequence == 0 ? LegacyTypeHash : TypeHash).Bytes32(ConsentId.Value).Bytes32(Provider.Value).Bytes32(Consumer.Value)
-            .Number((ulong)Scopes).Bytes32(RequestHash).Bytes32(ResponseHash)
-            .Number(CheckedAtBlock).Number(ServedAtMs).Number(Sequence);
-        return new(ConsentSequence == 0 ? words.Keccak() : words.Number(ConsentSequence).Keccak());
-    }
+    public RecordHash Hash() => new(ToStruct().Hash());
+
+    /// <summary>The record as the struct its hash is computed from (its earlier form when <see cref="ConsentSequence"/> is 0).</summary>
+    public Eip712Struct ToStruct() => (ConsentSequence == 0 ? Eip712Types.LegacyStruct(StructName) : Eip712Types.Struct(StructName).Set("consentSequence", ConsentSequence))
+        .Set("consentId", ConsentId.Value).Set("provider", Provider.Value).Set("consumer", Consumer.Value)
+        .Set("scopes", (ulong)Scopes).Set("requestHash", RequestHash).Set("responseHash", ResponseHash)
+        .Set("checkedAtBlock", CheckedAtBlock).Set("servedAtMs", ServedAtMs).Set("sequence", Sequence);
 
     /// <inheritdoc/>
     public IConsentSequencedRecord WithConsentSequence(ulong consentSequence) => this with { ConsentSequence = consentSequence };
@@ -130,18 +125,13 @@ public sealed record RefusalRecord(
     ulong Sequence,
     ulong ConsentSequence = 0) : IConsentSequencedRecord
 {
-    /// <summary>The record's type string.</summary>
-    public const string Type =
-        "Refusal(bytes32 consentId,bytes32 provider,bytes32 consumer,uint64 scopes,bytes32 requestHash,uint8 reason,"
-        + "uint64 checkedAtBlock,uint64 refusedAtMs,uint64 sequence,uint64 consentSequence)";
+    /// <summary>The record's type string (contracts/eip712/types.json, <c>records.Refusal</c>).</summary>
+    public static readonly string Type = Eip712Types.TypeString(StructName);
 
     /// <summary>The type string of records made before consent sequences (<see cref="ConsentSequence"/> 0).</summary>
-    public const string LegacyType =
-        "Refusal(bytes32 consentId,bytes32 provider,bytes32 consumer,uint64 scopes,bytes32 requestHash,uint8 reason,"
-        + "uint64 checkedAtBlock,uint64 refusedAtMs,uint64 sequence)";
+    public static readonly string LegacyType = Eip712Types.LegacyTypeString(StructName);
 
-    private static readonly Hash32 TypeHash = Keccak.Hash(Type);
-    private static readonly Hash32 LegacyTypeHash = Keccak.Hash(LegacyType);
+    private const string StructName = "Refusal";
 
     /// <inheritdoc/>
     public BatchKind Kind => BatchKind.Refusals;
@@ -150,14 +140,13 @@ public sealed record RefusalRecord(
     public string TypeString => ConsentSequence == 0 ? LegacyType : Type;
 
     /// <inheritdoc/>
-    public RecordHash Hash()
-    {
-        var words = new AbiWords()
-            .Bytes32(ConsentSequence == 0 ? LegacyTypeHash : TypeHash).Bytes32(ConsentId.Value).Bytes32(Provider.Value).Bytes32(Consumer.Value)
-            .Number((ulong)Scopes).Bytes32(RequestHash).Number(Reason)
-            .Number(CheckedAtBlock).Number(RefusedAtMs).Number(Sequence);
-        return new(ConsentSequence == 0 ? words.Keccak() : words.Number(ConsentSequence).Keccak());
-    }
+    public RecordHash Hash() => new(ToStruct().Hash());
+
+    /// <summary>The record as the struct its hash is computed from (its earlier form when <see cref="ConsentSequence"/> is 0).</summary>
+    public Eip712Struct ToStruct() => (ConsentSequence == 0 ? Eip712Types.LegacyStruct(StructName) : Eip712Types.Struct(StructName).Set("consentSequence", ConsentSequence))
+        .Set("consentId", ConsentId.Value).Set("provider", Provider.Value).Set("consumer", Consumer.Value)
+        .Set("scopes", (ulong)Scopes).Set("requestHash", RequestHash).Set("reason", Reason)
+        .Set("checkedAtBlock", CheckedAtBlock).Set("refusedAtMs", RefusedAtMs).Set("sequence", Sequence);
 
     /// <inheritdoc/>
     public IConsentSequencedRecord WithConsentSequence(ulong consentSequence) => this with { ConsentSequence = consentSequence };
@@ -188,11 +177,8 @@ public sealed record DeletionReceipt(
     ulong DeletedAtMs,
     ulong Sequence) : ILedgerRecord
 {
-    /// <summary>The record's type string.</summary>
-    public const string Type =
-        "DeletionReceipt(bytes32 consentId,bytes32 consumer,bytes32 dataHash,uint8 cause,uint64 deletedAtMs,uint64 sequence)";
-
-    private static readonly Hash32 TypeHash = Keccak.Hash(Type);
+    /// <summary>The record's type string (contracts/eip712/types.json, <c>records.DeletionReceipt</c>).</summary>
+    public static readonly string Type = Eip712Types.TypeString("DeletionReceipt");
 
     /// <inheritdoc/>
     public BatchKind Kind => BatchKind.DeletionReceipts;
@@ -201,9 +187,12 @@ public sealed record DeletionReceipt(
     public string TypeString => Type;
 
     /// <inheritdoc/>
-    public RecordHash Hash() => new(new AbiWords()
-        .Bytes32(TypeHash).Bytes32(ConsentId.Value).Bytes32(Consumer.Value).Bytes32(DataHash)
-        .Number((byte)Cause).Number(DeletedAtMs).Number(Sequence).Keccak());
+    public RecordHash Hash() => new(ToStruct().Hash());
+
+    /// <summary>The record as the struct its hash is computed from.</summary>
+    public Eip712Struct ToStruct() => Eip712Types.Struct("DeletionReceipt")
+        .Set("consentId", ConsentId.Value).Set("consumer", Consumer.Value).Set("dataHash", DataHash)
+        .Set("cause", (ulong)Cause).Set("deletedAtMs", DeletedAtMs).Set("sequence", Sequence);
 }
 
 /// <summary>Evidence of one R&amp;D-loan spending entry (the invoice or payment behind it).</summary>
@@ -217,12 +206,8 @@ public sealed record FundFlowEvidence(
     ulong RecordedAtMs,
     ulong Sequence) : ILedgerRecord
 {
-    /// <summary>The record's type string.</summary>
-    public const string Type =
-        "FundFlowEvidence(bytes32 loanId,uint8 category,uint128 amountFen,bytes32 counterpartyHash,bytes32 documentHash,"
-        + "bytes32 recorder,uint64 recordedAtMs,uint64 sequence)";
-
-    private static readonly Hash32 TypeHash = Keccak.Hash(Type);
+    /// <summary>The record's type string (contracts/eip712/types.json, <c>records.FundFlowEvidence</c>).</summary>
+    public static readonly string Type = Eip712Types.TypeString("FundFlowEvidence");
 
     /// <inheritdoc/>
     public BatchKind Kind => BatchKind.FundFlowEvidence;
@@ -231,10 +216,13 @@ public sealed record FundFlowEvidence(
     public string TypeString => Type;
 
     /// <inheritdoc/>
-    public RecordHash Hash() => new(new AbiWords()
-        .Bytes32(TypeHash).Bytes32(LoanId.Value).Number((byte)Category).Number(AmountFen)
-        .Bytes32(CounterpartyHash).Bytes32(DocumentHash).Bytes32(Recorder.Value)
-        .Number(RecordedAtMs).Number(Sequence).Keccak());
+    public RecordHash Hash() => new(ToStruct().Hash());
+
+    /// <summary>The record as the struct its hash is computed from.</summary>
+    public Eip712Struct ToStruct() => Eip712Types.Struct("FundFlowEvidence")
+        .Set("loanId", LoanId.Value).Set("category", (ulong)Category).Set("amountFen", AmountFen)
+        .Set("counterpartyHash", CounterpartyHash).Set("documentHash", DocumentHash).Set("recorder", Recorder.Value)
+        .Set("recordedAtMs", RecordedAtMs).Set("sequence", Sequence);
 }
 
 /// <summary>
@@ -256,12 +244,8 @@ public sealed record CreditDecisionRecord(
     ulong DecidedAtMs,
     ulong Sequence) : ILedgerRecord
 {
-    /// <summary>The record's type string.</summary>
-    public const string Type =
-        "CreditDecision(bytes32 consentId,bytes32 bank,bytes32 enterprise,bool approved,uint32 score,bytes32 product,"
-        + "uint128 limitFen,uint32 rateBps,uint16 termMonths,bytes32 reasonsHash,uint64 decidedAtMs,uint64 sequence)";
-
-    private static readonly Hash32 TypeHash = Keccak.Hash(Type);
+    /// <summary>The record's type string (contracts/eip712/types.json, <c>records.CreditDecision</c>).</summary>
+    public static readonly string Type = Eip712Types.TypeString("CreditDecision");
 
     /// <inheritdoc/>
     public BatchKind Kind => BatchKind.CreditDecisions;
@@ -270,8 +254,12 @@ public sealed record CreditDecisionRecord(
     public string TypeString => Type;
 
     /// <inheritdoc/>
-    public RecordHash Hash() => new(new AbiWords()
-        .Bytes32(TypeHash).Bytes32(ConsentId.Value).Bytes32(Bank.Value).Bytes32(Enterprise.Value)
-        .Bool(Approved).Number(Score).Bytes32(Product.Value).Number(LimitFen).Number(RateBps).Number(TermMonths)
-        .Bytes32(ReasonsHash).Number(DecidedAtMs).Number(Sequence).Keccak());
+    public RecordHash Hash() => new(ToStruct().Hash());
+
+    /// <summary>The record as the struct its hash is computed from.</summary>
+    public Eip712Struct ToStruct() => Eip712Types.Struct("CreditDecision")
+        .Set("consentId", ConsentId.Value).Set("bank", Bank.Value).Set("enterprise", Enterprise.Value)
+        .Set("approved", Approved).Set("score", Score).Set("product", Product.Value).Set("limitFen", LimitFen)
+        .Set("rateBps", RateBps).Set("termMonths", TermMonths).Set("reasonsHash", ReasonsHash)
+        .Set("decidedAtMs", DecidedAtMs).Set("sequence", Sequence);
 }

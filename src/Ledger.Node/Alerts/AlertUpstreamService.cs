@@ -1,5 +1,6 @@
 using Ledger.Core.Errors;
 using Ledger.Core.Model;
+using Ledger.Core.Resilience;
 using Ledger.Node.Hosting;
 using Ledger.Sdk;
 using Ledger.Sdk.Auth;
@@ -13,8 +14,8 @@ namespace Ledger.Node.Alerts;
 /// (rating downgrades only — chain-sourced alerts the node raises itself), signed as this node's organization, so the
 /// tax node streams what this organization is exposed to; each alert is re-published through the <see cref="AlertHub"/>
 /// to this node's subscribers. A stream resumes after the last alert received (its cursor is kept in the alert log, so
-/// also across restarts); a failure is logged and retried with backoff (250 ms doubling to 10 s) and never stops the
-/// node. The tax bureaus are looked up again every <see cref="Rediscover"/>.
+/// also across restarts); a failure is logged and retried with backoff (a Polly pipeline: 250 ms doubling to 10 s) and never
+/// stops the node. The tax bureaus are looked up again every <see cref="Rediscover"/>.
 /// </summary>
 internal sealed class AlertUpstreamService(NodeIdentity node, ChainHead head, Ledger.Chain.LedgerChainClient chainClient, Ledger.Chain.Profiles.ChainEnvironment chain, MembershipDirectory membership, AlertHub hub, ILogger<AlertUpstreamService> logger) : BackgroundService
 {
@@ -94,62 +95,97 @@ internal sealed class AlertUpstreamService(NodeIdentity node, ChainHead head, Le
     }
 
     /// <summary>
-    /// Follows one tax bureau's stream until cancelled, reconnecting with backoff. Each attempt opens a connection of
-    /// its own to the endpoint the chain names now (and closes it after a failure), so a restarted or moved tax node is
-    /// reached at the next attempt — a channel kept across failures would add its own growing reconnect delay.
+    /// Follows one tax bureau's stream until cancelled, reconnecting with backoff (a Polly pipeline,
+    /// <see cref="Backoff.UntilItSucceeds"/>: 250 ms doubling to 10 s while the bureau cannot be reached). Each attempt
+    /// opens a connection of its own to the endpoint the chain names now (and closes it after a failure), so a
+    /// restarted or moved tax node is reached at the next attempt — a channel kept across failures would add its own
+    /// growing reconnect delay. Once a stream was open, its end starts a fresh round (the waits start again at 250 ms).
     /// </summary>
     private async Task FollowAsync(OrgId bureau, CancellationToken cancellationToken)
     {
         // Run off the discovery loop's thread.
         await Task.Yield();
         using var identity = LedgerIdentity.FromKeys(node.Organization, node.Keys);
-        var delay = FirstDelay;
-        while (!cancellationToken.IsCancellationRequested)
+        var reconnect = Backoff.UntilItSucceeds(FirstDelay, MaxDelay, (ex, wait) =>
+            AlertsLog.UpstreamFailed(logger, bureau.Code, (ex as LedgerException)?.Code ?? ex.GetType().Name, ex.Message, (long)wait.TotalMilliseconds));
+        try
         {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                var opened = await reconnect.ExecuteAsync(ct => OpenAsync(bureau, identity, ct), cancellationToken).ConfigureAwait(false);
+                var ended = await ReadAsync(bureau, opened, cancellationToken).ConfigureAwait(false);
+                if (ended is not null)
+                {
+                    AlertsLog.UpstreamFailed(logger, bureau.Code, (ended as LedgerException)?.Code ?? ended.GetType().Name, ended.Message, (long)FirstDelay.TotalMilliseconds);
+                }
+                // The stream ended (the tax node is stopping, or the connection broke): a fresh round after the first wait.
+                await Task.Delay(FirstDelay, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>One attempt: connects to the bureau's endpoint as the chain names it and subscribes after the kept cursor.</summary>
+    private async ValueTask<(LedgerConnection Connection, AlertSubscription Subscription)> OpenAsync(OrgId bureau, LedgerIdentity identity, CancellationToken cancellationToken)
+    {
+        var member = await membership.MemberAsync(bureau, head.Latest.Number).ConfigureAwait(false);
+        var connection = await LedgerConnection.ConnectAsync(
+            member.Endpoint, identity, new LedgerConnectionOptions { ExpectedNode = bureau, ExpectedChainId = node.ChainId }, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var after = hub.UpstreamCursor(bureau) ?? "0";
+            AlertSubscription subscription;
             try
             {
-                var member = await membership.MemberAsync(bureau, head.Latest.Number).ConfigureAwait(false);
-                using var connection = await LedgerConnection.ConnectAsync(
-                    member.Endpoint, identity, new LedgerConnectionOptions { ExpectedNode = bureau, ExpectedChainId = node.ChainId }, cancellationToken).ConfigureAwait(false);
-                var after = hub.UpstreamCursor(bureau) ?? "0";
-                using var subscription = await connection.Alerts
+                subscription = await connection.Alerts
                     .SubscribeAsync(new AlertFilter { Kinds = [AlertKind.RatingDowngrade], AfterId = after }, cancellationToken).ConfigureAwait(false);
-                AlertsLog.UpstreamConnected(logger, bureau.Code, connection.Address, after);
-                delay = FirstDelay;
-                await foreach (var alert in subscription.WithCancellation(cancellationToken).ConfigureAwait(false))
-                {
-                    if (alert.Kind == AlertKind.RatingDowngrade)
-                    {
-                        hub.PublishUpstream(bureau, alert);
-                    }
-                }
-                // The tax node ended the stream (it is stopping): reconnect after the delay.
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                return;
             }
             catch (LedgerException ex) when (ex.Code == AlertErrors.UnknownAlertCode)
             {
-                AlertsLog.UpstreamReset(logger, bureau.Code, hub.UpstreamCursor(bureau) ?? "0");
+                // The bureau does not know our cursor (its alert log was reset): start again from its first alert.
+                AlertsLog.UpstreamReset(logger, bureau.Code, after);
                 hub.ResetUpstreamCursor(bureau);
-                continue;
+                after = "0";
+                subscription = await connection.Alerts
+                    .SubscribeAsync(new AlertFilter { Kinds = [AlertKind.RatingDowngrade], AfterId = after }, cancellationToken).ConfigureAwait(false);
             }
-#pragma warning disable CA1031 // the upstream stream must never stop the node; it is retried
-            catch (Exception ex)
+            AlertsLog.UpstreamConnected(logger, bureau.Code, connection.Address, after);
+            return (connection, subscription);
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Re-publishes the stream's alerts until it ends; returns the failure that ended it, or null.</summary>
+    private async Task<Exception?> ReadAsync(OrgId bureau, (LedgerConnection Connection, AlertSubscription Subscription) opened, CancellationToken cancellationToken)
+    {
+        using var connection = opened.Connection;
+        using var subscription = opened.Subscription;
+        try
+        {
+            await foreach (var alert in subscription.WithCancellation(cancellationToken).ConfigureAwait(false))
+            {
+                if (alert.Kind == AlertKind.RatingDowngrade)
+                {
+                    hub.PublishUpstream(bureau, alert);
+                }
+            }
+            return null;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+#pragma warning disable CA1031 // the upstream stream must never stop the node; a fresh round follows
+        catch (Exception ex)
 #pragma warning restore CA1031
-            {
-                AlertsLog.UpstreamFailed(logger, bureau.Code, (ex as LedgerException)?.Code ?? ex.GetType().Name, ex.Message, (long)delay.TotalMilliseconds);
-            }
-            try
-            {
-                await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-            delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, MaxDelay.TotalMilliseconds));
+        {
+            return ex;
         }
     }
 }

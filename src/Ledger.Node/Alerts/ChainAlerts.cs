@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Numerics;
+using Ledger.Core.Events;
 using Ledger.Core.Model;
 using Ledger.Core.Ports;
 using Ledger.Core.Primitives;
@@ -17,7 +18,7 @@ public static class ChainAlerts
     /// <summary>The names of the events that raise alerts.</summary>
     public static readonly IReadOnlySet<string> Raising = new HashSet<string>(StringComparer.Ordinal)
     {
-        "LoanOverdue", "LoanDefaulted", "FundFlowDeviated", "ConsentRevoked", "GuarantorFailedToPay",
+        LoanOverdue.EventName, LoanDefaulted.EventName, FundFlowDeviated.EventName, ConsentRevoked.EventName, GuarantorFailedToPay.EventName,
     };
 
     /// <summary>
@@ -33,69 +34,59 @@ public static class ChainAlerts
             return null;
         }
         var at = e.BlockTimestamp * 1000;
-        switch (e.Name)
+        switch (e.Typed())
         {
-            case "LoanOverdue":
+            case LoanOverdue o:
             {
-                var loan = new LoanId(ExposureIndex.Hash(e, "loanId"));
-                var bank = ExposureIndex.Org(e, "bankOrg");
-                var enterprise = new EnterpriseHash(ExposureIndex.Hash(e, "enterpriseHash"));
-                var days = e.Args["daysOverdue"];
-                var arrears = e.Args["overdueFen"];
-                return (Chain(e, NodeAlertKind.OverdueRepayment, enterprise,
-                    $"Loan {loan.Value.ToShortString()} of {bank.Code} to enterprise {enterprise.Value.ToShortString()} is {days} days overdue with {Yuan(arrears)} CNY in arrears.",
-                    new() { ["bank"] = bank.Code, ["daysOverdue"] = days, ["overdueFen"] = arrears }, at, source) with { Loan = loan }, null);
+                var days = N(o.DaysOverdue);
+                var arrears = N(o.OverdueFen);
+                return (Chain(e, NodeAlertKind.OverdueRepayment, o.EnterpriseHash,
+                    $"Loan {o.LoanId.Value.ToShortString()} of {o.BankOrg.Code} to enterprise {o.EnterpriseHash.Value.ToShortString()} is {days} days overdue with {Yuan(arrears)} CNY in arrears.",
+                    new() { ["bank"] = o.BankOrg.Code, ["daysOverdue"] = days, ["overdueFen"] = arrears }, at, source) with { Loan = o.LoanId }, null);
             }
-            case "LoanDefaulted":
+            case LoanDefaulted d:
             {
-                var loan = new LoanId(ExposureIndex.Hash(e, "loanId"));
-                var bank = ExposureIndex.Org(e, "bankOrg");
-                var enterprise = new EnterpriseHash(ExposureIndex.Hash(e, "enterpriseHash"));
-                var loss = e.Args["lossFen"];
-                return (Chain(e, NodeAlertKind.Default, enterprise,
-                    $"Loan {loan.Value.ToShortString()} of {bank.Code} to enterprise {enterprise.Value.ToShortString()} defaulted with a loss of {Yuan(loss)} CNY.",
-                    new() { ["bank"] = bank.Code, ["lossFen"] = loss }, at, source) with { Loan = loan }, null);
+                var loss = N(d.LossFen);
+                return (Chain(e, NodeAlertKind.Default, d.EnterpriseHash,
+                    $"Loan {d.LoanId.Value.ToShortString()} of {d.BankOrg.Code} to enterprise {d.EnterpriseHash.Value.ToShortString()} defaulted with a loss of {Yuan(loss)} CNY.",
+                    new() { ["bank"] = d.BankOrg.Code, ["lossFen"] = loss }, at, source) with { Loan = d.LoanId }, null);
             }
-            case "FundFlowDeviated":
+            case FundFlowDeviated f:
             {
-                var loan = new LoanId(ExposureIndex.Hash(e, "loanId"));
-                var bank = ExposureIndex.Org(e, "bankOrg");
-                var enterprise = new EnterpriseHash(ExposureIndex.Hash(e, "enterpriseHash"));
-                var share = e.Args["nonRdShareBps"];
-                var max = e.Args["maxNonRdBps"];
-                return (Chain(e, NodeAlertKind.FundFlowDeviation, enterprise,
-                    $"R&D loan {loan.Value.ToShortString()} of {bank.Code} to enterprise {enterprise.Value.ToShortString()}: {Percent(share)} of its recorded spending went to non-R&D purposes, above the {Percent(max)} tolerated.",
-                    new() { ["bank"] = bank.Code, ["nonRdShareBps"] = share, ["maxNonRdBps"] = max }, at, source) with { Loan = loan }, null);
+                var share = N(f.NonRdShareBps);
+                var max = N(f.MaxNonRdBps);
+                return (Chain(e, NodeAlertKind.FundFlowDeviation, f.EnterpriseHash,
+                    $"R&D loan {f.LoanId.Value.ToShortString()} of {f.BankOrg.Code} to enterprise {f.EnterpriseHash.Value.ToShortString()}: {Percent(share)} of its recorded spending went to non-R&D purposes, above the {Percent(max)} tolerated.",
+                    new() { ["bank"] = f.BankOrg.Code, ["nonRdShareBps"] = share, ["maxNonRdBps"] = max }, at, source) with { Loan = f.LoanId }, null);
             }
-            case "GuarantorFailedToPay":
+            case GuarantorFailedToPay g:
             {
-                var loan = new LoanId(ExposureIndex.Hash(e, "loanId"));
-                var bank = ExposureIndex.Org(e, "bankOrg");
-                var guarantor = ExposureIndex.Org(e, "guarantorOrg");
-                var fund = ExposureIndex.Hash(e, "fundId");
-                var enterprise = new EnterpriseHash(ExposureIndex.Hash(e, "enterpriseHash"));
-                var obligation = e.Args["obligationFen"];
-                var paid = e.Args["paidFen"];
-                return (Chain(e, NodeAlertKind.GuarantorFailedToPay, enterprise,
-                    $"Guarantor {guarantor.Code} had paid {Yuan(paid)} of the {Yuan(obligation)} CNY it owes on loan {loan.Value.ToShortString()} of {bank.Code} when the bank's claim on fund {fund.ToShortString()} was filed; the claim nets the obligation out, and the rest is the bank's to recover from the guarantor.",
-                    new() { ["bank"] = bank.Code, ["guarantor"] = guarantor.Code, ["fund"] = fund.ToString(), ["obligationFen"] = obligation, ["paidFen"] = paid }, at, source) with { Loan = loan },
+                var fund = g.FundId.Value;
+                var obligation = N(g.ObligationFen);
+                var paid = N(g.PaidFen);
+                return (Chain(e, NodeAlertKind.GuarantorFailedToPay, g.EnterpriseHash,
+                    $"Guarantor {g.GuarantorOrg.Code} had paid {Yuan(paid)} of the {Yuan(obligation)} CNY it owes on loan {g.LoanId.Value.ToShortString()} of {g.BankOrg.Code} when the bank's claim on fund {fund.ToShortString()} was filed; the claim nets the obligation out, and the rest is the bank's to recover from the guarantor.",
+                    new() { ["bank"] = g.BankOrg.Code, ["guarantor"] = g.GuarantorOrg.Code, ["fund"] = fund.ToString(), ["obligationFen"] = obligation, ["paidFen"] = paid }, at, source) with { Loan = g.LoanId },
                     exposure.RegulatorOf(fund));
             }
-            default: // ConsentRevoked
+            case ConsentRevoked r:
             {
-                var consent = new ConsentId(ExposureIndex.Hash(e, "consentId"));
-                if (exposure.Consent(consent) is not { } granted)
+                if (exposure.Consent(r.ConsentId) is not { } granted)
                 {
                     return null;
                 }
-                var consumer = ExposureIndex.Org(e, "consumer");
                 return (Chain(e, NodeAlertKind.ConsentRevoked, granted.Enterprise,
-                    $"Enterprise {granted.Enterprise.Value.ToShortString()} revoked consent {consent.Value.ToShortString()} granted to {consumer.Code}; no more data may be fetched under it, and what was fetched must be deleted.",
-                    new() { ["consumer"] = consumer.Code, ["enterpriseAccount"] = e.Args.GetValueOrDefault("enterprise", "") }, at, source) with { Consent = consent },
-                    consumer);
+                    $"Enterprise {granted.Enterprise.Value.ToShortString()} revoked consent {r.ConsentId.Value.ToShortString()} granted to {r.Consumer.Code}; no more data may be fetched under it, and what was fetched must be deleted.",
+                    new() { ["consumer"] = r.Consumer.Code, ["enterpriseAccount"] = r.Enterprise.ToString() }, at, source) with { Consent = r.ConsentId },
+                    r.Consumer);
             }
+            default:
+                return null;
         }
     }
+
+    private static string N<T>(T value)
+        where T : IFormattable => value.ToString(null, CultureInfo.InvariantCulture);
 
     private static NodeAlert Chain(ChainEvent e, NodeAlertKind kind, EnterpriseHash enterprise, string summary, Dictionary<string, string> details, ulong at, OrgId source) =>
         new(kind, enterprise, summary, details, at, source) { BlockNumber = e.BlockNumber, TxHash = e.TxHash };

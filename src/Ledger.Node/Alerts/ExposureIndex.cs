@@ -1,4 +1,4 @@
-using System.Globalization;
+using Ledger.Core.Events;
 using Ledger.Core.Model;
 using Ledger.Core.Ports;
 using Ledger.Core.Primitives;
@@ -22,7 +22,10 @@ public sealed class ExposureIndex
 {
     /// <summary>The events the index follows, each after those it depends on (the order <see cref="Rebuild"/> reads them in).</summary>
     public static readonly IReadOnlyList<string> FollowedEvents =
-        ["LoanDisbursed", "LoanRepaid", "LoanGuaranteed", "GuaranteeReleased", "GuaranteeCancelled", "ConsentGranted", "ConsentNarrowed", "ConsentRevoked", "FundCreated"];
+    [
+        LoanDisbursed.EventName, LoanRepaid.EventName, LoanGuaranteed.EventName, GuaranteeReleased.EventName, GuaranteeCancelled.EventName,
+        ConsentGranted.EventName, ConsentNarrowed.EventName, ConsentRevoked.EventName, FundCreated.EventName,
+    ];
 
     private readonly object _gate = new();
     private readonly Dictionary<Hash32, LoanState> _loans = [];
@@ -84,67 +87,66 @@ public sealed class ExposureIndex
         ArgumentNullException.ThrowIfNull(e);
         lock (_gate)
         {
-            switch (e.Name)
+            switch (e.Typed())
             {
-                case "LoanDisbursed":
+                case LoanDisbursed d:
                 {
-                    var loan = Hash(e, "loanId");
-                    var enterprise = Hash(e, "enterpriseHash");
+                    var loan = d.LoanId.Value;
+                    var enterprise = d.EnterpriseHash.Value;
                     var repaid = _loans.TryGetValue(loan, out var known) && known.Repaid;
-                    _loans[loan] = new LoanState(enterprise, Org(e, "bankOrg"), repaid);
+                    _loans[loan] = new LoanState(enterprise, d.BankOrg, repaid);
                     Add(_loansOf, enterprise, loan);
                     break;
                 }
-                case "LoanRepaid":
+                case LoanRepaid r:
                 {
-                    if (e.Args.TryGetValue("outstandingFen", out var outstanding) && outstanding == "0"
-                        && _loans.TryGetValue(Hash(e, "loanId"), out var known))
+                    if (r.OutstandingFen == 0 && _loans.TryGetValue(r.LoanId.Value, out var known))
                     {
-                        _loans[Hash(e, "loanId")] = known with { Repaid = true };
+                        _loans[r.LoanId.Value] = known with { Repaid = true };
                     }
                     break;
                 }
-                case "LoanGuaranteed":
+                case LoanGuaranteed g:
                 {
-                    var loan = Hash(e, "loanId");
-                    var enterprise = Hash(e, "enterpriseHash");
+                    var loan = g.LoanId.Value;
+                    var enterprise = g.EnterpriseHash.Value;
                     var known = _guarantees.GetValueOrDefault(loan);
                     if (known is not null && known.GuaranteedAt.CompareTo(Position(e)) > 0)
                     {
                         break; // an earlier guarantee of the loan, delivered again after a later one
                     }
-                    _guarantees[loan] = new GuaranteeState(enterprise, Org(e, "guarantorOrg"), known?.Released ?? false, Position(e), known?.CancelledAt ?? (0, -1));
+                    _guarantees[loan] = new GuaranteeState(enterprise, g.GuarantorOrg, known?.Released ?? false, Position(e), known?.CancelledAt ?? (0, -1));
                     Add(_guaranteesOf, enterprise, loan);
                     break;
                 }
-                case "GuaranteeCancelled":
+                case GuaranteeCancelled c:
                 {
                     // The bank cancelled the guarantee before default; a later guarantee of the loan (a later block) stands.
-                    if (_guarantees.TryGetValue(Hash(e, "loanId"), out var known))
+                    if (_guarantees.TryGetValue(c.LoanId.Value, out var known))
                     {
-                        _guarantees[Hash(e, "loanId")] = known with { CancelledAt = Position(e).CompareTo(known.CancelledAt) > 0 ? Position(e) : known.CancelledAt };
+                        _guarantees[c.LoanId.Value] = known with { CancelledAt = Position(e).CompareTo(known.CancelledAt) > 0 ? Position(e) : known.CancelledAt };
                     }
                     break;
                 }
-                case "FundCreated":
+                case FundCreated f:
                 {
-                    _fundRegulators[Hash(e, "fundId")] = Org(e, "regulatorOrg");
+                    _fundRegulators[f.FundId.Value] = f.RegulatorOrg;
                     break;
                 }
-                case "GuaranteeReleased":
+                case GuaranteeReleased r:
                 {
-                    if (_guarantees.TryGetValue(Hash(e, "loanId"), out var known))
+                    if (_guarantees.TryGetValue(r.LoanId.Value, out var known))
                     {
-                        _guarantees[Hash(e, "loanId")] = known with { Released = true };
+                        _guarantees[r.LoanId.Value] = known with { Released = true };
                     }
                     break;
                 }
-                case "ConsentGranted":
+                case ConsentGranted g:
                 {
-                    var consent = Hash(e, "consentId");
-                    var enterprise = Hash(e, "creditCodeHash");
-                    var validUntil = U64(e, "terms.validUntil");
-                    var state = new ConsentState(enterprise, Org(e, "consumer"), validUntil, Revoked: false);
+                    var consent = g.ConsentId.Value;
+                    var enterprise = g.CreditCodeHash.Value;
+                    var validUntil = g.Terms.ValidUntil;
+                    var state = new ConsentState(enterprise, g.Consumer, validUntil, Revoked: false);
                     if (_consents.TryGetValue(consent, out var known))
                     {
                         // The grant delivered again after its narrowing or revocation: keep what they said.
@@ -154,21 +156,19 @@ public sealed class ExposureIndex
                     Add(_consentsOf, enterprise, consent);
                     break;
                 }
-                case "ConsentNarrowed":
+                case ConsentNarrowed n:
                 {
-                    var consent = Hash(e, "consentId");
-                    if (_consents.TryGetValue(consent, out var known))
+                    if (_consents.TryGetValue(n.ConsentId.Value, out var known))
                     {
-                        _consents[consent] = known with { ValidUntil = Math.Min(known.ValidUntil, U64(e, "validUntil")) };
+                        _consents[n.ConsentId.Value] = known with { ValidUntil = Math.Min(known.ValidUntil, n.ValidUntil) };
                     }
                     break;
                 }
-                case "ConsentRevoked":
+                case ConsentRevoked r:
                 {
-                    var consent = Hash(e, "consentId");
-                    if (_consents.TryGetValue(consent, out var known))
+                    if (_consents.TryGetValue(r.ConsentId.Value, out var known))
                     {
-                        _consents[consent] = known with { Revoked = true };
+                        _consents[r.ConsentId.Value] = known with { Revoked = true };
                     }
                     break;
                 }
@@ -257,16 +257,6 @@ public sealed class ExposureIndex
         }
         set.Add(value);
     }
-
-    internal static Hash32 Hash(ChainEvent e, string name) =>
-        e.Args.TryGetValue(name, out var v) && Hash32.TryParse(v, out var h) ? h : throw new FormatException($"the {e.Name} event has no bytes32 '{name}'");
-
-    internal static OrgId Org(ChainEvent e, string name) => new(Hash(e, name));
-
-    internal static ulong U64(ChainEvent e, string name) =>
-        e.Args.TryGetValue(name, out var v) && ulong.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out var n)
-            ? n
-            : throw new FormatException($"the {e.Name} event has no integer '{name}'");
 
     private sealed record LoanState(Hash32 Enterprise, OrgId Bank, bool Repaid);
 

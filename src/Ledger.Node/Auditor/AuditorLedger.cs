@@ -4,6 +4,7 @@ using Ledger.Audit.History;
 using Ledger.Audit.Indexing;
 using Ledger.Audit.Online;
 using Ledger.Audit.Verification;
+using Ledger.Core.Events;
 using Ledger.Core.Model;
 using Ledger.Core.Ports;
 using Ledger.Core.Primitives;
@@ -365,10 +366,9 @@ public sealed class AuditorLedger : IAuditorCopy, IDisposable
         var anchorEvents = new Dictionary<BatchKey, ChainEvent>();
         foreach (var e in events)
         {
-            if (e.Name == LedgerEvents.BatchAnchored && e.Contract == LedgerEvents.AccessLog
-                && e.HashOrNull("orgId") is { } org && e.HashOrNull("batchId") is { } batch)
+            if (e.TryAs<BatchAnchored>() is { } anchored)
             {
-                anchorEvents.TryAdd(new BatchKey(new OrgId(org), new BatchId(batch)), e);
+                anchorEvents.TryAdd(new BatchKey(anchored.OrgId, anchored.BatchId), e);
             }
         }
 
@@ -436,7 +436,8 @@ public sealed class AuditorLedger : IAuditorCopy, IDisposable
         var notHeld = anchorEvents.Where(kv => !held.Contains(kv.Key)).Select(kv => kv.Value).ToList();
         foreach (var e in notHeld.Take(MaxNotices))
         {
-            notices.Add($"The batch {e.Hash("batchId")} of {e.Org("orgId")} ({e.Text("count")} record(s), anchored at block {e.BlockNumber}) is on chain, but the auditor holds none of its records yet; sync with {e.Org("orgId")} to verify it.");
+            var anchored = e.As<BatchAnchored>();
+            notices.Add($"The batch {anchored.BatchId.Value} of {anchored.OrgId} ({anchored.Count} record(s), anchored at block {e.BlockNumber}) is on chain, but the auditor holds none of its records yet; sync with {anchored.OrgId} to verify it.");
         }
         if (notHeld.Count > MaxNotices)
         {

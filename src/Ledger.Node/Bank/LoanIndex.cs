@@ -1,6 +1,6 @@
 using System.Globalization;
-using System.Numerics;
 using Ledger.Api.V1;
+using Ledger.Core.Events;
 using Ledger.Core.Model;
 using Ledger.Core.Ports;
 using LoanPurpose = Ledger.Api.V1.LoanPurpose;
@@ -17,35 +17,46 @@ internal static class LoanIndex
 {
     public static IReadOnlyList<LoanInfo> Fold(IEnumerable<ChainEvent> events, OrgId bank)
     {
-        var loans = new Dictionary<string, LoanInfo>(StringComparer.Ordinal);
-        var order = new List<string>();
-        var bankHex = bank.Value.ToString();
+        var loans = new Dictionary<LoanId, LoanInfo>();
+        var order = new List<LoanId>();
         foreach (var e in events)
         {
-            if (!e.Args.TryGetValue("loanId", out var loanId) || !e.Args.TryGetValue("bankOrg", out var bankOrg)
-                || !string.Equals(bankOrg, bankHex, StringComparison.OrdinalIgnoreCase))
+            // Decisions, other contracts' events, and events naming this bank in another role are left out.
+            if (e.Contract != LoanDisbursed.Contract)
             {
-                continue; // decisions, and events naming this bank in another role
+                continue;
             }
-            loanId = loanId.ToLowerInvariant();
-            if (e.Name == "LoanDisbursed")
+            var (loanId, bankOrg) = e.Typed() switch
+            {
+                LoanDisbursed d => (d.LoanId, d.BankOrg),
+                LoanRepaid r => (r.LoanId, r.BankOrg),
+                LoanOverdue o => (o.LoanId, o.BankOrg),
+                LoanBackToCurrent c => (c.LoanId, c.BankOrg),
+                LoanDefaulted d => (d.LoanId, d.BankOrg),
+                _ => (default(LoanId), default(OrgId)),
+            };
+            if (bankOrg != bank)
+            {
+                continue;
+            }
+            if (e.Is<LoanDisbursed>(out var disbursed))
             {
                 loans[loanId] = new LoanInfo
                 {
-                    LoanId = loanId,
+                    LoanId = loanId.Value.ToString(),
                     Bank = bank.Code,
-                    EnterpriseHash = Arg(e, "enterpriseHash").ToLowerInvariant(),
-                    Product = new ProductCode(Core.Primitives.Hash32.Parse(Arg(e, "productCode"))).Code,
-                    AmountFen = Arg(e, "amountFen"),
-                    OutstandingFen = Arg(e, "amountFen"),
+                    EnterpriseHash = disbursed.EnterpriseHash.Value.ToString(),
+                    Product = disbursed.ProductCode.Code,
+                    AmountFen = N(disbursed.AmountFen),
+                    OutstandingFen = N(disbursed.AmountFen),
                     LossFen = "0",
-                    RateBps = uint.Parse(Arg(e, "rateBps"), CultureInfo.InvariantCulture),
-                    TermMonths = uint.Parse(Arg(e, "termMonths"), CultureInfo.InvariantCulture),
-                    Purpose = (LoanPurpose)int.Parse(Arg(e, "purpose"), CultureInfo.InvariantCulture),
+                    RateBps = disbursed.RateBps,
+                    TermMonths = disbursed.TermMonths,
+                    Purpose = (LoanPurpose)(int)disbursed.Purpose,
                     Status = LoanStatus.Active,
                     DisbursedAt = e.BlockTimestamp,
-                    DecisionHash = Arg(e, "decisionHash").ToLowerInvariant(),
-                    ConsentId = Arg(e, "consentId").ToLowerInvariant(),
+                    DecisionHash = disbursed.DecisionHash.Value.ToString(),
+                    ConsentId = disbursed.ConsentId.Value.ToString(),
                 };
                 order.Add(loanId);
                 continue;
@@ -54,30 +65,29 @@ internal static class LoanIndex
             {
                 continue;
             }
-            switch (e.Name)
+            switch (e.Typed())
             {
-                case "LoanRepaid":
-                    loan.OutstandingFen = Arg(e, "outstandingFen");
-                    if (BigInteger.Parse(loan.OutstandingFen, CultureInfo.InvariantCulture).IsZero)
+                case LoanRepaid repaid:
+                    loan.OutstandingFen = N(repaid.OutstandingFen);
+                    if (repaid.OutstandingFen == 0)
                     {
                         loan.Status = LoanStatus.Repaid;
                     }
                     break;
-                case "LoanOverdue":
+                case LoanOverdue:
                     loan.Status = LoanStatus.Overdue;
                     break;
-                case "LoanBackToCurrent":
+                case LoanBackToCurrent:
                     loan.Status = LoanStatus.Active;
                     break;
-                case "LoanDefaulted":
+                case LoanDefaulted defaulted:
                     loan.Status = LoanStatus.Defaulted;
-                    loan.LossFen = Arg(e, "lossFen");
+                    loan.LossFen = N(defaulted.LossFen);
                     break;
             }
         }
         return order.Select(id => loans[id]).ToList();
     }
 
-    private static string Arg(ChainEvent e, string name) =>
-        e.Args.TryGetValue(name, out var value) ? value : throw new FormatException($"the {e.Name} event has no '{name}'");
+    private static string N(UInt128 value) => value.ToString(CultureInfo.InvariantCulture);
 }

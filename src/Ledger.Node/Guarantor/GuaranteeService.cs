@@ -2,6 +2,7 @@ using Grpc.Core;
 using Ledger.Api.V1;
 using Ledger.Chain.Errors;
 using Ledger.Core.Errors;
+using Ledger.Core.Events;
 using Ledger.Core.Model;
 using Ledger.Core.Primitives;
 using Ledger.Node.Hosting;
@@ -159,38 +160,40 @@ public sealed class GuaranteeService(NodeIdentity node, ChainHead head, Ledger.S
         var own = node.Organization;
         var audit = store.Audit;
         // Instalments: the latest payment event of a loan says what was paid in all and what is owed.
-        var payouts = new Dictionary<string, (string Paid, bool Whole)>(StringComparer.OrdinalIgnoreCase);
-        foreach (var p in All(audit, new EventQuery { Name = "GuaranteePaidOut", Organization = own }).Where(e => Hash32.Parse(e.Args["guarantorOrg"]) == own.Value))
+        var payouts = new Dictionary<LoanId, (UInt128 Paid, bool Whole)>();
+        foreach (var p in All(audit, new EventQuery { Name = GuaranteePaidOut.EventName, Organization = own }).Select(e => e.As<GuaranteePaidOut>()).Where(p => p.GuarantorOrg == own))
         {
-            payouts[p.Args["loanId"]] = (p.Args["paidFen"], p.Args["paidFen"] == p.Args["obligationFen"]);
+            payouts[p.LoanId] = (p.PaidFen, p.PaidFen == p.ObligationFen);
         }
         // A guarantee the bank cancelled is no longer held (the loan may be guaranteed again later).
-        var cancelled = new Dictionary<string, (ulong Block, int Log)>(StringComparer.OrdinalIgnoreCase);
-        foreach (var c in All(audit, new EventQuery { Name = "GuaranteeCancelled", Organization = own }).Where(e => Hash32.Parse(e.Args["guarantorOrg"]) == own.Value))
+        var cancelled = new Dictionary<LoanId, (ulong Block, int Log)>();
+        foreach (var c in All(audit, new EventQuery { Name = GuaranteeCancelled.EventName, Organization = own }))
         {
-            cancelled[c.Args["loanId"]] = (c.BlockNumber, c.LogIndex);
+            if (c.As<GuaranteeCancelled>() is var cancellation && cancellation.GuarantorOrg == own)
+            {
+                cancelled[cancellation.LoanId] = (c.BlockNumber, c.LogIndex);
+            }
         }
         var response = new ListGuaranteesResponse();
-        foreach (var e in All(audit, new EventQuery { Name = "LoanGuaranteed", Organization = own, Enterprise = enterprise }))
+        foreach (var e in All(audit, new EventQuery { Name = LoanGuaranteed.EventName, Organization = own, Enterprise = enterprise }))
         {
-            if (Hash32.Parse(e.Args["guarantorOrg"]) != own.Value
-                || (cancelled.TryGetValue(e.Args["loanId"], out var cancelledAt) && cancelledAt.CompareTo((e.BlockNumber, e.LogIndex)) > 0))
+            var g = e.As<LoanGuaranteed>();
+            if (g.GuarantorOrg != own
+                || (cancelled.TryGetValue(g.LoanId, out var cancelledAt) && cancelledAt.CompareTo((e.BlockNumber, e.LogIndex)) > 0))
             {
                 continue;
             }
-            var loanId = e.Args["loanId"];
-            var agreement = e.Args["agreementId"];
             response.Guarantees.Add(new GuaranteeInfo
             {
-                LoanId = loanId,
+                LoanId = g.LoanId.Value.ToString(),
                 Guarantor = own.Code,
-                Bank = new OrgId(Hash32.Parse(e.Args["bankOrg"])).Code,
-                EnterpriseHash = e.Args["enterpriseHash"],
-                AgreementId = Hash32.Parse(agreement).IsZero ? "" : agreement,
-                CoverageBps = uint.Parse(e.Args["coverageBps"], System.Globalization.CultureInfo.InvariantCulture),
-                FeeFen = e.Args["feeFen"],
-                PaidOut = payouts.TryGetValue(loanId, out var paid) && paid.Whole,
-                PayoutFen = payouts.TryGetValue(loanId, out var sum) ? sum.Paid : "0",
+                Bank = g.BankOrg.Code,
+                EnterpriseHash = g.EnterpriseHash.Value.ToString(),
+                AgreementId = g.AgreementId.Value.IsZero ? "" : g.AgreementId.Value.ToString(),
+                CoverageBps = g.CoverageBps,
+                FeeFen = g.FeeFen.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                PaidOut = payouts.TryGetValue(g.LoanId, out var paid) && paid.Whole,
+                PayoutFen = payouts.TryGetValue(g.LoanId, out var sum) ? sum.Paid.ToString(System.Globalization.CultureInfo.InvariantCulture) : "0",
             });
         }
         return Task.FromResult(response);

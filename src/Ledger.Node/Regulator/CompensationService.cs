@@ -2,6 +2,7 @@ using System.Globalization;
 using Grpc.Core;
 using Ledger.Api.V1;
 using Ledger.Core.Errors;
+using Ledger.Core.Events;
 using Ledger.Core.Model;
 using Ledger.Core.Primitives;
 using Ledger.Node.Hosting;
@@ -23,7 +24,7 @@ namespace Ledger.Node.Regulator;
 public sealed class CompensationService(NodeIdentity node, ChainHead head, Ledger.Store.LedgerStore store, Ledger.Chain.LedgerChainClient chainClient, Ledger.Chain.Profiles.ChainEnvironment chain, UseCases.ApproveClaim approveClaim) : Compensation.CompensationBase
 {
     /// <summary>The events of a claim's life, as the chain index has them.</summary>
-    private static readonly string[] ClaimEvents = ["ClaimFiled", "ClaimPaid", "ClaimRejected", "ClaimWithdrawn"];
+    private static readonly string[] ClaimEvents = [ClaimFiled.EventName, ClaimPaid.EventName, ClaimRejected.EventName, ClaimWithdrawn.EventName];
 
     /// <summary>Code of a fund that does not exist (as the contract's <c>CompensationFundUnknown</c>).</summary>
     private const string FundUnknownCode = "LEDGER-1283";
@@ -162,48 +163,53 @@ public sealed class CompensationService(NodeIdentity node, ChainHead head, Ledge
         ArgumentNullException.ThrowIfNull(request);
         var id = Field(() => RiskMapping.Fund(request.FundId, "fund_id"));
         var audit = store.Audit;
-        bool OfFund(Core.Ports.ChainEvent e) => Hash32.Parse(e.Args["fundId"]) == id.Value;
+        bool OfFund(Core.Ports.ChainEvent e) => e.Typed() switch
+        {
+            ClaimFiled c => c.FundId == id,
+            ClaimPaid c => c.FundId == id,
+            ClaimRejected c => c.FundId == id,
+            ClaimWithdrawn c => c.FundId == id,
+            _ => false,
+        };
         // A claim's events in chain order: filed (again after a withdrawal), paid in one or more payments, rejected or
         // withdrawn. The latest filing of a loan opens its current claim.
         var events = ClaimEvents
             .SelectMany(name => All(audit, new EventQuery { Name = name }).Where(OfFund))
             .OrderBy(e => e.BlockNumber).ThenBy(e => e.LogIndex);
-        var claims = new Dictionary<Hash32, ClaimInfo>();
+        var claims = new Dictionary<LoanId, ClaimInfo>();
         foreach (var e in events)
         {
-            var loan = Hash32.Parse(e.Args["loanId"]);
-            if (e.Name == "ClaimFiled")
+            var tx = ApiMapping.ToProto(e.TxHash, e.BlockNumber);
+            switch (e.Typed())
             {
-                claims[loan] = new ClaimInfo
-                {
-                    LoanId = loan.ToString(),
-                    FundId = id.ToString(),
-                    Bank = new OrgId(Hash32.Parse(e.Args["bankOrg"])).Code,
-                    EnterpriseHash = e.Args["enterpriseHash"],
-                    NetLossFen = e.Args["netLossFen"],
-                    DueFen = e.Args["dueFen"],
-                    PayoutFen = "0",
-                    Status = ClaimStatus.Filed,
-                    Tx = ApiMapping.ToProto(e.TxHash, e.BlockNumber),
-                };
-                continue;
-            }
-            if (!claims.TryGetValue(loan, out var info))
-            {
-                continue;
-            }
-            info.Tx = ApiMapping.ToProto(e.TxHash, e.BlockNumber);
-            switch (e.Name)
-            {
-                case "ClaimPaid":
-                    info.PayoutFen = e.Args["paidFen"];
-                    info.Status = e.Args["settled"] == "true" ? ClaimStatus.Paid : ClaimStatus.Filed;
+                case ClaimFiled filed:
+                    claims[filed.LoanId] = new ClaimInfo
+                    {
+                        LoanId = filed.LoanId.Value.ToString(),
+                        FundId = id.ToString(),
+                        Bank = filed.BankOrg.Code,
+                        EnterpriseHash = filed.EnterpriseHash.Value.ToString(),
+                        NetLossFen = filed.NetLossFen.ToString(CultureInfo.InvariantCulture),
+                        DueFen = filed.DueFen.ToString(CultureInfo.InvariantCulture),
+                        PayoutFen = "0",
+                        Status = ClaimStatus.Filed,
+                        Tx = tx,
+                    };
                     break;
-                case "ClaimRejected":
+                case ClaimPaid paid when claims.TryGetValue(paid.LoanId, out var info):
+                    info.Tx = tx;
+                    info.PayoutFen = paid.PaidFen.ToString(CultureInfo.InvariantCulture);
+                    info.Status = paid.Settled ? ClaimStatus.Paid : ClaimStatus.Filed;
+                    break;
+                case ClaimRejected rejected when claims.TryGetValue(rejected.LoanId, out var info):
+                    info.Tx = tx;
                     info.Status = ClaimStatus.Rejected;
                     break;
-                default:
+                case ClaimWithdrawn withdrawn when claims.TryGetValue(withdrawn.LoanId, out var info):
+                    info.Tx = tx;
                     info.Status = ClaimStatus.Withdrawn;
+                    break;
+                default:
                     break;
             }
         }
@@ -221,15 +227,16 @@ public sealed class CompensationService(NodeIdentity node, ChainHead head, Ledge
             throw new LedgerException(FundUnknownCode, ErrorCategory.NotFound, $"Fund {id.Value.ToShortString()} does not exist; check the fund id.");
         }
         var eligible = new List<string>();
-        foreach (var e in All(store.Audit, new EventQuery { Name = "FundProductEligibilitySet" }))
+        foreach (var e in All(store.Audit, new EventQuery { Name = FundProductEligibilitySet.EventName }))
         {
-            if (Hash32.Parse(e.Args["fundId"]) != id.Value)
+            var set = e.As<FundProductEligibilitySet>();
+            if (set.FundId != id)
             {
                 continue;
             }
-            var product = new ProductCode(Hash32.Parse(e.Args["productCode"])).Code;
+            var product = set.ProductCode.Code;
             eligible.Remove(product);
-            if (e.Args["eligible"] == "true")
+            if (set.Eligible)
             {
                 eligible.Add(product);
             }

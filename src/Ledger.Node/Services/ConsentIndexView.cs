@@ -1,6 +1,7 @@
 using System.Globalization;
 using Ledger.Api.V1;
 using Ledger.Core.Consent;
+using Ledger.Core.Events;
 using Ledger.Core.Model;
 using Ledger.Node.Hosting;
 using Ledger.Node.Tax;
@@ -42,12 +43,12 @@ public sealed class ConsentIndexView(NodeIdentity node, ChainHead head, Ledger.S
             var revokedAt = 0UL;
             foreach (var later in store.Audit.ByConsent(grant.ConsentId))
             {
-                if (later.Name == ConsentEvents.Narrowed)
+                if (later.Is<ConsentNarrowed>(out var narrowed))
                 {
-                    scopes = (Scopes)ulong.Parse(later.Args["scopes"], CultureInfo.InvariantCulture);
-                    validUntil = ulong.Parse(later.Args["validUntil"], CultureInfo.InvariantCulture);
+                    scopes = narrowed.Scopes;
+                    validUntil = narrowed.ValidUntil;
                 }
-                else if (later.Name == ConsentEvents.Revoked)
+                else if (later.Is<ConsentRevoked>())
                 {
                     revokedAt = later.BlockNumber;
                 }

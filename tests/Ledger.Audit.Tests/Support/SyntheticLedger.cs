@@ -162,8 +162,22 @@ public sealed class SyntheticLedger
     public ChainEvent Revoke(ConsentId id, ConsentTerms terms) =>
         Emit(LedgerEvents.ConsentRegistry, LedgerEvents.ConsentRevoked, ("consentId", H(id.Value)), ("enterprise", terms.Enterprise.ToString()), ("consumer", H(terms.Consumer.Value)));
 
-    public ChainEvent Narrow(ConsentId id, Scopes scopes, ulong validUntil) =>
-        Emit(LedgerEvents.ConsentRegistry, LedgerEvents.ConsentNarrowed, ("consentId", H(id.Value)), ("scopes", N((ulong)scopes)), ("validUntil", N(validUntil)));
+    public ChainEvent Narrow(ConsentId id, Scopes scopes, ulong validUntil)
+    {
+        var terms = GrantOf(id).Terms;
+        return Emit(new Core.Events.ConsentNarrowed(id, terms.Enterprise, terms.Consumer, scopes, validUntil));
+    }
+
+    private Core.Events.ConsentGranted GrantOf(ConsentId id) =>
+        _events.Select(e => e.TryAs<Core.Events.ConsentGranted>()).First(g => g?.ConsentId == id)!;
+
+    private EnterpriseHash EnterpriseOf(LoanId loan) =>
+        _events.Select(e => e.TryAs<Core.Events.LoanDisbursed>()).First(d => d?.LoanId == loan)!.EnterpriseHash;
+
+    /// <summary>Emits a typed event (its stored form is what the indexer would write).</summary>
+    public ChainEvent Emit<T>(T args)
+        where T : class, Core.Events.ITypedChainEvent<T> =>
+        Emit(T.Contract, T.EventName, [.. args.ToArgs().Select(a => (a.Key, a.Value))]);
 
     public ChainEvent Unbind(ConsentTerms terms) =>
         Emit(LedgerEvents.ConsentRegistry, LedgerEvents.EnterpriseUnbound, ("enterprise", terms.Enterprise.ToString()), ("creditCodeHash", H(terms.CreditCodeHash.Value)), ("taxOrg", H(Tax.Value)));
@@ -298,12 +312,10 @@ public sealed class SyntheticLedger
             ("bankOrg", H(bank.Value)), ("agreementId", H(Hash32.Zero)), ("coverageBps", N(coverageBps)), ("feeFen", N(fee)));
 
     public ChainEvent PayOut(LoanId loan, OrgId bank, UInt128 payout, UInt128 loss) =>
-        Emit(LedgerEvents.GuaranteeBook, LedgerEvents.GuaranteePaidOut, ("loanId", H(loan.Value)), ("guarantorOrg", H(Guarantor.Value)), ("bankOrg", H(bank.Value)),
-            ("payoutFen", N(payout)), ("lossFen", N(loss)));
+        Emit(new Core.Events.GuaranteePaidOut(loan, Guarantor, bank, EnterpriseOf(loan), payout, payout, payout, loss));
 
     public ChainEvent ClaimPaid(LoanId loan, OrgId bank, UInt128 netLoss, UInt128 payout) =>
-        Emit(LedgerEvents.RiskCompensationFund, LedgerEvents.ClaimPaid, ("loanId", H(loan.Value)), ("fundId", H(Keccak.Hash("fund"))), ("bankOrg", H(bank.Value)),
-            ("netLossFen", N(netLoss)), ("payoutFen", N(payout)), ("balanceFen", "0"));
+        Emit(new Core.Events.ClaimPaid(loan, new FundId(Keccak.Hash("fund")), bank, EnterpriseOf(loan), netLoss, payout, payout, payout, 0, true));
 
     public ChainEvent FundFlowDeviated(LoanId loan, OrgId bank, EnterpriseHash enterprise) =>
         Emit(LedgerEvents.FundFlowTracker, LedgerEvents.FundFlowDeviated, ("loanId", H(loan.Value)), ("bankOrg", H(bank.Value)), ("enterpriseHash", H(enterprise.Value)),

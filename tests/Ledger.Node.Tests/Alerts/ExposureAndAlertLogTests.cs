@@ -1,3 +1,5 @@
+using Ledger.Core.Consent;
+using Ledger.Core.Events;
 using Ledger.Core.Model;
 using Ledger.Core.Ports;
 using Ledger.Core.Primitives;
@@ -15,41 +17,47 @@ internal static class Events
     public static readonly OrgId Guarantor = OrgId.FromCode("guarantee.gx");
     public static readonly EnterpriseHash Enterprise = new(Keccak.Hash("enterprise"));
 
-    public static ChainEvent Make(string name, ulong block, params (string Name, string Value)[] args) =>
-        new("Test", name, block, 1_700_000_000 + block, Keccak.Hash($"tx{block}"), Interlocked.Increment(ref _log) % 1000,
-            args.ToDictionary(a => a.Name, a => a.Value, StringComparer.Ordinal));
+    private static readonly EthAddress EnterpriseAccount = EthAddress.Parse("0x00000000000000000000000000000000000000aa");
+
+    // In the stored form the indexer delivers, written by the events' typed records.
+    public static ChainEvent Make<T>(T args, ulong block)
+        where T : class, ITypedChainEvent<T> =>
+        ChainEvent.Of(args, block, 1_700_000_000 + block, Keccak.Hash($"tx{block}"), Interlocked.Increment(ref _log) % 1000);
 
     public static ChainEvent Disbursed(LoanId loan, OrgId bank, ulong block = 1) =>
-        Make("LoanDisbursed", block, ("loanId", loan.ToString()), ("bankOrg", bank.Value.ToString()), ("enterpriseHash", Enterprise.ToString()));
+        Make(new LoanDisbursed(loan, bank, Enterprise, ProductCode.FromCode("SHUIYIDAI"), 1_000_000, 365, 12, LoanPurpose.WorkingCapital,
+            new ConsentId(Keccak.Hash("consent")), new DecisionHash(Keccak.Hash("decision"))), block);
 
     public static ChainEvent Repaid(LoanId loan, string outstanding, ulong block = 2) =>
-        Make("LoanRepaid", block, ("loanId", loan.ToString()), ("bankOrg", Bank.Value.ToString()), ("enterpriseHash", Enterprise.ToString()), ("outstandingFen", outstanding));
+        Make(new LoanRepaid(loan, Bank, Enterprise, 1, 0, UInt128.Parse(outstanding, System.Globalization.CultureInfo.InvariantCulture)), block);
 
     public static ChainEvent Guaranteed(LoanId loan, OrgId guarantor, ulong block = 3) =>
-        Make("LoanGuaranteed", block, ("loanId", loan.ToString()), ("guarantorOrg", guarantor.Value.ToString()), ("enterpriseHash", Enterprise.ToString()), ("bankOrg", Bank.Value.ToString()));
+        Make(new LoanGuaranteed(loan, guarantor, Enterprise, Bank, default, 8000, 100), block);
 
     public static ChainEvent Released(LoanId loan, ulong block = 4) =>
-        Make("GuaranteeReleased", block, ("loanId", loan.ToString()), ("guarantorOrg", Guarantor.Value.ToString()));
+        Make(new GuaranteeReleased(loan, Guarantor, default), block);
 
     public static ChainEvent Granted(ConsentId consent, OrgId consumer, ulong validUntil, ulong block = 5) =>
-        Make("ConsentGranted", block, ("consentId", consent.ToString()), ("consumer", consumer.Value.ToString()), ("creditCodeHash", Enterprise.ToString()),
-            ("terms.validUntil", validUntil.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        Make(new ConsentGranted(consent, EnterpriseAccount, consumer, Tax, Enterprise,
+            new ConsentTerms(EnterpriseAccount, Enterprise, consumer, Tax, Scopes.TaxCreditRating, 1, 0, validUntil, 0, 0, 10, 0, 86_400, 1, 2_000_000_000),
+            EnterpriseAccount), block);
 
     public static ChainEvent Narrowed(ConsentId consent, ulong validUntil, ulong block = 6) =>
-        Make("ConsentNarrowed", block, ("consentId", consent.ToString()), ("scopes", "1"), ("validUntil", validUntil.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        Make(new ConsentNarrowed(consent, EnterpriseAccount, Bank, Scopes.TaxCreditRating, validUntil), block);
 
     public static ChainEvent Revoked(ConsentId consent, OrgId consumer, ulong block = 7) =>
-        Make("ConsentRevoked", block, ("consentId", consent.ToString()), ("enterprise", "0x00000000000000000000000000000000000000aa"), ("consumer", consumer.Value.ToString()));
+        Make(new ConsentRevoked(consent, EnterpriseAccount, consumer), block);
 
     public static ChainEvent Cancelled(LoanId loan, OrgId guarantor, ulong block) =>
-        Make("GuaranteeCancelled", block, ("loanId", loan.ToString()), ("guarantorOrg", guarantor.Value.ToString()), ("bankOrg", Bank.Value.ToString()), ("enterpriseHash", Enterprise.ToString()));
+        Make(new GuaranteeCancelled(loan, guarantor, Bank, Enterprise, default), block);
 
     public static ChainEvent FundCreated(Hash32 fund, OrgId regulator, ulong block = 1) =>
-        Make("FundCreated", block, ("fundId", fund.ToString()), ("regulatorOrg", regulator.Value.ToString()), ("ratioBps", "5000"), ("balanceFen", "1000"), ("graceSeconds", "7776000"));
+        Make(new Ledger.Core.Events.FundCreated(new FundId(fund), regulator, 5000, 1000, 7_776_000), block);
 
     public static ChainEvent GuarantorFailedToPay(LoanId loan, Hash32 fund, ulong block) =>
-        Make("GuarantorFailedToPay", block, ("loanId", loan.ToString()), ("guarantorOrg", Guarantor.Value.ToString()), ("bankOrg", Bank.Value.ToString()),
-            ("fundId", fund.ToString()), ("enterpriseHash", Enterprise.ToString()), ("obligationFen", "5600000"), ("paidFen", "2000000"));
+        Make(new Ledger.Core.Events.GuarantorFailedToPay(loan, Guarantor, Bank, new FundId(fund), Enterprise, 5_600_000, 2_000_000), block);
+
+    public static readonly OrgId Tax = OrgId.FromCode("tax.gx");
 
     public static LoanId Loan(string name) => new(Keccak.Hash("loan:" + name));
 
@@ -205,14 +213,12 @@ public sealed class ChainAlertsTests
     {
         var index = new ExposureIndex();
         var loan = Events.Loan("x");
-        var common = new[] { ("loanId", loan.ToString()), ("bankOrg", Events.Bank.Value.ToString()), ("enterpriseHash", Events.Enterprise.ToString()) };
-
-        var overdue = ChainAlerts.From(Events.Make("LoanOverdue", 9, [.. common, ("daysOverdue", "31"), ("overdueFen", "123456")]), index, Events.Bank)!.Value.Alert;
+        var overdue = ChainAlerts.From(Events.Make(new LoanOverdue(loan, Events.Bank, Events.Enterprise, 31, 123456), 9), index, Events.Bank)!.Value.Alert;
         Assert.Equal((NodeAlertKind.OverdueRepayment, "31", "123456"), (overdue.Kind, overdue.Details["daysOverdue"], overdue.Details["overdueFen"]));
         Assert.Contains("1,234.56 CNY", overdue.Summary, StringComparison.Ordinal);
-        var defaulted = ChainAlerts.From(Events.Make("LoanDefaulted", 9, [.. common, ("lossFen", "500")]), index, Events.Bank)!.Value.Alert;
+        var defaulted = ChainAlerts.From(Events.Make(new LoanDefaulted(loan, Events.Bank, Events.Enterprise, 500), 9), index, Events.Bank)!.Value.Alert;
         Assert.Equal((NodeAlertKind.Default, "500", loan), (defaulted.Kind, defaulted.Details["lossFen"], defaulted.Loan!.Value));
-        var deviated = ChainAlerts.From(Events.Make("FundFlowDeviated", 9, [.. common, ("nonRdShareBps", "2501"), ("maxNonRdBps", "2500")]), index, Events.Bank)!.Value.Alert;
+        var deviated = ChainAlerts.From(Events.Make(new FundFlowDeviated(loan, Events.Bank, Events.Enterprise, 2501, 2500), 9), index, Events.Bank)!.Value.Alert;
         Assert.Contains("25.01 %", deviated.Summary, StringComparison.Ordinal);
 
         Assert.Null(ChainAlerts.From(Events.Disbursed(loan, Events.Bank), index, Events.Bank));

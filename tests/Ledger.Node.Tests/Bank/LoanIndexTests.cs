@@ -1,3 +1,4 @@
+using Ledger.Core.Events;
 using Ledger.Core.Model;
 using Ledger.Core.Ports;
 using Ledger.Core.Primitives;
@@ -32,8 +33,8 @@ public sealed class LoanIndexTests
     {
         var loan = Keccak.Hash("loan-2").ToString();
         var loans = LoanIndex.Fold(
-            [Disbursed(loan, Bank, 2_000_000), Event("LoanOverdue", loan, Bank), Event("LoanBackToCurrent", loan, Bank), Event("LoanOverdue", loan, Bank),
-             Event("LoanDefaulted", loan, Bank, ("lossFen", "1500000"))],
+            [Disbursed(loan, Bank, 2_000_000), Overdue(loan, Bank), Event(new LoanBackToCurrent(LoanId.Parse(loan), Bank, Enterprise)), Overdue(loan, Bank),
+             Event(new LoanDefaulted(LoanId.Parse(loan), Bank, Enterprise, 1_500_000))],
             Bank);
 
         var only = Assert.Single(loans);
@@ -54,22 +55,22 @@ public sealed class LoanIndexTests
         Assert.Equal(Proto.LoanStatus.Active, loans[0].Status);
     }
 
-    private static ChainEvent Disbursed(string loan, OrgId bank, long amount) => Event("LoanDisbursed", loan, bank,
-        ("enterpriseHash", Keccak.Hash("enterprise").ToString()), ("productCode", ProductCode.FromCode("SHUIYIDAI").Value.ToString()),
-        ("amountFen", amount.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("rateBps", "365"), ("termMonths", "12"), ("purpose", "1"),
-        ("consentId", Keccak.Hash("consent").ToString()), ("decisionHash", Keccak.Hash("decision").ToString()));
+    private static readonly EnterpriseHash Enterprise = new(Keccak.Hash("enterprise"));
 
-    private static ChainEvent Repaid(string loan, OrgId bank, long outstanding) => Event("LoanRepaid", loan, bank,
-        ("principalFen", "1"), ("interestFen", "0"), ("outstandingFen", outstanding.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+    private static ChainEvent Disbursed(string loan, OrgId bank, long amount) => Event(new LoanDisbursed(
+        LoanId.Parse(loan), bank, Enterprise, ProductCode.FromCode("SHUIYIDAI"), (UInt128)amount, 365, 12, LoanPurpose.RnD,
+        new ConsentId(Keccak.Hash("consent")), new DecisionHash(Keccak.Hash("decision"))));
 
-    private static ChainEvent Event(string name, string loan, OrgId bank, params (string Name, string Value)[] args)
+    private static ChainEvent Repaid(string loan, OrgId bank, long outstanding) =>
+        Event(new LoanRepaid(LoanId.Parse(loan), bank, Enterprise, 1, 0, (UInt128)outstanding));
+
+    private static ChainEvent Overdue(string loan, OrgId bank) => Event(new LoanOverdue(LoanId.Parse(loan), bank, Enterprise, 30, 100));
+
+    // In the stored form the node's audit index keeps (what the indexer decodes).
+    private static ChainEvent Event<T>(T args)
+        where T : class, ITypedChainEvent<T>
     {
-        var all = new Dictionary<string, string>(StringComparer.Ordinal) { ["loanId"] = loan, ["bankOrg"] = bank.Value.ToString() };
-        foreach (var (key, value) in args)
-        {
-            all[key] = value;
-        }
         var index = Interlocked.Increment(ref _log);
-        return new ChainEvent("LoanBook", name, 10, 1_767_225_600, Keccak.Hash($"tx{index}"), index, all);
+        return ChainEvent.Of(args, 10, 1_767_225_600, Keccak.Hash($"tx{index}"), index);
     }
 }

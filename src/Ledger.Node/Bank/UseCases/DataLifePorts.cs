@@ -126,12 +126,7 @@ public sealed class AuditRevocationFeed(NodeIdentity node, Ledger.Store.LedgerSt
         foreach (var revocation in page)
         {
             // The event names the bank in any role; only consents whose consumer is this bank hold its data.
-            if (!revocation.Args.TryGetValue("consentId", out var id) || id is not { Length: 66 } || !Hash32.TryParse(id, out var hash))
-            {
-                seen.Add(new RevocationSeen(revocation.Id, null));
-                continue;
-            }
-            seen.Add(new RevocationSeen(revocation.Id, new ConsentId(hash)));
+            seen.Add(new RevocationSeen(revocation.Id, revocation.Is<Ledger.Core.Events.ConsentRevoked>(out var revoked) ? revoked.ConsentId : null));
         }
         return seen;
     }
