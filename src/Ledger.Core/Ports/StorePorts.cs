@@ -79,12 +79,50 @@ public sealed class NoCreditReasons : ICreditReasonsSource
     public CreditReasons? Find(Hash32 reasonsHash) => null;
 }
 
+/// <summary>The data a bank holds (its part of the node's store), as the data-life keeper (DeleteHeld) reads and deletes it.</summary>
+public interface IHeldData
+{
+    /// <summary>Deleted items whose receipt is not noted yet (a deletion interrupted between its steps).</summary>
+    IReadOnlyList<HeldItem> AwaitingReceipt();
+
+    /// <summary>Live items whose keep-until is at or before <paramref name="nowMs"/>.</summary>
+    IReadOnlyList<HeldItem> Expired(ulong nowMs);
+
+    /// <summary>Live items held under <paramref name="consent"/>.</summary>
+    IReadOnlyList<HeldItem> Live(ConsentId consent);
+
+    /// <summary>Drops the item's envelope and notes the time and cause; null when it was deleted already.</summary>
+    HeldItem? MarkDeleted(Hash32 requestHash, DeletionCause cause, ulong atMs);
+
+    /// <summary>Notes the deletion receipt of a deleted item.</summary>
+    void SetReceipt(Hash32 requestHash, RecordHash receipt);
+
+    /// <summary>Whether some item already has <paramref name="receipt"/> as its receipt.</summary>
+    bool IsAssigned(RecordHash receipt);
+
+    /// <summary>How far the revocations were followed (an opaque cursor of the node's revocation feed).</summary>
+    string? RevocationCursor { get; set; }
+}
+
+/// <summary>What the bank keeps beside its ledger records: decisions' reasons and loans' references.</summary>
+public interface ILendingBook
+{
+    /// <summary>Keeps a decision's reasons document under the hash its record commits to.</summary>
+    void PutReasons(Hash32 reasonsHash, CreditReasons reasons);
+
+    /// <summary>Keeps the bank's own reference (contract number) of a loan it disbursed.</summary>
+    void PutReference(LoanId loan, string reference);
+}
+
 /// <summary>
 /// The bank node's own data: the reports it holds for their data life, the reasons of its credit decisions, its loan
 /// references and the revocation cursor. Every write is committed and flushed to the disk before the call returns.
 /// </summary>
-public interface IBankStore : ICreditReasonsSource
+public interface IBankStore : ICreditReasonsSource, IHeldData, ILendingBook
 {
+    // The deletion side (Live, Expired, AwaitingReceipt, MarkDeleted, SetReceipt, IsAssigned, RevocationCursor) is
+    // IHeldData's; the lending side (PutReasons, PutReference) ILendingBook's: the ports the use cases take.
+
     /// <summary>Keeps a fetched report (replacing an item with the same request hash).</summary>
     void Add(HeldItem item);
 
@@ -96,41 +134,11 @@ public interface IBankStore : ICreditReasonsSource
     /// <summary>The most recently fetched item of the consent still held and within its life at <paramref name="nowMs"/>, or null.</summary>
     HeldItem? LatestLive(ConsentId consent, ulong nowMs);
 
-    /// <summary>Every item of the consent still held.</summary>
-    IReadOnlyList<HeldItem> Live(ConsentId consent);
-
-    /// <summary>Items still held whose life ended at or before <paramref name="nowMs"/>.</summary>
-    IReadOnlyList<HeldItem> Expired(ulong nowMs);
-
-    /// <summary>Items deleted whose deletion receipt is not accepted yet (a crash came between the two).</summary>
-    IReadOnlyList<HeldItem> AwaitingReceipt();
-
     /// <summary>Every item, newest first; deleted ones only with <paramref name="includeDeleted"/>.</summary>
     IReadOnlyList<HeldItem> List(bool includeDeleted);
 
-    /// <summary>
-    /// Deletes the report of an item (drops its envelope) and notes when and why, in one transaction. Returns the
-    /// updated item, or null when it was deleted already (or is not held).
-    /// </summary>
-    HeldItem? MarkDeleted(Hash32 requestHash, DeletionCause cause, ulong atMs);
-
-    /// <summary>Notes the deletion receipt accepted for an item.</summary>
-    void SetReceipt(Hash32 requestHash, RecordHash receipt);
-
-    /// <summary>Whether a deletion receipt is already noted on an item.</summary>
-    bool IsAssigned(RecordHash receipt);
-
-    /// <summary>The id of the last <c>ConsentRevoked</c> event handled, or null (set: durable before it returns).</summary>
-    string? RevocationCursor { get; set; }
-
-    /// <summary>Keeps the bank's own reference (contract number) of a loan it disbursed.</summary>
-    void PutReference(LoanId loan, string reference);
-
     /// <summary>The bank's own reference of a loan it disbursed (null when this node did not keep one).</summary>
     string? Reference(LoanId loan);
-
-    /// <summary>Keeps the reasons of a decision under the reasons hash its record commits to.</summary>
-    void PutReasons(Hash32 reasonsHash, CreditReasons reasons);
 }
 
 // ---- The alert log -----------------------------------------------------------------------------------------------

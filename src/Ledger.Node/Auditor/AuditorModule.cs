@@ -24,6 +24,11 @@ public sealed class AuditorModule : NodeModule
     public override void AddServices(IServiceCollection services, LedgerNodeOptions options)
     {
         services.AddSingleton<AuditorLedger>();
+        // Sync, a use case over ports (docs/nodes.md, "Use cases over ports"), and the ports' adapters.
+        services.AddSingleton<IAuditorCopy>(sp => sp.GetRequiredService<AuditorLedger>());
+        services.AddSingleton<IConsortiumMembers, ChainConsortiumMembers>();
+        services.AddSingleton<IMemberRecords, PeerMemberRecords>();
+        services.AddSingleton<IIndexProgress, StoreIndexProgress>();
         services.AddSingleton<AuditorSync>();
         services.AddHostedService<AuditorSyncService>();
     }

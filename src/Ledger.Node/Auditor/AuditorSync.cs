@@ -1,4 +1,3 @@
-using Grpc.Core;
 using Ledger.Api.V1;
 using Ledger.Audit.Bundle;
 using Ledger.Core.Errors;
@@ -6,7 +5,6 @@ using Ledger.Core.Model;
 using Ledger.Core.Primitives;
 using Ledger.Core.Records;
 using Ledger.Node.Hosting;
-using Ledger.Sdk;
 using Microsoft.Extensions.Logging;
 
 namespace Ledger.Node.Auditor;
@@ -19,6 +17,8 @@ namespace Ledger.Node.Auditor;
 public sealed record SyncOutcome(ulong RecordsPulled, IReadOnlyList<string> Unreachable, IReadOnlyList<OrgId> Synced, int RecordsTotal);
 
 /// <summary>
+/// Sync (a use case over ports: <see cref="IConsortiumMembers"/>, <see cref="IMemberRecords"/>,
+/// <see cref="IAuditorCopy"/>, <see cref="IIndexProgress"/>, a <see cref="TimeProvider"/>).
 /// Pulls new records from every active member of the consortium (as the chain says at the latest block) through
 /// <c>RecordExport.ExportRecords</c>, signed as the auditor, each member's node found by its endpoint on chain
 /// (<see cref="PeerConnections"/>). A pull resumes after the last sequence seen from the member — or, when records
@@ -28,30 +28,27 @@ public sealed record SyncOutcome(ulong RecordsPulled, IReadOnlyList<string> Unre
 public sealed class AuditorSync : IDisposable
 {
     private const int PageSize = 1000;
-    private static readonly TimeSpan ExportDeadline = TimeSpan.FromMinutes(30);
 
-    private readonly NodeIdentity _node;
-    private readonly ChainHead _head;
-    private readonly Ledger.Store.LedgerStore _store;
-    private readonly Ledger.Chain.LedgerChainClient _chainClient;
-    private readonly Ledger.Chain.Profiles.ChainEnvironment _chain;
-    private readonly PeerConnections _peers;
-    private readonly MembershipDirectory _membership;
-    private readonly AuditorLedger _ledger;
+    private readonly IConsortiumMembers _members;
+    private readonly IMemberRecords _records;
+    private readonly IAuditorCopy _ledger;
+    private readonly IIndexProgress _index;
+    private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _gate = new(1, 1);
 
-    /// <summary>Creates the sync of the auditor node.</summary>
-    public AuditorSync(NodeIdentity node, ChainHead head, Ledger.Store.LedgerStore store, Ledger.Chain.LedgerChainClient chainClient, Ledger.Chain.Profiles.ChainEnvironment chain, PeerConnections peers, MembershipDirectory membership, AuditorLedger ledger, ILogger<AuditorSync> logger)
+    /// <summary>
+    /// Creates the sync of the auditor node over the consortium, the members' exports, the auditor's copy and its
+    /// indexer's progress (ports: the chain, the peers' nodes, auditor.db and the audit index in a node; in-memory ones
+    /// in unit tests).
+    /// </summary>
+    public AuditorSync(IConsortiumMembers members, IMemberRecords records, IAuditorCopy ledger, IIndexProgress index, TimeProvider time, ILogger<AuditorSync> logger)
     {
-        _node = node;
-        _head = head;
-        _store = store;
-        _chainClient = chainClient;
-        _chain = chain;
-        _peers = peers;
-        _membership = membership;
-        _ledger = ledger;
+        _members = members ?? throw new ArgumentNullException(nameof(members));
+        _records = records ?? throw new ArgumentNullException(nameof(records));
+        _ledger = ledger ?? throw new ArgumentNullException(nameof(ledger));
+        _index = index ?? throw new ArgumentNullException(nameof(index));
+        _time = time ?? throw new ArgumentNullException(nameof(time));
         _logger = logger;
     }
 
@@ -80,28 +77,11 @@ public sealed class AuditorSync : IDisposable
     }
 
     // Every member the chain lists, active at the latest block, but this node itself.
-    private async Task<IReadOnlyList<OrgId>> ActiveMembersAsync(CancellationToken cancellationToken)
-    {
-        var head = await _head.RefreshAsync(cancellationToken).ConfigureAwait(false);
-        var ids = await _chain.Rpc.CallAsync(
-            _ => _chainClient.Consortium.MemberIdsQueryAsync(new Nethereum.RPC.Eth.DTOs.BlockParameter(new Nethereum.Hex.HexTypes.HexBigInteger(head.Number))),
-            cancellationToken).ConfigureAwait(false);
-        var active = new List<OrgId>();
-        foreach (var id in ids)
-        {
-            var org = new OrgId(new Hash32(id));
-            if (org == _node.Organization)
-            {
-                continue;
-            }
-            var member = await _membership.MemberAsync(org, head.Number).ConfigureAwait(false);
-            if (member.Status == (byte)MemberStatus.Active)
-            {
-                active.Add(org);
-            }
-        }
-        return active;
-    }
+    private async Task<IReadOnlyList<OrgId>> ActiveMembersAsync(CancellationToken cancellationToken) =>
+        (await _members.MembersAsync(cancellationToken).ConfigureAwait(false))
+            .Where(m => m.Org != _members.Self && m.Status == MemberStatus.Active)
+            .Select(m => m.Org)
+            .ToList();
 
     private sealed record PullResult(OrgId Org, int Pulled, ulong NeededBlock, string? Error);
 
@@ -109,23 +89,14 @@ public sealed class AuditorSync : IDisposable
     {
         var pulled = 0;
         ulong needed = 0;
-        string? target = null;
         try
         {
-            var connection = await _peers.ConnectAsync(org, cancellationToken).ConfigureAwait(false);
-            target = connection.Address;
-            var client = new RecordExport.RecordExportClient(connection.Invoker);
             var cursor = _ledger.CursorOf(org);
-            using var call = client.ExportRecords(
-                new ExportRecordsRequest { AfterSequence = cursor.ResumeAfter },
-                deadline: DateTime.UtcNow + ExportDeadline,
-                cancellationToken: cancellationToken);
             var page = new List<PulledRecord>(PageSize);
             try
             {
-                while (await call.ResponseStream.MoveNext(cancellationToken).ConfigureAwait(false))
+                await foreach (var item in _records.ExportAsync(org, cursor.ResumeAfter, cancellationToken).ConfigureAwait(false))
                 {
-                    var item = Read(org, call.ResponseStream.Current);
                     needed = Math.Max(needed, NeededBlock(item.Record));
                     page.Add(item);
                     if (page.Count == PageSize)
@@ -150,20 +121,7 @@ public sealed class AuditorSync : IDisposable
         {
             throw;
         }
-        catch (RpcException ex)
-        {
-            return Failed(SdkErrors.FromRpc(ex, target ?? org.Code));
-        }
         catch (LedgerException ex)
-        {
-            return Failed(ex);
-        }
-        catch (HttpRequestException ex)
-        {
-            return Failed(new LedgerException(SdkErrors.UnreachableCode, ErrorCategory.Unavailable, $"its node at {target} cannot be reached ({ex.Message})", ex));
-        }
-
-        PullResult Failed(LedgerException ex)
         {
             var why = $"{ex.Code} {ex.Message}";
             AuditorLog.MemberUnreachable(_logger, org.Code, why);
@@ -223,15 +181,15 @@ public sealed class AuditorSync : IDisposable
         {
             return;
         }
-        var deadline = DateTime.UtcNow + _node.Options.Auditor.IndexerWait;
-        while ((_store.Audit.IndexedThroughBlock ?? 0) < block)
+        var deadline = _time.GetUtcNow() + _index.MaxWait;
+        while ((_index.IndexedThroughBlock ?? 0) < block)
         {
-            if (DateTime.UtcNow >= deadline)
+            if (_time.GetUtcNow() >= deadline)
             {
-                AuditorLog.IndexerBehind(_logger, _store.Audit.IndexedThroughBlock ?? 0, block);
+                AuditorLog.IndexerBehind(_logger, _index.IndexedThroughBlock ?? 0, block);
                 return;
             }
-            await Task.Delay(_chain.Profile.EffectivePollInterval, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(_index.PollInterval, _time, cancellationToken).ConfigureAwait(false);
         }
     }
 

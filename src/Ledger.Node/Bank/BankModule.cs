@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Ledger.Node.Alerts;
+using Ledger.Node.Bank.UseCases;
 using Ledger.Node.FundFlow;
 using Ledger.Node.Hosting;
 using Ledger.Node.Hosting.Auth;
@@ -35,8 +36,19 @@ public sealed class BankModule : NodeModule
         // The bank's held data is a part of the node's one store (LedgerStore.Held); only the bank registers it.
         services.AddSingleton(sp => sp.GetRequiredService<Ledger.Store.LedgerStore>().Held);
         services.Replace(ServiceDescriptor.Singleton<ICreditReasonsSource>(sp => sp.GetRequiredService<IBankStore>()));
+        services.AddSingleton<IHeldData>(sp => sp.GetRequiredService<IBankStore>());
+        services.AddSingleton<IDeletionReceipts, StoreDeletionReceipts>();
+        services.AddSingleton<IRevocationFeed, AuditRevocationFeed>();
         services.AddSingleton<DataLifeKeeper>();
         services.AddSingleton<ReportFetcher>();
+        // Use cases over ports (docs/nodes.md, "Use cases over ports"), and the ports' adapters over the chain and the stores.
+        services.AddSingleton<ILendingChain, ChainLending>();
+        services.AddSingleton<IConsentReports, FetchedConsentReports>();
+        services.AddSingleton<IDecisionLedger, StoreDecisionLedger>();
+        services.AddSingleton<ILendingBook>(sp => sp.GetRequiredService<IBankStore>());
+        services.AddSingleton<DecideApplication>();
+        services.AddSingleton<DisburseLoan>();
+        services.AddSingleton<FileClaim>();
         services.AddHostedService<DataLifeService>();
         services.AddLedgerAlerts(upstream: true);
     }

@@ -78,6 +78,8 @@ internal static class BankWire
 
     public static ChainTx Tx(TransactionOutcome outcome) => ApiMapping.ToProto(outcome.TxHash, outcome.BlockNumber);
 
+    public static ChainTx Tx(Core.Ports.ChainConfirmation confirmation) => ApiMapping.ToProto(confirmation.TxHash, confirmation.BlockNumber);
+
     /// <summary>A record's place in the anchored ledger: pending (no batch) until its batch is anchored.</summary>
     public static AnchorRef Anchor(RecordHash hash, StoredRecord? stored, OrgId organization)
     {

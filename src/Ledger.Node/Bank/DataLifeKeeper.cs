@@ -1,17 +1,15 @@
 using Ledger.Core.Errors;
 using Ledger.Core.Model;
 using Ledger.Core.Records;
-using Ledger.Node.Hosting;
-using Ledger.Node.Services;
-using Ledger.Store.Audit;
-using Ledger.Store.Records;
+using Ledger.Node.Bank.UseCases;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Ledger.Node.Bank;
 
 /// <summary>
-/// Honours the data life of what a bank holds: deletes held data when its keep-until passes
+/// DeleteHeld (a use case over ports: <see cref="IHeldData"/>, <see cref="IDeletionReceipts"/>,
+/// <see cref="IRevocationFeed"/>, a <see cref="TimeProvider"/>). Honours the data life of what a bank holds: deletes held data when its keep-until passes
 /// (<see cref="DeletionCause.DataLifeEnded"/>) and when the enterprise revokes the consent
 /// (<see cref="DeletionCause.ConsentRevoked"/>, learnt from the <c>ConsentRevoked</c> events the node's indexer puts in
 /// the audit index), and for each deletion accepts a <see cref="DeletionReceipt"/> durably, so the bank anchors it.
@@ -26,20 +24,23 @@ public sealed class DataLifeKeeper : IDisposable
 {
     private const int RevocationPage = 500;
 
-    private readonly NodeIdentity _node;
-    private readonly Ledger.Store.LedgerStore _ledger;
-    private readonly IBankStore _store;
+    private readonly IHeldData _store;
+    private readonly IDeletionReceipts _receipts;
+    private readonly IRevocationFeed _revocations;
     private readonly TimeProvider _time;
     private readonly ILogger<DataLifeKeeper> _logger;
     private readonly SemaphoreSlim _serial = new(1, 1);
 
-    /// <summary>Creates the keeper.</summary>
-    public DataLifeKeeper(NodeIdentity node, Ledger.Store.LedgerStore ledger, IBankStore store, TimeProvider time, ILogger<DataLifeKeeper> logger)
+    /// <summary>
+    /// Creates the keeper over the bank's held data, its deletion receipts and the revocations naming it (ports: the
+    /// bank's part of the node's store, its records and its audit index in a node; in-memory ones in unit tests).
+    /// </summary>
+    public DataLifeKeeper(IHeldData held, IDeletionReceipts receipts, IRevocationFeed revocations, TimeProvider time, ILogger<DataLifeKeeper> logger)
     {
-        _node = node;
-        _ledger = ledger;
-        _store = store;
-        _time = time;
+        _store = held ?? throw new ArgumentNullException(nameof(held));
+        _receipts = receipts ?? throw new ArgumentNullException(nameof(receipts));
+        _revocations = revocations ?? throw new ArgumentNullException(nameof(revocations));
+        _time = time ?? throw new ArgumentNullException(nameof(time));
         _logger = logger;
     }
 
@@ -80,8 +81,7 @@ public sealed class DataLifeKeeper : IDisposable
     /// </summary>
     public async Task<bool> EnforceRevocationAsync(ConsentId consent, CancellationToken cancellationToken = default)
     {
-        var revoked = _ledger.Audit.Find(new EventQuery { Consent = consent, Name = ConsentEvents.Revoked, Limit = 1 }).Count > 0;
-        if (!revoked)
+        if (!_revocations.IsRevoked(consent))
         {
             return false;
         }
@@ -106,21 +106,13 @@ public sealed class DataLifeKeeper : IDisposable
         var deleted = 0;
         while (!cancellationToken.IsCancellationRequested)
         {
-            var page = _ledger.Audit.Find(new EventQuery
-            {
-                Name = ConsentEvents.Revoked,
-                Organization = _node.Organization,
-                AfterId = _store.RevocationCursor,
-                Limit = RevocationPage,
-            });
+            var page = _revocations.After(_store.RevocationCursor, RevocationPage);
             foreach (var revocation in page)
             {
-                // The event names the bank in any role; only consents whose consumer is this bank hold its data.
-                if (!revocation.Is<Ledger.Core.Events.ConsentRevoked>(out var revoked))
+                if (revocation.Consent is not { } consent)
                 {
                     continue;
                 }
-                var consent = revoked.ConsentId;
                 var now = NowMs;
                 foreach (var item in _store.Live(consent))
                 {
@@ -131,7 +123,7 @@ public sealed class DataLifeKeeper : IDisposable
             {
                 break;
             }
-            _store.RevocationCursor = page[^1].Id;
+            _store.RevocationCursor = page[^1].Cursor;
             if (page.Count < RevocationPage)
             {
                 break;
@@ -155,23 +147,15 @@ public sealed class DataLifeKeeper : IDisposable
     {
         var cause = item.Cause ?? DeletionCause.Voluntary;
         var deletedAt = item.DeletedAtMs ?? NowMs;
-        var consumer = _node.Organization;
+        var consumer = _receipts.Consumer;
         // A receipt accepted before a crash (same consent, data, cause and time, not yet noted on any item) is reused.
-        var earlier = _ledger.Records.Find(new RecordQuery { Consent = item.ConsentId, Kind = BatchKind.DeletionReceipts, Limit = RecordStore.MaxQueryLimit })
-            .Where(r => r.Record is DeletionReceipt d && d.DataHash == item.ResponseHash && d.Cause == cause && d.DeletedAtMs == deletedAt && d.Consumer == consumer)
+        var earlier = _receipts.Under(item.ConsentId)
+            .Where(r => r.Receipt.DataHash == item.ResponseHash && r.Receipt.Cause == cause && r.Receipt.DeletedAtMs == deletedAt && r.Receipt.Consumer == consumer)
             .Select(r => r.Hash)
             .FirstOrDefault(h => !_store.IsAssigned(h));
-        RecordHash receipt;
-        if (earlier != default)
-        {
-            receipt = earlier;
-        }
-        else
-        {
-            var accepted = await _ledger.Records.AcceptAsync(sequence =>
-                new DeletionReceipt(item.ConsentId, consumer, item.ResponseHash, cause, deletedAt, sequence)).ConfigureAwait(false);
-            receipt = accepted.Hash;
-        }
+        var receipt = earlier != default
+            ? earlier
+            : await _receipts.AcceptAsync(sequence => new DeletionReceipt(item.ConsentId, consumer, item.ResponseHash, cause, deletedAt, sequence)).ConfigureAwait(false);
         _store.SetReceipt(item.RequestHash, receipt);
         BankLog.Deleted(_logger, item.ConsentId.ToString(), item.ResponseHash.ToString(), cause.ToString(), receipt.ToString());
     }

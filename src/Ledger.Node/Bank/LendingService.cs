@@ -11,6 +11,7 @@ using Ledger.Core.Primitives;
 using Ledger.Core.Records;
 using Ledger.Core.Scoring;
 using Ledger.Core.TaxData;
+using Ledger.Node.Bank.UseCases;
 using Ledger.Node.Hosting;
 using Microsoft.Extensions.Logging;
 using CoreLoanPurpose = Ledger.Core.Model.LoanPurpose;
@@ -35,7 +36,7 @@ namespace Ledger.Node.Bank;
 /// </list>
 /// </summary>
 public sealed class LendingService(
-    NodeIdentity node, ChainHead head, Ledger.Store.LedgerStore ledger, Ledger.Chain.LedgerChainClient chainClient, Ledger.Chain.Profiles.ChainEnvironment chainEnvironment, Ledger.Core.Scoring.ProductTable productTable, ReportFetcher fetcher, IBankStore store, TimeProvider time, ILogger<LendingService> logger) : Lending.LendingBase
+    NodeIdentity node, ChainHead head, Ledger.Store.LedgerStore ledger, Ledger.Chain.LedgerChainClient chainClient, Ledger.Chain.Profiles.ChainEnvironment chainEnvironment, ReportFetcher fetcher, IBankStore store, DecideApplication decide, DisburseLoan disburse, FileClaim fileClaim) : Lending.LendingBase
 {
     private const int IndexPage = 5_000;
 
@@ -81,77 +82,26 @@ public sealed class LendingService(
             }
         }
         UInt128? requested = string.IsNullOrEmpty(request.RequestedAmountFen) ? null : BankWire.PositiveAmount(request.RequestedAmountFen, "requested_amount_fen");
-        var table = productTable ?? ProductTable.Default;
-        if (product is { } code)
-        {
-            table.Find(code); // an unknown product is refused before anything is fetched
-        }
-
-        var grant = await fetcher.GrantAsync(consent, cancellationToken).ConfigureAwait(false);
-        var opened = await fetcher.HeldOrFetchAsync(consent, cancellationToken).ConfigureAwait(false);
-        var report = TaxReport.FromJson(Encoding.UTF8.GetString(opened.Plaintext));
-        var decision = CreditDecider.Decide(report.ToProfile(), table, time.GetUtcNow(), product);
-        if (requested is { } amount && decision.Approved)
-        {
-            decision = WithRequestedAmount(decision, amount);
-        }
-        var enterprise = grant.Terms.CreditCodeHash;
+        var made = await decide.DecideAsync(new DecideCommand(consent, product, requested), cancellationToken).ConfigureAwait(false);
+        var decision = made.Decision;
         var bank = node.Organization;
-
-        // The chain must take the decision (consent the bank's, not revoked, enterprise bound) before the record is
-        // accepted: a record the chain then refused would be anchored without its on-chain decision.
-        await BankWire.PreflightAsync(node, chainEnvironment, LedgerContracts.LoanBook, new RecordDecisionFunction
-        {
-            DecisionHash = Keccak.Hash($"ledger/decision-preflight/{Guid.NewGuid():N}").ToArray(),
-            ConsentId = consent.Value.ToArray(),
-            Approved = decision.Approved,
-        }, cancellationToken).ConfigureAwait(false);
-
-        // Reasons first (keyed by the hash the record commits to), so no accepted decision lacks them.
-        var rating = decision.LatestRating?.Rating.ToString() ?? "";
-        store.PutReasons(decision.ReasonsHash(), new CreditReasons(decision.CanonicalReasonsJson(), rating));
-        var accepted = await ledger.Records.AcceptAsync(sequence => decision.ToRecord(consent, bank, enterprise, sequence)).ConfigureAwait(false);
-        var decisionHash = new DecisionHash(accepted.Hash.Value);
-        var outcome = await chainClient.RecordDecisionAsync(decisionHash, consent, decision.Approved, key: $"decision:{decisionHash}", cancellationToken: CancellationToken.None).ConfigureAwait(false);
-        BankLog.Decided(logger, consent.ToString(), decision.Approved, decision.Score, decision.Product?.Code ?? "", decisionHash.ToString());
-
         var response = new DecisionResponse
         {
-            DecisionHash = decisionHash.ToString(),
+            DecisionHash = made.DecisionHash.ToString(),
             Approved = decision.Approved,
             Score = (uint)decision.Score,
             Product = decision.Product?.Code ?? "",
             LimitFen = decision.LimitFen.ToString(CultureInfo.InvariantCulture),
             RateBps = decision.RateBps,
             TermMonths = decision.TermMonths,
-            Rating = rating,
-            EnterpriseHash = enterprise.ToString(),
-            Tx = BankWire.Tx(outcome),
-            Record = BankWire.Anchor(accepted.Hash, ledger.Records.Get(accepted.Hash), bank),
+            Rating = made.Rating,
+            EnterpriseHash = made.Enterprise.ToString(),
+            Tx = BankWire.Tx(made.Tx),
+            Record = BankWire.Anchor(made.Record, ledger.Records.Get(made.Record), bank),
         };
         response.Factors.AddRange(decision.Factors.Select(f => new ScoreFactor { Name = f.Factor, Points = f.Points, Reason = f.Reason }));
         response.Reasons.AddRange(decision.Reasons);
         return response;
-    }
-
-    /// <summary>
-    /// A requested amount below the limit becomes the limit offered; one above it is noted and the limit stands. Either
-    /// way the reasons say so (and so the reasons hash covers it).
-    /// </summary>
-    private static CreditDecision WithRequestedAmount(CreditDecision decision, UInt128 requested)
-    {
-        var limit = (UInt128)decision.LimitFen;
-        if (requested < limit)
-        {
-            return decision with
-            {
-                LimitFen = (long)requested,
-                Reasons = [.. decision.Reasons, $"Limit set to the {BankWire.Cny(requested)} requested (up to {BankWire.Cny(limit)} could be offered)"],
-            };
-        }
-        return requested == limit
-            ? decision
-            : decision with { Reasons = [.. decision.Reasons, $"{BankWire.Cny(requested)} was requested; {BankWire.Cny(limit)} is the most offered"] };
     }
 
     /// <inheritdoc/>
@@ -177,50 +127,9 @@ public sealed class LendingService(
             throw NodeErrors.InvalidField($"max_non_rnd_bps is for R&D loans only; leave it 0 for a {purpose} loan.");
         }
 
-        var record = ledger.Records.Get(new RecordHash(decisionHash))?.Record as CreditDecisionRecord;
-        if (record is null || record.Bank != node.Organization)
-        {
-            throw BankErrors.UnknownDecision(
-                $"{node.Organization.Code} made no credit decision {decisionHash.ToShortString()}; disburse on the decision_hash a Decide call returned.");
-        }
-        if (!record.Approved)
-        {
-            // The contract's own code for the same refusal (LoanDecisionNotApproved), as the chain would give it.
-            throw new LedgerException("LEDGER-1253", ErrorCategory.FailedPrecondition,
-                $"Credit decision {decisionHash.ToShortString()} declined the loan, so nothing can be disbursed on it.");
-        }
-        if (amount > record.LimitFen)
-        {
-            throw BankErrors.AboveLimit(
-                $"The amount {BankWire.Cny(amount)} is above the limit of decision {decisionHash.ToShortString()} ({BankWire.Cny(record.LimitFen)}); disburse at most the limit, or make a new decision for more.");
-        }
-
-        var loanId = LoanId.FromReference(node.Organization, reference);
-        var existing = await chainClient.LoanAsync(loanId, cancellationToken).ConfigureAwait(false);
-        if (existing.Status != (byte)CoreLoanStatus.None
-            && (new Hash32(existing.DecisionHash) != decisionHash || (UInt128)existing.AmountFen != amount || existing.Purpose != (byte)purpose))
-        {
-            throw BankErrors.LoanReferenceUsed(
-                $"Loan reference '{BankWire.Clip(reference)}' is already loan {loanId.Value.ToShortString()} on another decision or amount; every loan needs its own reference.");
-        }
-        // The reference is kept before the loan exists on chain, so a loan never lacks it (a retry writes it again).
-        store.PutReference(loanId, reference);
-        // Same reference, decision and amount again (a retry): the journaled transaction's outcome is returned.
-        var outcome = await chainClient.DisburseAsync(
-            reference, new DecisionHash(decisionHash), record.Product, amount, record.RateBps, record.TermMonths, purpose,
-            key: $"disburse:{loanId}", cancellationToken: CancellationToken.None).ConfigureAwait(false);
-        if (purpose == CoreLoanPurpose.RnD)
-        {
-            try
-            {
-                await chainClient.OpenFundFlowAsync(loanId, (ushort)request.MaxNonRndBps, key: $"fundflow-open:{loanId}", cancellationToken: CancellationToken.None).ConfigureAwait(false);
-            }
-            catch (ContractRevertException ex) when (ex.Is<FundFlowAlreadyOpenError>())
-            {
-                // A retry after the ledger was opened: nothing to do.
-            }
-        }
-        return await LoanInfoAsync(loanId, BankWire.Tx(outcome), record.ConsentId, cancellationToken).ConfigureAwait(false);
+        var disbursed = await disburse.DisburseAsync(
+            new DisburseCommand(new DecisionHash(decisionHash), reference, amount, purpose, (ushort)request.MaxNonRndBps), cancellationToken).ConfigureAwait(false);
+        return await LoanInfoAsync(disbursed.Loan, BankWire.Tx(disbursed.Tx), disbursed.Consent, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
@@ -405,12 +314,7 @@ public sealed class LendingService(
         ArgumentNullException.ThrowIfNull(context);
         var fund = new FundId(BankWire.Hash(request.FundId, "fund_id"));
         var loanId = Loan(request.LoanId);
-        await OwnLoanAsync(loanId, context.CancellationToken).ConfigureAwait(false);
-        // A claim withdrawn at this fund may be filed there again: that is a new claim, under a new key.
-        var earlier = await chainClient.ClaimAsync(fund, loanId, context.CancellationToken).ConfigureAwait(false);
-        var key = earlier.Status == (byte)ClaimStatus.Withdrawn ? $"claim:{fund}:{loanId}:refiled:{head.Latest.Number}" : $"claim:{fund}:{loanId}";
-        var outcome = await chainClient.FileClaimAsync(fund, loanId, key: key, cancellationToken: CancellationToken.None).ConfigureAwait(false);
-        return BankWire.Tx(outcome);
+        return BankWire.Tx(await fileClaim.FileAsync(fund, loanId, context.CancellationToken).ConfigureAwait(false));
     }
 
     /// <inheritdoc/>

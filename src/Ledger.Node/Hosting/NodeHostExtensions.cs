@@ -85,6 +85,9 @@ public static class NodeHostExtensions
             sp.GetRequiredService<NodeIdentity>().Organization, sp.GetRequiredService<ChainHead>(),
             sp.GetRequiredService<IConsentRegistry>(), sp.GetRequiredService<IConsentHistory>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<RevocationWitness>();
+        services.AddSingleton<Services.UseCases.IRevocationWitness>(sp => sp.GetRequiredService<RevocationWitness>());
+        services.AddSingleton<Services.UseCases.IRevocationChain, Services.UseCases.ChainRevocations>();
+        services.AddSingleton<Services.UseCases.RevokeConsent>();
         services.AddSingleton<ConsentIndexView>();
         services.AddSingleton<ICreditReasonsSource>(NoCreditReasons.Instance); // the bank module puts its held reasons here
 

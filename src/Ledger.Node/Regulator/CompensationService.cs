@@ -21,7 +21,7 @@ namespace Ledger.Node.Regulator;
 /// balance, so a capped claim stays filed and is approved again after a top-up — or rejects them, and reads funds and
 /// claims (claims from the node's chain index).
 /// </summary>
-public sealed class CompensationService(NodeIdentity node, ChainHead head, Ledger.Store.LedgerStore store, Ledger.Chain.LedgerChainClient chainClient, Ledger.Chain.Profiles.ChainEnvironment chain) : Compensation.CompensationBase
+public sealed class CompensationService(NodeIdentity node, ChainHead head, Ledger.Store.LedgerStore store, Ledger.Chain.LedgerChainClient chainClient, Ledger.Chain.Profiles.ChainEnvironment chain, UseCases.ApproveClaim approveClaim) : Compensation.CompensationBase
 {
     /// <summary>The events of a claim's life, as the chain index has them.</summary>
     private static readonly string[] ClaimEvents = [ClaimFiled.EventName, ClaimPaid.EventName, ClaimRejected.EventName, ClaimWithdrawn.EventName];
@@ -93,12 +93,12 @@ public sealed class CompensationService(NodeIdentity node, ChainHead head, Ledge
     public override async Task<ClaimInfo> ApproveClaim(ClaimRef request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(context);
         var loan = Field(() => RiskMapping.Loan(request.LoanId, "loan_id"));
-        var fund = await FundOfAsync(request.FundId, loan).ConfigureAwait(false);
-        var before = await chainClient.ClaimAsync(fund, loan).ConfigureAwait(false);
-        var outcome = await chainClient.ApproveClaimAsync(fund, loan, $"approve:{fund}:{loan}:{before.PayoutFen}", CancellationToken.None).ConfigureAwait(false);
-        var info = Claim(loan, await ClaimAtAsync(fund, loan, outcome.BlockNumber).ConfigureAwait(false));
-        info.Tx = Tx(outcome);
+        FundId? named = string.IsNullOrEmpty(request.FundId) ? null : Field(() => RiskMapping.Fund(request.FundId, "fund_id"));
+        var (fund, tx) = await approveClaim.ApproveAsync(named, loan, context.CancellationToken).ConfigureAwait(false);
+        var info = Claim(loan, await ClaimAtAsync(fund, loan, tx.BlockNumber).ConfigureAwait(false));
+        info.Tx = ApiMapping.ToProto(tx.TxHash, tx.BlockNumber);
         return info;
     }
 

@@ -21,6 +21,9 @@ public sealed class RegulatorModule : NodeModule
     /// <inheritdoc/>
     public override void AddServices(IServiceCollection services, LedgerNodeOptions options)
     {
-        // The regulator's calls are chain calls only: nothing beyond what every node has.
+        // The regulator's calls are chain calls only. Paying a claim is a use case over a chain port (docs/nodes.md,
+        // "Use cases over ports").
+        services.AddSingleton<UseCases.IClaimChain, UseCases.ChainClaims>();
+        services.AddSingleton<UseCases.ApproveClaim>();
     }
 }

@@ -26,7 +26,7 @@ namespace Ledger.Node.Services;
 /// consents — one from the chain, lists from the node's audit index. A bank or guarantor sees the consents naming it
 /// (as consumer), a tax bureau those naming it (as provider); auditors and regulators see all.
 /// </summary>
-public sealed class ConsentService(NodeIdentity node, ChainHead head, Ledger.Chain.LedgerChainClient chainClient, Ledger.Chain.Transactions.TransactionSender sender, ConsentGate gate, TimeProvider time, RevocationWitness witness, ConsentIndexView index) : Api.V1.Consent.ConsentBase
+public sealed class ConsentService(NodeIdentity node, ChainHead head, Ledger.Chain.LedgerChainClient chainClient, Ledger.Chain.Transactions.TransactionSender sender, ConsentGate gate, TimeProvider time, UseCases.RevokeConsent revoke, ConsentIndexView index) : Api.V1.Consent.ConsentBase
 {
     private const ulong DefaultValidity = 30 * 86_400;
     private const ulong DefaultDataLife = 30 * 86_400;
@@ -129,24 +129,8 @@ public sealed class ConsentService(NodeIdentity node, ChainHead head, Ledger.Cha
             ConsentIdOf(request.ConsentId),
             Field(() => ApiMapping.UInt256(request.Nonce, "nonce")),
             Field(() => ApiMapping.UInt256(request.Deadline, "deadline")));
-        var signature = Signature(request.Signature);
-        TransactionOutcome outcome;
-        try
-        {
-            outcome = await chainClient.RevokeConsentBySigAsync(
-                revocation, signature, $"revoke:{revocation.ConsentId}:{revocation.Nonce}", CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (Chain.Errors.ContractRevertException revokedBefore) when (revokedBefore.Is<ConsentRevokedAtError>(out var revoked))
-        {
-            var earlier = await chainClient.ConsentAsync(revocation.ConsentId, CancellationToken.None).ConfigureAwait(false);
-            await witness.AwaitSeenAsync(revocation.ConsentId, new OrgId(new Hash32(earlier.Provider)), revoked.RevokedAtBlock, "(an earlier one)",
-                RevocationWitness.DefaultTimeout, context.CancellationToken).ConfigureAwait(false);
-            throw;
-        }
-        var state = await chainClient.ConsentAsync(revocation.ConsentId, outcome.BlockNumber, CancellationToken.None).ConfigureAwait(false);
-        await witness.AwaitSeenAsync(revocation.ConsentId, new OrgId(new Hash32(state.Provider)), outcome.BlockNumber, outcome.TxHash.ToString(),
-            RevocationWitness.DefaultTimeout, context.CancellationToken).ConfigureAwait(false);
-        return Tx(outcome);
+        var tx = await revoke.RevokeAsync(revocation, Signature(request.Signature), context.CancellationToken).ConfigureAwait(false);
+        return ApiMapping.ToProto(tx.TxHash, tx.BlockNumber);
     }
 
     /// <inheritdoc/>

@@ -15,7 +15,7 @@ namespace Ledger.Node.Services;
 /// made at its latest head (confirmed within T), whose state mark moves with it; so "its head is at or past block N"
 /// is exactly "it will answer no request as if the revocation in block N had not happened".
 /// </remarks>
-public sealed class RevocationWitness(NodeIdentity node, ChainHead head, PeerConnections peers)
+public sealed class RevocationWitness(NodeIdentity node, ChainHead head, PeerConnections peers) : UseCases.IRevocationWitness
 {
     /// <summary>LEDGER-1526: the revocation is final, but its provider did not confirm seeing it in time.</summary>
     public const string NotSeenCode = "LEDGER-1526";
