@@ -64,7 +64,7 @@ public sealed class AuditSnapshot
 /// reads once (block times, anchored roots). <see cref="Apply"/> takes pulled records; <see cref="SnapshotAsync"/>
 /// gives the current <see cref="AuditSnapshot"/>, rebuilt only when records or events changed since the last one.
 /// </summary>
-public sealed class AuditorLedger : IAuditorCopy, IDisposable
+public sealed class AuditorLedger : ISyncedCopy, IDisposable
 {
     private const int MaxNotices = 20;
 

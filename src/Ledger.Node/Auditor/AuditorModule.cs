@@ -4,7 +4,7 @@ using Ledger.Node.Hosting.Auth;
 namespace Ledger.Node.Auditor;
 
 /// <summary>
-/// The auditor's node: its own copy of every member's records (auditor.db), synced from every member's node, and the
+/// The auditor's node: its own copy of every member's records (a part of its store), synced from every member's node, and the
 /// audit service over it (trails, whole-ledger verification, bundles, statistics) for auditors and the regulator.
 /// </summary>
 public sealed class AuditorModule : NodeModule
@@ -25,7 +25,7 @@ public sealed class AuditorModule : NodeModule
     {
         services.AddSingleton<AuditorLedger>();
         // Sync, a use case over ports (docs/nodes.md, "Use cases over ports"), and the ports' adapters.
-        services.AddSingleton<IAuditorCopy>(sp => sp.GetRequiredService<AuditorLedger>());
+        services.AddSingleton<ISyncedCopy>(sp => sp.GetRequiredService<AuditorLedger>());
         services.AddSingleton<IConsortiumMembers, ChainConsortiumMembers>();
         services.AddSingleton<IMemberRecords, PeerMemberRecords>();
         services.AddSingleton<IIndexProgress, StoreIndexProgress>();

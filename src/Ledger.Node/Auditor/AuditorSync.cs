@@ -18,7 +18,7 @@ public sealed record SyncOutcome(ulong RecordsPulled, IReadOnlyList<string> Unre
 
 /// <summary>
 /// Sync (a use case over ports: <see cref="IConsortiumMembers"/>, <see cref="IMemberRecords"/>,
-/// <see cref="IAuditorCopy"/>, <see cref="IIndexProgress"/>, a <see cref="TimeProvider"/>).
+/// <see cref="ISyncedCopy"/>, <see cref="IIndexProgress"/>, a <see cref="TimeProvider"/>).
 /// Pulls new records from every active member of the consortium (as the chain says at the latest block) through
 /// <c>RecordExport.ExportRecords</c>, signed as the auditor, each member's node found by its endpoint on chain
 /// (<see cref="PeerConnections"/>). A pull resumes after the last sequence seen from the member — or, when records
@@ -31,7 +31,7 @@ public sealed class AuditorSync : IDisposable
 
     private readonly IConsortiumMembers _members;
     private readonly IMemberRecords _records;
-    private readonly IAuditorCopy _ledger;
+    private readonly ISyncedCopy _ledger;
     private readonly IIndexProgress _index;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -39,10 +39,10 @@ public sealed class AuditorSync : IDisposable
 
     /// <summary>
     /// Creates the sync of the auditor node over the consortium, the members' exports, the auditor's copy and its
-    /// indexer's progress (ports: the chain, the peers' nodes, auditor.db and the audit index in a node; in-memory ones
+    /// indexer's progress (ports: the chain, the peers' nodes, the auditor's copy and the audit index in a node; in-memory ones
     /// in unit tests).
     /// </summary>
-    public AuditorSync(IConsortiumMembers members, IMemberRecords records, IAuditorCopy ledger, IIndexProgress index, TimeProvider time, ILogger<AuditorSync> logger)
+    public AuditorSync(IConsortiumMembers members, IMemberRecords records, ISyncedCopy ledger, IIndexProgress index, TimeProvider time, ILogger<AuditorSync> logger)
     {
         _members = members ?? throw new ArgumentNullException(nameof(members));
         _records = records ?? throw new ArgumentNullException(nameof(records));

@@ -31,10 +31,10 @@ public interface IMemberRecords
     IAsyncEnumerable<PulledRecord> ExportAsync(OrgId member, ulong afterSequence, CancellationToken cancellationToken);
 }
 
-/// <summary>The auditor's copy of every member's records (auditor.db), as the <see cref="AuditorSync"/> writes it.</summary>
-public interface IAuditorCopy
+/// <summary>The auditor's copy of every member's records, in memory and in the store's <see cref="Ledger.Core.Ports.IAuditorCopy"/> part, as the <see cref="AuditorSync"/> writes it.</summary>
+public interface ISyncedCopy
 {
-    /// <summary>Completes once the copy is loaded from auditor.db.</summary>
+    /// <summary>Completes once the copy is loaded from the store.</summary>
     Task EnsureLoadedAsync();
 
     /// <summary>Where the next pull from <paramref name="member"/> resumes.</summary>

@@ -15,7 +15,7 @@ namespace Ledger.Node.Bank;
 /// the audit index), and for each deletion accepts a <see cref="DeletionReceipt"/> durably, so the bank anchors it.
 /// <para>
 /// A deletion is three steps, each durable: (1) the envelope is dropped and the time and cause noted in
-/// <c>bank.db</c>; (2) the receipt is accepted into the ledger store — unless a receipt with the same consent, data
+/// the bank's held data (its part of the node's store); (2) the receipt is accepted into the ledger store — unless a receipt with the same consent, data
 /// hash, cause and time is there already (a crash between 2 and 3); (3) the receipt's hash is noted on the item. A
 /// sweep first finishes items left between steps, so each deletion gets exactly one receipt. Deletions are serialized.
 /// </para>

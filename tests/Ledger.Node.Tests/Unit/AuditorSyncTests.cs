@@ -61,7 +61,7 @@ public sealed class AuditorSyncTests
         }
     }
 
-    private sealed class Copy : IAuditorCopy
+    private sealed class Copy : ISyncedCopy
     {
         public Dictionary<OrgId, SortedDictionary<ulong, PulledRecord>> Held { get; } = [];
 
