@@ -28,6 +28,7 @@ public sealed class RecordStore
 
     // Where records are found by hash (schema 5 has no hash index).
     private readonly HashDirectory _hashes = new();
+    private readonly CommittedCounters _committed = new();
 
     /// <summary>
     /// Counter (in <c>counters</c>): the highest sequence field of a stored record that was above the sequence it was
@@ -123,9 +124,10 @@ public sealed class RecordStore
         AcceptedRecord[] results;
         try
         {
+            Transaction? open = null;
             results = _store.Write(operation, db =>
             {
-                var tx = new Transaction(db);
+                var tx = open = new Transaction(db, _committed);
                 var accepted = new AcceptedRecord[creates.Count];
                 for (var i = 0; i < creates.Count; i++)
                 {
@@ -135,6 +137,7 @@ public sealed class RecordStore
                 return accepted;
             }, committed: accepted =>
             {
+                open?.Committed();
                 foreach (var record in accepted)
                 {
                     if (!record.AlreadyStored)
@@ -256,6 +259,23 @@ public sealed class RecordStore
     }
 
     /// <summary>
+    /// The counters as the last committed accepting transaction left them, kept beside the file so that a transaction
+    /// does not read them again (a read costs a parsed query and an index walk per counter and consent, under the
+    /// store's lock). Only accepting transactions write these counters; the store's lock serialises them; a
+    /// transaction rolled back leaves the cache as it was (it is updated after the commit only). Used under the lock.
+    /// </summary>
+    private sealed class CommittedCounters
+    {
+        public const int MaxConsents = 100_000;
+
+        public ulong? RecordSequence { get; set; }
+
+        public ulong? ClaimedAhead { get; set; }
+
+        public Dictionary<ConsentId, ulong> Consents { get; } = [];
+    }
+
+    /// <summary>
     /// What one accepting transaction reads once and writes back once before its commit: the record sequence, the
     /// highest sequence field a stored record claimed ahead of its own sequence, the consent sequences it used, and
     /// the records it added (by hash).
@@ -264,14 +284,24 @@ public sealed class RecordStore
     {
         private readonly ulong _firstSequence;
         private readonly ulong _firstClaimedAhead;
+        private readonly CommittedCounters _committed;
 
-        public Transaction(LiteDatabase db)
+        public Transaction(LiteDatabase db, CommittedCounters committed)
         {
             Db = db;
+            _committed = committed;
             Records = db.GetCollection(Collections.Records);
-            LastSequence = _firstSequence = LedgerStore.CurrentValue(db, LedgerStore.Counter.RecordSequence);
-            ClaimedAhead = _firstClaimedAhead = LedgerStore.CurrentValue(db, ClaimedAheadCounter);
-            Consents = new ConsentSequences(db);
+            LastSequence = _firstSequence = committed.RecordSequence ??= LedgerStore.CurrentValue(db, LedgerStore.Counter.RecordSequence);
+            ClaimedAhead = _firstClaimedAhead = committed.ClaimedAhead ??= LedgerStore.CurrentValue(db, ClaimedAheadCounter);
+            Consents = new ConsentSequences(db, committed);
+        }
+
+        // After the commit (under the store's lock): what this transaction wrote is what the file holds now.
+        public void Committed()
+        {
+            _committed.RecordSequence = LastSequence;
+            _committed.ClaimedAhead = ClaimedAhead;
+            Consents.Committed();
         }
 
         public LiteDatabase Db { get; }
@@ -306,7 +336,7 @@ public sealed class RecordStore
     /// The consent-sequence counters one transaction uses: each read once, advanced in memory as records are
     /// accepted, written back by <see cref="Save"/> before the commit (one read and one write per consent per group).
     /// </summary>
-    private sealed class ConsentSequences(LiteDatabase db)
+    private sealed class ConsentSequences(LiteDatabase db, CommittedCounters committed)
     {
         private readonly Dictionary<ConsentId, (ulong Last, bool Changed)> _counters = [];
 
@@ -314,11 +344,27 @@ public sealed class RecordStore
         {
             if (!_counters.TryGetValue(consent, out var counter))
             {
-                var doc = db.GetCollection(Collections.ConsentSequences).FindById(Bson.Hex(consent.Value));
-                counter = (doc is null ? 0 : Bson.ToU64(doc["value"]), false);
+                if (!committed.Consents.TryGetValue(consent, out var last))
+                {
+                    var doc = db.GetCollection(Collections.ConsentSequences).FindById(Bson.Hex(consent.Value));
+                    last = doc is null ? 0 : Bson.ToU64(doc["value"]);
+                }
+                counter = (last, false);
                 _counters[consent] = counter;
             }
             return counter.Last;
+        }
+
+        public void Committed()
+        {
+            if (committed.Consents.Count + _counters.Count > CommittedCounters.MaxConsents)
+            {
+                committed.Consents.Clear(); // read again from the file when used again
+            }
+            foreach (var (consent, counter) in _counters)
+            {
+                committed.Consents[consent] = counter.Last;
+            }
         }
 
         public void Advance(ConsentId consent) => _counters[consent] = (Last(consent) + 1, true);

@@ -80,6 +80,36 @@ public sealed class ConsentSequenceTests : IDisposable
     }
 
     [Fact]
+    public void AcceptMany_AGroupThatFails_UsesNoRecordSequence_AndTheNextGroupContinuesBothCounters()
+    {
+        // The counters are kept beside the file between transactions: a rolled-back group must leave them as the
+        // file has them, and committed groups must carry on from what they wrote.
+        using var store = _temp.Open();
+        var consent = new ConsentId(SampleRecords.RandomHash());
+        var first = store.Records.Accept(SampleRecords.Access(consent));
+
+        Assert.Throws<LedgerException>(() => store.Records.AcceptMany(
+        [
+            sequence => SampleRecords.Access(consent, sequence: sequence),
+            sequence => SampleRecords.Access(consent, sequence: sequence),
+            _ => new AlienRecord(),
+        ]));
+        var group = store.Records.AcceptMany(
+        [
+            sequence => SampleRecords.Access(consent, sequence: sequence),
+            sequence => SampleRecords.Access(consent, sequence: sequence),
+        ]);
+        var after = store.Records.Accept(SampleRecords.Access(consent));
+
+        Assert.Equal(1UL, first.Sequence);
+        Assert.Equal([2UL, 3UL], group.Select(a => a.Sequence));
+        Assert.Equal([2UL, 3UL], group.Select(a => NumberOf(store, a)));
+        Assert.Equal(4UL, after.Sequence);
+        Assert.Equal(4UL, NumberOf(store, after));
+        Assert.Equal(4UL, store.Records.LastSequence);
+    }
+
+    [Fact]
     public void Accept_ARecordCarryingAnotherNumberThanTheNext_IsRefusedAndNothingIsStored_ButTheStoredRecordAgainIsAlreadyStored()
     {
         using var store = _temp.Open();
