@@ -141,16 +141,10 @@ public static partial class ContractErrorTemplate
 
     private static string RoleMember(BigInteger role) => role.IsZero ? "member" : RoleName(role) + " member";
 
-    private static string RoleName(BigInteger role) => (int)BigInteger.Min(role, 255) switch
-    {
-        0 => "any role",
-        1 => "tax bureau",
-        2 => "bank",
-        3 => "guarantor",
-        4 => "auditor",
-        5 => "regulator",
-        _ => "role " + role.ToString(CultureInfo.InvariantCulture),
-    };
+    private static string RoleName(BigInteger role) =>
+        role.IsZero ? "any role"
+            : role > 0 && role <= byte.MaxValue && RoleWords.Find((Role)(byte)role) is { } known ? known.Name
+            : "role " + role.ToString(CultureInfo.InvariantCulture);
 
     private static string Named(BigInteger value, params string[] names) =>
         value >= 0 && value < names.Length ? names[(int)value] : "status " + value.ToString(CultureInfo.InvariantCulture);

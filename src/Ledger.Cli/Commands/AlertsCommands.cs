@@ -15,7 +15,7 @@ namespace Ledger.Cli.Commands;
 /// </summary>
 public sealed class AlertsCommands : ICommandGroup
 {
-    private const string CallerRole = "bank";
+    private static readonly string CallerRole = Core.Model.RoleWords.Word(Core.Model.Role.Bank);
 
     private static readonly JsonSerializerOptions JsonLine = new(CliContext.JsonOptions) { WriteIndented = false };
 

@@ -18,7 +18,7 @@ namespace Ledger.Cli.Commands;
 /// </summary>
 public sealed class AuditCommands : ICommandGroup
 {
-    private const string CallerRole = "auditor";
+    private static readonly string CallerRole = Core.Model.RoleWords.Word(Core.Model.Role.Auditor);
 
     /// <inheritdoc/>
     public Command Build(GlobalOptions globals)

@@ -1,0 +1,89 @@
+using Ledger.Core.Model;
+
+namespace Ledger.Core.Tests.Model;
+
+public class WordsTests
+{
+    [Fact]
+    public void EveryRole_HasOneEntry_AndRoundTripsWordToRoleToChainValue()
+    {
+        var roles = Enum.GetValues<Role>().Where(r => r != Role.None).ToList();
+        Assert.Equal(roles.Order(), RoleWords.All.Select(r => r.Role).Order());
+        foreach (var entry in RoleWords.All)
+        {
+            Assert.Equal(entry.Word, entry.Role.Word());
+            Assert.True(RoleWords.TryParse(entry.Word, out var parsed));
+            Assert.Equal(entry.Role, parsed);
+            Assert.True(RoleWords.TryParse(" " + entry.Word.ToUpperInvariant() + " ", out parsed));
+            Assert.Equal(entry.Role, parsed);
+            foreach (var alias in entry.Aliases)
+            {
+                Assert.True(RoleWords.TryParse(alias, out parsed));
+                Assert.Equal(entry.Role, parsed);
+            }
+            // The chain value (contracts/common/LedgerTypes.sol) is the enum's byte.
+            Assert.Equal(entry.Role, (Role)(byte)entry.Role);
+        }
+    }
+
+    [Theory]
+    [InlineData(Role.TaxBureau, "tax", "tax bureau", (byte)1)]
+    [InlineData(Role.Bank, "bank", "bank", (byte)2)]
+    [InlineData(Role.Guarantor, "guarantor", "guarantor", (byte)3)]
+    [InlineData(Role.Auditor, "auditor", "auditor", (byte)4)]
+    [InlineData(Role.Regulator, "regulator", "regulator", (byte)5)]
+    public void Role_WordNameAndChainValue_AreTheDocumentedOnes(Role role, string word, string name, byte chainValue)
+    {
+        Assert.Equal(word, role.Word());
+        Assert.Equal(name, RoleWords.Find(role)!.Name);
+        Assert.Equal(chainValue, (byte)role);
+    }
+
+    [Theory]
+    [InlineData("tax-bureau")]
+    [InlineData("TaxBureau")]
+    public void TaxBureau_AcceptsItsAliases(string word)
+    {
+        Assert.True(RoleWords.TryParse(word, out var role));
+        Assert.Equal(Role.TaxBureau, role);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("none")]
+    [InlineData("banker")]
+    public void UnknownRoleWord_IsNotARole(string? word)
+    {
+        Assert.False(RoleWords.TryParse(word, out var role));
+        Assert.Equal(Role.None, role);
+    }
+
+    [Fact]
+    public void NoRole_HasTheWordNone_AndNoEntry()
+    {
+        Assert.Equal("none", Role.None.Word());
+        Assert.Null(RoleWords.Find(Role.None));
+        Assert.Equal("tax, bank, guarantor, regulator or auditor", RoleWords.Listed);
+    }
+
+    [Fact]
+    public void EveryScopeBit_HasOneWord_AndRoundTrips()
+    {
+        var bits = Enum.GetValues<Scopes>().Where(s => s != Scopes.None).ToList();
+        Assert.Equal(bits, ScopeWords.All.Select(s => s.Scope));
+        foreach (var entry in ScopeWords.All)
+        {
+            Assert.True(ScopeWords.TryParse(entry.Word, out var parsed));
+            Assert.Equal(entry.Scope, parsed);
+            Assert.Equal([entry.Word], ScopeWords.WordsOf(entry.Scope));
+        }
+        Assert.Equal((Scopes)0x7F, ScopeWords.Known);
+        Assert.False(ScopeWords.TryParse("everything", out var none));
+        Assert.Equal(Scopes.None, none);
+    }
+
+    [Fact]
+    public void AllHeldScopes_AreTheScoredOnes() =>
+        Assert.Equal(Core.Scoring.TaxProfile.AllScored, ScopeWords.AllHeld);
+}
