@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Ledger.Core.Errors;
+using Ledger.Core.Model;
 using Ledger.Sdk;
 using Spectre.Console;
 

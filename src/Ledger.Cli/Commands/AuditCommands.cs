@@ -507,7 +507,7 @@ public sealed class AuditCommands : ICommandGroup
         {
             url = context.NodeUrl(null);
         }
-        else if (context.TryConsortium()?.Node(caller.Organization.Code) is { Role: CallerRole } own)
+        else if (context.TryConsortium()?.Node(caller.Organization.Code) is { } own && own.Role == CallerRole)
         {
             url = own.Url;
         }

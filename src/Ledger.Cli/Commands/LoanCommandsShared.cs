@@ -339,17 +339,8 @@ public static class LendingParse
     public static string CategoryWord(SpendCategory category) =>
         CategoryWords.FirstOrDefault(c => c.Category == category).Word ?? ((int)category).ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>The words of the alert kinds, in their order.</summary>
-    public static IReadOnlyList<(string Word, AlertKind Kind)> AlertWords { get; } =
-    [
-        ("rating-downgrade", AlertKind.RatingDowngrade),
-        ("overdue-repayment", AlertKind.OverdueRepayment),
-        ("default", AlertKind.Default),
-        ("fund-flow-deviation", AlertKind.FundFlowDeviation),
-        ("consent-revoked", AlertKind.ConsentRevoked),
-        ("controller-change", AlertKind.ControllerChange),
-        ("guarantor-failed-to-pay", AlertKind.GuarantorFailedToPay),
-    ];
+    /// <summary>The words of the alert kinds, in their order (<see cref="AlertKindWords"/>).</summary>
+    public static IReadOnlyList<(string Word, AlertKind Kind)> AlertWords { get; } = [.. AlertKindWords.All.Select(a => (a.Word, a.Kind))];
 
     /// <summary>Comma-separated alert kinds.</summary>
     public static IReadOnlyCollection<AlertKind> AlertKinds(string? text, string option)
@@ -357,19 +348,17 @@ public static class LendingParse
         var kinds = new HashSet<AlertKind>();
         foreach (var word in CliParse.Required(text, option).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
-            var match = AlertWords.FirstOrDefault(a => a.Word.Equals(word, StringComparison.OrdinalIgnoreCase));
-            if (match.Word is null)
+            if (!AlertKindWords.TryParse(word, out var kind))
             {
-                throw CliErrors.BadArgument($"{option} '{word}' is not an alert kind; use {string.Join(", ", AlertWords.Select(a => a.Word))}, separated by commas.");
+                throw CliErrors.BadArgument($"{option} '{word}' is not an alert kind; use {string.Join(", ", AlertKindWords.All.Select(a => a.Word))}, separated by commas.");
             }
-            kinds.Add(match.Kind);
+            kinds.Add(kind);
         }
         return kinds.Count > 0 ? kinds : throw CliErrors.BadArgument($"{option} names no alert kind; e.g. {option} default,overdue-repayment.");
     }
 
     /// <summary>The word of an alert kind.</summary>
-    public static string AlertWord(AlertKind kind) =>
-        AlertWords.FirstOrDefault(a => a.Kind == kind).Word ?? ((int)kind).ToString(CultureInfo.InvariantCulture);
+    public static string AlertWord(AlertKind kind) => kind.Word();
 
     /// <summary>A transaction as JSON: <c>{"hash":"0x…","block":N}</c>.</summary>
     public static object? TxJson(ChainTransaction? tx) => tx is null ? null : new { hash = tx.TxHash.ToString(), block = tx.BlockNumber };

@@ -94,3 +94,48 @@ public static class Words
         return list.Count <= 1 ? string.Concat(list) : string.Join(", ", list.Take(list.Count - 1)) + " or " + list[^1];
     }
 }
+
+/// <summary>An alert kind with its word (as <c>--kinds</c> takes it and the CLI shows it).</summary>
+/// <param name="Kind">The kind.</param>
+/// <param name="Word">The word.</param>
+public sealed record AlertKindWord(AlertKind Kind, string Word);
+
+/// <summary>The alert-kind words, in value order.</summary>
+public static class AlertKindWords
+{
+    /// <summary>Every alert kind.</summary>
+    public static IReadOnlyList<AlertKindWord> All { get; } =
+    [
+        new(AlertKind.RatingDowngrade, "rating-downgrade"),
+        new(AlertKind.OverdueRepayment, "overdue-repayment"),
+        new(AlertKind.Default, "default"),
+        new(AlertKind.FundFlowDeviation, "fund-flow-deviation"),
+        new(AlertKind.ConsentRevoked, "consent-revoked"),
+        new(AlertKind.ControllerChange, "controller-change"),
+        new(AlertKind.GuarantorFailedToPay, "guarantor-failed-to-pay"),
+    ];
+
+    /// <summary>The kind of a word, case-insensitive and trimmed; false when it is none of them.</summary>
+    public static bool TryParse(string? word, out AlertKind kind)
+    {
+        var text = word?.Trim();
+        var match = All.FirstOrDefault(a => a.Word.Equals(text, StringComparison.OrdinalIgnoreCase));
+        kind = match?.Kind ?? default;
+        return match is not null;
+    }
+
+    /// <summary>The word of a kind, or its number when it has none.</summary>
+    public static string Word(this AlertKind kind) =>
+        All.FirstOrDefault(a => a.Kind == kind)?.Word ?? ((int)kind).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>The kind of a wire value (<c>ledger.v1.AlertKind</c>, the same numbers); false for 0 and unknown values.</summary>
+    public static bool TryFromValue(int value, out AlertKind kind)
+    {
+        var candidate = (AlertKind)value;
+        kind = candidate;
+        return All.Any(a => a.Kind == candidate);
+    }
+
+    /// <summary>The kinds as a sentence lists them, with their wire values: <c>1 rating-downgrade, 2 …</c>.</summary>
+    public static string Numbered { get; } = string.Join(", ", All.Select(a => $"{(int)a.Kind} {a.Word}"));
+}
