@@ -295,25 +295,13 @@ public static class LendingParse
         };
 
     /// <summary>The word of a loan status: active, overdue, repaid, defaulted.</summary>
-    public static string StatusWord(LoanStatus status) => status switch
-    {
-        LoanStatus.Active => "active",
-        LoanStatus.Overdue => "overdue",
-        LoanStatus.Repaid => "repaid",
-        LoanStatus.Defaulted => "defaulted",
-        _ => "none",
-    };
+    public static string StatusWord(LoanStatus status) => status.Word();
 
     /// <summary>A loan status from its word.</summary>
     public static LoanStatus Status(string? text, string option) =>
-        CliParse.Required(text, option).Trim().ToLowerInvariant() switch
-        {
-            "active" => LoanStatus.Active,
-            "overdue" => LoanStatus.Overdue,
-            "repaid" => LoanStatus.Repaid,
-            "defaulted" or "default" => LoanStatus.Defaulted,
-            _ => throw CliErrors.BadArgument($"{option} '{text}' is not a loan status; use active, overdue, repaid or defaulted."),
-        };
+        StateWords.TryParse(CliParse.Required(text, option), out var status)
+            ? status
+            : throw CliErrors.BadArgument($"{option} '{text}' is not a loan status; use {Words.Listed(StateWords.Loan.Select(l => l.Word))}.");
 
     /// <summary>The words of the spending categories, in their order.</summary>
     public static IReadOnlyList<(string Word, SpendCategory Category)> CategoryWords { get; } =

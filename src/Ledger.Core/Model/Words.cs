@@ -139,3 +139,39 @@ public static class AlertKindWords
     /// <summary>The kinds as a sentence lists them, with their wire values: <c>1 rating-downgrade, 2 …</c>.</summary>
     public static string Numbered { get; } = string.Join(", ", All.Select(a => $"{(int)a.Kind} {a.Word}"));
 }
+
+/// <summary>Words of the states the chain keeps (loan and member status), for listings, filters and error texts.</summary>
+public static class StateWords
+{
+    /// <summary>The loan statuses a loan can be in, with their words and other words accepted on input.</summary>
+    public static IReadOnlyList<(LoanStatus Status, string Word, string[] Aliases)> Loan { get; } =
+    [
+        (LoanStatus.Active, "active", []),
+        (LoanStatus.Overdue, "overdue", []),
+        (LoanStatus.Repaid, "repaid", []),
+        (LoanStatus.Defaulted, "defaulted", ["default"]),
+    ];
+
+    /// <summary>The member statuses a member can be in, with their words.</summary>
+    public static IReadOnlyList<(MemberStatus Status, string Word)> Member { get; } =
+    [
+        (MemberStatus.Active, "active"),
+        (MemberStatus.Suspended, "suspended"),
+        (MemberStatus.Removed, "removed"),
+    ];
+
+    /// <summary>The word of a loan status, or <c>none</c>.</summary>
+    public static string Word(this LoanStatus status) => Loan.FirstOrDefault(l => l.Status == status).Word ?? "none";
+
+    /// <summary>The word of a member status, or <c>none</c>.</summary>
+    public static string Word(this MemberStatus status) => Member.FirstOrDefault(m => m.Status == status).Word ?? "none";
+
+    /// <summary>The loan status of a word or alias, case-insensitive and trimmed; false when it is none of them.</summary>
+    public static bool TryParse(string? word, out LoanStatus status)
+    {
+        var text = word?.Trim();
+        var match = Loan.FirstOrDefault(l => l.Word.Equals(text, StringComparison.OrdinalIgnoreCase) || l.Aliases.Any(a => a.Equals(text, StringComparison.OrdinalIgnoreCase)));
+        status = match.Word is null ? LoanStatus.None : match.Status;
+        return match.Word is not null;
+    }
+}

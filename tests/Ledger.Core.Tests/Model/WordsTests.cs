@@ -86,4 +86,39 @@ public class WordsTests
     [Fact]
     public void AllHeldScopes_AreTheScoredOnes() =>
         Assert.Equal(Core.Scoring.TaxProfile.AllScored, ScopeWords.AllHeld);
+
+    [Fact]
+    public void EveryLoanAndMemberStatus_HasAWord_AndLoanStatusesRoundTrip()
+    {
+        Assert.Equal(Enum.GetValues<LoanStatus>().Where(s => s != LoanStatus.None), StateWords.Loan.Select(l => l.Status));
+        Assert.Equal(Enum.GetValues<MemberStatus>().Where(s => s != MemberStatus.None), StateWords.Member.Select(m => m.Status));
+        foreach (var (status, word, _) in StateWords.Loan)
+        {
+            Assert.Equal(word, status.Word());
+            Assert.True(StateWords.TryParse(word, out var parsed));
+            Assert.Equal(status, parsed);
+        }
+        Assert.True(StateWords.TryParse("Default", out var defaulted));
+        Assert.Equal(LoanStatus.Defaulted, defaulted);
+        Assert.False(StateWords.TryParse("late", out _));
+        Assert.Equal("none", LoanStatus.None.Word());
+        Assert.Equal("suspended", MemberStatus.Suspended.Word());
+    }
+
+    [Fact]
+    public void EveryAlertKind_HasOneWord_AndRoundTrips()
+    {
+        Assert.Equal(Enum.GetValues<AlertKind>(), AlertKindWords.All.Select(a => a.Kind));
+        foreach (var entry in AlertKindWords.All)
+        {
+            Assert.Equal(entry.Word, entry.Kind.Word());
+            Assert.True(AlertKindWords.TryParse(entry.Word, out var parsed));
+            Assert.Equal(entry.Kind, parsed);
+            Assert.True(AlertKindWords.TryFromValue((int)entry.Kind, out var fromValue));
+            Assert.Equal(entry.Kind, fromValue);
+        }
+        Assert.False(AlertKindWords.TryFromValue(0, out _));
+        Assert.False(AlertKindWords.TryParse("fire", out _));
+        Assert.Equal("99", ((AlertKind)99).Word());
+    }
 }
