@@ -273,26 +273,13 @@ public static class LendingParse
     public static string Fen(UInt128 fen) => fen.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>The word of a loan purpose: working-capital, rnd, equipment, trade, other.</summary>
-    public static string PurposeWord(LoanPurpose purpose) => purpose switch
-    {
-        LoanPurpose.WorkingCapital => "working-capital",
-        LoanPurpose.RnD => "rnd",
-        LoanPurpose.Equipment => "equipment",
-        LoanPurpose.Trade => "trade",
-        _ => "other",
-    };
+    public static string PurposeWord(LoanPurpose purpose) => purpose.Word();
 
     /// <summary>A loan purpose from its word.</summary>
     public static LoanPurpose Purpose(string? text, string option) =>
-        CliParse.Required(text, option).Trim().ToLowerInvariant() switch
-        {
-            "working-capital" or "working" => LoanPurpose.WorkingCapital,
-            "rnd" or "r&d" or "research" => LoanPurpose.RnD,
-            "equipment" => LoanPurpose.Equipment,
-            "trade" => LoanPurpose.Trade,
-            "other" => LoanPurpose.Other,
-            _ => throw CliErrors.BadArgument($"{option} '{text}' is not a loan purpose; use working-capital, rnd, equipment, trade or other."),
-        };
+        LoanWords.TryParse(CliParse.Required(text, option), out var purpose)
+            ? purpose
+            : throw CliErrors.BadArgument($"{option} '{text}' is not a loan purpose; use {Words.Listed(LoanWords.Purposes.Select(p => p.Word))}.");
 
     /// <summary>The word of a loan status: active, overdue, repaid, defaulted.</summary>
     public static string StatusWord(LoanStatus status) => status.Word();
@@ -304,14 +291,7 @@ public static class LendingParse
             : throw CliErrors.BadArgument($"{option} '{text}' is not a loan status; use {Words.Listed(StateWords.Loan.Select(l => l.Word))}.");
 
     /// <summary>The words of the spending categories, in their order.</summary>
-    public static IReadOnlyList<(string Word, SpendCategory Category)> CategoryWords { get; } =
-    [
-        ("rnd-labour", SpendCategory.RnDLabour),
-        ("rnd-equipment", SpendCategory.RnDEquipment),
-        ("rnd-materials", SpendCategory.RnDMaterials),
-        ("outsourced-rnd", SpendCategory.OutsourcedRnD),
-        ("non-rnd", SpendCategory.NonRnD),
-    ];
+    public static IReadOnlyList<(string Word, SpendCategory Category)> CategoryWords { get; } = [.. LoanWords.Categories.Select(c => (c.Word, c.Category))];
 
     /// <summary>A spending category from its word.</summary>
     public static SpendCategory Category(string? text, string option)

@@ -175,3 +175,39 @@ public static class StateWords
         return match.Word is not null;
     }
 }
+
+/// <summary>Words of a loan's purpose and of an R&amp;D loan's spending categories.</summary>
+public static class LoanWords
+{
+    /// <summary>Every loan purpose, with its word and other words accepted on input.</summary>
+    public static IReadOnlyList<(LoanPurpose Purpose, string Word, string[] Aliases)> Purposes { get; } =
+    [
+        (LoanPurpose.WorkingCapital, "working-capital", ["working"]),
+        (LoanPurpose.RnD, "rnd", ["r&d", "research"]),
+        (LoanPurpose.Equipment, "equipment", []),
+        (LoanPurpose.Trade, "trade", []),
+        (LoanPurpose.Other, "other", []),
+    ];
+
+    /// <summary>Every spending category, in value order, with its word.</summary>
+    public static IReadOnlyList<(SpendCategory Category, string Word)> Categories { get; } =
+    [
+        (SpendCategory.RnDLabour, "rnd-labour"),
+        (SpendCategory.RnDEquipment, "rnd-equipment"),
+        (SpendCategory.RnDMaterials, "rnd-materials"),
+        (SpendCategory.OutsourcedRnD, "outsourced-rnd"),
+        (SpendCategory.NonRnD, "non-rnd"),
+    ];
+
+    /// <summary>The word of a loan purpose (<c>other</c> for values no purpose has).</summary>
+    public static string Word(this LoanPurpose purpose) => Purposes.FirstOrDefault(p => p.Purpose == purpose).Word ?? "other";
+
+    /// <summary>The loan purpose of a word or alias, case-insensitive and trimmed; false when it is none of them.</summary>
+    public static bool TryParse(string? word, out LoanPurpose purpose)
+    {
+        var text = word?.Trim();
+        var match = Purposes.FirstOrDefault(p => p.Word.Equals(text, StringComparison.OrdinalIgnoreCase) || p.Aliases.Any(a => a.Equals(text, StringComparison.OrdinalIgnoreCase)));
+        purpose = match.Word is null ? LoanPurpose.Other : match.Purpose;
+        return match.Word is not null;
+    }
+}

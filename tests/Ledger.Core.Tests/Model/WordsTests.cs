@@ -121,4 +121,21 @@ public class WordsTests
         Assert.False(AlertKindWords.TryParse("fire", out _));
         Assert.Equal("99", ((AlertKind)99).Word());
     }
+
+    [Fact]
+    public void EveryLoanPurposeAndSpendCategory_HasOneWord_AndRoundTrips()
+    {
+        Assert.Equal(Enum.GetValues<LoanPurpose>(), LoanWords.Purposes.Select(p => p.Purpose));
+        Assert.Equal(Enum.GetValues<SpendCategory>(), LoanWords.Categories.Select(c => c.Category));
+        foreach (var (purpose, word, aliases) in LoanWords.Purposes)
+        {
+            Assert.Equal(word, purpose.Word());
+            foreach (var text in aliases.Append(word))
+            {
+                Assert.True(LoanWords.TryParse(text, out var parsed));
+                Assert.Equal(purpose, parsed);
+            }
+        }
+        Assert.False(LoanWords.TryParse("holiday", out _));
+    }
 }
