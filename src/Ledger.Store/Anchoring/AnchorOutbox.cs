@@ -52,8 +52,17 @@ public sealed class AnchorOutbox
         return lowest;
     }
 
-    private static IEnumerable<BsonDocument> Unfinished(LiteDatabase db) => db.GetCollection(Collections.Batches)
-        .Find(Query.Or(Query.EQ("state", nameof(AnchorBatchState.Assigned)), Query.EQ("state", nameof(AnchorBatchState.Sent))));
+    // Two lookups on the `state` index, not one Query.Or: LiteDB cannot use an index for an OR and would read every
+    // batch (each with its member and hash arrays) — the batcher asks on every turn, under the store's lock.
+    private static IEnumerable<BsonDocument> Unfinished(LiteDatabase db)
+    {
+        var batches = db.GetCollection(Collections.Batches);
+        return UnfinishedFilters.SelectMany(filter => batches.Find(filter));
+    }
+
+    /// <summary>The filters <see cref="UnfinishedBatches"/> reads with, one per unfinished state (each on the state index).</summary>
+    internal static IReadOnlyList<BsonExpression> UnfinishedFilters { get; } =
+        [Query.EQ("state", nameof(AnchorBatchState.Assigned)), Query.EQ("state", nameof(AnchorBatchState.Sent))];
 
     /// <summary>The batch with this sequence number, or null.</summary>
     public AnchorBatch? GetBatch(ulong sequence) =>
