@@ -15,18 +15,6 @@ namespace Ledger.Cli;
 /// </summary>
 public static class CliParse
 {
-    /// <summary>Scope words, in bit order, as <c>--scopes</c> takes them.</summary>
-    public static IReadOnlyList<(string Word, Core.Model.Scopes Scope)> ScopeWords { get; } =
-    [
-        ("rating", Core.Model.Scopes.TaxCreditRating),
-        ("payments", Core.Model.Scopes.TaxPayments),
-        ("invoices", Core.Model.Scopes.Invoices),
-        ("social-insurance", Core.Model.Scopes.SocialInsurance),
-        ("customs", Core.Model.Scopes.Customs),
-        ("judicial", Core.Model.Scopes.Judicial),
-        ("ip", Core.Model.Scopes.IntellectualProperty),
-    ];
-
     /// <summary>An organization code (<c>bank.ccb.liuzhou</c>).</summary>
     public static OrgId Org(string? text, string option)
     {
@@ -83,11 +71,11 @@ public static class CliParse
             ? id
             : throw CliErrors.BadArgument($"{option} '{text}' is not a proposal number; use the number `ledger members propose-…` printed, e.g. 7.");
 
-    /// <summary>A role word: tax, bank, guarantor, regulator, auditor.</summary>
+    /// <summary>A role word: tax, bank, guarantor, regulator, auditor (<see cref="RoleWords"/>).</summary>
     public static Role Role(string? text, string option) =>
-        LocalRoles.TryParse(Required(text, option), out var role)
+        RoleWords.TryParse(Required(text, option), out var role)
             ? role
-            : throw CliErrors.BadArgument($"{option} '{text}' is not a role; use tax, bank, guarantor, regulator or auditor.");
+            : throw CliErrors.BadArgument($"{option} '{text}' is not a role; use {RoleWords.Listed}.");
 
     /// <summary>
     /// Scopes as comma-separated words (<c>rating,payments,invoices</c>; <c>all</c> for every scope the tax bureau holds)
@@ -105,15 +93,14 @@ public static class CliParse
         {
             if (word.Equals("all", StringComparison.OrdinalIgnoreCase))
             {
-                scopes |= Core.Model.Scopes.TaxCreditRating | Core.Model.Scopes.TaxPayments | Core.Model.Scopes.Invoices | Core.Model.Scopes.SocialInsurance | Core.Model.Scopes.Judicial;
+                scopes |= Core.Model.ScopeWords.AllHeld;
                 continue;
             }
-            var match = ScopeWords.FirstOrDefault(s => s.Word.Equals(word, StringComparison.OrdinalIgnoreCase));
-            if (match.Word is null)
+            if (!Core.Model.ScopeWords.TryParse(word, out var scope))
             {
-                throw CliErrors.BadArgument($"{option} '{word}' is not a scope; use {string.Join(", ", ScopeWords.Select(s => s.Word))} or all, separated by commas.");
+                throw CliErrors.BadArgument($"{option} '{word}' is not a scope; use {string.Join(", ", Core.Model.ScopeWords.All.Select(s => s.Word))} or all, separated by commas.");
             }
-            scopes |= match.Scope;
+            scopes |= scope;
         }
         return scopes != Core.Model.Scopes.None ? scopes : throw CliErrors.BadArgument($"{option} names no scope; e.g. --scopes rating,payments,invoices.");
     }
@@ -121,8 +108,8 @@ public static class CliParse
     /// <summary>Scopes as words, e.g. <c>rating,payments</c>.</summary>
     public static string ScopesText(Core.Model.Scopes scopes)
     {
-        var words = ScopeWords.Where(s => scopes.HasFlag(s.Scope)).Select(s => s.Word).ToList();
-        var unknown = (ulong)scopes & ~ScopeWords.Aggregate(0UL, (all, s) => all | (ulong)s.Scope);
+        var words = Core.Model.ScopeWords.WordsOf(scopes).ToList();
+        var unknown = (ulong)scopes & ~(ulong)Core.Model.ScopeWords.Known;
         if (unknown != 0)
         {
             words.Add("0x" + unknown.ToString("x", CultureInfo.InvariantCulture));

@@ -167,29 +167,9 @@ public sealed record LocalConsortiumOptions
 /// <summary>The configuration words of the consortium roles (as <c>Ledger__Node__Role</c> takes them).</summary>
 public static class LocalRoles
 {
-    /// <summary>tax, bank, guarantor, regulator, auditor (or none).</summary>
-    public static string Word(Role role) => role switch
-    {
-        Role.TaxBureau => "tax",
-        Role.Bank => "bank",
-        Role.Guarantor => "guarantor",
-        Role.Regulator => "regulator",
-        Role.Auditor => "auditor",
-        _ => "none",
-    };
+    /// <summary>tax, bank, guarantor, regulator, auditor (or none); <see cref="RoleWords.Word"/>.</summary>
+    public static string Word(Role role) => role.Word();
 
-    /// <summary>The role of a configuration word (also <c>taxbureau</c>); false when it is none of them.</summary>
-    public static bool TryParse(string? word, out Role role)
-    {
-        role = word?.Trim().ToLowerInvariant() switch
-        {
-            "tax" or "taxbureau" or "tax-bureau" => Role.TaxBureau,
-            "bank" => Role.Bank,
-            "guarantor" => Role.Guarantor,
-            "regulator" => Role.Regulator,
-            "auditor" => Role.Auditor,
-            _ => Role.None,
-        };
-        return role != Role.None;
-    }
+    /// <summary>The role of a configuration word (also <c>taxbureau</c>); false when it is none of them; <see cref="RoleWords.TryParse"/>.</summary>
+    public static bool TryParse(string? word, out Role role) => RoleWords.TryParse(word, out role);
 }

@@ -8,25 +8,6 @@ using Proto = Ledger.Api.V1;
 
 namespace Ledger.Sdk;
 
-/// <summary>What an alert is about (values as <c>ledger.v1.AlertKind</c>).</summary>
-public enum AlertKind
-{
-    /// <summary>The enterprise's tax-credit rating went down (raised by the tax node).</summary>
-    RatingDowngrade = 1,
-    /// <summary>A loan to the enterprise is overdue (<c>LoanOverdue</c>).</summary>
-    OverdueRepayment = 2,
-    /// <summary>A loan to the enterprise defaulted (<c>LoanDefaulted</c>).</summary>
-    Default = 3,
-    /// <summary>An R&amp;D loan's spending drifted from R&amp;D (<c>FundFlowDeviated</c>).</summary>
-    FundFlowDeviation = 4,
-    /// <summary>The enterprise revoked a consent (<c>ConsentRevoked</c>).</summary>
-    ConsentRevoked = 5,
-    /// <summary>The enterprise's controller changed.</summary>
-    ControllerChange = 6,
-    /// <summary>A guarantor had not paid its obligation when the bank's fund claim was filed (<c>GuarantorFailedToPay</c>).</summary>
-    GuarantorFailedToPay = 7,
-}
-
 /// <summary>An early-warning alert as a node streams it.</summary>
 /// <param name="Id">The node's id of the alert: stable and ordered (resume after it with <see cref="AlertFilter.AfterId"/>).</param>
 /// <param name="Kind">What happened.</param>
@@ -186,7 +167,7 @@ public sealed class AlertsClient
             EnterpriseHash = filter.Enterprise?.ToString() ?? "",
             AfterId = filter.AfterId ?? "",
         };
-        request.Kinds.AddRange(filter.Kinds.Select(k => (Proto.AlertKind)(int)k));
+        request.Kinds.AddRange(filter.Kinds.Select(RiskMapping.ToProto));
         var call = _client.Subscribe(request, cancellationToken: cancellationToken);
         try
         {

@@ -182,6 +182,12 @@ public class ErrorCatalogueTests
         "A guarantee of loan 0x12ab…9934 covering 12.34 % for a fee of 0.05 CNY is outside the bank's invitation (at least 61.7 % coverage, at most 1,234,567.89 CNY fee); offer terms within it, or ask the bank for a new invitation.")]
     [InlineData("MembershipRequired", new[] { "0x70997970c51812dc3a010c7d01b50e0d17dc79c8", "2" },
         "Account 0x70997970C51812dc3A010C7d01b50e0d17dc79C8 is not an operator of an active bank member of the consortium. Send from an operator account of an active member with that role, or ask the governors to admit (or reinstate) the organization.")]
+    [InlineData("MembershipRequired", new[] { "0x70997970c51812dc3a010c7d01b50e0d17dc79c8", "1" },
+        "Account 0x70997970C51812dc3A010C7d01b50e0d17dc79C8 is not an operator of an active tax bureau member of the consortium. Send from an operator account of an active member with that role, or ask the governors to admit (or reinstate) the organization.")]
+    [InlineData("MembershipRequired", new[] { "0x70997970c51812dc3a010c7d01b50e0d17dc79c8", "5" },
+        "Account 0x70997970C51812dc3A010C7d01b50e0d17dc79C8 is not an operator of an active regulator member of the consortium. Send from an operator account of an active member with that role, or ask the governors to admit (or reinstate) the organization.")]
+    [InlineData("MembershipRequired", new[] { "0x70997970c51812dc3a010c7d01b50e0d17dc79c8", "9" },
+        "Account 0x70997970C51812dc3A010C7d01b50e0d17dc79C8 is not an operator of an active role 9 member of the consortium. Send from an operator account of an active member with that role, or ask the governors to admit (or reinstate) the organization.")]
     [InlineData("MembershipRequired", new[] { "0x70997970c51812dc3a010c7d01b50e0d17dc79c8", "0" },
         "Account 0x70997970C51812dc3A010C7d01b50e0d17dc79C8 is not an operator of an active member of the consortium. Send from an operator account of an active member with that role, or ask the governors to admit (or reinstate) the organization.")]
     [InlineData("ConsentExpired", new[] { "loan", "1700000000" },

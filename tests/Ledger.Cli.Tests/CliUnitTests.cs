@@ -73,6 +73,50 @@ public sealed class CliUnitTests
     }
 
     [Fact]
+    public void EveryScopeWord_RoundTripsThroughScopesAndScopesText()
+    {
+        foreach (var entry in ScopeWords.All)
+        {
+            Assert.Equal(entry.Scope, CliParse.Scopes(entry.Word, "--scopes"));
+            Assert.Equal(entry.Word, CliParse.ScopesText(entry.Scope));
+        }
+        Assert.Equal(ScopeWords.AllHeld, CliParse.Scopes("all", "--scopes"));
+        Assert.Equal("rating,0x80", CliParse.ScopesText(Scopes.TaxCreditRating | (Scopes)0x80));
+    }
+
+    [Fact]
+    public void Scopes_UnknownWord_SaysTheSameAsBefore()
+    {
+        var error = Assert.Throws<LedgerException>(() => CliParse.Scopes("rating,salaries", "--scopes"));
+        Assert.Equal("--scopes 'salaries' is not a scope; use rating, payments, invoices, social-insurance, customs, judicial, ip or all, separated by commas.", error.Message);
+    }
+
+    [Theory]
+    [InlineData("tax", Role.TaxBureau)]
+    [InlineData("taxbureau", Role.TaxBureau)]
+    [InlineData("tax-bureau", Role.TaxBureau)]
+    [InlineData(" Bank ", Role.Bank)]
+    [InlineData("guarantor", Role.Guarantor)]
+    [InlineData("regulator", Role.Regulator)]
+    [InlineData("auditor", Role.Auditor)]
+    public void Role_EveryWordAndAlias_Parses(string text, Role expected)
+    {
+        Assert.Equal(expected, CliParse.Role(text, "--role"));
+        Assert.Equal(expected, CliParse.Role(expected.Word(), "--role"));
+        Assert.Equal(expected.Word(), Ledger.Local.LocalRoles.Word(expected));
+    }
+
+    [Theory]
+    [InlineData("banker")]
+    [InlineData("none")]
+    public void Role_Unknown_SaysTheSameAsBefore(string text)
+    {
+        var error = Assert.Throws<LedgerException>(() => CliParse.Role(text, "--role"));
+        Assert.Equal(CliErrors.BadArgumentCode, error.Code);
+        Assert.Equal($"--role '{text}' is not a role; use tax, bank, guarantor, regulator or auditor.", error.Message);
+    }
+
+    [Fact]
     public void ScopesText_RoundTripsThroughScopes()
     {
         var scopes = Scopes.TaxCreditRating | Scopes.Judicial | Scopes.SocialInsurance;

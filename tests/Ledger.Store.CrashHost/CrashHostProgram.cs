@@ -82,7 +82,7 @@ internal static partial class CrashHostProgram
                 request, new ConsentId(Keccak.Hash($"consent/{n}")), store.Organization, Scopes.TaxCreditRating, Keccak.Hash($"response/{n}"),
                 RandomNumberGenerator.GetBytes(256), (ulong)n, (ulong)n + 1_000, (ulong)n, Keccak.Hash($"access/{n}")));
             var alert = new Core.Ports.NodeAlert(
-                Core.Ports.NodeAlertKind.RatingDowngrade, new EnterpriseHash(Keccak.Hash($"enterprise/{n}")), $"alert {n}",
+                AlertKind.RatingDowngrade, new EnterpriseHash(Keccak.Hash($"enterprise/{n}")), $"alert {n}",
                 new Dictionary<string, string>(), (ulong)n, store.Organization);
             store.Alerts.Append([($"k{n}", alert, new HashSet<OrgId> { member })]);
             store.AuditorCopy.Save(member, [new Core.Ports.CopiedRecord(member, (ulong)n, "access", "{}", new RecordHash(request), null)], [],

@@ -185,15 +185,7 @@ public sealed class MembershipHistory
     private static string Article(string noun) => ("aeiou".Contains(noun[0], StringComparison.Ordinal) ? "an " : "a ") + noun;
 
     /// <summary>A role in words.</summary>
-    public static string Describe(Role role) => role switch
-    {
-        Role.TaxBureau => "tax bureau",
-        Role.Bank => "bank",
-        Role.Guarantor => "guarantor",
-        Role.Auditor => "auditor",
-        Role.Regulator => "regulator",
-        _ => "member without a role",
-    };
+    public static string Describe(Role role) => RoleWords.Find(role)?.Name ?? "member without a role";
 
     private readonly record struct Transition(ulong Block, int LogIndex, MemberState State);
 

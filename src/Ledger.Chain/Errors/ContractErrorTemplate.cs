@@ -96,8 +96,8 @@ public static partial class ContractErrorTemplate
         "percent" => Percent(Number(value)),
         "scopes" => ((Scopes)(ulong)Number(value)).ToString(),
         "role-member" => RoleMember(Number(value)),
-        "member-status" => Named(Number(value), "unknown", "active", "suspended", "removed"),
-        "loan-status" => Named(Number(value), "unknown", "active", "overdue", "repaid", "defaulted"),
+        "member-status" => Named(Number(value), ["unknown", .. StateWords.Member.Select(m => m.Word)]),
+        "loan-status" => Named(Number(value), ["unknown", .. StateWords.Loan.Select(l => l.Word)]),
         "agreement-status" => Named(Number(value), "unknown", "proposed", "active", "terminated"),
         "claim-status" => Named(Number(value), "not filed", "filed", "paid", "rejected", "withdrawn"),
         "access-status" => Named(Number(value),
@@ -141,16 +141,10 @@ public static partial class ContractErrorTemplate
 
     private static string RoleMember(BigInteger role) => role.IsZero ? "member" : RoleName(role) + " member";
 
-    private static string RoleName(BigInteger role) => (int)BigInteger.Min(role, 255) switch
-    {
-        0 => "any role",
-        1 => "tax bureau",
-        2 => "bank",
-        3 => "guarantor",
-        4 => "auditor",
-        5 => "regulator",
-        _ => "role " + role.ToString(CultureInfo.InvariantCulture),
-    };
+    private static string RoleName(BigInteger role) =>
+        role.IsZero ? "any role"
+            : role > 0 && role <= byte.MaxValue && RoleWords.Find((Role)(byte)role) is { } known ? known.Name
+            : "role " + role.ToString(CultureInfo.InvariantCulture);
 
     private static string Named(BigInteger value, params string[] names) =>
         value >= 0 && value < names.Length ? names[(int)value] : "status " + value.ToString(CultureInfo.InvariantCulture);

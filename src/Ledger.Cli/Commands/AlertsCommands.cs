@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Ledger.Core.Errors;
+using Ledger.Core.Model;
 using Ledger.Sdk;
 using Spectre.Console;
 
@@ -15,7 +16,7 @@ namespace Ledger.Cli.Commands;
 /// </summary>
 public sealed class AlertsCommands : ICommandGroup
 {
-    private const string CallerRole = "bank";
+    private static readonly string CallerRole = Core.Model.RoleWords.Word(Core.Model.Role.Bank);
 
     private static readonly JsonSerializerOptions JsonLine = new(CliContext.JsonOptions) { WriteIndented = false };
 

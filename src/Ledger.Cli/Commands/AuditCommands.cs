@@ -18,7 +18,7 @@ namespace Ledger.Cli.Commands;
 /// </summary>
 public sealed class AuditCommands : ICommandGroup
 {
-    private const string CallerRole = "auditor";
+    private static readonly string CallerRole = Core.Model.RoleWords.Word(Core.Model.Role.Auditor);
 
     /// <inheritdoc/>
     public Command Build(GlobalOptions globals)
@@ -507,7 +507,7 @@ public sealed class AuditCommands : ICommandGroup
         {
             url = context.NodeUrl(null);
         }
-        else if (context.TryConsortium()?.Node(caller.Organization.Code) is { Role: CallerRole } own)
+        else if (context.TryConsortium()?.Node(caller.Organization.Code) is { } own && own.Role == CallerRole)
         {
             url = own.Url;
         }

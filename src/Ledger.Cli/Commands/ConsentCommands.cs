@@ -18,7 +18,7 @@ namespace Ledger.Cli.Commands;
 /// </summary>
 public sealed class ConsentCommands : ICommandGroup
 {
-    private const string DefaultCallerRole = "bank";
+    private static readonly string DefaultCallerRole = Core.Model.RoleWords.Word(Core.Model.Role.Bank);
 
     /// <inheritdoc/>
     public Command Build(GlobalOptions globals)

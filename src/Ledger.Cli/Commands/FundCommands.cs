@@ -13,7 +13,7 @@ namespace Ledger.Cli.Commands;
 /// </summary>
 public sealed class FundCommands : ICommandGroup
 {
-    private const string CallerRole = "regulator";
+    private static readonly string CallerRole = Core.Model.RoleWords.Word(Core.Model.Role.Regulator);
 
     /// <inheritdoc/>
     public Command Build(GlobalOptions globals)

@@ -13,7 +13,7 @@ namespace Ledger.Cli.Commands;
 /// </summary>
 public sealed class FundFlowCommands : ICommandGroup
 {
-    private const string CallerRole = "bank";
+    private static readonly string CallerRole = Core.Model.RoleWords.Word(Core.Model.Role.Bank);
 
     /// <inheritdoc/>
     public Command Build(GlobalOptions globals)
@@ -217,5 +217,5 @@ public sealed class FundFlowCommands : ICommandGroup
 
     // A reference names a loan of the acting bank: only meaningful when the caller acts through its own bank node.
     private static OrgId? ReferenceBank(OrgId caller, LedgerConnection node) =>
-        node.Info.Organization == caller && string.Equals(node.Info.Role, "bank", StringComparison.OrdinalIgnoreCase) ? caller : null;
+        node.Info.Organization == caller && string.Equals(node.Info.Role, CallerRole, StringComparison.OrdinalIgnoreCase) ? caller : null;
 }

@@ -12,7 +12,7 @@ namespace Ledger.Cli.Commands;
 /// </summary>
 public sealed class GuaranteeCommands : ICommandGroup
 {
-    private const string CallerRole = "guarantor";
+    private static readonly string CallerRole = Core.Model.RoleWords.Word(Core.Model.Role.Guarantor);
 
     /// <inheritdoc/>
     public Command Build(GlobalOptions globals)

@@ -16,7 +16,7 @@ namespace Ledger.Cli.Commands;
 /// </summary>
 public sealed class LoanCommands : ICommandGroup
 {
-    private const string CallerRole = "bank";
+    private static readonly string CallerRole = Core.Model.RoleWords.Word(Core.Model.Role.Bank);
 
     /// <inheritdoc/>
     public Command Build(GlobalOptions globals)

@@ -273,57 +273,25 @@ public static class LendingParse
     public static string Fen(UInt128 fen) => fen.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>The word of a loan purpose: working-capital, rnd, equipment, trade, other.</summary>
-    public static string PurposeWord(LoanPurpose purpose) => purpose switch
-    {
-        LoanPurpose.WorkingCapital => "working-capital",
-        LoanPurpose.RnD => "rnd",
-        LoanPurpose.Equipment => "equipment",
-        LoanPurpose.Trade => "trade",
-        _ => "other",
-    };
+    public static string PurposeWord(LoanPurpose purpose) => purpose.Word();
 
     /// <summary>A loan purpose from its word.</summary>
     public static LoanPurpose Purpose(string? text, string option) =>
-        CliParse.Required(text, option).Trim().ToLowerInvariant() switch
-        {
-            "working-capital" or "working" => LoanPurpose.WorkingCapital,
-            "rnd" or "r&d" or "research" => LoanPurpose.RnD,
-            "equipment" => LoanPurpose.Equipment,
-            "trade" => LoanPurpose.Trade,
-            "other" => LoanPurpose.Other,
-            _ => throw CliErrors.BadArgument($"{option} '{text}' is not a loan purpose; use working-capital, rnd, equipment, trade or other."),
-        };
+        LoanWords.TryParse(CliParse.Required(text, option), out var purpose)
+            ? purpose
+            : throw CliErrors.BadArgument($"{option} '{text}' is not a loan purpose; use {Words.Listed(LoanWords.Purposes.Select(p => p.Word))}.");
 
     /// <summary>The word of a loan status: active, overdue, repaid, defaulted.</summary>
-    public static string StatusWord(LoanStatus status) => status switch
-    {
-        LoanStatus.Active => "active",
-        LoanStatus.Overdue => "overdue",
-        LoanStatus.Repaid => "repaid",
-        LoanStatus.Defaulted => "defaulted",
-        _ => "none",
-    };
+    public static string StatusWord(LoanStatus status) => status.Word();
 
     /// <summary>A loan status from its word.</summary>
     public static LoanStatus Status(string? text, string option) =>
-        CliParse.Required(text, option).Trim().ToLowerInvariant() switch
-        {
-            "active" => LoanStatus.Active,
-            "overdue" => LoanStatus.Overdue,
-            "repaid" => LoanStatus.Repaid,
-            "defaulted" or "default" => LoanStatus.Defaulted,
-            _ => throw CliErrors.BadArgument($"{option} '{text}' is not a loan status; use active, overdue, repaid or defaulted."),
-        };
+        StateWords.TryParse(CliParse.Required(text, option), out var status)
+            ? status
+            : throw CliErrors.BadArgument($"{option} '{text}' is not a loan status; use {Words.Listed(StateWords.Loan.Select(l => l.Word))}.");
 
     /// <summary>The words of the spending categories, in their order.</summary>
-    public static IReadOnlyList<(string Word, SpendCategory Category)> CategoryWords { get; } =
-    [
-        ("rnd-labour", SpendCategory.RnDLabour),
-        ("rnd-equipment", SpendCategory.RnDEquipment),
-        ("rnd-materials", SpendCategory.RnDMaterials),
-        ("outsourced-rnd", SpendCategory.OutsourcedRnD),
-        ("non-rnd", SpendCategory.NonRnD),
-    ];
+    public static IReadOnlyList<(string Word, SpendCategory Category)> CategoryWords { get; } = [.. LoanWords.Categories.Select(c => (c.Word, c.Category))];
 
     /// <summary>A spending category from its word.</summary>
     public static SpendCategory Category(string? text, string option)
@@ -339,17 +307,8 @@ public static class LendingParse
     public static string CategoryWord(SpendCategory category) =>
         CategoryWords.FirstOrDefault(c => c.Category == category).Word ?? ((int)category).ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>The words of the alert kinds, in their order.</summary>
-    public static IReadOnlyList<(string Word, AlertKind Kind)> AlertWords { get; } =
-    [
-        ("rating-downgrade", AlertKind.RatingDowngrade),
-        ("overdue-repayment", AlertKind.OverdueRepayment),
-        ("default", AlertKind.Default),
-        ("fund-flow-deviation", AlertKind.FundFlowDeviation),
-        ("consent-revoked", AlertKind.ConsentRevoked),
-        ("controller-change", AlertKind.ControllerChange),
-        ("guarantor-failed-to-pay", AlertKind.GuarantorFailedToPay),
-    ];
+    /// <summary>The words of the alert kinds, in their order (<see cref="AlertKindWords"/>).</summary>
+    public static IReadOnlyList<(string Word, AlertKind Kind)> AlertWords { get; } = [.. AlertKindWords.All.Select(a => (a.Word, a.Kind))];
 
     /// <summary>Comma-separated alert kinds.</summary>
     public static IReadOnlyCollection<AlertKind> AlertKinds(string? text, string option)
@@ -357,19 +316,17 @@ public static class LendingParse
         var kinds = new HashSet<AlertKind>();
         foreach (var word in CliParse.Required(text, option).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
-            var match = AlertWords.FirstOrDefault(a => a.Word.Equals(word, StringComparison.OrdinalIgnoreCase));
-            if (match.Word is null)
+            if (!AlertKindWords.TryParse(word, out var kind))
             {
-                throw CliErrors.BadArgument($"{option} '{word}' is not an alert kind; use {string.Join(", ", AlertWords.Select(a => a.Word))}, separated by commas.");
+                throw CliErrors.BadArgument($"{option} '{word}' is not an alert kind; use {string.Join(", ", AlertKindWords.All.Select(a => a.Word))}, separated by commas.");
             }
-            kinds.Add(match.Kind);
+            kinds.Add(kind);
         }
         return kinds.Count > 0 ? kinds : throw CliErrors.BadArgument($"{option} names no alert kind; e.g. {option} default,overdue-repayment.");
     }
 
     /// <summary>The word of an alert kind.</summary>
-    public static string AlertWord(AlertKind kind) =>
-        AlertWords.FirstOrDefault(a => a.Kind == kind).Word ?? ((int)kind).ToString(CultureInfo.InvariantCulture);
+    public static string AlertWord(AlertKind kind) => kind.Word();
 
     /// <summary>A transaction as JSON: <c>{"hash":"0x…","block":N}</c>.</summary>
     public static object? TxJson(ChainTransaction? tx) => tx is null ? null : new { hash = tx.TxHash.ToString(), block = tx.BlockNumber };

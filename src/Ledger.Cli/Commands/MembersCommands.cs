@@ -78,8 +78,8 @@ public sealed class MembersCommands : ICommandGroup
             {
                 var status = m.Status switch
                 {
-                    MemberStatus.Active => "[green]active[/]",
-                    MemberStatus.Suspended => "[yellow]suspended[/]",
+                    MemberStatus.Active => $"[green]{m.Status.Word()}[/]",
+                    MemberStatus.Suspended => $"[yellow]{m.Status.Word()}[/]",
                     _ => "[red]" + m.Status.ToString().ToLowerInvariant() + "[/]",
                 };
                 var cells = new List<string>

@@ -13,7 +13,7 @@ namespace Ledger.Cli.Commands;
 /// </summary>
 public sealed class TaxCommands : ICommandGroup
 {
-    private const string CallerRole = "tax";
+    private static readonly string CallerRole = Core.Model.RoleWords.Word(Core.Model.Role.TaxBureau);
 
     private static readonly System.Text.Json.JsonSerializerOptions IndentedJson = new() { WriteIndented = true };
 

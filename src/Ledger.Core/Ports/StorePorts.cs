@@ -143,25 +143,6 @@ public interface IBankStore : ICreditReasonsSource, IHeldData, ILendingBook
 
 // ---- The alert log -----------------------------------------------------------------------------------------------
 
-/// <summary>What an alert is about (values as <c>ledger.v1.AlertKind</c>).</summary>
-public enum NodeAlertKind
-{
-    /// <summary>An enterprise's tax-credit rating went down.</summary>
-    RatingDowngrade = 1,
-    /// <summary>A loan's repayment is overdue.</summary>
-    OverdueRepayment = 2,
-    /// <summary>A loan defaulted.</summary>
-    Default = 3,
-    /// <summary>An R&amp;D loan's spending drifted from R&amp;D.</summary>
-    FundFlowDeviation = 4,
-    /// <summary>A consent was revoked.</summary>
-    ConsentRevoked = 5,
-    /// <summary>An enterprise's controller changed.</summary>
-    ControllerChange = 6,
-    /// <summary>A guarantor had not paid its obligation when a fund claim was filed.</summary>
-    GuarantorFailedToPay = 7,
-}
-
 /// <summary>An early-warning event a node raises, to be streamed to the members exposed to the enterprise.</summary>
 /// <param name="Kind">What happened.</param>
 /// <param name="Enterprise">The enterprise (salted credit-code hash).</param>
@@ -170,7 +151,7 @@ public enum NodeAlertKind
 /// <param name="RaisedAtMs">When it was raised (unix ms).</param>
 /// <param name="Source">The organization whose node raised it.</param>
 public sealed record NodeAlert(
-    NodeAlertKind Kind,
+    AlertKind Kind,
     EnterpriseHash Enterprise,
     string Summary,
     IReadOnlyDictionary<string, string> Details,

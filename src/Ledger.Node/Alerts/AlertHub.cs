@@ -125,7 +125,7 @@ public sealed class AlertHub : IAlertPublisher, IIndexedEventsObserver, IDisposa
     public void PublishUpstream(OrgId upstream, LedgerAlert alert)
     {
         ArgumentNullException.ThrowIfNull(alert);
-        var local = new NodeAlert((NodeAlertKind)(int)alert.Kind, alert.Enterprise, alert.Summary, alert.Details, alert.RaisedAtMs, alert.Source)
+        var local = new NodeAlert(alert.Kind, alert.Enterprise, alert.Summary, alert.Details, alert.RaisedAtMs, alert.Source)
         {
             Loan = alert.Loan,
             Consent = alert.Consent,

@@ -4,7 +4,6 @@ using Ledger.Core.Errors;
 using Ledger.Core.Model;
 using Ledger.Node.Hosting;
 using Ledger.Node.Hosting.Auth;
-using AlertKind = Ledger.Api.V1.AlertKind;
 using Ledger.Sdk.Mapping;
 using Microsoft.Extensions.Logging;
 
@@ -104,7 +103,7 @@ public sealed class AlertsService(ChainHead head, MembershipDirectory membership
         var proto = new Alert
         {
             Id = stored.Id,
-            Kind = (AlertKind)(int)a.Kind,
+            Kind = RiskMapping.ToProto(a.Kind),
             EnterpriseHash = a.Enterprise.ToString(),
             LoanId = a.Loan?.ToString() ?? "",
             ConsentId = a.Consent?.ToString() ?? "",
@@ -121,21 +120,20 @@ public sealed class AlertsService(ChainHead head, MembershipDirectory membership
         return proto;
     }
 
-    private static HashSet<NodeAlertKind> Kinds(SubscribeRequest request)
+    private static HashSet<Core.Model.AlertKind> Kinds(SubscribeRequest request)
     {
         if (request.Kinds.Count > 16)
         {
-            throw NodeErrors.InvalidField($"kinds lists {request.Kinds.Count} kinds; there are six.");
+            throw NodeErrors.InvalidField($"kinds lists {request.Kinds.Count} kinds; there are {AlertKindWords.All.Count}.");
         }
-        var kinds = new HashSet<NodeAlertKind>();
+        var kinds = new HashSet<Core.Model.AlertKind>();
         for (var i = 0; i < request.Kinds.Count; i++)
         {
-            var kind = request.Kinds[i];
-            if (kind == AlertKind.Unspecified || !Enum.IsDefined(kind))
+            if (!RiskMapping.TryKind(request.Kinds[i], out var kind))
             {
-                throw NodeErrors.InvalidField($"kinds[{i}] = {(int)kind} is not an alert kind (1 rating downgrade, 2 overdue repayment, 3 default, 4 fund-flow deviation, 5 consent revoked, 6 controller change).");
+                throw NodeErrors.InvalidField($"kinds[{i}] = {(int)request.Kinds[i]} is not an alert kind ({AlertKindWords.Numbered}).");
             }
-            kinds.Add((NodeAlertKind)(int)kind);
+            kinds.Add(kind);
         }
         return kinds;
     }

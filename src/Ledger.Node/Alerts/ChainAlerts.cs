@@ -40,14 +40,14 @@ public static class ChainAlerts
             {
                 var days = N(o.DaysOverdue);
                 var arrears = N(o.OverdueFen);
-                return (Chain(e, NodeAlertKind.OverdueRepayment, o.EnterpriseHash,
+                return (Chain(e, AlertKind.OverdueRepayment, o.EnterpriseHash,
                     $"Loan {o.LoanId.Value.ToShortString()} of {o.BankOrg.Code} to enterprise {o.EnterpriseHash.Value.ToShortString()} is {days} days overdue with {Yuan(arrears)} CNY in arrears.",
                     new() { ["bank"] = o.BankOrg.Code, ["daysOverdue"] = days, ["overdueFen"] = arrears }, at, source) with { Loan = o.LoanId }, null);
             }
             case LoanDefaulted d:
             {
                 var loss = N(d.LossFen);
-                return (Chain(e, NodeAlertKind.Default, d.EnterpriseHash,
+                return (Chain(e, AlertKind.Default, d.EnterpriseHash,
                     $"Loan {d.LoanId.Value.ToShortString()} of {d.BankOrg.Code} to enterprise {d.EnterpriseHash.Value.ToShortString()} defaulted with a loss of {Yuan(loss)} CNY.",
                     new() { ["bank"] = d.BankOrg.Code, ["lossFen"] = loss }, at, source) with { Loan = d.LoanId }, null);
             }
@@ -55,7 +55,7 @@ public static class ChainAlerts
             {
                 var share = N(f.NonRdShareBps);
                 var max = N(f.MaxNonRdBps);
-                return (Chain(e, NodeAlertKind.FundFlowDeviation, f.EnterpriseHash,
+                return (Chain(e, AlertKind.FundFlowDeviation, f.EnterpriseHash,
                     $"R&D loan {f.LoanId.Value.ToShortString()} of {f.BankOrg.Code} to enterprise {f.EnterpriseHash.Value.ToShortString()}: {Percent(share)} of its recorded spending went to non-R&D purposes, above the {Percent(max)} tolerated.",
                     new() { ["bank"] = f.BankOrg.Code, ["nonRdShareBps"] = share, ["maxNonRdBps"] = max }, at, source) with { Loan = f.LoanId }, null);
             }
@@ -64,7 +64,7 @@ public static class ChainAlerts
                 var fund = g.FundId.Value;
                 var obligation = N(g.ObligationFen);
                 var paid = N(g.PaidFen);
-                return (Chain(e, NodeAlertKind.GuarantorFailedToPay, g.EnterpriseHash,
+                return (Chain(e, AlertKind.GuarantorFailedToPay, g.EnterpriseHash,
                     $"Guarantor {g.GuarantorOrg.Code} had paid {Yuan(paid)} of the {Yuan(obligation)} CNY it owes on loan {g.LoanId.Value.ToShortString()} of {g.BankOrg.Code} when the bank's claim on fund {fund.ToShortString()} was filed; the claim nets the obligation out, and the rest is the bank's to recover from the guarantor.",
                     new() { ["bank"] = g.BankOrg.Code, ["guarantor"] = g.GuarantorOrg.Code, ["fund"] = fund.ToString(), ["obligationFen"] = obligation, ["paidFen"] = paid }, at, source) with { Loan = g.LoanId },
                     exposure.RegulatorOf(fund));
@@ -75,7 +75,7 @@ public static class ChainAlerts
                 {
                     return null;
                 }
-                return (Chain(e, NodeAlertKind.ConsentRevoked, granted.Enterprise,
+                return (Chain(e, AlertKind.ConsentRevoked, granted.Enterprise,
                     $"Enterprise {granted.Enterprise.Value.ToShortString()} revoked consent {r.ConsentId.Value.ToShortString()} granted to {r.Consumer.Code}; no more data may be fetched under it, and what was fetched must be deleted.",
                     new() { ["consumer"] = r.Consumer.Code, ["enterpriseAccount"] = r.Enterprise.ToString() }, at, source) with { Consent = r.ConsentId },
                     r.Consumer);
@@ -88,7 +88,7 @@ public static class ChainAlerts
     private static string N<T>(T value)
         where T : IFormattable => value.ToString(null, CultureInfo.InvariantCulture);
 
-    private static NodeAlert Chain(ChainEvent e, NodeAlertKind kind, EnterpriseHash enterprise, string summary, Dictionary<string, string> details, ulong at, OrgId source) =>
+    private static NodeAlert Chain(ChainEvent e, AlertKind kind, EnterpriseHash enterprise, string summary, Dictionary<string, string> details, ulong at, OrgId source) =>
         new(kind, enterprise, summary, details, at, source) { BlockNumber = e.BlockNumber, TxHash = e.TxHash };
 
     /// <summary>An amount in fen as yuan with two decimals and thousands separators (e.g. <c>1,234.56</c>).</summary>

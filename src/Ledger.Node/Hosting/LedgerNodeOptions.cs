@@ -20,30 +20,11 @@ public enum NodeRole
 /// <summary>Conversions between the node's configured role and the consortium's on-chain role.</summary>
 public static class NodeRoles
 {
-    /// <summary>The consortium role of a node role.</summary>
-    public static Role ToChainRole(this NodeRole role) => role switch
-    {
-        NodeRole.Tax => Role.TaxBureau,
-        NodeRole.Bank => Role.Bank,
-        NodeRole.Guarantor => Role.Guarantor,
-        NodeRole.Regulator => Role.Regulator,
-        NodeRole.Auditor => Role.Auditor,
-        _ => Role.None,
-    };
+    /// <summary>The consortium role of a node role: the role whose word (<see cref="RoleWords"/>) is the node role's name.</summary>
+    public static Role ToChainRole(this NodeRole role) => RoleWords.TryParse(role.Word(), out var chainRole) ? chainRole : Role.None;
 
-    /// <summary>The configuration word of a role (tax, bank, guarantor, regulator, auditor).</summary>
+    /// <summary>The configuration word of a role (tax, bank, guarantor, regulator, auditor): its name in lower case, which is its <see cref="RoleWords"/> word.</summary>
     public static string Word(this NodeRole role) => role.ToString().ToLowerInvariant();
-
-    /// <summary>The configuration word of a consortium role.</summary>
-    public static string Word(this Role role) => role switch
-    {
-        Role.TaxBureau => "tax",
-        Role.Bank => "bank",
-        Role.Guarantor => "guarantor",
-        Role.Regulator => "regulator",
-        Role.Auditor => "auditor",
-        _ => "none",
-    };
 }
 
 /// <summary>

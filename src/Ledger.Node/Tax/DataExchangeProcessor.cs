@@ -37,7 +37,7 @@ public sealed class DataExchangeProcessor : IRefusalRecorder
     /// <summary>Longest request id accepted.</summary>
     public const int MaxRequestIdLength = 128;
 
-    private static readonly Scopes KnownScopes = (Scopes)0x7F;
+    private static readonly Scopes KnownScopes = ScopeWords.Known;
 
     // One per node: each consumer's ephemeral key is reused for a second (at most 4,096 envelopes) instead of two
     // scalar multiplications per report; the envelope format is unchanged (EnvelopeSealer explains the trade).

@@ -146,7 +146,7 @@ public sealed class TaxAdminService(NodeIdentity node, Ledger.Chain.LedgerChainC
                 ["rating"] = rating.ToString(),
             };
             await alerts.PublishAsync(new NodeAlert(
-                NodeAlertKind.RatingDowngrade,
+                Core.Model.AlertKind.RatingDowngrade,
                 updated.CreditCodeHash,
                 $"The tax-credit rating of enterprise {updated.CreditCodeHash.Value.ToShortString()} fell from {previous} to {rating} for {request.Year}.",
                 details,

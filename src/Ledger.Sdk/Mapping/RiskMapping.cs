@@ -73,18 +73,24 @@ public static class RiskMapping
             ? text
             : throw new FormatException($"{field} must be 1 to 128 characters without control characters (the id is derived from it); '{Shorten(text)}' is not.");
 
+    /// <summary>The alert kind of a wire value (the same numbers, <see cref="AlertKindWords"/>); false for unspecified and unknown values.</summary>
+    public static bool TryKind(Proto.AlertKind wire, out AlertKind kind) => AlertKindWords.TryFromValue((int)wire, out kind);
+
+    /// <summary>An alert kind on the wire (the same number).</summary>
+    public static Proto.AlertKind ToProto(AlertKind kind) => (Proto.AlertKind)(int)kind;
+
     /// <summary>An alert from the wire.</summary>
     /// <exception cref="FormatException">naming the malformed field.</exception>
     public static LedgerAlert FromProto(Proto.Alert alert)
     {
         ArgumentNullException.ThrowIfNull(alert);
-        if (alert.Kind is Proto.AlertKind.Unspecified || !Enum.IsDefined(alert.Kind))
+        if (!TryKind(alert.Kind, out var kind))
         {
             throw new FormatException($"alert.kind {(int)alert.Kind} is not a known alert kind.");
         }
         return new LedgerAlert(
             string.IsNullOrEmpty(alert.Id) ? throw new FormatException("alert.id is empty.") : alert.Id,
-            (AlertKind)(int)alert.Kind,
+            kind,
             Enterprise(alert.EnterpriseHash, "alert.enterprise_hash"),
             string.IsNullOrEmpty(alert.LoanId) ? null : Loan(alert.LoanId, "alert.loan_id"),
             string.IsNullOrEmpty(alert.ConsentId) ? null : new ConsentId(ApiMapping.Hash(alert.ConsentId, "alert.consent_id")),
@@ -103,7 +109,7 @@ public static class RiskMapping
         var proto = new Proto.Alert
         {
             Id = alert.Id,
-            Kind = (Proto.AlertKind)(int)alert.Kind,
+            Kind = ToProto(alert.Kind),
             EnterpriseHash = alert.Enterprise.ToString(),
             LoanId = alert.Loan?.ToString() ?? "",
             ConsentId = alert.Consent?.ToString() ?? "",

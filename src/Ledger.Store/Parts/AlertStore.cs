@@ -178,7 +178,7 @@ internal sealed class AlertStore : IAlertStore
         var consent = doc["consent"].AsString;
         var tx = doc["tx"].AsString;
         var alert = new NodeAlert(
-            (NodeAlertKind)doc["kind"].AsInt32,
+            (AlertKind)doc["kind"].AsInt32,
             EnterpriseHash.Parse(doc["enterprise"].AsString),
             doc["summary"].AsString,
             doc["details"].AsDocument.ToDictionary(kv => kv.Key, kv => kv.Value.AsString, StringComparer.Ordinal),

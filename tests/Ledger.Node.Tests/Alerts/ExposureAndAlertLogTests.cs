@@ -107,7 +107,7 @@ public sealed class ExposureIndexTests
 
         var (alert, alsoTo) = ChainAlerts.From(Events.GuarantorFailedToPay(Events.Loan("a"), fund, block: 9), index, Events.Bank)!.Value;
 
-        Assert.Equal(NodeAlertKind.GuarantorFailedToPay, alert.Kind);
+        Assert.Equal(AlertKind.GuarantorFailedToPay, alert.Kind);
         Assert.Equal(regulator, alsoTo);
         Assert.Equal(Events.Loan("a"), alert.Loan);
         Assert.Contains("had paid 20,000.00 of the 56,000.00 CNY it owes", alert.Summary, StringComparison.Ordinal);
@@ -200,7 +200,7 @@ public sealed class ChainAlertsTests
         var raised = ChainAlerts.From(revoked, index, Events.Bank);
 
         Assert.NotNull(raised);
-        Assert.Equal(NodeAlertKind.ConsentRevoked, raised.Value.Alert.Kind);
+        Assert.Equal(AlertKind.ConsentRevoked, raised.Value.Alert.Kind);
         Assert.Equal(Events.Enterprise, raised.Value.Alert.Enterprise);
         Assert.Equal(Events.Consent("c"), raised.Value.Alert.Consent);
         Assert.Equal(Events.OtherBank, raised.Value.AlsoTo);
@@ -214,10 +214,10 @@ public sealed class ChainAlertsTests
         var index = new ExposureIndex();
         var loan = Events.Loan("x");
         var overdue = ChainAlerts.From(Events.Make(new LoanOverdue(loan, Events.Bank, Events.Enterprise, 31, 123456), 9), index, Events.Bank)!.Value.Alert;
-        Assert.Equal((NodeAlertKind.OverdueRepayment, "31", "123456"), (overdue.Kind, overdue.Details["daysOverdue"], overdue.Details["overdueFen"]));
+        Assert.Equal((AlertKind.OverdueRepayment, "31", "123456"), (overdue.Kind, overdue.Details["daysOverdue"], overdue.Details["overdueFen"]));
         Assert.Contains("1,234.56 CNY", overdue.Summary, StringComparison.Ordinal);
         var defaulted = ChainAlerts.From(Events.Make(new LoanDefaulted(loan, Events.Bank, Events.Enterprise, 500), 9), index, Events.Bank)!.Value.Alert;
-        Assert.Equal((NodeAlertKind.Default, "500", loan), (defaulted.Kind, defaulted.Details["lossFen"], defaulted.Loan!.Value));
+        Assert.Equal((AlertKind.Default, "500", loan), (defaulted.Kind, defaulted.Details["lossFen"], defaulted.Loan!.Value));
         var deviated = ChainAlerts.From(Events.Make(new FundFlowDeviated(loan, Events.Bank, Events.Enterprise, 2501, 2500), 9), index, Events.Bank)!.Value.Alert;
         Assert.Contains("25.01 %", deviated.Summary, StringComparison.Ordinal);
 

@@ -17,7 +17,7 @@ public sealed class AlertStoreTests : IDisposable
     private static LoanId Loan(string name) => new(Keccak.Hash("loan:" + name));
 
     private static NodeAlert Alert(int n) =>
-        new(NodeAlertKind.RatingDowngrade, Enterprise, $"alert {n}", new Dictionary<string, string> { ["n"] = n.ToString(System.Globalization.CultureInfo.InvariantCulture) }, (ulong)n, Bank)
+        new(AlertKind.RatingDowngrade, Enterprise, $"alert {n}", new Dictionary<string, string> { ["n"] = n.ToString(System.Globalization.CultureInfo.InvariantCulture) }, (ulong)n, Bank)
         {
             Loan = n % 2 == 0 ? Loan("l") : null,
             TxHash = n % 3 == 0 ? Keccak.Hash("t") : null,

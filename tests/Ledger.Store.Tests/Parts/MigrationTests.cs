@@ -198,7 +198,7 @@ public sealed class MigrationTests : IDisposable
             {
                 ["_id"] = (long)n,
                 ["key"] = $"k{n}",
-                ["kind"] = (int)NodeAlertKind.RatingDowngrade,
+                ["kind"] = (int)AlertKind.RatingDowngrade,
                 ["enterprise"] = new EnterpriseHash(Keccak.Hash("enterprise")).ToString(),
                 ["summary"] = $"alert {n}",
                 ["details"] = new BsonDocument { ["n"] = $"{n}" },

@@ -19,7 +19,7 @@ internal static class PartSamples
         Keccak.Hash($"response/{n}"), [1, 2, 3, (byte)n], 1_000 + (ulong)n, keepUntilMs, 40 + (ulong)n, Keccak.Hash($"access/{n}"));
 
     public static NodeAlert Alert(int n) => new(
-        NodeAlertKind.RatingDowngrade, new EnterpriseHash(Keccak.Hash("enterprise")), $"alert {n}",
+        AlertKind.RatingDowngrade, new EnterpriseHash(Keccak.Hash("enterprise")), $"alert {n}",
         new Dictionary<string, string> { ["n"] = n.ToString(System.Globalization.CultureInfo.InvariantCulture) }, (ulong)n, TempStore.Org);
 
     public static CopiedRecord Copied(OrgId member, ulong sequence, CopiedAnchor? anchor = null, string? reasons = null, string? rating = null)
