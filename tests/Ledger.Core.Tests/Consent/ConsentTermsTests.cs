@@ -133,4 +133,18 @@ public class ConsentTermsTests
         Assert.NotEqual(Local.Separator(), (Local with { Version = "2" }).Separator());
         Assert.NotEqual(Local.Separator(), (Local with { Name = "Other" }).Separator());
     }
+
+    [Fact]
+    public void Separator_ComputedOnce_IsStillTheDomainsOwn_AfterWithAndEqualityIgnoresIt()
+    {
+        var domain = Eip712Domain.ForConsentRegistry(31337, EthAddress.Parse("0x5FbDB2315678afecb367f032d93F642f64180aa3"));
+        var first = domain.Separator();
+        var other = domain with { ChainId = 1 };
+
+        Assert.Equal(first, domain.Separator());
+        Assert.Equal(Eip712Domain.ForConsentRegistry(1, domain.VerifyingContract).Separator(), other.Separator());
+        Assert.NotEqual(first, other.Separator());
+        Assert.Equal(domain, Eip712Domain.ForConsentRegistry(31337, domain.VerifyingContract));
+        Assert.Equal(domain.GetHashCode(), Eip712Domain.ForConsentRegistry(31337, domain.VerifyingContract).GetHashCode());
+    }
 }
