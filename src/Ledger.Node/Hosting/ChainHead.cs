@@ -114,6 +114,7 @@ public sealed class ChainHead
     // Boxed, so a reader never sees the number of one block with the time or state mark of another.
     private object _state = new HeadState(default, 0);
     private Task<ChainBlock>? _inflight;
+    private long _reads;
     private long _confirmedAt;
     private long _advancedAt;
     private long _degradedAt;
@@ -253,20 +254,57 @@ public sealed class ChainHead
     /// <exception cref="TimeoutException">The read did not complete within the read timeout (it goes on in the background).</exception>
     public async Task<ChainBlock> RefreshAsync(CancellationToken cancellationToken = default)
     {
+        var (read, _) = StartOrJoin();
+        return await read.WaitAsync(_options.ReadTimeout, _time, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Asks the chain for its latest block with a read that starts now or later: a read already under way is joined
+    /// only when it began after this call, otherwise it is waited out and a new one made. What a caller needs that
+    /// must see a block mined before it asked (the second look at a refused consent: the grant may be in the block the
+    /// poll in flight did not ask about yet). Waits at most the read timeout in all.
+    /// </summary>
+    /// <exception cref="TimeoutException">No such read completed within the read timeout.</exception>
+    public async Task<ChainBlock> ReadNewAsync(CancellationToken cancellationToken = default)
+    {
+        var asked = _time.GetTimestamp();
+        long before;
+        lock (_gate)
+        {
+            before = _reads; // the reads started so far: one of them may be in flight, begun before this call
+        }
+        while (true)
+        {
+            var (read, number) = StartOrJoin();
+            var left = _options.ReadTimeout - _time.GetElapsedTime(asked);
+            if (left <= TimeSpan.Zero)
+            {
+                throw new TimeoutException($"No read of the chain's head started after the request completed within {Seconds(_options.ReadTimeout)}.");
+            }
+            var block = await read.WaitAsync(left, _time, cancellationToken).ConfigureAwait(false);
+            if (number > before)
+            {
+                return block;
+            }
+        }
+    }
+
+    // The read in flight, or a new one; with its number (reads are numbered from 1 as they start).
+    private (Task<ChainBlock> Read, long Number) StartOrJoin()
+    {
         if (_source is null)
         {
             throw new InvalidOperationException("The chain head is not attached yet.");
         }
-        Task<ChainBlock> read;
         lock (_gate)
         {
             if (_inflight is null || _inflight.IsCompleted)
             {
+                _reads++;
                 _inflight = ReadAsync();
             }
-            read = _inflight;
+            return (_inflight, _reads);
         }
-        return await read.WaitAsync(_options.ReadTimeout, _time, cancellationToken).ConfigureAwait(false);
     }
 
     // One read of the head (and of whether the state changed since the previous head); its outcome updates the health.

@@ -11,7 +11,7 @@ namespace Ledger.Node.Tax;
 /// </summary>
 internal static class RefusalCatalogue
 {
-    public static async Task<LedgerException> ForStatusAsync(AccessStatus status, FetchRequest fetch, NodeIdentity node, Ledger.Chain.LedgerChainClient chainClient, ulong block)
+    public static async Task<LedgerException> ForStatusAsync(AccessStatus status, FetchRequest fetch, UseCases.IDataExchangeChain chain, ulong block)
     {
         var id = fetch.ConsentId.Value.ToShortString();
         switch (status)
@@ -36,7 +36,7 @@ internal static class RefusalCatalogue
                     $"The enterprise account of consent {id} was retired (unbound, or replaced by a key rotation); its consents no longer work, and the enterprise must consent anew with its current account.");
         }
         // The remaining verdicts read better with the consent's dates and counts.
-        var state = await chainClient.ConsentAsync(fetch.ConsentId, block).ConfigureAwait(false);
+        var state = await chain.ConsentAsync(fetch.ConsentId, block).ConfigureAwait(false);
         return status switch
         {
             AccessStatus.NotYetValid => new("LEDGER-1228", ErrorCategory.FailedPrecondition,
@@ -46,7 +46,7 @@ internal static class RefusalCatalogue
             AccessStatus.Revoked => new("LEDGER-1230", ErrorCategory.FailedPrecondition,
                 $"Consent {id} was revoked at block {state.RevokedAtBlock}; ask the enterprise for a new consent."),
             AccessStatus.ScopeNotGranted => new("LEDGER-1233", ErrorCategory.PermissionDenied,
-                $"Consent {id} grants scopes {(Scopes)state.Scopes} but {fetch.Scopes} was asked for; ask only for granted scopes, or ask the enterprise for a wider consent."),
+                $"Consent {id} grants scopes {state.Scopes} but {fetch.Scopes} was asked for; ask only for granted scopes, or ask the enterprise for a wider consent."),
             AccessStatus.FetchCapReached => FetchCapReached(fetch.ConsentId, state.FetchCap, state.FetchPeriod),
             _ => new(NodeErrors.InternalCode, ErrorCategory.Internal, $"The consent registry answered status {(byte)status} for consent {id}, which this node does not know; upgrade the node."),
         };

@@ -38,6 +38,15 @@ public sealed class TaxModule : NodeModule
     public override void AddServices(IServiceCollection services, LedgerNodeOptions options)
     {
         services.AddSingleton(sp => sp.GetRequiredService<NodeFoundation>().TaxData);
+        // FetchReport over its ports (the chain's side of a fetch, the store's answer log); the gRPC adapter on top.
+        services.AddSingleton(sp =>
+        {
+            var node = sp.GetRequiredService<NodeIdentity>();
+            return new UseCases.FetchReportSettings(node.Organization, node.Options.StrongMode);
+        });
+        services.AddSingleton<UseCases.IDataExchangeChain, UseCases.ChainDataExchange>();
+        services.AddSingleton<UseCases.IAnswerLog, UseCases.StoreAnswerLog>();
+        services.AddSingleton<UseCases.FetchReport>();
         services.AddSingleton<DataExchangeProcessor>();
         services.AddSingleton<IRefusalRecorder>(sp => sp.GetRequiredService<DataExchangeProcessor>());
         services.AddLedgerAlerts(upstream: false);

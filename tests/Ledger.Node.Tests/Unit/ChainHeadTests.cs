@@ -26,9 +26,13 @@ public sealed class ChainHeadTests
 
         public int Reads => _reads;
 
+        /// <summary>Answer with the head as it was when the read began (as a node answers a request it took then).</summary>
+        public bool AnswerAtStart { get; set; }
+
         public async Task<(ulong Number, ulong Timestamp)> LatestBlockAsync(CancellationToken cancellationToken)
         {
             Interlocked.Increment(ref _reads);
+            var atStart = Number;
             if (Hang is { } hang)
             {
                 await hang.Task;
@@ -37,7 +41,8 @@ public sealed class ChainHeadTests
             {
                 throw failure;
             }
-            return (Number, 1_000 + Number);
+            var number = AnswerAtStart ? atStart : Number;
+            return (number, 1_000 + number);
         }
 
         public Task<bool> AccessStateChangedAsync(ulong fromBlock, ulong toBlock, CancellationToken cancellationToken) => Task.FromResult(false);
@@ -163,6 +168,29 @@ public sealed class ChainHeadTests
         Assert.Equal(11UL, (await second).Number);
         Assert.Equal(11UL, (await third).Number);
         Assert.Equal(1, chain.Reads);
+    }
+
+    [Fact]
+    public async Task ReadNewAsync_DoesNotJoinAReadThatBeganBeforeIt_SoABlockMinedMeanwhileIsSeen()
+    {
+        // The second look at a refused consent: the poll in flight asked before the grant's block was mined; joining
+        // it (RefreshAsync) would answer the old head again and the consent would be refused as unknown.
+        var (head, chain, _) = Attached();
+        chain.AnswerAtStart = true;
+        var firstHang = chain.Hang = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        chain.Number = 11;
+        var poll = head.RefreshAsync();          // began at block 11
+        chain.Number = 12;                       // the grant is mined in block 12
+
+        var joined = head.RefreshAsync();
+        var fresh = head.ReadNewAsync();
+        chain.Hang = null;
+        firstHang.SetResult();
+
+        Assert.Equal(11UL, (await poll).Number);
+        Assert.Equal(11UL, (await joined).Number);
+        Assert.Equal(12UL, (await fresh).Number);
+        Assert.Equal(2, chain.Reads);
     }
 
     [Fact]
