@@ -171,6 +171,10 @@ public sealed class MembershipHistory
     public (Verification.ProblemKind Kind, string Why)? Refuse(OrgId org, ulong block, params ReadOnlySpan<Role> roles)
     {
         var state = At(org, block);
+        if (state.Status == MemberStatus.Active && roles.Contains(state.Role))
+        {
+            return null; // the common case, every record: no sentence built
+        }
         var wanted = string.Join(" or ", roles.ToArray().Select(Describe));
         return state.Status switch
         {

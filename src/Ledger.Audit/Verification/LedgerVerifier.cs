@@ -976,18 +976,21 @@ public sealed class LedgerVerifier
         {
             return result;
         }
+        // One entry per fetch: a strong-mode event (its access records, usually one, in `strongRecords`) or one
+        // batch-mode access record (no list per record: a consent of a busy bank has hundreds of thousands).
         var strongByRequest = new Dictionary<Hash32, int>();
-        var entries = new List<(ulong TimeMs, int Order, ulong Sequence, int Event, List<int> Records)>();
-        foreach (var e in _history.StrongAccesses(id))
+        var strongRecords = new Dictionary<int, List<int>>();
+        var entries = new List<(ulong TimeMs, int Order, ulong Sequence, int Event, int Record)>();
+        var strongEvents = _history.StrongAccesses(id);
+        foreach (var e in strongEvents)
         {
             var k = entries.Count;
-            entries.Add((e.BlockTimestamp * 1000, 0, (ulong)e.LogIndex, k, []));
+            entries.Add((e.BlockTimestamp * 1000, 0, (ulong)e.LogIndex, k, -1));
             if (e.TryAs<AccessRecorded>() is { } recorded)
             {
                 strongByRequest.TryAdd(recorded.RequestHash, k);
             }
         }
-        var strongEvents = _history.StrongAccesses(id);
         foreach (var i in _index.RecordsOfConsent(id))
         {
             if (_records[i].Record is not AccessRecord r || _index.DuplicateOf(i) is not null)
@@ -996,11 +999,11 @@ public sealed class LedgerVerifier
             }
             if (strongByRequest.TryGetValue(r.RequestHash, out var k) && strongEvents[k].TryAs<AccessRecorded>()?.Provider == r.Provider)
             {
-                entries[k].Records.Add(i);
+                (strongRecords.TryGetValue(k, out var list) ? list : strongRecords[k] = []).Add(i);
                 result.Strong[i] = strongEvents[k];
                 continue;
             }
-            entries.Add((r.ServedAtMs, 1, r.ConsentSequence != 0 ? r.ConsentSequence : r.Sequence, -1, [i]));
+            entries.Add((r.ServedAtMs, 1, r.ConsentSequence != 0 ? r.ConsentSequence : r.Sequence, -1, i));
         }
         if (entries.Count <= timeline.Terms.FetchCap)
         {
@@ -1021,9 +1024,16 @@ public sealed class LedgerVerifier
             var period = timeline.PeriodAt(entry.TimeMs / 1000);
             var ordinal = perPeriod.TryGetValue(period, out var seen) ? seen + 1 : 1;
             perPeriod[period] = ordinal;
-            foreach (var i in entry.Records)
+            if (entry.Record >= 0)
             {
-                result.Ordinals[i] = (period, ordinal);
+                result.Ordinals[entry.Record] = (period, ordinal);
+            }
+            else if (strongRecords.TryGetValue(entry.Event, out var records))
+            {
+                foreach (var i in records)
+                {
+                    result.Ordinals[i] = (period, ordinal);
+                }
             }
         }
         return result;
