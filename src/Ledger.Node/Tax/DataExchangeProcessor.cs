@@ -6,13 +6,9 @@ using Ledger.Core.Errors;
 using Ledger.Core.Model;
 using Ledger.Core.Primitives;
 using Ledger.Core.Records;
-using Ledger.Core.Scoring;
-using Ledger.Core.TaxData;
 using Ledger.Node.Hosting;
 using Ledger.Node.Hosting.Auth;
-using Ledger.Node.Services;
 using Ledger.Node.Tax.UseCases;
-using Microsoft.Extensions.Logging;
 
 namespace Ledger.Node.Tax;
 
