@@ -23,6 +23,11 @@ public sealed record ReportRequest(ConsentId ConsentId, Scopes Scopes)
     public ulong? PeriodUntil { get; init; }
     /// <summary>The caller's unique id of this request; null: a new random id. A request id is served once.</summary>
     public string? RequestId { get; init; }
+    /// <summary>
+    /// What the data is for (<see cref="PurposeCodes"/>; default credit assessment). The tax node serves only the purpose
+    /// the consent names (a different one is refused and recorded, LEDGER-1529); the purpose is part of the request hash.
+    /// </summary>
+    public uint Purpose { get; init; } = PurposeCodes.CreditAssessment;
 }
 
 /// <summary>
@@ -102,9 +107,10 @@ public sealed class TaxClient
             PeriodFrom = request.PeriodFrom ?? 0,
             PeriodUntil = request.PeriodUntil ?? 0,
             RequestId = requestId,
+            Purpose = request.Purpose,
         };
         var expected = new FetchRequest(request.ConsentId, _connection.Identity.Organization, _connection.Info.Organization,
-            request.Scopes, message.PeriodFrom, message.PeriodUntil, requestId);
+            request.Scopes, request.Purpose, message.PeriodFrom, message.PeriodUntil, requestId);
         var response = await Calls.RunAsync(_connection.Address, () => _exchange.FetchReportAsync(message, deadline: _connection.Deadline(), cancellationToken: cancellationToken)).ConfigureAwait(false);
         var fetched = Calls.Parse(() => new FetchedReport(
             expected,

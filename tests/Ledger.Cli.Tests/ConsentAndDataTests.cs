@@ -195,6 +195,27 @@ public sealed class ConsentAndDataTests(ConsortiumFixture fixture)
     }
 
     [Fact]
+    public async Task DataFetch_AsksForItsPurpose_AConsentForPostLoanMonitoringServesOnlyThat()
+    {
+        var enterprise = await BindNewEnterpriseAsync();
+        var granted = await fixture.RunAsync("consent", "grant", "--enterprise-key", enterprise.KeyFile, "--org", Bank, "--purpose", "post-loan", "--json");
+        Assert.True(granted.ExitCode == 0, granted.ToString());
+        var id = granted.Json().GetProperty("consentId").GetString()!;
+
+        var refused = await fixture.RunAsync("data", "fetch", "--consent", id, "--org", Bank, "--scopes", "rating");
+        var badWord = await fixture.RunAsync("data", "fetch", "--consent", id, "--org", Bank, "--purpose", "curiosity");
+        var served = await fixture.RunAsync("data", "fetch", "--consent", id, "--org", Bank, "--scopes", "rating", "--purpose", "post-loan", "--json");
+
+        Assert.Equal(1, refused.ExitCode);
+        Assert.StartsWith("LEDGER-1529: ", refused.Error, StringComparison.Ordinal);
+        Assert.Contains("post-loan", refused.Error, StringComparison.Ordinal);
+        Assert.NotEqual(0, badWord.ExitCode);
+        Assert.Contains("--purpose 'curiosity'", badWord.Error, StringComparison.Ordinal);
+        Assert.True(served.ExitCode == 0, served.ToString());
+        Assert.Equal(id, served.Json().GetProperty("consentId").GetString());
+    }
+
+    [Fact]
     public async Task ConsentPrepare_ShowsTermsAndTypedDataWithoutGrantingAnything()
     {
         var enterprise = await BindNewEnterpriseAsync();

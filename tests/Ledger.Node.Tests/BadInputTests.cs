@@ -27,7 +27,7 @@ public sealed class BadInputTests(NodeCluster cluster)
     [InlineData("0xzz00000000000000000000000000000000000000000000000000000000000000", "consent_id")]
     public async Task FetchReport_MalformedConsentId_IsInvalidArgumentNamingTheField(string consentId, string field)
     {
-        var error = await FetchRawAsync(new Proto.FetchReportRequest { ConsentId = consentId, Scopes = 1, RequestId = "r-" + Guid.NewGuid().ToString("N") });
+        var error = await FetchRawAsync(new Proto.FetchReportRequest { Purpose = 1, ConsentId = consentId, Scopes = 1, RequestId = "r-" + Guid.NewGuid().ToString("N") });
         Assert.Equal(StatusCode.InvalidArgument, error.Status);
         Assert.Equal("LEDGER-1520", error.Code);
         Assert.Contains(field, error.Message, StringComparison.Ordinal);
@@ -41,14 +41,15 @@ public sealed class BadInputTests(NodeCluster cluster)
         var id = consent.ToString();
         var accessesBefore = await Refusals.AccessCountAsync(cluster);
 
-        var missingId = await FetchRawAsync(new Proto.FetchReportRequest { ConsentId = id, Scopes = 1 });
-        var longId = await FetchRawAsync(new Proto.FetchReportRequest { ConsentId = id, Scopes = 1, RequestId = new string('x', 129) });
-        var noScopes = await FetchRawAsync(new Proto.FetchReportRequest { ConsentId = id, RequestId = "r1-" + Guid.NewGuid().ToString("N") });
-        var unknownScopes = await FetchRawAsync(new Proto.FetchReportRequest { ConsentId = id, Scopes = 1UL << 40, RequestId = "r2-" + Guid.NewGuid().ToString("N") });
-        var otherConsumer = await FetchRawAsync(new Proto.FetchReportRequest { ConsentId = id, Scopes = 1, Consumer = "bank.icbc", RequestId = "r3-" + Guid.NewGuid().ToString("N") });
-        var backwards = await FetchRawAsync(new Proto.FetchReportRequest { ConsentId = id, Scopes = 1, PeriodFrom = 2000, PeriodUntil = 1000, RequestId = "r4-" + Guid.NewGuid().ToString("N") });
+        var missingId = await FetchRawAsync(new Proto.FetchReportRequest { Purpose = 1, ConsentId = id, Scopes = 1 });
+        var longId = await FetchRawAsync(new Proto.FetchReportRequest { Purpose = 1, ConsentId = id, Scopes = 1, RequestId = new string('x', 129) });
+        var noScopes = await FetchRawAsync(new Proto.FetchReportRequest { Purpose = 1, ConsentId = id, RequestId = "r1-" + Guid.NewGuid().ToString("N") });
+        var unknownScopes = await FetchRawAsync(new Proto.FetchReportRequest { Purpose = 1, ConsentId = id, Scopes = 1UL << 40, RequestId = "r2-" + Guid.NewGuid().ToString("N") });
+        var otherConsumer = await FetchRawAsync(new Proto.FetchReportRequest { Purpose = 1, ConsentId = id, Scopes = 1, Consumer = "bank.icbc", RequestId = "r3-" + Guid.NewGuid().ToString("N") });
+        var backwards = await FetchRawAsync(new Proto.FetchReportRequest { Purpose = 1, ConsentId = id, Scopes = 1, PeriodFrom = 2000, PeriodUntil = 1000, RequestId = "r4-" + Guid.NewGuid().ToString("N") });
+        var noPurpose = await FetchRawAsync(new Proto.FetchReportRequest { ConsentId = id, Scopes = 1, RequestId = "r5-" + Guid.NewGuid().ToString("N") });
 
-        foreach (var (error, field) in new[] { (missingId, "request_id"), (longId, "request_id"), (noScopes, "scopes"), (unknownScopes, "scopes"), (otherConsumer, "consumer"), (backwards, "period_from") })
+        foreach (var (error, field) in new[] { (missingId, "request_id"), (longId, "request_id"), (noScopes, "scopes"), (unknownScopes, "scopes"), (otherConsumer, "consumer"), (backwards, "period_from"), (noPurpose, "purpose") })
         {
             Assert.Equal(StatusCode.InvalidArgument, error.Status);
             Assert.Equal("LEDGER-1520", error.Code);
@@ -60,7 +61,7 @@ public sealed class BadInputTests(NodeCluster cluster)
     [Fact]
     public async Task FetchReport_MessageLargerThanTheLimit_IsRefusedBeforeAnyWorkAndTheNodeKeepsServing()
     {
-        var huge = new Proto.FetchReportRequest { ConsentId = "0x" + new string('1', 64), Scopes = 1, RequestId = new string('y', 2 * 1024 * 1024) };
+        var huge = new Proto.FetchReportRequest { Purpose = 1, ConsentId = "0x" + new string('1', 64), Scopes = 1, RequestId = new string('y', 2 * 1024 * 1024) };
         var error = await Assert.ThrowsAsync<LedgerRemoteException>(() => cluster.TaxAsBank.Tax.FetchReportAsync(
             new ReportRequest(ConsentId.Parse(huge.ConsentId), Scopes.TaxCreditRating) { RequestId = huge.RequestId }));
         Assert.Equal(StatusCode.ResourceExhausted, error.Status);
@@ -179,6 +180,7 @@ public sealed class BadInputTests(NodeCluster cluster)
     {
         ConsentId = (consent ?? new ConsentId(Keccak.Hash("x"))).ToString(),
         Scopes = 1,
+        Purpose = 1,
         RequestId = "raw-" + Guid.NewGuid().ToString("N"),
     };
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Grpc.Core;
 using Grpc.Health.V1;
+using Ledger.Core.Consent;
 using Ledger.Core.Merkle;
 using Ledger.Core.Model;
 using Ledger.Core.Primitives;
@@ -85,6 +86,23 @@ public sealed class DataExchangeTests(NodeCluster cluster)
             StatusCode.PermissionDenied, "LEDGER-1522");
         Assert.Contains("data period", error.Message, StringComparison.Ordinal);
         await Refusals.RecordedAsync(cluster, error, (byte)RefusalReason.DataPeriodOutsideConsent);
+    }
+
+    [Fact]
+    public async Task FetchReport_ForAPurposeTheConsentDoesNotName_IsRefusedAndRecorded_ItsOwnPurposeIsServed()
+    {
+        // The cluster's consents are granted for credit assessment (the SDK's default purpose).
+        var (consent, terms) = await cluster.GrantAsync(cluster.Enterprises[2]);
+        Assert.Equal(PurposeCodes.CreditAssessment, terms.Purpose);
+
+        var error = await Refusals.ExpectAsync(
+            () => cluster.TaxAsBank.Tax.FetchReportAsync(new ReportRequest(consent, Scopes.TaxPayments) { Purpose = PurposeCodes.PostLoanMonitoring }),
+            StatusCode.PermissionDenied, "LEDGER-1529");
+        Assert.Contains("credit assessment", error.Message, StringComparison.Ordinal);
+        await Refusals.RecordedAsync(cluster, error, (byte)RefusalReason.PurposeNotConsented);
+
+        var (served, _) = await cluster.TaxAsBank.Tax.FetchAndOpenAsync(new ReportRequest(consent, Scopes.TaxPayments) { Purpose = PurposeCodes.CreditAssessment });
+        Assert.Equal(PurposeCodes.CreditAssessment, served.Request.Purpose);
     }
 
     [Fact]

@@ -53,7 +53,7 @@ internal static class ProfilePhase
         var signature = signing.Sign(digest);
         Add("node", "request digest (EIP-712, Keccak)", Micros(20_000, () => SignedRequest.Digest(domain, Method, body, tax, bank, 1, nonce)));
         Add("node", "recover the signing account (secp256k1)", Micros(3_000, () => Secp256k1Fast.Recover(digest, signature)), Secp256k1Signer.Implementation);
-        var fetch = new FetchRequest(new ConsentId(digest), bank, tax, Scopes.TaxCreditRating | Scopes.TaxPayments | Scopes.Invoices, 0, 0, "request-1");
+        var fetch = new FetchRequest(new ConsentId(digest), bank, tax, Scopes.TaxCreditRating | Scopes.TaxPayments | Scopes.Invoices, PurposeCodes.CreditAssessment, 0, 0, "request-1");
         Add("node", "request hash (FetchRequest.Hash)", Micros(20_000, () => fetch.Hash()));
 
         var taxpayer = SyntheticTaxpayers.Generate(8, 7, DateOnly.FromDateTime(DateTime.UtcNow))[3];

@@ -66,14 +66,11 @@ public sealed class ConsentCommands : ICommandGroup
             var consumer = context.Get(Consumer) is { } c ? CliParse.Org(c, "--consumer") : caller.Organization;
             var providerCode = context.Get(Provider) ?? context.FirstNodeOf("tax")?.Org
                 ?? throw CliErrors.BadArgument("Which tax bureau serves the data? Give --provider ORG.");
-            var purpose = context.Get(Purpose)?.ToLowerInvariant() switch
+            var purposeText = context.Get(Purpose);
+            if (!PurposeWords.TryParse(purposeText, out var purpose))
             {
-                "credit-assessment" or "1" => PurposeCodes.CreditAssessment,
-                "post-loan" or "2" => PurposeCodes.PostLoanMonitoring,
-                "guarantee" or "3" => PurposeCodes.GuaranteeAssessment,
-                "rnd-fund-flow" or "4" => PurposeCodes.RnDFundFlowVerification,
-                var other => throw CliErrors.BadArgument($"--purpose '{other}' is not a purpose; use credit-assessment, post-loan, guarantee or rnd-fund-flow."),
-            };
+                throw CliErrors.BadArgument($"--purpose '{purposeText}' is not a purpose; use {Words.Listed(PurposeWords.Purposes.Select(p => p.Word))}.");
+            }
             return new ConsentRequest(enterprise, consumer, CliParse.Org(providerCode, "--provider"), CliParse.Scopes(context.Get(Scopes), "--scopes"))
             {
                 Purpose = purpose,
@@ -497,14 +494,7 @@ public sealed class ConsentCommands : ICommandGroup
     }
 
     /// <summary>A consent purpose by the word <c>--purpose</c> takes (the number when it is none of them).</summary>
-    internal static string PurposeWord(uint purpose) => purpose switch
-    {
-        PurposeCodes.CreditAssessment => "credit-assessment",
-        PurposeCodes.PostLoanMonitoring => "post-loan",
-        PurposeCodes.GuaranteeAssessment => "guarantee",
-        PurposeCodes.RnDFundFlowVerification => "rnd-fund-flow",
-        var other => other.ToString(CultureInfo.InvariantCulture),
-    };
+    internal static string PurposeWord(uint purpose) => PurposeWords.Word(purpose);
 
     private static object TermsJson(ConsentTerms t) => new
     {

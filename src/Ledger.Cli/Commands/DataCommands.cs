@@ -24,15 +24,26 @@ public sealed class DataCommands : ICommandGroup
         var scopes = new Option<string?>("--scopes") { Description = "The scopes wanted (default: all the consent grants).", HelpName = "LIST" };
         var from = new Option<string?>("--from") { Description = "Start of the data period, yyyy-MM-dd (default: the consent's).", HelpName = "DATE" };
         var until = new Option<string?>("--until") { Description = "End of the data period, yyyy-MM-dd (default: the consent's).", HelpName = "DATE" };
+        var purpose = new Option<string>("--purpose")
+        {
+            Description = "What the data is for: credit-assessment (default), post-loan, guarantee or rnd-fund-flow; the tax node serves only the consent's purpose.",
+            DefaultValueFactory = _ => "credit-assessment",
+            HelpName = "WORD",
+        };
         var fetch = new Command("fetch", "Fetch an enterprise's tax report under a consent, decrypt it and print it (the tax node records the access).")
         {
-            consent, scopes, from, until,
+            consent, scopes, from, until, purpose,
         };
         globals.Run(fetch, async (context, cancellationToken) =>
         {
             var id = CliParse.ConsentId(context.Get(consent), "--consent");
             var periodFrom = Date(context.Get(from), "--from");
             var periodUntil = Date(context.Get(until), "--until");
+            var purposeText = context.Get(purpose);
+            if (!PurposeWords.TryParse(purposeText, out var purposeCode))
+            {
+                throw CliErrors.BadArgument($"--purpose '{purposeText}' is not a purpose; use {Words.Listed(PurposeWords.Purposes.Select(p => p.Word))}.");
+            }
             var caller = context.Identity("bank");
             if (caller.Encryption is null)
             {
@@ -46,6 +57,7 @@ public sealed class DataCommands : ICommandGroup
             {
                 PeriodFrom = periodFrom,
                 PeriodUntil = periodUntil,
+                Purpose = purposeCode,
             };
             var (fetched, report) = await connection.Tax.FetchAndOpenAsync(request, cancellationToken).ConfigureAwait(false);
             using var reportJson = JsonDocument.Parse(report.ToJson());

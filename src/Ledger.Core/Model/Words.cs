@@ -1,3 +1,5 @@
+using Ledger.Core.Consent;
+
 namespace Ledger.Core.Model;
 
 // The one place where the domain's enums meet the words people type and read (issue 12, "enums and role words mapped
@@ -208,6 +210,40 @@ public static class LoanWords
         var text = word?.Trim();
         var match = Purposes.FirstOrDefault(p => p.Word.Equals(text, StringComparison.OrdinalIgnoreCase) || p.Aliases.Any(a => a.Equals(text, StringComparison.OrdinalIgnoreCase)));
         purpose = match.Word is null ? LoanPurpose.Other : match.Purpose;
+        return match.Word is not null;
+    }
+}
+
+/// <summary>
+/// Words of a consent's purpose (<see cref="PurposeCodes"/>, the consent's <c>purpose</c> field and a fetch request's):
+/// as <c>--purpose</c> takes them and as the node names them in a refusal.
+/// </summary>
+public static class PurposeWords
+{
+    /// <summary>Every purpose code, in code order, with its word and its name in sentences.</summary>
+    public static IReadOnlyList<(uint Code, string Word, string Name)> Purposes { get; } =
+    [
+        (PurposeCodes.CreditAssessment, "credit-assessment", "credit assessment before lending (贷前审查)"),
+        (PurposeCodes.PostLoanMonitoring, "post-loan", "monitoring after lending (贷后管理)"),
+        (PurposeCodes.GuaranteeAssessment, "guarantee", "guarantee assessment"),
+        (PurposeCodes.RnDFundFlowVerification, "rnd-fund-flow", "R&D fund-flow verification"),
+    ];
+
+    /// <summary>The word of a purpose code (its number when no purpose has it).</summary>
+    public static string Word(uint code) =>
+        Purposes.FirstOrDefault(p => p.Code == code).Word ?? code.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>The purpose of a code in a sentence: its name and word, or "purpose N" when no purpose has it.</summary>
+    public static string Describe(uint code) =>
+        Purposes.FirstOrDefault(p => p.Code == code) is { Word: not null } p ? $"{p.Name} ('{p.Word}', {code})" : $"purpose {code}";
+
+    /// <summary>The purpose code of a word or of a known code's number, case-insensitive and trimmed.</summary>
+    public static bool TryParse(string? text, out uint code)
+    {
+        var word = text?.Trim();
+        var match = Purposes.FirstOrDefault(p => p.Word.Equals(word, StringComparison.OrdinalIgnoreCase)
+            || p.Code.ToString(System.Globalization.CultureInfo.InvariantCulture) == word);
+        code = match.Word is null ? 0 : match.Code;
         return match.Word is not null;
     }
 }

@@ -62,6 +62,8 @@ public enum RefusalReason : byte
     DataPeriodOutsideConsent = 69,
     /// <summary>The provider could not confirm the consent against the chain in time (chain unreachable or stalled).</summary>
     ChainViewStale = 70,
+    /// <summary>The request named a purpose the consent does not (or none).</summary>
+    PurposeNotConsented = 71,
 }
 
 /// <summary>A provider served data to a consumer under a consent (batch mode's access record).</summary>

@@ -41,6 +41,8 @@ public static class NodeErrors
     public const string DuplicateRequestCode = "LEDGER-1521";
     /// <summary>LEDGER-1522: the data period asked for is outside the consent's.</summary>
     public const string DataPeriodCode = "LEDGER-1522";
+    /// <summary>LEDGER-1529: the request's purpose is not the consent's.</summary>
+    public const string PurposeCode = "LEDGER-1529";
     /// <summary>LEDGER-1523: the tax bureau holds no data on the enterprise.</summary>
     public const string UnknownEnterpriseCode = "LEDGER-1523";
     /// <summary>LEDGER-1524: the consumer has no usable encryption key registered.</summary>

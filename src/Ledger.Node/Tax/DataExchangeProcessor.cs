@@ -115,7 +115,11 @@ public sealed class DataExchangeProcessor : IRefusalRecorder
         {
             throw NodeErrors.InvalidField($"request_id must be 1 to {MaxRequestIdLength} printable ASCII characters without spaces (the caller's unique id of the request); '{Clip(id)}' is not.");
         }
-        return new FetchRequest(new ConsentId(consent), caller, _fetch.Provider, scopes, request.PeriodFrom, request.PeriodUntil, id);
+        if (request.Purpose == 0)
+        {
+            throw NodeErrors.InvalidField($"purpose must say what the data is for, as the consent's purpose code ({string.Join(", ", PurposeWords.Purposes.Select(p => $"{p.Code} {p.Word}"))}); the request names none.");
+        }
+        return new FetchRequest(new ConsentId(consent), caller, _fetch.Provider, scopes, request.Purpose, request.PeriodFrom, request.PeriodUntil, id);
     }
 
     private Hash32 RequestHashOrRaw(FetchReportRequest request, OrgId caller)

@@ -125,14 +125,14 @@ public sealed class FetchReportTests
         id,
         new ConsentTerms(
             EthAddress.Parse("0x00000000000000000000000000000000000000e1"), Enterprise, Bank, Tax,
-            Scopes.TaxCreditRating | Scopes.TaxPayments, 1, ValidFrom, ValidFrom + 86_400, ValidFrom - 86_400 * 365, ValidFrom,
+            Scopes.TaxCreditRating | Scopes.TaxPayments, PurposeCodes.CreditAssessment, ValidFrom, ValidFrom + 86_400, ValidFrom - 86_400 * 365, ValidFrom,
             2, 3_600, 3_600, 1, ValidFrom),
         5, ValidFrom, null);
 
     private static readonly ConsentId Consent = new(Keccak.Hash("consent"));
 
-    private static FetchRequest Request(string id, ulong periodFrom = 0) =>
-        new(Consent, Bank, Tax, Scopes.TaxCreditRating | Scopes.TaxPayments, periodFrom, 0, id);
+    private static FetchRequest Request(string id, ulong periodFrom = 0, uint purpose = PurposeCodes.CreditAssessment) =>
+        new(Consent, Bank, Tax, Scopes.TaxCreditRating | Scopes.TaxPayments, purpose, periodFrom, 0, id);
 
     private static (FetchReport Fetch, Chain Chain, Answers Answers, OneTaxpayer TaxData) Build(bool strongMode = false)
     {
@@ -242,6 +242,27 @@ public sealed class FetchReportTests
         Assert.Equal(NodeErrors.UnknownEnterpriseCode, unknown.Code);
         Assert.Equal((byte)RefusalReason.UnknownEnterprise, unknownRecord.Reason);
         Assert.DoesNotContain(answers.Accepted, r => r is AccessRecord);
+    }
+
+    [Fact]
+    public async Task Execute_APurposeTheConsentDoesNotName_IsRefusedAndRecorded_NothingServedOrCounted()
+    {
+        var (fetch, _, answers, _) = Build();
+
+        var (refused, record) = await Refused(fetch, answers, Request("r-1", purpose: PurposeCodes.PostLoanMonitoring));
+
+        Assert.Equal(NodeErrors.PurposeCode, refused.Code);
+        Assert.Equal(ErrorCategory.PermissionDenied, refused.Category);
+        Assert.Contains("post-loan", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("credit-assessment", refused.Message, StringComparison.Ordinal);
+        Assert.Equal((byte)RefusalReason.PurposeNotConsented, record.Reason);
+        Assert.Equal(Request("r-1", purpose: PurposeCodes.PostLoanMonitoring).Hash(), record.RequestHash);
+        Assert.DoesNotContain(answers.Accepted, r => r is AccessRecord);
+
+        // The refused request used none of the fetch cap (2): two requests for the consent's purpose are served.
+        await fetch.ExecuteAsync(Request("r-2"), CancellationToken.None);
+        await fetch.ExecuteAsync(Request("r-3"), CancellationToken.None);
+        Assert.Equal(2, answers.Accepted.Count(r => r is AccessRecord));
     }
 
     [Fact]

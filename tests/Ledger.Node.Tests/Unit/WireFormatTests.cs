@@ -17,10 +17,13 @@ public sealed class WireFormatTests
     [Fact]
     public void FetchRequestHash_IsTheKeccakOfItsAbiEncodingAndChangesWithEveryField()
     {
-        var request = new FetchRequest(Consent, OrgId.FromCode("bank.ccb"), OrgId.FromCode("tax.liuzhou"), Scopes.TaxPayments, 10, 20, "req-1");
+        var request = new FetchRequest(Consent, OrgId.FromCode("bank.ccb"), OrgId.FromCode("tax.liuzhou"), Scopes.TaxPayments, PurposeCodes.CreditAssessment, 10, 20, "req-1");
+        const string type = "FetchReportRequest(bytes32 consentId,bytes32 consumer,bytes32 provider,uint64 scopes,uint32 purpose,"
+            + "uint64 periodFrom,uint64 periodUntil,bytes32 requestId)";
+        Assert.Equal(type, FetchRequest.Type);
         var expected = new AbiWords()
-            .Bytes32(Keccak.Hash(FetchRequest.Type)).Bytes32(Consent.Value).Bytes32(OrgId.FromCode("bank.ccb").Value)
-            .Bytes32(OrgId.FromCode("tax.liuzhou").Value).Number(2UL).Number(10UL).Number(20UL).Bytes32(Keccak.Hash("req-1")).Keccak();
+            .Bytes32(Keccak.Hash(type)).Bytes32(Consent.Value).Bytes32(OrgId.FromCode("bank.ccb").Value)
+            .Bytes32(OrgId.FromCode("tax.liuzhou").Value).Number(2UL).Number(1UL).Number(10UL).Number(20UL).Bytes32(Keccak.Hash("req-1")).Keccak();
 
         Assert.Equal(expected, request.Hash());
         var variants = new[]
@@ -29,6 +32,7 @@ public sealed class WireFormatTests
             request with { Consumer = OrgId.FromCode("bank.icbc") },
             request with { Provider = OrgId.FromCode("tax.nanning") },
             request with { Scopes = Scopes.Invoices },
+            request with { Purpose = PurposeCodes.PostLoanMonitoring },
             request with { PeriodFrom = 11 },
             request with { PeriodUntil = 21 },
             request with { RequestId = "req-2" },

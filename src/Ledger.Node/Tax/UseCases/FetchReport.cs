@@ -16,7 +16,8 @@ namespace Ledger.Node.Tax.UseCases;
 /// <item>ask the consent registry (through the <see cref="ConsentGate"/>) as of a head confirmed by a chain read at most
 /// T old, re-asking once at a newer head when it says no, so a consent granted a moment ago is seen; refuse on anything
 /// but Allowed, and on a chain that cannot be read;</item>
-/// <item>read the grant's terms: the data period asked for must lie within the consent's;</item>
+/// <item>read the grant's terms: the data period asked for must lie within the consent's, and the purpose asked for
+/// must be the consent's;</item>
 /// <item>find the enterprise by the consent's credit-code hash;</item>
 /// <item>read the consumer's registered encryption key;</item>
 /// <item>check again when the steps above took longer than T;</item>
@@ -94,6 +95,15 @@ public sealed class FetchReport
                 new LedgerException(NodeErrors.DataPeriodCode, ErrorCategory.PermissionDenied,
                     $"The data period asked for ({Day(from)} to {Day(until)}) is not within consent {fetch.ConsentId.Value.ToShortString()}'s data period "
                     + $"({Day(terms.DataFrom)} to {Day(terms.DataUntil)}); ask for a period inside it, or leave the period empty for the whole of it.")).ConfigureAwait(false);
+        }
+
+        // 2b. Its purpose: data is used only for what the enterprise consented to (PIPL Art 6, 14).
+        if (fetch.Purpose != terms.Purpose)
+        {
+            throw await RefuseAsync(fetch.ConsentId, consumer, fetch.Scopes, requestHash, (byte)RefusalReason.PurposeNotConsented, block.Number,
+                new LedgerException(NodeErrors.PurposeCode, ErrorCategory.PermissionDenied,
+                    $"Consent {fetch.ConsentId.Value.ToShortString()} allows its data for {PurposeWords.Describe(terms.Purpose)} only, not for {PurposeWords.Describe(fetch.Purpose)}; "
+                    + "ask under a consent the enterprise granted for this purpose, or ask for the purpose this consent names.")).ConfigureAwait(false);
         }
 
         // 3. The enterprise.
