@@ -10,7 +10,8 @@ namespace Ledger.Node.Alerts;
 /// The node's alert hub (tax, bank and guarantor nodes): raises alerts from the chain events its indexer delivers
 /// (<see cref="ChainAlerts"/>), takes the alerts the node itself publishes (the tax node's rating downgrades) and those
 /// its upstream streams bring (a bank's or guarantor's copy of the tax node's rating downgrades), gives each its
-/// audience — the members exposed to the enterprise at that moment (<see cref="ExposureIndex"/>) — keeps it in the
+/// audience — the members that need to know at that moment (<see cref="ExposureIndex.AudienceOf"/>: the parties of its
+/// loan, the holders of a monitoring consent) — keeps it in the
 /// store's alert log (<see cref="Ledger.Store.LedgerStore.Alerts"/>), and wakes the streams. Other roles keep no alerts.
 /// </summary>
 public sealed class AlertHub : IAlertPublisher, IIndexedEventsObserver, IDisposable
@@ -35,7 +36,7 @@ public sealed class AlertHub : IAlertPublisher, IIndexedEventsObserver, IDisposa
         _logger = logger;
     }
 
-    /// <summary>Who is exposed to which enterprise, from the node's chain index.</summary>
+    /// <summary>Who may learn what about which enterprise, from the node's chain index.</summary>
     public ExposureIndex Exposure { get; } = new();
 
     /// <summary>Completes when alerts are appended after it was read (read it before reading the log, then await it).</summary>
@@ -78,8 +79,8 @@ public sealed class AlertHub : IAlertPublisher, IIndexedEventsObserver, IDisposa
 
     /// <inheritdoc/>
     /// <remarks>
-    /// Events are taken in chain order: an alert's audience is the exposure just before its event (so the consumer of
-    /// a revoked consent is still in it — and is added in any case), then the event updates the exposure.
+    /// Events are taken in chain order: an alert's audience is taken just before its event updates the index (the
+    /// consumer of a revoked consent is added in any case).
     /// </remarks>
     public void OnIndexed(IReadOnlyList<ChainEvent> events, ulong throughBlock)
     {
@@ -90,7 +91,7 @@ public sealed class AlertHub : IAlertPublisher, IIndexedEventsObserver, IDisposa
         {
             if (ChainAlerts.From(e, Exposure, _node.Organization) is { } alert)
             {
-                var audience = new HashSet<OrgId>(Exposure.ExposedTo(alert.Alert.Enterprise, e.BlockTimestamp));
+                var audience = new HashSet<OrgId>(Exposure.AudienceOf(alert.Alert, e.BlockTimestamp));
                 if (alert.AlsoTo is { } member)
                 {
                     audience.Add(member);
@@ -111,7 +112,7 @@ public sealed class AlertHub : IAlertPublisher, IIndexedEventsObserver, IDisposa
     {
         ArgumentNullException.ThrowIfNull(alert);
         var store = Store; // opened (and the exposure rebuilt) before the audience is taken from it
-        var audience = Exposure.ExposedTo(alert.Enterprise, Now());
+        var audience = Exposure.AudienceOf(alert, Now());
         Announce(store.Append([("local:" + Guid.NewGuid().ToString("N"), alert, audience)]));
         return ValueTask.CompletedTask;
     }
@@ -119,8 +120,8 @@ public sealed class AlertHub : IAlertPublisher, IIndexedEventsObserver, IDisposa
     /// <summary>
     /// Re-publishes an alert received from <paramref name="upstream"/>'s stream and moves that stream's cursor to it;
     /// received again (after a reconnect) it is not raised twice. Its audience is this node's own exposure, plus this
-    /// node's organization (the upstream node streamed it here because the organization is exposed, even when this
-    /// node's index has not caught up yet).
+    /// node's organization (the upstream node streamed it here because it checked and recorded the organization's
+    /// monitoring consent, even when this node's index has not caught up yet).
     /// </summary>
     public void PublishUpstream(OrgId upstream, LedgerAlert alert)
     {
@@ -133,7 +134,7 @@ public sealed class AlertHub : IAlertPublisher, IIndexedEventsObserver, IDisposa
             TxHash = alert.TxHash,
         };
         var store = Store;
-        var audience = new HashSet<OrgId>(Exposure.ExposedTo(alert.Enterprise, Now())) { _node.Organization };
+        var audience = new HashSet<OrgId>(Exposure.AudienceOf(local, Now())) { _node.Organization };
         Announce(store.Append([($"upstream:{upstream.Value}:{alert.Id}", local, audience)], (upstream, alert.Id)));
     }
 

@@ -11,13 +11,14 @@ namespace Ledger.Node.Alerts;
 
 /// <summary>
 /// <c>ledger.v1.Alerts</c> on tax, bank and guarantor nodes (banks and guarantors may subscribe): streams the alerts of
-/// the node's hub whose audience holds the caller's organization — the enterprises it was exposed to when each alert
-/// was raised — after <c>after_id</c> (empty: live only; <c>0</c>: every alert kept), then live as they are raised.
+/// the node's hub whose audience holds the caller's organization (who needed to know when each alert was raised:
+/// <see cref="ExposureIndex"/>) and that the node's <see cref="IAlertDeliveryGate"/> admits now (on a tax node, a
+/// rating downgrade only under a monitoring consent, its delivery recorded) — after <c>after_id</c> (empty: live only; <c>0</c>: every alert kept), then live as they are raised.
 /// The node accepts the subscription by sending the header <c>ledger-alerts-after</c> (the id the stream starts
 /// after). The stream ends when the caller cancels, when the node stops, or — PERMISSION_DENIED — when the caller is
 /// no longer an active member.
 /// </summary>
-public sealed class AlertsService(ChainHead head, MembershipDirectory membership, AlertHub hub, IHostApplicationLifetime lifetime, ILogger<AlertsService> logger) : Api.V1.Alerts.AlertsBase
+public sealed class AlertsService(ChainHead head, MembershipDirectory membership, AlertHub hub, IAlertDeliveryGate delivery, IHostApplicationLifetime lifetime, ILogger<AlertsService> logger) : Api.V1.Alerts.AlertsBase
 {
     /// <summary>Alerts read from the log at a time.</summary>
     internal const int Page = 256;
@@ -66,7 +67,8 @@ public sealed class AlertsService(ChainHead head, MembershipDirectory membership
                         after = stored.Sequence;
                         if (stored.Audience.Contains(caller.Org)
                             && (kinds.Count == 0 || kinds.Contains(stored.Alert.Kind))
-                            && (enterprise is null || enterprise == stored.Alert.Enterprise))
+                            && (enterprise is null || enterprise == stored.Alert.Enterprise)
+                            && await delivery.AdmitAsync(stored, caller.Org, token).ConfigureAwait(false))
                         {
                             await responseStream.WriteAsync(ToProto(stored), token).ConfigureAwait(false);
                         }

@@ -1,6 +1,7 @@
 using Ledger.Core.Model;
 using Ledger.Node.Hosting;
 using Ledger.Node.Hosting.Auth;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -9,7 +10,7 @@ namespace Ledger.Node.Alerts;
 /// <summary>The alerts feature, shared by the modules of the parties exposed to enterprises (tax, bank, guarantor).</summary>
 public static class AlertsSetup
 {
-    /// <summary>The Alerts stream: banks and guarantors; each stream is filtered by the caller's own exposure (loan, guarantee, consent).</summary>
+    /// <summary>The Alerts stream: banks and guarantors; each stream carries what the caller needs to know (its own loans and guarantees, its monitoring consents).</summary>
     public static NodeEndpoint Endpoint { get; } = NodeEndpoint.Of<AlertsService>(
         Api.V1.Alerts.Descriptor.FullName,
         Policy.For(Api.V1.Alerts.Descriptor.FullName, Policy.Roles(Role.Bank, Role.Guarantor), "Subscribe"));
@@ -21,6 +22,8 @@ public static class AlertsSetup
     public static IServiceCollection AddLedgerAlerts(this IServiceCollection services, bool upstream)
     {
         services.AddSingleton<AlertHub>();
+        services.TryAddSingleton<IAlertDeliveryGate, AudienceOnlyDelivery>(); // a provider's module registers its own first
+
         services.AddSingleton<IAlertPublisher>(sp => sp.GetRequiredService<AlertHub>());
         services.AddSingleton<IIndexedEventsObserver>(sp => sp.GetRequiredService<AlertHub>());
         services.AddHostedService<AlertHubWarmup>();

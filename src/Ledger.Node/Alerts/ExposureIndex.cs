@@ -1,3 +1,4 @@
+using Ledger.Core.Consent;
 using Ledger.Core.Events;
 using Ledger.Core.Model;
 using Ledger.Core.Ports;
@@ -7,13 +8,18 @@ using Ledger.Store.Audit;
 namespace Ledger.Node.Alerts;
 
 /// <summary>
-/// Which members are exposed to which enterprise, from the node's chain index — the audience of an enterprise's
-/// alerts. A member is exposed to an enterprise while it holds
+/// Who may learn what about an enterprise, from the node's chain index — the audience of the enterprise's alerts
+/// (need to know, docs/privacy.md "Alerts"):
 /// <list type="bullet">
-/// <item>a loan to it (<c>LoanDisbursed</c>'s <c>bankOrg</c>) not yet repaid in full,</item>
-/// <item>a guarantee of a loan to it (<c>LoanGuaranteed</c>'s <c>guarantorOrg</c>) not yet released or cancelled, or</item>
-/// <item>a valid consent from it (<c>ConsentGranted</c>'s <c>consumer</c>): not revoked, not past its (possibly
-/// narrowed) end of validity.</item>
+/// <item>an alert about a loan (overdue, default, fund-flow deviation, a guarantor that failed to pay) reaches the
+/// loan's parties — its bank (<c>LoanDisbursed</c>'s <c>bankOrg</c>) and its guarantor (<c>LoanGuaranteed</c>'s
+/// <c>guarantorOrg</c>, unless the guarantee was cancelled) — since it is their own contract;</item>
+/// <item>anything else about the enterprise — another bank's loan going overdue or defaulting, a rating downgrade, a
+/// change of controller — reaches only a member holding a <b>monitoring consent</b> from the enterprise: a consent for
+/// post-loan monitoring (<see cref="PurposeCodes.PostLoanMonitoring"/>), neither revoked nor outside its (possibly
+/// narrowed) validity; for a rating downgrade, one whose provider is the bureau that raised it and whose scopes
+/// include the rating. A consent for credit assessment, a loan or a guarantee alone entitles to nothing more;</item>
+/// <item>a revocation reaches only the consent's consumer (<see cref="ChainAlerts"/>).</item>
 /// </list>
 /// Every update is a set operation, so applying an event twice (a page the indexer delivers again) or rebuilding from
 /// the index and then applying the same events changes nothing. Thread-safe.
@@ -146,11 +152,11 @@ public sealed class ExposureIndex
                     var consent = g.ConsentId.Value;
                     var enterprise = g.CreditCodeHash.Value;
                     var validUntil = g.Terms.ValidUntil;
-                    var state = new ConsentState(enterprise, g.Consumer, validUntil, Revoked: false);
+                    var state = new ConsentState(enterprise, g.Consumer, g.Provider, g.Terms.Purpose, g.Terms.Scopes, g.Terms.ValidFrom, validUntil, Revoked: false);
                     if (_consents.TryGetValue(consent, out var known))
                     {
                         // The grant delivered again after its narrowing or revocation: keep what they said.
-                        state = state with { ValidUntil = Math.Min(validUntil, known.ValidUntil), Revoked = known.Revoked };
+                        state = state with { ValidUntil = Math.Min(validUntil, known.ValidUntil), Scopes = state.Scopes & known.Scopes, Revoked = known.Revoked };
                     }
                     _consents[consent] = state;
                     Add(_consentsOf, enterprise, consent);
@@ -160,7 +166,7 @@ public sealed class ExposureIndex
                 {
                     if (_consents.TryGetValue(n.ConsentId.Value, out var known))
                     {
-                        _consents[n.ConsentId.Value] = known with { ValidUntil = Math.Min(known.ValidUntil, n.ValidUntil) };
+                        _consents[n.ConsentId.Value] = known with { ValidUntil = Math.Min(known.ValidUntil, n.ValidUntil), Scopes = known.Scopes & n.Scopes };
                     }
                     break;
                 }
@@ -187,49 +193,72 @@ public sealed class ExposureIndex
         }
     }
 
-    /// <summary>The members exposed to <paramref name="enterprise"/> at <paramref name="nowSeconds"/> (unix seconds, for consent expiry).</summary>
-    public IReadOnlySet<OrgId> ExposedTo(EnterpriseHash enterprise, ulong nowSeconds)
+    /// <summary>
+    /// The members an alert reaches at <paramref name="nowSeconds"/> (unix seconds, for consent validity): the parties of
+    /// its loan, if it concerns one, and the holders of a monitoring consent from its enterprise (see the class remarks);
+    /// nobody for a revocation (its consumer is added by <see cref="ChainAlerts"/>).
+    /// </summary>
+    public IReadOnlySet<OrgId> AudienceOf(NodeAlert alert, ulong nowSeconds)
     {
-        var exposed = new HashSet<OrgId>();
+        ArgumentNullException.ThrowIfNull(alert);
+        var audience = new HashSet<OrgId>();
+        if (alert.Kind == AlertKind.ConsentRevoked)
+        {
+            return audience;
+        }
         lock (_gate)
         {
-            var key = enterprise.Value;
-            if (_loansOf.TryGetValue(key, out var loans))
+            if (alert.Loan is { } loan)
             {
-                foreach (var loan in loans)
+                if (_loans.TryGetValue(loan.Value, out var l))
                 {
-                    if (_loans[loan] is { Repaid: false } l)
-                    {
-                        exposed.Add(l.Bank);
-                    }
+                    audience.Add(l.Bank);
+                }
+                if (_guarantees.TryGetValue(loan.Value, out var g) && g.CancelledAt.CompareTo(g.GuaranteedAt) < 0)
+                {
+                    audience.Add(g.Guarantor);
                 }
             }
-            if (_guaranteesOf.TryGetValue(key, out var guarantees))
+            var rating = alert.Kind == AlertKind.RatingDowngrade;
+            foreach (var c in ConsentsOf(alert.Enterprise))
             {
-                foreach (var loan in guarantees)
+                if (c.Monitors(nowSeconds) && (!rating || (c.Provider == alert.Source && (c.Scopes & Scopes.TaxCreditRating) != 0)))
                 {
-                    if (_guarantees[loan] is { Released: false } g && g.CancelledAt.CompareTo(g.GuaranteedAt) < 0)
-                    {
-                        exposed.Add(g.Guarantor);
-                    }
+                    audience.Add(c.Consumer);
                 }
             }
-            if (_consentsOf.TryGetValue(key, out var consents))
+        }
+        return audience;
+    }
+
+    /// <summary>
+    /// The monitoring consents (post-loan monitoring, valid at <paramref name="nowSeconds"/>, not revoked) that
+    /// <paramref name="enterprise"/> granted <paramref name="consumer"/> with <paramref name="provider"/> as provider and
+    /// every scope of <paramref name="scopes"/> — what a provider checks on chain before an alert leaves it.
+    /// </summary>
+    public IReadOnlyList<ConsentId> MonitoringConsents(EnterpriseHash enterprise, OrgId consumer, OrgId provider, Scopes scopes, ulong nowSeconds)
+    {
+        var found = new List<ConsentId>();
+        lock (_gate)
+        {
+            if (_consentsOf.TryGetValue(enterprise.Value, out var consents))
             {
-                foreach (var consent in consents)
+                foreach (var id in consents)
                 {
-                    if (_consents[consent] is { Revoked: false } c && nowSeconds <= c.ValidUntil)
+                    var c = _consents[id];
+                    if (c.Monitors(nowSeconds) && c.Consumer == consumer && c.Provider == provider && (c.Scopes & scopes) == scopes)
                     {
-                        exposed.Add(c.Consumer);
+                        found.Add(new ConsentId(id));
                     }
                 }
             }
         }
-        return exposed;
+        return found;
     }
 
-    /// <summary>Whether <paramref name="member"/> is exposed to <paramref name="enterprise"/> at <paramref name="nowSeconds"/>.</summary>
-    public bool IsExposed(OrgId member, EnterpriseHash enterprise, ulong nowSeconds) => ExposedTo(enterprise, nowSeconds).Contains(member);
+    // Under _gate.
+    private IEnumerable<ConsentState> ConsentsOf(EnterpriseHash enterprise) =>
+        _consentsOf.TryGetValue(enterprise.Value, out var consents) ? consents.Select(id => _consents[id]) : [];
 
     /// <summary>The enterprise and consumer of a granted consent, if its grant has been indexed.</summary>
     public (EnterpriseHash Enterprise, OrgId Consumer)? Consent(ConsentId consent)
@@ -268,5 +297,9 @@ public sealed class ExposureIndex
 
     private static (ulong Block, int Log) Position(ChainEvent e) => (e.BlockNumber, e.LogIndex);
 
-    private sealed record ConsentState(Hash32 Enterprise, OrgId Consumer, ulong ValidUntil, bool Revoked);
+    private sealed record ConsentState(Hash32 Enterprise, OrgId Consumer, OrgId Provider, uint Purpose, Scopes Scopes, ulong ValidFrom, ulong ValidUntil, bool Revoked)
+    {
+        public bool Monitors(ulong nowSeconds) =>
+            !Revoked && Purpose == PurposeCodes.PostLoanMonitoring && nowSeconds >= ValidFrom && nowSeconds <= ValidUntil;
+    }
 }

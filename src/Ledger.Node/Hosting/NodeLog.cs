@@ -34,4 +34,7 @@ internal static partial class NodeLog
 
     [LoggerMessage(1509, LogLevel.Information, "Rating of {CreditCode} for {Year} changed from {Previous} to {Rating}; downgrade alert raised: {Downgrade}.")]
     public static partial void RatingUpdated(ILogger logger, string creditCode, int year, string previous, string rating, bool downgrade);
+
+    [LoggerMessage(1510, LogLevel.Debug, "Alert {AlertId} not streamed to {Member}: {Reason}.")]
+    public static partial void AlertWithheld(ILogger logger, string alertId, string member, string reason);
 }

@@ -8,7 +8,7 @@ namespace Ledger.Node.Tax;
 /// <summary>
 /// The tax bureau's node: serves tax reports under consent (DataExchange), keeps its tax data (TaxAdmin), shows an
 /// enterprise its own consents and accesses (EnterpriseSelf — where its bureau bound it and where its data is served
-/// from), records R&amp;D spending, and raises alerts (a rating downgrade) to the parties exposed.
+/// from), records R&amp;D spending, and raises alerts (a rating downgrade), streamed only to members holding a monitoring consent, each delivery recorded.
 /// </summary>
 public sealed class TaxModule : NodeModule
 {
@@ -49,6 +49,8 @@ public sealed class TaxModule : NodeModule
         services.AddSingleton<UseCases.FetchReport>();
         services.AddSingleton<DataExchangeProcessor>();
         services.AddSingleton<IRefusalRecorder>(sp => sp.GetRequiredService<DataExchangeProcessor>());
+        // The bureau's own alerts (rating downgrades) leave only under a monitoring consent, each delivery recorded.
+        services.AddSingleton<Alerts.IAlertDeliveryGate, MonitoringDelivery>();
         services.AddLedgerAlerts(upstream: false);
     }
 }

@@ -1,5 +1,7 @@
 using Grpc.Core;
+using Ledger.Core.Consent;
 using Ledger.Core.Model;
+using Ledger.Core.Records;
 using Ledger.Core.Scoring;
 using Ledger.Core.TaxData;
 using Ledger.Node.Tests.Guarantor;
@@ -9,8 +11,9 @@ using Ledger.Sdk;
 namespace Ledger.Node.Tests.Alerts;
 
 /// <summary>
-/// Monitoring and early warning (flow 7) across processes: alerts raised from each node's chain index and from the tax
-/// node's rating downgrades reach the streams of the banks and guarantors exposed to the enterprise — and only those.
+/// Monitoring and early warning (flow 7) across processes: alerts raised from each node's chain index reach the parties
+/// of the loan they concern, the tax node's rating downgrades reach the members holding a monitoring consent — and only
+/// those (need to know, docs/privacy.md).
 /// </summary>
 [Collection(RiskClusterGroup.Name)]
 public sealed class AlertsTests(RiskCluster cluster)
@@ -53,17 +56,22 @@ public sealed class AlertsTests(RiskCluster cluster)
     }
 
     [Fact]
-    public async Task RatingDowngrade_ReachesTheExposedBankAndGuarantor_ButNotABankWithNoLoanGuaranteeOrConsent()
+    public async Task RatingDowngrade_ReachesOnlyMonitoringConsentHolders_EachDeliveryRecordedAsAnAccessTheEnterpriseSees()
     {
-        var exposed = cluster.Enterprises[1];
+        var watched = cluster.Enterprises[1];
         var other = cluster.Enterprises[2];
 
-        // bank.ccb lends to the exposed enterprise and the guarantor guarantees the loan; bank.icbc holds only a
-        // consent from the other enterprise.
-        var lent = await cluster.LendAsync(exposed, 5_000_000);
+        // bank.ccb lends to the watched enterprise (under a consent for credit assessment) and holds a consent for
+        // post-loan monitoring of its rating; the guarantor guarantees the loan and holds one too. bank.icbc holds a
+        // consent for credit assessment from the watched enterprise — no monitoring — and one for monitoring from the
+        // other enterprise.
+        var lent = await cluster.LendAsync(watched, 5_000_000);
         await cluster.BankAsBank.Bank.InviteGuarantorAsync(lent.Loan, RiskCluster.GuarantorOrg, 5_000, 10_000_000);
-        var guaranteed = await cluster.GuarantorAsGuarantor.Guarantees.GuaranteeLoanAsync(lent.Loan, 5_000, 0);
-        var (icbcConsent, _) = await cluster.GrantAsync(other, NodeCluster.OtherBankOrg);
+        await cluster.GuarantorAsGuarantor.Guarantees.GuaranteeLoanAsync(lent.Loan, 5_000, 0);
+        var (bankMonitoring, _) = await cluster.GrantAsync(watched, NodeCluster.BankOrg, Scopes.TaxCreditRating, purpose: PurposeCodes.PostLoanMonitoring);
+        var (guarantorMonitoring, _) = await cluster.GrantAsync(watched, RiskCluster.GuarantorOrg, Scopes.TaxCreditRating, purpose: PurposeCodes.PostLoanMonitoring);
+        await cluster.GrantAsync(watched, NodeCluster.OtherBankOrg, Scopes.TaxCreditRating);
+        await cluster.GrantAsync(other, NodeCluster.OtherBankOrg, Scopes.TaxCreditRating, purpose: PurposeCodes.PostLoanMonitoring);
         await RiskCluster.WaitIndexedAsync(cluster.TaxAsAuditor, await cluster.LatestBlockAsync());
 
         var downgrades = new AlertFilter { Kinds = [AlertKind.RatingDowngrade] };
@@ -71,11 +79,11 @@ public sealed class AlertsTests(RiskCluster cluster)
         await using var guarantorWatch = await AlertWatch.StartAsync(cluster.GuarantorAsGuarantor, downgrades);
         await using var icbcWatch = await AlertWatch.StartAsync(cluster.TaxAsOtherBank, downgrades);
 
-        await DowngradeAsync(exposed.Taxpayer.CreditCode);
+        await DowngradeAsync(watched.Taxpayer.CreditCode);
         await DowngradeAsync(other.Taxpayer.CreditCode);
 
-        var (atBank, _) = await bankWatch.NextAsync(a => a.Enterprise == exposed.CreditCodeHash, "downgrading the exposed enterprise at bank.ccb");
-        var (atGuarantor, _) = await guarantorWatch.NextAsync(a => a.Enterprise == exposed.CreditCodeHash, "downgrading the exposed enterprise at the guarantor");
+        var (atBank, _) = await bankWatch.NextAsync(a => a.Enterprise == watched.CreditCodeHash, "downgrading the watched enterprise at bank.ccb");
+        var (atGuarantor, _) = await guarantorWatch.NextAsync(a => a.Enterprise == watched.CreditCodeHash, "downgrading the watched enterprise at the guarantor");
         foreach (var alert in new[] { atBank, atGuarantor })
         {
             Assert.Equal(AlertKind.RatingDowngrade, alert.Kind);
@@ -85,12 +93,24 @@ public sealed class AlertsTests(RiskCluster cluster)
             Assert.Equal(ThisYear.ToString(System.Globalization.CultureInfo.InvariantCulture), alert.Details["year"]);
         }
 
-        // bank.icbc's first downgrade is the other enterprise's: the exposed enterprise's, raised before it, never came.
+        // bank.icbc's first downgrade is the other enterprise's: the watched enterprise's, raised before it, never came
+        // (a consent for credit assessment entitles to no monitoring).
         var (atIcbc, before) = await icbcWatch.NextAsync(_ => true, "for bank.icbc");
         Assert.Equal(other.CreditCodeHash, atIcbc.Enterprise);
         Assert.Empty(before);
-        Assert.NotEqual(default, icbcConsent);
-        Assert.NotNull(guaranteed);
+
+        // Each delivery is an access record under the member's monitoring consent (the rating, nothing else), which
+        // the enterprise sees among its accesses; the consent for credit assessment has none.
+        using var self = await EnterpriseConnection.ConnectAsync(cluster.Tax.Url, watched.Wallet);
+        var consents = (await self.MyConsentsAsync()).ToDictionary(c => c.ConsentId);
+        var content = AlertDelivery.ContentHash(AlertKind.RatingDowngrade, watched.CreditCodeHash, atBank.RaisedAtMs, atBank.Summary);
+        var delivered = (await self.MyAccessesAsync()).Records.Select(r => r.Record).OfType<AccessRecord>().Where(r => r.ResponseHash == content).ToList();
+        Assert.Equal(new[] { NodeCluster.BankOrg, RiskCluster.GuarantorOrg }.ToHashSet(), delivered.Select(r => r.Consumer).ToHashSet());
+        Assert.All(delivered, r => Assert.Equal(Scopes.TaxCreditRating, r.Scopes));
+        Assert.All(delivered, r => Assert.Equal(PurposeCodes.PostLoanMonitoring, consents[r.ConsentId].Purpose));
+        Assert.Contains(delivered, r => r.ConsentId == guarantorMonitoring);
+        Assert.NotEqual(default, bankMonitoring);
+        Assert.Equal(2, delivered.Count); // one per member, although bank.ccb's node may have reconnected
     }
 
     [Fact]
@@ -185,6 +205,7 @@ public sealed class AlertsTests(RiskCluster cluster)
     {
         var enterprise = cluster.Enterprises[1];
         await cluster.LendAsync(enterprise, 3_000_000);
+        await cluster.GrantAsync(enterprise, NodeCluster.BankOrg, Scopes.TaxCreditRating, purpose: PurposeCodes.PostLoanMonitoring);
         await RiskCluster.WaitIndexedAsync(cluster.TaxAsAuditor, await cluster.LatestBlockAsync());
         await using var watch = await AlertWatch.StartAsync(cluster.BankAsBank, new AlertFilter { Kinds = [AlertKind.RatingDowngrade], Enterprise = enterprise.CreditCodeHash });
 

@@ -37,10 +37,15 @@ internal static class Events
     public static ChainEvent Released(LoanId loan, ulong block = 4) =>
         Make(new GuaranteeReleased(loan, Guarantor, default), block);
 
-    public static ChainEvent Granted(ConsentId consent, OrgId consumer, ulong validUntil, ulong block = 5) =>
-        Make(new ConsentGranted(consent, EnterpriseAccount, consumer, Tax, Enterprise,
-            new ConsentTerms(EnterpriseAccount, Enterprise, consumer, Tax, Scopes.TaxCreditRating, 1, 0, validUntil, 0, 0, 10, 0, 86_400, 1, 2_000_000_000),
+    public static ChainEvent Granted(ConsentId consent, OrgId consumer, ulong validUntil, ulong block = 5,
+        uint purpose = PurposeCodes.PostLoanMonitoring, Scopes scopes = Scopes.TaxCreditRating, OrgId? provider = null, ulong validFrom = 0) =>
+        Make(new ConsentGranted(consent, EnterpriseAccount, consumer, provider ?? Tax, Enterprise,
+            new ConsentTerms(EnterpriseAccount, Enterprise, consumer, provider ?? Tax, scopes, purpose, validFrom, validUntil, 0, 0, 10, 0, 86_400, 1, 2_000_000_000),
             EnterpriseAccount), block);
+
+    /// <summary>An alert about the enterprise (a rating downgrade by <see cref="Tax"/> unless a loan or kind is given).</summary>
+    public static NodeAlert Alert(AlertKind kind = AlertKind.RatingDowngrade, LoanId? loan = null, OrgId? source = null) =>
+        new(kind, Enterprise, "alert", new Dictionary<string, string>(), 0, source ?? Tax) { Loan = loan };
 
     public static ChainEvent Narrowed(ConsentId consent, ulong validUntil, ulong block = 6) =>
         Make(new ConsentNarrowed(consent, EnterpriseAccount, Bank, Scopes.TaxCreditRating, validUntil), block);
@@ -64,40 +69,67 @@ internal static class Events
     public static ConsentId Consent(string name) => new(Keccak.Hash("consent:" + name));
 }
 
-/// <summary>The exposure rule: loans not repaid, guarantees not released, consents neither revoked nor expired.</summary>
+/// <summary>The audience rule (need to know): a loan's parties for its alerts, monitoring consents for the rest.</summary>
 public sealed class ExposureIndexTests
 {
     [Fact]
-    public void ExposedTo_LoanGuaranteeAndValidConsent_EachExposesItsHolder()
+    public void AudienceOf_ALoanAlert_ReachesItsBankAndGuarantorAndMonitoringConsentHolders_NotOtherLoansOrConsents()
     {
         var index = new ExposureIndex();
         index.Apply(Events.Disbursed(Events.Loan("a"), Events.Bank));
         index.Apply(Events.Guaranteed(Events.Loan("a"), Events.Guarantor));
-        index.Apply(Events.Granted(Events.Consent("c"), Events.OtherBank, validUntil: 2_000));
+        var thirdBank = OrgId.FromCode("bank.boc");
+        index.Apply(Events.Disbursed(Events.Loan("b"), thirdBank));
+        index.Apply(Events.Granted(Events.Consent("monitoring"), Events.OtherBank, validUntil: 2_000));
+        index.Apply(Events.Granted(Events.Consent("credit"), OrgId.FromCode("bank.abc"), validUntil: 2_000, purpose: PurposeCodes.CreditAssessment));
 
-        Assert.Equal(new[] { Events.Bank, Events.OtherBank, Events.Guarantor }.ToHashSet(), index.ExposedTo(Events.Enterprise, 1_000).ToHashSet());
-        Assert.Empty(index.ExposedTo(new EnterpriseHash(Keccak.Hash("someone else")), 1_000));
+        var overdue = Events.Alert(AlertKind.OverdueRepayment, Events.Loan("a"), Events.Bank);
+
+        // bank.boc lends to the same enterprise (loan b) and bank.abc holds a consent for credit assessment: neither
+        // learns of loan a's arrears.
+        Assert.Equal(new[] { Events.Bank, Events.Guarantor, Events.OtherBank }.ToHashSet(), index.AudienceOf(overdue, 1_000).ToHashSet());
+        Assert.Equal(new[] { thirdBank, Events.OtherBank }.ToHashSet(), index.AudienceOf(Events.Alert(AlertKind.Default, Events.Loan("b"), thirdBank), 1_000).ToHashSet());
+        Assert.Empty(index.AudienceOf(Events.Alert() with { Enterprise = new EnterpriseHash(Keccak.Hash("someone else")) }, 1_000));
     }
 
     [Fact]
-    public void ExposedTo_GuaranteeCancelledByTheBank_ExposesItsGuarantorNoLongerUnlessGuaranteedAgainLater()
+    public void AudienceOf_ARatingDowngrade_ReachesOnlyMonitoringConsentsOfItsBureauThatIncludeTheRating()
+    {
+        var index = new ExposureIndex();
+        index.Apply(Events.Disbursed(Events.Loan("a"), Events.Bank)); // a loan alone entitles to no monitoring
+        index.Apply(Events.Granted(Events.Consent("ok"), Events.OtherBank, validUntil: 2_000));
+        index.Apply(Events.Granted(Events.Consent("credit"), OrgId.FromCode("bank.abc"), validUntil: 2_000, purpose: PurposeCodes.CreditAssessment));
+        index.Apply(Events.Granted(Events.Consent("payments only"), OrgId.FromCode("bank.boc"), validUntil: 2_000, scopes: Scopes.TaxPayments));
+        index.Apply(Events.Granted(Events.Consent("other bureau"), OrgId.FromCode("bank.cmb"), validUntil: 2_000, provider: OrgId.FromCode("tax.nn")));
+        index.Apply(Events.Granted(Events.Consent("not yet"), OrgId.FromCode("bank.spdb"), validUntil: 2_000, validFrom: 1_500));
+
+        Assert.Equal(new[] { Events.OtherBank }, index.AudienceOf(Events.Alert(), 1_000).ToArray());
+        Assert.Contains(OrgId.FromCode("bank.spdb"), index.AudienceOf(Events.Alert(), 1_500));
+        Assert.Equal(new[] { Events.OtherBank }, index.MonitoringConsents(Events.Enterprise, Events.OtherBank, Events.Tax, Scopes.TaxCreditRating, 1_000)
+            .Select(_ => Events.OtherBank).ToArray());
+        Assert.Empty(index.MonitoringConsents(Events.Enterprise, OrgId.FromCode("bank.abc"), Events.Tax, Scopes.TaxCreditRating, 1_000));
+    }
+
+    [Fact]
+    public void AudienceOf_GuaranteeCancelledByTheBank_ReachesItsGuarantorNoLongerUnlessGuaranteedAgainLater()
     {
         var other = OrgId.FromCode("guarantee.other");
+        var alert = Events.Alert(AlertKind.OverdueRepayment, Events.Loan("a"), Events.Bank);
         var index = new ExposureIndex();
         index.Apply(Events.Guaranteed(Events.Loan("a"), Events.Guarantor, block: 3));
         index.Apply(Events.Cancelled(Events.Loan("a"), Events.Guarantor, block: 5));
-        Assert.Empty(index.ExposedTo(Events.Enterprise, 0));
+        Assert.Empty(index.AudienceOf(alert, 0));
 
         // A rebuild reads all guarantees before all cancellations: the later guarantee (block 7) still stands.
         var rebuilt = new ExposureIndex();
         rebuilt.Apply(Events.Guaranteed(Events.Loan("a"), Events.Guarantor, block: 3));
         rebuilt.Apply(Events.Guaranteed(Events.Loan("a"), other, block: 7));
         rebuilt.Apply(Events.Cancelled(Events.Loan("a"), Events.Guarantor, block: 5));
-        Assert.Equal(new[] { other }, rebuilt.ExposedTo(Events.Enterprise, 0).ToArray());
+        Assert.Equal(new[] { other }, rebuilt.AudienceOf(alert, 0).ToArray());
     }
 
     [Fact]
-    public void From_GuarantorFailedToPay_AlertsTheExposedAndTheFundsRegulator()
+    public void From_GuarantorFailedToPay_AlertsTheLoansPartiesAndTheFundsRegulator()
     {
         var regulator = OrgId.FromCode("regulator.lz");
         var fund = Keccak.Hash("fund");
@@ -111,26 +143,23 @@ public sealed class ExposureIndexTests
         Assert.Equal(regulator, alsoTo);
         Assert.Equal(Events.Loan("a"), alert.Loan);
         Assert.Contains("had paid 20,000.00 of the 56,000.00 CNY it owes", alert.Summary, StringComparison.Ordinal);
-        Assert.Contains(Events.Bank, index.ExposedTo(Events.Enterprise, 0));
+        Assert.Contains(Events.Bank, index.AudienceOf(alert, 0));
     }
 
     [Fact]
-    public void ExposedTo_RepaidReleasedRevokedOrExpired_ExposesNobody()
+    public void AudienceOf_MonitoringConsentRevokedExpiredOrNarrowed_ReachesNobodyMore_ARevocationOnlyItsConsumer()
     {
         var index = new ExposureIndex();
-        index.Apply(Events.Disbursed(Events.Loan("a"), Events.Bank));
-        index.Apply(Events.Repaid(Events.Loan("a"), "1000"));
-        Assert.Contains(Events.Bank, index.ExposedTo(Events.Enterprise, 0)); // partly repaid: still a loan
-        index.Apply(Events.Repaid(Events.Loan("a"), "0"));
-        index.Apply(Events.Guaranteed(Events.Loan("a"), Events.Guarantor));
-        index.Apply(Events.Released(Events.Loan("a")));
         index.Apply(Events.Granted(Events.Consent("revoked"), Events.OtherBank, validUntil: 5_000));
         index.Apply(Events.Revoked(Events.Consent("revoked"), Events.OtherBank));
-        index.Apply(Events.Granted(Events.Consent("narrowed"), Events.OtherBank, validUntil: 5_000));
+        index.Apply(Events.Granted(Events.Consent("narrowed"), Events.Bank, validUntil: 5_000, scopes: Scopes.TaxCreditRating | Scopes.TaxPayments));
         index.Apply(Events.Narrowed(Events.Consent("narrowed"), validUntil: 1_500));
+        index.Apply(Events.Granted(Events.Consent("rating dropped"), Events.Guarantor, validUntil: 5_000, scopes: Scopes.TaxCreditRating | Scopes.TaxPayments));
+        index.Apply(Events.Make(new ConsentNarrowed(Events.Consent("rating dropped"), EthAddress.Parse("0x00000000000000000000000000000000000000aa"), Events.Guarantor, Scopes.TaxPayments, 5_000), 8));
 
-        Assert.Contains(Events.OtherBank, index.ExposedTo(Events.Enterprise, 1_500)); // the narrowed consent's last second
-        Assert.Empty(index.ExposedTo(Events.Enterprise, 1_501));
+        Assert.Equal(new[] { Events.Bank }, index.AudienceOf(Events.Alert(), 1_500).ToArray()); // the narrowed consent's last second
+        Assert.Empty(index.AudienceOf(Events.Alert(), 1_501));
+        Assert.Empty(index.AudienceOf(Events.Alert(AlertKind.ConsentRevoked), 1_000));
     }
 
     [Fact]
@@ -148,7 +177,8 @@ public sealed class ExposureIndexTests
         {
             index.Apply(e);
         }
-        Assert.Empty(index.ExposedTo(Events.Enterprise, 1_000));
+        Assert.Empty(index.AudienceOf(Events.Alert(), 1_000));
+        Assert.Equal(new[] { Events.Bank }, index.AudienceOf(Events.Alert(AlertKind.OverdueRepayment, Events.Loan("a"), Events.Bank), 1_000).ToArray());
         Assert.Equal((Events.Enterprise, Events.OtherBank), index.Consent(Events.Consent("c")));
     }
 }
@@ -164,15 +194,16 @@ public sealed class ExposureRebuildTests : IDisposable
         using var store = Store.LedgerStore.Open(new Store.LedgerStoreOptions { Path = Path.Combine(_dir, "ledger.db"), Organization = Events.Bank });
         var loan = Events.Loan("rebuild");
         store.Audit.Accept([Events.Disbursed(loan, Events.Bank, block: 1), Events.Granted(Events.Consent("r"), Events.OtherBank, 5_000, block: 2)], 2);
-        store.Audit.Accept([Events.Repaid(loan, "0", block: 3)], 3);
+        store.Audit.Accept([Events.Revoked(Events.Consent("r"), Events.OtherBank, block: 3)], 3);
 
         var all = new ExposureIndex();
         all.Rebuild(store.Audit);
-        Assert.Equal(new[] { Events.OtherBank }, all.ExposedTo(Events.Enterprise, 1_000));
+        Assert.Empty(all.AudienceOf(Events.Alert(), 1_000));
+        Assert.Equal(new[] { Events.Bank }, all.AudienceOf(Events.Alert(AlertKind.Default, loan, Events.Bank), 1_000).ToArray());
 
         var beforePage = new ExposureIndex();
         beforePage.Rebuild(store.Audit, beforeBlock: 3);
-        Assert.Equal(new[] { Events.Bank, Events.OtherBank }.ToHashSet(), beforePage.ExposedTo(Events.Enterprise, 1_000).ToHashSet());
+        Assert.Equal(new[] { Events.OtherBank }, beforePage.AudienceOf(Events.Alert(), 1_000).ToArray());
     }
 
     public void Dispose()

@@ -265,12 +265,13 @@ public class NodeCluster : IAsyncLifetime
 
     /// <summary>A consent of <paramref name="enterprise"/> to <paramref name="consumer"/>, relayed by the bank node.</summary>
     public async Task<(ConsentId Id, Core.Consent.ConsentTerms Terms)> GrantAsync(TestEnterprise enterprise, OrgId? consumer = null, Scopes scopes = Scopes.TaxCreditRating | Scopes.TaxPayments | Scopes.Invoices,
-        uint fetchCap = 100, TimeSpan? validFor = null)
+        uint fetchCap = 100, TimeSpan? validFor = null, uint purpose = Core.Consent.PurposeCodes.CreditAssessment)
     {
         var (id, terms, _) = await BankAsBank.Consents.GrantAsync(enterprise.Wallet, new ConsentRequest(enterprise.Wallet.Address, consumer ?? BankOrg, TaxOrg, scopes)
         {
             FetchCap = fetchCap,
             ValidFor = validFor,
+            Purpose = purpose,
         });
         return (id, terms);
     }
