@@ -48,7 +48,10 @@ public sealed class BankModule : NodeModule
         services.AddSingleton<ILendingBook>(sp => sp.GetRequiredService<IBankStore>());
         services.AddSingleton<DecideApplication>();
         services.AddSingleton<DisburseLoan>();
+        services.AddSingleton<ServiceLoan>();
+        services.AddSingleton<ArrangeGuarantee>();
         services.AddSingleton<FileClaim>();
+        services.AddSingleton<WithdrawClaim>();
         services.AddHostedService<DataLifeService>();
         services.AddLedgerAlerts(upstream: true);
     }
