@@ -5,7 +5,7 @@ using Ledger.Core.Primitives;
 using Ledger.Node.Bank;
 using Ledger.Node.Bank.UseCases;
 using Ledger.Node.Hosting;
-using static Ledger.Node.Tests.Unit.LendingUseCaseTests;
+using LendingChain = Ledger.Node.Tests.Unit.LendingUseCaseTests.Chain;
 
 namespace Ledger.Node.Tests.Unit;
 
@@ -16,6 +16,8 @@ namespace Ledger.Node.Tests.Unit;
 /// </summary>
 public sealed class ArrangeGuaranteeTests
 {
+    private static readonly OrgId Bank = LendingUseCaseTests.Bank;
+    private static readonly OrgId OtherBank = LendingUseCaseTests.OtherBank;
     private static readonly OrgId Guarantor = OrgId.FromCode("guar.first");
     private static readonly LoanId Own = LoanId.FromReference(Bank, "CCB-1");
     private static readonly LoanId Others = LoanId.FromReference(OtherBank, "ICBC-1");
@@ -23,9 +25,9 @@ public sealed class ArrangeGuaranteeTests
     private static readonly AgreementId Agreement = AgreementId.FromReference(Guarantor, "AGR-1");
     private static readonly FundId Fund = new(Keccak.Hash("fund"));
 
-    private static Chain LoanBook()
+    private static LendingChain LoanBook()
     {
-        var chain = new Chain();
+        var chain = new LendingChain();
         chain.Loans[Own] = new LoanOnChain(Own, LoanStatus.Active, Bank, default, 100_000_00, LoanPurpose.WorkingCapital);
         chain.Loans[Others] = new LoanOnChain(Others, LoanStatus.Active, OtherBank, default, 100_000_00, LoanPurpose.WorkingCapital);
         return chain;
@@ -80,7 +82,7 @@ public sealed class ArrangeGuaranteeTests
     [Fact]
     public async Task AcceptAgreement_ReadsNoLoan_AndIsKeyedByTheAgreement()
     {
-        var chain = new Chain();
+        var chain = new LendingChain();
 
         await new ArrangeGuarantee(chain).AcceptAgreementAsync(Agreement);
 
@@ -102,7 +104,7 @@ public sealed class ArrangeGuaranteeTests
 
     public static TheoryData<string> LoanSteps => ["invite", "withdraw-invitation", "cancel", "enroll", "withdraw-claim"];
 
-    private static Task<ChainConfirmation> Step(Chain chain, string step, LoanId loan)
+    private static Task<ChainConfirmation> Step(LendingChain chain, string step, LoanId loan)
     {
         var guarantees = new ArrangeGuarantee(chain);
         return step switch

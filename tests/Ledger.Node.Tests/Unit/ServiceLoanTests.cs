@@ -4,7 +4,7 @@ using Ledger.Core.Ports;
 using Ledger.Node.Bank;
 using Ledger.Node.Bank.UseCases;
 using Ledger.Node.Hosting;
-using static Ledger.Node.Tests.Unit.LendingUseCaseTests;
+using LendingChain = Ledger.Node.Tests.Unit.LendingUseCaseTests.Chain;
 
 namespace Ledger.Node.Tests.Unit;
 
@@ -14,13 +14,15 @@ namespace Ledger.Node.Tests.Unit;
 /// </summary>
 public sealed class ServiceLoanTests
 {
+    private static readonly OrgId Bank = LendingUseCaseTests.Bank;
+    private static readonly OrgId OtherBank = LendingUseCaseTests.OtherBank;
     private static readonly LoanId Own = LoanId.FromReference(Bank, "CCB-1");
     private static readonly LoanId Others = LoanId.FromReference(OtherBank, "ICBC-1");
     private static readonly LoanId Missing = LoanId.FromReference(Bank, "none");
 
-    private static (ServiceLoan UseCase, Chain Chain) Servicing()
+    private static (ServiceLoan UseCase, LendingChain Chain) Servicing()
     {
-        var chain = new Chain();
+        var chain = new LendingChain();
         chain.Loans[Own] = new LoanOnChain(Own, LoanStatus.Active, Bank, default, 100_000_00, LoanPurpose.WorkingCapital);
         chain.Loans[Others] = new LoanOnChain(Others, LoanStatus.Active, OtherBank, default, 100_000_00, LoanPurpose.WorkingCapital);
         return (new ServiceLoan(chain), chain);

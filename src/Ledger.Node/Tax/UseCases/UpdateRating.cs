@@ -1,6 +1,7 @@
 using System.Globalization;
 using Ledger.Core.Model;
 using Ledger.Core.Ports;
+using Ledger.Core.Scoring;
 using Ledger.Core.TaxData;
 using Ledger.Node.Alerts;
 using Ledger.Node.Hosting;
