@@ -12,7 +12,7 @@ namespace Ledger.Node.Tests.Unit;
 /// <summary>
 /// The bank's side of guarantees (invite, withdraw the invitation, cancel, accept an agreement, enrol a loan) and its
 /// claim withdrawal as use cases over the lending chain port (issue 12): the guarantee book and the fund are in-memory
-/// here; GuaranteeTests, AgreementTests and CompensationTests run the same steps against a real chain and real nodes.
+/// here; LendingTests, BatchAgreementTests, DefaultPathTests and CompensationTests run the same steps against a real chain and real nodes.
 /// </summary>
 public sealed class ArrangeGuaranteeTests
 {

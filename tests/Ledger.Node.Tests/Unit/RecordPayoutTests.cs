@@ -10,7 +10,7 @@ namespace Ledger.Node.Tests.Unit;
 
 /// <summary>
 /// The guarantor's payout (代偿) as a use case over the guarantee book's port (issue 12): the book is in-memory here;
-/// GuaranteeTests and DefaultPathTests pay real defaulted loans on a real chain.
+/// DefaultPathTests pays real defaulted loans on a real chain.
 /// </summary>
 public sealed class RecordPayoutTests
 {

@@ -16,7 +16,7 @@ namespace Ledger.Node.Tests.Unit;
 
 /// <summary>
 /// The tax bureau's binding (prepare, bind, rotate) and rating updates as use cases over ports (issue 12): the registry,
-/// the tax data and the alerts are in-memory here; EnterpriseBindingTests, EnterpriseSelfTests and the alert suites run
+/// the tax data and the alerts are in-memory here; EnterpriseBindingTests and AlertsTests run
 /// them against a real chain and real nodes.
 /// </summary>
 public sealed class TaxAdminUseCaseTests
