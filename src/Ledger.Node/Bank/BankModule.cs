@@ -40,6 +40,9 @@ public sealed class BankModule : NodeModule
         services.AddSingleton<IDeletionReceipts, StoreDeletionReceipts>();
         services.AddSingleton<IRevocationFeed, AuditRevocationFeed>();
         services.AddSingleton<DataLifeKeeper>();
+        services.AddSingleton<IFetchedReports>(sp => sp.GetRequiredService<IBankStore>());
+        services.AddSingleton<IReportProviders, PeerReportProviders>();
+        services.AddSingleton<IEnvelopeKeys, NodeEnvelopeKeys>();
         services.AddSingleton<ReportFetcher>();
         // Use cases over ports (docs/nodes.md, "Use cases over ports"), and the ports' adapters over the chain and the stores.
         services.AddSingleton<ILendingChain, ChainLending>();

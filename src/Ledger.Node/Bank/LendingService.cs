@@ -58,7 +58,7 @@ public sealed class LendingService(
         };
         if (opened.ProviderAccessRecord is { } access)
         {
-            response.ProviderAccessRecord = new AnchorRef { RecordHash = access.RecordHash.ToString(), Org = opened.Item.Provider.Code };
+            response.ProviderAccessRecord = new AnchorRef { RecordHash = access.ToString(), Org = opened.Item.Provider.Code };
         }
         return response;
     }

@@ -59,6 +59,16 @@ public sealed class LendingUseCaseTests
 
         public int Preflights { get; private set; }
 
+        public Dictionary<ConsentId, Scopes> ConsentScopes { get; } = [];
+
+        public int ScopeReads { get; private set; }
+
+        public Task<Scopes> ConsentScopesAsync(ConsentId consent, CancellationToken cancellationToken)
+        {
+            ScopeReads++;
+            return Task.FromResult(ConsentScopes.GetValueOrDefault(consent));
+        }
+
         public Task PreflightDecisionAsync(ConsentId consent, bool approved, CancellationToken cancellationToken)
         {
             Preflights++;

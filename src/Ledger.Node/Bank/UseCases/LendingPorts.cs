@@ -29,8 +29,9 @@ public sealed record GuaranteeOnChain(OrgId Guarantor, ulong CreatedAt);
 
 /// <summary>
 /// What the bank's lending use cases read and send on chain, in domain types: the loan book (decisions, loans and their
-/// servicing), the guarantee book (the bank's side of guarantees) and the risk-compensation fund (claims). <see cref="ChainLending"/> implements it over the operator's chain client; unit tests
-/// give an in-memory one. A keyed send is journaled (one transaction per key, a retry gets its outcome); a send without
+/// servicing), the consent registry (a consent's scopes now), the guarantee book (the bank's side of guarantees) and
+/// the risk-compensation fund (claims). <see cref="ChainLending"/> implements it over the operator's chain client; unit
+/// tests give an in-memory one. A keyed send is journaled (one transaction per key, a retry gets its outcome); a send without
 /// a key (a repayment, an overdue or current report) is a new transaction each time.
 /// </summary>
 public interface ILendingChain
@@ -40,6 +41,9 @@ public interface ILendingChain
 
     /// <summary>The number of the latest block the node has seen (a key part for sends that may be made again later).</summary>
     ulong LatestBlock { get; }
+
+    /// <summary>The scopes the consent grants now (a narrowing may have taken some away since the grant).</summary>
+    Task<Scopes> ConsentScopesAsync(ConsentId consent, CancellationToken cancellationToken);
 
     /// <summary>Whether the chain would take a decision under <paramref name="consent"/> now; throws the contract's refusal when not.</summary>
     Task PreflightDecisionAsync(ConsentId consent, bool approved, CancellationToken cancellationToken);
@@ -124,6 +128,10 @@ public sealed class ChainLending(NodeIdentity node, ChainHead head, Ledger.Chain
 
     /// <inheritdoc/>
     public ulong LatestBlock => head.Latest.Number;
+
+    /// <inheritdoc/>
+    public async Task<Scopes> ConsentScopesAsync(ConsentId consent, CancellationToken cancellationToken) =>
+        (Scopes)(await chainClient.ConsentAsync(consent, cancellationToken).ConfigureAwait(false)).Scopes;
 
     /// <inheritdoc/>
     public Task PreflightDecisionAsync(ConsentId consent, bool approved, CancellationToken cancellationToken) =>
