@@ -114,25 +114,30 @@ public interface ILendingBook
     void PutReference(LoanId loan, string reference);
 }
 
+/// <summary>The reports the bank fetched, as its report fetch keeps them and finds one to decide on.</summary>
+public interface IFetchedReports
+{
+    /// <summary>Keeps a fetched report (replacing an item with the same request hash).</summary>
+    void Add(HeldItem item);
+
+    /// <summary>The most recently fetched item of the consent still held and within its life at <paramref name="nowMs"/>, or null.</summary>
+    HeldItem? LatestLive(ConsentId consent, ulong nowMs);
+}
+
 /// <summary>
 /// The bank node's own data: the reports it holds for their data life, the reasons of its credit decisions, its loan
 /// references and the revocation cursor. Every write is committed and flushed to the disk before the call returns.
 /// </summary>
-public interface IBankStore : ICreditReasonsSource, IHeldData, ILendingBook
+public interface IBankStore : ICreditReasonsSource, IHeldData, ILendingBook, IFetchedReports
 {
     // The deletion side (Live, Expired, AwaitingReceipt, MarkDeleted, SetReceipt, IsAssigned, RevocationCursor) is
-    // IHeldData's; the lending side (PutReasons, PutReference) ILendingBook's: the ports the use cases take.
-
-    /// <summary>Keeps a fetched report (replacing an item with the same request hash).</summary>
-    void Add(HeldItem item);
+    // IHeldData's; the lending side (PutReasons, PutReference) ILendingBook's; the fetch's (Add, LatestLive)
+    // IFetchedReports': the ports the use cases take.
 
     /// <summary>The item with this request hash, or null.</summary>
 #pragma warning disable CA1716 // the name the node's callers have always used (C# only)
     HeldItem? Get(Hash32 requestHash);
 #pragma warning restore CA1716
-
-    /// <summary>The most recently fetched item of the consent still held and within its life at <paramref name="nowMs"/>, or null.</summary>
-    HeldItem? LatestLive(ConsentId consent, ulong nowMs);
 
     /// <summary>Every item, newest first; deleted ones only with <paramref name="includeDeleted"/>.</summary>
     IReadOnlyList<HeldItem> List(bool includeDeleted);

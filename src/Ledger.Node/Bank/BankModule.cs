@@ -40,6 +40,9 @@ public sealed class BankModule : NodeModule
         services.AddSingleton<IDeletionReceipts, StoreDeletionReceipts>();
         services.AddSingleton<IRevocationFeed, AuditRevocationFeed>();
         services.AddSingleton<DataLifeKeeper>();
+        services.AddSingleton<IFetchedReports>(sp => sp.GetRequiredService<IBankStore>());
+        services.AddSingleton<IReportProviders, PeerReportProviders>();
+        services.AddSingleton<IEnvelopeKeys, NodeEnvelopeKeys>();
         services.AddSingleton<ReportFetcher>();
         // Use cases over ports (docs/nodes.md, "Use cases over ports"), and the ports' adapters over the chain and the stores.
         services.AddSingleton<ILendingChain, ChainLending>();
@@ -48,7 +51,10 @@ public sealed class BankModule : NodeModule
         services.AddSingleton<ILendingBook>(sp => sp.GetRequiredService<IBankStore>());
         services.AddSingleton<DecideApplication>();
         services.AddSingleton<DisburseLoan>();
+        services.AddSingleton<ServiceLoan>();
+        services.AddSingleton<ArrangeGuarantee>();
         services.AddSingleton<FileClaim>();
+        services.AddSingleton<WithdrawClaim>();
         services.AddHostedService<DataLifeService>();
         services.AddLedgerAlerts(upstream: true);
     }

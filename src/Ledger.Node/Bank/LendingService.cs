@@ -36,7 +36,8 @@ namespace Ledger.Node.Bank;
 /// </list>
 /// </summary>
 public sealed class LendingService(
-    NodeIdentity node, ChainHead head, Ledger.Store.LedgerStore ledger, Ledger.Chain.LedgerChainClient chainClient, Ledger.Chain.Profiles.ChainEnvironment chainEnvironment, ReportFetcher fetcher, IBankStore store, DecideApplication decide, DisburseLoan disburse, FileClaim fileClaim) : Lending.LendingBase
+    NodeIdentity node, Ledger.Store.LedgerStore ledger, Ledger.Chain.LedgerChainClient chainClient, Ledger.Chain.Profiles.ChainEnvironment chainEnvironment, ReportFetcher fetcher, IBankStore store,
+    DecideApplication decide, DisburseLoan disburse, ServiceLoan servicing, ArrangeGuarantee guarantees, FileClaim fileClaim, WithdrawClaim withdrawClaim) : Lending.LendingBase
 {
     private const int IndexPage = 5_000;
 
@@ -57,7 +58,7 @@ public sealed class LendingService(
         };
         if (opened.ProviderAccessRecord is { } access)
         {
-            response.ProviderAccessRecord = new AnchorRef { RecordHash = access.RecordHash.ToString(), Org = opened.Item.Provider.Code };
+            response.ProviderAccessRecord = new AnchorRef { RecordHash = access.ToString(), Org = opened.Item.Provider.Code };
         }
         return response;
     }
@@ -140,13 +141,8 @@ public sealed class LendingService(
         var loanId = Loan(request.LoanId);
         var principal = BankWire.Amount(request.PrincipalFen, "principal_fen", UInt128.Zero);
         var interest = BankWire.Amount(request.InterestFen, "interest_fen", UInt128.Zero);
-        if (principal == UInt128.Zero && interest == UInt128.Zero)
-        {
-            throw NodeErrors.InvalidField("principal_fen and interest_fen are both 0; a repayment repays something.");
-        }
-        await OwnLoanAsync(loanId, context.CancellationToken).ConfigureAwait(false);
-        var outcome = await chainClient.RecordRepaymentAsync(loanId, principal, interest, cancellationToken: CancellationToken.None).ConfigureAwait(false);
-        return await LoanInfoAsync(loanId, BankWire.Tx(outcome), null, context.CancellationToken).ConfigureAwait(false);
+        var tx = await servicing.RepayAsync(loanId, principal, interest, context.CancellationToken).ConfigureAwait(false);
+        return await LoanInfoAsync(loanId, BankWire.Tx(tx), null, context.CancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
@@ -160,9 +156,8 @@ public sealed class LendingService(
             throw NodeErrors.InvalidField($"days_overdue {request.DaysOverdue} must be 1 to {ushort.MaxValue}.");
         }
         var overdue = BankWire.Amount(request.OverdueFen, "overdue_fen");
-        await OwnLoanAsync(loanId, context.CancellationToken).ConfigureAwait(false);
-        var outcome = await chainClient.MarkOverdueAsync(loanId, (ushort)request.DaysOverdue, overdue, cancellationToken: CancellationToken.None).ConfigureAwait(false);
-        return await LoanInfoAsync(loanId, BankWire.Tx(outcome), null, context.CancellationToken).ConfigureAwait(false);
+        var tx = await servicing.MarkOverdueAsync(loanId, (ushort)request.DaysOverdue, overdue, context.CancellationToken).ConfigureAwait(false);
+        return await LoanInfoAsync(loanId, BankWire.Tx(tx), null, context.CancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
@@ -171,9 +166,8 @@ public sealed class LendingService(
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
         var loanId = Loan(request.LoanId);
-        await OwnLoanAsync(loanId, context.CancellationToken).ConfigureAwait(false);
-        var outcome = await chainClient.MarkCurrentAsync(loanId, cancellationToken: CancellationToken.None).ConfigureAwait(false);
-        return await LoanInfoAsync(loanId, BankWire.Tx(outcome), null, context.CancellationToken).ConfigureAwait(false);
+        var tx = await servicing.MarkCurrentAsync(loanId, context.CancellationToken).ConfigureAwait(false);
+        return await LoanInfoAsync(loanId, BankWire.Tx(tx), null, context.CancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
@@ -183,9 +177,8 @@ public sealed class LendingService(
         ArgumentNullException.ThrowIfNull(context);
         var loanId = Loan(request.LoanId);
         var loss = BankWire.Amount(request.LossFen, "loss_fen");
-        await OwnLoanAsync(loanId, context.CancellationToken).ConfigureAwait(false);
-        var outcome = await chainClient.DeclareDefaultAsync(loanId, loss, key: $"default:{loanId}", cancellationToken: CancellationToken.None).ConfigureAwait(false);
-        return await LoanInfoAsync(loanId, BankWire.Tx(outcome), null, context.CancellationToken).ConfigureAwait(false);
+        var tx = await servicing.DeclareDefaultAsync(loanId, loss, context.CancellationToken).ConfigureAwait(false);
+        return await LoanInfoAsync(loanId, BankWire.Tx(tx), null, context.CancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
@@ -252,13 +245,7 @@ public sealed class LendingService(
             throw NodeErrors.InvalidField($"min_coverage_bps {request.MinCoverageBps} is not allowed; give the least coverage the bank accepts, 1 to 10000 basis points.");
         }
         var maxFee = BankWire.Amount(request.MaxFeeFen, "max_fee_fen");
-        await OwnLoanAsync(loanId, context.CancellationToken).ConfigureAwait(false);
-        // An invitation may be withdrawn and made again with the same terms: the key holds the head, so a retry in the
-        // same block is not sent twice and a later one replaces the invitation with itself.
-        var outcome = await chainClient.InviteGuarantorAsync(
-            loanId, guarantor, (ushort)request.MinCoverageBps, maxFee,
-            key: $"invite:{loanId}:{guarantor.Value}:{request.MinCoverageBps}:{maxFee}:{head.Latest.Number}", cancellationToken: CancellationToken.None).ConfigureAwait(false);
-        return BankWire.Tx(outcome);
+        return BankWire.Tx(await guarantees.InviteAsync(loanId, guarantor, (ushort)request.MinCoverageBps, maxFee, context.CancellationToken).ConfigureAwait(false));
     }
 
     /// <inheritdoc/>
@@ -267,9 +254,7 @@ public sealed class LendingService(
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
         var loanId = Loan(request.LoanId);
-        await OwnLoanAsync(loanId, context.CancellationToken).ConfigureAwait(false);
-        var outcome = await chainClient.WithdrawInvitationAsync(loanId, key: $"withdraw-invitation:{loanId}:{head.Latest.Number}", cancellationToken: CancellationToken.None).ConfigureAwait(false);
-        return BankWire.Tx(outcome);
+        return BankWire.Tx(await guarantees.WithdrawInvitationAsync(loanId, context.CancellationToken).ConfigureAwait(false));
     }
 
     /// <inheritdoc/>
@@ -278,12 +263,7 @@ public sealed class LendingService(
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
         var loanId = Loan(request.LoanId);
-        await OwnLoanAsync(loanId, context.CancellationToken).ConfigureAwait(false);
-        var guarantee = await chainClient.GuaranteeAsync(loanId, context.CancellationToken).ConfigureAwait(false);
-        // One guarantee is cancelled once: its guarantor and creation time name it.
-        var outcome = await chainClient.CancelGuaranteeAsync(
-            loanId, key: $"cancel-guarantee:{loanId}:{new Hash32(guarantee.GuarantorOrg)}:{guarantee.CreatedAt}", cancellationToken: CancellationToken.None).ConfigureAwait(false);
-        return BankWire.Tx(outcome);
+        return BankWire.Tx(await guarantees.CancelAsync(loanId, context.CancellationToken).ConfigureAwait(false));
     }
 
     /// <inheritdoc/>
@@ -291,8 +271,7 @@ public sealed class LendingService(
     {
         ArgumentNullException.ThrowIfNull(request);
         var agreement = new AgreementId(BankWire.Hash(request.AgreementId, "agreement_id"));
-        var outcome = await chainClient.AcceptAgreementAsync(agreement, key: $"agreement-accept:{agreement}", cancellationToken: CancellationToken.None).ConfigureAwait(false);
-        return BankWire.Tx(outcome);
+        return BankWire.Tx(await guarantees.AcceptAgreementAsync(agreement).ConfigureAwait(false));
     }
 
     /// <inheritdoc/>
@@ -302,9 +281,7 @@ public sealed class LendingService(
         ArgumentNullException.ThrowIfNull(context);
         var agreement = new AgreementId(BankWire.Hash(request.AgreementId, "agreement_id"));
         var loanId = Loan(request.LoanId);
-        await OwnLoanAsync(loanId, context.CancellationToken).ConfigureAwait(false);
-        var outcome = await chainClient.EnrollLoanAsync(agreement, loanId, key: $"enroll:{agreement}:{loanId}", cancellationToken: CancellationToken.None).ConfigureAwait(false);
-        return BankWire.Tx(outcome);
+        return BankWire.Tx(await guarantees.EnrollAsync(agreement, loanId, context.CancellationToken).ConfigureAwait(false));
     }
 
     /// <inheritdoc/>
@@ -324,9 +301,7 @@ public sealed class LendingService(
         ArgumentNullException.ThrowIfNull(context);
         var fund = new FundId(BankWire.Hash(request.FundId, "fund_id"));
         var loanId = Loan(request.LoanId);
-        await OwnLoanAsync(loanId, context.CancellationToken).ConfigureAwait(false);
-        var outcome = await chainClient.WithdrawClaimAsync(fund, loanId, key: $"withdraw-claim:{fund}:{loanId}:{head.Latest.Number}", cancellationToken: CancellationToken.None).ConfigureAwait(false);
-        return BankWire.Tx(outcome);
+        return BankWire.Tx(await withdrawClaim.WithdrawAsync(fund, loanId, context.CancellationToken).ConfigureAwait(false));
     }
 
     /// <inheritdoc/>

@@ -1,46 +1,54 @@
 using Ledger.Core.Crypto;
 using Ledger.Core.Errors;
 using Ledger.Core.Model;
+using Ledger.Core.Ports;
 using Ledger.Core.Primitives;
+using Ledger.Node.Bank.UseCases;
 using Ledger.Node.Hosting;
 using Ledger.Node.Services;
 using Ledger.Node.Tax;
-using Ledger.Sdk;
-using Ledger.Sdk.Mapping;
 using Microsoft.Extensions.Logging;
 
 namespace Ledger.Node.Bank;
 
-/// <summary>A report the bank holds (just fetched or kept), opened: its canonical JSON bytes and where it came from.</summary>
-public sealed record OpenedReport(HeldItem Item, byte[] Plaintext, AnchorReference? ProviderAccessRecord);
+/// <summary>A report the bank holds (just fetched or kept), opened: its canonical JSON bytes and, just fetched, the provider's access record.</summary>
+public sealed record OpenedReport(HeldItem Item, byte[] Plaintext, RecordHash? ProviderAccessRecord);
 
 /// <summary>
-/// Fetches reports for the bank under its consents and keeps them: the consent's grant (from the audit index or the
-/// chain's logs) names the provider and the data life; the provider's node is reached through
-/// <see cref="PeerConnections"/> with a request signed as this node; the envelope is opened with the node's
-/// encryption key and the plaintext must hash to the response hash the provider recorded; the envelope is then kept
-/// in the store's held data (<see cref="IBankStore"/>) until fetched-at + data life.
+/// The bank's report fetch (use case over ports; the name kept, as <see cref="DataLifeKeeper"/>'s): fetches reports for
+/// the bank under its consents and keeps them. The consent's grant (<see cref="ConsentGate"/>: from the audit index or
+/// the chain's logs) names the provider and the data life; the provider's node is asked through
+/// <see cref="IReportProviders"/> (a request signed as this node); the envelope is opened with the node's encryption
+/// key (<see cref="IEnvelopeKeys"/>) and the plaintext must hash to the response hash the provider recorded; the
+/// envelope is then kept (<see cref="IFetchedReports"/>, the store's held data) until fetched-at + data life, and a
+/// revocation seen meanwhile deletes it at once (<see cref="DataLifeKeeper"/>).
 /// </summary>
 public sealed class ReportFetcher
 {
     /// <summary>Every scope a tax report can carry.</summary>
     public const Scopes KnownScopes = (Scopes)0x7F;
 
-    private readonly NodeIdentity _node;
-    private readonly Ledger.Chain.LedgerChainClient _chainClient;
-    private readonly PeerConnections _peers;
+    private readonly ILendingChain _chain;
+    private readonly IReportProviders _providers;
+    private readonly IEnvelopeKeys _keys;
     private readonly ConsentGate _gate;
-    private readonly IBankStore _store;
+    private readonly IFetchedReports _store;
     private readonly DataLifeKeeper _keeper;
     private readonly TimeProvider _time;
     private readonly ILogger<ReportFetcher> _logger;
 
+    // A provider that could not confirm its view of the chain in time (LEDGER-1330, fail-closed: recorded as a
+    // refusal, nothing served) is asked again twice, after 0.5 and 1 s; any other refusal is final.
+    private static readonly Polly.ResiliencePipeline ProviderRetry = Core.Resilience.Backoff.ForTransient(
+        2, TimeSpan.FromMilliseconds(500), e => e is LedgerException { Code: ChainHead.StaleViewCode });
+
     /// <summary>Creates the fetcher.</summary>
-    public ReportFetcher(NodeIdentity node, Ledger.Chain.LedgerChainClient chainClient, PeerConnections peers, ConsentGate gate, IBankStore store, DataLifeKeeper keeper, TimeProvider time, ILogger<ReportFetcher> logger)
+    public ReportFetcher(
+        ILendingChain chain, IReportProviders providers, IEnvelopeKeys keys, ConsentGate gate, IFetchedReports store, DataLifeKeeper keeper, TimeProvider time, ILogger<ReportFetcher> logger)
     {
-        _node = node;
-        _chainClient = chainClient;
-        _peers = peers;
+        _chain = chain;
+        _providers = providers;
+        _keys = keys;
         _gate = gate;
         _store = store;
         _keeper = keeper;
@@ -55,16 +63,14 @@ public sealed class ReportFetcher
         var grant = await _gate.GrantAsync(consent, cancellationToken).ConfigureAwait(false)
             ?? throw BankErrors.UnknownConsent(
                 $"Consent {consent} was never granted on this chain (no ConsentGranted event); check the consent id, or wait a moment when it was granted just now.");
-        if (grant.Terms.Consumer != _node.Organization)
+        var bank = _chain.Bank;
+        if (grant.Terms.Consumer != bank)
         {
             throw NodeErrors.NotParty(
-                $"Consent {consent.Value.ToShortString()} was granted to {grant.Terms.Consumer.Code}, not to {_node.Organization.Code}; a bank uses its own consents only.");
+                $"Consent {consent.Value.ToShortString()} was granted to {grant.Terms.Consumer.Code}, not to {bank.Code}; a bank uses its own consents only.");
         }
         return grant;
     }
-
-    private static readonly Polly.ResiliencePipeline ProviderRetry = Core.Resilience.Backoff.ForTransient(
-        2, TimeSpan.FromMilliseconds(500), e => e is LedgerRemoteException { Code: ChainHead.StaleViewCode });
 
     /// <summary>
     /// Fetches the report of <paramref name="scopes"/> (none: every scope the consent grants now) from the consent's
@@ -83,39 +89,25 @@ public sealed class ReportFetcher
         if (scopes == Scopes.None)
         {
             // What the consent grants now: a narrowing may have taken scopes away since the grant.
-            var state = await _chainClient.ConsentAsync(consent, cancellationToken).ConfigureAwait(false);
-            scopes = (Scopes)state.Scopes;
+            scopes = await _chain.ConsentScopesAsync(consent, cancellationToken).ConfigureAwait(false);
         }
         var provider = grant.Terms.Provider;
-        var peer = await _peers.ConnectAsync(provider, cancellationToken).ConfigureAwait(false);
-        FetchedReport fetched;
-        try
-        {
-            // A provider that could not confirm its view of the chain in time (LEDGER-1330, fail-closed: recorded as a
-            // refusal, nothing served) is asked again twice, after 0.5 and 1 s; any other refusal is final.
-            fetched = await ProviderRetry.ExecuteAsync(
-                async ct => await peer.Tax.FetchReportAsync(new ReportRequest(consent, scopes), ct).ConfigureAwait(false),
-                cancellationToken).ConfigureAwait(false);
-        }
-        catch (LedgerRemoteException refused)
-        {
-            // The provider's own code and sentence, and its refusal record, reach the bank's caller unchanged.
-            var reason = new LedgerException(refused.Code, refused.Category, $"{provider.Code} refused the fetch: {refused.Message}", refused);
-            throw refused.RefusalRecord is { } record ? new RequestRefusedException(reason, record) : reason;
-        }
+        var fetched = await ProviderRetry.ExecuteAsync(
+            async ct => await _providers.FetchAsync(provider, consent, scopes, ct).ConfigureAwait(false),
+            cancellationToken).ConfigureAwait(false);
 
-        var plaintext = _node.Keys.Encryption.Open(fetched.Envelope, new EnvelopeBinding(consent, fetched.RequestHash));
+        var plaintext = _keys.Open(fetched.Envelope, new EnvelopeBinding(consent, fetched.RequestHash));
         var hash = Keccak.Hash(plaintext);
         if (hash != fetched.ResponseHash)
         {
             throw BankErrors.ReportMismatch(
-                $"The report {provider.Code} sent hashes to {hash}, but it recorded {fetched.ResponseHash} for this request; the report was not kept. Report request {fetched.Request.RequestId} to the tax bureau.");
+                $"The report {provider.Code} sent hashes to {hash}, but it recorded {fetched.ResponseHash} for this request; the report was not kept. Report request {fetched.RequestId} to the tax bureau.");
         }
         var now = (ulong)_time.GetUtcNow().ToUnixTimeMilliseconds();
         var life = grant.Terms.DataLife;
         var keepUntil = life > (ulong.MaxValue - now) / 1000 ? ulong.MaxValue : now + (life * 1000);
         var item = new HeldItem(fetched.RequestHash, consent, provider, scopes, fetched.ResponseHash, fetched.Envelope, now, keepUntil,
-            fetched.CheckedAtBlock, fetched.AccessRecord.RecordHash.Value);
+            fetched.CheckedAtBlock, fetched.AccessRecord.Value);
         _store.Add(item);
         BankLog.Fetched(_logger, consent.ToString(), provider.Code, fetched.ResponseHash.ToString(), keepUntil);
 
@@ -133,7 +125,7 @@ public sealed class ReportFetcher
     {
         ArgumentNullException.ThrowIfNull(item);
         var envelope = item.Envelope ?? throw new InvalidOperationException("The held item was deleted.");
-        var plaintext = _node.Keys.Encryption.Open(envelope, new EnvelopeBinding(item.ConsentId, item.RequestHash));
+        var plaintext = _keys.Open(envelope, new EnvelopeBinding(item.ConsentId, item.RequestHash));
         var hash = Keccak.Hash(plaintext);
         if (hash != item.ResponseHash)
         {

@@ -10,7 +10,6 @@ using Ledger.Sdk.Mapping;
 using Ledger.Store.Audit;
 using static Ledger.Node.Guarantor.RiskRequests;
 using GuaranteeNotInvitedError = Ledger.Chain.Contracts.GuaranteeBook.ContractDefinition.GuaranteeNotInvitedError;
-using GuaranteeZeroPayoutError = Ledger.Chain.Contracts.GuaranteeBook.ContractDefinition.GuaranteeZeroPayoutError;
 
 namespace Ledger.Node.Guarantor;
 
@@ -21,7 +20,7 @@ namespace Ledger.Node.Guarantor;
 /// node's chain index. Every transaction is sent by the node's operator under an idempotency key, so a call repeated
 /// with the same terms returns the same transaction.
 /// </summary>
-public sealed class GuaranteeService(NodeIdentity node, ChainHead head, Ledger.Store.LedgerStore store, Ledger.Chain.LedgerChainClient chainClient, Ledger.Chain.Profiles.ChainEnvironment chain, Ledger.Chain.Transactions.TransactionSender sender, TimeProvider time) : Api.V1.Guarantee.GuaranteeBase
+public sealed class GuaranteeService(NodeIdentity node, ChainHead head, Ledger.Store.LedgerStore store, Ledger.Chain.LedgerChainClient chainClient, Ledger.Chain.Profiles.ChainEnvironment chain, Ledger.Chain.Transactions.TransactionSender sender, TimeProvider time, UseCases.RecordPayout payouts) : Api.V1.Guarantee.GuaranteeBase
 {
     /// <inheritdoc/>
     public override async Task<ChainTx> GuaranteeLoan(GuaranteeLoanRequest request, ServerCallContext context)
@@ -112,41 +111,15 @@ public sealed class GuaranteeService(NodeIdentity node, ChainHead head, Ledger.S
     {
         ArgumentNullException.ThrowIfNull(request);
         var loan = Field(() => RiskMapping.Loan(request.LoanId, "loan_id"));
-        var (_, obligation, paid) = await chainClient.ObligationAsync(loan).ConfigureAwait(false);
-        var remaining = Amount(obligation - paid);
-        UInt128 payout;
-        var asked = !string.IsNullOrEmpty(request.PayoutFen);
-        if (asked)
-        {
-            payout = Field(() => RiskMapping.Fen(request.PayoutFen, "payout_fen"));
-            if (payout == UInt128.Zero)
-            {
-                throw NodeErrors.InvalidField("payout_fen is zero; leave it empty to pay what remains of the obligation (loss × coverage, less what was paid).");
-            }
-        }
-        else
-        {
-            // What the guarantor still owes, as the contract that will check the instalment computes it. Zero is sent
-            // as it is: the contract says why (not defaulted, already paid, or nothing covered).
-            payout = remaining;
-        }
-        Chain.Transactions.TransactionOutcome outcome;
-        try
-        {
-            // Instalments of the same amount are distinct payments: the key holds what was paid before this one.
-            outcome = await chainClient.RecordPayoutAsync(loan, payout, $"payout:{loan}:{paid}:{payout}", CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (ContractRevertException ex) when (!asked && ex.Is<GuaranteeZeroPayoutError>())
-        {
-            throw GuarantorErrors.NothingToPay(loan, ex);
-        }
+        UInt128? asked = string.IsNullOrEmpty(request.PayoutFen) ? null : Field(() => RiskMapping.Fen(request.PayoutFen, "payout_fen"));
+        var paid = await payouts.PayAsync(loan, asked, context?.CancellationToken ?? CancellationToken.None).ConfigureAwait(false);
         return new PayoutResponse
         {
             LoanId = loan.ToString(),
-            PayoutFen = RiskMapping.Fen(payout),
-            PaidFen = RiskMapping.Fen(paid + (System.Numerics.BigInteger)payout),
-            ObligationFen = RiskMapping.Fen(obligation),
-            Tx = Tx(outcome),
+            PayoutFen = RiskMapping.Fen(paid.PayoutFen),
+            PaidFen = RiskMapping.Fen((System.Numerics.BigInteger)paid.PaidBeforeFen + paid.PayoutFen),
+            ObligationFen = RiskMapping.Fen(paid.ObligationFen),
+            Tx = ApiMapping.ToProto(paid.Tx.TxHash, paid.Tx.BlockNumber),
         };
     }
 

@@ -21,6 +21,11 @@ public sealed class GuarantorModule : NodeModule
     ];
 
     /// <inheritdoc/>
-    public override void AddServices(IServiceCollection services, LedgerNodeOptions options) =>
+    public override void AddServices(IServiceCollection services, LedgerNodeOptions options)
+    {
+        // A payout is a use case over the guarantee book's port (docs/nodes.md, "Use cases over ports").
+        services.AddSingleton<UseCases.IPayoutChain, UseCases.ChainPayouts>();
+        services.AddSingleton<UseCases.RecordPayout>();
         services.AddLedgerAlerts(upstream: true);
+    }
 }

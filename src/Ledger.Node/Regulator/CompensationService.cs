@@ -21,7 +21,9 @@ namespace Ledger.Node.Regulator;
 /// balance, so a capped claim stays filed and is approved again after a top-up — or rejects them, and reads funds and
 /// claims (claims from the node's chain index).
 /// </summary>
-public sealed class CompensationService(NodeIdentity node, ChainHead head, Ledger.Store.LedgerStore store, Ledger.Chain.LedgerChainClient chainClient, Ledger.Chain.Profiles.ChainEnvironment chain, UseCases.ApproveClaim approveClaim) : Compensation.CompensationBase
+public sealed class CompensationService(
+    Ledger.Store.LedgerStore store, Ledger.Chain.LedgerChainClient chainClient, Ledger.Chain.Profiles.ChainEnvironment chain,
+    UseCases.ManageFund funds, UseCases.ApproveClaim approveClaim, UseCases.RejectClaim rejectClaim) : Compensation.CompensationBase
 {
     /// <summary>The events of a claim's life, as the chain index has them.</summary>
     private static readonly string[] ClaimEvents = [ClaimFiled.EventName, ClaimPaid.EventName, ClaimRejected.EventName, ClaimWithdrawn.EventName];
@@ -29,33 +31,19 @@ public sealed class CompensationService(NodeIdentity node, ChainHead head, Ledge
     /// <summary>Code of a fund that does not exist (as the contract's <c>CompensationFundUnknown</c>).</summary>
     private const string FundUnknownCode = "LEDGER-1283";
 
-    /// <summary>Code of a ratio outside 1..9,999 bps (as the contract's <c>CompensationInvalidRatio</c>).</summary>
-    private const string InvalidRatioCode = "LEDGER-1282";
-
     /// <inheritdoc/>
     public override async Task<FundInfo> CreateFund(CreateFundRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
         var reference = Field(() => RiskMapping.Reference(request.FundReference, "fund_reference"));
-        if (request.RatioBps is 0 or >= 10_000)
-        {
-            throw new LedgerException(InvalidRatioCode, ErrorCategory.InvalidArgument,
-                $"ratio_bps {request.RatioBps} is not allowed: a fund pays 1 to 9,999 basis points of a bank's net loss, never 100 % — the bank always keeps part of the risk.");
-        }
+        var ratio = UseCases.ManageFund.Ratio(request.RatioBps); // checked where it always was: before the amounts are read
         var balance = Field(() => RiskMapping.Fen(request.BalanceFen, "balance_fen"));
         var products = request.EligibleProducts.Select((p, i) => Field(() => RiskMapping.Product(p, $"eligible_products[{i}]"))).ToList();
-        if (products.Distinct().Count() != products.Count)
-        {
-            throw NodeErrors.InvalidField("eligible_products lists a product twice.");
-        }
-        var id = FundId.FromReference(node.Organization, reference);
-        var outcome = await chainClient.CreateFundAsync(
-            reference, (ushort)request.RatioBps, balance, products,
-            $"fund:{id}:{request.RatioBps}:{balance}:{string.Join(',', products.Select(p => p.Value))}", CancellationToken.None).ConfigureAwait(false);
+        var (id, tx) = await funds.CreateAsync(reference, ratio, balance, products).ConfigureAwait(false);
         var info = await FundAsync(id).ConfigureAwait(false);
         info.EligibleProducts.Clear();
         info.EligibleProducts.AddRange(products.Select(p => p.Code));
-        info.Tx = Tx(outcome);
+        info.Tx = Tx(tx);
         return info;
     }
 
@@ -66,22 +54,9 @@ public sealed class CompensationService(NodeIdentity node, ChainHead head, Ledge
         ArgumentNullException.ThrowIfNull(request);
         var id = Field(() => RiskMapping.Fund(request.FundId, "fund_id"));
         var amount = Field(() => RiskMapping.Fen(request.AmountFen, "amount_fen"));
-        if (amount == UInt128.Zero)
-        {
-            throw NodeErrors.InvalidField("amount_fen is zero; a top-up adds more than nothing.");
-        }
-        // The contract adds with checked uint128 arithmetic: a sum past 2^128 − 1 would come back as a panic
-        // (LEDGER-1202, "a defect") instead of the caller's mistake it is. (A top-up racing this one can still meet
-        // the panic; only the regulator's own operators top up.)
-        var fund = await chainClient.FundAsync(id).ConfigureAwait(false);
-        if (fund.Exists && (UInt128)fund.BalanceFen > UInt128.MaxValue - amount)
-        {
-            throw NodeErrors.InvalidField(
-                $"amount_fen {amount} would take fund {id.Value.ToShortString()}'s balance ({fund.BalanceFen} fen) past the largest amount the chain holds (2^128 − 1 fen); top up less.");
-        }
-        var outcome = await chainClient.TopUpAsync(id, amount, cancellationToken: CancellationToken.None).ConfigureAwait(false);
+        var tx = await funds.TopUpAsync(id, amount, context?.CancellationToken ?? CancellationToken.None).ConfigureAwait(false);
         var info = await FundAsync(id).ConfigureAwait(false);
-        info.Tx = Tx(outcome);
+        info.Tx = Tx(tx);
         return info;
     }
 
@@ -98,7 +73,7 @@ public sealed class CompensationService(NodeIdentity node, ChainHead head, Ledge
         FundId? named = string.IsNullOrEmpty(request.FundId) ? null : Field(() => RiskMapping.Fund(request.FundId, "fund_id"));
         var (fund, tx) = await approveClaim.ApproveAsync(named, loan, context.CancellationToken).ConfigureAwait(false);
         var info = Claim(loan, await ClaimAtAsync(fund, loan, tx.BlockNumber).ConfigureAwait(false));
-        info.Tx = ApiMapping.ToProto(tx.TxHash, tx.BlockNumber);
+        info.Tx = Tx(tx);
         return info;
     }
 
@@ -111,10 +86,10 @@ public sealed class CompensationService(NodeIdentity node, ChainHead head, Ledge
         {
             throw NodeErrors.InvalidField($"reason_code {request.ReasonCode} is above 65535.");
         }
-        var fund = await FundOfAsync(request.FundId, loan).ConfigureAwait(false);
-        var outcome = await chainClient.RejectClaimAsync(fund, loan, (ushort)request.ReasonCode, $"reject:{fund}:{loan}:{request.ReasonCode}", CancellationToken.None).ConfigureAwait(false);
-        var info = Claim(loan, await ClaimAtAsync(fund, loan, outcome.BlockNumber).ConfigureAwait(false));
-        info.Tx = Tx(outcome);
+        FundId? named = string.IsNullOrEmpty(request.FundId) ? null : Field(() => RiskMapping.Fund(request.FundId, "fund_id"));
+        var (fund, tx) = await rejectClaim.RejectAsync(named, loan, (ushort)request.ReasonCode, context?.CancellationToken ?? CancellationToken.None).ConfigureAwait(false);
+        var info = Claim(loan, await ClaimAtAsync(fund, loan, tx.BlockNumber).ConfigureAwait(false));
+        info.Tx = Tx(tx);
         return info;
     }
 
@@ -123,30 +98,10 @@ public sealed class CompensationService(NodeIdentity node, ChainHead head, Ledge
     {
         ArgumentNullException.ThrowIfNull(request);
         var id = Field(() => RiskMapping.Fund(request.FundId, "fund_id"));
-        if (request.GraceSeconds is < 86_400 or > 730 * 86_400)
-        {
-            throw new LedgerException(InvalidRatioCode, ErrorCategory.InvalidArgument,
-                $"grace_seconds {request.GraceSeconds} is not allowed: a guarantor gets 1 to 730 days (86400 to 63072000 seconds) after a default to pay before a claim nets its obligation out unpaid.");
-        }
-        var outcome = await chainClient.SetGracePeriodAsync(id, TimeSpan.FromSeconds(request.GraceSeconds), $"grace:{id}:{request.GraceSeconds}:{head.Latest.Number}", CancellationToken.None).ConfigureAwait(false);
+        var tx = await funds.SetGracePeriodAsync(id, request.GraceSeconds).ConfigureAwait(false);
         var info = await FundAsync(id).ConfigureAwait(false);
-        info.Tx = Tx(outcome);
+        info.Tx = Tx(tx);
         return info;
-    }
-
-    /// <summary>
-    /// The fund a claim is at: the one named, or — when none is — the fund of the loan's live claim (a loan has at most
-    /// one filed or paid claim).
-    /// </summary>
-    private async Task<FundId> FundOfAsync(string fundId, LoanId loan)
-    {
-        if (!string.IsNullOrEmpty(fundId))
-        {
-            return Field(() => RiskMapping.Fund(fundId, "fund_id"));
-        }
-        return await chainClient.LiveClaimAsync(loan).ConfigureAwait(false)
-            ?? throw new LedgerException("LEDGER-1287", ErrorCategory.FailedPrecondition,
-                $"Loan {loan.Value.ToShortString()} has no filed claim at any fund; give fund_id to name the fund of a claim that was rejected or withdrawn.");
     }
 
     /// <inheritdoc/>
@@ -258,6 +213,8 @@ public sealed class CompensationService(NodeIdentity node, ChainHead head, Ledge
     private Task<ChainClaim> ClaimAtAsync(FundId fund, LoanId loan, ulong block) =>
         chain.Rpc.CallAsync(async _ => (await chainClient.Fund.ClaimQueryAsync(
             fund.Value.ToArray(), loan.Value.ToArray(), new Nethereum.RPC.Eth.DTOs.BlockParameter(new Nethereum.Hex.HexTypes.HexBigInteger(block))).ConfigureAwait(false)).ReturnValue1);
+
+    private static ChainTx Tx(Core.Ports.ChainConfirmation tx) => ApiMapping.ToProto(tx.TxHash, tx.BlockNumber);
 
     private static ClaimInfo Claim(LoanId loan, ChainClaim claim) => new()
     {

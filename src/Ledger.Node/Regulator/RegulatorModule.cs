@@ -21,9 +21,12 @@ public sealed class RegulatorModule : NodeModule
     /// <inheritdoc/>
     public override void AddServices(IServiceCollection services, LedgerNodeOptions options)
     {
-        // The regulator's calls are chain calls only. Paying a claim is a use case over a chain port (docs/nodes.md,
-        // "Use cases over ports").
+        // The regulator's calls are chain calls only: a fund's life, paying and rejecting claims are use cases over
+        // chain ports (docs/nodes.md, "Use cases over ports").
+        services.AddSingleton<UseCases.IFundChain, UseCases.ChainFunds>();
         services.AddSingleton<UseCases.IClaimChain, UseCases.ChainClaims>();
+        services.AddSingleton<UseCases.ManageFund>();
         services.AddSingleton<UseCases.ApproveClaim>();
+        services.AddSingleton<UseCases.RejectClaim>();
     }
 }

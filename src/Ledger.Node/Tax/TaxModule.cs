@@ -48,6 +48,11 @@ public sealed class TaxModule : NodeModule
         services.AddSingleton<UseCases.IAnswerLog, UseCases.StoreAnswerLog>();
         services.AddSingleton<UseCases.FetchReport>();
         services.AddSingleton<DataExchangeProcessor>();
+        // The binding and the rating over their ports (the registry's bindings; the tax data and the alerts).
+        services.AddSingleton(sp => new UseCases.TaxBureau(sp.GetRequiredService<NodeIdentity>().Organization));
+        services.AddSingleton<UseCases.IBindingChain, UseCases.ChainBindings>();
+        services.AddSingleton<UseCases.BindEnterprise>();
+        services.AddSingleton<UseCases.UpdateRating>();
         services.AddSingleton<IRefusalRecorder>(sp => sp.GetRequiredService<DataExchangeProcessor>());
         // The bureau's own alerts (rating downgrades) leave only under a monitoring consent, each delivery recorded.
         services.AddSingleton<Alerts.IAlertDeliveryGate, MonitoringDelivery>();

@@ -46,6 +46,9 @@ public sealed class ApproveClaimTests
             Balance -= payout;
             return Task.FromResult(Sent[key] = new ChainConfirmation(Keccak.Hash(key), ++_block, 1));
         }
+
+        public Task<ChainConfirmation> RejectAsync(FundId fund, LoanId loan, ushort reasonCode, string key) =>
+            throw new InvalidOperationException("Paying a claim never rejects it.");
     }
 
     [Fact]

@@ -20,9 +20,15 @@ public sealed class DataLifeKeeperTests
     private static readonly ConsentId ConsentB = new(new Hash32(Enumerable.Repeat((byte)0xB1, 32).ToArray()));
     private const ulong NowMs = 1_800_000_000_000;
 
-    private sealed class Held : IHeldData
+    /// <summary>Held data in memory (also as the report fetch keeps and finds it: <see cref="ReportFetcherTests"/>).</summary>
+    internal sealed class Held : IHeldData, IFetchedReports
     {
         public Dictionary<Hash32, HeldItem> Items { get; } = [];
+
+        public void Add(HeldItem item) => Items[item.RequestHash] = item;
+
+        public HeldItem? LatestLive(ConsentId consent, ulong nowMs) =>
+            Items.Values.Where(i => !i.Deleted && i.ConsentId == consent && i.KeepUntilMs > nowMs).MaxBy(i => i.FetchedAtMs);
 
         public string? RevocationCursor { get; set; }
 
@@ -46,7 +52,7 @@ public sealed class DataLifeKeeperTests
         public bool IsAssigned(RecordHash receipt) => Items.Values.Any(i => i.Receipt == receipt);
     }
 
-    private sealed class Receipts : IDeletionReceipts
+    internal sealed class Receipts : IDeletionReceipts
     {
         public OrgId Consumer => Bank;
 
@@ -68,7 +74,7 @@ public sealed class DataLifeKeeperTests
         }
     }
 
-    private sealed class Revocations : IRevocationFeed
+    internal sealed class Revocations : IRevocationFeed
     {
         public List<RevocationSeen> Seen { get; } = [];
 

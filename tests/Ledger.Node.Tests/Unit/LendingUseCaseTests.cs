@@ -27,7 +27,10 @@ public sealed class LendingUseCaseTests
     private static readonly ConsentId Consent = new(new Hash32(Enumerable.Repeat((byte)0xC1, 32).ToArray()));
     private static readonly EnterpriseHash Enterprise = new(new Hash32(Enumerable.Repeat((byte)0xE1, 32).ToArray()));
 
-    /// <summary>An in-memory chain: loans and withdrawn claims it holds, every send in order, and failures on demand.</summary>
+    /// <summary>
+    /// An in-memory chain: loans, guarantees and withdrawn claims it holds, every send in order (its key null when sent
+    /// without one), the loans read, and failures on demand.
+    /// </summary>
     internal sealed class Chain : ILendingChain
     {
         private ulong _block = 100;
@@ -42,7 +45,13 @@ public sealed class LendingUseCaseTests
 
         public HashSet<LoanId> FundFlowsOpen { get; } = [];
 
-        public List<(string Call, string Key, object Args)> Sent { get; } = [];
+        public Dictionary<LoanId, GuaranteeOnChain> Guarantees { get; } = [];
+
+        public List<(string Call, string? Key, object Args)> Sent { get; } = [];
+
+        public List<LoanId> LoansRead { get; } = [];
+
+        public int GuaranteeReads { get; private set; }
 
         public LedgerException? RefusePreflight { get; set; }
 
@@ -50,13 +59,23 @@ public sealed class LendingUseCaseTests
 
         public int Preflights { get; private set; }
 
+        public Dictionary<ConsentId, Scopes> ConsentScopes { get; } = [];
+
+        public int ScopeReads { get; private set; }
+
+        public Task<Scopes> ConsentScopesAsync(ConsentId consent, CancellationToken cancellationToken)
+        {
+            ScopeReads++;
+            return Task.FromResult(ConsentScopes.GetValueOrDefault(consent));
+        }
+
         public Task PreflightDecisionAsync(ConsentId consent, bool approved, CancellationToken cancellationToken)
         {
             Preflights++;
             return RefusePreflight is { } refusal ? Task.FromException(refusal) : Task.CompletedTask;
         }
 
-        private Task<ChainConfirmation> Send(string call, string key, object args)
+        private Task<ChainConfirmation> Send(string call, string? key, object args)
         {
             if (FailSends is { } failure)
             {
@@ -64,14 +83,17 @@ public sealed class LendingUseCaseTests
             }
             Sent.Add((call, key, args));
             _block++;
-            return Task.FromResult(new ChainConfirmation(Keccak.Hash(key), _block, 1));
+            return Task.FromResult(new ChainConfirmation(Keccak.Hash(key ?? $"{call}@{_block}"), _block, 1));
         }
 
         public Task<ChainConfirmation> RecordDecisionAsync(DecisionHash decision, ConsentId consent, bool approved, string key) =>
             Send("recordDecision", key, (decision, consent, approved));
 
-        public Task<LoanOnChain> LoanAsync(LoanId loan, CancellationToken cancellationToken) =>
-            Task.FromResult(Loans.GetValueOrDefault(loan) ?? new LoanOnChain(loan, LoanStatus.None, default, default, 0, default));
+        public Task<LoanOnChain> LoanAsync(LoanId loan, CancellationToken cancellationToken)
+        {
+            LoansRead.Add(loan);
+            return Task.FromResult(Loans.GetValueOrDefault(loan) ?? new LoanOnChain(loan, LoanStatus.None, default, default, 0, default));
+        }
 
         public async Task<ChainConfirmation> DisburseAsync(string reference, DecisionHash decision, ProductCode product, UInt128 amountFen, uint rateBps, ushort termMonths, LoanPurpose purpose, string key)
         {
@@ -95,6 +117,35 @@ public sealed class LendingUseCaseTests
         public Task<bool> ClaimWithdrawnAsync(FundId fund, LoanId loan, CancellationToken cancellationToken) => Task.FromResult(Withdrawn.Contains((fund, loan)));
 
         public Task<ChainConfirmation> FileClaimAsync(FundId fund, LoanId loan, string key) => Send("fileClaim", key, (fund, loan));
+
+        public Task<ChainConfirmation> WithdrawClaimAsync(FundId fund, LoanId loan, string key) => Send("withdrawClaim", key, (fund, loan));
+
+        public Task<ChainConfirmation> RecordRepaymentAsync(LoanId loan, UInt128 principalFen, UInt128 interestFen, string? key) =>
+            Send("recordRepayment", key, (loan, principalFen, interestFen));
+
+        public Task<ChainConfirmation> MarkOverdueAsync(LoanId loan, ushort daysOverdue, UInt128 overdueFen, string? key) =>
+            Send("markOverdue", key, (loan, daysOverdue, overdueFen));
+
+        public Task<ChainConfirmation> MarkCurrentAsync(LoanId loan, string? key) => Send("markCurrent", key, loan);
+
+        public Task<ChainConfirmation> DeclareDefaultAsync(LoanId loan, UInt128 lossFen, string key) => Send("declareDefault", key, (loan, lossFen));
+
+        public Task<ChainConfirmation> InviteGuarantorAsync(LoanId loan, OrgId guarantor, ushort minCoverageBps, UInt128 maxFeeFen, string key) =>
+            Send("inviteGuarantor", key, (loan, guarantor, minCoverageBps, maxFeeFen));
+
+        public Task<ChainConfirmation> WithdrawInvitationAsync(LoanId loan, string key) => Send("withdrawInvitation", key, loan);
+
+        public Task<GuaranteeOnChain> GuaranteeAsync(LoanId loan, CancellationToken cancellationToken)
+        {
+            GuaranteeReads++;
+            return Task.FromResult(Guarantees.GetValueOrDefault(loan) ?? new GuaranteeOnChain(default, 0));
+        }
+
+        public Task<ChainConfirmation> CancelGuaranteeAsync(LoanId loan, string key) => Send("cancelGuarantee", key, loan);
+
+        public Task<ChainConfirmation> AcceptAgreementAsync(AgreementId agreement, string key) => Send("acceptAgreement", key, agreement);
+
+        public Task<ChainConfirmation> EnrollLoanAsync(AgreementId agreement, LoanId loan, string key) => Send("enrollLoan", key, (agreement, loan));
     }
 
     /// <summary>In-memory reports: one report for the consent, granted to <see cref="Bank"/>; counts its reads.</summary>

@@ -22,10 +22,17 @@ namespace Ledger.Node.Bank.UseCases;
 /// <param name="Purpose">What it is for.</param>
 public sealed record LoanOnChain(LoanId Id, LoanStatus Status, OrgId Bank, DecisionHash Decision, UInt128 AmountFen, LoanPurpose Purpose);
 
+/// <summary>A loan's guarantee as the chain's guarantee book holds it (a zero guarantor and time 0: none).</summary>
+/// <param name="Guarantor">The guarantor that guaranteed the loan.</param>
+/// <param name="CreatedAt">When the guarantee was made (the block's unix seconds).</param>
+public sealed record GuaranteeOnChain(OrgId Guarantor, ulong CreatedAt);
+
 /// <summary>
-/// What the bank's lending use cases read and send on chain, in domain types: the loan book (decisions, loans) and the
-/// risk-compensation fund (claims). <see cref="ChainLending"/> implements it over the operator's chain client; unit tests
-/// give an in-memory one. Every send is keyed (the journal sends one transaction per key, a retry gets its outcome).
+/// What the bank's lending use cases read and send on chain, in domain types: the loan book (decisions, loans and their
+/// servicing), the consent registry (a consent's scopes now), the guarantee book (the bank's side of guarantees) and
+/// the risk-compensation fund (claims). <see cref="ChainLending"/> implements it over the operator's chain client; unit
+/// tests give an in-memory one. A keyed send is journaled (one transaction per key, a retry gets its outcome); a send without
+/// a key (a repayment, an overdue or current report) is a new transaction each time.
 /// </summary>
 public interface ILendingChain
 {
@@ -34,6 +41,9 @@ public interface ILendingChain
 
     /// <summary>The number of the latest block the node has seen (a key part for sends that may be made again later).</summary>
     ulong LatestBlock { get; }
+
+    /// <summary>The scopes the consent grants now (a narrowing may have taken some away since the grant).</summary>
+    Task<Scopes> ConsentScopesAsync(ConsentId consent, CancellationToken cancellationToken);
 
     /// <summary>Whether the chain would take a decision under <paramref name="consent"/> now; throws the contract's refusal when not.</summary>
     Task PreflightDecisionAsync(ConsentId consent, bool approved, CancellationToken cancellationToken);
@@ -55,6 +65,39 @@ public interface ILendingChain
 
     /// <summary>Files a claim at a risk-compensation fund (<c>RiskCompensationFund.fileClaim</c>).</summary>
     Task<ChainConfirmation> FileClaimAsync(FundId fund, LoanId loan, string key);
+
+    /// <summary>Withdraws a claim nothing was paid on (<c>RiskCompensationFund.withdrawClaim</c>).</summary>
+    Task<ChainConfirmation> WithdrawClaimAsync(FundId fund, LoanId loan, string key);
+
+    /// <summary>Records a repayment (<c>LoanBook.recordRepayment</c>); no key: each call is a repayment.</summary>
+    Task<ChainConfirmation> RecordRepaymentAsync(LoanId loan, UInt128 principalFen, UInt128 interestFen, string? key);
+
+    /// <summary>Reports the loan overdue (<c>LoanBook.markOverdue</c>).</summary>
+    Task<ChainConfirmation> MarkOverdueAsync(LoanId loan, ushort daysOverdue, UInt128 overdueFen, string? key);
+
+    /// <summary>Reports the loan's arrears cleared (<c>LoanBook.markCurrent</c>).</summary>
+    Task<ChainConfirmation> MarkCurrentAsync(LoanId loan, string? key);
+
+    /// <summary>Declares the loan defaulted with the bank's loss (<c>LoanBook.declareDefault</c>).</summary>
+    Task<ChainConfirmation> DeclareDefaultAsync(LoanId loan, UInt128 lossFen, string key);
+
+    /// <summary>Invites a guarantor to guarantee the loan (<c>GuaranteeBook.inviteGuarantor</c>).</summary>
+    Task<ChainConfirmation> InviteGuarantorAsync(LoanId loan, OrgId guarantor, ushort minCoverageBps, UInt128 maxFeeFen, string key);
+
+    /// <summary>Withdraws the loan's open invitation (<c>GuaranteeBook.withdrawInvitation</c>).</summary>
+    Task<ChainConfirmation> WithdrawInvitationAsync(LoanId loan, string key);
+
+    /// <summary>The loan's guarantee as the chain has it.</summary>
+    Task<GuaranteeOnChain> GuaranteeAsync(LoanId loan, CancellationToken cancellationToken);
+
+    /// <summary>Cancels the guarantee of a loan that has not defaulted (<c>GuaranteeBook.cancelGuarantee</c>).</summary>
+    Task<ChainConfirmation> CancelGuaranteeAsync(LoanId loan, string key);
+
+    /// <summary>Accepts a batch agreement a guarantor proposed (<c>GuaranteeBook.acceptAgreement</c>).</summary>
+    Task<ChainConfirmation> AcceptAgreementAsync(AgreementId agreement, string key);
+
+    /// <summary>Enrols a loan under an accepted agreement (<c>GuaranteeBook.enrollLoan</c>).</summary>
+    Task<ChainConfirmation> EnrollLoanAsync(AgreementId agreement, LoanId loan, string key);
 }
 
 /// <summary>The reports a bank decides on, as the <see cref="DecideApplication"/> reads them.</summary>
@@ -85,6 +128,10 @@ public sealed class ChainLending(NodeIdentity node, ChainHead head, Ledger.Chain
 
     /// <inheritdoc/>
     public ulong LatestBlock => head.Latest.Number;
+
+    /// <inheritdoc/>
+    public async Task<Scopes> ConsentScopesAsync(ConsentId consent, CancellationToken cancellationToken) =>
+        (Scopes)(await chainClient.ConsentAsync(consent, cancellationToken).ConfigureAwait(false)).Scopes;
 
     /// <inheritdoc/>
     public Task PreflightDecisionAsync(ConsentId consent, bool approved, CancellationToken cancellationToken) =>
@@ -131,6 +178,53 @@ public sealed class ChainLending(NodeIdentity node, ChainHead head, Ledger.Chain
     /// <inheritdoc/>
     public async Task<ChainConfirmation> FileClaimAsync(FundId fund, LoanId loan, string key) =>
         Confirmation(await chainClient.FileClaimAsync(fund, loan, key: key, cancellationToken: CancellationToken.None).ConfigureAwait(false));
+
+    /// <inheritdoc/>
+    public async Task<ChainConfirmation> WithdrawClaimAsync(FundId fund, LoanId loan, string key) =>
+        Confirmation(await chainClient.WithdrawClaimAsync(fund, loan, key: key, cancellationToken: CancellationToken.None).ConfigureAwait(false));
+
+    /// <inheritdoc/>
+    public async Task<ChainConfirmation> RecordRepaymentAsync(LoanId loan, UInt128 principalFen, UInt128 interestFen, string? key) =>
+        Confirmation(await chainClient.RecordRepaymentAsync(loan, principalFen, interestFen, key: key, cancellationToken: CancellationToken.None).ConfigureAwait(false));
+
+    /// <inheritdoc/>
+    public async Task<ChainConfirmation> MarkOverdueAsync(LoanId loan, ushort daysOverdue, UInt128 overdueFen, string? key) =>
+        Confirmation(await chainClient.MarkOverdueAsync(loan, daysOverdue, overdueFen, key: key, cancellationToken: CancellationToken.None).ConfigureAwait(false));
+
+    /// <inheritdoc/>
+    public async Task<ChainConfirmation> MarkCurrentAsync(LoanId loan, string? key) =>
+        Confirmation(await chainClient.MarkCurrentAsync(loan, key: key, cancellationToken: CancellationToken.None).ConfigureAwait(false));
+
+    /// <inheritdoc/>
+    public async Task<ChainConfirmation> DeclareDefaultAsync(LoanId loan, UInt128 lossFen, string key) =>
+        Confirmation(await chainClient.DeclareDefaultAsync(loan, lossFen, key: key, cancellationToken: CancellationToken.None).ConfigureAwait(false));
+
+    /// <inheritdoc/>
+    public async Task<ChainConfirmation> InviteGuarantorAsync(LoanId loan, OrgId guarantor, ushort minCoverageBps, UInt128 maxFeeFen, string key) =>
+        Confirmation(await chainClient.InviteGuarantorAsync(loan, guarantor, minCoverageBps, maxFeeFen, key: key, cancellationToken: CancellationToken.None).ConfigureAwait(false));
+
+    /// <inheritdoc/>
+    public async Task<ChainConfirmation> WithdrawInvitationAsync(LoanId loan, string key) =>
+        Confirmation(await chainClient.WithdrawInvitationAsync(loan, key: key, cancellationToken: CancellationToken.None).ConfigureAwait(false));
+
+    /// <inheritdoc/>
+    public async Task<GuaranteeOnChain> GuaranteeAsync(LoanId loan, CancellationToken cancellationToken)
+    {
+        var g = await chainClient.GuaranteeAsync(loan, cancellationToken).ConfigureAwait(false);
+        return new GuaranteeOnChain(new OrgId(new Hash32(g.GuarantorOrg)), g.CreatedAt);
+    }
+
+    /// <inheritdoc/>
+    public async Task<ChainConfirmation> CancelGuaranteeAsync(LoanId loan, string key) =>
+        Confirmation(await chainClient.CancelGuaranteeAsync(loan, key: key, cancellationToken: CancellationToken.None).ConfigureAwait(false));
+
+    /// <inheritdoc/>
+    public async Task<ChainConfirmation> AcceptAgreementAsync(AgreementId agreement, string key) =>
+        Confirmation(await chainClient.AcceptAgreementAsync(agreement, key: key, cancellationToken: CancellationToken.None).ConfigureAwait(false));
+
+    /// <inheritdoc/>
+    public async Task<ChainConfirmation> EnrollLoanAsync(AgreementId agreement, LoanId loan, string key) =>
+        Confirmation(await chainClient.EnrollLoanAsync(agreement, loan, key: key, cancellationToken: CancellationToken.None).ConfigureAwait(false));
 
     internal static ChainConfirmation Confirmation(Ledger.Chain.Transactions.TransactionOutcome outcome) =>
         new(outcome.TxHash, outcome.BlockNumber, outcome.Confirmations);

@@ -5,7 +5,7 @@ using Ledger.Core.Primitives;
 
 namespace Ledger.Node.Regulator.UseCases;
 
-/// <summary>The risk-compensation fund's claims as the regulator's <see cref="ApproveClaim"/> reads and pays them, in domain types.</summary>
+/// <summary>The risk-compensation fund's claims as the regulator's <see cref="ApproveClaim"/> and <see cref="RejectClaim"/> read and decide them, in domain types.</summary>
 public interface IClaimChain
 {
     /// <summary>The fund of the loan's live (filed or paid) claim; null when none.</summary>
@@ -16,6 +16,9 @@ public interface IClaimChain
 
     /// <summary>Approves the claim (<c>RiskCompensationFund.approveClaim</c>): the chain computes and pays the payout.</summary>
     Task<ChainConfirmation> ApproveAsync(FundId fund, LoanId loan, string key);
+
+    /// <summary>Rejects a claim nothing was paid on (<c>RiskCompensationFund.rejectClaim</c>) with the regulator's reason code.</summary>
+    Task<ChainConfirmation> RejectAsync(FundId fund, LoanId loan, ushort reasonCode, string key);
 }
 
 /// <summary>
@@ -33,14 +36,22 @@ public sealed class ApproveClaim(IClaimChain chain)
     /// <exception cref="LedgerException">LEDGER-1287 when no fund is named and the loan has no live claim; the chain's refusals.</exception>
     public async Task<(FundId Fund, ChainConfirmation Tx)> ApproveAsync(FundId? fund, LoanId loan, CancellationToken cancellationToken)
     {
-        var at = fund
-            ?? await chain.LiveClaimFundAsync(loan, cancellationToken).ConfigureAwait(false)
-            ?? throw new LedgerException(NoLiveClaimCode, ErrorCategory.FailedPrecondition,
-                $"Loan {loan.Value.ToShortString()} has no filed claim at any fund; give fund_id to name the fund of a claim that was rejected or withdrawn.");
+        var at = await FundOfAsync(chain, fund, loan, cancellationToken).ConfigureAwait(false);
         var paid = await chain.PaidAsync(at, loan, cancellationToken).ConfigureAwait(false);
         var tx = await chain.ApproveAsync(at, loan, $"approve:{at}:{loan}:{paid}").ConfigureAwait(false);
         return (at, tx);
     }
+
+    /// <summary>
+    /// The fund a claim is at: the one named, or — when none is — the fund of the loan's live claim (a loan has at most
+    /// one filed or paid claim).
+    /// </summary>
+    /// <exception cref="LedgerException">LEDGER-1287 when no fund is named and the loan has no live claim.</exception>
+    internal static async Task<FundId> FundOfAsync(IClaimChain chain, FundId? fund, LoanId loan, CancellationToken cancellationToken) =>
+        fund
+        ?? await chain.LiveClaimFundAsync(loan, cancellationToken).ConfigureAwait(false)
+        ?? throw new LedgerException(NoLiveClaimCode, ErrorCategory.FailedPrecondition,
+            $"Loan {loan.Value.ToShortString()} has no filed claim at any fund; give fund_id to name the fund of a claim that was rejected or withdrawn.");
 }
 
 /// <summary>The risk-compensation fund (through the operator's chain client) as an <see cref="IClaimChain"/>.</summary>
@@ -59,4 +70,8 @@ public sealed class ChainClaims(Ledger.Chain.LedgerChainClient chainClient) : IC
         var outcome = await chainClient.ApproveClaimAsync(fund, loan, key, CancellationToken.None).ConfigureAwait(false);
         return new ChainConfirmation(outcome.TxHash, outcome.BlockNumber, outcome.Confirmations);
     }
+
+    /// <inheritdoc/>
+    public async Task<ChainConfirmation> RejectAsync(FundId fund, LoanId loan, ushort reasonCode, string key) =>
+        (await chainClient.RejectClaimAsync(fund, loan, reasonCode, key, CancellationToken.None).ConfigureAwait(false)).ToConfirmation();
 }
