@@ -180,10 +180,14 @@ public sealed class NodeFoundation : IAsyncDisposable
                 + "Create a key store of your own (ledger-node keys init) and ask the governors to make its account this member's operator.");
         }
 
+        // Encrypted at rest with a password derived from the key store's encryption key (a plain store of an earlier
+        // version is encrypted in place once): nothing of the node's state is readable from its files alone.
         _store = LedgerStore.Open(new LedgerStoreOptions
         {
             Path = Path.Combine(options.DataDir, "ledger.db"),
             Organization = Identity.Organization,
+            Password = keys.StorePassword(Identity.Organization),
+            EncryptIfPlain = true,
             Legacy = LegacyFilesOf(Identity.Role, options.DataDir),
         });
         _sender = _chain.CreateSender(keys.OperatorKey, _store.Journal, _loggers.CreateLogger("Ledger.Chain.Sender"));
