@@ -82,7 +82,7 @@ public sealed class BadInputTests(NodeCluster cluster)
     [Fact]
     public async Task FetchReport_WithoutSignature_IsRefused()
     {
-        using var channel = GrpcChannel.ForAddress(cluster.Tax.Url);
+        using var channel = Ledger.Sdk.Tls.LedgerChannels.ForAddress(cluster.Tax.Url, cluster.Tax.Tls);
         var error = await CallAsync(() => new Proto.DataExchange.DataExchangeClient(channel).FetchReportAsync(Valid()).ResponseAsync);
         Assert.Equal(StatusCode.PermissionDenied, error.Status);
         Assert.Equal("LEDGER-1510", error.Code);
@@ -142,7 +142,7 @@ public sealed class BadInputTests(NodeCluster cluster)
         var (consent, _) = await cluster.GrantAsync(cluster.Enterprises[2]);
         var request = Valid(consent);
         var headers = Sign(cluster.TaxAsBank, FetchMethod, request.ToByteArray());
-        using var channel = GrpcChannel.ForAddress(cluster.Tax.Url);
+        using var channel = Ledger.Sdk.Tls.LedgerChannels.ForAddress(cluster.Tax.Url, cluster.Tax.Tls);
         var client = new Proto.DataExchange.DataExchangeClient(channel);
         await client.FetchReportAsync(request, headers);
 
@@ -198,7 +198,7 @@ public sealed class BadInputTests(NodeCluster cluster)
 
     private async Task<LedgerRemoteException> SendAsync(Proto.FetchReportRequest request, Metadata headers)
     {
-        using var channel = GrpcChannel.ForAddress(cluster.Tax.Url);
+        using var channel = Ledger.Sdk.Tls.LedgerChannels.ForAddress(cluster.Tax.Url, cluster.Tax.Tls);
         return await CallAsync(() => new Proto.DataExchange.DataExchangeClient(channel).FetchReportAsync(request, headers).ResponseAsync);
     }
 

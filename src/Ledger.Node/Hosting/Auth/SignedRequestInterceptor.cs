@@ -142,7 +142,7 @@ public sealed class SignedRequestInterceptor : Interceptor
         var claimed = TryOrg(orgText);
         try
         {
-            var caller = await AuthenticateAsync(request, method, headers, orgText, signatureText, block).ConfigureAwait(false);
+            var caller = await AuthenticateAsync(request, context, method, headers, orgText, signatureText, block).ConfigureAwait(false);
             if (!policy.Public)
             {
                 if (!policy.Roles.Contains(caller.Role))
@@ -177,8 +177,37 @@ public sealed class SignedRequestInterceptor : Interceptor
         }
     }
 
+    // Mutual TLS between members: a caller that presents a certificate (another member's node) must present one its
+    // member registered on chain. A caller without one (the member's own software, an SDK) is known by its signature alone.
+    private async Task CheckClientCertificateAsync(ServerCallContext context, OrgId org, ulong block)
+    {
+        var certificate = context.GetHttpContext().Connection.ClientCertificate;
+        if (certificate is null)
+        {
+            return;
+        }
+        var pin = Sdk.Tls.TlsPins.Of(certificate);
+        IReadOnlyList<Hash32> pins;
+        try
+        {
+            pins = Sdk.Tls.TlsPins.FromChain((await _membership.MemberAsync(org, block).ConfigureAwait(false)).TlsPins);
+        }
+        catch (LedgerException unreadable) when (unreadable.Category == ErrorCategory.Unavailable)
+        {
+            throw new RefusalFailure(RefusalReason.ChainViewStale, new LedgerException(ChainHead.StaleViewCode, ErrorCategory.Unavailable,
+                $"The node could not read {org.Code}'s registered TLS pins from the chain ({unreadable.Code}: {unreadable.Message.TrimEnd('.')}), so it decides nothing on the request. Retry when the node's chain is back (its health check says SERVING again).",
+                unreadable));
+        }
+        if (!pins.Contains(pin))
+        {
+            throw new RefusalFailure(RefusalReason.BadRequestSignature, new LedgerException(NodeErrors.ClientCertificateCode, ErrorCategory.PermissionDenied,
+                $"The caller's TLS certificate (pin {pin}) is not one {org.Code} registered on chain (as of block {block}: {(pins.Count == 0 ? "none" : string.Join(", ", pins))}), "
+                + $"and a node presenting a certificate must present its member's. If {org.Code} rotated its certificate, the governors register the new pin first (changeTlsPins); a caller without a node certificate presents none."));
+        }
+    }
+
     private async Task<CallerIdentity> AuthenticateAsync<TRequest>(
-        TRequest request, string method, Metadata headers, string? orgText, string? signatureText, ulong block)
+        TRequest request, ServerCallContext context, string method, Metadata headers, string? orgText, string? signatureText, ulong block)
         where TRequest : class
     {
         if (orgText is null && headers.GetValue(SignedRequest.Headers.Enterprise) is not null)
@@ -227,6 +256,7 @@ public sealed class SignedRequestInterceptor : Interceptor
             throw new RefusalFailure(RefusalReason.NotAMember, new LedgerException(NodeErrors.NotAMemberCode, ErrorCategory.PermissionDenied,
                 $"{org.Code} is {standing.Status.ToString().ToLowerInvariant()} in the consortium (as of block {block}), so it may not call {method}; the governors must reinstate it first."));
         }
+        await CheckClientCertificateAsync(context, org, block).ConfigureAwait(false);
         if (!_nonces.TryUse(nonce, now))
         {
             throw Bad(NodeErrors.ReplayCode, $"The request's nonce {nonce.ToShortString()} was used before: a signed request is accepted once. Send a newly signed request.");
