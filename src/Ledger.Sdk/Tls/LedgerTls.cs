@@ -204,13 +204,13 @@ public static class LedgerChannels
             if (!tls.AllowPlaintext)
             {
                 handler.Dispose();
-                throw new LedgerException(SdkErrors.PlaintextRefusedCode, ErrorCategory.FailedPrecondition,
+                throw new LedgerException(SdkErrors.PlaintextRefusedCode, ErrorCategory.InvalidArgument,
                     $"{address} is plain HTTP, and Ledger nodes are called over TLS; use the node's https:// address. Only for development on one machine, with a node started with Ledger:Node:Tls:Mode=plaintext-development, allow plaintext (LedgerTlsOptions.AllowPlaintext, `ledger … --plaintext-development`).");
             }
             if (!IsLoopback(uri))
             {
                 handler.Dispose();
-                throw new LedgerException(SdkErrors.PlaintextRefusedCode, ErrorCategory.FailedPrecondition,
+                throw new LedgerException(SdkErrors.PlaintextRefusedCode, ErrorCategory.InvalidArgument,
                     $"{address} is plain HTTP to another machine; plaintext is allowed to loopback addresses only (development). Use the node's https:// address.");
             }
         }

@@ -48,7 +48,7 @@ public sealed class NodeProcess : IAsyncDisposable
             var stamp = File.GetLastWriteTimeUtc(TlsCertificateFile);
             if (_pin is not { } known || known.Stamp != stamp)
             {
-                _pin = (stamp, NodeTlsCertificates.PinOf(TlsCertificateFile, Environment.GetValueOrDefault("LEDGER_KEYSTORE_PASSWORD", NodeCluster.Password)));
+                _pin = (stamp, NodeTlsCertificates.PinOf(TlsCertificateFile, Environment.GetValueOrDefault("LEDGER_KEYSTORE_PASSWORD")));
             }
             return _pin.Value.Pin;
         }
