@@ -67,6 +67,24 @@ public sealed class TlsTests(NodeCluster cluster)
     }
 
     [Fact]
+    public async Task PlaintextDevelopmentNode_OnLoopback_IsReachedOnlyWithTheFlag()
+    {
+        var environment = cluster.NodeEnvironment(NodeCluster.AuditorOrg, "auditor", strongMode: false);
+        environment["Ledger__Node__DataDir"] = Path.Combine(cluster.Dir, "plaintext-auditor");
+        environment["Ledger__Node__Tls__Mode"] = "plaintext-development";
+        await using var node = new NodeProcess("plaintext-auditor", environment);
+        Assert.StartsWith("http://127.0.0.1:", node.Url, StringComparison.Ordinal);
+        await node.StartAndWaitAsync();
+
+        using var allowed = await LedgerConnection.ConnectAsync(
+            node.Url, cluster[NodeCluster.AuditorOrg].Identity(), new LedgerConnectionOptions { Tls = LedgerTlsOptions.PlaintextDevelopment });
+        Assert.Equal(NodeCluster.AuditorOrg, (await allowed.Node.GetInfoAsync()).Organization);
+        var refused = await Assert.ThrowsAsync<LedgerException>(() => LedgerConnection.ConnectAsync(node.Url, cluster[NodeCluster.AuditorOrg].Identity()));
+        Assert.Equal(SdkErrors.PlaintextRefusedCode, refused.Code);
+        Assert.Contains("plaintext-development", node.Output, StringComparison.Ordinal); // the warning in its log
+    }
+
+    [Fact]
     public async Task ACallerPresentingACertificateNotRegisteredForItsMember_IsRefused_WhileItsOwnCertificateIsAccepted()
     {
         var (consent, _) = await cluster.GrantAsync(cluster.Enterprises[1]);

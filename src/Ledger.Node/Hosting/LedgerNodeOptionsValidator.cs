@@ -161,7 +161,7 @@ public sealed class LedgerNodeOptionsValidator : IValidateOptions<LedgerNodeOpti
     /// </summary>
     internal static string? TlsProblem(LedgerNodeOptions options)
     {
-        var https = TryParseListen(options.Listen, out var host, out _, Uri.UriSchemeHttps);
+        var https = TryParseListen(options.Listen, out _, out _, Uri.UriSchemeHttps);
         if (!options.Tls.IsPlaintext)
         {
             return https ? null
@@ -172,6 +172,7 @@ public sealed class LedgerNodeOptionsValidator : IValidateOptions<LedgerNodeOpti
         {
             return $"Ledger:Node:Tls:Mode is plaintext-development, but Ledger:Node:Listen '{options.Listen}' is https; listen on http://127.0.0.1:PORT for plaintext development, or remove the development flag.";
         }
+        _ = TryParseListen(options.Listen, out var host, out _);
         return host == "localhost" || (System.Net.IPAddress.TryParse(host.Trim('[', ']'), out var ip) && System.Net.IPAddress.IsLoopback(ip)) ? null
             : $"Ledger:Node:Tls:Mode=plaintext-development serves on loopback only, and Ledger:Node:Listen '{options.Listen}' is not a loopback address; use http://127.0.0.1:PORT, or remove the development flag and listen on https://.";
     }

@@ -157,8 +157,6 @@ public sealed class NodeFoundation : IAsyncDisposable
         var keys = NodeKeyStore.Load(options.KeyStoreFile, password);
         try
         {
-            // No certificate, no start (unless the development flag turned TLS off).
-            _certificate.Load();
             _chain = await ChainEnvironment.StartAsync(
                 new ChainProfile
                 {
@@ -184,6 +182,8 @@ public sealed class NodeFoundation : IAsyncDisposable
                 + $"and chain {_chain.Deployment.ChainId} is not a local development chain (31337 or 1337): anyone could sign as this node. "
                 + "Create a key store of your own (ledger-node keys init) and ask the governors to make its account this member's operator.");
         }
+        // No certificate, no start (unless the development flag turned TLS off).
+        _certificate.Load();
 
         _store = LedgerStore.Open(new LedgerStoreOptions
         {
