@@ -1,5 +1,4 @@
 using System.Globalization;
-using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Ledger.Chain;
@@ -223,8 +222,7 @@ public sealed class SignedRequestInterceptor : Interceptor
         var org = TryOrg(orgText) ?? throw Bad(NodeErrors.MalformedSignatureCode, $"The {SignedRequest.Headers.Org} metadata '{Clip(orgText)}' is not an organization code.");
         var (timestamp, nonce, signature, now) = SignedParts(method, headers, SignedRequest.Headers.Org);
 
-        var body = request is IMessage message ? message.ToByteArray() : [];
-        var digest = SignedRequest.Digest(_node.RequestDomain, method, body, _node.Organization, org, timestamp, nonce);
+        var digest = SignedRequest.Digest(_node.RequestDomain, method, BodyHash(request, method), _node.Organization, org, timestamp, nonce);
         var account = Secp256k1Fast.Recover(digest, signature)
             ?? throw Bad(NodeErrors.BadSignatureCode, "The request's signature is malformed (not a low-s secp256k1 signature); sign it with the Ledger SDK.");
         OperatorStanding standing;
@@ -313,8 +311,7 @@ public sealed class SignedRequestInterceptor : Interceptor
             throw Bad(NodeErrors.MalformedSignatureCode, $"The {SignedRequest.Headers.Enterprise} metadata '{Clip(accountText)}' is not an account (0x followed by 40 hex digits).");
         }
         var (timestamp, nonce, signature, now) = SignedParts(method, headers, SignedRequest.Headers.Enterprise);
-        var body = request is IMessage message ? message.ToByteArray() : [];
-        var digest = SignedRequest.EnterpriseDigest(_node.RequestDomain, method, body, _node.Organization, claimed, timestamp, nonce);
+        var digest = SignedRequest.EnterpriseDigest(_node.RequestDomain, method, BodyHash(request, method), _node.Organization, claimed, timestamp, nonce);
         var account = Secp256k1Fast.Recover(digest, signature)
             ?? throw Bad(NodeErrors.BadSignatureCode, "The request's signature is malformed (not a low-s secp256k1 signature); sign it with the Ledger SDK.");
         if (account != claimed)
@@ -344,6 +341,13 @@ public sealed class SignedRequestInterceptor : Interceptor
         }
         return new EnterpriseCaller(account, bound, block);
     }
+
+    // The keccak256 of the request's bytes as received (kept by the deserializer): a signature is checked over what was
+    // sent, not over this node's re-serialization of it.
+    private static Hash32 BodyHash(object request, string method) =>
+        ReceivedBodies.TryGet(request, out var hash)
+            ? hash
+            : throw new InvalidOperationException($"The bytes of the {method} request were not kept by the node's deserializer; the request cannot be authenticated.");
 
     private static RefusalFailure Bad(string code, string sentence) =>
         new(RefusalReason.BadRequestSignature, new LedgerException(code, ErrorCategory.PermissionDenied, sentence));
