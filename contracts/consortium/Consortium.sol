@@ -229,7 +229,9 @@ contract Consortium is IConsortium {
         }
         m.tlsPins = pins;
         m.updatedAtBlock = uint64(block.number);
-        emit MemberTlsPinsChanged(orgId, pins.length > 0 ? pins[0] : bytes32(0), pins.length > 1 ? pins[1] : bytes32(0));
+        bytes32 first = pins.length > 0 ? pins[0] : bytes32(0);
+        bytes32 second = pins.length > 1 ? pins[1] : bytes32(0);
+        emit MemberTlsPinsChanged(orgId, first, second);
     }
 
     /// @inheritdoc IConsortium
