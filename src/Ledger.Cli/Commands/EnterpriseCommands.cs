@@ -38,7 +38,7 @@ public sealed class EnterpriseCommands : ICommandGroup
         // The wallet signs every call of the connection: it lives (and its key is cleared) with the command.
         var wallet = context.Own(ConsentCommands.OpenWallet(context, context.Get(key)));
         var url = context.NodeUrl(null, "tax");
-        return context.Own(await EnterpriseConnection.ConnectAsync(url, wallet, cancellationToken: cancellationToken).ConfigureAwait(false));
+        return context.Own(await EnterpriseConnection.ConnectAsync(url, wallet, new LedgerConnectionOptions { Tls = context.TlsFor(url) }, cancellationToken).ConfigureAwait(false));
     }
 
     private static Command Consents(GlobalOptions globals)
