@@ -181,6 +181,9 @@ public sealed class ConsentService(NodeIdentity node, ChainHead head, Ledger.Cha
         });
     }
 
+    private static bool Exists(Chain.Contracts.ConsentRegistry.ContractDefinition.ConsentState state) =>
+        state.Enterprise is not null && !(EthAddress.TryParse(state.Enterprise, out var enterprise) && enterprise.IsZero);
+
     /// <inheritdoc/>
     public override async Task<ConsentInfo> GetConsent(GetConsentRequest request, ServerCallContext context)
     {
@@ -189,7 +192,18 @@ public sealed class ConsentService(NodeIdentity node, ChainHead head, Ledger.Cha
         var id = ConsentIdOf(request.ConsentId);
         var block = head.Latest;
         var state = await chainClient.ConsentAsync(id, block.Number).ConfigureAwait(false);
-        if (state.Enterprise is null || EthAddress.TryParse(state.Enterprise, out var enterprise) && enterprise.IsZero)
+        if (!Exists(state))
+        {
+            // A consent granted a moment ago (through another node, or the CLI) may be in a block after the head this
+            // node polled last: read a head that started after this request before saying it does not exist.
+            var newer = await head.ReadNewAsync(context.CancellationToken).ConfigureAwait(false);
+            if (newer.Number > block.Number)
+            {
+                block = newer;
+                state = await chainClient.ConsentAsync(id, block.Number).ConfigureAwait(false);
+            }
+        }
+        if (!Exists(state))
         {
             throw new LedgerException("LEDGER-1227", ErrorCategory.NotFound,
                 $"Consent {id.Value.ToShortString()} does not exist on this chain (as of block {block.Number}); check the id.");
