@@ -91,6 +91,8 @@ public static class NodeHostExtensions
         services.AddSingleton<Services.UseCases.IRevocationWitness>(sp => sp.GetRequiredService<RevocationWitness>());
         services.AddSingleton<Services.UseCases.IRevocationChain, Services.UseCases.ChainRevocations>();
         services.AddSingleton<Services.UseCases.RevokeConsent>();
+        services.AddSingleton<Services.UseCases.IConsentRelayChain, Services.UseCases.ChainConsentRelay>();
+        services.AddSingleton<Services.UseCases.RelayConsent>();
         services.AddSingleton<ConsentIndexView>();
         services.AddSingleton<ICreditReasonsSource>(NoCreditReasons.Instance); // the bank module puts its held reasons here
 
