@@ -176,6 +176,32 @@ public sealed class BadInputTests(NodeCluster cluster)
     }
 
     [Fact]
+    public async Task ASignedRequestAcceptedBeforeTheNodeRestarted_IsRefusedWhenReplayedAfterIt_ANewOneIsServed()
+    {
+        const string method = "/ledger.v1.Consent/GetConsent";
+        var (consent, _) = await cluster.GrantAsync(cluster.Enterprises[2]);
+        var request = new Proto.GetConsentRequest { ConsentId = consent.ToString() };
+        var headers = Sign(cluster.TaxAsBank, method, request.ToByteArray());
+        using (var before = Ledger.Sdk.Tls.LedgerChannels.ForAddress(cluster.Tax.Url, cluster.Tax.Tls))
+        {
+            await new Proto.Consent.ConsentClient(before).GetConsentAsync(request, headers);
+        }
+
+        // The restarted node's nonce memory is empty; the request is still within the ±120 s window.
+        cluster.Tax.Kill();
+        await cluster.Tax.StartAndWaitAsync();
+        using var after = Ledger.Sdk.Tls.LedgerChannels.ForAddress(cluster.Tax.Url, cluster.Tax.Tls);
+        var client = new Proto.Consent.ConsentClient(after);
+        var error = await CallAsync(() => client.GetConsentAsync(request, headers).ResponseAsync);
+
+        Assert.Equal(StatusCode.PermissionDenied, error.Status);
+        Assert.Equal("LEDGER-1513", error.Code);
+        Assert.Contains("signed before this node started", error.Message, StringComparison.Ordinal);
+        var fresh = await client.GetConsentAsync(request, Sign(cluster.TaxAsBank, method, request.ToByteArray()));
+        Assert.Equal(consent.ToString(), fresh.ConsentId, ignoreCase: true);
+    }
+
+    [Fact]
     public async Task Open_TamperedCiphertext_FailsClearlyAndAnotherRequestsBindingOrKeyToo()
     {
         var (consent, _) = await cluster.GrantAsync(cluster.Enterprises[1]);

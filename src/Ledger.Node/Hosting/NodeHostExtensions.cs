@@ -56,7 +56,7 @@ public static class NodeHostExtensions
         services.AddSingleton(sp => sp.GetRequiredService<NodeFoundation>().Membership);
         services.AddSingleton(sp => sp.GetRequiredService<NodeFoundation>().Peers);
         services.AddSingleton(sp => sp.GetRequiredService<NodeFoundation>().BatcherOptions);
-        services.AddSingleton(_ => new NonceCache(SignedRequestInterceptor.Window));
+        services.AddSingleton(_ => new NonceCache(SignedRequestInterceptor.Window, NonceCache.ProcessStartMs()));
 
         services.AddSingleton<ErrorInterceptor>();
         services.AddSingleton<SignedRequestInterceptor>();

@@ -255,11 +255,24 @@ public sealed class SignedRequestInterceptor : Interceptor
                 $"{org.Code} is {standing.Status.ToString().ToLowerInvariant()} in the consortium (as of block {block}), so it may not call {method}; the governors must reinstate it first."));
         }
         await CheckClientCertificateAsync(context, org, block).ConfigureAwait(false);
+        RequireSignedSinceStart(timestamp);
         if (!_nonces.TryUse(nonce, now))
         {
             throw Bad(NodeErrors.ReplayCode, $"The request's nonce {nonce.ToShortString()} was used before: a signed request is accepted once. Send a newly signed request.");
         }
         return new CallerIdentity(org, standing.Role, account, block);
+    }
+
+    // A request signed before this node process started may have been accepted by the node before its restart, whose
+    // nonces were in memory only: refused, so a restart opens no replay window (docs/tls.md, "Signed bytes and replay").
+    private void RequireSignedSinceStart(ulong timestamp)
+    {
+        if ((long)Math.Min(timestamp, long.MaxValue) < _nonces.AcceptsSignedFromMs)
+        {
+            var started = DateTimeOffset.FromUnixTimeMilliseconds(_nonces.AcceptsSignedFromMs).ToString("yyyy-MM-dd HH:mm:ss.fff", System.Globalization.CultureInfo.InvariantCulture);
+            throw Bad(NodeErrors.ReplayCode,
+                $"The request was signed before this node started (at {started} UTC): a restarted node cannot tell whether it accepted it before, so it accepts only requests signed since. Send a newly signed request (the Ledger SDK signs every call anew).");
+        }
     }
 
     // The time, nonce and signature every signed call carries, checked for form and the time window.
@@ -335,6 +348,7 @@ public sealed class SignedRequestInterceptor : Interceptor
             throw new RefusalFailure(RefusalReason.NotAMember, new LedgerException(NodeErrors.EnterpriseNotBoundCode, ErrorCategory.PermissionDenied,
                 $"Account {account} is bound to no enterprise on this chain (never bound by a tax bureau, or its key was rotated or unbound); sign with the enterprise's current key, or ask the tax bureau to bind it (`ledger tax bind`)."));
         }
+        RequireSignedSinceStart(timestamp);
         if (!_nonces.TryUse(nonce, now))
         {
             throw Bad(NodeErrors.ReplayCode, $"The request's nonce {nonce.ToShortString()} was used before: a signed request is accepted once. Send a newly signed request.");
