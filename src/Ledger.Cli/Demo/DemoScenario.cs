@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Ledger.Audit;
+using Ledger.Core.Consent;
 using Ledger.Core.Errors;
 using Ledger.Core.Model;
 using Ledger.Core.Scoring;
@@ -398,6 +399,70 @@ public sealed class DemoScenario
 
         var alert = await FirstAlertAsync(bank, e.Hash, AlertKind.ConsentRevoked, a => a.Consent == consent, cancellationToken).ConfigureAwait(false);
         Check(alert is not null, $"{firstBank} is alerted to the revocation", alert?.Summary ?? "no alert in time");
+
+        await MonitoringAsync(firstBank, bank, tax, cancellationToken).ConfigureAwait(false);
+    }
+
+    // No consent, no alert: two more of the first bank's borrowers are downgraded by the tax bureau; one of them granted
+    // the bank a consent for post-loan monitoring of its rating, the other did not. Only the first reaches the bank,
+    // and its delivery is an access record the enterprise sees.
+    private async Task MonitoringAsync(string firstBank, LedgerConnection bank, LedgerConnection tax, CancellationToken cancellationToken)
+    {
+        var borrowers = _loans.Select(l => l.Enterprise).Where(x => x.Bank == firstBank && x != Revoked?.Enterprise).Distinct().Take(2).ToList();
+        if (borrowers.Count < 2)
+        {
+            Check(false, $"{firstBank} has two more borrowers to monitor", $"{borrowers.Count} found");
+            return;
+        }
+        var (watched, unwatched) = (borrowers[0], borrowers[1]);
+        var (monitoring, _, granted) = await bank.Consents.GrantAsync(watched.Wallet,
+            new ConsentRequest(watched.Wallet.Address, OrgId.FromCode(firstBank), OrgId.FromCode(TaxOrg), Scopes.TaxCreditRating)
+            {
+                Purpose = PurposeCodes.PostLoanMonitoring,
+                ValidFor = TimeSpan.FromDays(365),
+                FetchCap = 12,
+                FetchPeriod = 30 * 24 * 3600,
+                DataLife = TimeSpan.FromDays(30),
+            }, cancellationToken).ConfigureAwait(false);
+        _narrator.Say($"{watched.Name} granted {firstBank} a consent for post-loan monitoring of its rating ({Short(monitoring.ToString())}); {unwatched.Name} did not.");
+        await EventuallyAsync(async ct => (await tax.Node.GetInfoAsync(ct).ConfigureAwait(false)).IndexedBlock >= granted.BlockNumber ? "" : null,
+            "the tax node to index the monitoring consent", cancellationToken).ConfigureAwait(false);
+
+        var bureau = await ConnectAsync(TaxOrg, cancellationToken, asOrg: TaxOrg).ConfigureAwait(false);
+        var year = DateTime.UtcNow.Year;
+        foreach (var e in new[] { unwatched, watched })
+        {
+            await bureau.Tax.UpdateRatingAsync(e.Summary.CreditCode, year, TaxCreditRating.A, cancellationToken).ConfigureAwait(false);
+            await bureau.Tax.UpdateRatingAsync(e.Summary.CreditCode, year, TaxCreditRating.C, cancellationToken).ConfigureAwait(false);
+        }
+
+        // The unwatched enterprise was downgraded first: if the bank's first downgrade alert is the watched one's, the
+        // other's never came.
+        LedgerAlert? first = null;
+        using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        {
+            timeout.CancelAfter(_options.EffectTimeout);
+            try
+            {
+                await foreach (var a in bank.Alerts.StreamAsync(new AlertFilter { AfterId = "0", Kinds = [AlertKind.RatingDowngrade] }, timeout.Token).ConfigureAwait(false))
+                {
+                    first = a;
+                    break;
+                }
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+            }
+        }
+        Check(first?.Enterprise == watched.Hash, $"the rating downgrade reaches {firstBank} under its monitoring consent",
+            first is null ? "no downgrade alert in time" : first.Summary);
+        Check(first?.Enterprise == watched.Hash, $"the other downgrade is withheld from {firstBank}: no monitoring consent, no alert",
+            first is null ? "no downgrade alert at all" : first.Enterprise == watched.Hash ? $"{unwatched.Name}'s downgrade, raised first, never came" : $"{unwatched.Name}'s downgrade came");
+
+        using var self = await EnterpriseConnection.ConnectAsync(tax.Address, watched.Wallet,
+            new LedgerConnectionOptions { Tls = _consortium[TaxOrg].Tls }, cancellationToken).ConfigureAwait(false);
+        var delivered = (await self.MyAccessesAsync(monitoring, cancellationToken).ConfigureAwait(false)).Records.Count(r => r.Record is Core.Records.AccessRecord);
+        Check(delivered == 1, $"{watched.Name} sees the alert's delivery among the accesses to its data", $"{delivered} access record(s) under the monitoring consent");
     }
 
     private (Enterprise Enterprise, ConsentId Consent)? Revoked { get; set; }

@@ -36,6 +36,7 @@ public sealed class DemoTests : IDisposable
         Assert.Contains(checks, c => c.GetProperty("name").GetString()!.Contains("next fetch is refused", StringComparison.Ordinal));
         Assert.Contains(checks, c => c.GetProperty("name").GetString()!.Contains("the fund-flow alert reaches guarantor.gx", StringComparison.Ordinal));
         Assert.Contains(checks, c => c.GetProperty("name").GetString()!.Contains("the fund compensates", StringComparison.Ordinal));
+        Assert.Contains(checks, c => c.GetProperty("name").GetString()!.Contains("no monitoring consent, no alert", StringComparison.Ordinal));
 
         Assert.Equal(bundle, result.GetProperty("bundle").GetString());
         var statistics = result.GetProperty("statistics");
