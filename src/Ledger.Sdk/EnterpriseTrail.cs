@@ -113,8 +113,14 @@ public sealed record EnterpriseTrail(
     /// <summary>Entries that failed verification.</summary>
     public int Failed => Entries.Count(e => e.Status == TrailVerdict.Failed);
 
-    /// <summary>True when every node that keeps records under the enterprise's consents answered.</summary>
-    public bool Complete => Sources.All(s => s.Problem is null);
+    /// <summary>
+    /// Records a provider must have made but did not give: its accesses and refusals under each consent are numbered
+    /// 1, 2, 3 … without gaps (their consent sequence), so a missing number is a withheld record. One sentence each.
+    /// </summary>
+    public IReadOnlyList<string> Gaps { get; init; } = [];
+
+    /// <summary>True when every node that keeps records under the enterprise's consents answered, and no provider's numbering has a gap.</summary>
+    public bool Complete => Sources.All(s => s.Problem is null) && Gaps.Count == 0;
 }
 
 /// <summary>
@@ -178,7 +184,33 @@ public static class EnterpriseTrails
             }
         }
         var ordered = entries.OrderBy(e => e.TimeMs).ThenBy(e => e.Source.Code, StringComparer.Ordinal).ThenBy(e => e.Record.Sequence).ToList();
-        return new EnterpriseTrail(enterprise, consents, ordered, sources);
+        return new EnterpriseTrail(enterprise, consents, ordered, sources) { Gaps = SequenceGaps(ordered) };
+    }
+
+    /// <summary>
+    /// The gaps in each provider's numbering of its accesses and refusals under each consent (1, 2, 3 …; records made
+    /// before consent sequences, numbered 0, are not counted): a missing number is a record the provider made but did not give.
+    /// </summary>
+    public static IReadOnlyList<string> SequenceGaps(IEnumerable<EnterpriseTrailEntry> entries)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        var gaps = new List<string>();
+        var numbered = entries
+            .Select(e => e.Record.Record)
+            .OfType<IConsentSequencedRecord>()
+            .Where(r => r.ConsentSequence > 0)
+            .GroupBy(r => (r.Provider, r.ConsentId));
+        foreach (var group in numbered)
+        {
+            var have = group.Select(r => r.ConsentSequence).ToHashSet();
+            var missing = Enumerable.Range(1, (int)Math.Min(have.Max(), int.MaxValue)).Select(i => (ulong)i).Where(i => !have.Contains(i)).ToList();
+            if (missing.Count > 0)
+            {
+                gaps.Add(string.Create(CultureInfo.InvariantCulture,
+                    $"{group.Key.Provider.Code} numbers {have.Max()} record(s) under consent {group.Key.ConsentId.Value.ToShortString()} but did not give number(s) {string.Join(", ", missing.Take(10))}{(missing.Count > 10 ? " …" : "")}."));
+            }
+        }
+        return gaps;
     }
 
     // One party's node: found on chain, asked with the enterprise's key, its answer checked to come from it.

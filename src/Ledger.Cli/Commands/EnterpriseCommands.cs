@@ -159,11 +159,12 @@ public sealed class EnterpriseCommands : ICommandGroup
             var chain = await context.OpenChainAsync(cancellationToken).ConfigureAwait(false);
             var trail = await EnterpriseTrails.GatherAsync(url, wallet, new ChainTrailReader(chain.Rpc, chain.Deployment), cancellationToken: cancellationToken).ConfigureAwait(false);
             var unreached = trail.Sources.Where(s => s.Problem is not null).ToList();
-            var failure = trail.Failed > 0 || unreached.Count > 0
+            var failure = trail.Failed > 0 || !trail.Complete
                 ? string.Join(" ", new[]
                 {
                     trail.Failed > 0 ? string.Create(CultureInfo.InvariantCulture, $"{trail.Failed} record(s) of the trail failed verification against the chain.") : null,
                     unreached.Count > 0 ? $"The trail is incomplete: {string.Join("; ", unreached.Select(s => s.Problem!.TrimEnd('.')))}." : null,
+                    trail.Gaps.Count > 0 ? $"Records are missing: {string.Join(" ", trail.Gaps)}" : null,
                 }.Where(t => t is not null))
                 : null;
             if (context.Json)
@@ -192,6 +193,7 @@ public sealed class EnterpriseCommands : ICommandGroup
                         problem = e.Problem,
                         alert = e.Alert is null ? null : new { id = e.Alert.AlertId, kind = e.Alert.Kind.Word(), raisedAtMs = e.Alert.RaisedAtMs, summary = e.Alert.Summary },
                     }),
+                    gaps = trail.Gaps,
                     sources = trail.Sources.Select(s => new { org = s.Org.Code, role = s.Role.ToString().ToLowerInvariant(), endpoint = s.Endpoint, records = s.Records, problem = s.Problem, note = s.Note }),
                     consents = trail.Consents.Select(ConsentCommands.DetailsJson),
                     error = failure is null ? null : new { code = CliErrors.TrailNotVerifiedCode, message = failure, exitCode = CliErrors.Refused },

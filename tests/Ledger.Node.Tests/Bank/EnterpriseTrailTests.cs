@@ -63,6 +63,7 @@ public sealed class EnterpriseTrailTests(BankCluster cluster)
 
         Assert.Equal(enterprise.CreditCodeHash, trail.CreditCodeHash);
         Assert.Equal(0, trail.Failed);
+        Assert.True(trail.Complete, string.Join(" ", trail.Sources.Select(s => s.Problem).Concat(trail.Gaps)));
         Assert.All(trail.Entries, e => Assert.Null(e.Problem));
         var underConsent = trail.Entries.Where(e => e.Consent == consent).ToList();
         var served = Assert.Single(underConsent, e => e.Kind == EnterpriseTrailKind.Served);

@@ -141,4 +141,18 @@ public sealed class EnterpriseTrailVerifyTests
         Assert.Contains("response hash", problem, StringComparison.Ordinal);
         Assert.Equal(TrailVerdict.Failed, EnterpriseTrails.Verify(Tax, exported, Enterprise, Consents, alert with { AlertId = "0000000000000004" }, tree.Root).Status);
     }
+
+    [Fact]
+    public void SequenceGaps_AProviderThatWithholdsARecordUnderAConsent_ShowsTheMissingNumber()
+    {
+        EnterpriseTrailEntry Entry(ILedgerRecord record) =>
+            new(Tax, new ExportedRecord(1, RecordJson.TypeOf(record), record, new AnchorReference(record.Hash(), Tax, null, null, [], 0, null)), EnterpriseTrailKind.Other, Consent, Bank, 0, "", TrailVerdict.Verified, null);
+        var third = Served with { Sequence = 45, ConsentSequence = 3 };
+
+        Assert.Empty(EnterpriseTrails.SequenceGaps([Entry(Served), Entry(Refused)]));
+        var gap = Assert.Single(EnterpriseTrails.SequenceGaps([Entry(Served), Entry(third)]));
+        Assert.Contains("did not give number(s) 2", gap, StringComparison.Ordinal);
+        // Records made before consent sequences (numbered 0) are not counted.
+        Assert.Empty(EnterpriseTrails.SequenceGaps([Entry(Served with { ConsentSequence = 0 }), Entry(Refused with { ConsentSequence = 0 })]));
+    }
 }
