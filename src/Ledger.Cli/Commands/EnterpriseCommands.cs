@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text;
 using Ledger.Core.Model;
 using Ledger.Core.Records;
 using Ledger.Sdk;
@@ -247,23 +246,7 @@ public sealed class EnterpriseCommands : ICommandGroup
     private static AccessRow Row(ExportedRecord exported) => exported.Record switch
     {
         AccessRecord a => new AccessRow(exported, a.ConsentId, a.Consumer.Code, a.Scopes, a.ServedAtMs, "served"),
-        RefusalRecord r => new AccessRow(exported, r.ConsentId, r.Consumer.Code, r.Scopes, r.RefusedAtMs, "refused: " + ReasonWords(r.Reason)),
+        RefusalRecord r => new AccessRow(exported, r.ConsentId, r.Consumer.Code, r.Scopes, r.RefusedAtMs, "refused: " + EnterpriseTrails.ReasonWords(r.Reason)),
         _ => new AccessRow(exported, default, "-", default, 0, exported.Type),
     };
-
-    // "fetch cap reached", "revoked", "chain view stale": the reason's name in words.
-    private static string ReasonWords(byte reason)
-    {
-        var name = reason < 64 ? ((AccessStatus)reason).ToString() : ((RefusalReason)reason).ToString();
-        var words = new StringBuilder();
-        foreach (var ch in name)
-        {
-            if (char.IsUpper(ch) && words.Length > 0)
-            {
-                words.Append(' ');
-            }
-            words.Append(char.ToLowerInvariant(ch));
-        }
-        return words.ToString();
-    }
 }
