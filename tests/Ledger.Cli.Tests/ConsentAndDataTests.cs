@@ -423,6 +423,11 @@ public sealed class ConsentAndDataTests(ConsortiumFixture fixture)
         Assert.Equal(entries.Count + 1, lines.Length);
         Assert.All(lines.Skip(1), l => Assert.Matches(@",""?anchored in block \d+, proof checked""?$", l));
 
+        var people = await fixture.RunAsync("enterprise", "trail", "--enterprise-key", enterprise.KeyFile);
+        Assert.True(people.ExitCode == 0, people.ToString());
+        Assert.Contains("deleted: consent revoked", people.Out, StringComparison.Ordinal);
+        Assert.Contains($"{entries.Count} verified against the chain, 0 pending, 0 failed", people.Out, StringComparison.Ordinal);
+
         // Another enterprise's trail holds none of it.
         var other = await BindNewEnterpriseAsync();
         var theirs = await fixture.RunAsync("enterprise", "trail", "--enterprise-key", other.KeyFile, "--json");

@@ -93,6 +93,15 @@ public sealed class EnterpriseTrailTests(BankCluster cluster)
         Assert.All(trail.Consents, c => Assert.Equal(enterprise.CreditCodeHash, c.CreditCodeHash));
         Assert.Equal(ConsentStatus.Revoked, Assert.Single(trail.Consents, c => c.ConsentId == consent).Status);
 
+        // Checked against the caller's chain, not the node's word: a chain view holding other roots fails every anchored record.
+        var lied = await EnterpriseTrails.GatherAsync(cluster.Tax.Url, enterprise.Wallet, new OtherRoots(chain));
+        Assert.All(lied.Entries.Where(e => e.AnchoredInBlock > 0), e =>
+        {
+            Assert.Equal(TrailVerdict.Failed, e.Status);
+            Assert.Contains("the chain holds", e.Problem, StringComparison.Ordinal);
+        });
+        Assert.Contains(lied.Entries, e => e.Kind == EnterpriseTrailKind.Deleted && e.Status == TrailVerdict.Failed);
+
         // Nothing of the other enterprise's, although the same bank fetched under its consent at the same time.
         Assert.DoesNotContain(trail.Entries, e => e.Consent == otherConsent);
         var ids = trail.Consents.Select(c => c.ConsentId).ToHashSet();
@@ -117,6 +126,15 @@ public sealed class EnterpriseTrailTests(BankCluster cluster)
             CreditDecisionRecord c => c.ConsentId,
             _ => default,
         }));
+    }
+
+    // A chain view whose roots are not the anchored ones (as if the nodes had rebuilt their batches).
+    private sealed class OtherRoots(ITrailChain real) : ITrailChain
+    {
+        public Task<TrailMember?> MemberAsync(OrgId org, CancellationToken cancellationToken = default) => real.MemberAsync(org, cancellationToken);
+
+        public async Task<Hash32?> AnchoredRootAsync(OrgId org, BatchId batch, CancellationToken cancellationToken = default) =>
+            await real.AnchoredRootAsync(org, batch, cancellationToken) is { } root ? Keccak.Hash(root.ToArray()) : null;
     }
 
     // The test's own view of the chain, through a dev account's read calls (nothing is sent).
