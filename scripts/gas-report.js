@@ -68,6 +68,13 @@ async function main() {
   await admit(ORG.GUAR, L.Role.Guarantor, "Guangxi Guarantee", guarantor);
   await admit(ORG.AUD, L.Role.Auditor, "Audit Office", auditor);
   await admit(ORG.REG, L.Role.Regulator, "PBC Liuzhou", regulator);
+  {
+    // A TLS pin registration (and each step of a rotation) is one proposal: a SHA-256 of a certificate's public key.
+    const action = c.Consortium.interface.encodeFunctionData("changeTlsPins", [ORG.BANK_A, [ethers.id("tls current"), ethers.id("tls next")]]);
+    const id = await c.Consortium.proposalCount();
+    await (await c.Consortium.connect(g1).propose(action)).wait();
+    add("Governance (2-of-3)", "approve reaching threshold (changeTlsPins: current and next pin)", await gasOf(c.Consortium.connect(g2).approve(id)), "runs the action");
+  }
 
   // ---- consent
   const salt = ethers.id("salt");

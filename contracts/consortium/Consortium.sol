@@ -18,6 +18,8 @@ contract Consortium is IConsortium {
     uint256 public constant MAX_OPERATORS = 16;
     /// @notice Upper bound on members ever admitted (keeps `memberIds` bounded).
     uint256 public constant MAX_MEMBERS = 1024;
+    /// @notice Upper bound on TLS pins per member: the current certificate and the next one of a rotation.
+    uint256 public constant MAX_TLS_PINS = 2;
     /// @notice How long a proposal may collect approvals.
     uint64 public constant PROPOSAL_LIFETIME = 7 days;
 
@@ -174,6 +176,8 @@ contract Consortium is IConsortium {
         if (m.status == MemberStatus.Removed) revert ConsortiumInvalidStatus(orgId, m.status);
         m.status = MemberStatus.Removed;
         m.updatedAtBlock = uint64(block.number);
+        // A removed member's node is nobody's peer any more: its certificates stop being recognized.
+        delete m.tlsPins;
         // Free the operator accounts (bounded by MAX_OPERATORS) so they stop acting for the removed member.
         address[] storage ops = _operators[orgId];
         for (uint256 i = ops.length; i > 0; --i) {
@@ -211,6 +215,23 @@ contract Consortium is IConsortium {
         m.enode = enode;
         m.updatedAtBlock = uint64(block.number);
         emit MemberEndpointChanged(orgId, endpoint, enode);
+    }
+
+    /// @inheritdoc IConsortium
+    function changeTlsPins(bytes32 orgId, bytes32[] calldata pins) external onlyGovernance {
+        Member storage m = _requireLive(orgId);
+        if (pins.length > MAX_TLS_PINS) revert ConsortiumTooManyTlsPins(orgId, MAX_TLS_PINS);
+        for (uint256 i = 0; i < pins.length; ++i) {
+            if (pins[i] == bytes32(0)) revert ConsortiumInvalidTlsPin(pins[i]);
+            for (uint256 j = 0; j < i; ++j) {
+                if (pins[j] == pins[i]) revert ConsortiumInvalidTlsPin(pins[i]);
+            }
+        }
+        m.tlsPins = pins;
+        m.updatedAtBlock = uint64(block.number);
+        bytes32 first = pins.length > 0 ? pins[0] : bytes32(0);
+        bytes32 second = pins.length > 1 ? pins[1] : bytes32(0);
+        emit MemberTlsPinsChanged(orgId, first, second);
     }
 
     /// @inheritdoc IConsortium
@@ -308,6 +329,11 @@ contract Consortium is IConsortium {
     /// @inheritdoc IConsortium
     function operatorsOf(bytes32 orgId) external view returns (address[] memory) {
         return _operators[orgId];
+    }
+
+    /// @inheritdoc IConsortium
+    function tlsPinsOf(bytes32 orgId) external view returns (bytes32[] memory) {
+        return _members[orgId].tlsPins;
     }
 
     /// @inheritdoc IConsortium
@@ -485,6 +511,7 @@ contract Consortium is IConsortium {
             s == this.changeRole.selector ||
             s == this.changeEncryptionKey.selector ||
             s == this.changeEndpoint.selector ||
+            s == this.changeTlsPins.selector ||
             s == this.addOperator.selector ||
             s == this.removeOperator.selector ||
             s == this.addGovernor.selector ||

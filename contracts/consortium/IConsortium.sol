@@ -8,7 +8,9 @@ import {MemberStatus, Role} from "../common/LedgerTypes.sol";
 ///         reinstated, re-roled, re-keyed and removed only by proposals that reach the governors' threshold.
 ///         Every other Ledger contract asks this one who an account acts for.
 interface IConsortium {
-    /// @notice A member as stored on chain. Operator accounts are listed by `operatorsOf`.
+    /// @notice A member as stored on chain. Operator accounts are listed by `operatorsOf`. `tlsPins` are the SHA-256
+    ///         hashes of the SubjectPublicKeyInfo of the TLS certificates its node may present (at most two: the
+    ///         current one and, during a rotation, the next), so members verify each other's nodes without a CA.
     struct Member {
         Role role;
         MemberStatus status;
@@ -19,6 +21,7 @@ interface IConsortium {
         string endpoint;
         string enode;
         bytes encryptionKey;
+        bytes32[] tlsPins;
     }
 
     /// @notice A governance proposal: an encoded call on this contract, run once enough governors approve.
@@ -71,6 +74,9 @@ interface IConsortium {
     event MemberRoleChanged(bytes32 indexed orgId, Role previousRole, Role newRole);
     event MemberEncryptionKeyChanged(bytes32 indexed orgId, bytes encryptionKey);
     event MemberEndpointChanged(bytes32 indexed orgId, string endpoint, string enode);
+    /// @notice The TLS certificate pins of the member's node are now `pin` and `secondPin` (zero when fewer are
+    ///         registered), replacing the previous ones.
+    event MemberTlsPinsChanged(bytes32 indexed orgId, bytes32 pin, bytes32 secondPin);
     event OperatorAdded(bytes32 indexed orgId, address indexed operator);
     event OperatorRemoved(bytes32 indexed orgId, address indexed operator);
 
@@ -113,6 +119,10 @@ interface IConsortium {
     error ConsortiumTooManyOperators(bytes32 orgId, uint256 max);
     error ConsortiumTooManyMembers(uint256 max);
     error ConsortiumNoOperators(bytes32 orgId);
+    /// @notice A TLS pin is zero or given twice.
+    error ConsortiumInvalidTlsPin(bytes32 pin);
+    /// @notice A member registers at most `max` TLS pins (the current certificate and the next).
+    error ConsortiumTooManyTlsPins(bytes32 orgId, uint256 max);
 
     // ---------------------------------------------------------------- governance
 
@@ -150,6 +160,10 @@ interface IConsortium {
     function changeRole(bytes32 orgId, Role role) external;
     function changeEncryptionKey(bytes32 orgId, bytes calldata encryptionKey) external;
     function changeEndpoint(bytes32 orgId, string calldata endpoint, string calldata enode) external;
+    /// @notice Replaces the TLS pins of the member's node (0 to MAX_TLS_PINS distinct non-zero SHA-256 hashes of
+    ///         certificate SubjectPublicKeyInfos). A rotation without downtime: register [current, next], switch the
+    ///         node to the next certificate, then register [next].
+    function changeTlsPins(bytes32 orgId, bytes32[] calldata pins) external;
     function addOperator(bytes32 orgId, address operator) external;
     function removeOperator(bytes32 orgId, address operator) external;
     function addGovernor(address governor) external;
@@ -177,6 +191,8 @@ interface IConsortium {
     function memberAt(uint32 index) external view returns (bytes32 orgId, Role role, MemberStatus status);
     function member(bytes32 orgId) external view returns (Member memory);
     function operatorsOf(bytes32 orgId) external view returns (address[] memory);
+    /// @notice The TLS pins registered for a member's node (empty when none, or not a member).
+    function tlsPinsOf(bytes32 orgId) external view returns (bytes32[] memory);
     function memberIds() external view returns (bytes32[] memory);
     function memberCount() external view returns (uint256);
 

@@ -10,6 +10,7 @@ using Ledger.Local;
 using Ledger.Sdk;
 using Ledger.Sdk.Auth;
 using Ledger.Sdk.Keys;
+using Ledger.Sdk.Tls;
 using Spectre.Console;
 using Spectre.Console.Rendering;
 
@@ -273,10 +274,57 @@ public sealed class CliContext : IAsyncDisposable
             : $"Which node? Give --node URL or --org CODE; the consortium has {string.Join(", ", Consortium().Nodes.Select(n => n.Org))}.");
     }
 
+    /// <summary>True with <c>--plaintext-development</c>.</summary>
+    public bool PlaintextDevelopment => ParseResult.GetValue(_globals.PlaintextDevelopment);
+
+    /// <summary>
+    /// How the node at <paramref name="url"/> is checked: the pins of <c>--tls-pin</c>; else the pin the consortium
+    /// description gives the node at that address (a described plaintext node is reached in plaintext: `ledger up`
+    /// was told so); else the pins the chain registers for the member the node says it is (<c>--rpc</c> and
+    /// <c>--deployment</c>, or the description's chain). <c>--plaintext-development</c> allows plain HTTP to loopback.
+    /// </summary>
+    public LedgerTlsOptions TlsFor(string url)
+    {
+        var plaintext = PlaintextDevelopment;
+        if (ParseResult.GetValue(_globals.TlsPin) is { } pinText)
+        {
+            var pins = new List<Core.Primitives.Hash32>();
+            foreach (var part in pinText.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                pins.Add(TlsPins.TryParse(part, out var pin) ? pin
+                    : throw CliErrors.BadArgument($"--tls-pin '{part}' is not a pin (0x followed by 64 hex digits, as `ledger-node keys show` prints it)."));
+            }
+            return new LedgerTlsOptions { ServerPins = pins, AllowPlaintext = plaintext };
+        }
+        if (TryConsortium()?.Nodes.FirstOrDefault(n => string.Equals(n.Url.TrimEnd('/'), url.TrimEnd('/'), StringComparison.OrdinalIgnoreCase)) is { } described)
+        {
+            if (described.TlsPin is { } text && TlsPins.TryParse(text, out var pin))
+            {
+                return new LedgerTlsOptions { ServerPins = [pin], AllowPlaintext = plaintext };
+            }
+            if (url.StartsWith("http://", StringComparison.OrdinalIgnoreCase))
+            {
+                return new LedgerTlsOptions { AllowPlaintext = true };
+            }
+        }
+        var haveChain = (RpcOption is not null && DeploymentOption is not null) || TryConsortium() is not null;
+        return new LedgerTlsOptions { AllowPlaintext = plaintext, RegisteredPins = haveChain ? RegisteredPinsAsync : null };
+    }
+
+    private ChainEnvironment? _pinChain;
+
+    private async Task<IReadOnlyCollection<Core.Primitives.Hash32>> RegisteredPinsAsync(OrgId org, CancellationToken cancellationToken)
+    {
+        _pinChain ??= await OpenChainAsync(cancellationToken).ConfigureAwait(false);
+        var consortium = new Chain.Contracts.Consortium.ConsortiumService(_pinChain.Rpc.Web3, _pinChain.Deployment[Chain.Abi.LedgerContracts.Consortium].ToString());
+        var pins = await _pinChain.Rpc.CallAsync(_ => consortium.TlsPinsOfQueryAsync(org.Value.ToArray()), cancellationToken).ConfigureAwait(false);
+        return TlsPins.FromChain(pins);
+    }
+
     /// <summary>Connects to <paramref name="url"/> as <paramref name="identity"/> (closed when the command ends).</summary>
     public async Task<LedgerConnection> ConnectAsync(string url, LedgerIdentity identity, CancellationToken cancellationToken)
     {
-        var connection = await LedgerConnection.ConnectAsync(url, identity, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var connection = await LedgerConnection.ConnectAsync(url, identity, new LedgerConnectionOptions { Tls = TlsFor(url) }, cancellationToken).ConfigureAwait(false);
         _owned.Add(connection);
         return connection;
     }

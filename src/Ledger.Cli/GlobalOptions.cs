@@ -27,7 +27,7 @@ public sealed class GlobalOptions
     /// <summary><c>--node URL</c>: the node to call (otherwise found in the consortium description).</summary>
     public Option<string?> Node { get; } = new("--node")
     {
-        Description = "The node to call, e.g. http://127.0.0.1:7101 (default: found by organization in out/consortium.json).",
+        Description = "The node to call, e.g. https://127.0.0.1:7101 (default: found by organization in out/consortium.json).",
         Recursive = true,
         HelpName = "URL",
     };
@@ -79,6 +79,21 @@ public sealed class GlobalOptions
         HelpName = "FILE",
     };
 
+    /// <summary><c>--tls-pin PIN[,PIN]</c>: the pin(s) the node's TLS certificate must have.</summary>
+    public Option<string?> TlsPin { get; } = new("--tls-pin")
+    {
+        Description = "The pin (0x…, SHA-256 of the certificate's public key; `ledger-node keys show` prints it) the node's TLS certificate must have; two may be given, comma-separated, during a rotation. Default: the pin in the consortium description, else the pins the chain registers for the node's member.",
+        Recursive = true,
+        HelpName = "PIN",
+    };
+
+    /// <summary><c>--plaintext-development</c>: allow plain HTTP/2 to loopback nodes.</summary>
+    public Option<bool> PlaintextDevelopment { get; } = new("--plaintext-development")
+    {
+        Description = "Development only: allow plain HTTP (no TLS) to a node on this machine (one started with Ledger:Node:Tls:Mode=plaintext-development). With `ledger up`/`demo`: start the nodes that way.",
+        Recursive = true,
+    };
+
     /// <summary><c>--verbose</c>: stack traces with errors.</summary>
     public Option<bool> Verbose { get; } = new("--verbose")
     {
@@ -104,7 +119,7 @@ public sealed class GlobalOptions
     public void AddTo(RootCommand root)
     {
         ArgumentNullException.ThrowIfNull(root);
-        foreach (var option in new Option[] { Node, Org, KeyStore, Json, Rpc, Deployment, Consortium, Verbose })
+        foreach (var option in new Option[] { Node, Org, KeyStore, Json, Rpc, Deployment, Consortium, TlsPin, PlaintextDevelopment, Verbose })
         {
             root.Options.Add(option);
         }

@@ -174,6 +174,9 @@ public sealed record NodeDescription
     /// <summary>The envelope encryption public key (hex).</summary>
     public string EncryptionKey { get; init; } = "";
 
+    /// <summary>The pin of the node's TLS certificate (registered on chain); null when the node serves plaintext (development).</summary>
+    public string? TlsPin { get; init; }
+
     /// <summary>The node's key store (encrypted).</summary>
     public string KeyStore { get; init; } = "";
 

@@ -264,6 +264,7 @@ public sealed class LocalConsortium : IAsyncDisposable
             Url = n.Url,
             Operator = n.Operator.ToString(),
             EncryptionKey = "0x" + Convert.ToHexStringLower(n.Keys.Encryption.PublicKey),
+            TlsPin = n.TlsPin?.ToString(),
             KeyStore = n.KeyStoreFile,
             DataDir = n.DataDir,
             Log = n.LogFile,
@@ -394,7 +395,7 @@ public sealed class LocalConsortium : IAsyncDisposable
         foreach (var plan in plans)
         {
             var environment = NodeEnvironment(plan, finality);
-            _nodes.Add(new LocalNode(plan.Keyed.Spec, plan.Keyed.Directory, plan.Port, plan.Keyed.Keys, plan.Keyed.KeyStoreFile, environment, _program, options.NodeStartTimeout));
+            _nodes.Add(new LocalNode(plan.Keyed.Spec, plan.Keyed.Directory, plan.Port, plan.Keyed.Keys, plan.Keyed.KeyStoreFile, plan.Keyed.TlsPin, environment, _program, options.NodeStartTimeout));
             _unownedKeys.Remove(plan.Keyed.Keys);
         }
 
@@ -402,6 +403,7 @@ public sealed class LocalConsortium : IAsyncDisposable
         {
             await FundAsync(cancellationToken).ConfigureAwait(false);
             await AdmitAsync(plans, directory, cancellationToken).ConfigureAwait(false);
+            await RegisterPinsAsync(plans, directory, cancellationToken).ConfigureAwait(false);
         }
         else if (plans.FirstOrDefault(p => p.Existing is null) is { } missing)
         {
@@ -422,11 +424,11 @@ public sealed class LocalConsortium : IAsyncDisposable
         Report($"{node.Spec.Org} is ready on {node.Url}");
     }
 
-    private sealed record KeyedSpec(LocalNodeSpec Spec, string Directory, string KeyStoreFile, NodeKeys Keys, string Password);
+    private sealed record KeyedSpec(LocalNodeSpec Spec, string Directory, string KeyStoreFile, NodeKeys Keys, string Password, Hash32? TlsPin);
 
     private sealed record NodePlan(KeyedSpec Keyed, int Port, ConsortiumMember? Existing)
     {
-        public string Url => string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{Port}");
+        public string Url => string.Create(CultureInfo.InvariantCulture, $"{(Keyed.TlsPin is null ? "http" : "https")}://127.0.0.1:{Port}");
     }
 
     private List<KeyedSpec> OpenKeyStores(CancellationToken cancellationToken)
@@ -457,7 +459,14 @@ public sealed class LocalConsortium : IAsyncDisposable
                     password = Options.KeyStorePassword ?? GenerateSecret();
                     keys = NodeKeyStore.Create(file, password, kdf);
                 }
-                opened[i] = new KeyedSpec(spec, directory, file, keys, password);
+                // The node's TLS certificate beside its key store, made once; its pin is registered at admission.
+                Hash32? pin = null;
+                if (!Options.PlaintextDevelopment)
+                {
+                    var certificate = NodeTlsCertificates.CurrentFile(file);
+                    pin = File.Exists(certificate) ? NodeTlsCertificates.PinOf(certificate, password) : NodeTlsCertificates.Create(certificate, password, spec.Org);
+                }
+                opened[i] = new KeyedSpec(spec, directory, file, keys, password, pin);
             });
         }
         catch (AggregateException ex) when (ex.InnerExceptions.FirstOrDefault(e => e is LedgerException or OperationCanceledException) is { } first)
@@ -533,6 +542,7 @@ public sealed class LocalConsortium : IAsyncDisposable
             ["Ledger__Node__Chain__PollInterval"] = Options.PollInterval.ToString("c", CultureInfo.InvariantCulture),
             ["Ledger__Node__Batcher__MaxWaitMs"] = Options.BatcherMaxWaitMs.ToString(CultureInfo.InvariantCulture),
             ["Ledger__Node__StrongMode"] = spec.StrongMode ? "true" : "false",
+            ["Ledger__Node__Tls__Mode"] = Options.PlaintextDevelopment ? "plaintext-development" : "tls",
             ["Logging__LogLevel__Default"] = Options.NodeLogLevel,
             ["Logging__LogLevel__Ledger"] = "Information",
             ["Logging__Console__FormatterOptions__ColorBehavior"] = "Disabled",
@@ -624,6 +634,28 @@ public sealed class LocalConsortium : IAsyncDisposable
             {
                 continue;
             }
+            if (!(await directory.ProposalAsync(proposal, cancellationToken).ConfigureAwait(false)).Executed)
+            {
+                await DevGovernor(1).ApproveAsync(proposal, cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    // Each node's TLS pin, registered by governance like its endpoint (dev governor 0 proposes, 1 approves) unless the
+    // chain has it already: peers then recognize the node by the certificate it presents.
+    private async Task RegisterPinsAsync(IReadOnlyList<NodePlan> plans, MemberDirectory directory, CancellationToken cancellationToken)
+    {
+        var proposer = DevGovernor(0);
+        foreach (var plan in plans)
+        {
+            if (plan.Keyed.TlsPin is not { } pin || plan.Existing?.TlsPins.Contains(pin) == true)
+            {
+                continue;
+            }
+            Report($"registering {plan.Keyed.Spec.Org}'s TLS pin by governance…");
+            var proposal = await proposer.ProposeAsync(
+                new ChangeTlsPinsFunction { OrgId = OrgId.FromCode(plan.Keyed.Spec.Org).Value.ToArray(), Pins = [pin.ToArray()] },
+                cancellationToken: cancellationToken).ConfigureAwait(false);
             if (!(await directory.ProposalAsync(proposal, cancellationToken).ConfigureAwait(false)).Executed)
             {
                 await DevGovernor(1).ApproveAsync(proposal, cancellationToken: cancellationToken).ConfigureAwait(false);

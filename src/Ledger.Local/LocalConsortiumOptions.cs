@@ -76,6 +76,13 @@ public sealed record LocalConsortiumOptions
     /// <summary>Stretch key store passwords with the strong KDF (scrypt N = 2^18) instead of the fast one for throwaway stores.</summary>
     public bool StrongKdf { get; init; }
 
+    /// <summary>
+    /// Development only: the nodes serve plain HTTP/2 on loopback (<c>Ledger:Node:Tls:Mode=plaintext-development</c>)
+    /// and no TLS certificates are made or registered. Off by default: every node serves TLS with a certificate whose
+    /// pin governance registers at admission.
+    /// </summary>
+    public bool PlaintextDevelopment { get; init; }
+
     /// <summary>The built node (<c>ledger-node.dll</c>); null: found as <see cref="NodeProgram.Locate"/> describes.</summary>
     public string? NodeDll { get; init; }
 

@@ -10,6 +10,7 @@ using Ledger.Core.Primitives;
 using Ledger.Sdk;
 using Ledger.Sdk.Auth;
 using Ledger.Sdk.Keys;
+using Ledger.Sdk.Tls;
 using Proto = Ledger.Api.V1;
 
 namespace Ledger.Local;
@@ -32,10 +33,11 @@ public sealed partial class LocalNode : IAsyncDisposable
     private bool _stopRequested;
 
     internal LocalNode(
-        LocalNodeSpec spec, string directory, int port, NodeKeys keys, string keyStoreFile,
+        LocalNodeSpec spec, string directory, int port, NodeKeys keys, string keyStoreFile, Hash32? tlsPin,
         Dictionary<string, string> environment, NodeProgram program, TimeSpan startTimeout)
     {
         Spec = spec;
+        TlsPin = tlsPin;
         Organization = OrgId.FromCode(spec.Org);
         Directory = directory;
         Port = port;
@@ -58,8 +60,17 @@ public sealed partial class LocalNode : IAsyncDisposable
     /// <summary>The node's loopback port (kept across restarts: it is the endpoint registered on chain).</summary>
     public int Port { get; }
 
-    /// <summary>The node's gRPC address, e.g. <c>http://127.0.0.1:40123</c>.</summary>
-    public string Url => string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{Port}");
+    /// <summary>The node's gRPC address, e.g. <c>https://127.0.0.1:40123</c> (<c>http://</c> in the plaintext development mode).</summary>
+    public string Url => string.Create(CultureInfo.InvariantCulture, $"{(TlsPin is null ? "http" : "https")}://127.0.0.1:{Port}");
+
+    /// <summary>The pin of the node's TLS certificate (registered on chain); null in the plaintext development mode.</summary>
+    public Hash32? TlsPin { get; }
+
+    /// <summary>How to reach the node: pinned to its certificate (or plaintext, in the development mode).</summary>
+    public LedgerTlsOptions Tls => TlsPin is { } pin ? LedgerTlsOptions.Pinned(pin) : LedgerTlsOptions.PlaintextDevelopment;
+
+    /// <summary>The node's TLS certificate file (beside its key store).</summary>
+    public string TlsCertificateFile => NodeTlsCertificates.CurrentFile(KeyStoreFile);
 
     /// <summary>The node's folder (<c>WorkDir/nodes/&lt;org&gt;</c>).</summary>
     public string Directory { get; }
@@ -198,7 +209,7 @@ public sealed partial class LocalNode : IAsyncDisposable
     public async Task WaitReadyAsync(CancellationToken cancellationToken = default)
     {
         var watch = Stopwatch.StartNew();
-        using var channel = GrpcChannel.ForAddress(Url);
+        using var channel = LedgerChannels.ForAddress(Url, Tls);
         var health = new Health.HealthClient(channel);
         var node = new Proto.Node.NodeClient(channel);
         string lastProblem = "no answer yet";
@@ -364,7 +375,7 @@ public sealed partial class LocalNode : IAsyncDisposable
     {
         if (caller is not null)
         {
-            return LedgerConnection.ConnectAsync(Url, caller, new LedgerConnectionOptions { ExpectedNode = Organization }, cancellationToken);
+            return LedgerConnection.ConnectAsync(Url, caller, new LedgerConnectionOptions { ExpectedNode = Organization, Tls = Tls }, cancellationToken);
         }
         return ConnectOwnAsync(cancellationToken);
     }
@@ -375,7 +386,7 @@ public sealed partial class LocalNode : IAsyncDisposable
 #pragma warning disable CA2000
         var identity = CreateIdentity();
 #pragma warning restore CA2000
-        return await LedgerConnection.ConnectAsync(Url, identity, new LedgerConnectionOptions { ExpectedNode = Organization }, cancellationToken).ConfigureAwait(false);
+        return await LedgerConnection.ConnectAsync(Url, identity, new LedgerConnectionOptions { ExpectedNode = Organization, Tls = Tls }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The last lines of the node's log.</summary>

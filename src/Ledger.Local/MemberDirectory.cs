@@ -24,7 +24,11 @@ namespace Ledger.Local;
 /// <param name="UpdatedAtBlock">The block of its last change.</param>
 public sealed record ConsortiumMember(
     OrgId Org, Role Role, MemberStatus Status, string Name, string Endpoint, string Enode, byte[] EncryptionKey,
-    IReadOnlyList<EthAddress> Operators, uint Index, ulong AdmittedAtBlock, ulong UpdatedAtBlock);
+    IReadOnlyList<EthAddress> Operators, uint Index, ulong AdmittedAtBlock, ulong UpdatedAtBlock)
+{
+    /// <summary>The pins of the TLS certificates its node may present (at most two; empty when none is registered).</summary>
+    public IReadOnlyList<Hash32> TlsPins { get; init; } = [];
+}
 
 /// <summary>The governance of a consortium: its governors and how many must approve a proposal.</summary>
 public sealed record GovernanceState(IReadOnlyList<EthAddress> Governors, int Threshold);
@@ -73,7 +77,10 @@ public sealed class MemberDirectory
                 operators.Select(EthAddress.Parse).ToList(),
                 member.Index,
                 member.AdmittedAtBlock,
-                member.UpdatedAtBlock));
+                member.UpdatedAtBlock)
+            {
+                TlsPins = Sdk.Tls.TlsPins.FromChain(member.TlsPins),
+            });
         }
         return (members.OrderBy(m => m.Index).ToList(), block);
     }

@@ -170,7 +170,7 @@ public sealed record AuditStatistics
 /// </summary>
 /// <example>
 /// <code>
-/// using var auditor = await LedgerConnection.ConnectAsync("http://127.0.0.1:7105", auditorIdentity);
+/// using var auditor = await LedgerConnection.ConnectAsync("https://127.0.0.1:7105", auditorIdentity, new LedgerConnectionOptions { Tls = LedgerTlsOptions.Pinned(auditorNodePin) });
 /// await auditor.Audit.SyncAsync();
 /// var trail = await auditor.Audit.GetTrailAsync(AuditQuery.ForEnterprise(enterpriseHash));
 /// var path = await auditor.Audit.SaveBundleAsync(AuditQuery.ForEnterprise(enterpriseHash), "out/audit-bundle.json");

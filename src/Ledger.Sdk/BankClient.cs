@@ -117,7 +117,7 @@ public sealed record HeldDataEntry(
 /// </summary>
 /// <example>
 /// <code>
-/// using var bank = await LedgerConnection.ConnectAsync("http://127.0.0.1:7102", identity);
+/// using var bank = await LedgerConnection.ConnectAsync("https://127.0.0.1:7102", identity, new LedgerConnectionOptions { Tls = LedgerTlsOptions.Pinned(bankNodePin) });
 /// var decision = await bank.Bank.DecideAsync(new DecisionRequest(consentId));
 /// if (decision.Approved)
 /// {

@@ -12,13 +12,17 @@ namespace Ledger.Sdk;
 /// <param name="Org">The organization.</param>
 /// <param name="Role">Its role (tax bureaus and banks keep records under consents; other roles none).</param>
 /// <param name="Endpoint">Its node's gRPC address, as registered on chain (empty: none registered).</param>
-public sealed record TrailMember(OrgId Org, Role Role, string Endpoint);
+public sealed record TrailMember(OrgId Org, Role Role, string Endpoint)
+{
+    /// <summary>The TLS pins its member record registers (<c>Consortium.tlsPinsOf</c>): its node's certificate must have one of them.</summary>
+    public IReadOnlyList<Hash32> TlsPins { get; init; } = [];
+}
 
 /// <summary>
 /// What <see cref="EnterpriseTrails"/> reads from the chain: the caller's own view of it (its JSON-RPC endpoint and
 /// the deployment), never a node's word — the roots it checks records against, and where members' nodes are. The CLI
 /// implements it over <c>Ledger.Chain</c> (<c>ledger enterprise trail</c>); another program over any Ethereum client:
-/// <c>AccessLog.anchoredRoot(orgId, batchId)</c> and <c>Consortium.getMember(orgId)</c>.
+/// <c>AccessLog.anchoredRoot(orgId, batchId)</c>, <c>Consortium.member(orgId)</c> and <c>Consortium.tlsPinsOf(orgId)</c>.
 /// </summary>
 public interface ITrailChain
 {
@@ -133,9 +137,11 @@ public sealed record EnterpriseTrail(
 public static class EnterpriseTrails
 {
     /// <summary>
-    /// Asks the tax node at <paramref name="taxNodeUrl"/> for the enterprise's consents and its records, then every
-    /// other provider and every consumer of those consents that keeps records (a tax or bank node, found at the
-    /// endpoint the chain registers for it), and verifies each record.
+    /// Asks the tax node at <paramref name="taxNodeUrl"/> (connected with <paramref name="options"/>) for the
+    /// enterprise's consents and its records, then every other provider and every consumer of those consents that
+    /// keeps records (a tax or bank node, found at the endpoint the chain registers for it, its TLS certificate checked
+    /// against the pins its member record registers; the rest of <paramref name="options"/> — plaintext for
+    /// development, time-outs — applies), and verifies each record.
     /// </summary>
     /// <remarks>
     /// A node that cannot be reached, answers as another member, or refuses is listed among
@@ -238,9 +244,16 @@ public static class EnterpriseTrails
         {
             return (new EnterpriseTrailSource(org, member.Role, "", 0, $"{org.Code} has no node endpoint registered on chain; its records could not be asked for."), null);
         }
+        // The member's own node, and nothing else: its certificate one its member record pins, its answer as that member.
+        var given = options ?? new LedgerConnectionOptions();
+        var nodeOptions = given with
+        {
+            Tls = given.Tls with { ServerPins = member.TlsPins.Count > 0 ? member.TlsPins.ToArray() : null },
+            ExpectedNode = org,
+        };
         try
         {
-            using var node = await EnterpriseConnection.ConnectAsync(member.Endpoint, wallet, options, cancellationToken).ConfigureAwait(false);
+            using var node = await EnterpriseConnection.ConnectAsync(member.Endpoint, wallet, nodeOptions, cancellationToken).ConfigureAwait(false);
             if (node.Info.Organization != org)
             {
                 return (new EnterpriseTrailSource(org, member.Role, member.Endpoint, 0,

@@ -107,7 +107,7 @@ public sealed class EnterpriseWallet : IDisposable
     }
 
     /// <summary>
-    /// Signs an enterprise's own call (<see cref="Core.Auth.SignedRequest.EnterpriseDigest"/>) with this wallet's
+    /// Signs an enterprise's own call (<see cref="Core.Auth.SignedRequest.EnterpriseDigest(Core.Consent.Eip712Domain, string, ReadOnlySpan{byte}, Core.Model.OrgId, Core.Primitives.EthAddress, ulong, Core.Primitives.Hash32)"/>) with this wallet's
     /// account: the method, the request body, the node called, the time and a nonce; returns the 65-byte signature.
     /// </summary>
     public byte[] SignRequest(Eip712Domain domain, string method, ReadOnlySpan<byte> body, OrgId audience, ulong timestampMs, Hash32 nonce) =>

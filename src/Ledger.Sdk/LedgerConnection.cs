@@ -4,10 +4,12 @@ using Grpc.Core.Interceptors;
 using Grpc.Net.Client;
 using Ledger.Core.Auth;
 using Ledger.Core.Consent;
+using Ledger.Core.Errors;
 using Ledger.Core.Model;
 using Ledger.Core.Primitives;
 using Ledger.Sdk.Auth;
 using Ledger.Sdk.Mapping;
+using Ledger.Sdk.Tls;
 using Proto = Ledger.Api.V1;
 
 namespace Ledger.Sdk;
@@ -29,10 +31,17 @@ public sealed record LedgerConnectionOptions
 
     /// <summary>The largest message the client accepts (default 64 MiB: exports and bundles can be large).</summary>
     public int MaxReceiveMessageSize { get; init; } = 64 * 1024 * 1024;
+
+    /// <summary>
+    /// How the node is checked: by the pins given, or the pins its member registered on chain; plaintext only with
+    /// the development flag (<see cref="LedgerTlsOptions"/>). The default checks nothing and so connects to nothing.
+    /// </summary>
+    public LedgerTlsOptions Tls { get; init; } = new();
 }
 
 /// <summary>
-/// A connection to one Ledger node: an HTTP/2 gRPC channel whose every call is signed by the caller's operator key
+/// A connection to one Ledger node: an HTTP/2 gRPC channel over TLS (the node's certificate checked by pin,
+/// <see cref="LedgerTlsOptions"/>) whose every call is signed by the caller's operator key
 /// (<see cref="SigningInterceptor"/>), with the node's organization as the audience. Create it with
 /// <see cref="ConnectAsync"/>, which asks the node who it is (<c>Node.GetInfo</c>, the one unsigned call) and checks
 /// it against the expectations. The typed clients (<see cref="Tax"/>, <see cref="Consents"/>, <see cref="Node"/>, and
@@ -41,7 +50,8 @@ public sealed record LedgerConnectionOptions
 /// <example>
 /// <code>
 /// using var identity = new LedgerIdentity(OrgId.FromCode("bank.ccb"), operatorKey, encryptionKeyPair);
-/// using var tax = await LedgerConnection.ConnectAsync("http://127.0.0.1:7101", identity);
+/// using var tax = await LedgerConnection.ConnectAsync("https://127.0.0.1:7101", identity,
+///     new LedgerConnectionOptions { Tls = LedgerTlsOptions.Pinned(taxNodePin) });
 /// var fetched = await tax.Tax.FetchReportAsync(new ReportRequest(consentId, Scopes.TaxCreditRating | Scopes.TaxPayments));
 /// TaxReport report = fetched.Open(identity.Encryption!);
 /// </code>
@@ -130,8 +140,9 @@ public sealed class LedgerConnection : IDisposable
     /// <summary>The auditor node: sync, trails, whole-ledger verification, bundles, statistics (auditors and regulators).</summary>
     public AuditClient Audit => _audit ??= new AuditClient(this);
 
-    /// <summary>Connects to the node at <paramref name="address"/> (e.g. <c>http://127.0.0.1:7101</c>) as <paramref name="identity"/>.</summary>
-    /// <exception cref="Core.Errors.LedgerException">LEDGER-1600 when the node cannot be reached; LEDGER-1603 when it is not the expected node or chain.</exception>
+    /// <summary>Connects to the node at <paramref name="address"/> (e.g. <c>https://127.0.0.1:7101</c>) as <paramref name="identity"/>.</summary>
+    /// <exception cref="Core.Errors.LedgerException">LEDGER-1600 when the node cannot be reached; LEDGER-1603 when it is not the expected node or chain;
+    /// LEDGER-1670/1671 when its TLS certificate is not the expected or registered one; LEDGER-1672/1673 when the connection could not be secured (plaintext, no pins).</exception>
     public static async Task<LedgerConnection> ConnectAsync(
         string address, LedgerIdentity identity, LedgerConnectionOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -143,38 +154,40 @@ public sealed class LedgerConnection : IDisposable
     }
 
     /// <summary>
+    /// The node at <paramref name="address"/> as it describes itself (<c>Node.GetInfo</c>, unsigned), reached and checked
+    /// as a connection would be (its TLS certificate by pin), without signing anything.
+    /// </summary>
+    /// <exception cref="Core.Errors.LedgerException">as <see cref="ConnectAsync"/>.</exception>
+    public static async Task<NodeDetails> DescribeAsync(string address, LedgerConnectionOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(address);
+        var (channel, info) = await OpenAsync(address, options ?? new LedgerConnectionOptions(), cancellationToken).ConfigureAwait(false);
+        channel.Dispose();
+        return info;
+    }
+
+    /// <summary>
     /// An HTTP/2 channel to the node at <paramref name="address"/> and the node as it describes itself
     /// (<c>Node.GetInfo</c>, the one unsigned call), checked against <paramref name="options"/>' expectations: what
     /// every connection — a member's or an enterprise's — starts with. The caller owns the channel.
     /// </summary>
     internal static async Task<(GrpcChannel Channel, NodeDetails Info)> OpenAsync(string address, LedgerConnectionOptions options, CancellationToken cancellationToken)
     {
-        if (!Uri.TryCreate(address, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
-        {
-            throw SdkErrors.InvalidArgument($"'{address}' is not a node address such as http://127.0.0.1:7101.");
-        }
-#pragma warning disable CA2000 // the channel owns the handler; the connection owns the channel
-        var handler = new SocketsHttpHandler
-        {
-            EnableMultipleHttp2Connections = true,
-            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
-            KeepAlivePingDelay = TimeSpan.FromSeconds(60),
-            KeepAlivePingTimeout = TimeSpan.FromSeconds(30),
-            ConnectTimeout = TimeSpan.FromSeconds(10),
-        };
-        var channel = GrpcChannel.ForAddress(uri, new GrpcChannelOptions
-        {
-            HttpHandler = handler,
-            MaxReceiveMessageSize = options.MaxReceiveMessageSize,
-            DisposeHttpClient = true,
-        });
-#pragma warning restore CA2000
+        var channel = LedgerChannels.Create(address, options.Tls, options.MaxReceiveMessageSize, out var check);
         try
         {
-            var raw = await Calls.RunAsync(
-                address,
-                () => new Proto.Node.NodeClient(channel).GetInfoAsync(new Proto.Empty(), deadline: DateTime.UtcNow + options.CallTimeout, cancellationToken: cancellationToken))
-                .ConfigureAwait(false);
+            Proto.NodeInfo raw;
+            try
+            {
+                raw = await Calls.RunAsync(
+                    address,
+                    () => new Proto.Node.NodeClient(channel).GetInfoAsync(new Proto.Empty(), deadline: DateTime.UtcNow + options.CallTimeout, cancellationToken: cancellationToken))
+                    .ConfigureAwait(false);
+            }
+            catch (LedgerException) when (LedgerChannels.Refusal(address, check, options.ExpectedNode) is { } refused)
+            {
+                throw refused;
+            }
             var info = NodeDetails.FromProto(raw);
             if (options.ExpectedNode is { } expected && expected != info.Organization)
             {
@@ -183,6 +196,18 @@ public sealed class LedgerConnection : IDisposable
             if (options.ExpectedChainId is { } chainId && chainId != info.ChainId)
             {
                 throw SdkErrors.InvalidArgument($"The node at {address} works on chain {info.ChainId}, not {chainId} as expected; check the address.");
+            }
+            if (check is { FromChain: true } && options.Tls.RegisteredPins is { } registered)
+            {
+                // The node said who it is; its certificate must be one that member registered on chain.
+                var pins = await registered(info.Organization, cancellationToken).ConfigureAwait(false);
+                if (check.Seen is not { } seen || !pins.Contains(seen))
+                {
+                    throw new LedgerException(SdkErrors.PinNotRegisteredCode, ErrorCategory.PermissionDenied,
+                        $"The node at {address} says it is {info.Organization.Code}, but its TLS certificate (pin {check.Seen?.ToString() ?? "none"}) is not one the chain registers for {info.Organization.Code} ({TlsPins.Describe(pins)}): nothing is sent to it. "
+                        + $"If {info.Organization.Code} rotated its certificate, the governors register the new pin first (changeTlsPins); otherwise check the address.");
+                }
+                check.Learnt(info.Organization, pins);
             }
             return (channel, info);
         }
@@ -238,6 +263,12 @@ public sealed record NodeDetails(
     /// <summary>T: the longest a consent check may be confirmed before data is served on it.</summary>
     public TimeSpan MaxCheckAge { get; init; }
 
+    /// <summary>The node's health word (serving, degraded, unhealthy; null from a node that does not say).</summary>
+    public string? Health { get; init; }
+
+    /// <summary>Why the node is not healthy (empty when it is).</summary>
+    public IReadOnlyList<string> HealthReasons { get; init; } = [];
+
     /// <summary>From the wire.</summary>
     /// <exception cref="Core.Errors.LedgerException">LEDGER-1604 when a field is malformed.</exception>
     public static NodeDetails FromProto(Proto.NodeInfo info)
@@ -268,6 +299,8 @@ public sealed record NodeDetails(
                 LastOutage = info.LastOutageMs == 0 ? null : TimeSpan.FromMilliseconds(Math.Min(info.LastOutageMs, (ulong)TimeSpan.MaxValue.TotalMilliseconds / 2)),
                 LastOutageEnded = info.LastOutageEndedMs == 0 ? null : DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Min(info.LastOutageEndedMs, 253_402_300_799_000UL)),
                 MaxCheckAge = TimeSpan.FromMilliseconds(Math.Min(info.MaxCheckAgeMs, 86_400_000UL)),
+                Health = string.IsNullOrEmpty(info.Health) ? null : info.Health,
+                HealthReasons = [.. info.HealthReasons],
             };
         }
         catch (FormatException ex)

@@ -45,6 +45,19 @@ public static class SdkErrors
     /// <summary>LEDGER-1621: a node prepared typed data whose digest does not match the terms it returned.</summary>
     public const string WalletDigestMismatchCode = "LEDGER-1621";
 
+    /// <summary>LEDGER-1670: the node's TLS certificate is not one of the pins the caller expects.</summary>
+    public const string PinMismatchCode = "LEDGER-1670";
+    /// <summary>LEDGER-1671: the node's TLS certificate is not registered on chain for the member it says it is.</summary>
+    public const string PinNotRegisteredCode = "LEDGER-1671";
+    /// <summary>LEDGER-1672: a plain HTTP address without the development flag, or to another machine.</summary>
+    public const string PlaintextRefusedCode = "LEDGER-1672";
+    /// <summary>LEDGER-1673: a TLS connection with nothing to check the node's certificate against.</summary>
+    public const string NoPinsCode = "LEDGER-1673";
+    /// <summary>LEDGER-1674: a node's TLS certificate file is missing, damaged or not opened by the password.</summary>
+    public const string TlsCertificateCode = "LEDGER-1674";
+    /// <summary>LEDGER-1675: a TLS certificate file exists where a new one was to be written, or there is no next one to switch to.</summary>
+    public const string TlsCertificateExistsCode = "LEDGER-1675";
+
     internal static LedgerException InvalidArgument(string what) => new(InvalidArgumentCode, ErrorCategory.InvalidArgument, what);
 
     internal static LedgerException MalformedResponse(string what) =>

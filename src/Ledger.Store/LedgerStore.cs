@@ -188,7 +188,11 @@ public sealed class LedgerStore : IDisposable
             }
             if (kind == StoreFileKind.PlainLiteDb && options.Password is not null)
             {
-                throw StoreErrors.NotEncrypted(path);
+                if (!options.EncryptIfPlain)
+                {
+                    throw StoreErrors.NotEncrypted(path);
+                }
+                EncryptInPlace(path, options.Password);
             }
 
             db = OpenLiteDb(path, options.Password);
@@ -205,6 +209,54 @@ public sealed class LedgerStore : IDisposable
             db?.Dispose();
             fileLock.Dispose();
             throw;
+        }
+    }
+
+    // A plain store becomes an encrypted one: LiteDB's rebuild reads every page of the plain file and writes them into
+    // a new file encrypted with the password (documents, indexes and pragmas as they were), keeping the plain original
+    // as "<name>-backup<ext>" (or "-backup-N"), which is deleted here once the encrypted file opens with the password.
+    // A crash during the rebuild leaves the plain file or the backup to open again; nothing is lost.
+    private static void EncryptInPlace(string path, string password)
+    {
+        LiteException? reopen = null;
+        var plain = OpenLiteDb(path, password: null);
+        try
+        {
+            plain.Rebuild(new LiteDB.Engine.RebuildOptions { Password = password });
+        }
+        catch (LiteException ex)
+        {
+            // LiteDB reopens the rebuilt file with the settings it was opened with (no password), which fails once the
+            // file is encrypted; whether the rebuild itself succeeded is what opening it with the password says.
+            reopen = ex;
+        }
+        finally
+        {
+            try
+            {
+                plain.Dispose();
+            }
+            catch (LiteException)
+            {
+                // The engine was left closed by the failed reopen.
+            }
+        }
+        try
+        {
+            using (OpenLiteDb(path, password))
+            {
+                // Opens with the password: the file is the encrypted one.
+            }
+        }
+        catch (LedgerException ex)
+        {
+            throw StoreErrors.StorageFailure(path, "encrypt the plain store", (Exception?)reopen ?? ex);
+        }
+        var folder = System.IO.Path.GetDirectoryName(path)!;
+        var name = System.IO.Path.GetFileNameWithoutExtension(path);
+        foreach (var backup in Directory.EnumerateFiles(folder, name + "-backup*"))
+        {
+            File.Delete(backup);
         }
     }
 

@@ -17,10 +17,18 @@ public sealed class LedgerStoreOptions
     /// <summary>
     /// Optional password for LiteDB's encryption at rest (AES, key derived from the password and a per-file salt).
     /// Fixed when the file is created: an encrypted store needs it on every open, a plain store refuses one.
-    /// Keep it in the node's secret configuration (environment <c>Ledger__Store__Password</c>), never in a file
-    /// beside the store.
+    /// A node passes the password it derives from its key store (<c>NodeKeys.StorePassword</c>); never keep one in a
+    /// file beside the store.
     /// </summary>
     public string? Password { get; set; }
+
+    /// <summary>
+    /// With <see cref="Password"/>: a plain store found at <see cref="Path"/> (one made before its node encrypted its
+    /// store) is encrypted in place when it opens — LiteDB's rebuild into an encrypted file, then the plain copy LiteDB
+    /// keeps beside it (<c>*-backup*</c>) is deleted — instead of being refused (LEDGER-1408). The node sets it; nothing
+    /// is lost (the rebuild copies every document and index) and it runs once.
+    /// </summary>
+    public bool EncryptIfPlain { get; set; }
 
     /// <summary>
     /// After each commit, have the OS write the store's data and log files to the disk (fsync) before the call

@@ -116,12 +116,12 @@ public static class StoreErrors
     internal static LedgerException PasswordRequired(string path) => new(
         PasswordRequiredCode, ErrorCategory.FailedPrecondition,
         $"The store file '{path}' is encrypted and no store password is configured. "
-        + "Set the store password (Ledger__Store__Password, or the node's secret store) to the one the file was created with.");
+        + "Open it with the password it was encrypted with (a node derives it from its key store: start the node with the key store the store was made with).");
 
     internal static LedgerException WrongPassword(string path, Exception inner) => new(
         WrongPasswordCode, ErrorCategory.PermissionDenied,
-        $"The configured store password does not open the encrypted store file '{path}'. "
-        + "Configure the password the file was created with.",
+        $"The store password does not open the encrypted store file '{path}'. "
+        + "Open it with the password it was encrypted with (a node derives it from its key store's encryption key: start the node with the key store the store was made with, or rebuild the store under the new key — docs/store.md, \"Encryption at rest\").",
         inner);
 
     internal static LedgerException NotEncrypted(string path) => new(

@@ -211,7 +211,7 @@ public class ErrorCatalogueTests
     [InlineData("ConsentScopeNotGranted", new[] { "loan", "3", "1" },
         "Consent 0x12ab…9934 grants TaxCreditRating but TaxCreditRating, TaxPayments was asked for; ask only for granted scopes, or ask the enterprise for a wider consent.")]
     [InlineData("GovernanceUnknownAction", new[] { "bytes:deadbeef" },
-        "The proposed action (selector 0xdeadbeef) is not a governance function of the consortium; encode one of admitMember, suspendMember, reinstateMember, removeMember, changeRole, changeEncryptionKey, changeEndpoint, addOperator, removeOperator, addGovernor, removeGovernor, setThreshold or retireEnterprise.")]
+        "The proposed action (selector 0xdeadbeef) is not a governance function of the consortium; encode one of admitMember, suspendMember, reinstateMember, removeMember, changeRole, changeEncryptionKey, changeEndpoint, changeTlsPins, addOperator, removeOperator, addGovernor, removeGovernor, setThreshold or retireEnterprise.")]
     [InlineData("StringTooLong", new[] { "text:Ledger ConsentRegistry" },
         "The string \"Ledger ConsentRegistry\" is too long for the contract's EIP-712 domain; the deployment is broken, redeploy the contracts.")]
     public void Template_Formatters_SayThingsAsPeopleKnowThem(string errorName, string[] arguments, string expected)

@@ -30,17 +30,41 @@ public sealed class BadInputTests(ConsortiumFixture fixture)
     [Fact]
     public async Task UnreachableNode_ExitsTwoSayingItCannotBeReached()
     {
+        var run = await fixture.RunAsync("consent", "list", "--org", "bank.ccb.liuzhou", "--node", "https://127.0.0.1:1");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.StartsWith("LEDGER-1600: The Ledger node at https://127.0.0.1:1 cannot be reached", run.Error);
+        AssertNoStackTrace(run);
+    }
+
+    [Fact]
+    public async Task PlaintextNode_WithoutTheDevelopmentFlag_IsRefusedSayingToUseTls()
+    {
         var run = await fixture.RunAsync("consent", "list", "--org", "bank.ccb.liuzhou", "--node", "http://127.0.0.1:1");
 
         Assert.Equal(2, run.ExitCode);
-        Assert.StartsWith("LEDGER-1600: The Ledger node at http://127.0.0.1:1 cannot be reached", run.Error);
+        Assert.StartsWith("LEDGER-1672: http://127.0.0.1:1 is plain HTTP", run.Error);
+        Assert.Contains("--plaintext-development", run.Error, StringComparison.Ordinal);
         AssertNoStackTrace(run);
+    }
+
+    [Fact]
+    public async Task Node_WhoseCertificateIsNotTheGivenPin_IsRefusedWithWhatToDo()
+    {
+        var tax = fixture.Consortium.NodesOf(Core.Model.Role.TaxBureau).First();
+        var run = await fixture.RunAsync("status", "--node", tax.Url, "--tls-pin", "0x" + new string('1', 64), "--json");
+
+        Assert.Equal(2, run.ExitCode);
+        var node = Assert.Single(run.Json().GetProperty("nodes").EnumerateArray());
+        Assert.False(node.GetProperty("reachable").GetBoolean());
+        Assert.Equal("LEDGER-1670", node.GetProperty("error").GetProperty("code").GetString());
+        Assert.Contains(tax.TlsPin!.Value.ToString(), node.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task UnreachableNode_Status_ExitsTwoWithTheNodeMarkedUnreachable()
     {
-        var run = await fixture.RunAsync("status", "--node", "http://127.0.0.1:1", "--json");
+        var run = await fixture.RunAsync("status", "--node", "https://127.0.0.1:1", "--json");
 
         Assert.Equal(2, run.ExitCode);
         var node = Assert.Single(run.Json().GetProperty("nodes").EnumerateArray());

@@ -33,7 +33,7 @@ public sealed class HealthAndReflectionTests(ConsortiumFixture fixture)
         Assert.Equal(ByRole.Keys.Order(), nodes.Select(n => n.Role).Distinct().Order());
         foreach (var node in nodes)
         {
-            using var channel = GrpcChannel.ForAddress(node.Url);
+            using var channel = Ledger.Sdk.Tls.LedgerChannels.ForAddress(node.Url, node.Tls);
             var response = await new Health.HealthClient(channel).CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(30));
             Assert.True(response.Status == HealthCheckResponse.Types.ServingStatus.Serving, $"{node.Organization} ({node.Role}) answered {response.Status}");
         }
@@ -44,7 +44,7 @@ public sealed class HealthAndReflectionTests(ConsortiumFixture fixture)
     {
         foreach (var node in fixture.Consortium.Nodes)
         {
-            var services = await ListServicesAsync(node.Url);
+            var services = await ListServicesAsync(node);
             Assert.Contains("grpc.health.v1.Health", services);
             Assert.Contains("grpc.reflection.v1alpha.ServerReflection", services);
             var ledger = services.Where(s => s.StartsWith("ledger.v1.", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList();
@@ -55,7 +55,8 @@ public sealed class HealthAndReflectionTests(ConsortiumFixture fixture)
     [Fact]
     public async Task Reflection_Anonymous_DescribesALedgerService()
     {
-        using var channel = GrpcChannel.ForAddress(fixture.Consortium.NodesOf(Role.TaxBureau).First().Url);
+        var tax = fixture.Consortium.NodesOf(Role.TaxBureau).First();
+        using var channel = Ledger.Sdk.Tls.LedgerChannels.ForAddress(tax.Url, tax.Tls);
         using var call = new ServerReflection.ServerReflectionClient(channel).ServerReflectionInfo(deadline: DateTime.UtcNow.AddSeconds(30));
         await call.RequestStream.WriteAsync(new ServerReflectionRequest { FileContainingSymbol = "ledger.v1.DataExchange" });
         await call.RequestStream.CompleteAsync();
@@ -68,9 +69,10 @@ public sealed class HealthAndReflectionTests(ConsortiumFixture fixture)
         Assert.Contains(service.Method, m => m.Name == "FetchReport" && m.InputType == ".ledger.v1.FetchReportRequest");
     }
 
-    private static async Task<List<string>> ListServicesAsync(string url)
+    private static async Task<List<string>> ListServicesAsync(Ledger.Local.LocalNode node)
     {
-        using var channel = GrpcChannel.ForAddress(url);
+        var url = node.Url;
+        using var channel = Ledger.Sdk.Tls.LedgerChannels.ForAddress(url, node.Tls);
         using var call = new ServerReflection.ServerReflectionClient(channel).ServerReflectionInfo(deadline: DateTime.UtcNow.AddSeconds(30));
         await call.RequestStream.WriteAsync(new ServerReflectionRequest { ListServices = "" });
         await call.RequestStream.CompleteAsync();

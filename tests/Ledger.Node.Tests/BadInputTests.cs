@@ -83,7 +83,7 @@ public sealed class BadInputTests(NodeCluster cluster)
     [Fact]
     public async Task FetchReport_WithoutSignature_IsRefused()
     {
-        using var channel = GrpcChannel.ForAddress(cluster.Tax.Url);
+        using var channel = Ledger.Sdk.Tls.LedgerChannels.ForAddress(cluster.Tax.Url, cluster.Tax.Tls);
         var error = await CallAsync(() => new Proto.DataExchange.DataExchangeClient(channel).FetchReportAsync(Valid()).ResponseAsync);
         Assert.Equal(StatusCode.PermissionDenied, error.Status);
         Assert.Equal("LEDGER-1510", error.Code);
@@ -100,6 +100,29 @@ public sealed class BadInputTests(NodeCluster cluster)
         Assert.Equal(StatusCode.PermissionDenied, error.Status);
         Assert.Equal("LEDGER-1515", error.Code);
         Assert.Contains("operates no consortium member", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task FetchReport_SignatureIsCheckedOverTheBytesReceived_NotOverARe_encoding()
+    {
+        var (consent, _) = await cluster.GrantAsync(cluster.Enterprises[0]);
+        var request = Valid(consent);
+        var canonical = request.ToByteArray();
+        // The same message in other bytes: request_id given twice (protobuf keeps the last), which a re-encoding drops.
+        var variant = new Proto.FetchReportRequest { RequestId = "first" }.ToByteArray().Concat(canonical).ToArray();
+        Assert.Equal(request, Proto.FetchReportRequest.Parser.ParseFrom(variant));
+
+        // Signed over the bytes sent: accepted, though this node would encode the message otherwise.
+        var served = await SendRawAsync(variant, Sign(cluster.TaxAsBank, FetchMethod, variant));
+        Assert.False(string.IsNullOrEmpty(served.ResponseHash));
+
+        // Signed over the canonical bytes but other bytes sent: they are not what was signed, whatever they parse to.
+        var again = Valid(consent);
+        var sentBytes = new Proto.FetchReportRequest { RequestId = "first" }.ToByteArray().Concat(again.ToByteArray()).ToArray();
+        var rpc = await Assert.ThrowsAsync<RpcException>(() => SendRawAsync(sentBytes, Sign(cluster.TaxAsBank, FetchMethod, again.ToByteArray())));
+        var error = SdkErrors.FromRpc(rpc, cluster.Tax.Url);
+        Assert.Equal(StatusCode.PermissionDenied, error.Status);
+        Assert.Equal("LEDGER-1515", error.Code);
     }
 
     [Fact]
@@ -143,13 +166,39 @@ public sealed class BadInputTests(NodeCluster cluster)
         var (consent, _) = await cluster.GrantAsync(cluster.Enterprises[2]);
         var request = Valid(consent);
         var headers = Sign(cluster.TaxAsBank, FetchMethod, request.ToByteArray());
-        using var channel = GrpcChannel.ForAddress(cluster.Tax.Url);
+        using var channel = Ledger.Sdk.Tls.LedgerChannels.ForAddress(cluster.Tax.Url, cluster.Tax.Tls);
         var client = new Proto.DataExchange.DataExchangeClient(channel);
         await client.FetchReportAsync(request, headers);
 
         var error = await CallAsync(() => client.FetchReportAsync(request, headers).ResponseAsync);
         Assert.Equal(StatusCode.PermissionDenied, error.Status);
         Assert.Equal("LEDGER-1513", error.Code);
+    }
+
+    [Fact]
+    public async Task ASignedRequestAcceptedBeforeTheNodeRestarted_IsRefusedWhenReplayedAfterIt_ANewOneIsServed()
+    {
+        const string method = "/ledger.v1.Consent/GetConsent";
+        var (consent, _) = await cluster.GrantAsync(cluster.Enterprises[2]);
+        var request = new Proto.GetConsentRequest { ConsentId = consent.ToString() };
+        var headers = Sign(cluster.TaxAsBank, method, request.ToByteArray());
+        using (var before = Ledger.Sdk.Tls.LedgerChannels.ForAddress(cluster.Tax.Url, cluster.Tax.Tls))
+        {
+            await new Proto.Consent.ConsentClient(before).GetConsentAsync(request, headers);
+        }
+
+        // The restarted node's nonce memory is empty; the request is still within the ±120 s window.
+        cluster.Tax.Kill();
+        await cluster.Tax.StartAndWaitAsync();
+        using var after = Ledger.Sdk.Tls.LedgerChannels.ForAddress(cluster.Tax.Url, cluster.Tax.Tls);
+        var client = new Proto.Consent.ConsentClient(after);
+        var error = await CallAsync(() => client.GetConsentAsync(request, headers).ResponseAsync);
+
+        Assert.Equal(StatusCode.PermissionDenied, error.Status);
+        Assert.Equal("LEDGER-1513", error.Code);
+        Assert.Contains("signed before this node started", error.Message, StringComparison.Ordinal);
+        var fresh = await client.GetConsentAsync(request, Sign(cluster.TaxAsBank, method, request.ToByteArray()));
+        Assert.Equal(consent.ToString(), fresh.ConsentId, ignoreCase: true);
     }
 
     [Fact]
@@ -200,8 +249,20 @@ public sealed class BadInputTests(NodeCluster cluster)
 
     private async Task<LedgerRemoteException> SendAsync(Proto.FetchReportRequest request, Metadata headers)
     {
-        using var channel = GrpcChannel.ForAddress(cluster.Tax.Url);
+        using var channel = Ledger.Sdk.Tls.LedgerChannels.ForAddress(cluster.Tax.Url, cluster.Tax.Tls);
         return await CallAsync(() => new Proto.DataExchange.DataExchangeClient(channel).FetchReportAsync(request, headers).ResponseAsync);
+    }
+
+    // FetchReport with the request's bytes as given (no encoding by the client library).
+    private static readonly Method<byte[], Proto.FetchReportResponse> RawFetch = new(
+        MethodType.Unary, "ledger.v1.DataExchange", "FetchReport",
+        Marshallers.Create(bytes => bytes, bytes => bytes),
+        Marshallers.Create(response => response.ToByteArray(), Proto.FetchReportResponse.Parser.ParseFrom));
+
+    private async Task<Proto.FetchReportResponse> SendRawAsync(byte[] body, Metadata headers)
+    {
+        using var channel = Ledger.Sdk.Tls.LedgerChannels.ForAddress(cluster.Tax.Url, cluster.Tax.Tls);
+        return await channel.CreateCallInvoker().AsyncUnaryCall(RawFetch, null, new CallOptions(headers, DateTime.UtcNow.AddSeconds(30)), body);
     }
 
     private async Task<LedgerRemoteException> CallAsync(Func<Task> call)

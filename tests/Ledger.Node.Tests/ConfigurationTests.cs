@@ -20,6 +20,10 @@ public sealed class ConfigurationTests(NodeCluster cluster)
         { "tax-without-salt", "Ledger:Node:Tax:Salt" },
         { "store-in-use", "LEDGER-1400" },
         { "bad-listen", "Ledger:Node:Listen" },
+        { "plaintext-without-flag", "LEDGER-1582: Ledger:Node:Listen 'http://127.0.0.1:" },
+        { "plaintext-off-loopback", "LEDGER-1582: Ledger:Node:Tls:Mode=plaintext-development serves on loopback only" },
+        { "no-certificate", "LEDGER-1580: The node has no usable TLS certificate" },
+        { "unregistered-certificate", "LEDGER-1581: The node's TLS certificate" },
     };
 
     [Theory]
@@ -43,11 +47,22 @@ public sealed class ConfigurationTests(NodeCluster cluster)
                 environment.Remove("Ledger__Node__Tax__Salt");
                 break;
             case "store-in-use": environment["Ledger__Node__DataDir"] = cluster.Bank.Environment["Ledger__Node__DataDir"]; break;
+            case "no-certificate": environment["Ledger__Node__Tls__CertificateFile"] = Path.Combine(cluster.Dir, "nowhere.tls.p12"); break;
+            case "unregistered-certificate":
+                var unregistered = Path.Combine(cluster.Dir, "config-" + mistake, "other.tls.p12");
+                Sdk.Keys.NodeTlsCertificates.Create(unregistered, NodeCluster.Password, "bank.ccb");
+                environment["Ledger__Node__Tls__CertificateFile"] = unregistered;
+                break;
         }
         await using var node = new NodeProcess(mistake, environment);
-        if (mistake == "bad-listen")
+        switch (mistake)
         {
-            node.Environment["Ledger__Node__Listen"] = "ftp://somewhere";
+            case "bad-listen": node.Environment["Ledger__Node__Listen"] = "ftp://somewhere"; break;
+            case "plaintext-without-flag": node.Environment["Ledger__Node__Listen"] = $"http://127.0.0.1:{node.Port}"; break;
+            case "plaintext-off-loopback":
+                node.Environment["Ledger__Node__Tls__Mode"] = "plaintext-development";
+                node.Environment["Ledger__Node__Listen"] = $"http://0.0.0.0:{node.Port}";
+                break;
         }
 
         node.Start();
@@ -69,6 +84,10 @@ public sealed class ConfigurationTests(NodeCluster cluster)
 
         Assert.True(created == 0, createdOutput);
         Assert.Contains("operator       0x", createdOutput, StringComparison.Ordinal);
+        // The TLS certificate is made with the key store, and its pin shown with the public parts.
+        var pinLine = createdOutput.Split('\n').Single(l => l.StartsWith("tls-pin", StringComparison.Ordinal)).Trim();
+        Assert.Contains(pinLine, shownOutput, StringComparison.Ordinal);
+        Assert.Contains(Sdk.Keys.NodeTlsCertificates.PinOf(Sdk.Keys.NodeTlsCertificates.CurrentFile(file), NodeCluster.Password).ToString(), pinLine, StringComparison.Ordinal);
         Assert.Equal(2, again);
         Assert.Contains("LEDGER-1613", againOutput, StringComparison.Ordinal);
         Assert.Equal(0, shown);

@@ -228,7 +228,7 @@ public sealed class DataExchangeTests(NodeCluster cluster)
     [Fact]
     public async Task GetInfo_AnonymousAndSigned_DescribeTheNodeAndOnlyMembersSeeCounts()
     {
-        using var channel = Grpc.Net.Client.GrpcChannel.ForAddress(cluster.Tax.Url);
+        using var channel = Ledger.Sdk.Tls.LedgerChannels.ForAddress(cluster.Tax.Url, cluster.Tax.Tls);
         var anonymous = await new Api.V1.Node.NodeClient(channel).GetInfoAsync(new Api.V1.Empty());
         var signed = await cluster.TaxAsAuditor.Node.GetInfoAsync();
 

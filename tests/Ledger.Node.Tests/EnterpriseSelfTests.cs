@@ -33,7 +33,7 @@ public sealed class EnterpriseSelfTests(NodeCluster cluster)
         await Refusals.ExpectAsync(() => cluster.TaxAsBank.Tax.FetchReportAsync(new ReportRequest(consent, Scopes.Judicial)), StatusCode.PermissionDenied, "LEDGER-1233");
         await cluster.TaxAsBank.Tax.FetchReportAsync(new ReportRequest(otherConsent, Scopes.TaxCreditRating));
 
-        using var self = await EnterpriseConnection.ConnectAsync(cluster.Tax.Url, enterprise.Wallet);
+        using var self = await EnterpriseConnection.ConnectAsync(cluster.Tax.Url, enterprise.Wallet, new LedgerConnectionOptions { Tls = cluster.Tax.Tls });
         // The list reads the tax node's chain index, which follows the chain within a polling interval.
         IReadOnlyList<ConsentDetails> consents = [];
         for (var tries = 0; tries < 300 && !consents.Any(c => c.ConsentId == consent); tries++)
@@ -69,7 +69,7 @@ public sealed class EnterpriseSelfTests(NodeCluster cluster)
     public async Task MyConsents_SignedByAKeyNoBureauBound_IsRefused()
     {
         using var stranger = EnterpriseWallet.Generate();
-        using var self = await EnterpriseConnection.ConnectAsync(cluster.Tax.Url, stranger);
+        using var self = await EnterpriseConnection.ConnectAsync(cluster.Tax.Url, stranger, new LedgerConnectionOptions { Tls = cluster.Tax.Tls });
 
         var error = await Refusals.ExpectAsync(() => self.MyConsentsAsync(), StatusCode.PermissionDenied, "LEDGER-1527");
 
@@ -84,7 +84,7 @@ public sealed class EnterpriseSelfTests(NodeCluster cluster)
         Assert.Equal(StatusCode.PermissionDenied, memberError.StatusCode);
         Assert.Equal("LEDGER-1528", memberError.Trailers.GetValue("ledger-error-code"));
 
-        using var channel = GrpcChannel.ForAddress(cluster.Tax.Url);
+        using var channel = Ledger.Sdk.Tls.LedgerChannels.ForAddress(cluster.Tax.Url, cluster.Tax.Tls);
         var request = new Proto.ListConsentsRequest();
         var headers = EnterpriseHeaders(cluster.Enterprises[1].Wallet, "/ledger.v1.Consent/ListConsents", request.ToByteArray());
         var enterpriseError = await Assert.ThrowsAsync<RpcException>(async () => await new Proto.Consent.ConsentClient(channel).ListConsentsAsync(request, headers));
@@ -95,7 +95,7 @@ public sealed class EnterpriseSelfTests(NodeCluster cluster)
     [Fact]
     public async Task MyConsents_TheSameSignedRequestTwice_IsServedOnceThenRefusedAsAReplay()
     {
-        using var channel = GrpcChannel.ForAddress(cluster.Tax.Url);
+        using var channel = Ledger.Sdk.Tls.LedgerChannels.ForAddress(cluster.Tax.Url, cluster.Tax.Tls);
         var client = new Proto.EnterpriseSelf.EnterpriseSelfClient(channel);
         var request = new Proto.MyConsentsRequest();
         var headers = EnterpriseHeaders(cluster.Enterprises[1].Wallet, "/ledger.v1.EnterpriseSelf/MyConsents", request.ToByteArray());

@@ -118,7 +118,7 @@ internal sealed class AccessPhase
         await DrainAsync(node, ct).ConfigureAwait(false);
         await node.StopAsync().ConfigureAwait(false);
         _log(string.Create(CultureInfo.InvariantCulture, $"  filling the batch node's store to {size:N0} records (node stopped)…"));
-        await StoreSeeder.SeedAsync(Path.Combine(node.DataDir, "ledger.db"), node.Organization, size, _log).ConfigureAwait(false);
+        await StoreSeeder.SeedAsync(Path.Combine(node.DataDir, "ledger.db"), node.Organization, size, _log, node.Keys.StorePassword(node.Organization)).ConfigureAwait(false);
         await node.StartAsync(ct).ConfigureAwait(false);
     }
 
@@ -292,7 +292,7 @@ internal sealed class AccessPhase
         await node.StopAsync().ConfigureAwait(false);
         var lags = new List<(long ServedAtMs, double Lag)>();
         var batches = new HashSet<ulong>();
-        using (var store = LedgerStore.Open(new LedgerStoreOptions { Path = Path.Combine(node.DataDir, "ledger.db"), Organization = node.Organization }))
+        using (var store = LedgerStore.Open(new LedgerStoreOptions { Path = Path.Combine(node.DataDir, "ledger.db"), Organization = node.Organization, Password = node.Keys.StorePassword(node.Organization) }))
         {
             // The bench banks' records only: records seeded into the store (StoreSeeder) are not the run's.
             foreach (var bank in _bench.Banks)

@@ -27,6 +27,10 @@ namespace Ledger.Bench.Phases;
 /// </summary>
 internal static class ProfilePhase
 {
+    // The stores of the store stages are encrypted at rest like a node's (the node's password is derived from its key
+    // store; any password costs the same): the stages measure what a node's store does.
+    private const string ProfileStorePassword = "bench-profile-store";
+
     public static async Task<List<StageCost>> RunAsync(string scratchDir, IReadOnlyList<long> storeSizes, Action<string> log)
     {
         var stages = new List<StageCost>();
@@ -77,7 +81,7 @@ internal static class ProfilePhase
 
         // The store, on a real file with fsync, as the node has it.
         var path = Path.Combine(scratchDir, "profile", Guid.NewGuid().ToString("N"), "ledger.db");
-        using (var store = LedgerStore.Open(new LedgerStoreOptions { Path = path, Organization = tax }))
+        using (var store = LedgerStore.Open(new LedgerStoreOptions { Path = path, Organization = tax, Password = ProfileStorePassword }))
         {
             var n = 0UL;
             Func<ulong, ILedgerRecord> Next()
@@ -121,9 +125,9 @@ internal static class ProfilePhase
             if (size > 0)
             {
                 log(string.Create(CultureInfo.InvariantCulture, $"  filling a store to {size:N0} records…"));
-                await StoreSeeder.SeedAsync(sizedPath, tax, size, log).ConfigureAwait(false);
+                await StoreSeeder.SeedAsync(sizedPath, tax, size, log, ProfileStorePassword).ConfigureAwait(false);
             }
-            using var store = LedgerStore.Open(new LedgerStoreOptions { Path = sizedPath, Organization = tax });
+            using var store = LedgerStore.Open(new LedgerStoreOptions { Path = sizedPath, Organization = tax, Password = ProfileStorePassword });
             var consents = Enumerable.Range(0, 32).Select(i => new ConsentId(Keccak.Hash($"bench-live-consent-{i}"))).ToArray();
             var banks = Enumerable.Range(1, 4).Select(i => OrgId.FromCode($"bank.bench.{i}")).ToArray();
             var k = 0;

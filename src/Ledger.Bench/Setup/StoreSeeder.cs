@@ -26,11 +26,11 @@ internal static class StoreSeeder
     private const int HistoryBanks = 20;
 
     /// <summary>Adds records until the store holds <paramref name="target"/> (its last sequence); returns how many it added.</summary>
-    public static async Task<long> SeedAsync(string path, OrgId organization, long target, Action<string> log)
+    public static async Task<long> SeedAsync(string path, OrgId organization, long target, Action<string> log, string? password = null)
     {
         var watch = Stopwatch.StartNew();
         var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
-        using var store = LedgerStore.Open(new LedgerStoreOptions { Path = path, Organization = organization, SyncWrites = false });
+        using var store = LedgerStore.Open(new LedgerStoreOptions { Path = path, Organization = organization, SyncWrites = false, Password = password });
         var start = (long)store.Records.LastSequence;
         var banks = Enumerable.Range(1, HistoryBanks).Select(i => OrgId.FromCode($"bank.history.{i}")).ToArray();
         var consents = Enumerable.Range(1, HistoryConsents).Select(i => new ConsentId(Keccak.Hash($"bench-history-consent-{i}"))).ToArray();

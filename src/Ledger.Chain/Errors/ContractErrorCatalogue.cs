@@ -36,7 +36,7 @@ public static class ContractErrorCatalogue
         new("MembershipWrongOrganization", 1204, PermissionDenied, "Account {account} operates {actualOrg:org}, but this action belongs to {expectedOrg:org}; send it from an operator account of {expectedOrg:org}."),
         new("GovernanceNotGovernor", 1205, PermissionDenied, "Account {account} is not a governor of the consortium; only governors propose and approve. Ask a governor to do it."),
         new("GovernanceOnlyByProposal", 1206, PermissionDenied, "Account {caller} called a governance action directly; the consortium changes only through proposals. Propose the action and have enough governors approve it."),
-        new("GovernanceUnknownAction", 1207, InvalidArgument, "The proposed action (selector {selector}) is not a governance function of the consortium; encode one of admitMember, suspendMember, reinstateMember, removeMember, changeRole, changeEncryptionKey, changeEndpoint, addOperator, removeOperator, addGovernor, removeGovernor, setThreshold or retireEnterprise."),
+        new("GovernanceUnknownAction", 1207, InvalidArgument, "The proposed action (selector {selector}) is not a governance function of the consortium; encode one of admitMember, suspendMember, reinstateMember, removeMember, changeRole, changeEncryptionKey, changeEndpoint, changeTlsPins, addOperator, removeOperator, addGovernor, removeGovernor, setThreshold or retireEnterprise."),
         new("GovernanceProposalNotFound", 1208, NotFound, "Proposal {proposalId} does not exist; check the proposal number."),
         new("GovernanceProposalExpired", 1209, FailedPrecondition, "Proposal {proposalId} expired at {expiredAt:time}; propose it again."),
         new("GovernanceProposalClosed", 1210, FailedPrecondition, "Proposal {proposalId} was already executed or cancelled; nothing more can be done with it."),
@@ -190,6 +190,8 @@ public static class ContractErrorCatalogue
         new("ConsentNotImportable", 1859, FailedPrecondition, "The predecessor registry has no live consent {consentId:short} (unknown there, revoked or expired), so it is not taken over; the enterprise grants a new consent if it still wants to."),
         new("ConsentRefusedByPredecessor", 1860, FailedPrecondition, "Consent {consentId:short} was taken over from the previous registry, where the enterprise has since changed it: there it is {status:access-status}. No data may be served under it; record the change here with syncRevocation if it was revoked."),
         new("ConsentNotRevokedByPredecessor", 1861, FailedPrecondition, "Consent {consentId:short} was not taken over from a previous registry, or that registry has not revoked it: there is no revocation to record."),
+        new("ConsortiumInvalidTlsPin", 1862, InvalidArgument, "The TLS pin {pin} is zero or given twice; give each certificate's pin once (the SHA-256 of its SubjectPublicKeyInfo, as `ledger-node keys show` prints it)."),
+        new("ConsortiumTooManyTlsPins", 1863, InvalidArgument, "Member {orgId:org} may register at most {max} TLS pins (the current certificate and the next); drop the pin of a certificate the node no longer uses."),
     ];
 
     /// <summary>Every line of the table, in order (a name twice would be a mistake; the tests check there is none).</summary>

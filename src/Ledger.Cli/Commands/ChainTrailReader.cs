@@ -6,12 +6,13 @@ using Ledger.Chain.Rpc;
 using Ledger.Core.Model;
 using Ledger.Core.Primitives;
 using Ledger.Sdk;
+using Ledger.Sdk.Tls;
 
 namespace Ledger.Cli.Commands;
 
 /// <summary>
 /// The SDK's <see cref="ITrailChain"/> over the CLI's own view of the chain (<c>--rpc</c> and <c>--deployment</c>, or
-/// the local consortium's): a member's role and endpoint from <c>Consortium.member</c>, a batch's root from
+/// the local consortium's): a member's role, endpoint and TLS pins from <c>Consortium.member</c>, a batch's root from
 /// <c>AccessLog.anchoredRoot</c>. Read-only, no key.
 /// </summary>
 public sealed class ChainTrailReader(ChainRpc rpc, LedgerDeployment deployment) : ITrailChain
@@ -23,7 +24,7 @@ public sealed class ChainTrailReader(ChainRpc rpc, LedgerDeployment deployment) 
     public async Task<TrailMember?> MemberAsync(OrgId org, CancellationToken cancellationToken = default)
     {
         var member = (await rpc.CallAsync(_ => _consortium.MemberQueryAsync(org.Value.ToArray()), cancellationToken).ConfigureAwait(false)).ReturnValue1;
-        return member.AdmittedAtBlock == 0 ? null : new TrailMember(org, (Role)member.Role, member.Endpoint ?? "");
+        return member.AdmittedAtBlock == 0 ? null : new TrailMember(org, (Role)member.Role, member.Endpoint ?? "") { TlsPins = [.. TlsPins.FromChain(member.TlsPins)] };
     }
 
     /// <inheritdoc/>

@@ -39,7 +39,7 @@ public sealed class EnterpriseCommands : ICommandGroup
         // The wallet signs every call of the connection: it lives (and its key is cleared) with the command.
         var wallet = context.Own(ConsentCommands.OpenWallet(context, context.Get(key)));
         var url = context.NodeUrl(null, "tax");
-        return context.Own(await EnterpriseConnection.ConnectAsync(url, wallet, cancellationToken: cancellationToken).ConfigureAwait(false));
+        return context.Own(await EnterpriseConnection.ConnectAsync(url, wallet, new LedgerConnectionOptions { Tls = context.TlsFor(url) }, cancellationToken).ConfigureAwait(false));
     }
 
     private static Command Consents(GlobalOptions globals)
@@ -156,7 +156,8 @@ public sealed class EnterpriseCommands : ICommandGroup
             var wallet = context.Own(ConsentCommands.OpenWallet(context, context.Get(key)));
             var url = context.NodeUrl(null, "tax");
             var chain = await context.OpenChainAsync(cancellationToken).ConfigureAwait(false);
-            var trail = await EnterpriseTrails.GatherAsync(url, wallet, new ChainTrailReader(chain.Rpc, chain.Deployment), cancellationToken: cancellationToken).ConfigureAwait(false);
+            var trail = await EnterpriseTrails.GatherAsync(
+                url, wallet, new ChainTrailReader(chain.Rpc, chain.Deployment), new LedgerConnectionOptions { Tls = context.TlsFor(url) }, cancellationToken).ConfigureAwait(false);
             var unreached = trail.Sources.Where(s => s.Problem is not null).ToList();
             var failure = trail.Failed > 0 || !trail.Complete
                 ? string.Join(" ", new[]

@@ -31,6 +31,7 @@ public sealed class MembersCommands : ICommandGroup
         members.Subcommands.Add(Approve(globals));
         members.Subcommands.Add(StatusChange(globals, "suspend", "Propose suspending a member (it stops acting until reinstated).", org => new SuspendMemberFunction { OrgId = org }));
         members.Subcommands.Add(StatusChange(globals, "reinstate", "Propose reinstating a suspended member.", org => new ReinstateMemberFunction { OrgId = org }));
+        members.Subcommands.Add(TlsPins(globals));
         members.Subcommands.Add(StatusChange(globals, "remove", "Propose removing a member for good (its operators stop acting; it cannot come back).", org => new RemoveMemberFunction { OrgId = org }));
         return members;
     }
@@ -63,6 +64,7 @@ public sealed class MembersCommands : ICommandGroup
                         endpoint = m.Endpoint,
                         enode = m.Enode,
                         encryptionKey = "0x" + Convert.ToHexStringLower(m.EncryptionKey),
+                        tlsPins = m.TlsPins.Select(p => p.ToString()),
                         admittedAtBlock = m.AdmittedAtBlock,
                         updatedAtBlock = m.UpdatedAtBlock,
                     }),
@@ -177,6 +179,35 @@ public sealed class MembersCommands : ICommandGroup
             var message = action(orgId.Value.ToArray());
             var proposal = await ProposeAsync(governor, message, cancellationToken).ConfigureAwait(false);
             return await ReportProposalAsync(context, chain, proposal, verb + "Member", orgId, cancellationToken).ConfigureAwait(false);
+        });
+        return command;
+    }
+
+    // Governance registers the pins of a member's node certificates (docs/tls.md): one, or two during a rotation, or
+    // none to clear them.
+    private static Command TlsPins(GlobalOptions globals)
+    {
+        var org = new Argument<string>("org") { Description = "The member's organization code." };
+        var pins = new Argument<string[]>("pins")
+        {
+            Description = "The TLS pins (0x…, as `ledger-node keys show` prints them): the current certificate's, and during a rotation the next one's; none clears them.",
+            Arity = new ArgumentArity(0, 2),
+        };
+        var (governorKey, devGovernor) = GovernorOptions();
+        var command = new Command("tls-pins", "Propose the TLS pins of a member's node (its certificates; docs/tls.md): rotate by registering current and next, switching, then next alone.")
+        {
+            org, pins, governorKey, devGovernor,
+        };
+        globals.Run(command, async (context, cancellationToken) =>
+        {
+            var orgId = CliParse.Org(context.Get(org), "org");
+            var parsed = (context.Get(pins) ?? []).Select(p => Sdk.Tls.TlsPins.TryParse(p, out var pin) ? pin
+                : throw CliErrors.BadArgument($"'{p}' is not a TLS pin (0x followed by 64 hex digits, as `ledger-node keys show` prints it).")).ToList();
+            var chain = await context.OpenChainAsync(cancellationToken).ConfigureAwait(false);
+            var governor = Governor(context, chain, context.Get(governorKey), context.Get(devGovernor));
+            var proposal = await governor.ProposeAsync(
+                new ChangeTlsPinsFunction { OrgId = orgId.Value.ToArray(), Pins = parsed.Select(p => p.ToArray()).ToList() }, cancellationToken: cancellationToken).ConfigureAwait(false);
+            return await ReportProposalAsync(context, chain, proposal, "changeTlsPins", orgId, cancellationToken).ConfigureAwait(false);
         });
         return command;
     }

@@ -1,12 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
-using Grpc.Core;
-using Grpc.Net.Client;
 using Ledger.Core.Errors;
 using Ledger.Local;
 using Ledger.Sdk;
 using Spectre.Console;
-using Proto = Ledger.Api.V1;
 
 namespace Ledger.Cli.Commands;
 
@@ -27,7 +24,7 @@ public sealed class StatusCommand : ICommandGroup
             var targets = context.NodeOption is { } url
                 ? [(Org: (string?)null, Role: (string?)null, Url: CliParse.Url(url, "--node"), Described: (NodeDescription?)null)]
                 : context.Consortium().Nodes.Select(n => (Org: (string?)n.Org, Role: (string?)n.Role, n.Url, Described: (NodeDescription?)n)).ToList();
-            var results = await Task.WhenAll(targets.Select(t => AskAsync(t.Org, t.Role, t.Url, t.Described, cancellationToken))).ConfigureAwait(false);
+            var results = await Task.WhenAll(targets.Select(t => AskAsync(context, t.Org, t.Role, t.Url, t.Described, cancellationToken))).ConfigureAwait(false);
             foreach (var failed in results.Where(r => r.Error is not null))
             {
                 context.Environment.Error.WriteLine($"{failed.Error!.Code}: {failed.Error.Message}");
@@ -127,28 +124,23 @@ public sealed class StatusCommand : ICommandGroup
         public IReadOnlyList<string>? HealthReasons { get; init; }
     }
 
-    private static async Task<NodeStatus> AskAsync(string? org, string? role, string url, NodeDescription? described, CancellationToken cancellationToken) =>
-        await AskNodeAsync(org, role, url, cancellationToken).ConfigureAwait(false) with { Described = described };
+    private static async Task<NodeStatus> AskAsync(CliContext context, string? org, string? role, string url, NodeDescription? described, CancellationToken cancellationToken) =>
+        await AskNodeAsync(context, org, role, url, cancellationToken).ConfigureAwait(false) with { Described = described };
 
-    private static async Task<NodeStatus> AskNodeAsync(string? org, string? role, string url, CancellationToken cancellationToken)
+    private static async Task<NodeStatus> AskNodeAsync(CliContext context, string? org, string? role, string url, CancellationToken cancellationToken)
     {
-        using var channel = GrpcChannel.ForAddress(url);
         try
         {
-            var info = await new Proto.Node.NodeClient(channel)
-                .GetInfoAsync(new Proto.Empty(), deadline: DateTime.UtcNow.AddSeconds(5), cancellationToken: cancellationToken)
-                .ConfigureAwait(false);
-            return new NodeStatus(org, role, url, NodeDetails.FromProto(info), null)
+            // Reached as any connection is: over TLS, the node's certificate checked by pin (or plaintext with the flag).
+            var tls = context.TlsFor(url);
+            var info = await LedgerConnection.DescribeAsync(url, new LedgerConnectionOptions { CallTimeout = TimeSpan.FromSeconds(5), Tls = tls }, cancellationToken).ConfigureAwait(false);
+            return new NodeStatus(org, role, url, info, null)
             {
-                Health = string.IsNullOrEmpty(info.Health) ? null : info.Health,
-                HealthReasons = [.. info.HealthReasons],
+                Health = info.Health,
+                HealthReasons = info.HealthReasons,
             };
         }
-        catch (RpcException ex) when (!cancellationToken.IsCancellationRequested)
-        {
-            return new NodeStatus(org, role, url, null, SdkErrors.FromRpc(ex, url));
-        }
-        catch (LedgerException ex)
+        catch (LedgerException ex) when (!cancellationToken.IsCancellationRequested)
         {
             return new NodeStatus(org, role, url, null, ex);
         }

@@ -68,6 +68,7 @@ public sealed class UpCommand : ICommandGroup
                 StateFile = context.Get(stateFile) is { } state ? context.Environment.FullPath(state) : null,
                 WorkDir = context.Environment.FullPath(context.Get(workDir)!),
                 KeyStorePassword = string.IsNullOrEmpty(password) ? null : password,
+                PlaintextDevelopment = context.PlaintextDevelopment,
                 StrongKdf = context.Get(strongKdf),
                 TaxSyntheticCount = context.Get(synthetic),
                 Nodes = context.Get(strongMode)

@@ -61,6 +61,7 @@ public sealed class DemoCommand : ICommandGroup
             {
                 WorkDir = context.Environment.FullPath(context.Get(workDir)!),
                 KeyStorePassword = string.IsNullOrEmpty(password) ? null : password,
+                PlaintextDevelopment = context.PlaintextDevelopment,
                 TaxSyntheticCount = count,
                 TaxSyntheticSeed = context.Get(seed),
             };

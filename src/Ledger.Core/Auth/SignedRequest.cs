@@ -48,9 +48,14 @@ public static class SignedRequest
     /// <summary>The digest that is signed.</summary>
     public static Hash32 Digest(
         Eip712Domain domain, string method, ReadOnlySpan<byte> body, OrgId audience, OrgId caller, ulong timestampMs, Hash32 nonce) =>
+        Digest(domain, method, Keccak.Hash(body), audience, caller, timestampMs, nonce);
+
+    /// <summary>The digest that is signed, given the keccak256 of the request's bytes (as a node receives them).</summary>
+    public static Hash32 Digest(
+        Eip712Domain domain, string method, Hash32 bodyHash, OrgId audience, OrgId caller, ulong timestampMs, Hash32 nonce) =>
         domain.Digest(Eip712Types.Struct("LedgerRequest")
             .Set("method", method)
-            .Set("bodyHash", Keccak.Hash(body))
+            .Set("bodyHash", bodyHash)
             .Set("audience", audience.Value)
             .Set("caller", caller.Value)
             .Set("timestampMs", timestampMs)
@@ -60,9 +65,14 @@ public static class SignedRequest
     /// <summary>The digest an enterprise signs for its own call (<see cref="EnterpriseTypeString"/>).</summary>
     public static Hash32 EnterpriseDigest(
         Eip712Domain domain, string method, ReadOnlySpan<byte> body, OrgId audience, EthAddress enterprise, ulong timestampMs, Hash32 nonce) =>
+        EnterpriseDigest(domain, method, Keccak.Hash(body), audience, enterprise, timestampMs, nonce);
+
+    /// <summary>The digest an enterprise signs, given the keccak256 of the request's bytes.</summary>
+    public static Hash32 EnterpriseDigest(
+        Eip712Domain domain, string method, Hash32 bodyHash, OrgId audience, EthAddress enterprise, ulong timestampMs, Hash32 nonce) =>
         domain.Digest(Eip712Types.Struct("EnterpriseRequest")
             .Set("method", method)
-            .Set("bodyHash", Keccak.Hash(body))
+            .Set("bodyHash", bodyHash)
             .Set("audience", audience.Value)
             .Set("enterprise", enterprise)
             .Set("timestampMs", timestampMs)

@@ -17,7 +17,7 @@ namespace Ledger.Node.Alerts;
 /// also across restarts); a failure is logged and retried with backoff (a Polly pipeline: 250 ms doubling to 10 s) and never
 /// stops the node. The tax bureaus are looked up again every <see cref="Rediscover"/>.
 /// </summary>
-internal sealed class AlertUpstreamService(NodeIdentity node, ChainHead head, Ledger.Chain.LedgerChainClient chainClient, Ledger.Chain.Profiles.ChainEnvironment chain, MembershipDirectory membership, AlertHub hub, ILogger<AlertUpstreamService> logger) : BackgroundService
+internal sealed class AlertUpstreamService(NodeIdentity node, ChainHead head, Ledger.Chain.LedgerChainClient chainClient, Ledger.Chain.Profiles.ChainEnvironment chain, MembershipDirectory membership, PeerConnections peers, AlertHub hub, ILogger<AlertUpstreamService> logger) : BackgroundService
 {
     /// <summary>How often the tax bureaus to follow are looked up on chain.</summary>
     public static readonly TimeSpan Rediscover = TimeSpan.FromSeconds(30);
@@ -132,7 +132,7 @@ internal sealed class AlertUpstreamService(NodeIdentity node, ChainHead head, Le
     {
         var member = await membership.MemberAsync(bureau, head.Latest.Number).ConfigureAwait(false);
         var connection = await LedgerConnection.ConnectAsync(
-            member.Endpoint, identity, new LedgerConnectionOptions { ExpectedNode = bureau, ExpectedChainId = node.ChainId }, cancellationToken).ConfigureAwait(false);
+            member.Endpoint, identity, new LedgerConnectionOptions { ExpectedNode = bureau, ExpectedChainId = node.ChainId, Tls = peers.Tls }, cancellationToken).ConfigureAwait(false);
         try
         {
             var after = hub.UpstreamCursor(bureau) ?? "0";

@@ -58,6 +58,7 @@ public sealed class BankModule : NodeModule
         services.AddSingleton<ArrangeGuarantee>();
         services.AddSingleton<FileClaim>();
         services.AddSingleton<WithdrawClaim>();
+        services.AddFundFlowEntries();
         services.AddHostedService<DataLifeService>();
         services.AddLedgerAlerts(upstream: true);
     }

@@ -16,4 +16,16 @@ public static class FundFlowEndpoint
             Policy.For(Service, Policy.OwnOperators(Role.Bank, Role.TaxBureau), "RecordSpending", "ReverseSpending", "CorrectSpending")
                 .Concat(Policy.For(Service, Policy.Roles(Policy.AnyMember), "GetFundFlow")),
             StringComparer.Ordinal));
+
+    /// <summary>
+    /// The fund-flow entries' use case and its ports' adapters over the chain and the ledger store (docs/nodes.md,
+    /// "Use cases over ports"); each module that serves <see cref="Endpoint"/> registers them.
+    /// </summary>
+    public static IServiceCollection AddFundFlowEntries(this IServiceCollection services)
+    {
+        services.AddSingleton<UseCases.IFundFlowChain, UseCases.ChainFundFlow>();
+        services.AddSingleton<UseCases.IFundFlowEvidence, UseCases.StoreFundFlowEvidence>();
+        services.AddSingleton<UseCases.FundFlowEntries>();
+        return services;
+    }
 }

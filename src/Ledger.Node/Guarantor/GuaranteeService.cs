@@ -1,15 +1,11 @@
 using Grpc.Core;
 using Ledger.Api.V1;
-using Ledger.Chain.Errors;
-using Ledger.Core.Errors;
 using Ledger.Core.Events;
 using Ledger.Core.Model;
-using Ledger.Core.Primitives;
 using Ledger.Node.Hosting;
 using Ledger.Sdk.Mapping;
 using Ledger.Store.Audit;
 using static Ledger.Node.Guarantor.RiskRequests;
-using GuaranteeNotInvitedError = Ledger.Chain.Contracts.GuaranteeBook.ContractDefinition.GuaranteeNotInvitedError;
 
 namespace Ledger.Node.Guarantor;
 
@@ -18,9 +14,10 @@ namespace Ledger.Node.Guarantor;
 /// proposes and terminates batch agreements ("总对总"), records payouts (代偿) on defaulted loans — by default the most
 /// allowed, loss × coverage as <c>GuaranteeBook.maxPayout</c> computes it — and lists the guarantees it holds from the
 /// node's chain index. Every transaction is sent by the node's operator under an idempotency key, so a call repeated
-/// with the same terms returns the same transaction.
+/// with the same terms returns the same transaction. The steps are use cases over ports (<see cref="UseCases.GiveGuarantee"/>,
+/// <see cref="UseCases.RecordPayout"/>); this class parses the request, calls them and maps their answers.
 /// </summary>
-public sealed class GuaranteeService(NodeIdentity node, ChainHead head, Ledger.Store.LedgerStore store, Ledger.Chain.LedgerChainClient chainClient, Ledger.Chain.Profiles.ChainEnvironment chain, Ledger.Chain.Transactions.TransactionSender sender, TimeProvider time, UseCases.RecordPayout payouts) : Api.V1.Guarantee.GuaranteeBase
+public sealed class GuaranteeService(NodeIdentity node, Ledger.Store.LedgerStore store, UseCases.GiveGuarantee guarantees, UseCases.RecordPayout payouts) : Api.V1.Guarantee.GuaranteeBase
 {
     /// <inheritdoc/>
     public override async Task<ChainTx> GuaranteeLoan(GuaranteeLoanRequest request, ServerCallContext context)
@@ -29,43 +26,8 @@ public sealed class GuaranteeService(NodeIdentity node, ChainHead head, Ledger.S
         var loan = Field(() => RiskMapping.Loan(request.LoanId, "loan_id"));
         var coverage = Bps(request.CoverageBps, "coverage_bps", 1, 10_000, "the share of the loss the guarantee covers");
         var fee = string.IsNullOrEmpty(request.FeeFen) ? UInt128.Zero : Field(() => RiskMapping.Fen(request.FeeFen, "fee_fen"));
-        try
-        {
-            // The key names the invitation answered (its block): a retry is the same guarantee, while the same terms after
-            // the bank cancelled the guarantee and invited again are a new one.
-            var invitedAt = await chainClient.LatestInvitationBlockAsync(loan).ConfigureAwait(false);
-            var outcome = await chainClient.GuaranteeLoanAsync(loan, coverage, fee, $"guarantee:{loan}:{coverage}:{fee}:{invitedAt}", CancellationToken.None).ConfigureAwait(false);
-            return Tx(outcome);
-        }
-        catch (ContractRevertException ex) when (ex.Is<GuaranteeNotInvitedError>())
-        {
-            throw await NotInvitedAsync(loan, ex).ConfigureAwait(false);
-        }
-    }
-
-    /// <summary>
-    /// The contract's <c>GuaranteeNotInvited</c> as what it is for the guarantor: a step the bank has not taken yet
-    /// (FAILED_PRECONDITION, same code LEDGER-1266), naming the bank and whom it invited instead.
-    /// </summary>
-    private async Task<LedgerException> NotInvitedAsync(LoanId loan, ContractRevertException ex)
-    {
-        var own = node.Organization.Code;
-        string sentence;
-        try
-        {
-            var record = await chainClient.LoanAsync(loan).ConfigureAwait(false);
-            var bank = new OrgId(new Hash32(record.BankOrg)).Code;
-            var invited = new OrgId(new Hash32(await chain.Rpc.CallAsync(
-                _ => chainClient.Guarantees.InvitedGuarantorQueryAsync(loan.Value.ToArray())).ConfigureAwait(false)));
-            sentence = invited.Value.IsZero
-                ? $"{bank} has not invited {own} to guarantee loan {loan.Value.ToShortString()}; a guarantor guarantees only a loan its bank offers it, so ask {bank} to invite {own} (Lending.InviteGuarantor) first."
-                : $"{bank} invited {invited.Code}, not {own}, to guarantee loan {loan.Value.ToShortString()}; only the invited guarantor can guarantee it, so ask {bank} to invite {own} instead.";
-        }
-        catch (LedgerException)
-        {
-            sentence = $"{own} was not invited to guarantee loan {loan.Value.ToShortString()}; ask the lending bank to invite it (Lending.InviteGuarantor) first.";
-        }
-        return new LedgerException(ex.Code, ErrorCategory.FailedPrecondition, sentence, ex);
+        var tx = await guarantees.GuaranteeAsync(loan, coverage, fee).ConfigureAwait(false);
+        return ApiMapping.ToProto(tx.TxHash, tx.BlockNumber);
     }
 
     /// <inheritdoc/>
@@ -78,20 +40,8 @@ public sealed class GuaranteeService(NodeIdentity node, ChainHead head, Ledger.S
         var fee = Bps(request.FeeBps, "fee_bps", 0, 10_000, "the fee on each enrolled loan's amount");
         var perLoan = Field(() => RiskMapping.Fen(request.PerLoanLimitFen, "per_loan_limit_fen"));
         var total = Field(() => RiskMapping.Fen(request.TotalLimitFen, "total_limit_fen"));
-        if (perLoan == UInt128.Zero || total < perLoan)
-        {
-            throw NodeErrors.InvalidField($"per_loan_limit_fen {perLoan} and total_limit_fen {total} must satisfy 0 < per-loan limit ≤ total limit.");
-        }
-        var now = Math.Max(head.Latest.Timestamp, (ulong)time.GetUtcNow().ToUnixTimeSeconds());
-        if (request.ValidUntil <= now || request.ValidUntil > 0xFF_FFFF_FFFF)
-        {
-            throw NodeErrors.InvalidField($"valid_until {request.ValidUntil} must be a future time in unix seconds (now is {now}).");
-        }
-        var id = AgreementId.FromReference(node.Organization, reference);
-        var outcome = await chainClient.ProposeAgreementAsync(
-            reference, bank, coverage, fee, perLoan, total, request.ValidUntil,
-            $"agreement:{id}:{bank.Value}:{coverage}:{fee}:{perLoan}:{total}:{request.ValidUntil}", CancellationToken.None).ConfigureAwait(false);
-        return new ProposeAgreementResponse { AgreementId = id.ToString(), Tx = Tx(outcome) };
+        var proposed = await guarantees.ProposeAgreementAsync(reference, bank, coverage, fee, perLoan, total, request.ValidUntil).ConfigureAwait(false);
+        return new ProposeAgreementResponse { AgreementId = proposed.Agreement.ToString(), Tx = ApiMapping.ToProto(proposed.Tx.TxHash, proposed.Tx.BlockNumber) };
     }
 
     /// <inheritdoc/>
@@ -99,11 +49,8 @@ public sealed class GuaranteeService(NodeIdentity node, ChainHead head, Ledger.S
     {
         ArgumentNullException.ThrowIfNull(request);
         var id = Field(() => RiskMapping.Agreement(request.AgreementId, "agreement_id"));
-        var outcome = await sender.SendAsync(
-            node.Deployment[Chain.Abi.LedgerContracts.GuaranteeBook],
-            new Chain.Contracts.GuaranteeBook.ContractDefinition.TerminateAgreementFunction { AgreementId = id.Value.ToArray() },
-            $"terminate:{id}", CancellationToken.None).ConfigureAwait(false);
-        return Tx(outcome);
+        var tx = await guarantees.TerminateAgreementAsync(id).ConfigureAwait(false);
+        return ApiMapping.ToProto(tx.TxHash, tx.BlockNumber);
     }
 
     /// <inheritdoc/>

@@ -23,7 +23,10 @@ public sealed class GuarantorModule : NodeModule
     /// <inheritdoc/>
     public override void AddServices(IServiceCollection services, LedgerNodeOptions options)
     {
-        // A payout is a use case over the guarantee book's port (docs/nodes.md, "Use cases over ports").
+        // A guarantee, a batch agreement and a payout are use cases over the guarantee book's ports (docs/nodes.md,
+        // "Use cases over ports").
+        services.AddSingleton<UseCases.IGuaranteeChain, UseCases.ChainGuarantees>();
+        services.AddSingleton<UseCases.GiveGuarantee>();
         services.AddSingleton<UseCases.IPayoutChain, UseCases.ChainPayouts>();
         services.AddSingleton<UseCases.RecordPayout>();
         services.AddLedgerAlerts(upstream: true);

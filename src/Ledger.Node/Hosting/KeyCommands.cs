@@ -5,9 +5,13 @@ namespace Ledger.Node.Hosting;
 
 /// <summary>
 /// <c>ledger-node keys init --file FILE [--password-env VAR] [--kdf light|default|strong]</c> creates a node's encrypted
-/// key store (operator key + encryption key) and prints the public parts to register on chain;
-/// <c>ledger-node keys show --file FILE</c> prints them again. The password is read from the environment variable
-/// (default LEDGER_KEYSTORE_PASSWORD), never from the command line. Exit codes: 0 done, 2 unusable input.
+/// key store (operator key + encryption key) and its TLS certificate beside it (<c>FILE.tls.p12</c> with the extension
+/// replaced), and prints the public parts to register on chain (operator, encryption key, TLS pin);
+/// <c>ledger-node keys show --file FILE</c> prints them again (the TLS pins when the password is set).
+/// TLS alone: <c>keys tls-init</c> makes the certificate of an existing key store, <c>keys tls-next</c> the next one of a
+/// rotation (register both pins, then) <c>keys tls-switch</c> puts it in place — a running node picks it up.
+/// The password is read from the environment variable (default LEDGER_KEYSTORE_PASSWORD), never from the command
+/// line. Exit codes: 0 done, 2 unusable input.
 /// </summary>
 public static class KeyCommands
 {
@@ -20,8 +24,8 @@ public static class KeyCommands
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
-        const string usage = "usage: ledger-node keys init --file FILE [--password-env VAR] [--kdf light|default|strong] | ledger-node keys show --file FILE";
-        if (args.Length < 2 || args[1] is not ("init" or "show"))
+        const string usage = "usage: ledger-node keys init --file FILE [--password-env VAR] [--kdf light|default|strong] [--org CODE] | ledger-node keys show --file FILE [--password-env VAR] | ledger-node keys tls-init|tls-next|tls-switch --file FILE [--password-env VAR] [--org CODE]";
+        if (args.Length < 2 || args[1] is not ("init" or "show" or "tls-init" or "tls-next" or "tls-switch"))
         {
             error.WriteLine(usage);
             return 2;
@@ -29,6 +33,7 @@ public static class KeyCommands
         string? file = null;
         var passwordEnv = NodeKeyStore.DefaultPasswordVariable;
         var kdf = KeyStoreKdf.Default;
+        var org = "ledger-node";
         for (var i = 2; i < args.Length; i++)
         {
             var value = i + 1 < args.Length ? args[i + 1] : null;
@@ -40,6 +45,10 @@ public static class KeyCommands
                     break;
                 case "--password-env" when value is not null:
                     passwordEnv = value;
+                    i++;
+                    break;
+                case "--org" when value is not null:
+                    org = value;
                     i++;
                     break;
                 case "--kdf" when value is "light" or "default" or "strong":
@@ -58,16 +67,55 @@ public static class KeyCommands
         }
         try
         {
-            if (args[1] == "init")
+            var password = Environment.GetEnvironmentVariable(passwordEnv);
+            switch (args[1])
             {
-                var password = Environment.GetEnvironmentVariable(passwordEnv);
-                using var keys = NodeKeyStore.Create(file, password ?? "", kdf);
-                Print(output, file, keys.Operator.ToString(), keys.Encryption.PublicKey.ToArray());
-            }
-            else
-            {
-                var (account, encryption) = NodeKeyStore.ReadPublic(file);
-                Print(output, file, account.ToString(), encryption);
+                case "init":
+                {
+                    using var keys = NodeKeyStore.Create(file, password ?? "", kdf);
+                    var pin = NodeTlsCertificates.Create(NodeTlsCertificates.CurrentFile(file), password ?? "", org);
+                    Print(output, file, keys.Operator.ToString(), keys.Encryption.PublicKey.ToArray());
+                    output.WriteLine($"tls-pin        {pin}");
+                    break;
+                }
+                case "show":
+                {
+                    var (account, encryption) = NodeKeyStore.ReadPublic(file);
+                    Print(output, file, account.ToString(), encryption);
+                    if (!string.IsNullOrEmpty(password))
+                    {
+                        foreach (var (label, tlsFile) in new[] { ("tls-pin", NodeTlsCertificates.CurrentFile(file)), ("tls-pin-next", NodeTlsCertificates.NextFile(file)) })
+                        {
+                            if (File.Exists(tlsFile))
+                            {
+                                output.WriteLine($"{label,-14} {NodeTlsCertificates.PinOf(tlsFile, password)}");
+                            }
+                        }
+                    }
+                    break;
+                }
+                case "tls-init":
+                    _ = NodeKeyStore.ReadPublic(file);
+                    output.WriteLine($"tls-pin        {NodeTlsCertificates.Create(NodeTlsCertificates.CurrentFile(file), password ?? "", org)}");
+                    break;
+                case "tls-next":
+                {
+                    _ = NodeKeyStore.ReadPublic(file);
+                    var current = NodeTlsCertificates.PinOf(NodeTlsCertificates.CurrentFile(file), password);
+                    var next = NodeTlsCertificates.Create(NodeTlsCertificates.NextFile(file), password ?? "", org);
+                    output.WriteLine($"tls-pin        {current}");
+                    output.WriteLine($"tls-pin-next   {next}");
+                    output.WriteLine($"Register both pins (changeTlsPins [{current}, {next}]), then run `ledger-node keys tls-switch --file {file}`, then register the next pin alone.");
+                    break;
+                }
+                default: // tls-switch
+                {
+                    var next = NodeTlsCertificates.PinOf(NodeTlsCertificates.NextFile(file), password);
+                    NodeTlsCertificates.Switch(file);
+                    output.WriteLine($"tls-pin        {next}");
+                    output.WriteLine("The node presents this certificate from its next handshake on; once it does, register this pin alone (changeTlsPins).");
+                    break;
+                }
             }
             return 0;
         }

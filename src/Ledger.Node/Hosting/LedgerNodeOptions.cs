@@ -46,14 +46,21 @@ public sealed class LedgerNodeOptions
     /// <summary>Folder of the node's files: <c>ledger.db</c> (records, outbox, audit index, journal) and role data.</summary>
     public string DataDir { get; set; } = "";
 
-    /// <summary>Where the node listens: <c>http://HOST:PORT</c>, plaintext HTTP/2 (h2c); keep it on loopback or a private network.</summary>
-    public string Listen { get; set; } = "http://127.0.0.1:7100";
+    /// <summary>
+    /// Where the node listens: <c>https://HOST:PORT</c>, HTTP/2 over TLS with the node's certificate
+    /// (<see cref="NodeTlsOptions"/>); <c>http://</c> (plaintext) only on loopback with
+    /// <c>Tls:Mode=plaintext-development</c>.
+    /// </summary>
+    public string Listen { get; set; } = "https://127.0.0.1:7100";
 
     /// <summary>The encrypted key store (operator key and encryption key), made with <c>ledger-node keys init</c>.</summary>
     public string KeyStoreFile { get; set; } = "";
 
     /// <summary>The name of the environment variable that holds the key store's password.</summary>
     public string KeyStorePasswordEnv { get; set; } = Sdk.Keys.NodeKeyStore.DefaultPasswordVariable;
+
+    /// <summary>The node's TLS: its certificate, and the development flag that turns TLS off on loopback.</summary>
+    public NodeTlsOptions Tls { get; set; } = new();
 
     /// <summary>The chain the node works on.</summary>
     public NodeChainOptions Chain { get; set; } = new();
@@ -81,6 +88,29 @@ public sealed class LedgerNodeOptions
 
     /// <summary>The health check's thresholds.</summary>
     public Observability.NodeHealthOptions Health { get; set; } = new();
+}
+
+/// <summary>The node's TLS (<c>Ledger:Node:Tls</c>, docs/tls.md).</summary>
+public sealed class NodeTlsOptions
+{
+    /// <summary>The default mode: HTTP/2 over TLS, mutual between members.</summary>
+    public const string Required = "tls";
+
+    /// <summary>The development flag: plain HTTP/2 on loopback, no certificates.</summary>
+    public const string PlaintextDevelopment = "plaintext-development";
+
+    /// <summary><c>tls</c> (default) or <c>plaintext-development</c> (loopback only; nothing on the wire is protected).</summary>
+    public string Mode { get; set; } = Required;
+
+    /// <summary>
+    /// The node's certificate (PKCS#12, encrypted with the key store's password); default: <c>keystore.tls.p12</c> beside
+    /// the key store, which <c>ledger-node keys init</c> makes. Replacing the file rotates the certificate while the
+    /// node runs (<c>ledger-node keys tls-switch</c>).
+    /// </summary>
+    public string CertificateFile { get; set; } = "";
+
+    /// <summary>True in the development mode.</summary>
+    public bool IsPlaintext => string.Equals(Mode?.Trim(), PlaintextDevelopment, StringComparison.OrdinalIgnoreCase);
 }
 
 /// <summary>The chain a node works on (<c>Ledger:Node:Chain</c>): any JSON-RPC endpoint plus the deployment file.</summary>

@@ -40,9 +40,14 @@ public sealed class LedgerNodeOptionsValidator : IValidateOptions<LedgerNodeOpti
         {
             Fail("Ledger:Node:DataDir is not set; set it to the folder where the node keeps its store, e.g. Ledger__Node__DataDir=data/tax.");
         }
-        if (!TryParseListen(options.Listen, out _, out _))
+        var mode = options.Tls.Mode?.Trim().ToLowerInvariant();
+        if (mode is not (NodeTlsOptions.Required or NodeTlsOptions.PlaintextDevelopment))
         {
-            Fail($"Ledger:Node:Listen '{options.Listen}' is not an address the node can listen on; use http://HOST:PORT with an IP address or localhost, e.g. http://127.0.0.1:7101.");
+            Fail($"Ledger:Node:Tls:Mode '{options.Tls.Mode}' is not one of tls (the default) or plaintext-development.");
+        }
+        if (!TryParseListen(options.Listen, out _, out _, Uri.UriSchemeHttps) && !TryParseListen(options.Listen, out _, out _))
+        {
+            Fail($"Ledger:Node:Listen '{options.Listen}' is not an address the node can listen on; use https://HOST:PORT with an IP address or localhost, e.g. https://127.0.0.1:7101.");
         }
         if (string.IsNullOrWhiteSpace(options.KeyStoreFile))
         {
@@ -125,7 +130,7 @@ public sealed class LedgerNodeOptionsValidator : IValidateOptions<LedgerNodeOpti
             {
                 Fail($"Ledger:Node:Metrics:Listen '{options.Metrics.Listen}' is not an address the node can listen on; use http://HOST:PORT with an IP address or localhost, e.g. http://127.0.0.1:9464, or leave it empty for no metrics endpoint.");
             }
-            else if (TryParseListen(options.Listen, out _, out var grpcPort) && grpcPort == metricsPort)
+            else if ((TryParseListen(options.Listen, out _, out var grpcPort, Uri.UriSchemeHttps) || TryParseListen(options.Listen, out _, out grpcPort)) && grpcPort == metricsPort)
             {
                 Fail($"Ledger:Node:Metrics:Listen '{options.Metrics.Listen}' uses the port of Ledger:Node:Listen; the metrics endpoint speaks HTTP/1.1 and needs a port of its own, e.g. http://127.0.0.1:9464.");
             }
@@ -150,12 +155,35 @@ public sealed class LedgerNodeOptionsValidator : IValidateOptions<LedgerNodeOpti
     internal static string NormalizeHex(string? hex) =>
         string.IsNullOrWhiteSpace(hex) ? "" : hex.StartsWith("0x", StringComparison.OrdinalIgnoreCase) ? hex.Trim() : "0x" + hex.Trim();
 
-    /// <summary>Parses <c>http://HOST:PORT</c> (HOST an IP address or localhost).</summary>
-    internal static bool TryParseListen(string? listen, out string host, out int port)
+    /// <summary>
+    /// The TLS rules of the listening address, once the options are otherwise valid: <c>https://</c> by default;
+    /// <c>http://</c> only with the development flag, and then on loopback only. Null when they hold.
+    /// </summary>
+    internal static string? TlsProblem(LedgerNodeOptions options)
+    {
+        var https = TryParseListen(options.Listen, out _, out _, Uri.UriSchemeHttps);
+        if (!options.Tls.IsPlaintext)
+        {
+            return https ? null
+                : $"Ledger:Node:Listen '{options.Listen}' is plain HTTP, and a node serves HTTP/2 over TLS only; listen on https://HOST:PORT (e.g. https://127.0.0.1:7101). "
+                + "Only for development on one machine, set Ledger:Node:Tls:Mode=plaintext-development to serve plaintext on a loopback address.";
+        }
+        if (https)
+        {
+            return $"Ledger:Node:Tls:Mode is plaintext-development, but Ledger:Node:Listen '{options.Listen}' is https; listen on http://127.0.0.1:PORT for plaintext development, or remove the development flag.";
+        }
+        _ = TryParseListen(options.Listen, out var host, out _);
+        return host == "localhost" || (System.Net.IPAddress.TryParse(host.Trim('[', ']'), out var ip) && System.Net.IPAddress.IsLoopback(ip)) ? null
+            : $"Ledger:Node:Tls:Mode=plaintext-development serves on loopback only, and Ledger:Node:Listen '{options.Listen}' is not a loopback address; use http://127.0.0.1:PORT, or remove the development flag and listen on https://.";
+    }
+
+    /// <summary>Parses <c>SCHEME://HOST:PORT</c> (HOST an IP address or localhost; scheme http unless given).</summary>
+    internal static bool TryParseListen(string? listen, out string host, out int port, string scheme = "http")
     {
         host = "";
         port = 0;
-        if (!Uri.TryCreate(listen, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttp || uri.IsDefaultPort && !listen!.Contains(":80", StringComparison.Ordinal))
+        if (!Uri.TryCreate(listen, UriKind.Absolute, out var uri) || uri.Scheme != scheme
+            || uri.IsDefaultPort && !listen!.Contains(scheme == Uri.UriSchemeHttps ? ":443" : ":80", StringComparison.Ordinal))
         {
             return false;
         }

@@ -53,6 +53,14 @@ public static class NodeErrors
     public const string EnterpriseNotBoundCode = "LEDGER-1527";
     /// <summary>A member's signature on an enterprise's own method, or an enterprise's on a member's.</summary>
     public const string WrongSignerKindCode = "LEDGER-1528";
+    /// <summary>LEDGER-1580: the node has no usable TLS certificate and is not in the plaintext development mode (start).</summary>
+    public const string NoCertificateCode = "LEDGER-1580";
+    /// <summary>LEDGER-1581: the node's TLS certificate is not among the pins registered on chain for its organization (start).</summary>
+    public const string CertificateNotRegisteredCode = "LEDGER-1581";
+    /// <summary>LEDGER-1582: the listening address breaks the TLS rules (plaintext without the development flag, or off loopback).</summary>
+    public const string PlaintextCode = "LEDGER-1582";
+    /// <summary>LEDGER-1583: the caller's TLS client certificate is not registered for the organization its request names.</summary>
+    public const string ClientCertificateCode = "LEDGER-1583";
     /// <summary>LEDGER-1570: the request body is not a valid protobuf message of the method's request type.</summary>
     public const string MalformedRequestCode = "LEDGER-1570";
     /// <summary>LEDGER-1571: the request body is larger than the node accepts.</summary>

@@ -81,10 +81,13 @@ public sealed class NodeFoundation : IAsyncDisposable
     private ITaxDataStore? _taxData;
     private PeerConnections? _peers;
 
+    private readonly NodeCertificate _certificate;
+
     /// <summary>Creates the (not yet opened) foundation from checked options.</summary>
-    public NodeFoundation(LedgerNodeOptions options, ILoggerFactory loggers)
+    public NodeFoundation(LedgerNodeOptions options, ILoggerFactory loggers, NodeCertificate certificate)
     {
         _options = options;
+        _certificate = certificate;
         _loggers = loggers;
         _logger = loggers.CreateLogger("Ledger.Node");
         Membership = new MembershipDirectory(Head);
@@ -179,11 +182,17 @@ public sealed class NodeFoundation : IAsyncDisposable
                 + $"and chain {_chain.Deployment.ChainId} is not a local development chain (31337 or 1337): anyone could sign as this node. "
                 + "Create a key store of your own (ledger-node keys init) and ask the governors to make its account this member's operator.");
         }
+        // No certificate, no start (unless the development flag turned TLS off).
+        _certificate.Load();
 
+        // Encrypted at rest with a password derived from the key store's encryption key (a plain store of an earlier
+        // version is encrypted in place once): nothing of the node's state is readable from its files alone.
         _store = LedgerStore.Open(new LedgerStoreOptions
         {
             Path = Path.Combine(options.DataDir, "ledger.db"),
             Organization = Identity.Organization,
+            Password = keys.StorePassword(Identity.Organization),
+            EncryptIfPlain = true,
             Legacy = LegacyFilesOf(Identity.Role, options.DataDir),
         });
         _sender = _chain.CreateSender(keys.OperatorKey, _store.Journal, _loggers.CreateLogger("Ledger.Chain.Sender"));
@@ -209,7 +218,7 @@ public sealed class NodeFoundation : IAsyncDisposable
         {
             ProductTable = LoadProductTable(options.Bank.ProductTable);
         }
-        _peers = new PeerConnections(Identity, Membership, Head);
+        _peers = new PeerConnections(Identity, Membership, Head, _certificate);
         if (Identity.Role == NodeRole.Tax)
         {
             var salt = Hash32.Parse(LedgerNodeOptionsValidator.NormalizeHex(options.Tax.Salt));
@@ -257,6 +266,25 @@ public sealed class NodeFoundation : IAsyncDisposable
                 $"The encryption key registered for {organization.Code} (0x{Convert.ToHexStringLower(member.EncryptionKey ?? [])}) is not the key store's "
                 + $"(0x{Convert.ToHexStringLower(keys.Encryption.PublicKey)}); data sealed to {organization.Code} could not be opened. Use the key store whose key was registered, or have the governors change the encryption key.");
         }
+        if (_certificate.Enabled)
+        {
+            var pins = Sdk.Tls.TlsPins.FromChain(member.TlsPins);
+            var pin = _certificate.Pin;
+            if (pins.Count == 0)
+            {
+                NodeLog.NoPinRegistered(_logger, organization.Code, pin.ToString());
+            }
+            else if (!pins.Contains(pin))
+            {
+                throw new LedgerException(NodeErrors.CertificateNotRegisteredCode, ErrorCategory.FailedPrecondition,
+                    $"The node's TLS certificate {_certificate.File} (pin {pin}) is not among the pins registered for {organization.Code} ({string.Join(", ", pins)}), so every other member's node would refuse it. "
+                    + "Have the governors register its pin first (changeTlsPins, with the current pin beside it during a rotation), or put back the certificate whose pin is registered.");
+            }
+        }
+        else
+        {
+            NodeLog.Plaintext(_logger, _options.Listen);
+        }
     }
 
     private static Core.Scoring.ProductTable LoadProductTable(string path)
@@ -302,6 +330,7 @@ public sealed class NodeFoundation : IAsyncDisposable
         _sender?.Dispose();
         _store?.Dispose();
         _identity?.Keys.Dispose();
+        _certificate.Dispose();
         return _chain?.DisposeAsync() ?? ValueTask.CompletedTask;
     }
 }

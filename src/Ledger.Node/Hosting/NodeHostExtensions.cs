@@ -7,6 +7,7 @@ using Ledger.Node.Observability;
 using Ledger.Node.Services;
 using Ledger.Node.Tax;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -38,6 +39,8 @@ public static class NodeHostExtensions
         var services = builder.Services;
         services.AddSingleton(options);
         services.AddSingleton(module);
+        var certificate = new NodeCertificate(options);
+        services.AddSingleton(sp => certificate.WithLogger(sp.GetRequiredService<ILoggerFactory>().CreateLogger("Ledger.Node.Tls")));
         services.AddSingleton(TimeProvider.System);
 
         // The parts the start-up opens (RunLedgerNodeAsync opens the foundation before the host starts; nothing below
@@ -53,7 +56,7 @@ public static class NodeHostExtensions
         services.AddSingleton(sp => sp.GetRequiredService<NodeFoundation>().Membership);
         services.AddSingleton(sp => sp.GetRequiredService<NodeFoundation>().Peers);
         services.AddSingleton(sp => sp.GetRequiredService<NodeFoundation>().BatcherOptions);
-        services.AddSingleton(_ => new NonceCache(SignedRequestInterceptor.Window));
+        services.AddSingleton(_ => new NonceCache(SignedRequestInterceptor.Window, NonceCache.ProcessStartMs()));
 
         services.AddSingleton<ErrorInterceptor>();
         services.AddSingleton<SignedRequestInterceptor>();
@@ -88,6 +91,8 @@ public static class NodeHostExtensions
         services.AddSingleton<Services.UseCases.IRevocationWitness>(sp => sp.GetRequiredService<RevocationWitness>());
         services.AddSingleton<Services.UseCases.IRevocationChain, Services.UseCases.ChainRevocations>();
         services.AddSingleton<Services.UseCases.RevokeConsent>();
+        services.AddSingleton<Services.UseCases.IConsentRelayChain, Services.UseCases.ChainConsentRelay>();
+        services.AddSingleton<Services.UseCases.RelayConsent>();
         services.AddSingleton<ConsentIndexView>();
         services.AddSingleton<ICreditReasonsSource>(NoCreditReasons.Instance); // the bank module puts its held reasons here
 
@@ -97,11 +102,29 @@ public static class NodeHostExtensions
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
         {
             var listen = context.Configuration[$"{LedgerNodeOptions.Section}:Listen"] ?? new LedgerNodeOptions().Listen;
-            if (!LedgerNodeOptionsValidator.TryParseListen(listen, out var host, out var port))
+            var tls = !options.Tls.IsPlaintext;
+            if (!LedgerNodeOptionsValidator.TryParseListen(listen, out var host, out var port, tls ? Uri.UriSchemeHttps : Uri.UriSchemeHttp))
             {
                 return; // reported by the options validator before the server starts
             }
-            void Http2(ListenOptions o) => o.Protocols = HttpProtocols.Http2;
+            void Http2(ListenOptions o)
+            {
+                o.Protocols = HttpProtocols.Http2;
+                if (tls)
+                {
+                    // HTTP/2 over TLS with the node's certificate (re-read on rotation). Every caller is asked for a
+                    // certificate; one that presents one must present its member's registered one
+                    // (SignedRequestInterceptor), the pin decides, so the chain and name of a certificate are not checked here.
+                    o.UseHttps(new HttpsConnectionAdapterOptions
+                    {
+                        ServerCertificateSelector = (_, _) => certificate.Current,
+                        ClientCertificateMode = ClientCertificateMode.AllowCertificate,
+                        ClientCertificateValidation = (_, _, _) => true,
+                        CheckCertificateRevocation = false,
+                        SslProtocols = System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13,
+                    });
+                }
+            }
             if (host == "localhost")
             {
                 kestrel.ListenLocalhost(port, Http2);
@@ -136,6 +159,10 @@ public static class NodeHostExtensions
         if (result.Failed)
         {
             throw NodeErrors.Configuration(string.Join("\n", result.Failures));
+        }
+        if (LedgerNodeOptionsValidator.TlsProblem(options) is { } plaintext)
+        {
+            throw new LedgerException(NodeErrors.PlaintextCode, ErrorCategory.FailedPrecondition, plaintext);
         }
         return options;
     }

@@ -37,4 +37,16 @@ internal static partial class NodeLog
 
     [LoggerMessage(1510, LogLevel.Debug, "Alert {AlertId} not streamed to {Member}: {Reason}.")]
     public static partial void AlertWithheld(ILogger logger, string alertId, string member, string reason);
+
+    [LoggerMessage(1580, LogLevel.Information, "TLS certificate rotated: pin {PreviousPin} → {Pin}; new connections get the new certificate.")]
+    public static partial void CertificateRotated(ILogger logger, string previousPin, string pin);
+
+    [LoggerMessage(1581, LogLevel.Warning, "The TLS certificate file {File} changed but cannot be loaded ({Reason}); the node keeps presenting its current certificate.")]
+    public static partial void CertificateUnreadable(ILogger logger, string file, string reason);
+
+    [LoggerMessage(1582, LogLevel.Warning, "No TLS pin is registered on chain for {Org}: other members' nodes cannot verify this node (pin {Pin}) and refuse to call it. Have the governors register it (changeTlsPins).")]
+    public static partial void NoPinRegistered(ILogger logger, string org, string pin);
+
+    [LoggerMessage(1583, LogLevel.Warning, "Serving plaintext HTTP/2 on {Listen} (Ledger:Node:Tls:Mode=plaintext-development): nothing on the wire is protected; for development on one machine only.")]
+    public static partial void Plaintext(ILogger logger, string listen);
 }

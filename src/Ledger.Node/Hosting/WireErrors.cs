@@ -162,7 +162,12 @@ internal sealed class LedgerServiceMethodProvider<[DynamicallyAccessedMembers(Dy
             {
                 try
                 {
-                    return inner.ContextualDeserializer(deserialization);
+                    // The hash of the bytes as received is what a signed request is checked against (never a
+                    // re-serialization of the parsed message, which may differ from what was signed).
+                    var bodyHash = ReceivedBodies.HashOf(deserialization.PayloadAsReadOnlySequence());
+                    var message = inner.ContextualDeserializer(deserialization);
+                    ReceivedBodies.Remember(message, bodyHash);
+                    return message;
                 }
                 catch (InvalidProtocolBufferException ex)
                 {
@@ -171,5 +176,46 @@ internal sealed class LedgerServiceMethodProvider<[DynamicallyAccessedMembers(Dy
             });
             return new Method<TRequest, TResponse>(method.Type, method.ServiceName, method.Name, marshaller, method.ResponseMarshaller);
         }
+    }
+}
+
+/// <summary>
+/// The keccak256 of each request message's bytes as the node received them, kept beside the parsed message (weakly: it
+/// goes with the message) from the deserializer (<see cref="LedgerServiceMethodProvider{TService}"/>) to the
+/// <see cref="Auth.SignedRequestInterceptor"/>, which checks the signature over it.
+/// </summary>
+internal static class ReceivedBodies
+{
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<object, System.Runtime.CompilerServices.StrongBox<Core.Primitives.Hash32>> Hashes = [];
+
+    public static Core.Primitives.Hash32 HashOf(System.Buffers.ReadOnlySequence<byte> payload)
+    {
+        if (payload.IsSingleSegment)
+        {
+            return Core.Primitives.Keccak.Hash(payload.FirstSpan);
+        }
+        var bytes = System.Buffers.ArrayPool<byte>.Shared.Rent((int)payload.Length);
+        try
+        {
+            System.Buffers.BuffersExtensions.CopyTo(payload, bytes);
+            return Core.Primitives.Keccak.Hash(bytes.AsSpan(0, (int)payload.Length));
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(bytes);
+        }
+    }
+
+    public static void Remember(object message, Core.Primitives.Hash32 bodyHash) => Hashes.AddOrUpdate(message, new(bodyHash));
+
+    public static bool TryGet(object message, out Core.Primitives.Hash32 bodyHash)
+    {
+        if (Hashes.TryGetValue(message, out var box))
+        {
+            bodyHash = box.Value;
+            return true;
+        }
+        bodyHash = default;
+        return false;
     }
 }

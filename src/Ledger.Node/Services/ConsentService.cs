@@ -3,9 +3,6 @@ using System.Numerics;
 using System.Security.Cryptography;
 using Grpc.Core;
 using Ledger.Api.V1;
-using Ledger.Chain.Abi;
-using Ledger.Chain.Contracts.ConsentRegistry.ContractDefinition;
-using Ledger.Chain.Transactions;
 using Ledger.Core.Consent;
 using Ledger.Core.Errors;
 using Ledger.Core.Model;
@@ -26,7 +23,7 @@ namespace Ledger.Node.Services;
 /// consents — one from the chain, lists from the node's audit index. A bank or guarantor sees the consents naming it
 /// (as consumer), a tax bureau those naming it (as provider); auditors and regulators see all.
 /// </summary>
-public sealed class ConsentService(NodeIdentity node, ChainHead head, Ledger.Chain.LedgerChainClient chainClient, Ledger.Chain.Transactions.TransactionSender sender, ConsentGate gate, TimeProvider time, UseCases.RevokeConsent revoke, ConsentIndexView index) : Api.V1.Consent.ConsentBase
+public sealed class ConsentService(NodeIdentity node, ChainHead head, Ledger.Chain.LedgerChainClient chainClient, ConsentGate gate, TimeProvider time, UseCases.RelayConsent relay, UseCases.RevokeConsent revoke, ConsentIndexView index) : Api.V1.Consent.ConsentBase
 {
     private const ulong DefaultValidity = 30 * 86_400;
     private const ulong DefaultDataLife = 30 * 86_400;
@@ -106,13 +103,8 @@ public sealed class ConsentService(NodeIdentity node, ChainHead head, Ledger.Cha
         }
         var terms = Field(() => ApiMapping.FromProto(request.Terms));
         var signature = Signature(request.Signature);
-        var id = terms.IdIn(node.ConsentDomain);
-        var outcome = await sender.SendAsync(
-            node.Deployment[LedgerContracts.ConsentRegistry],
-            new GrantConsentBySigFunction { Terms = Chain.LedgerChainClient.ToDto(terms), Signature = signature },
-            $"grant:{id}",
-            CancellationToken.None).ConfigureAwait(false);
-        return new SubmitConsentResponse { ConsentId = id.ToString(), Tx = Tx(outcome) };
+        var granted = await relay.GrantAsync(terms, signature).ConfigureAwait(false);
+        return new SubmitConsentResponse { ConsentId = granted.Consent.ToString(), Tx = ApiMapping.ToProto(granted.Tx.TxHash, granted.Tx.BlockNumber) };
     }
 
     /// <summary>
@@ -143,9 +135,8 @@ public sealed class ConsentService(NodeIdentity node, ChainHead head, Ledger.Cha
             request.ValidUntil,
             Field(() => ApiMapping.UInt256(request.Nonce, "nonce")),
             Field(() => ApiMapping.UInt256(request.Deadline, "deadline")));
-        var outcome = await chainClient.NarrowConsentBySigAsync(
-            narrowing, Signature(request.Signature), $"narrow:{narrowing.ConsentId}:{narrowing.Nonce}", CancellationToken.None).ConfigureAwait(false);
-        return Tx(outcome);
+        var tx = await relay.NarrowAsync(narrowing, Signature(request.Signature)).ConfigureAwait(false);
+        return ApiMapping.ToProto(tx.TxHash, tx.BlockNumber);
     }
 
     /// <inheritdoc/>
@@ -181,6 +172,9 @@ public sealed class ConsentService(NodeIdentity node, ChainHead head, Ledger.Cha
         });
     }
 
+    private static bool Exists(Chain.Contracts.ConsentRegistry.ContractDefinition.ConsentState state) =>
+        state.Enterprise is not null && !(EthAddress.TryParse(state.Enterprise, out var enterprise) && enterprise.IsZero);
+
     /// <inheritdoc/>
     public override async Task<ConsentInfo> GetConsent(GetConsentRequest request, ServerCallContext context)
     {
@@ -189,7 +183,18 @@ public sealed class ConsentService(NodeIdentity node, ChainHead head, Ledger.Cha
         var id = ConsentIdOf(request.ConsentId);
         var block = head.Latest;
         var state = await chainClient.ConsentAsync(id, block.Number).ConfigureAwait(false);
-        if (state.Enterprise is null || EthAddress.TryParse(state.Enterprise, out var enterprise) && enterprise.IsZero)
+        if (!Exists(state))
+        {
+            // A consent granted a moment ago (through another node, or the CLI) may be in a block after the head this
+            // node polled last: read a head that started after this request before saying it does not exist.
+            var newer = await head.ReadNewAsync(context.CancellationToken).ConfigureAwait(false);
+            if (newer.Number > block.Number)
+            {
+                block = newer;
+                state = await chainClient.ConsentAsync(id, block.Number).ConfigureAwait(false);
+            }
+        }
+        if (!Exists(state))
         {
             throw new LedgerException("LEDGER-1227", ErrorCategory.NotFound,
                 $"Consent {id.Value.ToShortString()} does not exist on this chain (as of block {block.Number}); check the id.");
@@ -322,8 +327,6 @@ public sealed class ConsentService(NodeIdentity node, ChainHead head, Ledger.Cha
         }
         throw NodeErrors.InvalidField("signature must be 0x followed by the signature's bytes in hex (65 bytes for an account key, up to 4096 for a contract wallet).");
     }
-
-    private static ChainTx Tx(TransactionOutcome outcome) => ApiMapping.ToProto(outcome.TxHash, outcome.BlockNumber);
 
     private static T Field<T>(Func<T> parse)
     {

@@ -52,6 +52,7 @@ public sealed class TaxModule : NodeModule
         services.AddSingleton<UseCases.IBindingChain, UseCases.ChainBindings>();
         services.AddSingleton<UseCases.BindEnterprise>();
         services.AddSingleton<UseCases.UpdateRating>();
+        services.AddFundFlowEntries();
         services.AddSingleton<IRefusalRecorder>(sp => sp.GetRequiredService<DataExchangeProcessor>());
         // The bureau's own alerts (rating downgrades) leave only under a monitoring consent, each delivery recorded.
         services.AddSingleton<Alerts.IAlertDeliveryGate, MonitoringDelivery>();

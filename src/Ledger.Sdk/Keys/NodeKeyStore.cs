@@ -55,6 +55,30 @@ public sealed class NodeKeys : IDisposable
     /// <summary>Public parts only.</summary>
     public override string ToString() => $"NodeKeys(operator {Operator}, encryption 0x{Convert.ToHexStringLower(Encryption.PublicKey)})";
 
+    /// <summary>
+    /// The password of the node's store (LiteDB's encryption at rest; docs/store.md, "Encryption at rest"), derived from
+    /// the encryption private key — the node's confidentiality key — so it lives in the key store and nowhere else:
+    /// HKDF-SHA256(ikm = the encryption private key, salt = the organization id, info = "ledger/store-at-rest/v1"),
+    /// 32 bytes as 64 lowercase hex characters. The same keys and organization always give the same password.
+    /// </summary>
+    public string StorePassword(Core.Model.OrgId organization)
+    {
+        var ikm = Encryption.PrivateKey.ToArray();
+        var key = System.Security.Cryptography.HKDF.DeriveKey(
+            System.Security.Cryptography.HashAlgorithmName.SHA256, ikm, 32, organization.Value.ToArray(), StorePasswordInfo);
+        try
+        {
+            return Convert.ToHexStringLower(key);
+        }
+        finally
+        {
+            Array.Clear(ikm);
+            Array.Clear(key);
+        }
+    }
+
+    private static readonly byte[] StorePasswordInfo = System.Text.Encoding.UTF8.GetBytes("ledger/store-at-rest/v1");
+
     /// <summary>Clears the operator key from memory.</summary>
     public void Dispose() => Array.Clear(_operatorKey);
 }

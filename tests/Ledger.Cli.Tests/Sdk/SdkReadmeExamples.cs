@@ -9,11 +9,13 @@ using System.Text;
 using Ledger.Audit;
 using Ledger.Core.Errors;
 using Ledger.Core.Model;
+using Ledger.Core.Primitives;
 using Ledger.Core.TaxData;
 using Ledger.Sdk;
 using Ledger.Sdk.Auth;
 using Ledger.Sdk.Keys;
 using Ledger.Sdk.Mapping;
+using Ledger.Sdk.Tls;
 // endregion
 
 namespace Ledger.Cli.Tests.Sdk;
@@ -22,14 +24,16 @@ namespace Ledger.Cli.Tests.Sdk;
 public static class SdkReadmeExamples
 {
     /// <summary>A bank's software connects to its own node as the bank.</summary>
-    public static async Task<NodeDetails> ConnectAsync(string keyStoreFile, string password, string bankNodeUrl)
+    public static async Task<NodeDetails> ConnectAsync(string keyStoreFile, string password, string bankNodeUrl, Hash32 bankNodePin)
     {
         // region Connect
         // The bank's operator key (signs every call) and encryption key (opens reports sealed to the bank),
         // from its encrypted key store; the password comes from the environment, never from a file or an argument.
         using var keys = NodeKeyStore.Load(keyStoreFile, password);
         using var identity = LedgerIdentity.FromKeys(OrgId.FromCode("bank.ccb.liuzhou"), keys);
-        using var bank = await LedgerConnection.ConnectAsync(bankNodeUrl, identity);
+        // Over TLS: the node's certificate must have the pin the bank registered for it on chain.
+        using var bank = await LedgerConnection.ConnectAsync(bankNodeUrl, identity,
+            new LedgerConnectionOptions { Tls = LedgerTlsOptions.Pinned(bankNodePin) });
         Console.WriteLine($"{bank.Info.Organization} ({bank.Info.Role}) on chain {bank.Info.ChainId} at block {bank.Info.LatestBlock}");
         // endregion
         return bank.Info;
@@ -119,11 +123,12 @@ public static class SdkReadmeExamples
     }
 
     /// <summary>The enterprise's own view at the tax node, signed with its own key: its consents and who used its data.</summary>
-    public static async Task<(IReadOnlyList<ConsentDetails> Consents, EnterpriseAccesses Accesses)> EnterpriseViewAsync(string taxNodeUrl, EnterpriseWallet wallet)
+    public static async Task<(IReadOnlyList<ConsentDetails> Consents, EnterpriseAccesses Accesses)> EnterpriseViewAsync(string taxNodeUrl, Hash32 taxNodePin, EnterpriseWallet wallet)
     {
         // region EnterpriseSelf
         // The enterprise's key signs each call (never a member's); the tax node checks the chain binds it to a credit code.
-        using var self = await EnterpriseConnection.ConnectAsync(taxNodeUrl, wallet);
+        using var self = await EnterpriseConnection.ConnectAsync(taxNodeUrl, wallet,
+            new LedgerConnectionOptions { Tls = LedgerTlsOptions.Pinned(taxNodePin) });
         foreach (var consent in await self.MyConsentsAsync())
         {
             Console.WriteLine($"{consent.ConsentId}: {consent.Consumer} {consent.Status}, {consent.FetchesInPeriod}/{consent.FetchCap} fetches");
@@ -138,11 +143,12 @@ public static class SdkReadmeExamples
     }
 
     /// <summary>The enterprise's whole trail, from the tax node and each consumer bank's node, each record checked against the chain.</summary>
-    public static async Task<EnterpriseTrail> EnterpriseTrailAsync(string taxNodeUrl, EnterpriseWallet wallet, ITrailChain chain)
+    public static async Task<EnterpriseTrail> EnterpriseTrailAsync(string taxNodeUrl, Hash32 taxNodePin, EnterpriseWallet wallet, ITrailChain chain)
     {
         // region EnterpriseTrail
-        // chain: your own view of the chain (ITrailChain: a member's endpoint, a batch's anchored root), never a node's word.
-        var trail = await EnterpriseTrails.GatherAsync(taxNodeUrl, wallet, chain);
+        // chain: your own view of the chain (ITrailChain: a member's endpoint and TLS pins, a batch's anchored root), never a node's word.
+        var trail = await EnterpriseTrails.GatherAsync(taxNodeUrl, wallet, chain,
+            new LedgerConnectionOptions { Tls = LedgerTlsOptions.Pinned(taxNodePin) });
         foreach (var entry in trail.Entries)
         {
             var verdict = entry.Status switch

@@ -21,7 +21,7 @@ public sealed partial class SdkReadmeTests(ConsortiumFixture fixture)
     {
         var consortium = fixture.Consortium;
         var bankNode = consortium[LendingSetup.Bank];
-        var info = await SdkReadmeExamples.ConnectAsync(bankNode.KeyStoreFile, fixture.Password, bankNode.Url);
+        var info = await SdkReadmeExamples.ConnectAsync(bankNode.KeyStoreFile, fixture.Password, bankNode.Url, bankNode.TlsPin!.Value);
         Assert.Equal(LendingSetup.Bank, info.Organization.Code);
         Assert.Equal("bank", info.Role);
 
@@ -59,7 +59,7 @@ public sealed partial class SdkReadmeTests(ConsortiumFixture fixture)
         Assert.Equal("LEDGER-1230", refusal.Code);
         Assert.NotNull(refusal.RefusalRecord);
 
-        var (own, accesses) = await SdkReadmeExamples.EnterpriseViewAsync(consortium[LendingSetup.Tax].Url, wallet);
+        var (own, accesses) = await SdkReadmeExamples.EnterpriseViewAsync(consortium[LendingSetup.Tax].Url, consortium[LendingSetup.Tax].TlsPin!.Value, wallet);
         Assert.Equal(ConsentStatus.Revoked, Assert.Single(own, c => c.ConsentId == consentId).Status);
         Assert.Equal(enterprise, accesses.CreditCodeHash);
         Assert.Contains(accesses.Records, r => r.Record is AccessRecord a && a.ConsentId == consentId);

@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Grpc.Health.V1;
 using Ledger.Chain;
+using Ledger.Chain.Contracts.Consortium.ContractDefinition;
 using Ledger.Chain.Deployment;
 using Ledger.Chain.Errors;
 using Ledger.Chain.Profiles;
@@ -170,6 +171,13 @@ public sealed class FaultConsortium : IAsyncLifetime
                 var member = Orgs[org];
                 var proposal = await governor0.ProposeAdmitMemberAsync(member.Org, member.Role, member.Org.Code, endpoint, "", member.Keys.Encryption.PublicKey.ToArray(), [member.Keys.Operator]);
                 await governor1.ApproveAsync(proposal);
+                if (endpoint.StartsWith("https://", StringComparison.Ordinal))
+                {
+                    // The node's TLS certificate beside its key store, its pin registered like its endpoint.
+                    var pin = NodeTlsCertificates.Create(NodeTlsCertificates.CurrentFile(member.KeyStoreFile), Password, member.Org.Code);
+                    var pins = await governor0.ProposeAsync(new ChangeTlsPinsFunction { OrgId = member.Org.Value.ToArray(), Pins = [pin.ToArray()] });
+                    await governor1.ApproveAsync(pins);
+                }
             }
         }
         await Anvil.SetIntervalMiningAsync(BlockSeconds);
@@ -180,7 +188,7 @@ public sealed class FaultConsortium : IAsyncLifetime
         TaxAsBank = await ConnectAsync(Tax, BankOrg);
         TaxAsAuditor = await ConnectAsync(Tax, AuditorOrg);
         BankAsBank = await ConnectAsync(Bank, BankOrg);
-        using var taxAsTax = await LedgerConnection.ConnectAsync(Tax.Url, Orgs[TaxOrg].Identity());
+        using var taxAsTax = await LedgerConnection.ConnectAsync(Tax.Url, Orgs[TaxOrg].Identity(), new LedgerConnectionOptions { Tls = Tax.Tls });
 
         var taxpayers = SyntheticTaxpayers.Generate(2, 1340, DateOnly.FromDateTime(DateTime.UtcNow));
         var imported = await taxAsTax.Tax.ImportTaxDataAsync("jsonl", Encoding.UTF8.GetBytes(string.Join('\n', taxpayers.Select(TaxpayerImport.ToJsonLine))));
@@ -224,7 +232,7 @@ public sealed class FaultConsortium : IAsyncLifetime
 
     private async Task<LedgerConnection> ConnectAsync(NodeProcess node, OrgId org)
     {
-        var connection = await LedgerConnection.ConnectAsync(node.Url, Orgs[org].Identity());
+        var connection = await LedgerConnection.ConnectAsync(node.Url, Orgs[org].Identity(), new LedgerConnectionOptions { Tls = node.Tls });
         _connections.Add(connection);
         return connection;
     }

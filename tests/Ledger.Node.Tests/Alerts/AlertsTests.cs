@@ -101,7 +101,7 @@ public sealed class AlertsTests(RiskCluster cluster)
 
         // Each delivery is an access record under the member's monitoring consent (the rating, nothing else), which
         // the enterprise sees among its accesses; the consent for credit assessment has none.
-        using var self = await EnterpriseConnection.ConnectAsync(cluster.Tax.Url, watched.Wallet);
+        using var self = await EnterpriseConnection.ConnectAsync(cluster.Tax.Url, watched.Wallet, new LedgerConnectionOptions { Tls = cluster.Tax.Tls });
         var consents = (await self.MyConsentsAsync()).ToDictionary(c => c.ConsentId);
         var content = AlertDelivery.ContentHash(AlertKind.RatingDowngrade, watched.CreditCodeHash, atBank.RaisedAtMs, atBank.Summary);
         var delivered = (await self.MyAccessesAsync()).Records.Select(r => r.Record).OfType<AccessRecord>().Where(r => r.ResponseHash == content).ToList();

@@ -1,3 +1,4 @@
+using System.Text;
 using Grpc.Core;
 using Ledger.Core.Model;
 using Ledger.Core.Records;
@@ -48,6 +49,62 @@ public sealed class DataLifeTests(BankCluster cluster)
         await Refusals.RecordedAsync(cluster, error, (byte)AccessStatus.Revoked);
         error = await Refusals.ExpectAsync(() => cluster.Lending.Bank.FetchDataAsync(consent), StatusCode.FailedPrecondition, "LEDGER-1230");
         await Refusals.RecordedAsync(cluster, error, (byte)AccessStatus.Revoked);
+    }
+
+    [Fact]
+    public async Task AFetchedReport_IsInNoFileOfTheBankOrTaxNodeInClear_BeforeOrAfterItIsDeleted()
+    {
+        // Both nodes' stores are encrypted at rest with a key from their key stores (docs/store.md): the report the
+        // bank fetched and holds, and the tax data it was built from, are nowhere in their folders in clear — not in the
+        // store file, its log, nor anything else the nodes write there.
+        var enterprise = cluster.RatedA;
+        var (consent, _) = await cluster.ConsentAsync(enterprise);
+        var fetched = await cluster.Lending.Bank.FetchDataAsync(consent);
+        var report = fetched.Report();
+        var needles = new[] { Encoding.UTF8.GetBytes(report.Name), Encoding.UTF8.GetBytes(fetched.ReportJson[..48]) };
+        Assert.Contains(await cluster.Lending.Bank.ListHeldDataAsync(), h => h.ConsentId == consent);
+        AssertNowhereInClear(needles, "after the fetch");
+
+        await cluster.Lending.Consents.RevokeAsync(enterprise.Wallet, consent);
+        await EventuallyAsync(async () => (await cluster.Lending.Bank.ListHeldDataAsync(includeDeleted: true))
+            .Any(h => h.ConsentId == consent && h.Deleted && h.DeletionReceipt is not null));
+        AssertNowhereInClear(needles, "after the deletion");
+    }
+
+    private void AssertNowhereInClear(byte[][] needles, string when)
+    {
+        var files = new[] { NodeCluster.BankOrg, NodeCluster.TaxOrg }
+            .SelectMany(org => Directory.EnumerateFiles(Path.Combine(cluster.Dir, org.Code), "*", SearchOption.AllDirectories))
+            .Where(f => !f.EndsWith(".lock", StringComparison.Ordinal)) // the store's lock file (the holder's process id), locked by the node
+            .ToList();
+        Assert.Contains(files, f => f.EndsWith("ledger.db", StringComparison.Ordinal));
+        foreach (var file in files)
+        {
+            byte[] bytes;
+            using (var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
+            using (var copy = new MemoryStream())
+            {
+                stream.CopyTo(copy);
+                bytes = copy.ToArray();
+            }
+            foreach (var needle in needles)
+            {
+                Assert.True(bytes.AsSpan().IndexOf(needle) < 0, $"{file} holds the report's '{Encoding.UTF8.GetString(needle)}' in clear {when}");
+            }
+        }
+    }
+
+    private static async Task EventuallyAsync(Func<Task<bool>> done)
+    {
+        for (var i = 0; i < 300; i++)
+        {
+            if (await done())
+            {
+                return;
+            }
+            await Task.Delay(100);
+        }
+        Assert.Fail("the bank did not delete what it held within 30 s of the revocation");
     }
 
     [Fact]

@@ -8,6 +8,7 @@ using Ledger.Core.TaxData;
 using Ledger.Node.Tests.Guarantor;
 using Ledger.Node.Tests.Support;
 using Ledger.Sdk;
+using Ledger.Sdk.Tls;
 using Proto = Ledger.Api.V1;
 
 namespace Ledger.Node.Tests.Bank;
@@ -51,7 +52,7 @@ public sealed class EnterpriseTrailTests(BankCluster cluster)
         EnterpriseTrail trail = null!;
         for (var tries = 0; tries < 120; tries++)
         {
-            trail = await EnterpriseTrails.GatherAsync(cluster.Tax.Url, enterprise.Wallet, chain);
+            trail = await EnterpriseTrails.GatherAsync(cluster.Tax.Url, enterprise.Wallet, chain, new LedgerConnectionOptions { Tls = cluster.Tax.Tls });
             var ours = trail.Entries.Where(e => e.Consent == consent || e.Consent == monitoring).ToList();
             if (ours.Any(e => e.Kind == EnterpriseTrailKind.AlertDelivered) && ours.Any(e => e.Kind == EnterpriseTrailKind.Deleted)
                 && ours.All(e => e.Status == TrailVerdict.Verified))
@@ -94,7 +95,7 @@ public sealed class EnterpriseTrailTests(BankCluster cluster)
         Assert.Equal(ConsentStatus.Revoked, Assert.Single(trail.Consents, c => c.ConsentId == consent).Status);
 
         // Checked against the caller's chain, not the node's word: a chain view holding other roots fails every anchored record.
-        var lied = await EnterpriseTrails.GatherAsync(cluster.Tax.Url, enterprise.Wallet, new OtherRoots(chain));
+        var lied = await EnterpriseTrails.GatherAsync(cluster.Tax.Url, enterprise.Wallet, new OtherRoots(chain), new LedgerConnectionOptions { Tls = cluster.Tax.Tls });
         Assert.All(lied.Entries.Where(e => e.AnchoredInBlock > 0), e =>
         {
             Assert.Equal(TrailVerdict.Failed, e.Status);
@@ -118,7 +119,7 @@ public sealed class EnterpriseTrailTests(BankCluster cluster)
 
         var (otherConsent, _) = await cluster.ConsentAsync(cluster.Enterprises[1]);
         await RiskCluster.WaitIndexedAsync(cluster.Lending, (await cluster.DevClient(2).LatestBlockAsync()).Number);
-        using var self = await EnterpriseConnection.ConnectAsync(cluster.Bank.Url, cluster.Enterprises[0].Wallet);
+        using var self = await EnterpriseConnection.ConnectAsync(cluster.Bank.Url, cluster.Enterprises[0].Wallet, new LedgerConnectionOptions { Tls = cluster.Bank.Tls });
         await Refusals.ExpectAsync(() => self.MyAccessesAsync(otherConsent), StatusCode.PermissionDenied, "LEDGER-1518");
         Assert.All((await self.MyAccessesAsync()).Records, r => Assert.NotEqual(otherConsent, r.Record switch
         {
@@ -143,7 +144,7 @@ public sealed class EnterpriseTrailTests(BankCluster cluster)
         public async Task<TrailMember?> MemberAsync(OrgId org, CancellationToken cancellationToken = default)
         {
             var member = await cluster.DevClient(2).MemberAsync(org, cancellationToken);
-            return member.AdmittedAtBlock == 0 ? null : new TrailMember(org, (Role)member.Role, member.Endpoint ?? "");
+            return member.AdmittedAtBlock == 0 ? null : new TrailMember(org, (Role)member.Role, member.Endpoint ?? "") { TlsPins = [.. TlsPins.FromChain(member.TlsPins)] };
         }
 
         public async Task<Hash32?> AnchoredRootAsync(OrgId org, BatchId batch, CancellationToken cancellationToken = default)

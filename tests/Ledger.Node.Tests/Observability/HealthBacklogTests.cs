@@ -59,7 +59,7 @@ public sealed class HealthBacklogTests(BacklogCluster cluster) : IClassFixture<B
     // Waits (the verdict is kept for 250 ms) until health and GetInfo agree on `word`; fails with the last answer.
     private async Task<Api.V1.NodeInfo> ExpectAsync(HealthCheckResponse.Types.ServingStatus status, string word, TimeSpan? within = null)
     {
-        using var channel = GrpcChannel.ForAddress(cluster.Tax.Url);
+        using var channel = Ledger.Sdk.Tls.LedgerChannels.ForAddress(cluster.Tax.Url, cluster.Tax.Tls);
         var node = new Api.V1.Node.NodeClient(channel);
         var deadline = DateTime.UtcNow + (within ?? TimeSpan.FromSeconds(5));
         while (true)

@@ -211,7 +211,7 @@ public sealed class ObservabilityTests(ObservedCluster cluster) : IClassFixture<
 
     private async Task<Api.V1.NodeInfo> RawInfoAsync()
     {
-        using var channel = GrpcChannel.ForAddress(cluster.Tax.Url);
+        using var channel = Ledger.Sdk.Tls.LedgerChannels.ForAddress(cluster.Tax.Url, cluster.Tax.Tls);
         return await new Api.V1.Node.NodeClient(channel).GetInfoAsync(new Api.V1.Empty(), deadline: DateTime.UtcNow.AddSeconds(10));
     }
 

@@ -12,6 +12,7 @@ using Ledger.Local;
 using Ledger.Sdk;
 using Ledger.Sdk.Auth;
 using Ledger.Sdk.Keys;
+using Ledger.Sdk.Tls;
 
 namespace Ledger.Node.Tests.Support;
 
@@ -19,6 +20,14 @@ namespace Ledger.Node.Tests.Support;
 public sealed record OrgSetup(OrgId Org, Role Role, string KeyStoreFile, NodeKeys Keys)
 {
     public LedgerIdentity Identity() => LedgerIdentity.FromKeys(Org, Keys);
+
+    /// <summary>The node's TLS certificate file (beside the key store; made when the org is admitted with a node).</summary>
+    public string TlsCertificateFile => NodeTlsCertificates.CurrentFile(KeyStoreFile);
+
+    /// <summary>The pin of the node's TLS certificate, made (once) when missing.</summary>
+    public Hash32 EnsureTlsCertificate() => File.Exists(TlsCertificateFile)
+        ? NodeTlsCertificates.PinOf(TlsCertificateFile, NodeCluster.Password)
+        : NodeTlsCertificates.Create(TlsCertificateFile, NodeCluster.Password, Org.Code);
 }
 
 /// <summary>An enterprise of the test: its tax data, its wallet (the account bound on chain) and its salted hash.</summary>
@@ -130,9 +139,9 @@ public class NodeCluster : IAsyncLifetime
         await FundAsync(Orgs.Values.Select(o => o.Keys.Operator));
         await AdmitAsync(this[TaxOrg], Tax.Url);
         await AdmitAsync(this[BankOrg], Bank.Url);
-        await AdmitAsync(this[OtherBankOrg], "http://127.0.0.1:1");
+        await AdmitAsync(this[OtherBankOrg], "https://127.0.0.1:1");
         await AdmitAsync(this[AuditorOrg], Auditor.Url);
-        await AdmitAsync(this[SuspendedOrg], "http://127.0.0.1:1");
+        await AdmitAsync(this[SuspendedOrg], "https://127.0.0.1:1");
         var suspend = await DevClient(0).ProposeAsync(new SuspendMemberFunction { OrgId = SuspendedOrg.Value.ToArray() });
         await DevClient(1).ApproveAsync(suspend);
 
@@ -208,9 +217,14 @@ public class NodeCluster : IAsyncLifetime
         ["Logging__LogLevel__Ledger.Node"] = "Information",
     };
 
+    /// <summary>
+    /// A connection to <paramref name="node"/> as <paramref name="org"/>'s operator, the node's certificate checked
+    /// against the pins its member registered on chain (so it follows a rotation).
+    /// </summary>
     public async Task<LedgerConnection> ConnectAsync(NodeProcess node, OrgId org)
     {
-        var connection = await LedgerConnection.ConnectAsync(node.Url, this[org].Identity());
+        var tls = node.Plaintext ? LedgerTlsOptions.PlaintextDevelopment : new LedgerTlsOptions { RegisteredPins = RegisteredPinsAsync };
+        var connection = await LedgerConnection.ConnectAsync(node.Url, this[org].Identity(), new LedgerConnectionOptions { Tls = tls });
         lock (_connections)
         {
             _connections.Add(connection);
@@ -222,7 +236,7 @@ public class NodeCluster : IAsyncLifetime
     public async Task<LedgerConnection> ConnectAsOutsiderAsync(NodeProcess node, OrgId claimed)
     {
         var keys = NodeKeys.Generate();
-        var connection = await LedgerConnection.ConnectAsync(node.Url, new LedgerIdentity(claimed, keys.OperatorKey, keys.Encryption));
+        var connection = await LedgerConnection.ConnectAsync(node.Url, new LedgerIdentity(claimed, keys.OperatorKey, keys.Encryption), new LedgerConnectionOptions { Tls = node.Tls });
         lock (_connections)
         {
             _connections.Add(connection);
@@ -255,11 +269,29 @@ public class NodeCluster : IAsyncLifetime
         }
     }
 
-    /// <summary>Governor 0 proposes, governor 1 approves (threshold 2 of 3).</summary>
+    /// <summary>
+    /// Governor 0 proposes, governor 1 approves (threshold 2 of 3). A member with a node (an https endpoint) gets its
+    /// TLS certificate beside its key store, and its pin registered the same way.
+    /// </summary>
     public async Task AdmitAsync(OrgSetup org, string endpoint)
     {
         var proposal = await DevClient(0).ProposeAdmitMemberAsync(
             org.Org, org.Role, org.Org.Code, endpoint, "", org.Keys.Encryption.PublicKey.ToArray(), [org.Keys.Operator]);
+        await DevClient(1).ApproveAsync(proposal);
+        if (endpoint.StartsWith("https://", StringComparison.Ordinal))
+        {
+            await RegisterTlsPinsAsync(org.Org, org.EnsureTlsCertificate());
+        }
+    }
+
+    /// <summary>The TLS pins the chain registers for <paramref name="org"/>.</summary>
+    public async Task<IReadOnlyCollection<Hash32>> RegisteredPinsAsync(OrgId org, CancellationToken cancellationToken = default) =>
+        TlsPins.FromChain((await DevClient(0).MemberAsync(org, cancellationToken)).TlsPins);
+
+    /// <summary>Governance sets the TLS pins of <paramref name="org"/> (governor 0 proposes, governor 1 approves).</summary>
+    public async Task RegisterTlsPinsAsync(OrgId org, params Hash32[] pins)
+    {
+        var proposal = await DevClient(0).ProposeAsync(new ChangeTlsPinsFunction { OrgId = org.Value.ToArray(), Pins = pins.Select(p => p.ToArray()).ToList() });
         await DevClient(1).ApproveAsync(proposal);
     }
 

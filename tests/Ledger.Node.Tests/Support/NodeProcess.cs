@@ -2,7 +2,9 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using Grpc.Net.Client;
+using Ledger.Core.Primitives;
+using Ledger.Sdk.Keys;
+using Ledger.Sdk.Tls;
 using Ledger.Chain.Profiles;
 using Ledger.Local;
 
@@ -21,17 +23,45 @@ public sealed class NodeProcess : IAsyncDisposable
     {
         Name = name;
         Port = port ?? FreePort();
+        Plaintext = environment.TryGetValue("Ledger__Node__Tls__Mode", out var mode) && mode == "plaintext-development";
         Environment = new Dictionary<string, string>(environment, StringComparer.Ordinal)
         {
-            ["Ledger__Node__Listen"] = $"http://127.0.0.1:{Port}",
+            ["Ledger__Node__Listen"] = Url,
         };
     }
+
+    /// <summary>True when the node runs in the plaintext development mode.</summary>
+    public bool Plaintext { get; }
+
+    /// <summary>The node's TLS certificate (beside its key store, unless configured elsewhere).</summary>
+    public string TlsCertificateFile => Environment.TryGetValue("Ledger__Node__Tls__CertificateFile", out var file) && !string.IsNullOrEmpty(file)
+        ? file
+        : NodeTlsCertificates.CurrentFile(Environment["Ledger__Node__KeyStoreFile"]);
+
+    private (DateTime Stamp, Hash32 Pin)? _pin;
+
+    /// <summary>The pin of the certificate the node presents (read from its file).</summary>
+    public Hash32 TlsPin
+    {
+        get
+        {
+            var stamp = File.GetLastWriteTimeUtc(TlsCertificateFile);
+            if (_pin is not { } known || known.Stamp != stamp)
+            {
+                _pin = (stamp, NodeTlsCertificates.PinOf(TlsCertificateFile, Environment.GetValueOrDefault("LEDGER_KEYSTORE_PASSWORD")));
+            }
+            return _pin.Value.Pin;
+        }
+    }
+
+    /// <summary>How to reach the node: pinned to its certificate (plaintext in the development mode).</summary>
+    public LedgerTlsOptions Tls => Plaintext ? LedgerTlsOptions.PlaintextDevelopment : LedgerTlsOptions.Pinned(TlsPin);
 
     public string Name { get; }
 
     public int Port { get; }
 
-    public string Url => $"http://127.0.0.1:{Port}";
+    public string Url => $"{(Plaintext ? "http" : "https")}://127.0.0.1:{Port}";
 
     public Dictionary<string, string> Environment { get; }
 
@@ -89,7 +119,7 @@ public sealed class NodeProcess : IAsyncDisposable
     public async Task WaitReadyAsync(TimeSpan? timeout = null)
     {
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(90));
-        using var channel = GrpcChannel.ForAddress(Url);
+        using var channel = LedgerChannels.ForAddress(Url, Tls);
         var client = new Api.V1.Node.NodeClient(channel);
         while (true)
         {

@@ -123,7 +123,7 @@ public sealed class NodeHealthRulesTests
     {
         var options = new LedgerNodeOptions
         {
-            Org = "tax.liuzhou", Role = NodeRole.Tax, DataDir = "d", KeyStoreFile = "k", Listen = "http://127.0.0.1:7101",
+            Org = "tax.liuzhou", Role = NodeRole.Tax, DataDir = "d", KeyStoreFile = "k", Listen = "https://127.0.0.1:7101",
             Chain = new NodeChainOptions { RpcUrl = "http://127.0.0.1:8545", DeploymentFile = "x.json" },
             Tax = new NodeTaxOptions { Salt = "0x" + new string('a', 64) },
         };

@@ -10,7 +10,7 @@ public sealed class OptionsTests
         Org = "tax.liuzhou",
         Role = NodeRole.Tax,
         DataDir = "data/tax",
-        Listen = "http://127.0.0.1:7101",
+        Listen = "https://127.0.0.1:7101",
         KeyStoreFile = "keys/tax.json",
         Chain = new NodeChainOptions { RpcUrl = "http://127.0.0.1:8545", DeploymentFile = "deployments/local.json" },
         Tax = new NodeTaxOptions { Salt = "0x" + new string('a', 64) },
@@ -48,6 +48,41 @@ public sealed class OptionsTests
         var failure = Assert.Single(result.Failures!);
         Assert.Contains(expected, failure, StringComparison.Ordinal);
         Assert.EndsWith(".", failure, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("tls", "https://127.0.0.1:7101", null)]
+    [InlineData("tls", "https://0.0.0.0:7101", null)]
+    [InlineData("tls", "http://127.0.0.1:7101", "is plain HTTP, and a node serves HTTP/2 over TLS only")]
+    [InlineData("plaintext-development", "http://127.0.0.1:7101", null)]
+    [InlineData("plaintext-development", "http://localhost:7101", null)]
+    [InlineData("plaintext-development", "http://0.0.0.0:7101", "serves on loopback only")]
+    [InlineData("plaintext-development", "https://127.0.0.1:7101", "but Ledger:Node:Listen 'https://127.0.0.1:7101' is https")]
+    public void TlsRules_PlaintextOnlyWithTheDevelopmentFlagAndOnLoopback(string mode, string listen, string? problem)
+    {
+        var options = Valid();
+        options.Tls.Mode = mode;
+        options.Listen = listen;
+
+        Assert.True(new LedgerNodeOptionsValidator().Validate(null, options).Succeeded);
+        var found = LedgerNodeOptionsValidator.TlsProblem(options);
+        if (problem is null)
+        {
+            Assert.Null(found);
+        }
+        else
+        {
+            Assert.Contains(problem, found, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void TlsMode_Unknown_IsAMistakeNamingTheSetting()
+    {
+        var options = Valid();
+        options.Tls.Mode = "off";
+        var failure = Assert.Single(new LedgerNodeOptionsValidator().Validate(null, options).Failures!);
+        Assert.Contains("Ledger:Node:Tls:Mode 'off'", failure, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -28,7 +28,7 @@ public sealed class RoleModuleTests
             ["Ledger:Node:Org"] = role + ".one",
             ["Ledger:Node:Role"] = role,
             ["Ledger:Node:DataDir"] = Path.Combine(Path.GetTempPath(), "ledger-module-test"),
-            ["Ledger:Node:Listen"] = "http://127.0.0.1:7199",
+            ["Ledger:Node:Listen"] = "https://127.0.0.1:7199",
             ["Ledger:Node:KeyStoreFile"] = "keys/none.json",
             ["Ledger:Node:Chain:RpcUrl"] = "http://127.0.0.1:8545",
             ["Ledger:Node:Chain:DeploymentFile"] = "deployments/none.json",

@@ -267,6 +267,39 @@ public sealed class StoreFileTests : IDisposable
         Assert.Equal(StoreErrors.NotEncryptedCode, ex.Code);
     }
 
+    [Fact]
+    public void Open_PlainStoreWithAPasswordAndEncryptIfPlain_IsEncryptedInPlace_EveryRecordKept_NoPlainCopyLeft()
+    {
+        var hashes = new List<string>();
+        using (var plain = _temp.Open())
+        {
+            for (var i = 0; i < 50; i++)
+            {
+                hashes.Add(plain.Records.Accept(SampleRecords.Access()).Hash.ToString());
+            }
+        }
+        Assert.Contains(TempStore.Org.Code, Encoding.ASCII.GetString(File.ReadAllBytes(_temp.FilePath)), StringComparison.Ordinal);
+
+        using (var store = LedgerStore.Open(WithEncryptIfPlain(_temp.Options(password: "s3cret"))))
+        {
+            Assert.Equal(hashes, Enumerable.Range(1, 50).Select(i => store.Records.Get((ulong)i)!.Hash.ToString()).ToList());
+            Assert.Equal(51UL, store.Records.Accept(SampleRecords.Access()).Sequence); // the counters came along
+        }
+
+        // Every file left in the folder is unreadable without the password: the plain original LiteDB kept is gone.
+        foreach (var file in Directory.EnumerateFiles(_temp.Folder))
+        {
+            var onDisk = Encoding.ASCII.GetString(File.ReadAllBytes(file));
+            Assert.DoesNotContain(TempStore.Org.Code, onDisk, StringComparison.Ordinal);
+            Assert.DoesNotContain(hashes[0][2..], onDisk, StringComparison.Ordinal);
+        }
+        Assert.Empty(Directory.EnumerateFiles(_temp.Folder, "*backup*"));
+        var noPassword = Assert.Throws<LedgerException>(() => _temp.Open());
+        Assert.Equal(StoreErrors.PasswordRequiredCode, noPassword.Code);
+        using var reopened = LedgerStore.Open(_temp.Options(password: "s3cret"));
+        Assert.Equal(51UL, reopened.Records.LastSequence);
+    }
+
     [Theory]
     [InlineData("", "tax.liuzhou", null)]
     [InlineData("x.db", null, null)]
@@ -306,5 +339,11 @@ public sealed class StoreFileTests : IDisposable
         {
             store.Records.Accept(SampleRecords.Access());
         }
+    }
+
+    private static LedgerStoreOptions WithEncryptIfPlain(LedgerStoreOptions options)
+    {
+        options.EncryptIfPlain = true;
+        return options;
     }
 }

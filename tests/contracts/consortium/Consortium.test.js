@@ -18,6 +18,11 @@ function placeholder(i) {
   return ethers.getAddress(ethers.zeroPadValue(ethers.toBeHex(0x1000 + i), 20));
 }
 
+/** A stand-in TLS pin (the SHA-256 of a certificate's SubjectPublicKeyInfo, in production). */
+function tlsPin(label) {
+  return ethers.sha256(ethers.toUtf8Bytes(`tls ${label}`));
+}
+
 function encode(consortium, fn, args) {
   return consortium.interface.encodeFunctionData(fn, args);
 }
@@ -655,13 +660,14 @@ describe("Consortium", function () {
         ["changeRole", [ORG.BANK_A, Role.Guarantor]],
         ["changeEncryptionKey", [ORG.BANK_A, encryptionKey("new")]],
         ["changeEndpoint", [ORG.BANK_A, "https://x.example", ""]],
+        ["changeTlsPins", [ORG.BANK_A, [tlsPin("x")]]],
         ["addOperator", [ORG.BANK_A, spare[0].address]],
         ["removeOperator", [ORG.BANK_A, f.bankA.address]],
         ["addGovernor", [spare[0].address]],
         ["removeGovernor", [governors[2].address]],
         ["setThreshold", [1]],
       ];
-      expect(calls.length).to.equal(12);
+      expect(calls.length).to.equal(13);
       for (const [fn, args] of calls) {
         for (const caller of [governors[0], outsider, f.bankA]) {
           await expect(Consortium.connect(caller)[fn](...args))
@@ -952,6 +958,7 @@ describe("Consortium", function () {
           ["changeRole", [ORG.BANK_A, Role.Guarantor]],
           ["changeEncryptionKey", [ORG.BANK_A, encryptionKey("new")]],
           ["changeEndpoint", [ORG.BANK_A, "https://x.example", ""]],
+          ["changeTlsPins", [ORG.BANK_A, [tlsPin("x")]]],
           ["addOperator", [ORG.BANK_A, f.spare[0].address]],
           ["removeOperator", [ORG.BANK_A, f.bankA.address]],
         ]) {
@@ -1054,6 +1061,70 @@ describe("Consortium", function () {
         await expect(pass(f, "changeEndpoint", [NEW_ORG, "https://x.example", ""]))
           .to.be.revertedWithCustomError(f.Consortium, "ConsortiumMemberUnknown")
           .withArgs(NEW_ORG);
+      });
+    });
+
+    describe("changeTlsPins", function () {
+      it("registers the pins of a member's node, readable with the member and on their own", async function () {
+        const f = await loadFixture(membersFixture);
+        expect([...(await f.Consortium.tlsPinsOf(ORG.BANK_A))]).to.deep.equal([]);
+        const pins = [tlsPin("ccb current")];
+        const tx = await pass(f, "changeTlsPins", [ORG.BANK_A, pins]);
+        await expect(tx).to.emit(f.Consortium, "MemberTlsPinsChanged").withArgs(ORG.BANK_A, pins[0], ZERO_ID);
+        const m = await f.Consortium.member(ORG.BANK_A);
+        expect([...m.tlsPins]).to.deep.equal(pins);
+        expect(m.updatedAtBlock).to.equal(BigInt((await tx.wait()).blockNumber));
+        expect([...(await f.Consortium.tlsPinsOf(ORG.BANK_A))]).to.deep.equal(pins);
+      });
+
+      it("rotates without a gap: current and next, then next alone", async function () {
+        const f = await loadFixture(membersFixture);
+        const [current, next] = [tlsPin("current"), tlsPin("next")];
+        await govern(f.Consortium, f.governors, "changeTlsPins", [ORG.BANK_A, [current]]);
+        await govern(f.Consortium, f.governors, "changeTlsPins", [ORG.BANK_A, [current, next]]);
+        expect([...(await f.Consortium.tlsPinsOf(ORG.BANK_A))]).to.deep.equal([current, next]);
+        await govern(f.Consortium, f.governors, "changeTlsPins", [ORG.BANK_A, [next]]);
+        expect([...(await f.Consortium.tlsPinsOf(ORG.BANK_A))]).to.deep.equal([next]);
+        await govern(f.Consortium, f.governors, "changeTlsPins", [ORG.BANK_A, []]);
+        expect([...(await f.Consortium.tlsPinsOf(ORG.BANK_A))]).to.deep.equal([]);
+      });
+
+      it("rejects more than two pins", async function () {
+        const f = await loadFixture(membersFixture);
+        await expect(pass(f, "changeTlsPins", [ORG.BANK_A, [tlsPin("a"), tlsPin("b"), tlsPin("c")]]))
+          .to.be.revertedWithCustomError(f.Consortium, "ConsortiumTooManyTlsPins")
+          .withArgs(ORG.BANK_A, 2);
+      });
+
+      it("rejects a zero pin and a pin given twice", async function () {
+        const f = await loadFixture(membersFixture);
+        await expect(pass(f, "changeTlsPins", [ORG.BANK_A, [ZERO_ID]]))
+          .to.be.revertedWithCustomError(f.Consortium, "ConsortiumInvalidTlsPin")
+          .withArgs(ZERO_ID);
+        const pin = tlsPin("twice");
+        await expect(pass(f, "changeTlsPins", [ORG.BANK_A, [pin, pin]]))
+          .to.be.revertedWithCustomError(f.Consortium, "ConsortiumInvalidTlsPin")
+          .withArgs(pin);
+      });
+
+      it("changes the pins of a suspended member", async function () {
+        const f = await loadFixture(membersFixture);
+        await govern(f.Consortium, f.governors, "suspendMember", [ORG.BANK_A]);
+        await expect(pass(f, "changeTlsPins", [ORG.BANK_A, [tlsPin("s")]])).to.emit(f.Consortium, "MemberTlsPinsChanged");
+      });
+
+      it("rejects an unknown member", async function () {
+        const f = await loadFixture(membersFixture);
+        await expect(pass(f, "changeTlsPins", [NEW_ORG, [tlsPin("x")]]))
+          .to.be.revertedWithCustomError(f.Consortium, "ConsortiumMemberUnknown")
+          .withArgs(NEW_ORG);
+      });
+
+      it("forgets the pins of a removed member", async function () {
+        const f = await loadFixture(membersFixture);
+        await govern(f.Consortium, f.governors, "changeTlsPins", [ORG.BANK_A, [tlsPin("gone")]]);
+        await govern(f.Consortium, f.governors, "removeMember", [ORG.BANK_A]);
+        expect([...(await f.Consortium.tlsPinsOf(ORG.BANK_A))]).to.deep.equal([]);
       });
     });
 

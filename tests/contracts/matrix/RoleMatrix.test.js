@@ -90,6 +90,7 @@ const onlyEnterprise = (who) => ["ConsentNotEnterprise", (f) => [f.consentId, ad
 
 const NEW_ORG = L.orgId(ethers, "bank.new.liuzhou");
 const NEW_KEY = encryptionKey("ICBC Liuzhou rotated");
+const TLS_PIN = ethers.id("ICBC Liuzhou TLS certificate");
 /** The guarantor's and the regulator's own references; the ids are derived from them and the recording organization. */
 const AGREEMENT_REF = ethers.id("agreement-gx-ccb-2025");
 const AGREEMENT = agreementIdOf(ORG.GUARANTOR, AGREEMENT_REF);
@@ -482,6 +483,13 @@ const TABLES = {
       () => [ORG.BANK_B, "https://icbc-2.example:7443", "enode://icbc@10.0.0.2:30303"],
       "MemberEndpointChanged",
       () => [ORG.BANK_B, "https://icbc-2.example:7443", "enode://icbc@10.0.0.2:30303"],
+    ),
+    governanceAction(
+      "changeTlsPins",
+      membersFixture,
+      () => [ORG.BANK_B, [TLS_PIN]],
+      "MemberTlsPinsChanged",
+      () => [ORG.BANK_B, TLS_PIN, ethers.ZeroHash],
     ),
     governanceAction(
       "addOperator",

@@ -73,6 +73,17 @@ namespace Ledger.Chain.Contracts.Consortium
             return ContractHandler.QueryAsync<MaxOperatorsFunction, BigInteger>(null, blockParameter);
         }
 
+        public Task<BigInteger> MaxTlsPinsQueryAsync(MaxTlsPinsFunction maxTlsPinsFunction, BlockParameter blockParameter = null)
+        {
+            return ContractHandler.QueryAsync<MaxTlsPinsFunction, BigInteger>(maxTlsPinsFunction, blockParameter);
+        }
+
+
+        public Task<BigInteger> MaxTlsPinsQueryAsync(BlockParameter blockParameter = null)
+        {
+            return ContractHandler.QueryAsync<MaxTlsPinsFunction, BigInteger>(null, blockParameter);
+        }
+
         public Task<ulong> ProposalLifetimeQueryAsync(ProposalLifetimeFunction proposalLifetimeFunction, BlockParameter blockParameter = null)
         {
             return ContractHandler.QueryAsync<ProposalLifetimeFunction, ulong>(proposalLifetimeFunction, blockParameter);
@@ -326,6 +337,34 @@ namespace Ledger.Chain.Contracts.Consortium
                 changeRoleFunction.Role = role;
 
              return ContractHandler.SendRequestAndWaitForReceiptAsync(changeRoleFunction, cancellationToken);
+        }
+
+        public Task<string> ChangeTlsPinsRequestAsync(ChangeTlsPinsFunction changeTlsPinsFunction)
+        {
+             return ContractHandler.SendRequestAsync(changeTlsPinsFunction);
+        }
+
+        public Task<TransactionReceipt> ChangeTlsPinsRequestAndWaitForReceiptAsync(ChangeTlsPinsFunction changeTlsPinsFunction, CancellationTokenSource cancellationToken = null)
+        {
+             return ContractHandler.SendRequestAndWaitForReceiptAsync(changeTlsPinsFunction, cancellationToken);
+        }
+
+        public Task<string> ChangeTlsPinsRequestAsync(byte[] orgId, List<byte[]> pins)
+        {
+            var changeTlsPinsFunction = new ChangeTlsPinsFunction();
+                changeTlsPinsFunction.OrgId = orgId;
+                changeTlsPinsFunction.Pins = pins;
+
+             return ContractHandler.SendRequestAsync(changeTlsPinsFunction);
+        }
+
+        public Task<TransactionReceipt> ChangeTlsPinsRequestAndWaitForReceiptAsync(byte[] orgId, List<byte[]> pins, CancellationTokenSource cancellationToken = null)
+        {
+            var changeTlsPinsFunction = new ChangeTlsPinsFunction();
+                changeTlsPinsFunction.OrgId = orgId;
+                changeTlsPinsFunction.Pins = pins;
+
+             return ContractHandler.SendRequestAndWaitForReceiptAsync(changeTlsPinsFunction, cancellationToken);
         }
 
         public Task<string> ExecuteRequestAsync(ExecuteFunction executeFunction)
@@ -770,6 +809,20 @@ namespace Ledger.Chain.Contracts.Consortium
             return ContractHandler.QueryAsync<ThresholdFunction, BigInteger>(null, blockParameter);
         }
 
+        public Task<List<byte[]>> TlsPinsOfQueryAsync(TlsPinsOfFunction tlsPinsOfFunction, BlockParameter blockParameter = null)
+        {
+            return ContractHandler.QueryAsync<TlsPinsOfFunction, List<byte[]>>(tlsPinsOfFunction, blockParameter);
+        }
+
+
+        public Task<List<byte[]>> TlsPinsOfQueryAsync(byte[] orgId, BlockParameter blockParameter = null)
+        {
+            var tlsPinsOfFunction = new TlsPinsOfFunction();
+                tlsPinsOfFunction.OrgId = orgId;
+
+            return ContractHandler.QueryAsync<TlsPinsOfFunction, List<byte[]>>(tlsPinsOfFunction, blockParameter);
+        }
+
         public override List<Type> GetAllFunctionTypes()
         {
             return new List<Type>
@@ -777,6 +830,7 @@ namespace Ledger.Chain.Contracts.Consortium
                 typeof(MaxGovernorsFunction),
                 typeof(MaxMembersFunction),
                 typeof(MaxOperatorsFunction),
+                typeof(MaxTlsPinsFunction),
                 typeof(ProposalLifetimeFunction),
                 typeof(AddGovernorFunction),
                 typeof(AddOperatorFunction),
@@ -787,6 +841,7 @@ namespace Ledger.Chain.Contracts.Consortium
                 typeof(ChangeEncryptionKeyFunction),
                 typeof(ChangeEndpointFunction),
                 typeof(ChangeRoleFunction),
+                typeof(ChangeTlsPinsFunction),
                 typeof(ExecuteFunction),
                 typeof(GovernorsFunction),
                 typeof(HasApprovedFunction),
@@ -810,7 +865,8 @@ namespace Ledger.Chain.Contracts.Consortium
                 typeof(RevokeApprovalFunction),
                 typeof(SetThresholdFunction),
                 typeof(SuspendMemberFunction),
-                typeof(ThresholdFunction)
+                typeof(ThresholdFunction),
+                typeof(TlsPinsOfFunction)
             };
         }
 
@@ -827,6 +883,7 @@ namespace Ledger.Chain.Contracts.Consortium
                 typeof(MemberRemovedEventDTO),
                 typeof(MemberRoleChangedEventDTO),
                 typeof(MemberSuspendedEventDTO),
+                typeof(MemberTlsPinsChangedEventDTO),
                 typeof(OperatorAddedEventDTO),
                 typeof(OperatorRemovedEventDTO),
                 typeof(ProposalApprovalRevokedEventDTO),
@@ -847,6 +904,7 @@ namespace Ledger.Chain.Contracts.Consortium
                 typeof(ConsortiumInvalidOrgIdError),
                 typeof(ConsortiumInvalidRoleError),
                 typeof(ConsortiumInvalidStatusError),
+                typeof(ConsortiumInvalidTlsPinError),
                 typeof(ConsortiumMemberExistsError),
                 typeof(ConsortiumMemberUnknownError),
                 typeof(ConsortiumNoOperatorsError),
@@ -854,6 +912,7 @@ namespace Ledger.Chain.Contracts.Consortium
                 typeof(ConsortiumOperatorUnknownError),
                 typeof(ConsortiumTooManyMembersError),
                 typeof(ConsortiumTooManyOperatorsError),
+                typeof(ConsortiumTooManyTlsPinsError),
                 typeof(GovernanceAlreadyApprovedError),
                 typeof(GovernanceBelowThresholdError),
                 typeof(GovernanceGovernorExistsError),

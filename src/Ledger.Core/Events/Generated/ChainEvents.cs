@@ -218,6 +218,31 @@ public sealed partial record MemberSuspended(OrgId OrgId) : ITypedChainEvent<Mem
     };
 }
 
+/// <summary>The Consortium event <c>Consortium.MemberTlsPinsChanged(bytes32,bytes32,bytes32)</c>.</summary>
+public sealed partial record MemberTlsPinsChanged(OrgId OrgId, Hash32 Pin, Hash32 SecondPin) : ITypedChainEvent<MemberTlsPinsChanged>
+{
+    /// <inheritdoc />
+    public static string Contract => "Consortium";
+    /// <inheritdoc />
+    public static string EventName => "MemberTlsPinsChanged";
+    /// <inheritdoc />
+    public static MemberTlsPinsChanged FromArgs(ChainEvent e)
+    {
+        var r = new ChainEventArgReader(e);
+        return new MemberTlsPinsChanged(
+            new OrgId(r.Hash("orgId")),
+            r.Hash("pin"),
+            r.Hash("secondPin"));
+    }
+    /// <inheritdoc />
+    public IReadOnlyDictionary<string, string> ToArgs() => new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["orgId"] = OrgId.Value.ToString(),
+        ["pin"] = Pin.ToString(),
+        ["secondPin"] = SecondPin.ToString(),
+    };
+}
+
 /// <summary>The Consortium event <c>Consortium.OperatorAdded(bytes32,address)</c>.</summary>
 public sealed partial record OperatorAdded(OrgId OrgId, EthAddress Operator) : ITypedChainEvent<OperatorAdded>
 {
@@ -1731,6 +1756,7 @@ public static partial class ChainEventCatalogue
         new(typeof(MemberRemoved), "Consortium", "MemberRemoved", "MemberRemoved(bytes32)", ["orgId"], MemberRemoved.FromArgs),
         new(typeof(MemberRoleChanged), "Consortium", "MemberRoleChanged", "MemberRoleChanged(bytes32,uint8,uint8)", ["orgId", "previousRole", "newRole"], MemberRoleChanged.FromArgs),
         new(typeof(MemberSuspended), "Consortium", "MemberSuspended", "MemberSuspended(bytes32)", ["orgId"], MemberSuspended.FromArgs),
+        new(typeof(MemberTlsPinsChanged), "Consortium", "MemberTlsPinsChanged", "MemberTlsPinsChanged(bytes32,bytes32,bytes32)", ["orgId", "pin", "secondPin"], MemberTlsPinsChanged.FromArgs),
         new(typeof(OperatorAdded), "Consortium", "OperatorAdded", "OperatorAdded(bytes32,address)", ["orgId", "operator"], OperatorAdded.FromArgs),
         new(typeof(OperatorRemoved), "Consortium", "OperatorRemoved", "OperatorRemoved(bytes32,address)", ["orgId", "operator"], OperatorRemoved.FromArgs),
         new(typeof(ProposalApprovalRevoked), "Consortium", "ProposalApprovalRevoked", "ProposalApprovalRevoked(uint256,address,uint256)", ["proposalId", "governor", "approvals"], ProposalApprovalRevoked.FromArgs),

@@ -14,7 +14,26 @@ public sealed class NonceCache
     private readonly long _windowMs;
     private long _adds;
 
-    public NonceCache(TimeSpan window) => _windowMs = (long)window.TotalMilliseconds;
+    /// <summary>A cache for the time window <paramref name="window"/>, of a node that accepts requests signed from <paramref name="acceptsSignedFromMs"/> on.</summary>
+    public NonceCache(TimeSpan window, long acceptsSignedFromMs = 0)
+    {
+        _windowMs = (long)window.TotalMilliseconds;
+        AcceptsSignedFromMs = acceptsSignedFromMs;
+    }
+
+    /// <summary>
+    /// Requests signed before this moment (unix ms; the node process's start) are refused: the node may have accepted
+    /// them before it restarted, and the nonces it saw then were kept in memory only. A request signed since is either
+    /// in this cache or new — so a restart opens no window for replaying what the node accepted before it.
+    /// </summary>
+    public long AcceptsSignedFromMs { get; }
+
+    /// <summary>When this process started (unix ms).</summary>
+    public static long ProcessStartMs()
+    {
+        using var process = System.Diagnostics.Process.GetCurrentProcess();
+        return new DateTimeOffset(process.StartTime.ToUniversalTime(), TimeSpan.Zero).ToUnixTimeMilliseconds();
+    }
 
     public int Count => _seen.Count;
 

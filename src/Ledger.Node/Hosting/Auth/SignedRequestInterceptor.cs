@@ -1,5 +1,4 @@
 using System.Globalization;
-using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Ledger.Chain;
@@ -142,7 +141,7 @@ public sealed class SignedRequestInterceptor : Interceptor
         var claimed = TryOrg(orgText);
         try
         {
-            var caller = await AuthenticateAsync(request, method, headers, orgText, signatureText, block).ConfigureAwait(false);
+            var caller = await AuthenticateAsync(request, context, method, headers, orgText, signatureText, block).ConfigureAwait(false);
             if (!policy.Public)
             {
                 if (!policy.Roles.Contains(caller.Role))
@@ -177,8 +176,37 @@ public sealed class SignedRequestInterceptor : Interceptor
         }
     }
 
+    // Mutual TLS between members: a caller that presents a certificate (another member's node) must present one its
+    // member registered on chain. A caller without one (the member's own software, an SDK) is known by its signature alone.
+    private async Task CheckClientCertificateAsync(ServerCallContext context, OrgId org, ulong block)
+    {
+        var certificate = context.GetHttpContext().Connection.ClientCertificate;
+        if (certificate is null)
+        {
+            return;
+        }
+        var pin = Sdk.Tls.TlsPins.Of(certificate);
+        IReadOnlyList<Hash32> pins;
+        try
+        {
+            pins = Sdk.Tls.TlsPins.FromChain((await _membership.MemberAsync(org, block).ConfigureAwait(false)).TlsPins);
+        }
+        catch (LedgerException unreadable) when (unreadable.Category == ErrorCategory.Unavailable)
+        {
+            throw new RefusalFailure(RefusalReason.ChainViewStale, new LedgerException(ChainHead.StaleViewCode, ErrorCategory.Unavailable,
+                $"The node could not read {org.Code}'s registered TLS pins from the chain ({unreadable.Code}: {unreadable.Message.TrimEnd('.')}), so it decides nothing on the request. Retry when the node's chain is back (its health check says SERVING again).",
+                unreadable));
+        }
+        if (!pins.Contains(pin))
+        {
+            throw new RefusalFailure(RefusalReason.BadRequestSignature, new LedgerException(NodeErrors.ClientCertificateCode, ErrorCategory.PermissionDenied,
+                $"The caller's TLS certificate (pin {pin}) is not one {org.Code} registered on chain (as of block {block}: {(pins.Count == 0 ? "none" : string.Join(", ", pins))}), "
+                + $"and a node presenting a certificate must present its member's. If {org.Code} rotated its certificate, the governors register the new pin first (changeTlsPins); a caller without a node certificate presents none."));
+        }
+    }
+
     private async Task<CallerIdentity> AuthenticateAsync<TRequest>(
-        TRequest request, string method, Metadata headers, string? orgText, string? signatureText, ulong block)
+        TRequest request, ServerCallContext context, string method, Metadata headers, string? orgText, string? signatureText, ulong block)
         where TRequest : class
     {
         if (orgText is null && headers.GetValue(SignedRequest.Headers.Enterprise) is not null)
@@ -194,8 +222,7 @@ public sealed class SignedRequestInterceptor : Interceptor
         var org = TryOrg(orgText) ?? throw Bad(NodeErrors.MalformedSignatureCode, $"The {SignedRequest.Headers.Org} metadata '{Clip(orgText)}' is not an organization code.");
         var (timestamp, nonce, signature, now) = SignedParts(method, headers, SignedRequest.Headers.Org);
 
-        var body = request is IMessage message ? message.ToByteArray() : [];
-        var digest = SignedRequest.Digest(_node.RequestDomain, method, body, _node.Organization, org, timestamp, nonce);
+        var digest = SignedRequest.Digest(_node.RequestDomain, method, BodyHash(request, method), _node.Organization, org, timestamp, nonce);
         var account = Secp256k1Fast.Recover(digest, signature)
             ?? throw Bad(NodeErrors.BadSignatureCode, "The request's signature is malformed (not a low-s secp256k1 signature); sign it with the Ledger SDK.");
         OperatorStanding standing;
@@ -227,11 +254,25 @@ public sealed class SignedRequestInterceptor : Interceptor
             throw new RefusalFailure(RefusalReason.NotAMember, new LedgerException(NodeErrors.NotAMemberCode, ErrorCategory.PermissionDenied,
                 $"{org.Code} is {standing.Status.ToString().ToLowerInvariant()} in the consortium (as of block {block}), so it may not call {method}; the governors must reinstate it first."));
         }
+        await CheckClientCertificateAsync(context, org, block).ConfigureAwait(false);
+        RequireSignedSinceStart(timestamp);
         if (!_nonces.TryUse(nonce, now))
         {
             throw Bad(NodeErrors.ReplayCode, $"The request's nonce {nonce.ToShortString()} was used before: a signed request is accepted once. Send a newly signed request.");
         }
         return new CallerIdentity(org, standing.Role, account, block);
+    }
+
+    // A request signed before this node process started may have been accepted by the node before its restart, whose
+    // nonces were in memory only: refused, so a restart opens no replay window (docs/tls.md, "Signed bytes and replay").
+    private void RequireSignedSinceStart(ulong timestamp)
+    {
+        if ((long)Math.Min(timestamp, long.MaxValue) < _nonces.AcceptsSignedFromMs)
+        {
+            var started = DateTimeOffset.FromUnixTimeMilliseconds(_nonces.AcceptsSignedFromMs).ToString("yyyy-MM-dd HH:mm:ss.fff", System.Globalization.CultureInfo.InvariantCulture);
+            throw Bad(NodeErrors.ReplayCode,
+                $"The request was signed before this node started (at {started} UTC): a restarted node cannot tell whether it accepted it before, so it accepts only requests signed since. Send a newly signed request (the Ledger SDK signs every call anew).");
+        }
     }
 
     // The time, nonce and signature every signed call carries, checked for form and the time window.
@@ -283,8 +324,7 @@ public sealed class SignedRequestInterceptor : Interceptor
             throw Bad(NodeErrors.MalformedSignatureCode, $"The {SignedRequest.Headers.Enterprise} metadata '{Clip(accountText)}' is not an account (0x followed by 40 hex digits).");
         }
         var (timestamp, nonce, signature, now) = SignedParts(method, headers, SignedRequest.Headers.Enterprise);
-        var body = request is IMessage message ? message.ToByteArray() : [];
-        var digest = SignedRequest.EnterpriseDigest(_node.RequestDomain, method, body, _node.Organization, claimed, timestamp, nonce);
+        var digest = SignedRequest.EnterpriseDigest(_node.RequestDomain, method, BodyHash(request, method), _node.Organization, claimed, timestamp, nonce);
         var account = Secp256k1Fast.Recover(digest, signature)
             ?? throw Bad(NodeErrors.BadSignatureCode, "The request's signature is malformed (not a low-s secp256k1 signature); sign it with the Ledger SDK.");
         if (account != claimed)
@@ -308,12 +348,20 @@ public sealed class SignedRequestInterceptor : Interceptor
             throw new RefusalFailure(RefusalReason.NotAMember, new LedgerException(NodeErrors.EnterpriseNotBoundCode, ErrorCategory.PermissionDenied,
                 $"Account {account} is bound to no enterprise on this chain (never bound by a tax bureau, or its key was rotated or unbound); sign with the enterprise's current key, or ask the tax bureau to bind it (`ledger tax bind`)."));
         }
+        RequireSignedSinceStart(timestamp);
         if (!_nonces.TryUse(nonce, now))
         {
             throw Bad(NodeErrors.ReplayCode, $"The request's nonce {nonce.ToShortString()} was used before: a signed request is accepted once. Send a newly signed request.");
         }
         return new EnterpriseCaller(account, bound, block);
     }
+
+    // The keccak256 of the request's bytes as received (kept by the deserializer): a signature is checked over what was
+    // sent, not over this node's re-serialization of it.
+    private static Hash32 BodyHash(object request, string method) =>
+        ReceivedBodies.TryGet(request, out var hash)
+            ? hash
+            : throw new InvalidOperationException($"The bytes of the {method} request were not kept by the node's deserializer; the request cannot be authenticated.");
 
     private static RefusalFailure Bad(string code, string sentence) =>
         new(RefusalReason.BadRequestSignature, new LedgerException(code, ErrorCategory.PermissionDenied, sentence));

@@ -33,5 +33,7 @@ namespace Ledger.Chain.Contracts.Consortium.ContractDefinition
         public virtual string Enode { get; set; }
         [Parameter("bytes", "encryptionKey", 9)]
         public virtual byte[] EncryptionKey { get; set; }
+        [Parameter("bytes32[]", "tlsPins", 10)]
+        public virtual List<byte[]> TlsPins { get; set; }
     }
 }
