@@ -31,6 +31,8 @@ public static class CliErrors
     public const string InternalCode = "LEDGER-1664";
     /// <summary>LEDGER-1666: a local consortium is already running (per its description).</summary>
     public const string AlreadyRunningCode = "LEDGER-1666";
+    /// <summary>LEDGER-1667: the enterprise's trail did not verify: a record failed, or a node keeping records under its consents could not be asked.</summary>
+    public const string TrailNotVerifiedCode = "LEDGER-1667";
     /// <summary>LEDGER-1680: rows of a tax data import were rejected (the others were imported).</summary>
     public const string ImportRejectedCode = "LEDGER-1680";
     /// <summary>LEDGER-1665: the command was interrupted (Ctrl-C) before it finished.</summary>

@@ -21,7 +21,9 @@ public sealed record EnterpriseAccesses(EnterpriseHash CreditCodeHash, IReadOnly
 /// <summary>
 /// An enterprise's own connection to a tax node: every call is an <c>EnterpriseRequest</c> signed with the enterprise's
 /// key (the account its tax bureau bound to its credit-code hash), never a member's. It reads the enterprise's consents
-/// (every consumer, with their state and use) and the records the node made under them. The key stays in the
+/// (every consumer, with their state and use) and the records the node made under them. The whole trail, gathered from
+/// every node that holds records under the enterprise's consents and verified against the chain, is
+/// <see cref="EnterpriseTrails.GatherAsync"/>. The key stays in the
 /// <see cref="EnterpriseWallet"/>; only signatures leave the process.
 /// </summary>
 /// <example>
@@ -81,12 +83,16 @@ public sealed class EnterpriseConnection : IDisposable
     /// <exception cref="Core.Errors.LedgerException">LEDGER-1518 when <paramref name="consent"/> is not the enterprise's; LEDGER-1604 when a record does not hash to its reference.</exception>
     public async Task<EnterpriseAccesses> MyAccessesAsync(ConsentId? consent = null, CancellationToken cancellationToken = default)
     {
-        var response = await Calls.RunAsync(Address, () => _client.MyAccessesAsync(
-            new Proto.MyAccessesRequest { ConsentId = consent?.ToString() ?? "" }, deadline: DateTime.UtcNow + _timeout, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        var response = await MyAccessesResponseAsync(consent, cancellationToken).ConfigureAwait(false);
         return Calls.Parse(() => new EnterpriseAccesses(
             new EnterpriseHash(ApiMapping.Hash(response.CreditCodeHash, "credit_code_hash")),
             response.Records.Select(Checked).ToList()));
     }
+
+    // The node's answer as it came (EnterpriseTrails checks each record itself and reports, rather than refuses, a bad one).
+    internal Task<Proto.MyAccessesResponse> MyAccessesResponseAsync(ConsentId? consent, CancellationToken cancellationToken) =>
+        Calls.RunAsync(Address, () => _client.MyAccessesAsync(
+            new Proto.MyAccessesRequest { ConsentId = consent?.ToString() ?? "" }, deadline: DateTime.UtcNow + _timeout, cancellationToken: cancellationToken));
 
     // A record whose fields do not hash to the reference the node gave is not the node's record: refuse the answer.
     private static ExportedRecord Checked(Proto.ExportedRecord item)

@@ -380,6 +380,61 @@ public sealed class ConsentAndDataTests(ConsortiumFixture fixture)
         Assert.StartsWith("LEDGER-1527: ", refused.Error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task EnterpriseTrail_AfterADecisionARefusalAndARevocation_ListsTheTaxNodesAndTheBanksRecords_EachCheckedAgainstTheChain()
+    {
+        var enterprise = await BindNewEnterpriseAsync();
+        var granted = await fixture.RunAsync("consent", "grant", "--enterprise-key", enterprise.KeyFile, "--org", Bank, "--fetch-cap", "5", "--json");
+        Assert.True(granted.ExitCode == 0, granted.ToString());
+        var consent = granted.Json().GetProperty("consentId").GetString()!;
+        // The bank's node fetches (an access at the tax node; the report held at the bank) and decides (a decision record).
+        var decided = await fixture.RunAsync("loan", "decide", "--consent", consent, "--org", Bank, "--json");
+        Assert.True(decided.ExitCode == 0, decided.ToString());
+        var refused = await fixture.RunAsync("data", "fetch", "--consent", consent, "--org", Bank, "--scopes", "customs", "--json");
+        Assert.Equal(1, refused.ExitCode);
+        var revoked = await fixture.RunAsync("consent", "revoke", consent, "--enterprise-key", enterprise.KeyFile, "--json");
+        Assert.True(revoked.ExitCode == 0, revoked.ToString());
+
+        // Until the bank has deleted what it held and every record is anchored (the batchers run every few seconds).
+        var entries = await Loan.LendingSetup.EventuallyAsync(async () =>
+        {
+            var trail = await fixture.RunAsync("enterprise", "trail", "--enterprise-key", enterprise.KeyFile, "--json");
+            Assert.True(trail.ExitCode == 0, trail.ToString());
+            var all = trail.Json().GetProperty("entries").EnumerateArray().ToList();
+            var kinds = all.Select(e => e.GetProperty("kind").GetString()).ToHashSet();
+            return kinds.IsSupersetOf(["served", "refused", "decided", "deleted"]) && all.All(e => e.GetProperty("status").GetString() == "verified") ? all : null;
+        }, "the enterprise's trail to hold the deletion and every record verified");
+
+        Assert.All(entries, e => Assert.Equal(consent, e.GetProperty("consentId").GetString()));
+        Assert.All(entries, e => Assert.True(e.GetProperty("anchoredInBlock").GetUInt64() > 0));
+        Assert.Equal("tax.liuzhou", Assert.Single(entries, e => e.GetProperty("kind").GetString() == "served").GetProperty("keptBy").GetString());
+        Assert.Equal("refused: scope not granted", Assert.Single(entries, e => e.GetProperty("kind").GetString() == "refused").GetProperty("what").GetString());
+        var deleted = Assert.Single(entries, e => e.GetProperty("kind").GetString() == "deleted");
+        Assert.Equal(Bank, deleted.GetProperty("keptBy").GetString());
+        Assert.Equal("deleted: consent revoked", deleted.GetProperty("what").GetString());
+        Assert.Equal(Bank, Assert.Single(entries, e => e.GetProperty("kind").GetString() == "decided").GetProperty("keptBy").GetString());
+        Assert.Equal(entries.Select(e => e.GetProperty("timeMs").GetUInt64()).Order(), entries.Select(e => e.GetProperty("timeMs").GetUInt64()));
+
+        // For people and spreadsheets: one row per record, "anchored in block N, proof checked".
+        var csv = await fixture.RunAsync("enterprise", "trail", "--enterprise-key", enterprise.KeyFile, "--csv", "--utc");
+        Assert.True(csv.ExitCode == 0, csv.ToString());
+        var lines = csv.Out.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("Time,What,Who,Consent,Kept by,Verified", lines[0]);
+        Assert.Equal(entries.Count + 1, lines.Length);
+        Assert.All(lines.Skip(1), l => Assert.Matches(@",""?anchored in block \d+, proof checked""?$", l));
+
+        var people = await fixture.RunAsync("enterprise", "trail", "--enterprise-key", enterprise.KeyFile);
+        Assert.True(people.ExitCode == 0, people.ToString());
+        Assert.Contains("deleted: consent revoked", people.Out, StringComparison.Ordinal);
+        Assert.Contains($"{entries.Count} verified against the chain, 0 pending, 0 failed", people.Out, StringComparison.Ordinal);
+
+        // Another enterprise's trail holds none of it.
+        var other = await BindNewEnterpriseAsync();
+        var theirs = await fixture.RunAsync("enterprise", "trail", "--enterprise-key", other.KeyFile, "--json");
+        Assert.True(theirs.ExitCode == 0, theirs.ToString());
+        Assert.Empty(theirs.Json().GetProperty("entries").EnumerateArray());
+    }
+
     private sealed record BoundEnterprise(Taxpayer Taxpayer, string KeyFile, string Account);
 
     private async Task<Taxpayer> ImportNewTaxpayerAsync()

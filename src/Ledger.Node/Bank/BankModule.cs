@@ -9,7 +9,8 @@ namespace Ledger.Node.Bank;
 
 /// <summary>
 /// The bank's node: fetches reports under consent, scores and decides, lends and follows its loans (Lending), keeps the
-/// data it fetched for its data life and deletes it with a receipt, records R&amp;D spending, and receives alerts.
+/// data it fetched for its data life and deletes it with a receipt, shows an enterprise the records it made under its
+/// consents (EnterpriseSelf), records R&amp;D spending, and receives alerts.
 /// </summary>
 public sealed class BankModule : NodeModule
 {
@@ -25,6 +26,8 @@ public sealed class BankModule : NodeModule
             "FetchData", "Decide", "Disburse", "RecordRepayment", "MarkOverdue", "MarkCurrent", "DeclareDefault", "GetLoan", "ListLoans",
             "InviteGuarantor", "WithdrawInvitation", "CancelGuarantee", "AcceptAgreement", "EnrollLoan", "FileClaim", "WithdrawClaim",
             "ListHeldData")),
+        // The enterprise's own records here (deletion receipts, credit decisions), signed with its bound key: no member may call it.
+        Services.EnterpriseSelfService.Endpoint,
         FundFlowEndpoint.Endpoint,
         AlertsSetup.Endpoint,
     ];

@@ -28,8 +28,7 @@ public sealed class TaxModule : NodeModule
             Api.V1.TaxAdmin.Descriptor.FullName, Policy.OwnOperators(Core.Model.Role.TaxBureau),
             "PrepareBinding", "BindEnterprise", "ImportTaxData", "GenerateSyntheticData", "UpdateRating", "ListEnterprises")),
         // Signed with the enterprise's bound key: no member may call it.
-        NodeEndpoint.Of<EnterpriseSelfService>(Api.V1.EnterpriseSelf.Descriptor.FullName, Policy.For(
-            Api.V1.EnterpriseSelf.Descriptor.FullName, Policy.Enterprise, "MyConsents", "MyAccesses")),
+        Services.EnterpriseSelfService.Endpoint,
         FundFlowEndpoint.Endpoint,
         AlertsSetup.Endpoint,
     ];

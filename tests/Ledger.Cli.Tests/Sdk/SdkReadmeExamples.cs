@@ -142,6 +142,27 @@ public static class SdkReadmeExamples
         return (await self.MyConsentsAsync(), accesses);
     }
 
+    /// <summary>The enterprise's whole trail, from the tax node and each consumer bank's node, each record checked against the chain.</summary>
+    public static async Task<EnterpriseTrail> EnterpriseTrailAsync(string taxNodeUrl, Hash32 taxNodePin, EnterpriseWallet wallet, ITrailChain chain)
+    {
+        // region EnterpriseTrail
+        // chain: your own view of the chain (ITrailChain: a member's endpoint and TLS pins, a batch's anchored root), never a node's word.
+        var trail = await EnterpriseTrails.GatherAsync(taxNodeUrl, wallet, chain,
+            new LedgerConnectionOptions { Tls = LedgerTlsOptions.Pinned(taxNodePin) });
+        foreach (var entry in trail.Entries)
+        {
+            var verdict = entry.Status switch
+            {
+                TrailVerdict.Verified => $"anchored in block {entry.AnchoredInBlock}, proof checked",
+                TrailVerdict.Pending => "pending",
+                _ => "FAILED: " + entry.Problem,
+            };
+            Console.WriteLine($"{entry.TimeMs} {entry.What} {entry.Who} (kept by {entry.Source}): {verdict}");
+        }
+        // endregion
+        return trail;
+    }
+
     /// <summary>A refused call: the node's code, sentence and refusal record.</summary>
     public static async Task<LedgerRemoteException?> FetchRefusedAsync(LedgerConnection taxNode, ConsentId consentId)
     {

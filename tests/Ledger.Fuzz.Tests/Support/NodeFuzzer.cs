@@ -160,7 +160,7 @@ public sealed class NodeFuzzer(FuzzConsortium consortium)
         ["ledger.v1.RecordExport"] = [Role.TaxBureau, Role.Bank, Role.Guarantor, Role.Regulator, Role.Auditor],
         ["ledger.v1.DataExchange"] = [Role.TaxBureau],
         ["ledger.v1.TaxAdmin"] = [Role.TaxBureau],
-        ["ledger.v1.EnterpriseSelf"] = [Role.TaxBureau],
+        ["ledger.v1.EnterpriseSelf"] = [Role.TaxBureau, Role.Bank],
         ["ledger.v1.FundFlow"] = [Role.TaxBureau, Role.Bank],
         ["ledger.v1.Lending"] = [Role.Bank],
         ["ledger.v1.Alerts"] = [Role.TaxBureau, Role.Bank, Role.Guarantor],

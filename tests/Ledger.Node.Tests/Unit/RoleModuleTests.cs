@@ -106,7 +106,7 @@ public sealed class RoleModuleTests
 
     [Theory]
     [InlineData("tax", new[] { "ledger.v1.DataExchange", "ledger.v1.TaxAdmin", "ledger.v1.EnterpriseSelf", "ledger.v1.FundFlow", "ledger.v1.Alerts" })]
-    [InlineData("bank", new[] { "ledger.v1.Lending", "ledger.v1.FundFlow", "ledger.v1.Alerts" })]
+    [InlineData("bank", new[] { "ledger.v1.Lending", "ledger.v1.EnterpriseSelf", "ledger.v1.FundFlow", "ledger.v1.Alerts" })]
     [InlineData("guarantor", new[] { "ledger.v1.Guarantee", "ledger.v1.Alerts" })]
     [InlineData("regulator", new[] { "ledger.v1.Compensation" })]
     [InlineData("auditor", new[] { "ledger.v1.Audit" })]
