@@ -192,6 +192,7 @@ public sealed class CliFuzzer(FuzzConsortium consortium)
         "--role" => "bank",
         "org" => "bank.fuzz.none",
         "proposal" => "999999",
+        "pins" => "0x" + new string('a', 64), // a well-formed pin for an organization that is no member
         "--dev-governor" => "0",
         "--out" => Sandbox($"out-{command.Name.Replace(' ', '-')}.json"),
         "file" => Sandbox("import.jsonl"),
