@@ -29,7 +29,7 @@ public sealed class ExposureIndex
     /// <summary>The events the index follows, each after those it depends on (the order <see cref="Rebuild"/> reads them in).</summary>
     public static readonly IReadOnlyList<string> FollowedEvents =
     [
-        LoanDisbursed.EventName, LoanRepaid.EventName, LoanGuaranteed.EventName, GuaranteeReleased.EventName, GuaranteeCancelled.EventName,
+        LoanDisbursed.EventName, LoanGuaranteed.EventName, GuaranteeCancelled.EventName,
         ConsentGranted.EventName, ConsentNarrowed.EventName, ConsentRevoked.EventName, FundCreated.EventName,
     ];
 
@@ -56,8 +56,7 @@ public sealed class ExposureIndex
 
     /// <summary>
     /// Loads every followed event the audit index holds, name by name in <see cref="FollowedEvents"/> order — so a
-    /// disbursement is known before its repayment, a guarantee before its release, a grant before its narrowing or
-    /// revocation.
+    /// guarantee is known before its cancellation, a grant before its narrowing or revocation.
     /// </summary>
     /// <param name="audit">The node's audit index.</param>
     /// <param name="beforeBlock">Only events of earlier blocks (the page about to be applied comes after them); null: all.</param>
@@ -99,17 +98,8 @@ public sealed class ExposureIndex
                 {
                     var loan = d.LoanId.Value;
                     var enterprise = d.EnterpriseHash.Value;
-                    var repaid = _loans.TryGetValue(loan, out var known) && known.Repaid;
-                    _loans[loan] = new LoanState(enterprise, d.BankOrg, repaid);
+                    _loans[loan] = new LoanState(enterprise, d.BankOrg);
                     Add(_loansOf, enterprise, loan);
-                    break;
-                }
-                case LoanRepaid r:
-                {
-                    if (r.OutstandingFen == 0 && _loans.TryGetValue(r.LoanId.Value, out var known))
-                    {
-                        _loans[r.LoanId.Value] = known with { Repaid = true };
-                    }
                     break;
                 }
                 case LoanGuaranteed g:
@@ -121,7 +111,7 @@ public sealed class ExposureIndex
                     {
                         break; // an earlier guarantee of the loan, delivered again after a later one
                     }
-                    _guarantees[loan] = new GuaranteeState(enterprise, g.GuarantorOrg, known?.Released ?? false, Position(e), known?.CancelledAt ?? (0, -1));
+                    _guarantees[loan] = new GuaranteeState(enterprise, g.GuarantorOrg, Position(e), known?.CancelledAt ?? (0, -1));
                     Add(_guaranteesOf, enterprise, loan);
                     break;
                 }
@@ -137,14 +127,6 @@ public sealed class ExposureIndex
                 case FundCreated f:
                 {
                     _fundRegulators[f.FundId.Value] = f.RegulatorOrg;
-                    break;
-                }
-                case GuaranteeReleased r:
-                {
-                    if (_guarantees.TryGetValue(r.LoanId.Value, out var known))
-                    {
-                        _guarantees[r.LoanId.Value] = known with { Released = true };
-                    }
                     break;
                 }
                 case ConsentGranted g:
@@ -287,13 +269,13 @@ public sealed class ExposureIndex
         set.Add(value);
     }
 
-    private sealed record LoanState(Hash32 Enterprise, OrgId Bank, bool Repaid);
+    private sealed record LoanState(Hash32 Enterprise, OrgId Bank);
 
     /// <summary>
-    /// A loan's latest guarantee: released with the repaid loan, or cancelled by the bank after it was made (positions
+    /// A loan's latest guarantee, and whether the bank cancelled it after it was made (positions
     /// in chain order: block, then log index — a cancellation and a new guarantee can share a block).
     /// </summary>
-    private sealed record GuaranteeState(Hash32 Enterprise, OrgId Guarantor, bool Released, (ulong Block, int Log) GuaranteedAt, (ulong Block, int Log) CancelledAt);
+    private sealed record GuaranteeState(Hash32 Enterprise, OrgId Guarantor, (ulong Block, int Log) GuaranteedAt, (ulong Block, int Log) CancelledAt);
 
     private static (ulong Block, int Log) Position(ChainEvent e) => (e.BlockNumber, e.LogIndex);
 
