@@ -150,23 +150,9 @@ public static class NodeKeyStore
             ["operatorKey"] = JsonNode.Parse(service.EncryptAndGenerateKeyStoreAsJson(password, keys.OperatorKey.ToArray(), keys.Operator.ToString(), scrypt)),
             ["encryptionKey"] = JsonNode.Parse(service.EncryptAndGenerateKeyStoreAsJson(password, keys.Encryption.PrivateKey.ToArray(), encryptionAddress, scrypt)),
         };
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        var temp = full + ".tmp-" + Guid.NewGuid().ToString("N");
-        File.WriteAllText(temp, document.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(temp, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        }
-        try
-        {
-            File.Move(temp, full, overwrite: false);
-        }
-        catch (IOException) when (File.Exists(full))
-        {
-            File.Delete(temp);
-            throw new LedgerException(SdkErrors.KeyStoreExistsCode, ErrorCategory.AlreadyExists,
-                $"A key store already exists at {full}; a key store is never overwritten.");
-        }
+        SecretFiles.WriteNew(full, System.Text.Encoding.UTF8.GetBytes(document.ToJsonString(new JsonSerializerOptions { WriteIndented = true })),
+            () => new LedgerException(SdkErrors.KeyStoreExistsCode, ErrorCategory.AlreadyExists,
+                $"A key store already exists at {full}; a key store is never overwritten."));
     }
 
     /// <summary>The public parts of a key store (operator address, encryption public key), read without the password.</summary>

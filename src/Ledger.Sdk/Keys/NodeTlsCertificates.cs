@@ -65,23 +65,14 @@ public static class NodeTlsCertificates
         }
         using var certificate = Generate(org);
         var bytes = certificate.ExportPkcs12(new PbeParameters(PbeEncryptionAlgorithm.Aes256Cbc, HashAlgorithmName.SHA256, Iterations), password);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        var temp = full + ".tmp-" + Guid.NewGuid().ToString("N");
-        File.WriteAllBytes(temp, bytes);
-        CryptographicOperations.ZeroMemory(bytes);
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(temp, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        }
         try
         {
-            File.Move(temp, full, overwrite: false);
+            SecretFiles.WriteNew(full, bytes, () => new LedgerException(SdkErrors.TlsCertificateExistsCode, ErrorCategory.AlreadyExists,
+                $"A TLS certificate already exists at {full}; a certificate file is never overwritten."));
         }
-        catch (IOException) when (File.Exists(full))
+        finally
         {
-            File.Delete(temp);
-            throw new LedgerException(SdkErrors.TlsCertificateExistsCode, ErrorCategory.AlreadyExists,
-                $"A TLS certificate already exists at {full}; a certificate file is never overwritten.");
+            CryptographicOperations.ZeroMemory(bytes);
         }
         return TlsPins.Of(certificate);
     }
