@@ -20,7 +20,7 @@ public sealed class HealthAndReflectionTests(ConsortiumFixture fixture)
     private static readonly Dictionary<Role, string[]> ByRole = new()
     {
         [Role.TaxBureau] = ["ledger.v1.Alerts", "ledger.v1.DataExchange", "ledger.v1.EnterpriseSelf", "ledger.v1.FundFlow", "ledger.v1.TaxAdmin"],
-        [Role.Bank] = ["ledger.v1.Alerts", "ledger.v1.FundFlow", "ledger.v1.Lending"],
+        [Role.Bank] = ["ledger.v1.Alerts", "ledger.v1.EnterpriseSelf", "ledger.v1.FundFlow", "ledger.v1.Lending"],
         [Role.Guarantor] = ["ledger.v1.Alerts", "ledger.v1.Guarantee"],
         [Role.Regulator] = ["ledger.v1.Compensation"],
         [Role.Auditor] = ["ledger.v1.Audit"],

@@ -403,18 +403,21 @@ public sealed class DemoScenario
         await MonitoringAsync(firstBank, bank, tax, cancellationToken).ConfigureAwait(false);
     }
 
-    // No consent, no alert: two more of the first bank's borrowers are downgraded by the tax bureau; one of them granted
+    // No consent, no alert: two more of the first bank's customers are downgraded by the tax bureau; one of them granted
     // the bank a consent for post-loan monitoring of its rating, the other did not. Only the first reaches the bank,
     // and its delivery is an access record the enterprise sees.
     private async Task MonitoringAsync(string firstBank, LedgerConnection bank, LedgerConnection tax, CancellationToken cancellationToken)
     {
-        var borrowers = _loans.Select(l => l.Enterprise).Where(x => x.Bank == firstBank && x != Revoked?.Enterprise).Distinct().Take(2).ToList();
-        if (borrowers.Count < 2)
+        // Two of the bank's customers (their consent for credit assessment went to it), the revoked one aside; with very
+        // few enterprises, any two others.
+        var others = _enterprises.Where(x => x != Revoked?.Enterprise).ToList();
+        var customers = others.Where(x => x.Bank == firstBank).Concat(others.Where(x => x.Bank != firstBank)).Take(2).ToList();
+        if (customers.Count < 2)
         {
-            Check(false, $"{firstBank} has two more borrowers to monitor", $"{borrowers.Count} found");
+            Check(false, $"{firstBank} has two more customers to monitor", $"{customers.Count} found");
             return;
         }
-        var (watched, unwatched) = (borrowers[0], borrowers[1]);
+        var (watched, unwatched) = (customers[0], customers[1]);
         var (monitoring, _, granted) = await bank.Consents.GrantAsync(watched.Wallet,
             new ConsentRequest(watched.Wallet.Address, OrgId.FromCode(firstBank), OrgId.FromCode(TaxOrg), Scopes.TaxCreditRating)
             {
