@@ -77,6 +77,12 @@ public static class CliParse
             ? role
             : throw CliErrors.BadArgument($"{option} '{text}' is not a role; use {RoleWords.Listed}.");
 
+    /// <summary>A consent purpose by its word or code (<c>credit-assessment</c>, <c>post-loan</c>, …; <c>PurposeWords</c>).</summary>
+    public static uint Purpose(string? text, string option) =>
+        Core.Model.PurposeWords.TryParse(text, out var purpose)
+            ? purpose
+            : throw CliErrors.BadArgument($"{option} '{text}' is not a purpose; use {Core.Model.Words.Listed(Core.Model.PurposeWords.Purposes.Select(p => p.Word))}.");
+
     /// <summary>
     /// Scopes as comma-separated words (<c>rating,payments,invoices</c>; <c>all</c> for every scope the tax bureau holds)
     /// or a number (the bit mask).

@@ -66,11 +66,7 @@ public sealed class ConsentCommands : ICommandGroup
             var consumer = context.Get(Consumer) is { } c ? CliParse.Org(c, "--consumer") : caller.Organization;
             var providerCode = context.Get(Provider) ?? context.FirstNodeOf("tax")?.Org
                 ?? throw CliErrors.BadArgument("Which tax bureau serves the data? Give --provider ORG.");
-            var purposeText = context.Get(Purpose);
-            if (!PurposeWords.TryParse(purposeText, out var purpose))
-            {
-                throw CliErrors.BadArgument($"--purpose '{purposeText}' is not a purpose; use {Words.Listed(PurposeWords.Purposes.Select(p => p.Word))}.");
-            }
+            var purpose = CliParse.Purpose(context.Get(Purpose), "--purpose");
             return new ConsentRequest(enterprise, consumer, CliParse.Org(providerCode, "--provider"), CliParse.Scopes(context.Get(Scopes), "--scopes"))
             {
                 Purpose = purpose,

@@ -39,11 +39,7 @@ public sealed class DataCommands : ICommandGroup
             var id = CliParse.ConsentId(context.Get(consent), "--consent");
             var periodFrom = Date(context.Get(from), "--from");
             var periodUntil = Date(context.Get(until), "--until");
-            var purposeText = context.Get(purpose);
-            if (!PurposeWords.TryParse(purposeText, out var purposeCode))
-            {
-                throw CliErrors.BadArgument($"--purpose '{purposeText}' is not a purpose; use {Words.Listed(PurposeWords.Purposes.Select(p => p.Word))}.");
-            }
+            var purposeCode = CliParse.Purpose(context.Get(purpose), "--purpose");
             var caller = context.Identity("bank");
             if (caller.Encryption is null)
             {

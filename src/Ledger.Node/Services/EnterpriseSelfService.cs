@@ -94,7 +94,7 @@ public sealed class EnterpriseSelfService(
     private List<DeliveredAlert> Deliveries(EnterpriseHash enterprise, List<StoredRecord> records)
     {
         var accesses = records
-            .Where(r => r.Record is AccessRecord a && a.Provider == node.Organization && a.Scopes == MonitoringScopes)
+            .Where(r => r.Record is AccessRecord a && a.Provider == node.Organization && a.Scopes == Tax.MonitoringDelivery.AlertScopes)
             .ToDictionary(r => ((AccessRecord)r.Record).RequestHash, r => r);
         var delivered = new List<DeliveredAlert>();
         if (accesses.Count == 0 || node.Role != NodeRole.Tax)
@@ -136,9 +136,6 @@ public sealed class EnterpriseSelfService(
             after = page[^1].Sequence;
         }
     }
-
-    // The scopes an alert delivery carries (Tax.MonitoringDelivery.AlertScopes).
-    private const Scopes MonitoringScopes = Scopes.TaxCreditRating;
 
     // Every consent naming the enterprise's credit-code hash, whatever its state (a revoked consent's records stay its history).
     private HashSet<ConsentId> OwnConsents(EnterpriseHash enterprise)
